@@ -1,0 +1,90 @@
+#include "chapters/14_mnist_cnn/mnist_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <filesystem>
+
+namespace ladder::ch14 {
+namespace {
+
+constexpr char kProgram[] = "ch14_mnist_cnn";
+constexpr int kMaxSynthetic = 1'000'000;  // 3 GB of fp32 images; more would only exhaust memory
+constexpr int kMaxBatch = 65'536;
+
+// The first problem among values CLI11 parsed but cannot judge, or "" when all is well.
+std::string validation_error(const CLI::App& app, const CommandLine& line) {
+  const ladder::nn::MnistRunOptions& o = line.options;
+  namespace fs = std::filesystem;
+  if (o.epochs < 1) return "--epochs must be at least 1, got " + std::to_string(o.epochs);
+  if (o.batch_size < 1 || o.batch_size > kMaxBatch) {
+    return "--batch must be between 1 and " + std::to_string(kMaxBatch) + ", got " + std::to_string(o.batch_size);
+  }
+  if (app.count("--lr") > 0 && !(o.learning_rate > 0 && std::isfinite(o.learning_rate))) {
+    return "--lr must be a positive number, got " + app.get_option("--lr")->as<std::string>();
+  }
+  if (o.optimizer != "sgd" && o.optimizer != "adam") return "--optimizer must be sgd or adam, got '" + o.optimizer + "'";
+  if (o.synthetic_count < 1 || o.synthetic_count > kMaxSynthetic) {
+    return "--synthetic must be between 1 and " + std::to_string(kMaxSynthetic) + ", got " +
+           std::to_string(o.synthetic_count);
+  }
+  if (!o.data_dir.empty() && !fs::is_directory(o.data_dir)) return "--data: no such directory: " + o.data_dir;
+  if (!o.data_dir.empty() && (app.count("--synthetic") > 0 || !o.synthetic_out.empty())) {
+    return "--data reads MNIST files; it cannot be combined with --synthetic or --synthetic-out";
+  }
+  if (!o.synthetic_out.empty() && !fs::is_directory(o.synthetic_out)) {
+    return "--synthetic-out: no such directory: " + o.synthetic_out;
+  }
+  if (o.infer_only && o.load_path.empty()) return "--infer evaluates a trained network: give it --load FILE";
+  return "";
+}
+
+void add_flags(CLI::App& app, CommandLine& line) {
+  ladder::nn::MnistRunOptions& o = line.options;
+  app.add_flag("--cpu", line.cpu, "Run the CPU reference network (the GPU path arrives with the GPU chapters)");
+  app.add_option("--data", o.data_dir, "Folder with the four MNIST IDX files, raw or .gz (see get_mnist.py)");
+  app.add_option("--synthetic", o.synthetic_count,
+                 "Train on N generated digits instead (the default when --data is absent); tests get N/6")
+      ->capture_default_str();
+  app.add_option("--synthetic-out", o.synthetic_out,
+                 "Also write the generated digits into this folder as IDX .gz files, and train from them");
+  app.add_option("--epochs", o.epochs, "Passes over the training set")->capture_default_str();
+  app.add_option("--batch", o.batch_size, "Images per mini-batch (one optimizer step each)")->capture_default_str();
+  app.add_option("--lr", o.learning_rate, "Learning rate (default: 0.001 for adam, 0.01 for sgd)");
+  app.add_option("--optimizer", o.optimizer, "sgd (momentum 0.9) or adam")->capture_default_str();
+  app.add_option("--seed", o.seed, "Seed of data generation, initialisation and shuffling: same seed, same result")
+      ->capture_default_str();
+  app.add_option("--save", o.save_path, "Write the trained network to FILE (atomically)");
+  app.add_option("--load", o.load_path, "Start from the network in FILE, written by --save");
+  app.add_flag("--infer", o.infer_only, "Only evaluate the --load network on the test set, no training");
+}
+
+CommandLine usage_error(const std::string& problem) {
+  CommandLine line;
+  line.exit_now = true;
+  line.exit_status = kUsageError;
+  line.message = std::string(kProgram) + ": " + problem + " (see --help)\n";
+  return line;
+}
+
+}  // namespace
+
+CommandLine parse_command_line(int argc, const char* const* argv) {
+  CommandLine line;
+  CLI::App app("Chapter 14: train a LeNet-5 CNN on MNIST (or synthetic digits) and report its test accuracy",
+               kProgram);
+  add_flags(app, line);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    line.exit_now = true;
+    line.message = app.help();
+    return line;
+  } catch (const CLI::ParseError& error) {
+    return usage_error(error.what());
+  }
+  const std::string problem = validation_error(app, line);
+  return problem.empty() ? line : usage_error(problem);
+}
+
+}  // namespace ladder::ch14

@@ -1,0 +1,101 @@
+# Helpers that turn a chapter folder into targets, so chapters never repeat CMake.
+#
+#   ladder_add_rungs(ch01_rungs CHAPTER 1 SOURCES naive_gemm.cu)
+#       An OBJECT library of kernels. Each source registers its rungs with
+#       LADDER_REGISTER_GEMM; linking the objects directly (not through a
+#       static archive) keeps those registrations alive.
+#
+#   ladder_add_chapter(NUMBER 01 NAME naive_gemm MAIN main.cu TESTS test_naive_gemm.cu)
+#       The executable chNN_NAME (in <build>/bin), linked with the rungs of
+#       every chapter up to NN so it prints the ladder so far, and its tests,
+#       labelled gpu and chNN.
+#
+#   ladder_add_gtest(NAME LABELS cpu|gpu ... SOURCES ... LIBRARIES ...)
+#       A GoogleTest executable whose tests are registered with CTest.
+
+# Extra flags for every kernel: keep line info for the profiler and
+# compute-sanitizer, and make ptxas warn about register spills.
+set(LADDER_CUDA_FLAGS -lineinfo -Xptxas=-warn-spills,-warn-lmem-usage --expt-relaxed-constexpr)
+
+function(ladder_add_rungs target)
+  cmake_parse_arguments(ARG "SOLUTION;EXERCISE" "CHAPTER" "SOURCES" ${ARGN})
+  add_library(${target} OBJECT ${ARG_SOURCES})
+  target_link_libraries(${target} PUBLIC ladder_common)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS}>)
+  # Remembered globally, in chapter order, so chapter N can link chapters 1..N.
+  if(ARG_SOLUTION)
+    set_property(GLOBAL APPEND PROPERTY LADDER_SOLUTION_RUNGS_${ARG_CHAPTER} ${target})
+  elseif(ARG_EXERCISE)
+    set_property(GLOBAL APPEND PROPERTY LADDER_EXERCISE_RUNGS_${ARG_CHAPTER} ${target})
+  else()
+    set_property(GLOBAL APPEND PROPERTY LADDER_CHAPTER_RUNGS ${target})
+    set_property(TARGET ${target} PROPERTY LADDER_CHAPTER ${ARG_CHAPTER})
+  endif()
+  set_property(GLOBAL APPEND PROPERTY LADDER_ALL_RUNGS ${target})
+endfunction()
+
+# The chapter rung libraries of chapters 1..number, in order.
+function(ladder_rungs_up_to number out_var)
+  get_property(all GLOBAL PROPERTY LADDER_CHAPTER_RUNGS)
+  set(result)
+  foreach(lib IN LISTS all)
+    get_property(chapter TARGET ${lib} PROPERTY LADDER_CHAPTER)
+    if(chapter LESS_EQUAL number)
+      list(APPEND result ${lib})
+    endif()
+  endforeach()
+  set(${out_var} ${result} PARENT_SCOPE)
+endfunction()
+
+function(ladder_add_gtest name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  if(NOT LADDER_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBRARIES} GTest::gtest GTest::gtest_main)
+  target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS}>)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
+  # PRE_TEST: list the tests when ctest runs, not at build time, so building
+  # never needs to execute anything (nor a GPU).
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
+endfunction()
+
+function(ladder_add_chapter)
+  cmake_parse_arguments(ARG "" "NUMBER;NAME;MAIN" "TESTS;EXERCISES" ${ARGN})
+  math(EXPR chapter "${ARG_NUMBER}")
+  set(exe ch${ARG_NUMBER}_${ARG_NAME})
+  ladder_rungs_up_to(${chapter} rung_libs)
+  get_property(exercise_libs GLOBAL PROPERTY LADDER_EXERCISE_RUNGS_${chapter})
+  add_executable(${exe} ${ARG_MAIN})
+  target_link_libraries(${exe} PRIVATE ladder_common ${rung_libs} ${exercise_libs})
+  target_compile_definitions(${exe} PRIVATE LADDER_CHAPTER=${chapter})
+  if(ARG_TESTS)
+    get_property(this_chapter_libs GLOBAL PROPERTY LADDER_CHAPTER_RUNGS)
+    set(own)
+    foreach(lib IN LISTS this_chapter_libs)
+      get_property(c TARGET ${lib} PROPERTY LADDER_CHAPTER)
+      if(c EQUAL chapter)
+        list(APPEND own ${lib})
+      endif()
+    endforeach()
+    ladder_add_gtest(test_${exe} SOURCES ${ARG_TESTS}
+                     LIBRARIES ladder_gemm_testing ${own} ${exercise_libs}
+                     LABELS "gpu;ch${ARG_NUMBER}")
+  endif()
+endfunction()
+
+# Worked solutions to chapter NN's exercises: an executable solNN_NAME that
+# prints the chapter's ladder plus the solution rungs, and their tests.
+function(ladder_add_solutions)
+  cmake_parse_arguments(ARG "" "NUMBER;NAME;MAIN" "TESTS" ${ARGN})
+  math(EXPR chapter "${ARG_NUMBER}")
+  set(exe sol${ARG_NUMBER}_${ARG_NAME})
+  ladder_rungs_up_to(${chapter} rung_libs)
+  get_property(solution_libs GLOBAL PROPERTY LADDER_SOLUTION_RUNGS_${chapter})
+  add_executable(${exe} ${ARG_MAIN})
+  target_link_libraries(${exe} PRIVATE ladder_common ${rung_libs} ${solution_libs})
+  target_compile_definitions(${exe} PRIVATE LADDER_CHAPTER=${chapter})
+  ladder_add_gtest(test_${exe} SOURCES ${ARG_TESTS} LIBRARIES ladder_gemm_testing ${solution_libs}
+                   LABELS "gpu;ch${ARG_NUMBER};solutions")
+endfunction()

@@ -1,0 +1,54 @@
+/// \file device_info.cuh
+/// \brief What GPU this is, and what it can do at best (measured ceilings).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+#include "common/timing.cuh"
+
+namespace ladder {
+
+/// Properties of one device, as reported by the CUDA runtime.
+struct DeviceInfo {
+  int index = 0;
+  std::string name;
+  int compute_capability = 0;  ///< major * 10 + minor: 90 for an H100/H200
+  int sm_count = 0;
+  double sm_clock_mhz = 0;      ///< peak SM clock
+  double memory_clock_mhz = 0;  ///< peak memory clock
+  int memory_bus_bits = 0;
+  std::size_t total_memory = 0;  ///< bytes
+  std::size_t free_memory = 0;   ///< bytes, when queried
+  std::size_t l2_bytes = 0;
+  std::size_t shared_memory_per_block_optin = 0;  ///< the most a kernel may request
+  int driver_version = 0;   ///< e.g. 13000 for 13.0
+  int runtime_version = 0;  ///< CUDA runtime this program was built with
+  /// Peak DRAM bandwidth from the memory clock and bus width (GB/s, 1e9 B/s).
+  double theoretical_bandwidth_gbs() const;
+};
+
+/// Why no CUDA device can be used (no driver, no device, ...), or nothing when one can.
+std::optional<std::string> no_device_reason();
+
+/// Queries device `index` (the current device by default). Throws CudaError without one.
+DeviceInfo query_device(int index = -1);
+
+/// A few lines: name, compute capability, SMs, clocks, memory, driver and CUDA versions.
+std::string describe(const DeviceInfo& info);
+
+/// "13.0" from 13000.
+std::string cuda_version_string(int version);
+
+/// Ceilings measured on this device, to place each rung on the roofline.
+struct Ceilings {
+  double copy_bandwidth_gbs = 0;  ///< device-to-device cudaMemcpy: bytes read + written per second
+  double cublas_tflops = 0;       ///< cuBLAS fp32 SGEMM at cublas_size³
+  int cublas_size = 0;
+};
+
+/// Measures both ceilings (about a second on a large GPU).
+Ceilings measure_ceilings(const TimingConfig& config, int cublas_size = 8192);
+
+}  // namespace ladder

@@ -1,0 +1,230 @@
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/atomic_file.hpp"
+#include "common/cublas_gemm.cuh"
+#include "common/device_buffer.cuh"
+#include "common/device_info.cuh"
+#include "common/gemm_runner.cuh"
+#include "common/host_matrix.hpp"
+#include "common/table.hpp"
+
+namespace ladder {
+
+double gemm_flops(int m, int n, int k) { return 2.0 * m * double(n) * k; }
+
+double gemm_min_bytes(int m, int n, int k, bool reads_c) {
+  return sizeof(float) * (double(m) * k + double(k) * n + double(m) * n * (reads_c ? 2 : 1));
+}
+
+std::string RungResult::status() const {
+  if (skip_reason) return "skipped: " + *skip_reason;
+  if (!error) return "not checked";
+  return error->passed() ? "ok" : "FAIL: " + error->describe();
+}
+
+namespace {
+
+/// The inputs of one run, on host and device.
+struct Problem {
+  GemmOptions options;
+  HostMatrix a, b, c0;  // c0: C before the call (random when beta != 0)
+  DeviceBuffer<float> a_device, b_device, c_device;
+  std::vector<double> reference;  // empty with --no-check
+
+  GemmArgs args() {
+    return {options.m,        options.n, options.k,        options.alpha,    options.beta, a_device.data(),
+            options.k,        b_device.data(), options.n, c_device.data(), options.n};
+  }
+};
+
+Problem make_problem(const GemmOptions& options) {
+  Problem problem{options};
+  problem.a = random_matrix(options.m, options.k, options.seed);
+  problem.b = random_matrix(options.k, options.n, options.seed + 1);
+  problem.c0 = random_matrix(options.m, options.n, options.seed + 2);
+  problem.a_device = DeviceBuffer<float>(problem.a.values);
+  problem.b_device = DeviceBuffer<float>(problem.b.values);
+  problem.c_device = DeviceBuffer<float>(problem.c0.values.size());
+  if (options.check)
+    problem.reference = cublas_reference_gemm(problem.a, problem.b, &problem.c0, options.alpha, options.beta);
+  return problem;
+}
+
+/// C before a checked run: poison when beta == 0, so unwritten elements show;
+/// the random C0 otherwise.
+void reset_output(Problem& problem) {
+  if (problem.options.beta == 0.0f)
+    problem.c_device.upload(std::vector<float>(problem.c0.values.size(), poison_value()));
+  else
+    problem.c_device.upload(problem.c0.values);
+}
+
+RungResult run_rung(const GemmRung& rung, Problem& problem, const DeviceInfo& device) {
+  RungResult result{rung};
+  GemmArgs args = problem.args();
+  result.skip_reason = unsupported_reason(rung, args, device.compute_capability);
+  if (result.skip_reason) return result;
+  if (problem.options.check) {
+    reset_output(problem);
+    rung.launch(args, nullptr);
+    LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
+    const double tolerance = fp32_gemm_tolerance(args.k);
+    result.error = compare_to_reference(problem.c_device.download(), problem.reference, tolerance);
+  }
+  TimingConfig config{problem.options.warmup, problem.options.repeat, problem.options.flush_l2};
+  result.timing = time_on_gpu([&](cudaStream_t stream) { rung.launch(args, stream); }, config);
+  result.tflops = gemm_flops(args.m, args.n, args.k) / (result.timing.median_ms * 1e-3) / 1e12;
+  return result;
+}
+
+std::vector<GemmRung> select_rungs(const GemmOptions& options) {
+  std::vector<GemmRung> selected;
+  for (const GemmRung& rung : gemm_registry()) {
+    if (rung.kind == RungKind::Exercise && !options.exercises) continue;
+    const bool named = std::find(options.rungs.begin(), options.rungs.end(), rung.name) != options.rungs.end();
+    if (rung.kind == RungKind::Vendor || options.rungs.empty() || named) selected.push_back(rung);
+  }
+  for (const std::string& name : options.rungs)
+    if (!find_gemm(name)) throw UsageError("--rung " + name + ": no such rung in this executable (see --list)");
+  return selected;
+}
+
+void print_two_numbers(const GemmOptions& o, const Ceilings& ceilings) {
+  const double flops = gemm_flops(o.m, o.n, o.k), bytes = gemm_min_bytes(o.m, o.n, o.k, o.beta != 0.0f);
+  const double compute_ms = flops / (ceilings.cublas_tflops * 1e12) * 1e3;
+  const double memory_ms = bytes / (ceilings.copy_bandwidth_gbs * 1e9) * 1e3;
+  std::cout << "problem: C(" << o.m << "x" << o.n << ") = " << o.alpha << "*A(" << o.m << "x" << o.k << ")*B("
+            << o.k << "x" << o.n << ") + " << o.beta << "*C, fp32, row-major\n"
+            << "work: " << fixed(flops / 1e9, 1) << " GFLOP; least DRAM traffic " << format_bytes(bytes) << " -> "
+            << fixed(flops / bytes, 1) << " FLOP/byte\n"
+            << "measured ceilings: " << fixed(ceilings.copy_bandwidth_gbs, 0) << " GB/s copy bandwidth, "
+            << fixed(ceilings.cublas_tflops, 1) << " TFLOP/s cuBLAS at " << ceilings.cublas_size << "^3\n"
+            << "roofline: >= " << fixed(std::max(compute_ms, memory_ms), 3) << " ms ("
+            << (compute_ms > memory_ms ? "compute" : "memory") << "-bound: compute " << fixed(compute_ms, 3)
+            << " ms, memory " << fixed(memory_ms, 3) << " ms)\n\n";
+}
+
+void print_ladder(const std::vector<RungResult>& results) {
+  Table table({"rung", "ms", "TFLOP/s", "% of cuBLAS", "rel. error", "status"});
+  for (const RungResult& r : results) {
+    if (r.skip_reason) {
+      table.add_row({r.rung.name, "-", "-", "-", "-", r.status()});
+      continue;
+    }
+    table.add_row({r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2),
+                   fixed(r.percent_of_cublas, 1) + "%",
+                   r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+  }
+  table.print(std::cout);
+}
+
+nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceilings& ceilings,
+                       const GemmOptions& o, const std::vector<RungResult>& results) {
+  nlohmann::json rungs = nlohmann::json::array();
+  for (const RungResult& r : results) {
+    nlohmann::json entry = {{"name", r.rung.name}, {"chapter", r.rung.chapter}, {"kind", to_string(r.rung.kind)},
+                            {"status", r.status()}};
+    if (!r.skip_reason) {
+      entry["median_ms"] = r.timing.median_ms;
+      entry["min_ms"] = r.timing.min_ms;
+      entry["max_ms"] = r.timing.max_ms;
+      entry["tflops"] = r.tflops;
+      entry["percent_of_cublas"] = r.percent_of_cublas;
+    }
+    if (r.error) {
+      entry["relative_error"] = r.error->relative_frobenius;
+      entry["max_abs_error"] = r.error->max_abs;
+      entry["passed"] = r.error->passed();
+    }
+    rungs.push_back(entry);
+  }
+  return {{"program", program},
+          {"device", {{"name", device.name}, {"compute_capability", device.compute_capability},
+                      {"sm_count", device.sm_count}, {"sm_clock_mhz", device.sm_clock_mhz},
+                      {"memory_clock_mhz", device.memory_clock_mhz},
+                      {"driver_cuda", cuda_version_string(device.driver_version)},
+                      {"runtime_cuda", cuda_version_string(device.runtime_version)}}},
+          {"ceilings", {{"copy_bandwidth_gbs", ceilings.copy_bandwidth_gbs},
+                        {"cublas_tflops", ceilings.cublas_tflops}, {"cublas_size", ceilings.cublas_size}}},
+          {"problem", {{"m", o.m}, {"n", o.n}, {"k", o.k}, {"alpha", o.alpha}, {"beta", o.beta},
+                       {"seed", o.seed}, {"warmup", o.warmup}, {"repeat", o.repeat}}},
+          {"results", rungs}};
+}
+
+void list_rungs(const GemmOptions& options) {
+  Table table({"rung", "chapter", "kind", "idea"});
+  for (const GemmRung& rung : gemm_registry())
+    if (rung.kind != RungKind::Exercise || options.exercises)
+      table.add_row({rung.name, std::to_string(rung.chapter), to_string(rung.kind), rung.summary});
+  table.print(std::cout);
+}
+
+int run_chapter(const char* program, const GemmOptions& options) {
+  const std::vector<GemmRung> rungs = select_rungs(options);
+  if (const auto reason = no_device_reason()) {
+    std::cerr << program << ": " << *reason << "; this program needs an NVIDIA GPU (the CPU tests run without one: "
+              << "ctest -L cpu)\n";
+    return 1;
+  }
+  const DeviceInfo device = query_device();
+  std::cout << describe(device) << "\n";
+  if (device_bytes_needed(options) > 0.9 * double(device.free_memory)) {
+    throw UsageError("--m/--n/--k " + std::to_string(options.m) + "x" + std::to_string(options.n) + "x" +
+                     std::to_string(options.k) + ": needs " + format_bytes(device_bytes_needed(options)) +
+                     " of device memory, " + format_bytes(double(device.free_memory)) + " is free");
+  }
+  const TimingConfig config{options.warmup, options.repeat, options.flush_l2};
+  std::cerr << "measuring ceilings (copy bandwidth, cuBLAS at 8192^3)...\n";
+  const Ceilings ceilings = measure_ceilings(config);
+  print_two_numbers(options, ceilings);
+
+  std::cerr << "preparing inputs" << (options.check ? " and the fp64 cuBLAS reference" : "") << "...\n";
+  Problem problem = make_problem(options);
+  std::vector<RungResult> results;
+  for (std::size_t i = 0; i < rungs.size(); ++i) {
+    std::cerr << "[" << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
+    results.push_back(run_rung(rungs[i], problem, device));
+  }
+  const double cublas_ms = results.front().timing.median_ms;  // the vendor rung sorts first
+  for (RungResult& r : results)
+    if (!r.skip_reason) r.percent_of_cublas = 100.0 * cublas_ms / r.timing.median_ms;
+  print_ladder(results);
+  if (!options.json_path.empty())
+    write_file_atomically(options.json_path, to_json(program, device, ceilings, options, results).dump(2) + "\n");
+  const bool all_ok = std::all_of(results.begin(), results.end(),
+                                  [](const RungResult& r) { return !r.error || r.error->passed(); });
+  return all_ok ? 0 : 1;
+}
+
+}  // namespace
+
+int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
+  const char* program = argc > 0 ? argv[0] : "gemm";
+  if (const char* slash = std::strrchr(program, '/')) program = slash + 1;
+  std::ostringstream description;
+  description << "Chapter " << chapter.number << ": " << chapter.title
+              << ".\nRuns cuBLAS and every rung up to this chapter on one problem: verifies each against an fp64 "
+                 "oracle, times it, prints the ladder.";
+  try {
+    const GemmOptions options = parse_gemm_options(argc, argv, description.str());
+    if (options.list) {
+      list_rungs(options);
+      return 0;
+    }
+    return run_chapter(program, options);
+  } catch (const HelpRequested& help) {
+    std::cout << help.what();
+    return 0;
+  } catch (const UsageError& error) {
+    std::cerr << program << ": " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << program << ": " << error.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace ladder

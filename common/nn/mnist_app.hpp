@@ -1,0 +1,39 @@
+/// \file mnist_app.hpp
+/// \brief What ch14_mnist_cnn --cpu does: load or generate data, train, evaluate, report.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+namespace ladder::nn {
+
+/// The settings of one run of the chapter 14 executable (validated by its command line).
+struct MnistRunOptions {
+  std::string data_dir;           ///< MNIST IDX files (raw or .gz); empty: synthetic digits
+  int synthetic_count = 20000;    ///< training digits to generate when data_dir is empty
+  std::string synthetic_out;      ///< when set, the generated set is also written here as IDX .gz files
+  int epochs = 3;
+  int batch_size = 32;
+  double learning_rate = 0;       ///< 0: the optimizer's default (sgd 0.01, adam 0.001)
+  std::string optimizer = "adam"; ///< "sgd" (momentum 0.9) or "adam"
+  std::uint64_t seed = 1;         ///< data generation, initialisation and shuffling all derive from it
+  std::string save_path;          ///< write a checkpoint here after training
+  std::string load_path;          ///< start from this checkpoint
+  bool infer_only = false;        ///< evaluate the loaded checkpoint on the test set, no training
+};
+
+/// Test images generated alongside `train_count` synthetic training digits:
+/// one sixth, as MNIST's 10000 to 60000, but at least 100.
+int synthetic_test_count(int train_count);
+
+/// The learning rate used: options.learning_rate, or the optimizer's default when it is 0.
+double effective_learning_rate(const MnistRunOptions& options);
+
+/// Runs the CPU reference path. Results go to `out`; progress lines and errors
+/// to `err` (progress is carriage-return updated when `err_is_terminal`).
+/// Returns the exit status: 0, or 1 with one line on `err` when the data or a
+/// checkpoint is unusable.
+int run_mnist_cpu(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal);
+
+}  // namespace ladder::nn

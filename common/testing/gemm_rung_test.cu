@@ -1,0 +1,107 @@
+#include <cstdlib>
+#include <random>
+
+#include "common/cublas_gemm.cuh"
+#include "common/device_buffer.cuh"
+#include "common/device_info.cuh"
+#include "common/host_matrix.hpp"
+#include "common/metrics.hpp"
+#include "common/reference_gemm.hpp"
+#include "common/testing/gemm_rung_test.cuh"
+
+namespace ladder::testing {
+
+namespace {
+
+/// Fresh inputs every run; LADDER_TEST_SEED=N reproduces a failing run.
+std::uint64_t test_seed() {
+  if (const char* fixed_seed = std::getenv("LADDER_TEST_SEED")) return std::strtoull(fixed_seed, nullptr, 10);
+  return std::random_device{}();
+}
+
+/// Above this many multiply-adds the CPU reference is too slow; cuBLAS DGEMM takes over.
+constexpr double kCpuReferenceLimit = 2e9;
+
+/// A matrix of `rows` x `cols` stored with row stride `ld` >= cols; the padding holds poison.
+std::vector<float> padded(const HostMatrix& matrix, int ld) {
+  std::vector<float> values(std::size_t(matrix.rows) * ld, poison_value());
+  for (int r = 0; r < matrix.rows; ++r)
+    for (int c = 0; c < matrix.cols; ++c) values[std::size_t(r) * ld + c] = matrix.at(r, c);
+  return values;
+}
+
+std::vector<float> unpadded(const std::vector<float>& values, int rows, int cols, int ld) {
+  std::vector<float> result(std::size_t(rows) * cols);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) result[std::size_t(r) * cols + c] = values[std::size_t(r) * ld + c];
+  return result;
+}
+
+}  // namespace
+
+std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
+  const int shapes[][3] = {{1, 1, 1}, {17, 33, 65}, {64, 64, 64}, {513, 257, 129}, {1000, 1234, 777}, {2048, 2048, 2048}};
+  std::vector<GemmCase> cases;
+  for (const GemmRung& rung : gemm_registry()) {
+    if (rung.chapter != chapter || rung.kind != kind) continue;
+    for (const auto& shape : shapes) cases.push_back({rung.name, shape[0], shape[1], shape[2]});
+    cases.push_back({rung.name, 17, 33, 65, 1.5f, -0.75f});
+    cases.push_back({rung.name, 513, 257, 129, -0.5f, 2.0f});
+    cases.push_back({rung.name, 33, 65, 17, 1.0f, 0.5f, /*pad=*/3});
+  }
+  return cases;
+}
+
+void PrintTo(const GemmCase& c, std::ostream* out) {
+  *out << c.rung << " " << c.m << "x" << c.n << "x" << c.k << " alpha=" << c.alpha << " beta=" << c.beta
+       << " pad=" << c.pad;
+}
+
+std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info) {
+  const GemmCase& c = info.param;
+  std::string name = c.rung + "_" + std::to_string(c.m) + "x" + std::to_string(c.n) + "x" + std::to_string(c.k) +
+                     "_alpha" + std::to_string(c.alpha) + "_beta" + std::to_string(c.beta) + "_pad" +
+                     std::to_string(c.pad);
+  for (char& ch : name)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return name;
+}
+
+void check_gemm_case(const GemmCase& test_case) {
+  if (const auto reason = no_device_reason()) GTEST_SKIP() << "needs a CUDA device: " << *reason;
+  const auto rung = find_gemm(test_case.rung);
+  ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
+  if (rung->kind == RungKind::Exercise && std::getenv("LADDER_TEST_EXERCISES") == nullptr)
+    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+
+  const int m = test_case.m, n = test_case.n, k = test_case.k, pad = test_case.pad;
+  const int lda = k + pad, ldb = n + pad, ldc = n + pad;
+  const std::uint64_t seed = test_seed();
+  SCOPED_TRACE("inputs from seed " + std::to_string(seed) + " (rerun with LADDER_TEST_SEED=" +
+               std::to_string(seed) + ")");
+  const HostMatrix a = random_matrix(m, k, seed), b = random_matrix(k, n, seed + 1), c0 = random_matrix(m, n, seed + 2);
+
+  DeviceBuffer<float> a_device(padded(a, lda)), b_device(padded(b, ldb));
+  // beta == 0: C starts as poison (NaN), which must be overwritten, never read.
+  DeviceBuffer<float> c_device(test_case.beta == 0.0f ? std::vector<float>(std::size_t(m) * ldc, poison_value())
+                                                      : padded(c0, ldc));
+  const GemmArgs args{m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb,
+                      c_device.data(), ldc};
+  const int compute_capability = query_device().compute_capability;
+  if (const auto reason = unsupported_reason(*rung, args, compute_capability))
+    GTEST_SKIP() << test_case.rung << " does not support this case: " << *reason;
+
+  rung->launch(args, nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess) << "the kernel faulted";
+  const std::vector<float> got = unpadded(c_device.download(), m, n, ldc);
+
+  const bool small = double(m) * n * k <= kCpuReferenceLimit;
+  const std::vector<double> reference =
+      small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)
+            : cublas_reference_gemm(a, b, &c0, test_case.alpha, test_case.beta);
+  const ErrorReport report = compare_to_reference(got, reference, fp32_gemm_tolerance(k));
+  EXPECT_TRUE(report.passed()) << test_case.rung << " on " << m << "x" << n << "x" << k << ": " << report.describe()
+                               << (small ? " (CPU fp64 reference)" : " (cuBLAS fp64 reference)");
+}
+
+}  // namespace ladder::testing

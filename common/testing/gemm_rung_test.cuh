@@ -1,0 +1,50 @@
+/// \file gemm_rung_test.cuh
+/// \brief The GPU correctness test every GEMM rung gets, instantiated by each chapter's test file.
+///
+/// A chapter's test file holds one line per kind of rung it adds:
+///
+///     LADDER_GEMM_RUNG_TESTS(Chapter01, 1, ladder::RungKind::Chapter);
+///
+/// which runs every rung of that chapter on the shapes of gemm_cases(): tiny,
+/// ragged, square, and 2048³; alpha/beta other than 1/0; padded leading
+/// dimensions; fresh random inputs; NaN-poisoned outputs.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/gemm.cuh"
+
+namespace ladder::testing {
+
+/// One test: a rung, a shape, a scaling and extra padding of the leading dimensions.
+struct GemmCase {
+  std::string rung;
+  int m, n, k;
+  float alpha = 1.0f, beta = 0.0f;
+  int pad = 0;  ///< lda = k + pad, ldb = n + pad, ldc = n + pad
+};
+
+/// How gtest prints a case: "01 naive 17x33x65 alpha=1.5 beta=-0.75 pad=0".
+void PrintTo(const GemmCase& test_case, std::ostream* out);
+
+/// Every case for the rungs of `chapter` of this kind linked into the test program.
+std::vector<GemmCase> gemm_cases(int chapter, RungKind kind);
+
+/// A readable test name: "naive_513x257x129_alpha1_5_beta_0_75".
+std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info);
+
+/// Runs one case and reports through gtest: skips (with the reason) without a
+/// device or when the rung does not support the case, fails on a wrong result.
+void check_gemm_case(const GemmCase& test_case);
+
+}  // namespace ladder::testing
+
+/// Defines the parameterised test `suite` over the rungs of `chapter` of `kind`.
+#define LADDER_GEMM_RUNG_TESTS(suite, chapter, kind)                                               \
+  class suite : public ::testing::TestWithParam<::ladder::testing::GemmCase> {};                   \
+  TEST_P(suite, MatchesReference) { ::ladder::testing::check_gemm_case(GetParam()); }              \
+  INSTANTIATE_TEST_SUITE_P(Rungs, suite, ::testing::ValuesIn(::ladder::testing::gemm_cases(chapter, kind)), \
+                           ::ladder::testing::gemm_case_name)

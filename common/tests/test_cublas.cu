@@ -1,0 +1,26 @@
+// GPU: the cuBLAS baseline and the fp64 cuBLAS oracle agree with the CPU reference.
+#include <gtest/gtest.h>
+
+#include "common/cublas_gemm.cuh"
+#include "common/device_info.cuh"
+#include "common/metrics.hpp"
+#include "common/reference_gemm.hpp"
+#include "common/testing/gemm_rung_test.cuh"
+
+namespace ladder {
+namespace {
+
+// The vendor rung goes through exactly the same checks as every chapter's rung.
+LADDER_GEMM_RUNG_TESTS(CuBlas, 0, RungKind::Vendor);
+
+TEST(CublasOracle, MatchesCpuReferenceInDouble) {
+  if (const auto reason = no_device_reason()) GTEST_SKIP() << "needs a CUDA device: " << *reason;
+  const HostMatrix a = random_matrix(100, 77, 1), b = random_matrix(77, 51, 2), c0 = random_matrix(100, 51, 3);
+  const std::vector<double> gpu = cublas_reference_gemm(a, b, &c0, 0.75f, -1.5f);
+  const std::vector<double> cpu = reference_gemm(a, b, &c0, 0.75f, -1.5f);
+  ASSERT_EQ(gpu.size(), cpu.size());
+  for (std::size_t i = 0; i < cpu.size(); ++i) EXPECT_NEAR(gpu[i], cpu[i], 1e-12) << "element " << i;
+}
+
+}  // namespace
+}  // namespace ladder
