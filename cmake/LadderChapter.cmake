@@ -61,6 +61,33 @@ function(ladder_add_gtest name)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
 endfunction()
 
+# Runs `command...` under CTest and checks its exit status and output (ExpectExit.cmake).
+function(ladder_add_exit_test name labels expected_status output_regex)
+  cmake_parse_arguments(ARG "SUCCESS_ALSO_PASSES" "" "COMMAND" ${ARGN})
+  if(NOT LADDER_BUILD_TESTS)
+    return()
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${CMAKE_COMMAND} -DEXPECTED_STATUS=${expected_status} -DOUTPUT_REGEX=${output_regex}
+                   -DSUCCESS_ALSO_PASSES=${ARG_SUCCESS_ALSO_PASSES} -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}
+                   -P ${PROJECT_SOURCE_DIR}/cmake/ExpectExit.cmake -- ${ARG_COMMAND})
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}")
+endfunction()
+
+# The command-line contract of a GEMM chapter executable, checked on any machine.
+function(ladder_add_cli_tests exe label)
+  set(labels "cpu;${label}")
+  ladder_add_exit_test(${exe}_help "${labels}" 0 "--m.*--json" COMMAND $<TARGET_FILE:${exe}> --help)
+  ladder_add_exit_test(${exe}_rejects_zero "${labels}" 2 "--m: 0 is out of range" COMMAND $<TARGET_FILE:${exe}> --m 0)
+  ladder_add_exit_test(${exe}_rejects_text "${labels}" 2 "--k: 'abc' is not a whole number"
+                       COMMAND $<TARGET_FILE:${exe}> --k abc)
+  ladder_add_exit_test(${exe}_rejects_huge "${labels}" 2 "--k: 99999999 is out of range"
+                       COMMAND $<TARGET_FILE:${exe}> --k 99999999)
+  # On a GPU this runs a small problem; without one it must say so in one line and exit 1.
+  ladder_add_exit_test(${exe}_small_run_or_no_gpu "${labels}" 1 "needs an NVIDIA GPU" SUCCESS_ALSO_PASSES
+                       COMMAND $<TARGET_FILE:${exe}> --m 65 --n 33 --k 17 --repeat 1 --warmup 0 --no-ceilings)
+endfunction()
+
 function(ladder_add_chapter)
   cmake_parse_arguments(ARG "" "NUMBER;NAME;MAIN" "TESTS;EXERCISES" ${ARGN})
   math(EXPR chapter "${ARG_NUMBER}")
@@ -70,6 +97,8 @@ function(ladder_add_chapter)
   add_executable(${exe} ${ARG_MAIN})
   target_link_libraries(${exe} PRIVATE ladder_common ${rung_libs} ${exercise_libs})
   target_compile_definitions(${exe} PRIVATE LADDER_CHAPTER=${chapter})
+  ladder_add_cli_tests(${exe} ch${ARG_NUMBER})
+  set_property(GLOBAL APPEND PROPERTY LADDER_CHAPTER_EXECUTABLES ${exe})
   if(ARG_TESTS)
     get_property(this_chapter_libs GLOBAL PROPERTY LADDER_CHAPTER_RUNGS)
     set(own)
@@ -96,6 +125,7 @@ function(ladder_add_solutions)
   add_executable(${exe} ${ARG_MAIN})
   target_link_libraries(${exe} PRIVATE ladder_common ${rung_libs} ${solution_libs})
   target_compile_definitions(${exe} PRIVATE LADDER_CHAPTER=${chapter})
+  ladder_add_cli_tests(${exe} ch${ARG_NUMBER})
   ladder_add_gtest(test_${exe} SOURCES ${ARG_TESTS} LIBRARIES ladder_gemm_testing ${solution_libs}
                    LABELS "gpu;ch${ARG_NUMBER};solutions")
 endfunction()

@@ -27,7 +27,7 @@ std::function<std::string(std::string&)> whole_number_in(long long low, long lon
   };
 }
 
-void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flush) {
+void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flush, bool& no_ceilings) {
   const CLI::Validator dimension(whole_number_in(1, kMaxDimension), "1..2^20");
   app.add_option("--m", options.m, "rows of A and C")->check(dimension)->capture_default_str();
   app.add_option("--n", options.n, "columns of B and C")->check(dimension)->capture_default_str();
@@ -45,6 +45,8 @@ void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flu
   app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")->capture_default_str();
   app.add_flag("--no-check", no_check, "skip verification against the double-precision oracle");
   app.add_flag("--no-flush", no_flush, "do not flush L2 between timed runs");
+  app.add_flag("--no-ceilings", no_ceilings,
+               "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
   app.add_option("--rung", options.rungs, "run only this rung (repeatable; cuBLAS always runs); see --list");
   app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
   app.add_flag("--list", options.list, "list the rungs in this executable and exit");
@@ -56,8 +58,8 @@ void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flu
 GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::string& description) {
   GemmOptions options;
   CLI::App app(description, argc > 0 ? argv[0] : "gemm");
-  bool no_check = false, no_flush = false;
-  add_flags(app, options, no_check, no_flush);
+  bool no_check = false, no_flush = false, no_ceilings = false;
+  add_flags(app, options, no_check, no_flush, no_ceilings);
   app.footer("Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
              "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
   try {
@@ -69,6 +71,7 @@ GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::str
   }
   options.check = !no_check;
   options.flush_l2 = !no_flush;
+  options.ceilings = !no_ceilings;
   if (!std::isfinite(options.alpha) || !std::isfinite(options.beta))
     throw UsageError("--alpha and --beta must be finite numbers");
   validate_problem_size(options, host_memory_bytes());

@@ -99,8 +99,12 @@ void print_two_numbers(const GemmOptions& o, const Ceilings& ceilings) {
   std::cout << "problem: C(" << o.m << "x" << o.n << ") = " << o.alpha << "*A(" << o.m << "x" << o.k << ")*B("
             << o.k << "x" << o.n << ") + " << o.beta << "*C, fp32, row-major\n"
             << "work: " << fixed(flops / 1e9, 1) << " GFLOP; least DRAM traffic " << format_bytes(bytes) << " -> "
-            << fixed(flops / bytes, 1) << " FLOP/byte\n"
-            << "measured ceilings: " << fixed(ceilings.copy_bandwidth_gbs, 0) << " GB/s copy bandwidth, "
+            << fixed(flops / bytes, 1) << " FLOP/byte\n";
+  if (ceilings.cublas_size == 0) {
+    std::cout << "(ceilings not measured: --no-ceilings)\n\n";
+    return;
+  }
+  std::cout << "measured ceilings: " << fixed(ceilings.copy_bandwidth_gbs, 0) << " GB/s copy bandwidth, "
             << fixed(ceilings.cublas_tflops, 1) << " TFLOP/s cuBLAS at " << ceilings.cublas_size << "^3\n"
             << "roofline: >= " << fixed(std::max(compute_ms, memory_ms), 3) << " ms ("
             << (compute_ms > memory_ms ? "compute" : "memory") << "-bound: compute " << fixed(compute_ms, 3)
@@ -177,8 +181,11 @@ int run_chapter(const char* program, const GemmOptions& options) {
                      " of device memory, " + format_bytes(double(device.free_memory)) + " is free");
   }
   const TimingConfig config{options.warmup, options.repeat, options.flush_l2};
-  std::cerr << "measuring ceilings (copy bandwidth, cuBLAS at 8192^3)...\n";
-  const Ceilings ceilings = measure_ceilings(config);
+  Ceilings ceilings;
+  if (options.ceilings) {
+    std::cerr << "measuring ceilings (copy bandwidth, cuBLAS at 8192^3)...\n";
+    ceilings = measure_ceilings(config);
+  }
   print_two_numbers(options, ceilings);
 
   std::cerr << "preparing inputs" << (options.check ? " and the fp64 cuBLAS reference" : "") << "...\n";

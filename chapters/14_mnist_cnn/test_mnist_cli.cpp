@@ -1,1 +1,95 @@
+// The command line of ch14_mnist_cnn: good flags fill the options, bad ones
+// give exit status 2 and one line naming the flag.
 #include <gtest/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "chapters/14_mnist_cnn/mnist_options.hpp"
+
+namespace ladder::ch14 {
+namespace {
+
+CommandLine parse(std::initializer_list<const char*> flags) {
+  std::vector<const char*> argv = {"ch14_mnist_cnn"};
+  argv.insert(argv.end(), flags);
+  return parse_command_line(int(argv.size()), argv.data());
+}
+
+void expect_usage_error(std::initializer_list<const char*> flags, const std::string& fragment) {
+  const CommandLine line = parse(flags);
+  EXPECT_TRUE(line.exit_now);
+  EXPECT_EQ(line.exit_status, kUsageError);
+  EXPECT_NE(line.message.find(fragment), std::string::npos) << line.message;
+  EXPECT_EQ(line.message.find('\n'), line.message.size() - 1) << "one line: " << line.message;
+}
+
+TEST(MnistCli, DefaultsTrainOnSyntheticDigits) {
+  const CommandLine line = parse({"--cpu"});
+  ASSERT_FALSE(line.exit_now) << line.message;
+  EXPECT_TRUE(line.cpu);
+  EXPECT_TRUE(line.options.data_dir.empty());
+  EXPECT_EQ(line.options.synthetic_count, 20000);
+  EXPECT_EQ(line.options.optimizer, "adam");
+  EXPECT_DOUBLE_EQ(nn::effective_learning_rate(line.options), 0.001);
+}
+
+TEST(MnistCli, ReadsEveryFlag) {
+  const CommandLine line = parse({"--cpu", "--synthetic", "600", "--epochs", "2", "--batch", "64", "--lr", "0.05",
+                                  "--optimizer", "sgd", "--seed", "9", "--save", "a.ckpt", "--load", "b.ckpt",
+                                  "--infer"});
+  ASSERT_FALSE(line.exit_now) << line.message;
+  const nn::MnistRunOptions& o = line.options;
+  EXPECT_EQ(o.synthetic_count, 600);
+  EXPECT_EQ(o.epochs, 2);
+  EXPECT_EQ(o.batch_size, 64);
+  EXPECT_DOUBLE_EQ(o.learning_rate, 0.05);
+  EXPECT_EQ(o.optimizer, "sgd");
+  EXPECT_EQ(o.seed, 9u);
+  EXPECT_EQ(o.save_path, "a.ckpt");
+  EXPECT_EQ(o.load_path, "b.ckpt");
+  EXPECT_TRUE(o.infer_only);
+}
+
+TEST(MnistCli, WithoutCpuTheCallerExplainsTheGpuPath) {
+  const CommandLine line = parse({});
+  EXPECT_FALSE(line.exit_now);
+  EXPECT_FALSE(line.cpu);
+}
+
+TEST(MnistCli, HelpDocumentsEveryFlag) {
+  const CommandLine line = parse({"--help"});
+  EXPECT_TRUE(line.exit_now);
+  EXPECT_EQ(line.exit_status, 0);
+  for (const char* flag : {"--cpu", "--data", "--synthetic", "--epochs", "--batch", "--lr", "--optimizer", "--seed",
+                           "--save", "--load", "--infer", "--help"}) {
+    EXPECT_NE(line.message.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(MnistCli, RejectsBadNumbers) {
+  expect_usage_error({"--cpu", "--epochs", "0"}, "--epochs");
+  expect_usage_error({"--cpu", "--epochs", "-3"}, "--epochs");
+  expect_usage_error({"--cpu", "--batch", "0"}, "--batch");
+  expect_usage_error({"--cpu", "--batch", "-1"}, "--batch");
+  expect_usage_error({"--cpu", "--lr", "0"}, "--lr");
+  expect_usage_error({"--cpu", "--lr", "-0.1"}, "--lr");
+  expect_usage_error({"--cpu", "--lr", "nan"}, "--lr");
+  expect_usage_error({"--cpu", "--synthetic", "0"}, "--synthetic");
+  expect_usage_error({"--cpu", "--epochs", "three"}, "--epochs");
+}
+
+TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
+  expect_usage_error({"--cpu", "--optimizer", "rmsprop"}, "--optimizer must be sgd or adam");
+  expect_usage_error({"--cpu", "--learning-rate", "0.1"}, "--learning-rate");
+}
+
+TEST(MnistCli, RejectsMissingOrConflictingData) {
+  expect_usage_error({"--cpu", "--data", "/nonexistent/mnist"}, "--data: no such directory");
+  expect_usage_error({"--cpu", "--data", ".", "--synthetic", "100"}, "--data");
+  expect_usage_error({"--cpu", "--infer"}, "--infer");
+}
+
+}  // namespace
+}  // namespace ladder::ch14

@@ -76,14 +76,14 @@ struct Pose {
   double shift_x, shift_y;    // centre of the digit in pixels
 
   static Pose random(Random& random) {
-    const double angle = random.uniform(-0.26, 0.26);  // about +-15 degrees
-    const double shear = random.uniform(-0.3, 0.3);
-    const double scale_x = random.uniform(0.75, 1.15) * kDigitBox;
-    const double scale_y = random.uniform(0.8, 1.12) * kDigitBox;
+    const double angle = random.uniform(-0.3, 0.3);  // about +-17 degrees
+    const double shear = random.uniform(-0.4, 0.4);
+    const double scale_x = random.uniform(0.65, 1.2) * kDigitBox;
+    const double scale_y = random.uniform(0.75, 1.15) * kDigitBox;
     const double c = std::cos(angle), s = std::sin(angle);
     // [c -s; s c] * [1 shear; 0 1] * diag(scale_x, scale_y)
     return {c * scale_x, (c * shear - s) * scale_y, s * scale_x, (s * shear + c) * scale_y,
-            kMnistSide / 2.0 + random.uniform(-2, 2), kMnistSide / 2.0 + random.uniform(-2, 2)};
+            kMnistSide / 2.0 + random.uniform(-3, 3), kMnistSide / 2.0 + random.uniform(-3, 3)};
   }
   Point apply(Point p) const {
     const double x = p.x - 0.5, y = p.y - 0.5;
@@ -118,7 +118,7 @@ void draw_segment(std::vector<double>& image, Point a, Point b, double radius) {
 }
 
 void draw_stroke(std::vector<double>& image, const Stroke& stroke, const Pose& pose, double radius, Random& random) {
-  constexpr double kJitter = 0.02;  // wobble of each stroke point, in units of the digit box
+  constexpr double kJitter = 0.035;  // wobble of each stroke point, in units of the digit box
   Point previous{};
   for (std::size_t i = 0; i < stroke.size(); ++i) {
     const Point jittered{stroke[i].x + kJitter * random.normal(), stroke[i].y + kJitter * random.normal()};
@@ -131,8 +131,9 @@ void draw_stroke(std::vector<double>& image, const Stroke& stroke, const Pose& p
 // A short thin stray mark somewhere in the image, as on a scanned form.
 void draw_stray_mark(std::vector<double>& image, Random& random) {
   const Point start{random.uniform(2, kMnistSide - 2), random.uniform(2, kMnistSide - 2)};
-  const double angle = random.uniform(0, 2 * kPi), length = random.uniform(1.5, 4);
-  draw_segment(image, start, {start.x + length * std::cos(angle), start.y + length * std::sin(angle)}, 0.5);
+  const double angle = random.uniform(0, 2 * kPi), length = random.uniform(2, 6);
+  const Point end{start.x + length * std::cos(angle), start.y + length * std::sin(angle)};
+  draw_segment(image, start, end, random.uniform(0.4, 0.8));
 }
 
 std::vector<std::uint8_t> to_bytes(const std::vector<double>& image, double brightness, double noise, Random& random) {
@@ -151,9 +152,10 @@ std::vector<std::uint8_t> render_synthetic_digit(int digit, Random& random) {
   const Pose pose = Pose::random(random);
   const double radius = random.uniform(0.7, 1.6);  // pen thickness 1.4 to 3.2 pixels
   for (const Stroke& stroke : digit_strokes(digit, random)) draw_stroke(image, stroke, pose, radius, random);
-  if (random.uniform() < 0.25) draw_stray_mark(image, random);
-  const double brightness = random.uniform(0.75, 1.0);
-  const double noise = random.uniform(0.0, 0.1);
+  const int stray_marks = int(random.below(4)) - 1;  // none half the time, else 1 or 2
+  for (int i = 0; i < stray_marks; ++i) draw_stray_mark(image, random);
+  const double brightness = random.uniform(0.5, 1.0);
+  const double noise = random.uniform(0.0, 0.15);
   return to_bytes(image, brightness, noise, random);
 }
 

@@ -36,7 +36,7 @@ TEST(Cli, Defaults) {
 TEST(Cli, ParsesEveryFlag) {
   const GemmOptions options = parse({"--m", "17", "--n", "33", "--k", "65", "--warmup", "0", "--repeat", "3",
                                      "--seed", "9", "--no-check", "--no-flush", "--alpha", "2", "--beta", "0.5",
-                                     "--json", "out.json", "--rung", "01 naive", "--exercises"});
+                                     "--json", "out.json", "--rung", "01 naive", "--exercises", "--no-ceilings"});
   EXPECT_EQ(options.m, 17);
   EXPECT_EQ(options.n, 33);
   EXPECT_EQ(options.k, 65);
@@ -50,6 +50,7 @@ TEST(Cli, ParsesEveryFlag) {
   EXPECT_EQ(options.json_path, "out.json");
   EXPECT_EQ(options.rungs, std::vector<std::string>{"01 naive"});
   EXPECT_TRUE(options.exercises);
+  EXPECT_FALSE(options.ceilings);
 }
 
 TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
@@ -87,7 +88,7 @@ TEST(Cli, HelpListsEveryFlag) {
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
     for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json",
-                             "--alpha", "--beta", "--rung", "--list", "--exercises", "--no-flush"})
+                             "--alpha", "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }

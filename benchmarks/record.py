@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Bundles one GPU run into benchmarks/results/<gpu>.json: the Google Benchmark
+JSON plus the context that makes it meaningful (GPU, clocks, driver, CUDA
+version, commit, date). Called by benchmarks/run_gpu.sh.
+
+    python3 benchmarks/record.py --bench bench.json --ladder ladder.json --out benchmarks/results/
+"""
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import re
+import subprocess
+
+
+def nvidia_smi(query):
+    out = subprocess.run(["nvidia-smi", f"--query-gpu={query}", "--format=csv,noheader,nounits"],
+                         capture_output=True, text=True, check=True).stdout
+    return [field.strip() for field in out.splitlines()[0].split(",")]
+
+
+def git_commit():
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True).stdout.strip()
+        return commit.strip() + ("-dirty" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return os.environ.get("LADDER_COMMIT", "unknown")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bench", required=True, help="Google Benchmark JSON (--benchmark_out)")
+    parser.add_argument("--ladder", help="a chapter executable's --json output at the headline size")
+    parser.add_argument("--out", required=True, help="folder for <gpu>.json")
+    args = parser.parse_args()
+    name, driver, sm_clock, mem_clock, sm_clock_now = nvidia_smi(
+        "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
+    ladder = json.loads(pathlib.Path(args.ladder).read_text()) if args.ladder else None
+    context = {
+        "gpu": name, "driver": driver, "sm_clock_mhz": sm_clock, "memory_clock_mhz": mem_clock,
+        "sm_clock_at_record_mhz": sm_clock_now,
+        "cuda": ladder["device"]["runtime_cuda"] if ladder else "unknown",
+        "commit": git_commit(), "date": datetime.date.today().isoformat(),
+    }
+    record = {"context": context, "benchmarks": json.loads(pathlib.Path(args.bench).read_text()), "ladder": ladder}
+    out_dir = pathlib.Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(record, indent=1) + "\n")
+    tmp.replace(out)
+    print(f"recorded {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Keeps code quoted in the lessons identical to the source it quotes.
+
+A lesson quotes source with a marker line followed by a fenced code block:
+
+    <!-- snippet: chapters/01_naive_gemm/naive_gemm.cu naive-kernel -->
+    ```cuda
+    ...
+    ```
+
+The source marks the region with two identical comment lines, `// [naive-kernel]`
+(the form Doxygen's \\snippet understands too). `--check` fails if a quoted block
+differs from its source; `--write` rewrites the blocks from the source.
+
+    python3 tools/snippets.py --check
+    python3 tools/snippets.py --write
+"""
+import argparse
+import pathlib
+import re
+import sys
+import textwrap
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MARKER = re.compile(r"^<!-- snippet: (\S+) (\S+) -->\n```(\w*)\n(.*?)^```\n", re.M | re.S)
+
+
+def source_region(path: str, name: str) -> str:
+    lines = (ROOT / path).read_text().splitlines(keepends=True)
+    tag = f"// [{name}]"
+    marks = [i for i, line in enumerate(lines) if line.strip() == tag]
+    if len(marks) != 2:
+        raise SystemExit(f"{path}: expected two '{tag}' lines, found {len(marks)}")
+    return textwrap.dedent("".join(lines[marks[0] + 1 : marks[1]]))
+
+
+def process(lesson: pathlib.Path, write: bool) -> list:
+    text = lesson.read_text()
+    stale = []
+
+    def replace(match):
+        path, name, language, quoted = match.groups()
+        current = source_region(path, name)
+        if quoted != current:
+            stale.append(f"{lesson.relative_to(ROOT)}: snippet {path} [{name}] differs from the source")
+        return f"<!-- snippet: {path} {name} -->\n```{language}\n{current}```\n"
+
+    updated = MARKER.sub(replace, text)
+    if write and updated != text:
+        lesson.write_text(updated)
+    return stale
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--check", action="store_true", help="fail if any quoted snippet is stale")
+    mode.add_argument("--write", action="store_true", help="rewrite quoted snippets from the source")
+    args = parser.parse_args()
+    lessons = sorted(ROOT.glob("chapters/*/README.md")) + sorted(ROOT.glob("solutions/*/README.md"))
+    stale = [problem for lesson in lessons for problem in process(lesson, args.write)]
+    if args.check and stale:
+        print("\n".join(stale) + "\nrun: python3 tools/snippets.py --write", file=sys.stderr)
+        return 1
+    print(f"snippets: {len(lessons)} lessons {'updated' if args.write else 'in sync'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
