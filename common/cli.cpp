@@ -60,8 +60,9 @@ GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::str
   CLI::App app(description, argc > 0 ? argv[0] : "gemm");
   bool no_check = false, no_flush = false, no_ceilings = false;
   add_flags(app, options, no_check, no_flush, no_ceilings);
-  app.footer("Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
-             "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
+  app.footer(
+      "Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
+      "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

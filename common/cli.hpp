@@ -16,11 +16,11 @@ struct GemmOptions {
   int warmup = 2;
   int repeat = 10;
   std::uint64_t seed = 42;
-  bool check = true;      ///< verify every rung against the double-precision oracle
-  bool flush_l2 = true;   ///< flush L2 between timed runs
-  bool exercises = false; ///< also run the (unfinished) exercise rungs
-  bool list = false;      ///< list the linked rungs and exit
-  bool ceilings = true;   ///< measure copy bandwidth and cuBLAS peak for the roofline line
+  bool check = true;               ///< verify every rung against the double-precision oracle
+  bool flush_l2 = true;            ///< flush L2 between timed runs
+  bool exercises = false;          ///< also run the (unfinished) exercise rungs
+  bool list = false;               ///< list the linked rungs and exit
+  bool ceilings = true;            ///< measure copy bandwidth and cuBLAS peak for the roofline line
   std::vector<std::string> rungs;  ///< run only these (cuBLAS always runs as the baseline)
   std::string json_path;           ///< write results as JSON here (atomically)
 };

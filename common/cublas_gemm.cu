@@ -23,8 +23,8 @@ void cublas_sgemm(const GemmArgs& args, cudaStream_t stream) {
   LADDER_CUBLAS_CHECK(cublasSetStream(handle, stream));
   // Column-major view: C^T (n x m) = B^T (n x k) * A^T (k x m).
   LADDER_CUBLAS_CHECK(cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, args.n, args.m, args.k, &args.alpha, args.b,
-                                   CUDA_R_32F, args.ldb, args.a, CUDA_R_32F, args.lda, &args.beta, args.c,
-                                   CUDA_R_32F, args.ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+                                   CUDA_R_32F, args.ldb, args.a, CUDA_R_32F, args.lda, &args.beta, args.c, CUDA_R_32F,
+                                   args.ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
 }
 
 GemmRung cublas_rung() {
@@ -41,8 +41,8 @@ namespace {
 std::vector<double> to_double(const std::vector<float>& values) { return {values.begin(), values.end()}; }
 }  // namespace
 
-std::vector<double> cublas_reference_gemm(const HostMatrix& a, const HostMatrix& b, const HostMatrix* c0,
-                                          float alpha, float beta) {
+std::vector<double> cublas_reference_gemm(const HostMatrix& a, const HostMatrix& b, const HostMatrix* c0, float alpha,
+                                          float beta) {
   const int m = a.rows, k = a.cols, n = b.cols;
   if (b.rows != k) throw std::invalid_argument("cublas_reference_gemm: A is m x k but B is not k x n");
   if (beta != 0.0f && (c0 == nullptr || c0->rows != m || c0->cols != n))

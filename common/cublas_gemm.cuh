@@ -28,7 +28,7 @@ GemmRung cublas_rung();
 
 /// C_ref = alpha·A·B + beta·C0 computed by cublasDgemm on the inputs upcast to
 /// double: the oracle for shapes too large for the CPU reference. Needs a device.
-std::vector<double> cublas_reference_gemm(const HostMatrix& a, const HostMatrix& b, const HostMatrix* c0,
-                                          float alpha, float beta);
+std::vector<double> cublas_reference_gemm(const HostMatrix& a, const HostMatrix& b, const HostMatrix* c0, float alpha,
+                                          float beta);
 
 }  // namespace ladder

@@ -32,19 +32,18 @@ class CudaError : public std::runtime_error {
 }  // namespace ladder
 
 /// Checks a CUDA runtime call, e.g. `LADDER_CUDA_CHECK(cudaMalloc(&p, bytes));`.
-#define LADDER_CUDA_CHECK(call)                                                   \
-  do {                                                                            \
-    const cudaError_t ladder_status_ = (call);                                    \
-    if (ladder_status_ != cudaSuccess)                                            \
-      ::ladder::throw_cuda_error(ladder_status_, #call, __FILE__, __LINE__);      \
+#define LADDER_CUDA_CHECK(call)                                                                               \
+  do {                                                                                                        \
+    const cudaError_t ladder_status_ = (call);                                                                \
+    if (ladder_status_ != cudaSuccess) ::ladder::throw_cuda_error(ladder_status_, #call, __FILE__, __LINE__); \
   } while (0)
 
 /// Checks a cuBLAS call, e.g. `LADDER_CUBLAS_CHECK(cublasCreate(&handle));`.
-#define LADDER_CUBLAS_CHECK(call)                                                 \
-  do {                                                                            \
-    const cublasStatus_t ladder_status_ = (call);                                 \
-    if (ladder_status_ != CUBLAS_STATUS_SUCCESS)                                  \
-      ::ladder::throw_cublas_error(ladder_status_, #call, __FILE__, __LINE__);    \
+#define LADDER_CUBLAS_CHECK(call)                                              \
+  do {                                                                         \
+    const cublasStatus_t ladder_status_ = (call);                              \
+    if (ladder_status_ != CUBLAS_STATUS_SUCCESS)                               \
+      ::ladder::throw_cublas_error(ladder_status_, #call, __FILE__, __LINE__); \
   } while (0)
 
 /// Checks the launch that just happened (bad configuration, too much shared

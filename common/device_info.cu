@@ -18,8 +18,7 @@ std::optional<std::string> no_device_reason() {
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess) {
     cudaGetLastError();  // clear the sticky error so later calls are not confused by it
-    return std::string("no usable CUDA device (") + cudaGetErrorName(status) + ": " + cudaGetErrorString(status) +
-           ")";
+    return std::string("no usable CUDA device (") + cudaGetErrorName(status) + ": " + cudaGetErrorString(status) + ")";
   }
   if (count == 0) return std::string("no CUDA device found");
   return std::nullopt;
@@ -65,12 +64,12 @@ std::string describe(const DeviceInfo& info) {
   std::ostringstream text;
   text.setf(std::ios::fixed);
   text.precision(1);
-  text << "device " << info.index << ": " << info.name << ", compute capability " << info.compute_capability / 10
-       << "." << info.compute_capability % 10 << ", " << info.sm_count << " SMs at up to " << info.sm_clock_mhz
-       << " MHz\n"
+  text << "device " << info.index << ": " << info.name << ", compute capability " << info.compute_capability / 10 << "."
+       << info.compute_capability % 10 << ", " << info.sm_count << " SMs at up to " << info.sm_clock_mhz << " MHz\n"
        << "memory: " << info.total_memory / double(1 << 30) << " GiB (" << info.free_memory / double(1 << 30)
-       << " free), " << info.memory_bus_bits << "-bit at " << info.memory_clock_mhz << " MHz = "
-       << info.theoretical_bandwidth_gbs() << " GB/s peak, L2 " << info.l2_bytes / double(1 << 20) << " MiB\n"
+       << " free), " << info.memory_bus_bits << "-bit at " << info.memory_clock_mhz
+       << " MHz = " << info.theoretical_bandwidth_gbs() << " GB/s peak, L2 " << info.l2_bytes / double(1 << 20)
+       << " MiB\n"
        << "driver supports CUDA " << cuda_version_string(info.driver_version) << ", runtime CUDA "
        << cuda_version_string(info.runtime_version);
   return text.str();

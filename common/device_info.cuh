@@ -23,8 +23,8 @@ struct DeviceInfo {
   std::size_t free_memory = 0;   ///< bytes, when queried
   std::size_t l2_bytes = 0;
   std::size_t shared_memory_per_block_optin = 0;  ///< the most a kernel may request
-  int driver_version = 0;   ///< e.g. 13000 for 13.0
-  int runtime_version = 0;  ///< CUDA runtime this program was built with
+  int driver_version = 0;                         ///< e.g. 13000 for 13.0
+  int runtime_version = 0;                        ///< CUDA runtime this program was built with
   /// Peak DRAM bandwidth from the memory clock and bus width (GB/s, 1e9 B/s).
   double theoretical_bandwidth_gbs() const;
 };

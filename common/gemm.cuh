@@ -76,8 +76,7 @@ std::optional<GemmRung> find_gemm(std::string_view name);
 
 /// Why `rung` cannot run this problem on a device of the given compute
 /// capability (major*10+minor), or nothing when it can.
-std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmArgs& args,
-                                              int compute_capability);
+std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmArgs& args, int compute_capability);
 
 /// "chapter", "solution", ... for tables and JSON.
 const char* to_string(RungKind kind);

@@ -66,10 +66,14 @@ std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmAr
 
 const char* to_string(RungKind kind) {
   switch (kind) {
-    case RungKind::Vendor: return "vendor";
-    case RungKind::Chapter: return "chapter";
-    case RungKind::Solution: return "solution";
-    case RungKind::Exercise: return "exercise";
+    case RungKind::Vendor:
+      return "vendor";
+    case RungKind::Chapter:
+      return "chapter";
+    case RungKind::Solution:
+      return "solution";
+    case RungKind::Exercise:
+      return "exercise";
   }
   return "?";
 }

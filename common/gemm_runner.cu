@@ -35,8 +35,8 @@ struct Problem {
   std::vector<double> reference;  // empty with --no-check
 
   GemmArgs args() {
-    return {options.m,        options.n, options.k,        options.alpha,    options.beta, a_device.data(),
-            options.k,        b_device.data(), options.n, c_device.data(), options.n};
+    return {options.m, options.n,       options.k, options.alpha,   options.beta, a_device.data(),
+            options.k, b_device.data(), options.n, c_device.data(), options.n};
   }
 };
 
@@ -96,8 +96,8 @@ void print_two_numbers(const GemmOptions& o, const Ceilings& ceilings) {
   const double flops = gemm_flops(o.m, o.n, o.k), bytes = gemm_min_bytes(o.m, o.n, o.k, o.beta != 0.0f);
   const double compute_ms = flops / (ceilings.cublas_tflops * 1e12) * 1e3;
   const double memory_ms = bytes / (ceilings.copy_bandwidth_gbs * 1e9) * 1e3;
-  std::cout << "problem: C(" << o.m << "x" << o.n << ") = " << o.alpha << "*A(" << o.m << "x" << o.k << ")*B("
-            << o.k << "x" << o.n << ") + " << o.beta << "*C, fp32, row-major\n"
+  std::cout << "problem: C(" << o.m << "x" << o.n << ") = " << o.alpha << "*A(" << o.m << "x" << o.k << ")*B(" << o.k
+            << "x" << o.n << ") + " << o.beta << "*C, fp32, row-major\n"
             << "work: " << fixed(flops / 1e9, 1) << " GFLOP; least DRAM traffic " << format_bytes(bytes) << " -> "
             << fixed(flops / bytes, 1) << " FLOP/byte\n";
   if (ceilings.cublas_size == 0) {
@@ -118,19 +118,18 @@ void print_ladder(const std::vector<RungResult>& results) {
       table.add_row({r.rung.name, "-", "-", "-", "-", r.status()});
       continue;
     }
-    table.add_row({r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2),
-                   fixed(r.percent_of_cublas, 1) + "%",
+    table.add_row({r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), fixed(r.percent_of_cublas, 1) + "%",
                    r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
   }
   table.print(std::cout);
 }
 
-nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceilings& ceilings,
-                       const GemmOptions& o, const std::vector<RungResult>& results) {
+nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceilings& ceilings, const GemmOptions& o,
+                       const std::vector<RungResult>& results) {
   nlohmann::json rungs = nlohmann::json::array();
   for (const RungResult& r : results) {
-    nlohmann::json entry = {{"name", r.rung.name}, {"chapter", r.rung.chapter}, {"kind", to_string(r.rung.kind)},
-                            {"status", r.status()}};
+    nlohmann::json entry = {
+        {"name", r.rung.name}, {"chapter", r.rung.chapter}, {"kind", to_string(r.rung.kind)}, {"status", r.status()}};
     if (!r.skip_reason) {
       entry["median_ms"] = r.timing.median_ms;
       entry["min_ms"] = r.timing.min_ms;
@@ -146,15 +145,27 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
     rungs.push_back(entry);
   }
   return {{"program", program},
-          {"device", {{"name", device.name}, {"compute_capability", device.compute_capability},
-                      {"sm_count", device.sm_count}, {"sm_clock_mhz", device.sm_clock_mhz},
-                      {"memory_clock_mhz", device.memory_clock_mhz},
-                      {"driver_cuda", cuda_version_string(device.driver_version)},
-                      {"runtime_cuda", cuda_version_string(device.runtime_version)}}},
-          {"ceilings", {{"copy_bandwidth_gbs", ceilings.copy_bandwidth_gbs},
-                        {"cublas_tflops", ceilings.cublas_tflops}, {"cublas_size", ceilings.cublas_size}}},
-          {"problem", {{"m", o.m}, {"n", o.n}, {"k", o.k}, {"alpha", o.alpha}, {"beta", o.beta},
-                       {"seed", o.seed}, {"warmup", o.warmup}, {"repeat", o.repeat}}},
+          {"device",
+           {{"name", device.name},
+            {"compute_capability", device.compute_capability},
+            {"sm_count", device.sm_count},
+            {"sm_clock_mhz", device.sm_clock_mhz},
+            {"memory_clock_mhz", device.memory_clock_mhz},
+            {"driver_cuda", cuda_version_string(device.driver_version)},
+            {"runtime_cuda", cuda_version_string(device.runtime_version)}}},
+          {"ceilings",
+           {{"copy_bandwidth_gbs", ceilings.copy_bandwidth_gbs},
+            {"cublas_tflops", ceilings.cublas_tflops},
+            {"cublas_size", ceilings.cublas_size}}},
+          {"problem",
+           {{"m", o.m},
+            {"n", o.n},
+            {"k", o.k},
+            {"alpha", o.alpha},
+            {"beta", o.beta},
+            {"seed", o.seed},
+            {"warmup", o.warmup},
+            {"repeat", o.repeat}}},
           {"results", rungs}};
 }
 
@@ -201,8 +212,8 @@ int run_chapter(const char* program, const GemmOptions& options) {
   print_ladder(results);
   if (!options.json_path.empty())
     write_file_atomically(options.json_path, to_json(program, device, ceilings, options, results).dump(2) + "\n");
-  const bool all_ok = std::all_of(results.begin(), results.end(),
-                                  [](const RungResult& r) { return !r.error || r.error->passed(); });
+  const bool all_ok =
+      std::all_of(results.begin(), results.end(), [](const RungResult& r) { return !r.error || r.error->passed(); });
   return all_ok ? 0 : 1;
 }
 

@@ -15,8 +15,8 @@ namespace ladder {
 
 /// What a chapter executable says about itself.
 struct ChapterInfo {
-  int number = 0;           ///< the chapter, e.g. 1
-  const char* title = "";   ///< "naive GEMM: one thread per output element"
+  int number = 0;          ///< the chapter, e.g. 1
+  const char* title = "";  ///< "naive GEMM: one thread per output element"
 };
 
 /// The outcome of one rung on one problem.

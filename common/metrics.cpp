@@ -21,15 +21,14 @@ bool is_poison(float value) {
 }
 
 bool ErrorReport::passed() const {
-  return count > 0 && nan_count == 0 && inf_count == 0 && poison_count == 0 &&
-         std::isfinite(relative_frobenius) && relative_frobenius <= tolerance;
+  return count > 0 && nan_count == 0 && inf_count == 0 && poison_count == 0 && std::isfinite(relative_frobenius) &&
+         relative_frobenius <= tolerance;
 }
 
 std::string ErrorReport::describe() const {
   std::ostringstream text;
   text.precision(2);
-  text << std::scientific << "rel " << relative_frobenius << ", max abs " << max_abs << " (tol " << tolerance
-       << ")";
+  text << std::scientific << "rel " << relative_frobenius << ", max abs " << max_abs << " (tol " << tolerance << ")";
   if (poison_count > 0) text << ", " << poison_count << " of " << count << " never written";
   if (nan_count > 0) text << ", " << nan_count << " NaN";
   if (inf_count > 0) text << ", " << inf_count << " Inf";

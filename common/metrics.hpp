@@ -38,8 +38,7 @@ struct ErrorReport {
 };
 
 /// Compares `got` with a double-precision reference of the same length.
-ErrorReport compare_to_reference(const std::vector<float>& got, const std::vector<double>& reference,
-                                 double tolerance);
+ErrorReport compare_to_reference(const std::vector<float>& got, const std::vector<double>& reference, double tolerance);
 
 /// The relative Frobenius tolerance for fp32 inputs accumulated in fp32 over k
 /// products. Rounding errors of a k-term dot product grow like sqrt(k) times

@@ -22,8 +22,10 @@ void Table::print(std::ostream& out) const {
   const auto print_row = [&](const std::vector<std::string>& cells) {
     for (std::size_t column = 0; column < cells.size(); ++column) {
       const bool last = column + 1 == cells.size();
-      if (column == 0 || last) out << std::left;  // names and status read left to right
-      else out << std::right;
+      if (column == 0 || last)
+        out << std::left;  // names and status read left to right
+      else
+        out << std::right;
       out << std::setw(last ? 0 : int(widths[column])) << cells[column] << (last ? "\n" : "  ");
     }
   };

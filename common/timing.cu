@@ -31,9 +31,7 @@ class L2Flusher {
     LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&l2_bytes, cudaDevAttrL2CacheSize, device));
     buffer_ = DeviceBuffer<char>(std::size_t(2) * std::max(l2_bytes, 1 << 20));
   }
-  void flush(cudaStream_t stream) {
-    LADDER_CUDA_CHECK(cudaMemsetAsync(buffer_.data(), 0, buffer_.bytes(), stream));
-  }
+  void flush(cudaStream_t stream) { LADDER_CUDA_CHECK(cudaMemsetAsync(buffer_.data(), 0, buffer_.bytes(), stream)); }
 
  private:
   DeviceBuffer<char> buffer_;

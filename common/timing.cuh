@@ -11,9 +11,9 @@ namespace ladder {
 
 /// How to time.
 struct TimingConfig {
-  int warmup = 2;         ///< untimed runs first: clocks ramp up, caches and TLBs warm
-  int repeat = 10;        ///< timed runs; the median is reported
-  bool flush_l2 = true;   ///< overwrite the L2 cache before each timed run, so A and B come from DRAM
+  int warmup = 2;        ///< untimed runs first: clocks ramp up, caches and TLBs warm
+  int repeat = 10;       ///< timed runs; the median is reported
+  bool flush_l2 = true;  ///< overwrite the L2 cache before each timed run, so A and B come from DRAM
 };
 
 /// Milliseconds per run over `repeats` timed runs.

@@ -37,8 +37,8 @@ void launch_naive_gemm(const GemmArgs& args, cudaStream_t stream) {
 }
 // [naive-launch]
 
-const bool registered = register_gemm({"01 naive", 1, RungKind::Chapter, launch_naive_gemm, {},
-                                       "one thread per element of C, threadIdx.x along rows"});
+const bool registered = register_gemm(
+    {"01 naive", 1, RungKind::Chapter, launch_naive_gemm, {}, "one thread per element of C, threadIdx.x along rows"});
 
 }  // namespace
 }  // namespace ladder

@@ -40,7 +40,8 @@ std::vector<float> unpadded(const std::vector<float>& values, int rows, int cols
 }  // namespace
 
 std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
-  const int shapes[][3] = {{1, 1, 1}, {17, 33, 65}, {64, 64, 64}, {513, 257, 129}, {1000, 1234, 777}, {2048, 2048, 2048}};
+  const int shapes[][3] = {{1, 1, 1},       {17, 33, 65},      {64, 64, 64},
+                           {513, 257, 129}, {1000, 1234, 777}, {2048, 2048, 2048}};
   std::vector<GemmCase> cases;
   for (const GemmRung& rung : gemm_registry()) {
     if (rung.chapter != chapter || rung.kind != kind) continue;
@@ -77,16 +78,16 @@ void check_gemm_case(const GemmCase& test_case) {
   const int m = test_case.m, n = test_case.n, k = test_case.k, pad = test_case.pad;
   const int lda = k + pad, ldb = n + pad, ldc = n + pad;
   const std::uint64_t seed = test_seed();
-  SCOPED_TRACE("inputs from seed " + std::to_string(seed) + " (rerun with LADDER_TEST_SEED=" +
-               std::to_string(seed) + ")");
+  SCOPED_TRACE("inputs from seed " + std::to_string(seed) + " (rerun with LADDER_TEST_SEED=" + std::to_string(seed) +
+               ")");
   const HostMatrix a = random_matrix(m, k, seed), b = random_matrix(k, n, seed + 1), c0 = random_matrix(m, n, seed + 2);
 
   DeviceBuffer<float> a_device(padded(a, lda)), b_device(padded(b, ldb));
   // beta == 0: C starts as poison (NaN), which must be overwritten, never read.
   DeviceBuffer<float> c_device(test_case.beta == 0.0f ? std::vector<float>(std::size_t(m) * ldc, poison_value())
                                                       : padded(c0, ldc));
-  const GemmArgs args{m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb,
-                      c_device.data(), ldc};
+  const GemmArgs args{
+      m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb, c_device.data(), ldc};
   const int compute_capability = query_device().compute_capability;
   if (const auto reason = unsupported_reason(*rung, args, compute_capability))
     GTEST_SKIP() << test_case.rung << " does not support this case: " << *reason;
@@ -96,9 +97,8 @@ void check_gemm_case(const GemmCase& test_case) {
   const std::vector<float> got = unpadded(c_device.download(), m, n, ldc);
 
   const bool small = double(m) * n * k <= kCpuReferenceLimit;
-  const std::vector<double> reference =
-      small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)
-            : cublas_reference_gemm(a, b, &c0, test_case.alpha, test_case.beta);
+  const std::vector<double> reference = small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)
+                                              : cublas_reference_gemm(a, b, &c0, test_case.alpha, test_case.beta);
   const ErrorReport report = compare_to_reference(got, reference, fp32_gemm_tolerance(k));
   EXPECT_TRUE(report.passed()) << test_case.rung << " on " << m << "x" << n << "x" << k << ": " << report.describe()
                                << (small ? " (CPU fp64 reference)" : " (cuBLAS fp64 reference)");

@@ -43,8 +43,8 @@ void check_gemm_case(const GemmCase& test_case);
 }  // namespace ladder::testing
 
 /// Defines the parameterised test `suite` over the rungs of `chapter` of `kind`.
-#define LADDER_GEMM_RUNG_TESTS(suite, chapter, kind)                                               \
-  class suite : public ::testing::TestWithParam<::ladder::testing::GemmCase> {};                   \
-  TEST_P(suite, MatchesReference) { ::ladder::testing::check_gemm_case(GetParam()); }              \
+#define LADDER_GEMM_RUNG_TESTS(suite, chapter, kind)                                                        \
+  class suite : public ::testing::TestWithParam<::ladder::testing::GemmCase> {};                            \
+  TEST_P(suite, MatchesReference) { ::ladder::testing::check_gemm_case(GetParam()); }                       \
   INSTANTIATE_TEST_SUITE_P(Rungs, suite, ::testing::ValuesIn(::ladder::testing::gemm_cases(chapter, kind)), \
                            ::ladder::testing::gemm_case_name)

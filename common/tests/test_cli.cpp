@@ -34,9 +34,10 @@ TEST(Cli, Defaults) {
 }
 
 TEST(Cli, ParsesEveryFlag) {
-  const GemmOptions options = parse({"--m", "17", "--n", "33", "--k", "65", "--warmup", "0", "--repeat", "3",
-                                     "--seed", "9", "--no-check", "--no-flush", "--alpha", "2", "--beta", "0.5",
-                                     "--json", "out.json", "--rung", "01 naive", "--exercises", "--no-ceilings"});
+  const GemmOptions options =
+      parse({"--m",      "17",  "--n",    "33",       "--k",        "65",         "--warmup",    "0",
+             "--repeat", "3",   "--seed", "9",        "--no-check", "--no-flush", "--alpha",     "2",
+             "--beta",   "0.5", "--json", "out.json", "--rung",     "01 naive",   "--exercises", "--no-ceilings"});
   EXPECT_EQ(options.m, 17);
   EXPECT_EQ(options.n, 33);
   EXPECT_EQ(options.k, 65);
@@ -87,8 +88,8 @@ TEST(Cli, HelpListsEveryFlag) {
     FAIL() << "--help did not ask for help";
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
-    for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json",
-                             "--alpha", "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings"})
+    for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha",
+                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }

@@ -31,7 +31,11 @@ void launch_grid_stride_gemm(const GemmArgs& args, cudaStream_t stream) {
   LADDER_CHECK_LAUNCH();
 }
 
-const bool registered = register_gemm({"01 sol1 grid-stride", 1, RungKind::Solution, launch_grid_stride_gemm, {},
+const bool registered = register_gemm({"01 sol1 grid-stride",
+                                       1,
+                                       RungKind::Solution,
+                                       launch_grid_stride_gemm,
+                                       {},
                                        "solution: fixed grid of 264x256 threads, grid-stride loop"});
 
 }  // namespace

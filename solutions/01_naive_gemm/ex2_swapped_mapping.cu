@@ -32,8 +32,12 @@ void launch_swapped_mapping(const GemmArgs& args, cudaStream_t stream) {
   LADDER_CHECK_LAUNCH();
 }
 
-const bool registered = register_gemm({"01 sol2 swapped mapping", 1, RungKind::Solution, launch_swapped_mapping,
-                                       {}, "solution: threadIdx.x along columns"});
+const bool registered = register_gemm({"01 sol2 swapped mapping",
+                                       1,
+                                       RungKind::Solution,
+                                       launch_swapped_mapping,
+                                       {},
+                                       "solution: threadIdx.x along columns"});
 
 }  // namespace
 }  // namespace ladder

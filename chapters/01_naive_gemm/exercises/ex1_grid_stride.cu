@@ -32,7 +32,11 @@ void launch_grid_stride_gemm(const GemmArgs& args, cudaStream_t stream) {
   LADDER_CHECK_LAUNCH();
 }
 
-const bool registered = register_gemm({"01 ex1 grid-stride", 1, RungKind::Exercise, launch_grid_stride_gemm, {},
+const bool registered = register_gemm({"01 ex1 grid-stride",
+                                       1,
+                                       RungKind::Exercise,
+                                       launch_grid_stride_gemm,
+                                       {},
                                        "exercise: fixed grid, each thread loops over elements"});
 
 }  // namespace

@@ -29,8 +29,12 @@ void launch_swapped_mapping(const GemmArgs& args, cudaStream_t stream) {
   LADDER_CHECK_LAUNCH();
 }
 
-const bool registered = register_gemm({"01 ex2 swapped mapping", 1, RungKind::Exercise, launch_swapped_mapping,
-                                       {}, "exercise: threadIdx.x along columns"});
+const bool registered = register_gemm({"01 ex2 swapped mapping",
+                                       1,
+                                       RungKind::Exercise,
+                                       launch_swapped_mapping,
+                                       {},
+                                       "exercise: threadIdx.x along columns"});
 
 }  // namespace
 }  // namespace ladder
