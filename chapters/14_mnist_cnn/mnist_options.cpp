@@ -23,7 +23,8 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
   if (app.count("--lr") > 0 && !(o.learning_rate > 0 && std::isfinite(o.learning_rate))) {
     return "--lr must be a positive number, got " + app.get_option("--lr")->as<std::string>();
   }
-  if (o.optimizer != "sgd" && o.optimizer != "adam") return "--optimizer must be sgd or adam, got '" + o.optimizer + "'";
+  if (o.optimizer != "sgd" && o.optimizer != "adam")
+    return "--optimizer must be sgd or adam, got '" + o.optimizer + "'";
   if (o.synthetic_count < 1 || o.synthetic_count > kMaxSynthetic) {
     return "--synthetic must be between 1 and " + std::to_string(kMaxSynthetic) + ", got " +
            std::to_string(o.synthetic_count);
@@ -71,8 +72,7 @@ CommandLine usage_error(const std::string& problem) {
 
 CommandLine parse_command_line(int argc, const char* const* argv) {
   CommandLine line;
-  CLI::App app("Chapter 14: train a LeNet-5 CNN on MNIST (or synthetic digits) and report its test accuracy",
-               kProgram);
+  CLI::App app("Chapter 14: train a LeNet-5 CNN on MNIST (or synthetic digits) and report its test accuracy", kProgram);
   add_flags(app, line);
   try {
     app.parse(argc, argv);

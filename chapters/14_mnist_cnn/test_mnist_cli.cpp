@@ -36,9 +36,9 @@ TEST(MnistCli, DefaultsTrainOnSyntheticDigits) {
 }
 
 TEST(MnistCli, ReadsEveryFlag) {
-  const CommandLine line = parse({"--cpu", "--synthetic", "600", "--epochs", "2", "--batch", "64", "--lr", "0.05",
-                                  "--optimizer", "sgd", "--seed", "9", "--save", "a.ckpt", "--load", "b.ckpt",
-                                  "--infer"});
+  const CommandLine line =
+      parse({"--cpu", "--synthetic", "600", "--epochs", "2", "--batch", "64", "--lr", "0.05", "--optimizer", "sgd",
+             "--seed", "9", "--save", "a.ckpt", "--load", "b.ckpt", "--infer"});
   ASSERT_FALSE(line.exit_now) << line.message;
   const nn::MnistRunOptions& o = line.options;
   EXPECT_EQ(o.synthetic_count, 600);

@@ -79,7 +79,8 @@ void check_envelope(const std::string& bytes, Reader& reader) {
                 std::to_string(kCheckpointVersion));
   }
   const std::size_t body = bytes.size() - 4;
-  if (Reader(bytes.substr(body), "").u32() != crc_of(bytes, body)) reader.fail("checksum mismatch: the file is corrupt or truncated");
+  if (Reader(bytes.substr(body), "").u32() != crc_of(bytes, body))
+    reader.fail("checksum mismatch: the file is corrupt or truncated");
 }
 
 }  // namespace
@@ -122,8 +123,8 @@ void decode_checkpoint(const std::string& bytes, const std::string& name, LeNet<
     std::vector<int> shape(reader.u32());
     for (int& extent : shape) extent = int(reader.u32());
     if (tensor_name != p->name || shape != p->value.shape) {
-      reader.fail("tensor " + tensor_name + " " + shape_to_string(shape) + " where this network has " + p->name +
-                  " " + shape_to_string(p->value.shape));
+      reader.fail("tensor " + tensor_name + " " + shape_to_string(shape) + " where this network has " + p->name + " " +
+                  shape_to_string(p->value.shape));
     }
   }
   std::vector<std::vector<float>> values;  // all read before any is applied

@@ -53,7 +53,8 @@ std::string read_raw(const std::string& path) {
 
 std::string gunzip(const std::string& path) {
   const std::string compressed = read_raw(path);
-  const bool gzip_magic = compressed.size() >= 2 && std::uint8_t(compressed[0]) == 0x1f && std::uint8_t(compressed[1]) == 0x8b;
+  const bool gzip_magic =
+      compressed.size() >= 2 && std::uint8_t(compressed[0]) == 0x1f && std::uint8_t(compressed[1]) == 0x8b;
   if (!gzip_magic) {
     fail(path, "is named .gz but is not gzip data (drop the .gz from its name if it is a raw IDX file)");
   }
@@ -107,8 +108,8 @@ std::string gzip(const std::string& bytes) {
 // Checks that the file is exactly header + payload bytes long.
 void check_length(const std::string& name, std::size_t actual, std::uint64_t expected, const std::string& promise) {
   if (actual < expected) {
-    fail(name, "truncated: the header promises " + promise + " (" + std::to_string(expected) + " bytes) but the file has " +
-                   std::to_string(actual) + " bytes");
+    fail(name, "truncated: the header promises " + promise + " (" + std::to_string(expected) +
+                   " bytes) but the file has " + std::to_string(actual) + " bytes");
   }
   if (actual > expected) {
     fail(name, std::to_string(actual - expected) + " unexpected bytes after the " + promise + " the header promises");
@@ -136,7 +137,9 @@ std::string file_in(const std::string& directory, const std::string& base) {
 
 }  // namespace
 
-std::string read_maybe_gzipped(const std::string& path) { return ends_with(path, ".gz") ? gunzip(path) : read_raw(path); }
+std::string read_maybe_gzipped(const std::string& path) {
+  return ends_with(path, ".gz") ? gunzip(path) : read_raw(path);
+}
 
 void write_maybe_gzipped(const std::string& path, const std::string& bytes) {
   ladder::write_file_atomically(path, ends_with(path, ".gz") ? gzip(bytes) : bytes);
@@ -179,8 +182,8 @@ IdxLabels parse_idx_labels(const std::string& bytes, const std::string& name) {
 std::string encode_idx_images(const IdxImages& images) {
   std::string bytes;
   bytes.reserve(kImagesHeaderBytes + images.pixels.size());
-  for (std::uint32_t field : {kIdxImagesMagic, std::uint32_t(images.count), std::uint32_t(images.rows),
-                              std::uint32_t(images.cols)}) {
+  for (std::uint32_t field :
+       {kIdxImagesMagic, std::uint32_t(images.count), std::uint32_t(images.rows), std::uint32_t(images.cols)}) {
     append_big_endian(bytes, field);
   }
   bytes.append(images.pixels.begin(), images.pixels.end());

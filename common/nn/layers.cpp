@@ -40,8 +40,8 @@ ConvShape conv_shape(const std::vector<int>& input, const std::vector<int>& weig
   require(input.size() == 4 && weight.size() == 4, "conv2d: input and weight must be 4-D");
   require(input[1] == weight[1], "conv2d: input and weight channel counts differ");
   require(params.stride >= 1 && params.padding >= 0, "conv2d: stride must be >= 1 and padding >= 0");
-  ConvShape shape{input[0], input[1], input[2], input[3], weight[0], weight[2], weight[3], 0, 0, params.stride,
-                  params.padding};
+  ConvShape shape{input[0],  input[1], input[2], input[3],      weight[0],     weight[2],
+                  weight[3], 0,        0,        params.stride, params.padding};
   shape.p = conv_output_size(shape.h, shape.r, shape.stride, shape.padding);
   shape.q = conv_output_size(shape.w, shape.s, shape.stride, shape.padding);
   require(shape.p >= 1 && shape.q >= 1, "conv2d: kernel larger than the padded input");
@@ -126,11 +126,11 @@ Tensor<T> conv2d_forward(const Tensor<T>& input, const Tensor<T>& weight, const 
   }
   const T* in = input.data();
   T* out = output.data();
-  for_each_conv_tap(d, [&](std::size_t weight_index, std::ptrdiff_t input_start, std::size_t output_row,
-                           ValidRange cols) {
-    scaled_add(weight.values[weight_index], in + input_start + cols.first * d.stride, d.stride,
-               out + output_row + cols.first, 1, cols.last - cols.first + 1);
-  });
+  for_each_conv_tap(d,
+                    [&](std::size_t weight_index, std::ptrdiff_t input_start, std::size_t output_row, ValidRange cols) {
+                      scaled_add(weight.values[weight_index], in + input_start + cols.first * d.stride, d.stride,
+                                 out + output_row + cols.first, 1, cols.last - cols.first + 1);
+                    });
   return output;
 }
 
@@ -142,11 +142,11 @@ Tensor<T> conv2d_backward_data(const Tensor<T>& grad_output, const Tensor<T>& we
   const T* dout = grad_output.data();
   T* din = grad_input.data();
   // The forward loop with the roles swapped: each tap scatters dL/d(output) back to the input it read.
-  for_each_conv_tap(d, [&](std::size_t weight_index, std::ptrdiff_t input_start, std::size_t output_row,
-                           ValidRange cols) {
-    scaled_add(weight.values[weight_index], dout + output_row + cols.first, 1,
-               din + input_start + cols.first * d.stride, d.stride, cols.last - cols.first + 1);
-  });
+  for_each_conv_tap(d,
+                    [&](std::size_t weight_index, std::ptrdiff_t input_start, std::size_t output_row, ValidRange cols) {
+                      scaled_add(weight.values[weight_index], dout + output_row + cols.first, 1,
+                                 din + input_start + cols.first * d.stride, d.stride, cols.last - cols.first + 1);
+                    });
   return grad_input;
 }
 
@@ -155,13 +155,13 @@ Tensor<T> conv2d_backward_weight(const Tensor<T>& input, const Tensor<T>& grad_o
                                  const std::vector<int>& weight_shape, const Conv2dParams& params) {
   const ConvShape d = conv_shape_for_grad(input.shape, weight_shape, grad_output.shape, params);
   std::vector<double> sums(Tensor<T>::element_count(weight_shape), 0.0);  // over n, p, q: in double
-  for_each_conv_tap(d, [&](std::size_t weight_index, std::ptrdiff_t input_start, std::size_t output_row,
-                           ValidRange cols) {
-    if (cols.last < cols.first) return;
-    sums[weight_index] += strided_dot(grad_output.data() + output_row + cols.first,
-                                      input.data() + input_start + cols.first * d.stride, d.stride,
-                                      cols.last - cols.first + 1);
-  });
+  for_each_conv_tap(
+      d, [&](std::size_t weight_index, std::ptrdiff_t input_start, std::size_t output_row, ValidRange cols) {
+        if (cols.last < cols.first) return;
+        sums[weight_index] +=
+            strided_dot(grad_output.data() + output_row + cols.first,
+                        input.data() + input_start + cols.first * d.stride, d.stride, cols.last - cols.first + 1);
+      });
   Tensor<T> grad_weight(weight_shape);
   std::copy(sums.begin(), sums.end(), grad_weight.values.begin());
   return grad_weight;
@@ -259,7 +259,8 @@ template <typename T>
 Tensor<T> relu_backward(const Tensor<T>& input, const Tensor<T>& grad_output) {
   require(input.shape == grad_output.shape, "relu_backward: shapes differ");
   Tensor<T> grad_input(input.shape);
-  for (std::size_t i = 0; i < input.size(); ++i) grad_input.values[i] = input.values[i] > T(0) ? grad_output.values[i] : T(0);
+  for (std::size_t i = 0; i < input.size(); ++i)
+    grad_input.values[i] = input.values[i] > T(0) ? grad_output.values[i] : T(0);
   return grad_input;
 }
 
@@ -345,22 +346,22 @@ void he_normal_init(Tensor<T>& weight, int fan_in, Random& random) {
   for (T& value : weight.values) value = T(standard_deviation * random.normal());
 }
 
-#define LADDER_NN_INSTANTIATE_LAYERS(T)                                                                             \
-  template Tensor<T> conv2d_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, const Conv2dParams&);    \
-  template LayerGradients<T> conv2d_backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&,                  \
-                                             const Conv2dParams&);                                                  \
-  template Tensor<T> conv2d_backward_data(const Tensor<T>&, const Tensor<T>&, const std::vector<int>&,              \
-                                          const Conv2dParams&);                                                     \
-  template Tensor<T> conv2d_backward_weight(const Tensor<T>&, const Tensor<T>&, const std::vector<int>&,            \
-                                            const Conv2dParams&);                                                   \
-  template Tensor<T> conv2d_backward_bias(const Tensor<T>&);                                                        \
-  template Tensor<T> max_pool_forward(const Tensor<T>&, const Pool2dParams&);                                       \
-  template Tensor<T> max_pool_backward(const Tensor<T>&, const Tensor<T>&, const Pool2dParams&);                    \
-  template Tensor<T> relu_forward(const Tensor<T>&);                                                                \
-  template Tensor<T> relu_backward(const Tensor<T>&, const Tensor<T>&);                                             \
-  template Tensor<T> linear_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);                          \
-  template LayerGradients<T> linear_backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);                 \
-  template SoftmaxCrossEntropy<T> softmax_cross_entropy(const Tensor<T>&, const std::vector<int>&);                 \
+#define LADDER_NN_INSTANTIATE_LAYERS(T)                                                                         \
+  template Tensor<T> conv2d_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&, const Conv2dParams&); \
+  template LayerGradients<T> conv2d_backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&,              \
+                                             const Conv2dParams&);                                              \
+  template Tensor<T> conv2d_backward_data(const Tensor<T>&, const Tensor<T>&, const std::vector<int>&,          \
+                                          const Conv2dParams&);                                                 \
+  template Tensor<T> conv2d_backward_weight(const Tensor<T>&, const Tensor<T>&, const std::vector<int>&,        \
+                                            const Conv2dParams&);                                               \
+  template Tensor<T> conv2d_backward_bias(const Tensor<T>&);                                                    \
+  template Tensor<T> max_pool_forward(const Tensor<T>&, const Pool2dParams&);                                   \
+  template Tensor<T> max_pool_backward(const Tensor<T>&, const Tensor<T>&, const Pool2dParams&);                \
+  template Tensor<T> relu_forward(const Tensor<T>&);                                                            \
+  template Tensor<T> relu_backward(const Tensor<T>&, const Tensor<T>&);                                         \
+  template Tensor<T> linear_forward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);                      \
+  template LayerGradients<T> linear_backward(const Tensor<T>&, const Tensor<T>&, const Tensor<T>&);             \
+  template SoftmaxCrossEntropy<T> softmax_cross_entropy(const Tensor<T>&, const std::vector<int>&);             \
   template void he_normal_init(Tensor<T>&, int, Random&);
 
 LADDER_NN_INSTANTIATE_LAYERS(float)

@@ -104,9 +104,9 @@ LayerGradients<T> linear_backward(const Tensor<T>& input, const Tensor<T>& weigh
 /// What softmax_cross_entropy computes for a batch.
 template <typename T>
 struct SoftmaxCrossEntropy {
-  double loss = 0;            ///< mean over the batch of -log p(correct class)
-  Tensor<T> probabilities;    ///< (N, classes) softmax of the logits
-  Tensor<T> grad_logits;      ///< (N, classes) dL/d(logits) = (probabilities - one_hot) / N
+  double loss = 0;          ///< mean over the batch of -log p(correct class)
+  Tensor<T> probabilities;  ///< (N, classes) softmax of the logits
+  Tensor<T> grad_logits;    ///< (N, classes) dL/d(logits) = (probabilities - one_hot) / N
 };
 
 /// Softmax followed by cross-entropy against integer labels, fused so that it

@@ -64,7 +64,8 @@ MnistData load_data(const MnistRunOptions& options, std::ostream& out) {
     return data;
   }
   const int test_count = synthetic_test_count(options.synthetic_count);
-  MnistData data = generate_synthetic_mnist(options.synthetic_count, test_count, derive_seed(options.seed, kTrainDataStream));
+  MnistData data =
+      generate_synthetic_mnist(options.synthetic_count, test_count, derive_seed(options.seed, kTrainDataStream));
   out << "data: synthetic digits (seed " << options.seed << "), " << options.synthetic_count << " training / "
       << test_count << " test images\n";
   if (!options.synthetic_out.empty()) {
@@ -86,7 +87,8 @@ Evaluation train(const MnistRunOptions& options, LeNet<float>& network, const Da
   Evaluation evaluation;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     ProgressPrinter progress(err, err_is_terminal, epoch, options.epochs);
-    const EpochStats stats = train_epoch(network, *optimizer, train_set, options.batch_size, shuffle, std::ref(progress));
+    const EpochStats stats =
+        train_epoch(network, *optimizer, train_set, options.batch_size, shuffle, std::ref(progress));
     evaluation = evaluate(network, test_set, kEvaluationBatch);
     char line[200];
     std::snprintf(line, sizeof line, "epoch %d/%d: loss %.4f, train accuracy %s, test accuracy %s, %.0f images/s\n",

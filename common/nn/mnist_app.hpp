@@ -10,17 +10,17 @@ namespace ladder::nn {
 
 /// The settings of one run of the chapter 14 executable (validated by its command line).
 struct MnistRunOptions {
-  std::string data_dir;           ///< MNIST IDX files (raw or .gz); empty: synthetic digits
-  int synthetic_count = 20000;    ///< training digits to generate when data_dir is empty
-  std::string synthetic_out;      ///< when set, the generated set is also written here as IDX .gz files
+  std::string data_dir;         ///< MNIST IDX files (raw or .gz); empty: synthetic digits
+  int synthetic_count = 20000;  ///< training digits to generate when data_dir is empty
+  std::string synthetic_out;    ///< when set, the generated set is also written here as IDX .gz files
   int epochs = 3;
   int batch_size = 32;
-  double learning_rate = 0;       ///< 0: the optimizer's default (sgd 0.01, adam 0.001)
-  std::string optimizer = "adam"; ///< "sgd" (momentum 0.9) or "adam"
-  std::uint64_t seed = 1;         ///< data generation, initialisation and shuffling all derive from it
-  std::string save_path;          ///< write a checkpoint here after training
-  std::string load_path;          ///< start from this checkpoint
-  bool infer_only = false;        ///< evaluate the loaded checkpoint on the test set, no training
+  double learning_rate = 0;        ///< 0: the optimizer's default (sgd 0.01, adam 0.001)
+  std::string optimizer = "adam";  ///< "sgd" (momentum 0.9) or "adam"
+  std::uint64_t seed = 1;          ///< data generation, initialisation and shuffling all derive from it
+  std::string save_path;           ///< write a checkpoint here after training
+  std::string load_path;           ///< start from this checkpoint
+  bool infer_only = false;         ///< evaluate the loaded checkpoint on the test set, no training
 };
 
 /// Test images generated alongside `train_count` synthetic training digits:

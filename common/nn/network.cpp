@@ -72,7 +72,7 @@ Tensor<T> LeNet<T>::forward(const Tensor<T>& images) {
   a.pool1 = max_pool_forward(a.relu1, kPool);                                 // (N, C1, S/2, S/2)
   a.conv2 = conv2d_forward(a.pool1, value(kConv2W), value(kConv2B), kConv2);  // (N, C2, S/2-4, S/2-4)
   a.relu2 = relu_forward(a.conv2);
-  a.pool2 = max_pool_forward(a.relu2, kPool);  // (N, C2, P, P), read by fc1 as (N, C2*P*P)
+  a.pool2 = max_pool_forward(a.relu2, kPool);                   // (N, C2, P, P), read by fc1 as (N, C2*P*P)
   a.fc1 = linear_forward(a.pool2, value(kFc1W), value(kFc1B));  // (N, F1)
   a.relu3 = relu_forward(a.fc1);
   a.fc2 = linear_forward(a.relu3, value(kFc2W), value(kFc2B));  // (N, F2)
@@ -96,8 +96,8 @@ void LeNet<T>::backward(const Tensor<T>& grad_logits) {
   LayerGradients<T> conv2 = conv2d_backward(a.pool1, value(kConv2W), grad_conv2, kConv2);
   const Tensor<T> grad_conv1 = relu_backward(a.conv1, max_pool_backward(a.relu1, conv2.input, kPool));
   // The images need no gradient, so conv1 skips its (costly) backward-data pass.
-  LayerGradients<T> conv1{{}, conv2d_backward_weight(a.images, grad_conv1, value(kConv1W).shape, kConv1),
-                          conv2d_backward_bias(grad_conv1)};
+  LayerGradients<T> conv1{
+      {}, conv2d_backward_weight(a.images, grad_conv1, value(kConv1W).shape, kConv1), conv2d_backward_bias(grad_conv1)};
   set_grads(kFc3W, fc3);
   set_grads(kFc2W, fc2);
   set_grads(kFc1W, fc1);

@@ -82,8 +82,12 @@ struct Pose {
     const double scale_y = random.uniform(0.75, 1.15) * kDigitBox;
     const double c = std::cos(angle), s = std::sin(angle);
     // [c -s; s c] * [1 shear; 0 1] * diag(scale_x, scale_y)
-    return {c * scale_x, (c * shear - s) * scale_y, s * scale_x, (s * shear + c) * scale_y,
-            kMnistSide / 2.0 + random.uniform(-3, 3), kMnistSide / 2.0 + random.uniform(-3, 3)};
+    return {c * scale_x,
+            (c * shear - s) * scale_y,
+            s * scale_x,
+            (s * shear + c) * scale_y,
+            kMnistSide / 2.0 + random.uniform(-3, 3),
+            kMnistSide / 2.0 + random.uniform(-3, 3)};
   }
   Point apply(Point p) const {
     const double x = p.x - 0.5, y = p.y - 0.5;

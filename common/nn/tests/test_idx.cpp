@@ -9,8 +9,8 @@
 namespace ladder::nn {
 namespace {
 
-using testing::TempDir;
 using testing::read_bytes;
+using testing::TempDir;
 using testing::write_bytes;
 
 IdxImages small_images(int count, int rows, int cols) {
@@ -57,7 +57,7 @@ TEST(IdxReader, RoundTripsRawAndGzipFiles) {
 TEST(IdxReader, HeaderIsBigEndianWithStandardMagic) {
   const std::string bytes = encode_idx_images(small_images(2, 28, 28));
   ASSERT_EQ(bytes.size(), 16u + 2 * 28 * 28);
-  EXPECT_EQ(bytes.substr(0, 8), std::string("\0\0\x08\x03\0\0\0\x02", 8));  // 2051, count 2
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\0\0\x08\x03\0\0\0\x02", 8));                     // 2051, count 2
   EXPECT_EQ(encode_idx_labels(small_labels(1)).substr(0, 4), std::string("\0\0\x08\x01", 4));  // 2049
 }
 
@@ -117,10 +117,16 @@ TEST(IdxReader, TruncatedGzip) {
 }
 
 TEST(IdxReader, ZeroCountAndImplausibleSizesAreRejected) {
-  expect_idx_error([] { parse_idx_images(encode_idx_images(IdxImages{0, 28, 28, {}}), "empty"); },
-                   {"empty", "no images"});
-  expect_idx_error([] { parse_idx_images(encode_idx_images(IdxImages{1, 0, 28, {}}), "flat"); },
-                   {"flat", "implausible image size 0x28"});
+  expect_idx_error(
+      [] {
+        parse_idx_images(encode_idx_images(IdxImages{0, 28, 28, {}}), "empty");
+      },
+      {"empty", "no images"});
+  expect_idx_error(
+      [] {
+        parse_idx_images(encode_idx_images(IdxImages{1, 0, 28, {}}), "flat");
+      },
+      {"flat", "implausible image size 0x28"});
 }
 
 class MnistFolder : public ::testing::Test {

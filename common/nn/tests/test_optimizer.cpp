@@ -39,7 +39,8 @@ TEST(Adam, SecondStepMatchesTheFormula) {
   p.grad.values[0] = 0.5;
   adam.step({&p});
   const double m = 0.9 * 0.1 + 0.1 * 0.5, v = 0.999 * 0.001 + 0.001 * 0.25;
-  const double expected = -0.1 - 0.1 * (m / (1 - 0.81)) / (std::sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
+  const double first = -0.1 / (1 + 1e-8);
+  const double expected = first - 0.1 * (m / (1 - 0.81)) / (std::sqrt(v / (1 - 0.999 * 0.999)) + 1e-8);
   EXPECT_NEAR(p.value.values[0], expected, 1e-12);
 }
 

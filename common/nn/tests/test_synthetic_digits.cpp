@@ -43,12 +43,12 @@ TEST(SyntheticDigits, ShapesAndLabelsAreMnistLike) {
   for (int count : per_class) EXPECT_GT(count, 60) << "labels should be roughly uniform";
 }
 
-TEST(SyntheticDigits, EveryImageHasInkInsideAndDarkBorders) {
+TEST(SyntheticDigits, EveryImageHasInkButIsMostlyBackground) {
   const LabelledImages set = generate_synthetic_digits(300, 4);
   for (int i = 0; i < set.images.count; ++i) {
     const std::uint8_t* image = set.images.pixels.data() + std::size_t(i) * 784;
-    const int ink = int(std::count_if(image, image + 784, [](std::uint8_t p) { return p > 128; }));
-    EXPECT_GT(ink, 25) << "image " << i << " (digit " << int(set.labels.labels[i]) << ") is nearly blank";
+    const int ink = int(std::count_if(image, image + 784, [](std::uint8_t p) { return p > 64; }));
+    EXPECT_GT(ink, 15) << "image " << i << " (digit " << int(set.labels.labels[i]) << ") is nearly blank";
     EXPECT_LT(ink, 400) << "image " << i << " is mostly ink";
   }
 }
