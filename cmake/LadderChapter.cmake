@@ -58,7 +58,14 @@ function(ladder_add_gtest name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
   # PRE_TEST: list the tests when ctest runs, not at build time, so building
   # never needs to execute anything (nor a GPU).
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS "${ARG_LABELS}")
+  # GoogleTest's discovery flattens a list-valued LABELS property to its first
+  # element, so it gets the kind (cpu/gpu) alone and the rest (the chapter)
+  # goes on the directory, whose LABELS every test in it inherits.
+  list(POP_FRONT ARG_LABELS kind)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS ${kind})
+  if(ARG_LABELS)
+    set_property(DIRECTORY APPEND PROPERTY LABELS ${ARG_LABELS})
+  endif()
 endfunction()
 
 # Runs `command...` under CTest and checks its exit status and output (ExpectExit.cmake).
