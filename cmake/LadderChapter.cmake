@@ -14,8 +14,9 @@
 #       A GoogleTest executable whose tests are registered with CTest.
 
 # Extra flags for every kernel: keep line info for the profiler and
-# compute-sanitizer, and make ptxas warn about register spills.
-set(LADDER_CUDA_FLAGS -lineinfo -Xptxas=-warn-spills,-warn-lmem-usage --expt-relaxed-constexpr)
+# compute-sanitizer; a kernel that spills registers to local memory fails to
+# compile (ptxas -warn-spills with -Werror), since spills are a silent slowdown.
+set(LADDER_CUDA_FLAGS -lineinfo -Xptxas=-warn-spills,-warn-lmem-usage,-Werror --expt-relaxed-constexpr)
 
 function(ladder_add_rungs target)
   cmake_parse_arguments(ARG "SOLUTION;EXERCISE" "CHAPTER" "SOURCES" ${ARGN})

@@ -1,0 +1,12 @@
+/// \file chapters/06_warp_tiling_gemm/main.cu
+/// \brief `ch06_warp_tiling_gemm`: the ladder so far (cuBLAS, rungs 01 to 06).
+///
+///     build/bin/ch06_warp_tiling_gemm                 # 4096³, verify, time, print the table
+///     build/bin/ch06_warp_tiling_gemm --m 1000 --n 777 --k 513 --repeat 20
+///     build/bin/ch06_warp_tiling_gemm --exercises     # add the exercise starters
+#include "common/gemm_runner.cuh"
+
+int main(int argc, char** argv) {
+  return ladder::gemm_chapter_main(argc, argv,
+                                   {LADDER_CHAPTER, "warp tiling and cp.async pipelining, a small tile sweep"});
+}

@@ -1,0 +1,270 @@
+/// \file warp_tiling_gemm.cuh
+/// \brief Chapter 06's kernel template: block → warp → thread tiles, pipelined with cp.async or registers.
+///
+/// The tile sizes and the pipeline are template parameters, so one kernel
+/// serves the chapter's tile sweep (warp_tiling_gemm.cu) and the exercise's
+/// own configuration. Needs 16-byte aligned pointers and leading dimensions
+/// that are multiples of 4 floats; m, n and k may be anything.
+#pragma once
+
+#include <algorithm>
+
+#include "common/gemm_device.cuh"
+
+namespace ladder::warp_tiling {
+
+// [tile-config]
+/// The tile sizes of one configuration. A thread always owns 8 × 8 elements of
+/// C, as 2 × 2 sub-tiles of 4 × 4 half a warp tile apart (so its shared loads
+/// are float4s that do not conflict); the warp's 32 lanes form an 8 × 4 grid.
+template <int BM, int BN, int BK, int WM, int WN, int Stages>
+struct TileConfig {
+  static constexpr int kStages = Stages;  // k-tiles in shared memory at once: 1 computed, Stages - 1 in flight
+  static constexpr int kBM = BM, kBN = BN, kBK = BK;  // block tile of C, and the k-step
+  static constexpr int kWM = WM, kWN = WN;            // warp tile of C
+  static constexpr int kTM = 8, kTN = 8;              // thread tile of C
+  static constexpr int kLanesM = kWM / kTM;           // lanes along m in a warp (8): a thread's rows are kLanesM apart
+  static constexpr int kLanesN = kWN / kTN;           // lanes along n in a warp (4)
+  static constexpr int kThreads = (BM / WM) * (BN / WN) * 32;
+  static constexpr int kLdA = BK + 4;  // a_tile row: padded so 8 consecutive rows start in 8 different bank groups
+  static constexpr int kStageFloats = BM * kLdA + BK * BN;  // one a_tile (m, k) and one b_tile (k, n)
+  static constexpr int kSmemBytes = Stages * kStageFloats * int(sizeof(float));
+  static constexpr int kAChunks = BM * BK / 4 / kThreads;  // float4s of A each thread stages per k-tile
+  static constexpr int kBChunks = BK * BN / 4 / kThreads;
+  static constexpr int kMinBlocksPerSm = 65536 / (kThreads * 128);  // caps ptxas at 128 registers per thread
+
+  static_assert(BM % WM == 0 && BN % WN == 0, "the block tile splits into whole warp tiles");
+  static_assert((WM / kTM) * (WN / kTN) == 32, "a warp tile is 32 thread tiles");
+  static_assert(kLanesN * 4 == WN / 2, "a thread's two 4-wide column groups lie half a warp tile apart");
+  static_assert(kLanesM == 8, "8 consecutive rows of a_tile, one per lane group, fall in 8 different bank groups");
+  static_assert(BK % 4 == 0, "tiles are staged in float4s along k");
+  static_assert(kAChunks * kThreads * 4 == BM * BK && kBChunks * kThreads * 4 == BK * BN,
+                "every thread stages the same whole number of float4s of each tile");
+  static_assert(kLdA % 8 == 4, "rows r and r+1..r+7 of a_tile start in 8 different groups of 4 banks: no conflict");
+  static_assert(kThreads <= 1024 && kMinBlocksPerSm >= 1, "a block holds at most 1024 threads");
+  static_assert(Stages >= 2, "one stage is computed while the next is loaded");
+  static_assert(kSmemBytes <= 227 * 1024, "dynamic shared memory per block is at most 227 KB (sm_90)");
+};
+// [tile-config]
+
+__device__ __forceinline__ float4 load4(const float* p) { return *reinterpret_cast<const float4*>(p); }
+__device__ __forceinline__ float component(float4 v, int i) { return i == 0 ? v.x : i == 1 ? v.y : i == 2 ? v.z : v.w; }
+
+/// How many of the 4 elements (r, c..c+3) of a rows × cols matrix exist (0..4).
+__device__ __forceinline__ int valid_elements(int r, int c, int rows, int cols) {
+  return r < rows ? max(0, min(4, cols - c)) : 0;
+}
+
+// [cp-async]
+/// Copies 16 bytes global → shared without passing through registers; only the
+/// first `src_bytes` are read, the rest of the 16 are filled with zeros (the
+/// edge tiles' bounds handling, for free). `.cg` caches in L2 only: each
+/// element is staged once per block, so L1 would not see it again.
+__device__ __forceinline__ void cp_async_16(float* dst, const float* src, int src_bytes) {
+#if __CUDA_ARCH__ >= 800
+  const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address), "l"(src), "r"(src_bytes)
+               : "memory");
+#else  // not reached: the cp.async rungs require sm_80; kept so the file builds for any architecture
+  for (int i = 0; i < 4; ++i) dst[i] = 4 * i < src_bytes ? src[i] : 0.0f;
+#endif
+}
+__device__ __forceinline__ void cp_async_commit() {
+#if __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.commit_group;\n" ::: "memory");
+#endif
+}
+/// Waits until at most `kPending` of this thread's committed groups are still in flight.
+template <int kPending>
+__device__ __forceinline__ void cp_async_wait() {
+  static_assert(kPending >= 0, "a count of commit groups");
+#if __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");
+#endif
+}
+// [cp-async]
+
+/// Where this block's tile lies, and whether it needs bounds checks at all.
+struct BlockTile {
+  int m0, n0;
+  bool rows_inside, cols_inside;  // the whole block tile lies inside C
+};
+
+// [stage-async]
+/// Issues the cp.async copies of k-tile `k0` into one stage. Interior tiles
+/// copy 16 bytes unconditionally; edge tiles copy what exists and zero-fill.
+template <class Cfg>
+__device__ __forceinline__ void stage_async(const GemmArgs& args, const BlockTile& tile, int k0, float* stage) {
+  float* a_tile = stage;                         // (m, k), rows of kLdA floats
+  float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n), rows of kBN floats
+  const bool k_inside = k0 + Cfg::kBK <= args.k;
+#pragma unroll
+  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 8 rows × 64 bytes of A: 16 full sectors
+    const int chunk = threadIdx.x + l * Cfg::kThreads;
+    const int r = chunk / (Cfg::kBK / 4), c = chunk % (Cfg::kBK / 4) * 4;
+    const int bytes = tile.rows_inside && k_inside ? 16 : 4 * valid_elements(tile.m0 + r, k0 + c, args.m, args.k);
+    cp_async_16(a_tile + r * Cfg::kLdA + c, bytes ? &args.a[(tile.m0 + r) * args.lda + k0 + c] : args.a, bytes);
+  }
+#pragma unroll
+  for (int l = 0; l < Cfg::kBChunks; ++l) {  // a warp copies 512 contiguous bytes of one row of B
+    const int chunk = threadIdx.x + l * Cfg::kThreads;
+    const int r = chunk / (Cfg::kBN / 4), c = chunk % (Cfg::kBN / 4) * 4;
+    const int bytes = tile.cols_inside && k_inside ? 16 : 4 * valid_elements(k0 + r, tile.n0 + c, args.k, args.n);
+    cp_async_16(b_tile + r * Cfg::kBN + c, bytes ? &args.b[(k0 + r) * args.ldb + tile.n0 + c] : args.b, bytes);
+  }
+}
+// [stage-async]
+
+/// The pre-sm_80 pipeline: the next k-tile waits in registers while the
+/// current one is multiplied, then is stored to the other stage.
+template <class Cfg>
+struct PrefetchRegisters {
+  float4 a[Cfg::kAChunks], b[Cfg::kBChunks];  // this thread's float4s of the next a_tile and b_tile
+
+  __device__ __forceinline__ void fetch(const GemmArgs& args, const BlockTile& tile, int k0) {
+    const bool k_inside = k0 + Cfg::kBK <= args.k;
+#pragma unroll
+    for (int l = 0; l < Cfg::kAChunks; ++l) {
+      const int chunk = threadIdx.x + l * Cfg::kThreads;
+      const int r = tile.m0 + chunk / (Cfg::kBK / 4), c = k0 + chunk % (Cfg::kBK / 4) * 4;
+      a[l] = tile.rows_inside && k_inside ? load4(&args.a[r * args.lda + c])
+                                          : load4_or_zero(args.a, args.lda, r, c, args.m, args.k);
+    }
+#pragma unroll
+    for (int l = 0; l < Cfg::kBChunks; ++l) {
+      const int chunk = threadIdx.x + l * Cfg::kThreads;
+      const int r = k0 + chunk / (Cfg::kBN / 4), c = tile.n0 + chunk % (Cfg::kBN / 4) * 4;
+      b[l] = tile.cols_inside && k_inside ? load4(&args.b[r * args.ldb + c])
+                                          : load4_or_zero(args.b, args.ldb, r, c, args.k, args.n);
+    }
+  }
+
+  __device__ __forceinline__ void store(float* stage) const {
+#pragma unroll
+    for (int l = 0; l < Cfg::kAChunks; ++l) {
+      const int chunk = threadIdx.x + l * Cfg::kThreads;
+      *reinterpret_cast<float4*>(&stage[chunk / (Cfg::kBK / 4) * Cfg::kLdA + chunk % (Cfg::kBK / 4) * 4]) = a[l];
+    }
+#pragma unroll
+    for (int l = 0; l < Cfg::kBChunks; ++l) {
+      const int chunk = threadIdx.x + l * Cfg::kThreads;
+      *reinterpret_cast<float4*>(&stage[Cfg::kBM * Cfg::kLdA + chunk * 4]) = b[l];
+    }
+  }
+
+  /// (r, c..c+3), zero outside the matrix: only edge tiles come here.
+  static __device__ float4 load4_or_zero(const float* matrix, int ld, int r, int c, int rows, int cols) {
+    const int n = valid_elements(r, c, rows, cols);
+    const float* p = matrix + (n > 0 ? r * ld + c : 0);
+    return {n > 0 ? p[0] : 0.0f, n > 1 ? p[1] : 0.0f, n > 2 ? p[2] : 0.0f, n > 3 ? p[3] : 0.0f};
+  }
+};
+
+// [multiply-stage]
+/// acc += a_tile · b_tile for one stage. The thread's rows are a_row + 8i
+/// (i = 0..7), its columns b_col + {0..3} and b_col + kWN/2 + {0..3}. A is read
+/// as float4s along k (4 steps at once), B as float4s along n: 16 shared loads
+/// per 256 multiply-adds.
+template <class Cfg>
+__device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* stage, int a_row, int b_col) {
+  const float* a_tile = stage;                         // (m, k)
+  const float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n)
+  // Rolled on purpose: fully unrolled, ptxas hoists the next step's shared
+  // loads above this step's math and runs out of the 128 registers (spills).
+#pragma unroll 1
+  for (int p4 = 0; p4 < Cfg::kBK; p4 += 4) {
+    float4 a[8];  // (m, 4 k): the thread's 8 rows of A, 4 k-values each
+#pragma unroll
+    for (int i = 0; i < 8; ++i) a[i] = load4(&a_tile[(a_row + i * Cfg::kLanesM) * Cfg::kLdA + p4]);
+#pragma unroll
+    for (int q = 0; q < 4; ++q) {
+      const float4 b_lo = load4(&b_tile[(p4 + q) * Cfg::kBN + b_col]);
+      const float4 b_hi = load4(&b_tile[(p4 + q) * Cfg::kBN + b_col + Cfg::kWN / 2]);
+      const float b[8] = {b_lo.x, b_lo.y, b_lo.z, b_lo.w, b_hi.x, b_hi.y, b_hi.z, b_hi.w};
+#pragma unroll
+      for (int i = 0; i < 8; ++i)
+#pragma unroll
+        for (int j = 0; j < 8; ++j) acc[i][j] += component(a[i], q) * b[j];
+    }
+  }
+}
+// [multiply-stage]
+
+// [warp-tiling-kernel]
+template <class Cfg, bool kAsync>
+__global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tiling_kernel(GemmArgs args) {
+  static_assert(kAsync || Cfg::kStages == 2, "the register-prefetch pipeline holds one tile in registers: 2 stages");
+  extern __shared__ float4 shared_float4s[];  // float4: 16-byte alignment for cp.async and float4 reads
+  // Stage s (0 or 1) starts at kStageFloats * s: arithmetic, not an array of pointers (that would live in local
+  // memory).
+  const auto stage = [&](int s) { return reinterpret_cast<float*>(shared_float4s) + s * Cfg::kStageFloats; };
+  const BlockTile tile{int(blockIdx.y) * Cfg::kBM, int(blockIdx.x) * Cfg::kBN,
+                       (int(blockIdx.y) + 1) * Cfg::kBM <= args.m, (int(blockIdx.x) + 1) * Cfg::kBN <= args.n};
+  // block → warp → thread: the warp's tile, then the lane's place in an 8 × 4 grid within it.
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int a_row = warp / (Cfg::kBN / Cfg::kWN) * Cfg::kWM + lane / Cfg::kLanesN;
+  const int b_col = warp % (Cfg::kBN / Cfg::kWN) * Cfg::kWN + lane % Cfg::kLanesN * 4;
+
+  float acc[8][8] = {};  // (m, n): rows a_row + 8i; columns b_col+{0..3}, b_col+kWN/2+{0..3}
+  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  if constexpr (kAsync) {
+    // Prologue: tiles 0 .. kStages-2 in flight, one commit group each.
+    for (int s = 0; s < Cfg::kStages - 1; ++s) {
+      if (s < k_tiles) stage_async<Cfg>(args, tile, s * Cfg::kBK, stage(s));
+      cp_async_commit();  // always commit (maybe an empty group): group g is tile g
+    }
+    for (int t = 0; t < k_tiles; ++t) {
+      cp_async_wait<Cfg::kStages - 2>();      // this thread's copies of tile t have landed...
+      __syncthreads();                        // ...and everyone's; and everyone is done with tile t-1's stage
+      const int next = t + Cfg::kStages - 1;  // refill the stage tile t-1 used
+      if (next < k_tiles) stage_async<Cfg>(args, tile, next * Cfg::kBK, stage(next % Cfg::kStages));
+      cp_async_commit();
+      multiply_stage<Cfg>(acc, stage(t % Cfg::kStages), a_row, b_col);  // while later tiles are in flight
+    }
+  } else {
+    PrefetchRegisters<Cfg> next;
+    next.fetch(args, tile, 0);
+    next.store(stage(0));
+    __syncthreads();
+    for (int t = 0; t < k_tiles; ++t) {
+      if (t + 1 < k_tiles) next.fetch(args, tile, (t + 1) * Cfg::kBK);  // loads in flight during the math
+      multiply_stage<Cfg>(acc, stage(t % 2), a_row, b_col);
+      if (t + 1 < k_tiles) next.store(stage((t + 1) % 2));  // the other stage: nobody reads it now
+      __syncthreads();
+    }
+  }
+  const bool inside = tile.rows_inside && tile.cols_inside;
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+    const int row = tile.m0 + a_row + i * Cfg::kLanesM;
+    const int col = tile.n0 + b_col;
+    store_c4(args, row, col, {acc[i][0], acc[i][1], acc[i][2], acc[i][3]}, inside);
+    store_c4(args, row, col + Cfg::kWN / 2, {acc[i][4], acc[i][5], acc[i][6], acc[i][7]}, inside);
+  }
+}
+// [warp-tiling-kernel]
+
+// [warp-tiling-launch]
+template <class Cfg, bool kAsync>
+void launch_warp_tiling(const GemmArgs& args, cudaStream_t stream) {
+  const auto kernel = warp_tiling_kernel<Cfg, kAsync>;
+  // Above 48 KB a kernel must opt in to more dynamic shared memory (per device,
+  // so on every launch: it costs far less than the kernel).
+  if (Cfg::kSmemBytes > 48 * 1024)
+    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+  const dim3 grid(ceil_div(args.n, Cfg::kBN), ceil_div(args.m, Cfg::kBM));
+  kernel<<<grid, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(args);
+  LADDER_CHECK_LAUNCH();
+}
+// [warp-tiling-launch]
+
+/// float4 and cp.async need 16-byte aligned addresses: aligned pointers and
+/// leading dimensions that are multiples of 4 floats; cp.async needs sm_80.
+inline GemmRequirements requirements(int min_compute_capability) {
+  GemmRequirements need;
+  need.min_compute_capability = min_compute_capability;
+  need.alignment_bytes = 16;
+  return need;
+}
+
+}  // namespace ladder::warp_tiling
