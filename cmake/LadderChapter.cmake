@@ -22,7 +22,11 @@ function(ladder_add_rungs target)
   cmake_parse_arguments(ARG "SOLUTION;EXERCISE" "CHAPTER" "SOURCES" ${ARGN})
   add_library(${target} OBJECT ${ARG_SOURCES})
   target_link_libraries(${target} PUBLIC ladder_common)
-  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS}>)
+  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS} -Xptxas=-v>)
+  # ptxas's resource report (-v) of each kernel goes to <object>.ptxas, for the
+  # lessons' tables (tools/ptxas_report.py), instead of flooding the build log.
+  set_property(TARGET ${target} PROPERTY CUDA_COMPILER_LAUNCHER ${PROJECT_SOURCE_DIR}/tools/ptxas_log.sh
+                                                                ${CMAKE_CUDA_COMPILER_LAUNCHER})
   # Remembered globally, in chapter order, so chapter N can link chapters 1..N.
   if(ARG_SOLUTION)
     set_property(GLOBAL APPEND PROPERTY LADDER_SOLUTION_RUNGS_${ARG_CHAPTER} ${target})
@@ -33,6 +37,12 @@ function(ladder_add_rungs target)
     set_property(TARGET ${target} PROPERTY LADDER_CHAPTER ${ARG_CHAPTER})
   endif()
   set_property(GLOBAL APPEND PROPERTY LADDER_ALL_RUNGS ${target})
+  # `cmake --build <dir> --target ladder_kernels` compiles every kernel and
+  # nothing else: the quick way to check spills on other architectures.
+  if(NOT TARGET ladder_kernels)
+    add_custom_target(ladder_kernels)
+  endif()
+  add_dependencies(ladder_kernels ${target})
 endfunction()
 
 # The chapter rung libraries of chapters 1..number, in order.

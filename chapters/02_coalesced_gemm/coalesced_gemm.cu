@@ -27,7 +27,7 @@ __global__ void coalesced_gemm_kernel(GemmArgs args) {
 
   float acc = 0.0f;
   // a[row][p]: the same address for the whole warp (one broadcast);
-  // b[p][col]: 32 consecutive floats, 128 bytes, 4 sectors.
+  // b[p][col]: 32 consecutive floats, 128 bytes, 4 sectors (5 when the row does not start on a sector).
   for (int p = 0; p < args.k; ++p) acc += args.a[row * args.lda + p] * args.b[p * args.ldb + col];
   store_c(args, row, col, acc);  // 32 consecutive floats per warp, too
 }

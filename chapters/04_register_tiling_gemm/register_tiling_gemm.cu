@@ -68,8 +68,8 @@ constexpr int kBM2 = 128, kBN2 = 128, kBK2 = 8;
 constexpr int kTM2 = 8, kTN2 = 8;                         // the thread tile: 64 accumulators
 constexpr int kThreads2 = (kBM2 / kTM2) * (kBN2 / kTN2);  // 16 × 16 = 256
 static_assert(kBM2 % kTM2 == 0 && kBN2 % kTN2 == 0, "the block tile splits into whole thread tiles");
-static_assert((kBM2 * kBK2) % kThreads2 == 0 && (kBK2 * kBN2) % kThreads2 == 0,
-              "every thread stages the same number of elements of each tile");
+static_assert(kBM2 * kBK2 == kBK2 * kBN2 && (kBM2 * kBK2) % kThreads2 == 0,
+              "both tiles have the same size, and every thread stages the same number of elements of each");
 constexpr int kLoads2 = kBM2 * kBK2 / kThreads2;  // elements of each tile per thread: 4
 
 // [kernel-2d]

@@ -15,8 +15,9 @@ namespace ladder::warp_tiling {
 
 // [tile-config]
 /// The tile sizes of one configuration. A thread always owns 8 × 8 elements of
-/// C, as 2 × 2 sub-tiles of 4 × 4 half a warp tile apart (so its shared loads
-/// are float4s that do not conflict); the warp's 32 lanes form an 8 × 4 grid.
+/// C: 8 rows kLanesM apart, and two groups of 4 columns half a warp tile apart
+/// (so its shared loads are float4s that do not conflict); the warp's 32 lanes
+/// form an 8 × 4 grid.
 template <int BM, int BN, int BK, int WM, int WN, int Stages>
 struct TileConfig {
   static constexpr int kStages = Stages;  // k-tiles in shared memory at once: 1 computed, Stages - 1 in flight
@@ -32,6 +33,7 @@ struct TileConfig {
   static constexpr int kAChunks = BM * BK / 4 / kThreads;  // float4s of A each thread stages per k-tile
   static constexpr int kBChunks = BK * BN / 4 / kThreads;
   static constexpr int kMinBlocksPerSm = 65536 / (kThreads * 128);  // caps ptxas at 128 registers per thread
+  static constexpr int kUnrollSteps = BK == 8 ? 2 : 1;  // 4-wide k-steps unrolled in multiply_stage (see there)
 
   static_assert(BM % WM == 0 && BN % WN == 0, "the block tile splits into whole warp tiles");
   static_assert((WM / kTM) * (WN / kTN) == 32, "a warp tile is 32 thread tiles");
@@ -41,9 +43,10 @@ struct TileConfig {
   static_assert(kAChunks * kThreads * 4 == BM * BK && kBChunks * kThreads * 4 == BK * BN,
                 "every thread stages the same whole number of float4s of each tile");
   static_assert(kLdA % 8 == 4, "rows r and r+1..r+7 of a_tile start in 8 different groups of 4 banks: no conflict");
-  static_assert(kThreads <= 1024 && kMinBlocksPerSm >= 1, "a block holds at most 1024 threads");
+  static_assert(kMinBlocksPerSm >= 1, "at most 512 threads: 128 registers each must fit the SM's 65 536");
   static_assert(Stages >= 2, "one stage is computed while the next is loaded");
-  static_assert(kSmemBytes <= 227 * 1024, "dynamic shared memory per block is at most 227 KB (sm_90)");
+  static_assert(kSmemBytes <= 99 * 1024,
+                "at most 99 KB of shared memory per block: the smallest sm_80+ limit (sm_86, sm_89)");
 };
 // [tile-config]
 
@@ -60,13 +63,13 @@ __device__ __forceinline__ int valid_elements(int r, int c, int rows, int cols) 
 /// first `src_bytes` are read, the rest of the 16 are filled with zeros (the
 /// edge tiles' bounds handling, for free). `.cg` caches in L2 only: each
 /// element is staged once per block, so L1 would not see it again.
+/// (sm_80+: for older targets these helpers compile to nothing, and the only
+/// kernel that calls them compiles to a trap; the registry never launches it there.)
 __device__ __forceinline__ void cp_async_16(float* dst, const float* src, int src_bytes) {
 #if __CUDA_ARCH__ >= 800
   const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
   asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address), "l"(src), "r"(src_bytes)
                : "memory");
-#else  // not reached: the cp.async rungs require sm_80; kept so the file builds for any architecture
-  for (int i = 0; i < 4; ++i) dst[i] = 4 * i < src_bytes ? src[i] : 0.0f;
 #endif
 }
 __device__ __forceinline__ void cp_async_commit() {
@@ -84,33 +87,67 @@ __device__ __forceinline__ void cp_async_wait() {
 }
 // [cp-async]
 
-/// Where this block's tile lies, and whether it needs bounds checks at all.
-struct BlockTile {
-  int m0, n0;
-  bool rows_inside, cols_inside;  // the whole block tile lies inside C
+// [thread-tile]
+/// Where this thread's 8 × 8 piece of C lies: block tile → warp tile → lane.
+struct ThreadTile {
+  int m0, n0;                     // the block tile's first row and column of C
+  bool rows_inside, cols_inside;  // the whole block tile lies inside C: no bounds checks (block-uniform)
+  int a_row, b_col;               // the thread's first row of a_tile and first column of b_tile
 };
+
+template <class Cfg>
+__device__ __forceinline__ ThreadTile thread_tile(const GemmArgs& args) {
+  const int m0 = int(blockIdx.y) * Cfg::kBM, n0 = int(blockIdx.x) * Cfg::kBN;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int warp_row = warp / (Cfg::kBN / Cfg::kWN) * Cfg::kWM, warp_col = warp % (Cfg::kBN / Cfg::kWN) * Cfg::kWN;
+  return {m0,
+          n0,
+          m0 + Cfg::kBM <= args.m,
+          n0 + Cfg::kBN <= args.n,  // lanes: an 8 × 4 grid in the warp tile
+          warp_row + lane / Cfg::kLanesN,
+          warp_col + lane % Cfg::kLanesN * 4};
+}
+// [thread-tile]
+
+/// Stage `s` of the dynamic shared memory: an a_tile (m, k), then a b_tile (k, n).
+template <class Cfg>
+__device__ __forceinline__ float* stage_memory(int s) {
+  extern __shared__ float4 shared_float4s[];  // float4: 16-byte alignment for cp.async and float4 reads
+  return reinterpret_cast<float*>(shared_float4s) + s * Cfg::kStageFloats;
+}
+
+/// The edge tiles' copy of (r, c..c+3): the elements that exist, zeros for the rest.
+__device__ __forceinline__ void cp_async_16_edge(float* dst, const float* matrix, int ld, int r, int c, int rows,
+                                                 int cols) {
+  const int bytes = 4 * valid_elements(r, c, rows, cols);
+  cp_async_16(dst, bytes ? &matrix[r * ld + c] : matrix, bytes);  // 0 bytes: any valid address, nothing read
+}
 
 // [stage-async]
 /// Issues the cp.async copies of k-tile `k0` into one stage. Interior tiles
 /// copy 16 bytes unconditionally; edge tiles copy what exists and zero-fill.
 template <class Cfg>
-__device__ __forceinline__ void stage_async(const GemmArgs& args, const BlockTile& tile, int k0, float* stage) {
+__device__ __forceinline__ void stage_async(const GemmArgs& args, const ThreadTile& tile, int k0, float* stage) {
   float* a_tile = stage;                         // (m, k), rows of kLdA floats
   float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n), rows of kBN floats
   const bool k_inside = k0 + Cfg::kBK <= args.k;
 #pragma unroll
-  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 8 rows × 64 bytes of A: 16 full sectors
+  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 128 bytes of A as 128 / (4 BK) rows of 4 BK bytes
     const int chunk = threadIdx.x + l * Cfg::kThreads;
     const int r = chunk / (Cfg::kBK / 4), c = chunk % (Cfg::kBK / 4) * 4;
-    const int bytes = tile.rows_inside && k_inside ? 16 : 4 * valid_elements(tile.m0 + r, k0 + c, args.m, args.k);
-    cp_async_16(a_tile + r * Cfg::kLdA + c, bytes ? &args.a[(tile.m0 + r) * args.lda + k0 + c] : args.a, bytes);
+    if (tile.rows_inside && k_inside)  // block-uniform: interior tiles skip the bounds arithmetic entirely
+      cp_async_16(a_tile + r * Cfg::kLdA + c, &args.a[(tile.m0 + r) * args.lda + k0 + c], 16);
+    else
+      cp_async_16_edge(a_tile + r * Cfg::kLdA + c, args.a, args.lda, tile.m0 + r, k0 + c, args.m, args.k);
   }
 #pragma unroll
   for (int l = 0; l < Cfg::kBChunks; ++l) {  // a warp copies 512 contiguous bytes of one row of B
     const int chunk = threadIdx.x + l * Cfg::kThreads;
     const int r = chunk / (Cfg::kBN / 4), c = chunk % (Cfg::kBN / 4) * 4;
-    const int bytes = tile.cols_inside && k_inside ? 16 : 4 * valid_elements(k0 + r, tile.n0 + c, args.k, args.n);
-    cp_async_16(b_tile + r * Cfg::kBN + c, bytes ? &args.b[(k0 + r) * args.ldb + tile.n0 + c] : args.b, bytes);
+    if (tile.cols_inside && k_inside)
+      cp_async_16(b_tile + r * Cfg::kBN + c, &args.b[(k0 + r) * args.ldb + tile.n0 + c], 16);
+    else
+      cp_async_16_edge(b_tile + r * Cfg::kBN + c, args.b, args.ldb, k0 + r, tile.n0 + c, args.k, args.n);
   }
 }
 // [stage-async]
@@ -121,7 +158,7 @@ template <class Cfg>
 struct PrefetchRegisters {
   float4 a[Cfg::kAChunks], b[Cfg::kBChunks];  // this thread's float4s of the next a_tile and b_tile
 
-  __device__ __forceinline__ void fetch(const GemmArgs& args, const BlockTile& tile, int k0) {
+  __device__ __forceinline__ void fetch(const GemmArgs& args, const ThreadTile& tile, int k0) {
     const bool k_inside = k0 + Cfg::kBK <= args.k;
 #pragma unroll
     for (int l = 0; l < Cfg::kAChunks; ++l) {
@@ -169,9 +206,10 @@ template <class Cfg>
 __device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* stage, int a_row, int b_col) {
   const float* a_tile = stage;                         // (m, k)
   const float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n)
-  // Rolled on purpose: fully unrolled, ptxas hoists the next step's shared
-  // loads above this step's math and runs out of the 128 registers (spills).
-#pragma unroll 1
+  // Unrolled, ptxas hoists the next step's shared loads above this step's math:
+  // no loop overhead, but 32 more live registers. Both steps of BK = 8 fit in
+  // 128 registers; 2 or 4 steps of BK = 16 spill, so those loops stay rolled.
+#pragma unroll(Cfg::kUnrollSteps)
   for (int p4 = 0; p4 < Cfg::kBK; p4 += 4) {
     float4 a[8];  // (m, 4 k): the thread's 8 rows of A, 4 k-values each
 #pragma unroll
@@ -190,64 +228,81 @@ __device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* 
 }
 // [multiply-stage]
 
-// [warp-tiling-kernel]
-template <class Cfg, bool kAsync>
-__global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tiling_kernel(GemmArgs args) {
-  static_assert(kAsync || Cfg::kStages == 2, "the register-prefetch pipeline holds one tile in registers: 2 stages");
-  extern __shared__ float4 shared_float4s[];  // float4: 16-byte alignment for cp.async and float4 reads
-  // Stage s (0 or 1) starts at kStageFloats * s: arithmetic, not an array of pointers (that would live in local
-  // memory).
-  const auto stage = [&](int s) { return reinterpret_cast<float*>(shared_float4s) + s * Cfg::kStageFloats; };
-  const BlockTile tile{int(blockIdx.y) * Cfg::kBM, int(blockIdx.x) * Cfg::kBN,
-                       (int(blockIdx.y) + 1) * Cfg::kBM <= args.m, (int(blockIdx.x) + 1) * Cfg::kBN <= args.n};
-  // block → warp → thread: the warp's tile, then the lane's place in an 8 × 4 grid within it.
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int a_row = warp / (Cfg::kBN / Cfg::kWN) * Cfg::kWM + lane / Cfg::kLanesN;
-  const int b_col = warp % (Cfg::kBN / Cfg::kWN) * Cfg::kWN + lane % Cfg::kLanesN * 4;
-
-  float acc[8][8] = {};  // (m, n): rows a_row + 8i; columns b_col+{0..3}, b_col+kWN/2+{0..3}
-  const int k_tiles = ceil_div(args.k, Cfg::kBK);
-  if constexpr (kAsync) {
-    // Prologue: tiles 0 .. kStages-2 in flight, one commit group each.
-    for (int s = 0; s < Cfg::kStages - 1; ++s) {
-      if (s < k_tiles) stage_async<Cfg>(args, tile, s * Cfg::kBK, stage(s));
-      cp_async_commit();  // always commit (maybe an empty group): group g is tile g
-    }
-    for (int t = 0; t < k_tiles; ++t) {
-      cp_async_wait<Cfg::kStages - 2>();      // this thread's copies of tile t have landed...
-      __syncthreads();                        // ...and everyone's; and everyone is done with tile t-1's stage
-      const int next = t + Cfg::kStages - 1;  // refill the stage tile t-1 used
-      if (next < k_tiles) stage_async<Cfg>(args, tile, next * Cfg::kBK, stage(next % Cfg::kStages));
-      cp_async_commit();
-      multiply_stage<Cfg>(acc, stage(t % Cfg::kStages), a_row, b_col);  // while later tiles are in flight
-    }
-  } else {
-    PrefetchRegisters<Cfg> next;
-    next.fetch(args, tile, 0);
-    next.store(stage(0));
-    __syncthreads();
-    for (int t = 0; t < k_tiles; ++t) {
-      if (t + 1 < k_tiles) next.fetch(args, tile, (t + 1) * Cfg::kBK);  // loads in flight during the math
-      multiply_stage<Cfg>(acc, stage(t % 2), a_row, b_col);
-      if (t + 1 < k_tiles) next.store(stage((t + 1) % 2));  // the other stage: nobody reads it now
-      __syncthreads();
-    }
-  }
+/// alpha · acc (+ beta · C) to the thread's 8 rows × 2 groups of 4 columns:
+/// 128-bit stores when the block tile lies inside C, per element at the edges.
+template <class Cfg>
+__device__ __forceinline__ void store_thread_tile(const GemmArgs& args, const ThreadTile& tile,
+                                                  const float (&acc)[8][8]) {
   const bool inside = tile.rows_inside && tile.cols_inside;
 #pragma unroll
   for (int i = 0; i < 8; ++i) {
-    const int row = tile.m0 + a_row + i * Cfg::kLanesM;
-    const int col = tile.n0 + b_col;
+    const int row = tile.m0 + tile.a_row + i * Cfg::kLanesM, col = tile.n0 + tile.b_col;
     store_c4(args, row, col, {acc[i][0], acc[i][1], acc[i][2], acc[i][3]}, inside);
     store_c4(args, row, col + Cfg::kWN / 2, {acc[i][4], acc[i][5], acc[i][6], acc[i][7]}, inside);
   }
 }
+
 // [warp-tiling-kernel]
+/// The cp.async pipeline: tiles t+1 .. t+kStages-1 are in flight while tile t is multiplied.
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tiling_kernel(GemmArgs args) {
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+  const ThreadTile tile = thread_tile<Cfg>(args);
+  float acc[8][8] = {};  // (m, n): rows a_row + 8i; columns b_col+{0..3}, b_col+kWN/2+{0..3}
+  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  // Prologue: tiles 0 .. kStages-2 in flight, one commit group each.
+  for (int s = 0; s < Cfg::kStages - 1; ++s) {
+    if (s < k_tiles) stage_async<Cfg>(args, tile, s * Cfg::kBK, stage_memory<Cfg>(s));
+    cp_async_commit();  // always commit (maybe an empty group): group g is tile g
+  }
+  for (int t = 0; t < k_tiles; ++t) {
+    cp_async_wait<Cfg::kStages - 2>();      // this thread's copies of tile t have landed...
+    __syncthreads();                        // ...and everyone's; and everyone is done with tile t-1's stage
+    const int next = t + Cfg::kStages - 1;  // refill the stage tile t-1 used
+    if (next < k_tiles) stage_async<Cfg>(args, tile, next * Cfg::kBK, stage_memory<Cfg>(next % Cfg::kStages));
+    cp_async_commit();
+    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % Cfg::kStages), tile.a_row, tile.b_col);
+  }
+  store_thread_tile<Cfg>(args, tile, acc);
+#else
+  __trap();  // before sm_80 there is no cp.async; the registry never launches this kernel there
+#endif
+}
+// [warp-tiling-kernel]
+
+// [prefetch-kernel]
+/// The pipeline for GPUs before sm_80: tile t+1 waits in registers while tile t
+/// is multiplied, then is stored to the other stage. No minimum of blocks per
+/// SM: with the next tile in registers too, the kernel spills at the 128-register
+/// cap on sm_75-sm_86, so ptxas may use more registers (and fit fewer blocks).
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads) warp_tiling_prefetch_kernel(GemmArgs args) {
+  static_assert(Cfg::kStages == 2, "the register pipeline holds one tile in registers: 2 stages");
+  const ThreadTile tile = thread_tile<Cfg>(args);
+  float acc[8][8] = {};
+  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  PrefetchRegisters<Cfg> next;
+  next.fetch(args, tile, 0);
+  next.store(stage_memory<Cfg>(0));
+  __syncthreads();
+  for (int t = 0; t < k_tiles; ++t) {
+    if (t + 1 < k_tiles) next.fetch(args, tile, (t + 1) * Cfg::kBK);  // loads in flight during the math
+    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % 2), tile.a_row, tile.b_col);
+    if (t + 1 < k_tiles) next.store(stage_memory<Cfg>((t + 1) % 2));  // the other stage: nobody reads it now
+    __syncthreads();
+  }
+  store_thread_tile<Cfg>(args, tile, acc);
+}
+// [prefetch-kernel]
 
 // [warp-tiling-launch]
 template <class Cfg, bool kAsync>
 void launch_warp_tiling(const GemmArgs& args, cudaStream_t stream) {
-  const auto kernel = warp_tiling_kernel<Cfg, kAsync>;
+  void (*kernel)(GemmArgs) = nullptr;  // if constexpr: only the chosen kernel is instantiated
+  if constexpr (kAsync)
+    kernel = warp_tiling_kernel<Cfg>;
+  else
+    kernel = warp_tiling_prefetch_kernel<Cfg>;
   // Above 48 KB a kernel must opt in to more dynamic shared memory (per device,
   // so on every launch: it costs far less than the kernel).
   if (Cfg::kSmemBytes > 48 * 1024)

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 
 #include "common/cublas_gemm.cuh"
@@ -37,32 +39,49 @@ std::vector<float> unpadded(const std::vector<float>& values, int rows, int cols
   return result;
 }
 
+/// How many elements in columns n..ld-1 differ, bit for bit, between before and after.
+int changed_padding(const std::vector<float>& before, const std::vector<float>& after, int rows, int cols, int ld) {
+  int changed = 0;
+  for (int r = 0; r < rows; ++r)
+    for (int c = cols; c < ld; ++c) {
+      const std::size_t i = std::size_t(r) * ld + c;
+      changed += std::memcmp(&before[i], &after[i], sizeof(float)) != 0;
+    }
+  return changed;
+}
+
 }  // namespace
 
 std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
-  const int shapes[][3] = {{1, 1, 1},       {17, 33, 65},      {64, 64, 64},
+  const int shapes[][3] = {{1, 1, 1},       {17, 33, 65},      {64, 64, 64},  // tiny, ragged, one whole small tile
+                           {31, 33, 9},     {63, 65, 31},      {127, 129, 7},
+                           {129, 127, 17},  // one less / one more than 32, 64, 128 tiles
+                           {256, 256, 4},   // whole tiles, a single partial k-tile
                            {513, 257, 129}, {1000, 1234, 777}, {2048, 2048, 2048}};
   std::vector<GemmCase> cases;
   for (const GemmRung& rung : gemm_registry()) {
     if (rung.chapter != chapter || rung.kind != kind) continue;
-    for (const auto& shape : shapes) cases.push_back({rung.name, shape[0], shape[1], shape[2]});
-    cases.push_back({rung.name, 17, 33, 65, 1.5f, -0.75f});
-    cases.push_back({rung.name, 513, 257, 129, -0.5f, 2.0f});
-    cases.push_back({rung.name, 33, 65, 17, 1.0f, 0.5f, /*pad=*/3});
+    const int ld_align = std::max(1, rung.requirements.alignment_bytes / int(sizeof(float)));
+    for (const auto& shape : shapes)
+      cases.push_back({rung.name, shape[0], shape[1], shape[2], 1.0f, 0.0f, 0, ld_align});
+    cases.push_back({rung.name, 17, 33, 65, 1.5f, -0.75f, 0, ld_align});
+    cases.push_back({rung.name, 513, 257, 129, -0.5f, 2.0f, 0, ld_align});
+    cases.push_back({rung.name, 33, 65, 17, 1.0f, 0.5f, /*pad=*/3, ld_align});
+    cases.push_back({rung.name, 127, 129, 7, -0.5f, 2.0f, /*pad=*/5, ld_align});
   }
   return cases;
 }
 
 void PrintTo(const GemmCase& c, std::ostream* out) {
   *out << c.rung << " " << c.m << "x" << c.n << "x" << c.k << " alpha=" << c.alpha << " beta=" << c.beta
-       << " pad=" << c.pad;
+       << " pad=" << c.pad << " ld_align=" << c.ld_align;
 }
 
 std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info) {
   const GemmCase& c = info.param;
   std::string name = c.rung + "_" + std::to_string(c.m) + "x" + std::to_string(c.n) + "x" + std::to_string(c.k) +
                      "_alpha" + std::to_string(c.alpha) + "_beta" + std::to_string(c.beta) + "_pad" +
-                     std::to_string(c.pad);
+                     std::to_string(c.pad) + "_ld" + std::to_string(c.ld_align);
   for (char& ch : name)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   return name;
@@ -76,7 +95,8 @@ void check_gemm_case(const GemmCase& test_case) {
     GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
 
   const int m = test_case.m, n = test_case.n, k = test_case.k, pad = test_case.pad;
-  const int lda = k + pad, ldb = n + pad, ldc = n + pad;
+  const auto round_up = [&](int ld) { return (ld + test_case.ld_align - 1) / test_case.ld_align * test_case.ld_align; };
+  const int lda = round_up(k + pad), ldb = round_up(n + pad), ldc = round_up(n + pad);
   const std::uint64_t seed = test_seed();
   SCOPED_TRACE("inputs from seed " + std::to_string(seed) + " (rerun with LADDER_TEST_SEED=" + std::to_string(seed) +
                ")");
@@ -84,8 +104,9 @@ void check_gemm_case(const GemmCase& test_case) {
 
   DeviceBuffer<float> a_device(padded(a, lda)), b_device(padded(b, ldb));
   // beta == 0: C starts as poison (NaN), which must be overwritten, never read.
-  DeviceBuffer<float> c_device(test_case.beta == 0.0f ? std::vector<float>(std::size_t(m) * ldc, poison_value())
-                                                      : padded(c0, ldc));
+  const std::vector<float> c_before =
+      test_case.beta == 0.0f ? std::vector<float>(std::size_t(m) * ldc, poison_value()) : padded(c0, ldc);
+  DeviceBuffer<float> c_device(c_before);
   const GemmArgs args{
       m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb, c_device.data(), ldc};
   const int compute_capability = query_device().compute_capability;
@@ -94,7 +115,9 @@ void check_gemm_case(const GemmCase& test_case) {
 
   rung->launch(args, nullptr);
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess) << "the kernel faulted";
-  const std::vector<float> got = unpadded(c_device.download(), m, n, ldc);
+  const std::vector<float> c_after = c_device.download();
+  EXPECT_EQ(changed_padding(c_before, c_after, m, n, ldc), 0) << "elements of C's padding (columns n..ldc-1) written";
+  const std::vector<float> got = unpadded(c_after, m, n, ldc);
 
   const bool small = double(m) * n * k <= kCpuReferenceLimit;
   const std::vector<double> reference = small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)

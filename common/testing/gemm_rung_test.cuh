@@ -6,8 +6,15 @@
 ///     LADDER_GEMM_RUNG_TESTS(Chapter01, 1, ladder::RungKind::Chapter);
 ///
 /// which runs every rung of that chapter on the shapes of gemm_cases(): tiny,
-/// ragged, square, and 2048³; alpha/beta other than 1/0; padded leading
-/// dimensions; fresh random inputs; NaN-poisoned outputs.
+/// ragged, one less and one more than the usual tiles, k shorter than a
+/// k-tile, square, and 2048³; alpha/beta other than 1/0; padded leading
+/// dimensions; fresh random inputs; NaN poison in C (when beta = 0) and in the
+/// padding of A, B and C, which must be neither read nor written.
+///
+/// Leading dimensions are rounded up to the rung's alignment requirement (a
+/// float4 rung gets lda, ldb, ldc that are multiples of 4 floats), so every
+/// rung runs every ragged shape; the rejection of misaligned problems is the
+/// registry's, tested on the CPU.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -24,10 +31,11 @@ struct GemmCase {
   std::string rung;
   int m, n, k;
   float alpha = 1.0f, beta = 0.0f;
-  int pad = 0;  ///< lda = k + pad, ldb = n + pad, ldc = n + pad
+  int pad = 0;       ///< lda = k + pad, ldb = n + pad, ldc = n + pad, each then rounded up to:
+  int ld_align = 1;  ///< a multiple of this many floats (the rung's alignment requirement)
 };
 
-/// How gtest prints a case: "01 naive 17x33x65 alpha=1.5 beta=-0.75 pad=0".
+/// How gtest prints a case: "01 naive 17x33x65 alpha=1.5 beta=-0.75 pad=0 ld_align=1".
 void PrintTo(const GemmCase& test_case, std::ostream* out);
 
 /// Every case for the rungs of `chapter` of this kind linked into the test program.

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# CUDA compiler launcher for the rung libraries (see cmake/LadderChapter.cmake).
+# Runs the compile command it is given and keeps ptxas's resource report
+# (`-Xptxas -v`: registers, stack, spills, shared memory per kernel and
+# architecture) in <object>.ptxas beside the object file, where
+# tools/ptxas_report.py reads it. Everything else the compiler prints (warnings,
+# errors, spills) passes through unchanged.
+set -uo pipefail
+object=""
+previous=""
+for arg in "$@"; do
+  [[ $previous == -o ]] && object=$arg
+  previous=$arg
+done
+stderr_file=$(mktemp)
+"$@" 2>"$stderr_file"
+status=$?
+report='^ptxas info +: (Compiling entry function|Function properties|Used [0-9]+ registers|Compile time|[0-9]+ bytes gmem)|bytes stack frame'
+if [[ $status -eq 0 && -n $object ]]; then
+  grep -E "$report" "$stderr_file" >"$object.ptxas.tmp" || true
+  mv "$object.ptxas.tmp" "$object.ptxas"  # complete or absent, never half-written
+fi
+grep -v -E "$report" "$stderr_file" >&2
+rm -f "$stderr_file"
+exit $status

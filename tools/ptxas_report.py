@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""The ptxas resource report of every rung kernel, from the build, into the lessons.
+
+The rung libraries compile with `-Xptxas -v` through tools/ptxas_log.sh, which
+keeps each object's report in `<object>.ptxas`. This script reads those files
+and fills each lesson's block
+
+    <!-- ptxas:begin arch=sm_90 -->
+    ...generated table...
+    <!-- ptxas:end -->
+
+with one row per kernel compiled from that chapter's own sources (exercises
+and solutions excluded): registers, stack, spill stores and loads, static
+shared memory, as ptxas reported them for that architecture.
+
+    python3 tools/ptxas_report.py --build build            # print every kernel, every architecture
+    python3 tools/ptxas_report.py --build build --write    # regenerate the lesson tables
+    python3 tools/ptxas_report.py --build build --check    # fail if a lesson table is stale (a CTest test)
+
+--check exits 77 (CTest's skip code here) when the build holds no report for
+an architecture a lesson asks for: the build was configured for others.
+"""
+import argparse
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BLOCK = re.compile(r"(<!-- ptxas:begin arch=(sm_\w+) -->\n)(.*?)(<!-- ptxas:end -->)", re.S)
+ENTRY = re.compile(r"Compiling entry function '(\S+)' for '(sm_\w+)'")
+PROPERTIES = re.compile(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads")
+USED = re.compile(r"Used (\d+) registers(?:.*?, (\d+) bytes smem)?")
+SKIP = 77
+
+
+def demangle(names):
+    """Readable kernel names: c++filt, without the project's namespaces and the (GemmArgs) parameter list."""
+    if shutil.which("c++filt"):
+        out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
+        readable = out.splitlines()
+    else:
+        readable = list(names)
+    short = []
+    for name in readable:
+        name = re.sub(r"\(anonymous namespace\)::|ladder::(\w+::)?", "", name)
+        name = re.sub(r"\(GemmArgs\)$", "", name)
+        short.append(re.sub(r"^void ", "", name).replace(" >", ">"))
+    return dict(zip(names, short))
+
+
+def source_of(report: pathlib.Path, build: pathlib.Path):
+    """build/<dir>/CMakeFiles/<target>.dir/<path>.o.ptxas -> <dir>/<path> (relative to the source tree)."""
+    relative = report.relative_to(build)
+    parts = relative.parts
+    if "CMakeFiles" not in parts:
+        return None
+    i = parts.index("CMakeFiles")
+    source = pathlib.Path(*parts[:i], *parts[i + 2 :])
+    return pathlib.Path(str(source).removesuffix(".o.ptxas").removesuffix(".obj.ptxas"))
+
+
+def read_reports(build: pathlib.Path):
+    """[(source, kernel, arch, registers, stack, spill_stores, spill_loads, smem)] for every entry function."""
+    rows = []
+    for report in sorted(build.rglob("*.ptxas")):
+        source = source_of(report, build)
+        if source is None:
+            continue
+        entry = arch = None
+        stack = stores = loads = 0
+        for line in report.read_text().splitlines():
+            if m := ENTRY.search(line):
+                entry, arch = m.group(1), m.group(2)
+                stack = stores = loads = 0
+            elif (m := PROPERTIES.search(line)) and entry:
+                stack, stores, loads = (int(g) for g in m.groups())
+            elif (m := USED.search(line)) and entry:
+                rows.append((source, entry, arch, int(m.group(1)), stack, stores, loads, int(m.group(2) or 0)))
+                entry = None
+    return rows
+
+
+def table(rows, names):
+    lines = ["| kernel | registers | spill stores / loads | stack | static shared memory |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for _, kernel, _, registers, stack, stores, loads, smem in sorted(rows, key=lambda r: (str(r[0]), names[r[1]])):
+        lines.append(f"| `{names[kernel]}` | {registers} | {stores} B / {loads} B | {stack} B | {smem} B |")
+    return "\n".join(lines) + "\n"
+
+
+def chapter_rows(rows, lesson: pathlib.Path, arch: str):
+    chapter_dir = lesson.parent.relative_to(ROOT)
+    return [r for r in rows if r[2] == arch and r[0].parent == chapter_dir]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", required=True, type=pathlib.Path, help="the CMake build folder")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="regenerate the lessons' tables")
+    mode.add_argument("--check", action="store_true", help="fail if a lesson's table differs from the build")
+    args = parser.parse_args()
+    build = args.build.resolve()
+    if not build.is_dir():
+        sys.exit(f"ptxas_report: {args.build}: no such build folder")
+    rows = read_reports(build)
+    if not rows:
+        print(f"ptxas_report: no *.ptxas reports under {args.build}: build the rung libraries first")
+        sys.exit(SKIP if args.check else 1)
+    names = demangle(sorted({r[1] for r in rows}))
+
+    if not (args.write or args.check):
+        for arch in sorted({r[2] for r in rows}):
+            print(f"## {arch}\n")
+            print(table([r for r in rows if r[2] == arch], names))
+        return
+
+    stale, missing = [], []
+    built_archs = sorted({r[2] for r in rows})
+    for lesson in sorted(ROOT.glob("chapters/*/README.md")):
+        text = lesson.read_text()
+
+        def fill(match):
+            arch = match.group(2)
+            selected = chapter_rows(rows, lesson, arch)
+            if not selected:
+                missing.append(f"{lesson.relative_to(ROOT)} ({arch})")
+                return match.group(0)
+            return match.group(1) + table(selected, names) + match.group(4)
+
+        new_text = BLOCK.sub(fill, text)
+        if new_text != text:
+            stale.append(str(lesson.relative_to(ROOT)))
+            if args.write:
+                lesson.write_text(new_text)
+    if args.write:
+        print("ptxas_report: " + (f"rewrote {', '.join(stale)}" if stale else "lessons already current"))
+    elif stale:
+        print("ptxas_report: stale resource tables in " + ", ".join(stale) +
+              "; run python3 tools/ptxas_report.py --build <build> --write")
+        sys.exit(1)
+    if missing:
+        print(f"ptxas_report: no report for {', '.join(missing)} in this build (built for {', '.join(built_archs)})")
+        sys.exit(SKIP if args.check else 1)
+    if args.check:
+        print("ptxas_report: every lesson's resource table matches the build")
+
+
+if __name__ == "__main__":
+    main()
