@@ -31,6 +31,13 @@ cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
 out=${2:-$build/gpu-run}
 phases=${LADDER_PHASES:-build,test,sanitize,ladder,bench,record,profile}
+all_phases="build test sanitize ladder bench record profile"
+for phase in ${phases//,/ }; do
+  if [[ " $all_phases " != *" $phase "* ]]; then
+    echo "run_gpu.sh: unknown phase '$phase' in LADDER_PHASES (phases: ${all_phases// /, })" >&2
+    exit 2
+  fi
+done
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 if [[ -d /usr/local/cuda/bin ]]; then PATH=$PATH:/usr/local/cuda/bin; fi  # compute-sanitizer, ncu
@@ -71,9 +78,14 @@ phase_test() {
 }
 
 phase_sanitize() {
-  local status=0 exe tool
+  local status=0 exe tool executables
   : >"$out/sanitizer.log"
-  for exe in $(last_chapter_exe) $(find "$build/bin" -maxdepth 1 -name 'sol[0-9][0-9]_*' | sort); do
+  mapfile -t executables < <(last_chapter_exe; find "$build/bin" -maxdepth 1 -name 'sol[0-9][0-9]_*' | sort)
+  if [[ ${#executables[@]} -eq 0 ]]; then
+    echo "no chapter or solution executables in $build/bin" >&2
+    return 1
+  fi
+  for exe in "${executables[@]}"; do
     for tool in memcheck racecheck synccheck; do
       {
         printf '\n##### %s --tool %s\n' "$(basename "$exe")" "$tool"

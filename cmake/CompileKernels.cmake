@@ -1,14 +1,15 @@
 # Run by the kernels_compile_without_spills test (cmake -P): configures a
-# kernels-only build of the source tree for ARCHITECTURES in BINARY_DIR and
+# kernels-only build of the source tree for ARCHITECTURES in BINARY_DIR (with
+# the parent build's compilers and dependency locations from INITIAL_CACHE) and
 # builds the ladder_kernels target, which compiles every rung with the
 # project's ptxas flags (a spill is an error).
-foreach(var SOURCE_DIR BINARY_DIR ARCHITECTURES GENERATOR)
+foreach(var SOURCE_DIR BINARY_DIR ARCHITECTURES GENERATOR INITIAL_CACHE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "CompileKernels.cmake: -D${var}=... is required")
   endif()
 endforeach()
 execute_process(
-  COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${BINARY_DIR} -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release
+  COMMAND ${CMAKE_COMMAND} -C ${INITIAL_CACHE} -S ${SOURCE_DIR} -B ${BINARY_DIR} -G ${GENERATOR} -DCMAKE_BUILD_TYPE=Release
           "-DCMAKE_CUDA_ARCHITECTURES=${ARCHITECTURES}" -DLADDER_BUILD_TESTS=OFF -DLADDER_BUILD_BENCHMARKS=OFF
           -DLADDER_BUILD_DOCS=OFF
   RESULT_VARIABLE configure_status)

@@ -22,7 +22,7 @@ function(ladder_add_rungs target)
   cmake_parse_arguments(ARG "SOLUTION;EXERCISE" "CHAPTER" "SOURCES" ${ARGN})
   add_library(${target} OBJECT ${ARG_SOURCES})
   target_link_libraries(${target} PUBLIC ladder_common)
-  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS} -Xptxas=-v>)
+  target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS};-Xptxas=-v>")
   # ptxas's resource report (-v) of each kernel goes to <object>.ptxas, for the
   # lessons' tables (tools/ptxas_report.py), instead of flooding the build log.
   set_property(TARGET ${target} PROPERTY CUDA_COMPILER_LAUNCHER ${PROJECT_SOURCE_DIR}/tools/ptxas_log.sh

@@ -13,13 +13,16 @@ for arg in "$@"; do
   previous=$arg
 done
 stderr_file=$(mktemp)
+trap 'rm -f "$stderr_file" ${object:+"$object.ptxas.tmp"}' EXIT
 "$@" 2>"$stderr_file"
 status=$?
 report='^ptxas info +: (Compiling entry function|Function properties|Used [0-9]+ registers|Compile time|[0-9]+ bytes gmem)|bytes stack frame'
-if [[ $status -eq 0 && -n $object ]]; then
-  grep -E "$report" "$stderr_file" >"$object.ptxas.tmp" || true
-  mv "$object.ptxas.tmp" "$object.ptxas"  # complete or absent, never half-written
+if [[ -n $object ]]; then
+  rm -f "$object.ptxas"  # a failed compile leaves no report of an older one
+  if [[ $status -eq 0 ]]; then
+    grep -a -E "$report" "$stderr_file" >"$object.ptxas.tmp"
+    mv "$object.ptxas.tmp" "$object.ptxas"  # complete or absent, never half-written
+  fi
 fi
-grep -v -E "$report" "$stderr_file" >&2
-rm -f "$stderr_file"
+grep -a -v -E "$report" "$stderr_file" >&2
 exit $status

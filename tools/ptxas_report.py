@@ -5,20 +5,22 @@ The rung libraries compile with `-Xptxas -v` through tools/ptxas_log.sh, which
 keeps each object's report in `<object>.ptxas`. This script reads those files
 and fills each lesson's block
 
-    <!-- ptxas:begin arch=sm_90 -->
+    <!-- ptxas:begin arch=sm_90 nvcc=13.0 -->
     ...generated table...
     <!-- ptxas:end -->
 
 with one row per kernel compiled from that chapter's own sources (exercises
 and solutions excluded): registers, stack, spill stores and loads, static
-shared memory, as ptxas reported them for that architecture.
+shared memory, as ptxas reported them for that architecture. --write also
+records the nvcc version, since register allocation changes between releases.
 
     python3 tools/ptxas_report.py --build build            # print every kernel, every architecture
     python3 tools/ptxas_report.py --build build --write    # regenerate the lesson tables
     python3 tools/ptxas_report.py --build build --check    # fail if a lesson table is stale (a CTest test)
 
---check exits 77 (CTest's skip code here) when the build holds no report for
-an architecture a lesson asks for: the build was configured for others.
+--check exits 77 (CTest's skip code here) when the build cannot say: it was
+configured for other architectures, or its nvcc is another release than the
+one the tables were written with.
 """
 import argparse
 import pathlib
@@ -28,7 +30,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BLOCK = re.compile(r"(<!-- ptxas:begin arch=(sm_\w+) -->\n)(.*?)(<!-- ptxas:end -->)", re.S)
+BLOCK = re.compile(r"<!-- ptxas:begin arch=(sm_\w+)(?: nvcc=([\d.]+))? -->\n(.*?)(<!-- ptxas:end -->)", re.S)
 ENTRY = re.compile(r"Compiling entry function '(\S+)' for '(sm_\w+)'")
 PROPERTIES = re.compile(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads")
 USED = re.compile(r"Used (\d+) registers(?:.*?, (\d+) bytes smem)?")
@@ -37,11 +39,8 @@ SKIP = 77
 
 def demangle(names):
     """Readable kernel names: c++filt, without the project's namespaces and the (GemmArgs) parameter list."""
-    if shutil.which("c++filt"):
-        out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
-        readable = out.splitlines()
-    else:
-        readable = list(names)
+    out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
+    readable = out.splitlines()
     short = []
     for name in readable:
         name = re.sub(r"\(anonymous namespace\)::|ladder::(\w+::)?", "", name)
@@ -90,6 +89,14 @@ def table(rows, names):
     return "\n".join(lines) + "\n"
 
 
+def nvcc_version(build: pathlib.Path):
+    """major.minor of the build's CUDA compiler, from CMake's compiler file."""
+    for path in build.glob("CMakeFiles/*/CMakeCUDACompiler.cmake"):
+        if m := re.search(r'set\(CMAKE_CUDA_COMPILER_VERSION "(\d+\.\d+)', path.read_text()):
+            return m.group(1)
+    return None
+
+
 def chapter_rows(rows, lesson: pathlib.Path, arch: str):
     chapter_dir = lesson.parent.relative_to(ROOT)
     return [r for r in rows if r[2] == arch and r[0].parent == chapter_dir]
@@ -109,6 +116,9 @@ def main():
     if not rows:
         print(f"ptxas_report: no *.ptxas reports under {args.build}: build the rung libraries first")
         sys.exit(SKIP if args.check else 1)
+    if not shutil.which("c++filt"):
+        print("ptxas_report: c++filt (binutils) is needed to name the kernels")
+        sys.exit(SKIP if args.check else 1)
     names = demangle(sorted({r[1] for r in rows}))
 
     if not (args.write or args.check):
@@ -117,32 +127,45 @@ def main():
             print(table([r for r in rows if r[2] == arch], names))
         return
 
-    stale, missing = [], []
+    version = nvcc_version(build)
+    if version is None:
+        sys.exit(f"ptxas_report: {args.build} holds no CMakeCUDACompiler.cmake: not a configured CUDA build")
     built_archs = sorted({r[2] for r in rows})
+    stale, skipped, empty = [], [], []
     for lesson in sorted(ROOT.glob("chapters/*/README.md")):
         text = lesson.read_text()
+        name = str(lesson.relative_to(ROOT))
 
         def fill(match):
-            arch = match.group(2)
+            arch, table_version = match.group(1), match.group(2)
+            if arch not in built_archs:
+                skipped.append(f"{name}: {arch} not built (built: {', '.join(built_archs)})")
+                return match.group(0)
+            if args.check and table_version != version:
+                skipped.append(f"{name}: table from nvcc {table_version}, this build uses nvcc {version}")
+                return match.group(0)
             selected = chapter_rows(rows, lesson, arch)
             if not selected:
-                missing.append(f"{lesson.relative_to(ROOT)} ({arch})")
+                empty.append(f"{name} ({arch})")
                 return match.group(0)
-            return match.group(1) + table(selected, names) + match.group(4)
+            return f"<!-- ptxas:begin arch={arch} nvcc={version} -->\n" + table(selected, names) + match.group(4)
 
         new_text = BLOCK.sub(fill, text)
         if new_text != text:
-            stale.append(str(lesson.relative_to(ROOT)))
+            stale.append(name)
             if args.write:
                 lesson.write_text(new_text)
+    if empty:
+        print("ptxas_report: no kernel of the chapter found in the build for " + ", ".join(empty))
+        sys.exit(1)
     if args.write:
         print("ptxas_report: " + (f"rewrote {', '.join(stale)}" if stale else "lessons already current"))
     elif stale:
         print("ptxas_report: stale resource tables in " + ", ".join(stale) +
               "; run python3 tools/ptxas_report.py --build <build> --write")
         sys.exit(1)
-    if missing:
-        print(f"ptxas_report: no report for {', '.join(missing)} in this build (built for {', '.join(built_archs)})")
+    if skipped:
+        print("ptxas_report: cannot check " + "; ".join(skipped))
         sys.exit(SKIP if args.check else 1)
     if args.check:
         print("ptxas_report: every lesson's resource table matches the build")

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 #include "common/gemm_device.cuh"
 
@@ -132,7 +134,7 @@ __device__ __forceinline__ void stage_async(const GemmArgs& args, const ThreadTi
   float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n), rows of kBN floats
   const bool k_inside = k0 + Cfg::kBK <= args.k;
 #pragma unroll
-  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 128 bytes of A as 128 / (4 BK) rows of 4 BK bytes
+  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 512 bytes of A: 128 / BK rows of 4 BK bytes
     const int chunk = threadIdx.x + l * Cfg::kThreads;
     const int r = chunk / (Cfg::kBK / 4), c = chunk % (Cfg::kBK / 4) * 4;
     if (tile.rows_inside && k_inside)  // block-uniform: interior tiles skip the bounds arithmetic entirely
@@ -278,6 +280,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tili
 template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads) warp_tiling_prefetch_kernel(GemmArgs args) {
   static_assert(Cfg::kStages == 2, "the register pipeline holds one tile in registers: 2 stages");
+  static_assert(Cfg::kSmemBytes <= 64 * 1024, "at most 64 KB of shared memory per block on sm_75");
   const ThreadTile tile = thread_tile<Cfg>(args);
   float acc[8][8] = {};
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
@@ -299,10 +302,22 @@ __global__ void __launch_bounds__(Cfg::kThreads) warp_tiling_prefetch_kernel(Gem
 template <class Cfg, bool kAsync>
 void launch_warp_tiling(const GemmArgs& args, cudaStream_t stream) {
   void (*kernel)(GemmArgs) = nullptr;  // if constexpr: only the chosen kernel is instantiated
-  if constexpr (kAsync)
+  if constexpr (kAsync) {
     kernel = warp_tiling_kernel<Cfg>;
-  else
+    // Built for pre-sm_80 targets only, a newer GPU would JIT this kernel from
+    // their PTX, where its body is the trap: refuse with the reason instead
+    // (asked once: the answer cannot change while the program runs).
+    static const int ptx_version = [kernel] {
+      cudaFuncAttributes attributes{};
+      LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
+      return attributes.ptxVersion;
+    }();
+    if (ptx_version < 80)
+      throw std::runtime_error("the cp.async kernels were compiled for compute_" + std::to_string(ptx_version) +
+                               " only; rebuild with CMAKE_CUDA_ARCHITECTURES including 80 or newer");
+  } else {
     kernel = warp_tiling_prefetch_kernel<Cfg>;
+  }
   // Above 48 KB a kernel must opt in to more dynamic shared memory (per device,
   // so on every launch: it costs far less than the kernel).
   if (Cfg::kSmemBytes > 48 * 1024)

@@ -24,9 +24,14 @@ std::uint64_t test_seed() {
 /// Above this many multiply-adds the CPU reference is too slow; cuBLAS DGEMM takes over.
 constexpr double kCpuReferenceLimit = 2e9;
 
-/// A matrix of `rows` x `cols` stored with row stride `ld` >= cols; the padding holds poison.
+/// Rows of poison after each matrix: one whole block tile of the largest rung,
+/// so a read or write past the last row lands in them, not in unowned memory.
+constexpr int kGuardRows = 128;
+
+/// A matrix of `rows` x `cols` stored with row stride `ld` >= cols, followed by
+/// kGuardRows rows; the padding columns and the guard rows hold poison.
 std::vector<float> padded(const HostMatrix& matrix, int ld) {
-  std::vector<float> values(std::size_t(matrix.rows) * ld, poison_value());
+  std::vector<float> values(std::size_t(matrix.rows + kGuardRows) * ld, poison_value());
   for (int r = 0; r < matrix.rows; ++r)
     for (int c = 0; c < matrix.cols; ++c) values[std::size_t(r) * ld + c] = matrix.at(r, c);
   return values;
@@ -39,14 +44,14 @@ std::vector<float> unpadded(const std::vector<float>& values, int rows, int cols
   return result;
 }
 
-/// How many elements in columns n..ld-1 differ, bit for bit, between before and after.
-int changed_padding(const std::vector<float>& before, const std::vector<float>& after, int rows, int cols, int ld) {
+/// How many elements outside the rows x cols matrix (its padding columns and the
+/// guard rows after it) differ, bit for bit, between before and after.
+int changed_outside(const std::vector<float>& before, const std::vector<float>& after, int rows, int cols, int ld) {
   int changed = 0;
-  for (int r = 0; r < rows; ++r)
-    for (int c = cols; c < ld; ++c) {
-      const std::size_t i = std::size_t(r) * ld + c;
-      changed += std::memcmp(&before[i], &after[i], sizeof(float)) != 0;
-    }
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const bool inside = int(i / ld) < rows && int(i % ld) < cols;
+    changed += !inside && std::memcmp(&before[i], &after[i], sizeof(float)) != 0;
+  }
   return changed;
 }
 
@@ -104,8 +109,10 @@ void check_gemm_case(const GemmCase& test_case) {
 
   DeviceBuffer<float> a_device(padded(a, lda)), b_device(padded(b, ldb));
   // beta == 0: C starts as poison (NaN), which must be overwritten, never read.
+  // Reading past the matrices (A's or B's padding or guard rows) puts NaN in C;
+  // writing past C changes its padding or guard rows.
   const std::vector<float> c_before =
-      test_case.beta == 0.0f ? std::vector<float>(std::size_t(m) * ldc, poison_value()) : padded(c0, ldc);
+      test_case.beta == 0.0f ? std::vector<float>(std::size_t(m + kGuardRows) * ldc, poison_value()) : padded(c0, ldc);
   DeviceBuffer<float> c_device(c_before);
   const GemmArgs args{
       m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb, c_device.data(), ldc};
@@ -116,7 +123,8 @@ void check_gemm_case(const GemmCase& test_case) {
   rung->launch(args, nullptr);
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess) << "the kernel faulted";
   const std::vector<float> c_after = c_device.download();
-  EXPECT_EQ(changed_padding(c_before, c_after, m, n, ldc), 0) << "elements of C's padding (columns n..ldc-1) written";
+  EXPECT_EQ(changed_outside(c_before, c_after, m, n, ldc), 0)
+      << "elements outside C written (padding columns n..ldc-1 or the guard rows after row m-1)";
   const std::vector<float> got = unpadded(c_after, m, n, ldc);
 
   const bool small = double(m) * n * k <= kCpuReferenceLimit;

@@ -8,8 +8,9 @@
 /// which runs every rung of that chapter on the shapes of gemm_cases(): tiny,
 /// ragged, one less and one more than the usual tiles, k shorter than a
 /// k-tile, square, and 2048³; alpha/beta other than 1/0; padded leading
-/// dimensions; fresh random inputs; NaN poison in C (when beta = 0) and in the
-/// padding of A, B and C, which must be neither read nor written.
+/// dimensions; fresh random inputs; NaN poison in C (when beta = 0), and in the
+/// padding columns and 128 guard rows after each of A, B and C, which must be
+/// neither read nor written.
 ///
 /// Leading dimensions are rounded up to the rung's alignment requirement (a
 /// float4 rung gets lda, ldb, ldc that are multiples of 4 floats), so every
