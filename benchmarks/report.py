@@ -20,6 +20,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 BLOCK = re.compile(r"(<!-- results:begin(?P<args>[^>]*)-->\n)(.*?)(<!-- results:end -->)", re.S)
 HEADLINE = 4096
+SIMT_LAST_CHAPTER = 6  # chapters 01-06 run on the CUDA cores; issue 3's targets apply to them
+TARGET_HEADLINE_PCT, TARGET_BAND_PCT, TARGET_SIZES = 95, 90, (2048, 8192)
 NO_RESULTS = ("No results recorded yet: run `benchmarks/run_gpu.sh` on a GPU "
               "(see benchmarks/README.md).\n")
 
@@ -69,9 +71,35 @@ def table(run, chapter=None):
         if chapter is not None and chapter_of(rung) not in (0, chapter):
             continue
         ms, tflops, _ = by_size.get(HEADLINE, (float("nan"),) * 3)
-        pcts = [f"{by_size[s][2]:.1f}" if s in by_size else "–" for s in sizes]
+        pcts = [percent(rung, by_size, s) for s in sizes]
         lines.append(f"| {rung} | {ms:.3f} | {tflops:.2f} | " + " | ".join(pcts) + " |")
+    if chapter is None or chapter == SIMT_LAST_CHAPTER:
+        lines += ["", simt_targets(rows)]
     return "\n".join(lines) + "\n"
+
+
+def percent(rung, by_size, size):
+    if rung == "cuBLAS" and size in by_size:
+        return "100 (reference)"
+    value = by_size[size][2] if size in by_size else float("nan")
+    return "–" if value != value else f"{value:.1f}"
+
+
+def simt_targets(rows):
+    """Issue 3's targets, checked against the best SIMT rung at the headline size."""
+    simt = {rung: by_size for rung, by_size in rows.items()
+            if 1 <= chapter_of(rung) <= SIMT_LAST_CHAPTER and HEADLINE in by_size}
+    if not simt:
+        return f"SIMT targets: no SIMT rung measured at {HEADLINE}³."
+    best = max(simt, key=lambda rung: simt[rung][HEADLINE][2])
+    headline_pct = simt[best][HEADLINE][2]
+    band = {size: v[2] for size, v in simt[best].items() if TARGET_SIZES[0] <= size <= TARGET_SIZES[1]}
+    worst_size = min(band, key=band.get)
+    verdict = lambda ok: "met" if ok else "**not met**"
+    return (f"SIMT targets, best rung at {HEADLINE}³ ({best}): {headline_pct:.1f} % of cuBLAS at {HEADLINE}³ "
+            f"(target ≥ {TARGET_HEADLINE_PCT} %: {verdict(headline_pct >= TARGET_HEADLINE_PCT)}); lowest from "
+            f"{TARGET_SIZES[0]} to {TARGET_SIZES[1]}: {band[worst_size]:.1f} % at {worst_size}³ "
+            f"(target ≥ {TARGET_BAND_PCT} %: {verdict(band[worst_size] >= TARGET_BAND_PCT)}).")
 
 
 def render_block(runs, args):
