@@ -127,6 +127,12 @@ phase_profile() {
     "$(last_chapter_exe)" --m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1 \
     >"$out/ncu.txt" 2>&1
   local status=$?
+  # The issue-slot evidence in numbers: instructions issued vs. FFMAs (fma pipe),
+  # shared-load bank conflicts, barrier stalls. Separate, so that a metric this
+  # ncu does not know costs only these lines.
+  ncu --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
+    "$(last_chapter_exe)" --m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1 \
+    >>"$out/ncu.txt" 2>&1 || status=$?
   grep -E '^\s+[a-z_]+.*\(|Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' \
     "$out/ncu.txt" | head -n 60
   return $status
