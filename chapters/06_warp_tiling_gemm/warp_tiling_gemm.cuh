@@ -102,12 +102,15 @@ __device__ __forceinline__ ThreadTile thread_tile(const GemmArgs& args) {
   const int m0 = int(blockIdx.y) * Cfg::kBM, n0 = int(blockIdx.x) * Cfg::kBN;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int warp_row = warp / (Cfg::kBN / Cfg::kWN) * Cfg::kWM, warp_col = warp % (Cfg::kBN / Cfg::kWN) * Cfg::kWN;
-  return {m0,
-          n0,
-          m0 + Cfg::kBM <= args.m,
-          n0 + Cfg::kBN <= args.n,  // lanes: an 8 × 4 grid in the warp tile
-          warp_row + lane / Cfg::kLanesN,
-          warp_col + lane % Cfg::kLanesN * 4};
+  const int lane_row = lane / Cfg::kLanesN, lane_col = lane % Cfg::kLanesN;  // lanes: an 8 × 4 grid in the warp tile
+  ThreadTile tile;
+  tile.m0 = m0;
+  tile.n0 = n0;
+  tile.rows_inside = m0 + Cfg::kBM <= args.m;
+  tile.cols_inside = n0 + Cfg::kBN <= args.n;
+  tile.a_row = warp_row + lane_row;
+  tile.b_col = warp_col + lane_col * 4;
+  return tile;
 }
 // [thread-tile]
 
