@@ -7,6 +7,23 @@
 
 namespace ladder {
 
+/// 16 bytes at `p` in one 128-bit load (`p` must be 16-byte aligned).
+__device__ __forceinline__ float4 load4(const float* p) { return *reinterpret_cast<const float4*>(p); }
+
+/// How many of the 4 elements (r, c..c+3) of a rows × cols matrix exist (0..4).
+__device__ __forceinline__ int valid_elements(int r, int c, int rows, int cols) {
+  return r < rows ? max(0, min(4, cols - c)) : 0;
+}
+
+/// Elements (r, c..c+3) of a rows × cols matrix, zero outside it, for edge
+/// tiles: element by element, since at the right edge only some of the four
+/// exist. No address outside the matrix is formed.
+__device__ inline float4 load4_or_zero(const float* matrix, int ld, int r, int c, int rows, int cols) {
+  const int n = valid_elements(r, c, rows, cols);
+  const float* p = matrix + (n > 0 ? r * ld + c : 0);
+  return {n > 0 ? p[0] : 0.0f, n > 1 ? p[1] : 0.0f, n > 2 ? p[2] : 0.0f, n > 3 ? p[3] : 0.0f};
+}
+
 /// Writes one finished element: C[row][col] = alpha * acc + beta * C[row][col].
 ///
 /// When beta == 0, C is not read at all (the BLAS rule): the caller may pass

@@ -21,17 +21,6 @@ static_assert(kTM == 8 && kTN == 8 && (kBM / kTM) * 4 == kBM / 2 && (kBN / kTN) 
 static_assert((kBM + kPad) % 4 == 0, "padded a_tile rows keep float4 reads 16-byte aligned");
 static_assert((kBM + kPad) % 32 == 4, "row k+1 of a_tile starts 4 banks after row k: see the transposed store");
 
-__device__ __forceinline__ float4 load4(const float* p) { return *reinterpret_cast<const float4*>(p); }
-
-/// Four consecutive elements (r, c..c+3) of a rows × cols matrix, zero outside
-/// it. Element by element: at the right edge only some of the four exist.
-__device__ float4 load4_or_zero(const float* matrix, int ld, int r, int c, int rows, int cols) {
-  const float* p = matrix + r * ld + c;
-  const bool row_ok = r < rows;
-  return {row_ok && c < cols ? p[0] : 0.0f, row_ok && c + 1 < cols ? p[1] : 0.0f, row_ok && c + 2 < cols ? p[2] : 0.0f,
-          row_ok && c + 3 < cols ? p[3] : 0.0f};
-}
-
 // [vectorized-kernel]
 __global__ void __launch_bounds__(kThreads) vectorized_gemm_kernel(GemmArgs args) {
   // (k, m): transposed, so the 4 rows of A a thread needs at step p are one float4;

@@ -52,13 +52,7 @@ struct TileConfig {
 };
 // [tile-config]
 
-__device__ __forceinline__ float4 load4(const float* p) { return *reinterpret_cast<const float4*>(p); }
 __device__ __forceinline__ float component(float4 v, int i) { return i == 0 ? v.x : i == 1 ? v.y : i == 2 ? v.z : v.w; }
-
-/// How many of the 4 elements (r, c..c+3) of a rows × cols matrix exist (0..4).
-__device__ __forceinline__ int valid_elements(int r, int c, int rows, int cols) {
-  return r < rows ? max(0, min(4, cols - c)) : 0;
-}
 
 // [cp-async]
 /// Copies 16 bytes global → shared without passing through registers; only the
@@ -192,13 +186,6 @@ struct PrefetchRegisters {
       const int chunk = threadIdx.x + l * Cfg::kThreads;
       *reinterpret_cast<float4*>(&stage[Cfg::kBM * Cfg::kLdA + chunk * 4]) = b[l];
     }
-  }
-
-  /// (r, c..c+3), zero outside the matrix: only edge tiles come here.
-  static __device__ float4 load4_or_zero(const float* matrix, int ld, int r, int c, int rows, int cols) {
-    const int n = valid_elements(r, c, rows, cols);
-    const float* p = matrix + (n > 0 ? r * ld + c : 0);
-    return {n > 0 ? p[0] : 0.0f, n > 1 ? p[1] : 0.0f, n > 2 ? p[2] : 0.0f, n > 3 ? p[3] : 0.0f};
   }
 };
 
