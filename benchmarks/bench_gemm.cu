@@ -4,11 +4,16 @@
 ///     build/bin/bench_gemm                                  # everything
 ///     build/bin/bench_gemm --benchmark_filter='naive|cuBLAS' --benchmark_out=gemm.json --benchmark_out_format=json
 ///
+///     build/bin/bench_gemm --energy_seconds=0                # no energy counters
+///
 /// Each benchmark is named `gemm/<rung>/<size>`. Time is GPU time from CUDA
-/// events (UseManualTime), with L2 flushed before each iteration. Counters:
-/// TFLOP/s, and % of cuBLAS at the same size (cuBLAS is timed first).
+/// events (UseManualTime), with L2 flushed before each iteration (one flush
+/// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
+/// size (cuBLAS is timed first), and, where NVML has an energy counter,
+/// joules per GEMM and GFLOP/J over `--energy_seconds` of back-to-back runs.
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -16,6 +21,7 @@
 #include "common/cublas_gemm.cuh"
 #include "common/device_buffer.cuh"
 #include "common/device_info.cuh"
+#include "common/energy.hpp"
 #include "common/gemm_runner.cuh"
 #include "common/host_matrix.hpp"
 
@@ -24,7 +30,8 @@ namespace {
 
 constexpr int kSizes[] = {256, 512, 1024, 2048, 4096, 8192};
 
-/// cuBLAS median time per size, filled as the cuBLAS benchmarks run (they are registered first).
+/// cuBLAS mean time per size (the mean over the benchmark's iterations, as
+/// Google Benchmark reports it), filled as the cuBLAS benchmarks run (they are registered first).
 std::map<int, double>& cublas_seconds() {
   static std::map<int, double> seconds;
   return seconds;
@@ -52,25 +59,61 @@ Inputs& inputs_for(int n) {
   return *cache[n];
 }
 
-void run_gemm(benchmark::State& state, const GemmRung& rung, int n, int compute_capability) {
+/// What every benchmark shares: the device and the energy meter.
+struct BenchContext {
+  int compute_capability = 0;
+  const EnergyMeter* meter = nullptr;  ///< null: no energy counters
+  double energy_seconds = 0.25;
+};
+
+void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const BenchContext& context) {
   Inputs& inputs = inputs_for(n);
   const GemmArgs args{n, n, n, 1.0f, 0.0f, inputs.a.data(), n, inputs.b.data(), n, inputs.c.data(), n};
-  if (const auto reason = unsupported_reason(rung, args, compute_capability)) {
+  if (const auto reason = unsupported_reason(rung, args, context.compute_capability)) {
     state.SkipWithError(reason->c_str());
     return;
   }
   const TimingConfig one_run{/*warmup=*/0, /*repeat=*/1, /*flush_l2=*/true};
-  rung.launch(args, nullptr);  // warm-up
-  double total_seconds = 0;
-  for (auto _ : state) {
-    const double seconds = time_on_gpu([&](cudaStream_t s) { rung.launch(args, s); }, one_run).median_ms * 1e-3;
-    state.SetIterationTime(seconds);
-    total_seconds += seconds;
+  const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
+  try {
+    work(nullptr);  // warm-up; a launch that fails here skips this benchmark, not the whole run
+    double total_seconds = 0;
+    for (auto _ : state) {
+      const double seconds = time_on_gpu(work, one_run).median_ms * 1e-3;
+      state.SetIterationTime(seconds);
+      total_seconds += seconds;
+    }
+    const double mean_seconds = total_seconds / double(state.iterations());
+    state.counters["TFLOP/s"] = gemm_flops(n, n, n) / mean_seconds / 1e12;
+    if (context.meter != nullptr) {
+      if (const auto energy = measure_energy(work, *context.meter, context.energy_seconds, mean_seconds)) {
+        state.counters["J_per_gemm"] = energy->joules_per_run;
+        state.counters["GFLOP_per_J"] = gemm_flops(n, n, n) / energy->joules_per_run / 1e9;
+      }
+    }
+    if (rung.kind == RungKind::Vendor) cublas_seconds()[n] = mean_seconds;
+    if (cublas_seconds().count(n)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[n] / mean_seconds;
+  } catch (const CudaError& error) {
+    state.SkipWithError(error.what());
   }
-  const double mean_seconds = total_seconds / double(state.iterations());
-  state.counters["TFLOP/s"] = gemm_flops(n, n, n) / mean_seconds / 1e12;
-  if (rung.kind == RungKind::Vendor) cublas_seconds()[n] = mean_seconds;
-  if (cublas_seconds().count(n)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[n] / mean_seconds;
+}
+
+/// Takes `--energy_seconds=S` (0..60) out of the arguments Google Benchmark left.
+/// Returns false, having said why, on any other argument or a bad value.
+bool parse_own_flags(int argc, char** argv, double& energy_seconds) {
+  const std::string flag = "--energy_seconds=";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    char* end = nullptr;
+    if (arg.rfind(flag, 0) == 0) energy_seconds = std::strtod(arg.c_str() + flag.size(), &end);
+    if (arg.rfind(flag, 0) != 0 || end == arg.c_str() + flag.size() || *end != '\0' || !(energy_seconds >= 0) ||
+        energy_seconds > 60) {
+      std::cerr << "bench_gemm: unknown or bad argument '" << arg
+                << "' (own flag: --energy_seconds=S, 0..60; see --help for Google Benchmark's)\n";
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -78,22 +121,29 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, int n, int compute_
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  ladder::BenchContext context;
+  if (!ladder::parse_own_flags(argc, argv, context.energy_seconds)) return 2;
   if (const auto reason = ladder::no_device_reason()) {
     std::cerr << "bench_gemm: " << *reason << "; the benchmarks need an NVIDIA GPU\n";
     return 1;
   }
-  const int compute_capability = ladder::query_device().compute_capability;
+  const ladder::DeviceInfo device = ladder::query_device();
+  context.compute_capability = device.compute_capability;
+  const ladder::EnergyMeter meter(device.pci_bus_id);
+  if (context.energy_seconds > 0 && meter.available())
+    context.meter = &meter;
+  else if (context.energy_seconds > 0)
+    std::cerr << "bench_gemm: no energy counters: " << meter.unavailable_reason() << "\n";
   // Size-major order, cuBLAS first within a size, so % of cuBLAS is known when each rung runs.
   for (int n : ladder::kSizes) {
     for (const ladder::GemmRung& rung : ladder::gemm_registry()) {
       if (rung.kind == ladder::RungKind::Exercise) continue;
-      benchmark::RegisterBenchmark(("gemm/" + rung.name + "/" + std::to_string(n)).c_str(),
-                                   [rung, n, compute_capability](benchmark::State& state) {
-                                     ladder::run_gemm(state, rung, n, compute_capability);
-                                   })
+      benchmark::RegisterBenchmark(
+          ("gemm/" + rung.name + "/" + std::to_string(n)).c_str(),
+          [rung, n, &context](benchmark::State& state) { ladder::run_gemm(state, rung, n, context); })
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond)
-          ->MinTime(0.2);
+          ->MinTime(0.1);
     }
   }
   benchmark::RunSpecifiedBenchmarks();

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Bundles one GPU run into benchmarks/results/<gpu>.json: the Google Benchmark
 JSON plus the context that makes it meaningful (GPU, clocks, driver, CUDA
-version, commit, date). Called by benchmarks/run_gpu.sh.
+version, commit, date, test counts, sanitizer verdicts). Called by
+benchmarks/run_gpu.sh, or afterwards on any machine with the files a run
+brought back (a run split in two gives two summaries; later ones win):
 
-    python3 benchmarks/record.py --bench bench.json --ladder ladder.json --out benchmarks/results/
+    python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
+        --bench run2/bench.json --ladder run2/ladder.json --out benchmarks/results/
+
+Without a summary's machine section it asks nvidia-smi.
 """
 import argparse
 import datetime
@@ -30,20 +35,40 @@ def git_commit():
         return os.environ.get("LADDER_COMMIT", "unknown")
 
 
+def merged_summary(paths):
+    """machine, tests and sanitizer sections of run_gpu.sh's summary files; later files win."""
+    merged = {}
+    for path in paths or []:
+        merged.update(json.loads(pathlib.Path(path).read_text()))
+    return merged
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", required=True, help="Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--ladder", help="a chapter executable's --json output at the headline size")
+    parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
-    name, driver, sm_clock, mem_clock, sm_clock_now = nvidia_smi(
-        "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
+    summary = merged_summary(args.summary)
+    machine = summary.get("machine")
+    if machine and machine.get("gpu"):
+        name, driver = machine["gpu"], machine["driver"]
+        sm_clock, mem_clock, sm_clock_now = machine["sm_clock_max_mhz"], machine["memory_clock_max_mhz"], \
+            machine["sm_clock_mhz"]
+    else:
+        name, driver, sm_clock, mem_clock, sm_clock_now = nvidia_smi(
+            "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
     ladder = json.loads(pathlib.Path(args.ladder).read_text()) if args.ladder else None
     context = {
         "gpu": name, "driver": driver, "sm_clock_mhz": sm_clock, "memory_clock_mhz": mem_clock,
         "sm_clock_at_record_mhz": sm_clock_now,
         "cuda": ladder["device"]["runtime_cuda"] if ladder else "unknown",
         "commit": git_commit(), "date": datetime.date.today().isoformat(),
+        # null: that part of the verification was not in the runs recorded here
+        "tests": summary.get("tests"),
+        "sanitizer": summary.get("sanitizer"),
+        "machine": machine,
     }
     record = {"context": context, "benchmarks": json.loads(pathlib.Path(args.bench).read_text()), "ladder": ladder}
     out_dir = pathlib.Path(args.out)

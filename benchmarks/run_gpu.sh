@@ -1,31 +1,39 @@
 #!/usr/bin/env bash
-# The whole GPU verification in one go, on a machine with an NVIDIA GPU:
+# The whole GPU verification, in phases, on a machine with an NVIDIA GPU:
 #
-#   build     configure (Release, the GPU's own architecture) and build everything
-#   test      every CTest test, the GPU ones included
-#   sanitize  compute-sanitizer memcheck, racecheck and synccheck on the last
-#             chapter's executable and every solution executable, at 65x33x17
+#   build     configure (Release, the GPU's own architecture) and build
+#   test      every CTest test with LADDER_REQUIRE_GPU=1: a GPU test that finds
+#             no device fails; one skipped for any reason but its rung's own
+#             requirement fails the phase
+#   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every rung
+#             (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
+#             every edge path; a skipped rung fails the phase
 #   ladder    the last chapter's executable at 4096^3: the ladder table and its JSON
 #   bench     Google Benchmark over every rung and size
-#   record    benchmarks/results/<gpu>.json (with GPU, clocks, driver, CUDA,
-#             commit), then the README/docs/lesson tables and chart regenerated
+#   record    benchmarks/results/<gpu>.json, then the tables and the chart regenerated
 #   profile   Nsight Compute on every kernel of the ladder at 4096^3 (optional:
 #             its failure is reported but does not fail the run)
 #
-#   benchmarks/run_gpu.sh [build-dir] [output-dir]
+#   bash benchmarks/run_gpu.sh [build-dir] [output-dir]
 #
 # Environment:
-#   LADDER_PHASES   comma-separated phases to run (default: all of the above, in that order)
+#   LADDER_PHASES   comma-separated phases (default: all of the above, in that order)
+#   LADDER_DRY_RUN  1: print the machine and the plan (which phases run, which
+#                   are skipped and why), run nothing, write nothing
 #   BENCH_FILTER    a --benchmark_filter regex (default: every benchmark)
 #   CMAKE_ARGS      extra configure arguments
 #   LADDER_COMMIT   the commit to record when the tree has no .git (a copied checkout)
 #
-# Without a network, run tools/device_kit.sh first (on a machine with one) and
-# bring .device_kit/ along: it is used automatically when present.
+# On gVisor (uname -r says 4.4.0) compute-sanitizer and ncu cannot reach the
+# GPU, so sanitize and profile are skipped there, with that reason.
 #
-# Output folder: run's logs and results, at most 8 files (ctest.log,
-# sanitizer.log, ladder.json, bench.json, ncu.txt, the results JSON). The last
-# thing printed is a table of the phases, their status and their time.
+# Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
+# a machine with one): it is used automatically when present.
+#
+# The output folder gets at most 7 files, directly in it: summary.json
+# (machine, test counts, sanitizer verdicts), ctest.log, sanitizer.log,
+# ladder.json, bench.json, ncu.txt and the results JSON. The last thing
+# printed is a table of the phases, their status and their time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
@@ -38,16 +46,53 @@ for phase in ${phases//,/ }; do
     exit 2
   fi
 done
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-if [[ -d /usr/local/cuda/bin ]]; then PATH=$PATH:/usr/local/cuda/bin; fi  # compute-sanitizer, ncu
+dry_run=${LADDER_DRY_RUN:-0}
+if [[ -d /usr/local/cuda/bin ]]; then PATH=$PATH:/usr/local/cuda/bin; fi  # nvcc, compute-sanitizer, ncu
+build=$(realpath -m "$build")
+out=$(realpath -m "$out")
+summary_file=-  # a dry run writes nothing
+if [[ $dry_run != 1 ]]; then
+  mkdir -p "$out" && summary_file=$out/summary.json
+fi
+
+# --- What the machine is: first, because everything after depends on it. ---
+echo "=== machine ==="
+kernel=$(uname -r)
+python3 benchmarks/gpu_run.py machine "$summary_file" --kernel "$kernel"
+gvisor_reason=""
+if [[ $kernel == 4.4.0* ]]; then
+  gvisor_reason="gVisor (kernel $kernel): compute-sanitizer and ncu cannot reach the GPU there"
+fi
+
+kit=$PWD/.device_kit
+kit_args=()
+if [[ -d $kit ]]; then
+  if ! bash tools/device_kit.sh --check; then exit 1; fi
+  kit_args=(-DCMAKE_PREFIX_PATH="$kit/prefix" -DFETCHCONTENT_FULLY_DISCONNECTED=ON
+            -DFETCHCONTENT_SOURCE_DIR_GOOGLETEST="$kit/googletest" -DFETCHCONTENT_SOURCE_DIR_BENCHMARK="$kit/benchmark")
+  echo "offline kit: $kit"
+else
+  echo "offline kit: none (.device_kit/ is absent): GoogleTest, Google Benchmark, CLI11, nlohmann_json and zlib" \
+       "must be installed or downloadable; on a machine without a network, run 'bash tools/device_kit.sh'" \
+       "where there is one and bring .device_kit along"
+fi
 
 summary=()  # "phase|status|seconds"
 failed=0
 run_phase() {
-  local name=$1
-  shift
+  local name=$1 skip_reason=$2
+  shift 2
   if [[ ,$phases, != *,$name,* ]]; then return 0; fi
+  if [[ -n $skip_reason ]]; then
+    printf '\n=== %s: skipped: %s ===\n' "$name" "$skip_reason"
+    summary+=("$name|skipped|0")
+    "$@" --skipped "$skip_reason"  # the phase records why it did not run
+    return 0
+  fi
+  if [[ $dry_run == 1 ]]; then
+    printf '=== %s: would run ===\n' "$name"
+    return 0
+  fi
   printf '\n=== %s ===\n' "$name"
   local start=$SECONDS status
   if "$@"; then status=ok; else status="FAILED (exit $?)"; fi
@@ -58,49 +103,50 @@ run_phase() {
 last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch[0-9][0-9]_*' ! -name '*mnist*' | sort | tail -n 1; }
 
 phase_build() {
-  local kit_args=()
-  if tools/device_kit.sh --check >/dev/null 2>&1; then
-    local kit=$PWD/.device_kit
-    echo "using the offline kit in $kit"
-    kit_args=(-DCMAKE_PREFIX_PATH="$kit/prefix" -DFETCHCONTENT_FULLY_DISCONNECTED=ON
-              -DFETCHCONTENT_SOURCE_DIR_GOOGLETEST="$kit/googletest" -DFETCHCONTENT_SOURCE_DIR_BENCHMARK="$kit/benchmark")
-  fi
+  # The docs and the compile-for-other-architectures test are CI's work (it
+  # has Doxygen and time); here they would only cost GPU time.
   # shellcheck disable=SC2086
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "${kit_args[@]}" ${CMAKE_ARGS:-} &&
-    cmake --build "$build" -j "$(nproc)"
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLADDER_BUILD_DOCS=OFF -DLADDER_TEST_ARCHITECTURES= \
+    "${kit_args[@]}" ${CMAKE_ARGS:-} && cmake --build "$build" -j "$(nproc)"
 }
 
 phase_test() {
-  ctest --test-dir "$build" --output-on-failure -j 8 >"$out/ctest.log" 2>&1
-  local status=$?
-  grep -E 'tests passed|tests failed|\*\*\*Failed|Not Run|Timeout' "$out/ctest.log" | tail -n 25
+  local status
+  LADDER_REQUIRE_GPU=1 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" --output-junit "$build/ctest.xml" \
+    >"$out/ctest.log" 2>&1
+  status=$?
+  ctest --test-dir "$build" --show-only=json-v1 >"$build/ctest-tests.json" 2>/dev/null
+  python3 benchmarks/gpu_run.py tests "$summary_file" --junit "$build/ctest.xml" --tests-json "$build/ctest-tests.json" ||
+    status=1
   return $status
 }
 
 phase_sanitize() {
-  local status=0 exe tool executables
-  : >"$out/sanitizer.log"
-  mapfile -t executables < <(last_chapter_exe; find "$build/bin" -maxdepth 1 -name 'sol[0-9][0-9]_*' | sort)
-  if [[ ${#executables[@]} -eq 0 ]]; then
-    echo "no chapter or solution executables in $build/bin" >&2
-    return 1
+  if [[ ${1:-} == --skipped ]]; then
+    python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log /dev/null --skipped "$2"
+    return
   fi
-  for exe in "${executables[@]}"; do
-    for tool in memcheck racecheck synccheck; do
+  local exe=$build/bin/all_rungs tool shape status
+  : >"$out/sanitizer.log"
+  [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
+  # Shapes that reach every edge path: ragged m and n tiles (129 = 128 + 1,
+  # 260 = 2*128 + 4, 33, 65), a partial last k-tile, and fewer k-tiles than
+  # the pipeline has stages (k = 12) as well as more (k = 52).
+  for tool in memcheck racecheck synccheck; do
+    for shape in "129 260 52" "33 65 12"; do
+      read -r m n k <<<"$shape"
       {
-        printf '\n##### %s --tool %s\n' "$(basename "$exe")" "$tool"
-        compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m 65 --n 33 --k 17 --warmup 0 --repeat 1 \
-          --no-ceilings --no-flush 2>&1
+        printf '\n##### all_rungs %sx%sx%s --tool %s\n' "$m" "$n" "$k" "$tool"
+        compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
+          --repeat 1 --no-ceilings --no-flush --energy-seconds 0 --fail-on-skip 2>&1
+        status=$?
+        verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
+        printf 'verdict: %s %s %sx%sx%s (exit %s)\n' "$verdict" "$tool" "$m" "$n" "$k" "$status"
       } >>"$out/sanitizer.log"
-      if [[ $? -eq 0 ]]; then
-        echo "clean   $tool $(basename "$exe")"
-      else
-        echo "FAILED  $tool $(basename "$exe") (see sanitizer.log)"
-        status=1
-      fi
+      grep '^verdict:' "$out/sanitizer.log" | tail -n 1
     done
   done
-  return $status
+  python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
 
 phase_ladder() { "$(last_chapter_exe)" --json "$out/ladder.json"; }
@@ -111,44 +157,48 @@ phase_bench() {
 }
 
 phase_record() {
-  local ladder_args=()
+  local ladder_args=() recorded
   [[ -f $out/ladder.json ]] && ladder_args=(--ladder "$out/ladder.json")
-  local recorded
-  recorded=$(python3 benchmarks/record.py --bench "$out/bench.json" "${ladder_args[@]}" --out benchmarks/results) ||
-    return 1
+  recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${ladder_args[@]}" \
+    --out benchmarks/results) || return 1
   echo "$recorded"
   cp "${recorded#recorded }" "$out/" && python3 benchmarks/report.py
 }
 
 phase_profile() {
-  # One launch of each kernel (no check run, no warm-up), every rung of the ladder.
-  ncu --section SpeedOfLight --section ComputeWorkloadAnalysis --section InstructionStats --section LaunchStats \
-    --section Occupancy --section SchedulerStats --section WarpStateStats --section MemoryWorkloadAnalysis_Tables \
-    "$(last_chapter_exe)" --m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1 \
-    >"$out/ncu.txt" 2>&1
-  local status=$?
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
+  # One launch of each kernel (no check run, no warm-up, no energy window),
+  # every rung of the ladder; bounded so the run keeps inside its time.
+  local exe status
+  exe=$(last_chapter_exe)
+  local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1
+                  --energy-seconds 0)
+  timeout 240 ncu --section SpeedOfLight --section ComputeWorkloadAnalysis --section InstructionStats \
+    --section LaunchStats --section Occupancy --section SchedulerStats --section WarpStateStats \
+    --section MemoryWorkloadAnalysis_Tables "$exe" "${run_args[@]}" >"$out/ncu.txt" 2>&1
+  status=$?
   # The issue-slot evidence in numbers: instructions issued vs. FFMAs (fma pipe),
   # shared-load bank conflicts, barrier stalls. Separate, so that a metric this
   # ncu does not know costs only these lines.
-  ncu --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
-    "$(last_chapter_exe)" --m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1 \
-    >>"$out/ncu.txt" 2>&1 || status=$?
+  timeout 120 ncu --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
+    "$exe" "${run_args[@]}" >>"$out/ncu.txt" 2>&1 || status=$?
   grep -E '^\s+[a-z_]+.*\(|Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' \
     "$out/ncu.txt" | head -n 60
   return $status
 }
 
-run_phase build phase_build
+run_phase build "" phase_build
 if [[ $failed -ne 0 ]]; then
   echo "build failed: nothing else can run" >&2
 else
-  run_phase test phase_test
-  run_phase sanitize phase_sanitize
-  run_phase ladder phase_ladder
-  run_phase bench phase_bench
-  run_phase record phase_record
-  run_phase profile phase_profile
+  run_phase test "" phase_test
+  run_phase sanitize "$gvisor_reason" phase_sanitize
+  run_phase ladder "" phase_ladder
+  run_phase bench "" phase_bench
+  run_phase record "" phase_record
+  run_phase profile "$gvisor_reason" phase_profile
 fi
+[[ $dry_run == 1 ]] && exit 0
 
 printf '\n%-10s %-22s %s\n' phase status seconds
 for row in "${summary[@]}"; do

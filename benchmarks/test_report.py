@@ -85,6 +85,29 @@ class RecordTest(unittest.TestCase):
             self.assertEqual(record["context"]["cuda"], "13.0")
             self.assertEqual(record["context"]["sm_clock_at_record_mhz"], "1755")
             self.assertEqual(len(record["benchmarks"]["benchmarks"]), 1)
+            self.assertIsNone(record["context"]["tests"], "no summary: the tests were not part of this record")
+
+    def test_record_takes_machine_tests_and_sanitizer_from_the_run_summaries(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = pathlib.Path(tmp)
+            machine = {"kernel": "6.18", "gvisor": False, "gpu": "NVIDIA H100 80GB HBM3", "driver": "580.1",
+                       "sm_clock_mhz": "345", "sm_clock_max_mhz": "1980", "memory_clock_mhz": "2619",
+                       "memory_clock_max_mhz": "2619", "nvcc": "13.0", "cmake": "3.28"}
+            first, second = tmp / "run1.json", tmp / "run2.json"
+            first.write_text(json.dumps({"machine": machine, "tests": {"passed": 600, "failed": 0, "skipped": 20},
+                                         "sanitizer": {"runs": 6, "clean": 6}}))
+            second.write_text(json.dumps({"machine": dict(machine, sm_clock_mhz="1980")}))
+            bench = tmp / "bench.json"
+            bench.write_text(json.dumps({"benchmarks": [bench_entry("cuBLAS", 4096, 2.0)]}))
+            env = dict(os.environ, PATH="/nonexistent", LADDER_COMMIT="abc")  # no nvidia-smi: the summary says it all
+            subprocess.run([sys.executable, str(HERE / "record.py"), "--summary", str(first), "--summary", str(second),
+                            "--bench", str(bench), "--out", str(tmp / "results")], check=True, env=env,
+                           capture_output=True, cwd=tmp)
+            context = json.loads((tmp / "results" / "NVIDIA_H100_80GB_HBM3.json").read_text())["context"]
+            self.assertEqual(context["tests"], {"passed": 600, "failed": 0, "skipped": 20})
+            self.assertEqual(context["sanitizer"], {"runs": 6, "clean": 6})
+            self.assertEqual((context["driver"], context["sm_clock_mhz"]), ("580.1", "1980"))
+            self.assertEqual(context["sm_clock_at_record_mhz"], "1980", "the later summary wins")
 
 
 if __name__ == "__main__":

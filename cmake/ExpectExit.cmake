@@ -4,7 +4,8 @@
 #
 # With -DSUCCESS_ALSO_PASSES=ON, exit status 0 passes as well: for a run that
 # succeeds on a GPU and must fail with a clear line (EXPECTED_STATUS and
-# OUTPUT_REGEX) without one.
+# OUTPUT_REGEX) without one. When the environment sets LADDER_REQUIRE_GPU
+# (benchmarks/run_gpu.sh does), a GPU is promised, so only exit status 0 passes.
 #
 # CTest alone can only tell zero from non-zero; a usage error must exit with
 # exactly 2 and say which flag is wrong, so both are checked here.
@@ -31,6 +32,10 @@ set(output "${out}${err}")
 if(SUCCESS_ALSO_PASSES AND "${status}" STREQUAL "0")
   message(STATUS "exit status 0 (a GPU is present)")
   return()
+endif()
+if(SUCCESS_ALSO_PASSES AND DEFINED ENV{LADDER_REQUIRE_GPU} AND NOT "$ENV{LADDER_REQUIRE_GPU}" MATCHES "^0?$")
+  message(FATAL_ERROR "exit status ${status}: LADDER_REQUIRE_GPU is set, so this run must succeed on the GPU; "
+                      "output:\n${out}${err}")
 endif()
 if(NOT "${status}" STREQUAL "${EXPECTED_STATUS}")
   message(FATAL_ERROR "exit status ${status}, expected ${EXPECTED_STATUS}; output:\n${output}")

@@ -16,7 +16,10 @@
 # Extra flags for every kernel: keep line info for the profiler and
 # compute-sanitizer; a kernel that spills registers to local memory fails to
 # compile (ptxas -warn-spills with -Werror), since spills are a silent slowdown.
-set(LADDER_CUDA_FLAGS -lineinfo -Xptxas=-warn-spills,-warn-lmem-usage,-Werror --expt-relaxed-constexpr)
+# Not in Debug builds: -G keeps every variable in local memory on purpose (and
+# carries its own line info).
+set(LADDER_CUDA_FLAGS --expt-relaxed-constexpr
+                      $<$<NOT:$<CONFIG:Debug>>:-lineinfo$<SEMICOLON>-Xptxas=-warn-spills,-warn-lmem-usage,-Werror>)
 
 function(ladder_add_rungs target)
   cmake_parse_arguments(ARG "SOLUTION;EXERCISE" "CHAPTER" "SOURCES" ${ARGN})
@@ -25,7 +28,9 @@ function(ladder_add_rungs target)
   target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CUDA>:${LADDER_CUDA_FLAGS};-Xptxas=-v>")
   # ptxas's resource report (-v) of each kernel goes to <object>.ptxas, for the
   # lessons' tables (tools/ptxas_report.py), instead of flooding the build log.
-  set_property(TARGET ${target} PROPERTY CUDA_COMPILER_LAUNCHER ${PROJECT_SOURCE_DIR}/tools/ptxas_log.sh
+  # Run through bash: a copied checkout may have lost the executable bit.
+  find_program(LADDER_BASH bash REQUIRED)
+  set_property(TARGET ${target} PROPERTY CUDA_COMPILER_LAUNCHER ${LADDER_BASH} ${PROJECT_SOURCE_DIR}/tools/ptxas_log.sh
                                                                 ${CMAKE_CUDA_COMPILER_LAUNCHER})
   # Remembered globally, in chapter order, so chapter N can link chapters 1..N.
   if(ARG_SOLUTION)
@@ -101,9 +106,12 @@ function(ladder_add_cli_tests exe label)
                        COMMAND $<TARGET_FILE:${exe}> --k abc)
   ladder_add_exit_test(${exe}_rejects_huge "${labels}" 2 "--k: 99999999 is out of range"
                        COMMAND $<TARGET_FILE:${exe}> --k 99999999)
+  ladder_add_exit_test(${exe}_rejects_negative_energy_window "${labels}" 2 "--energy-seconds"
+                       COMMAND $<TARGET_FILE:${exe}> --energy-seconds -1)
   # On a GPU this runs a small problem; without one it must say so in one line and exit 1.
   ladder_add_exit_test(${exe}_small_run_or_no_gpu "${labels}" 1 "needs an NVIDIA GPU" SUCCESS_ALSO_PASSES
-                       COMMAND $<TARGET_FILE:${exe}> --m 65 --n 33 --k 17 --repeat 1 --warmup 0 --no-ceilings)
+                       COMMAND $<TARGET_FILE:${exe}> --m 65 --n 33 --k 17 --repeat 1 --warmup 0 --no-ceilings
+                               --energy-seconds 0)
 endfunction()
 
 function(ladder_add_chapter)

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 
@@ -47,6 +48,13 @@ void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flu
   app.add_flag("--no-flush", no_flush, "do not flush L2 between timed runs");
   app.add_flag("--no-ceilings", no_ceilings,
                "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
+  app.add_flag("--fail-on-skip", options.fail_on_skip,
+               "a rung that cannot run this problem fails the run (exit 1) instead of being skipped");
+  app.add_option("--energy-seconds", options.energy_seconds,
+                 "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
+                 "0: no energy measurement)")
+      ->check(CLI::Range(0.0, 60.0))
+      ->capture_default_str();
   app.add_option("--rung", options.rungs, "run only this rung (repeatable; cuBLAS always runs); see --list");
   app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
   app.add_flag("--list", options.list, "list the rungs in this executable and exit");
@@ -101,8 +109,10 @@ std::string format_bytes(double bytes) {
 }
 
 void validate_problem_size(const GemmOptions& o, double host_memory) {
+  // Rows are stored with the padded stride the runner uses (kMaxLdAlignment).
   const auto check_elements = [](const char* matrix, const char* flags, double rows, double cols) {
-    if (rows * cols >= 2147483648.0) {
+    const double stride = std::ceil(cols / kMaxLdAlignment) * kMaxLdAlignment;
+    if (rows * stride >= 2147483648.0) {
       std::ostringstream why;
       why << flags << ": " << matrix << " would have " << rows * cols
           << " elements; the kernels index with 32-bit ints, so each matrix must have fewer than 2^31";

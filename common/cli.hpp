@@ -21,6 +21,8 @@ struct GemmOptions {
   bool exercises = false;          ///< also run the (unfinished) exercise rungs
   bool list = false;               ///< list the linked rungs and exit
   bool ceilings = true;            ///< measure copy bandwidth and cuBLAS peak for the roofline line
+  bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
+  double energy_seconds = 0.5;     ///< length of each rung's energy window; 0: no energy measurement
   std::vector<std::string> rungs;  ///< run only these (cuBLAS always runs as the baseline)
   std::string json_path;           ///< write results as JSON here (atomically)
 };
@@ -39,6 +41,11 @@ class HelpRequested : public std::runtime_error {
 
 /// The largest m, n or k accepted: kernels index with 32-bit ints.
 inline constexpr int kMaxDimension = 1 << 20;
+
+/// The widest alignment any rung asks of a leading dimension, in floats (a
+/// float4 or a 16-byte cp.async). The runner pads lda, ldb and ldc up to a
+/// multiple of this, so every rung runs every size.
+inline constexpr int kMaxLdAlignment = 4;
 
 /// Parses and validates the command line. Throws UsageError or HelpRequested.
 /// `description` is the first line of --help.

@@ -44,6 +44,9 @@ DeviceInfo query_device(int index) {
   info.sm_clock_mhz = attribute(cudaDevAttrClockRate) / 1000.0;  // reported in kHz
   info.memory_clock_mhz = attribute(cudaDevAttrMemoryClockRate) / 1000.0;
   info.memory_bus_bits = attribute(cudaDevAttrGlobalMemoryBusWidth);
+  char bus_id[32] = {};  // "0000:01:00.0": how NVML finds the same GPU
+  LADDER_CUDA_CHECK(cudaDeviceGetPCIBusId(bus_id, sizeof bus_id, index));
+  info.pci_bus_id = bus_id;
   LADDER_CUDA_CHECK(cudaDriverGetVersion(&info.driver_version));
   LADDER_CUDA_CHECK(cudaRuntimeGetVersion(&info.runtime_version));
   int current = 0;

@@ -15,7 +15,7 @@ namespace ladder {
 
 /// What a chapter executable says about itself.
 struct ChapterInfo {
-  int number = 0;          ///< the chapter, e.g. 1
+  int number = 0;          ///< the chapter, e.g. 1; 0 for a program over several chapters
   const char* title = "";  ///< "naive GEMM: one thread per output element"
 };
 
@@ -23,12 +23,16 @@ struct ChapterInfo {
 struct RungResult {
   GemmRung rung;
   std::optional<std::string> skip_reason;  ///< set when the rung did not run
+  std::optional<std::string> failure;      ///< set when its launch failed or its kernel faulted
   std::optional<ErrorReport> error;        ///< set when it was verified
   TimingStats timing;
+  std::optional<EnergyStats> energy;  ///< set when the GPU's energy counter was read
   double tflops = 0;
   double percent_of_cublas = 0;
-  /// "ok", "FAIL", "not checked" or "skipped: <reason>".
+  /// "ok", "FAIL: <why>", "not checked" or "skipped: <reason>".
   std::string status() const;
+  /// Ran and was verified correct (or ran unchecked, with --no-check).
+  bool passed() const { return !skip_reason && !failure && (!error || error->passed()); }
 };
 
 /// Parses the common flags, checks for a device, runs cuBLAS and every linked

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <random>
 
+#include "common/cli.hpp"
 #include "common/cublas_gemm.cuh"
 #include "common/device_buffer.cuh"
 #include "common/device_info.cuh"
@@ -58,11 +59,19 @@ int changed_outside(const std::vector<float>& before, const std::vector<float>& 
 }  // namespace
 
 std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
-  const int shapes[][3] = {{1, 1, 1},       {17, 33, 65},      {64, 64, 64},  // tiny, ragged, one whole small tile
-                           {31, 33, 9},     {63, 65, 31},      {127, 129, 7},
-                           {129, 127, 17},  // one less / one more than 32, 64, 128 tiles
-                           {256, 256, 4},   // whole tiles, a single partial k-tile
-                           {513, 257, 129}, {1000, 1234, 777}, {2048, 2048, 2048}};
+  const int shapes[][3] = {
+      {1, 1, 1},
+      {17, 33, 65},
+      {64, 64, 64},  // tiny, ragged, one whole small tile
+      {31, 33, 9},
+      {63, 65, 31},
+      {127, 129, 7},
+      {129, 127, 17},  // one less / one more than 32, 64, 128 tiles
+      {256, 256, 4},   // whole tiles, a single partial k-tile
+      {513, 257, 129},
+      {1000, 1234, 777},
+      {2048, 2048, 2048},
+      {kMaxDimension, 3, 5}};  // tall: 2^20 rows overflow gridDim.y (65,535) for tiles under 16 rows
   std::vector<GemmCase> cases;
   for (const GemmRung& rung : gemm_registry()) {
     if (rung.chapter != chapter || rung.kind != kind) continue;
@@ -92,8 +101,13 @@ std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info) {
   return name;
 }
 
+bool gpu_required() {
+  const char* value = std::getenv("LADDER_REQUIRE_GPU");
+  return value != nullptr && *value != '\0' && std::strcmp(value, "0") != 0;
+}
+
 void check_gemm_case(const GemmCase& test_case) {
-  if (const auto reason = no_device_reason()) GTEST_SKIP() << "needs a CUDA device: " << *reason;
+  LADDER_SKIP_WITHOUT_GPU();
   const auto rung = find_gemm(test_case.rung);
   ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
   if (rung->kind == RungKind::Exercise && std::getenv("LADDER_TEST_EXERCISES") == nullptr)

@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "common/device_info.cuh"
 #include "common/gemm.cuh"
 
 namespace ladder::testing {
@@ -49,7 +50,24 @@ std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info);
 /// device or when the rung does not support the case, fails on a wrong result.
 void check_gemm_case(const GemmCase& test_case);
 
+/// True when the environment says a GPU must be there (LADDER_REQUIRE_GPU set,
+/// and not to 0). benchmarks/run_gpu.sh sets it: on a GPU machine whose CUDA
+/// cannot start (a driver older than the runtime, say), every GPU test would
+/// otherwise skip, and CTest counts skips as passes.
+bool gpu_required();
+
 }  // namespace ladder::testing
+
+/// First line of every GPU test: skips it with the reason when there is no
+/// usable CUDA device, or fails it when gpu_required().
+#define LADDER_SKIP_WITHOUT_GPU()                                                                       \
+  do {                                                                                                  \
+    if (const auto ladder_reason_ = ::ladder::no_device_reason()) {                                     \
+      if (::ladder::testing::gpu_required())                                                            \
+        FAIL() << "LADDER_REQUIRE_GPU is set, but there is no usable CUDA device: " << *ladder_reason_; \
+      GTEST_SKIP() << "needs a CUDA device: " << *ladder_reason_;                                       \
+    }                                                                                                   \
+  } while (0)
 
 /// Defines the parameterised test `suite` over the rungs of `chapter` of `kind`.
 #define LADDER_GEMM_RUNG_TESTS(suite, chapter, kind)                                                        \

@@ -14,7 +14,7 @@ namespace {
 LADDER_GEMM_RUNG_TESTS(CuBlas, 0, RungKind::Vendor);
 
 TEST(CublasOracle, MatchesCpuReferenceInDouble) {
-  if (const auto reason = no_device_reason()) GTEST_SKIP() << "needs a CUDA device: " << *reason;
+  LADDER_SKIP_WITHOUT_GPU();
   const HostMatrix a = random_matrix(100, 77, 1), b = random_matrix(77, 51, 2), c0 = random_matrix(100, 51, 3);
   const std::vector<double> gpu = cublas_reference_gemm(a, b, &c0, 0.75f, -1.5f);
   const std::vector<double> cpu = reference_gemm(a, b, &c0, 0.75f, -1.5f);

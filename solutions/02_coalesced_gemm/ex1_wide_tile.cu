@@ -17,9 +17,11 @@ constexpr int kThreadsPerBlock = kTileRows * kTileCols;
 static_assert(kThreadsPerBlock <= 1024, "a block holds at most 1024 threads");
 static_assert(kTileCols % 32 == 0, "a warp must lie inside one row of the tile");
 
+// Row tiles go on gridDim.x (limit 2^31 - 1): with 8-row tiles, gridDim.y
+// (limit 65,535) would run out at m = 524,281.
 __global__ void wide_tile_gemm_kernel(GemmArgs args) {
-  const int row = blockIdx.y * kTileRows + threadIdx.x / kTileCols;
-  const int col = blockIdx.x * kTileCols + threadIdx.x % kTileCols;
+  const int row = blockIdx.x * kTileRows + threadIdx.x / kTileCols;
+  const int col = blockIdx.y * kTileCols + threadIdx.x % kTileCols;
   if (row >= args.m || col >= args.n) return;
   float acc = 0.0f;
   for (int p = 0; p < args.k; ++p) acc += args.a[row * args.lda + p] * args.b[p * args.ldb + col];
@@ -27,7 +29,7 @@ __global__ void wide_tile_gemm_kernel(GemmArgs args) {
 }
 
 void launch_wide_tile_gemm(const GemmArgs& args, cudaStream_t stream) {
-  const dim3 grid(ceil_div(args.n, kTileCols), ceil_div(args.m, kTileRows));
+  const dim3 grid(ceil_div(args.m, kTileRows), ceil_div(args.n, kTileCols));
   wide_tile_gemm_kernel<<<grid, kThreadsPerBlock, 0, stream>>>(args);
   LADDER_CHECK_LAUNCH();
 }

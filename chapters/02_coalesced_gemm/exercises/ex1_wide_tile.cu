@@ -21,9 +21,11 @@ constexpr int kThreadsPerBlock = kTileRows * kTileCols;
 static_assert(kThreadsPerBlock <= 1024, "a block holds at most 1024 threads");
 static_assert(kTileCols % 32 == 0, "a warp must lie inside one row of the tile");
 
+// Row tiles go on gridDim.x (limit 2^31 - 1), column tiles on gridDim.y
+// (limit 65,535): with 8-row tiles, gridDim.y would run out at m = 524,281.
 __global__ void wide_tile_gemm_kernel(GemmArgs args) {
-  // TODO: row and column of this thread's element: row from threadIdx.x / kTileCols,
-  // column from threadIdx.x % kTileCols, each offset by its block's tile.
+  // TODO: row and column of this thread's element: row from threadIdx.x / kTileCols
+  // plus blockIdx.x's row tile, column from threadIdx.x % kTileCols plus blockIdx.y's column tile.
   const int row = 0;
   const int col = 0;
   if (row >= args.m || col >= args.n) return;
@@ -31,8 +33,8 @@ __global__ void wide_tile_gemm_kernel(GemmArgs args) {
 }
 
 void launch_wide_tile_gemm(const GemmArgs& args, cudaStream_t stream) {
-  // TODO: how many column tiles and row tiles cover C now?
-  const dim3 grid(ceil_div(args.n, 32), ceil_div(args.m, 32));
+  // TODO: how many row tiles (x) and column tiles (y) cover C now?
+  const dim3 grid(ceil_div(args.m, 32), ceil_div(args.n, 32));
   wide_tile_gemm_kernel<<<grid, kThreadsPerBlock, 0, stream>>>(args);
   LADDER_CHECK_LAUNCH();
 }

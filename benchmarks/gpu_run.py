@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""The bookkeeping of benchmarks/run_gpu.sh, one subcommand per step. Each adds
+its section to the run's summary.json (machine, tests, sanitizer), which
+record.py bundles with the measurements.
+
+    python3 benchmarks/gpu_run.py machine SUMMARY --kernel "$(uname -r)"     # SUMMARY "-": print only
+    python3 benchmarks/gpu_run.py tests SUMMARY --junit ctest.xml --tests-json ctest-tests.json
+    python3 benchmarks/gpu_run.py sanitizer SUMMARY --log sanitizer.log
+
+`tests` exits 1 when a test failed, or when a GPU test was skipped for a reason
+other than a documented requirement of its rung: on a GPU machine, "needs a
+CUDA device" means the CUDA set-up is broken, not that the test may pass.
+"""
+import argparse
+import collections
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+
+# Why a GPU test may be skipped on a working GPU: the rung itself says it
+# cannot run the case (unsupported_reason), or the test is an exercise
+# starter, which is unfinished on purpose. Anything else fails the phase.
+ALLOWED_GPU_SKIPS = (r"does not support this case:", r"exercise starter code")
+
+
+def load(path):
+    path = pathlib.Path(path)
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def save(path, summary):
+    """Writes the summary; "-" (a dry run) writes nothing."""
+    if path == "-":
+        return
+    path = pathlib.Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(summary, indent=1) + "\n")
+    tmp.replace(path)  # atomically: an interrupted run never leaves half a file
+
+
+def run(command):
+    """First line of a command's output, or None when it cannot run."""
+    if shutil.which(command[0]) is None:
+        return None
+    result = subprocess.run(command, capture_output=True, text=True)
+    lines = (result.stdout or result.stderr).strip().splitlines()
+    return lines[0].strip() if result.returncode == 0 and lines else None
+
+
+def is_gvisor(kernel):
+    # gVisor reports a fixed Linux 4.4.0; compute-sanitizer and ncu cannot
+    # reach the GPU's debug and profiling interfaces there.
+    return kernel.startswith("4.4.0")
+
+
+def machine(args):
+    gpu = run(["nvidia-smi", "--query-gpu=name,driver_version,clocks.sm,clocks.max.sm,clocks.mem,clocks.max.mem",
+               "--format=csv,noheader,nounits"])
+    fields = [f.strip() for f in gpu.split(",")] if gpu else []
+    nvcc = subprocess.run(["nvcc", "--version"], capture_output=True, text=True).stdout if shutil.which("nvcc") else ""
+    release = re.search(r"release ([0-9.]+)", nvcc)
+    facts = {
+        "kernel": args.kernel,
+        "gvisor": is_gvisor(args.kernel),
+        "gpu": fields[0] if fields else None,
+        "driver": fields[1] if fields else None,
+        "sm_clock_mhz": fields[2] if fields else None,
+        "sm_clock_max_mhz": fields[3] if fields else None,
+        "memory_clock_mhz": fields[4] if fields else None,
+        "memory_clock_max_mhz": fields[5] if fields else None,
+        "nvcc": release.group(1) if release else None,
+        "cmake": (run(["cmake", "--version"]) or "").replace("cmake version ", "") or None,
+    }
+    summary = load(args.summary)
+    summary["machine"] = facts
+    save(args.summary, summary)
+    for key, value in facts.items():
+        print(f"{key:22} {value if value is not None else 'n/a'}")
+
+
+def skip_reason(case):
+    """The reason a skipped test gave: gtest's line after 'Skipped', else CTest's."""
+    out = case.findtext("system-out") or ""
+    match = re.search(r": Skipped\n(.+)", out)
+    if match:
+        return match.group(1).strip()
+    skipped = case.find("skipped")
+    return skipped.get("message", "skipped") if skipped is not None else "skipped"
+
+
+def tests(args):
+    labels = {}
+    for test in json.loads(pathlib.Path(args.tests_json).read_text())["tests"]:
+        for prop in test.get("properties", []):
+            if prop["name"] == "LABELS":
+                labels[test["name"]] = prop["value"]
+    counts = collections.Counter()
+    allowed = collections.Counter()
+    forbidden = []
+    failed = []
+    for case in ElementTree.parse(args.junit).getroot().iter("testcase"):
+        name, status = case.get("name"), case.get("status")
+        if status == "run":
+            counts["passed"] += 1
+        elif status in ("notrun", "disabled"):
+            counts["skipped"] += 1
+            reason = skip_reason(case)
+            if "gpu" not in labels.get(name, []):
+                allowed["cpu test: " + reason] += 1
+            elif any(re.search(pattern, reason) for pattern in ALLOWED_GPU_SKIPS):
+                allowed[re.split(r":", reason)[0] if "exercise" in reason else reason] += 1
+            else:
+                forbidden.append((name, reason))
+        else:
+            counts["failed"] += 1
+            failed.append(name)
+    summary = load(args.summary)
+    summary["tests"] = {"passed": counts["passed"], "failed": counts["failed"], "skipped": counts["skipped"],
+                        "skipped_with_reason": dict(allowed), "gpu_tests_skipped_wrongly": len(forbidden)}
+    save(args.summary, summary)
+    print(f"tests: {counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+    for reason, count in sorted(allowed.items()):
+        print(f"  skipped, allowed: {count} x {reason}")
+    for name in failed[:20]:
+        print(f"  FAILED: {name}")
+    for name, reason in forbidden[:20]:
+        print(f"  GPU test skipped without a rung requirement: {name}: {reason}")
+    if len(forbidden) > 20:
+        print(f"  ... and {len(forbidden) - 20} more GPU tests skipped the same way")
+    return 1 if failed or forbidden else 0
+
+
+# run_gpu.sh writes one such line after each sanitizer run.
+VERDICT = re.compile(r"^verdict: (clean|FAILED) ", re.MULTILINE)
+
+
+def sanitizer(args):
+    log = pathlib.Path(args.log)
+    verdicts = VERDICT.findall(log.read_text()) if log.exists() else []
+    section = {"runs": len(verdicts), "clean": verdicts.count("clean")}
+    if args.skipped:
+        section["skipped"] = args.skipped
+    summary = load(args.summary)
+    summary["sanitizer"] = section
+    save(args.summary, summary)
+    print(f"sanitizer: {section['clean']} of {section['runs']} runs clean"
+          + (f" (skipped: {args.skipped})" if args.skipped else ""))
+    return 0 if args.skipped or (verdicts and section["clean"] == section["runs"]) else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("machine", help="record and print what the machine is")
+    p.add_argument("summary")
+    p.add_argument("--kernel", required=True, help="uname -r")
+    p = commands.add_parser("tests", help="count CTest results; fail on a GPU test skipped without a rung reason")
+    p.add_argument("summary")
+    p.add_argument("--junit", required=True, help="ctest --output-junit FILE")
+    p.add_argument("--tests-json", required=True, help="ctest --show-only=json-v1 output (the labels)")
+    p = commands.add_parser("sanitizer", help="count the sanitizer verdict lines of the log")
+    p.add_argument("summary")
+    p.add_argument("--log", required=True)
+    p.add_argument("--skipped", help="why the sanitizers did not run (recorded instead of verdicts)")
+    args = parser.parse_args()
+    return {"machine": machine, "tests": tests, "sanitizer": sanitizer}[args.command](args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+#!/usr/bin/env python3
+"""CPU tests of benchmarks/run_gpu.sh and its bookkeeping (gpu_run.py), so that
+the first minutes of a GPU session are not spent mending them:
+
+- the phase selection and the plan a dry run prints;
+- gVisor detection (a stand-in `uname` reporting 4.4.0) skipping sanitize and profile;
+- the offline kit: absent (a message), incomplete (the missing parts, exit 1);
+- test counting: a GPU test skipped for want of a device fails the phase, one
+  skipped by its rung's own requirement does not;
+- sanitizer verdict counting.
+
+    python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
+"""
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def stand_in(folder, name, script):
+    path = folder / name
+    path.write_text("#!/bin/sh\n" + script)
+    path.chmod(0o755)
+
+
+class RunGpuScriptTest(unittest.TestCase):
+    """run_gpu.sh in a scratch copy of the files it needs, with stand-in tools."""
+
+    def setUp(self):
+        self.tmp = pathlib.Path(tempfile.mkdtemp())
+        for part in ("benchmarks/run_gpu.sh", "benchmarks/gpu_run.py", "tools/device_kit.sh"):
+            (self.tmp / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / part, self.tmp / part)
+        self.bin = self.tmp / "bin"
+        self.bin.mkdir()
+        stand_in(self.bin, "nvidia-smi", "echo 'NVIDIA H200, 580.1, 345, 1980, 3201, 3201'\n")
+        self.kernel = "6.18.44-fc"
+        stand_in(self.bin, "uname", 'if [ "$1" = -r ]; then cat "$(dirname "$0")/kernel"; else echo Linux; fi\n')
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def run_script(self, phases=None, dry_run=True):
+        (self.bin / "kernel").write_text(self.kernel + "\n")
+        env = dict(os.environ, PATH=f"{self.bin}:{os.environ['PATH']}")
+        env.pop("LADDER_PHASES", None)
+        if phases is not None:
+            env["LADDER_PHASES"] = phases
+        if dry_run:
+            env["LADDER_DRY_RUN"] = "1"
+        return subprocess.run(["bash", str(self.tmp / "benchmarks/run_gpu.sh"), str(self.tmp / "b"),
+                               str(self.tmp / "out")], capture_output=True, text=True, env=env)
+
+    def test_unknown_phase_is_a_usage_error(self):
+        result = self.run_script("build,tset")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("unknown phase 'tset'", result.stderr)
+
+    def test_dry_run_prints_the_machine_first_and_only_the_chosen_phases(self):
+        result = self.run_script("build,test,sanitize")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual(lines[0], "=== machine ===")
+        self.assertIn("gpu                    NVIDIA H200", result.stdout)
+        self.assertIn("kernel                 6.18.44-fc", result.stdout)
+        for phase in ("build", "test", "sanitize"):
+            self.assertIn(f"=== {phase}: would run ===", result.stdout)
+        for phase in ("ladder", "bench", "record", "profile"):
+            self.assertNotIn(f"=== {phase}", result.stdout)
+        self.assertFalse((self.tmp / "out").exists(), "a dry run writes nothing")
+
+    def test_gvisor_skips_sanitize_and_profile_with_the_reason(self):
+        self.kernel = "4.4.0"
+        result = self.run_script()
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("=== sanitize: skipped: gVisor (kernel 4.4.0)", result.stdout)
+        self.assertIn("=== profile: skipped: gVisor (kernel 4.4.0)", result.stdout)
+        self.assertIn("=== bench: would run ===", result.stdout)
+
+    def test_no_kit_says_how_to_make_one(self):
+        result = self.run_script("build")
+        self.assertIn("offline kit: none", result.stdout)
+        self.assertIn("bash tools/device_kit.sh", result.stdout)
+
+    def test_incomplete_kit_names_the_missing_parts_and_stops(self):
+        (self.tmp / ".device_kit/googletest").mkdir(parents=True)
+        (self.tmp / ".device_kit/googletest/CMakeLists.txt").write_text("")
+        result = self.run_script("build")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("missing Google Benchmark sources", result.stdout + result.stderr)
+        self.assertNotIn("would run", result.stdout)
+
+
+def junit(cases):
+    """A CTest JUnit file: (name, status, gtest output)."""
+    body = []
+    for name, status, out in cases:
+        skipped = '<skipped message="SKIP_REGULAR_EXPRESSION_MATCHED" />' if status == "notrun" else ""
+        failure = '<failure message="Failed" />' if status == "fail" else ""
+        body.append(f'<testcase name="{name}" classname="{name}" time="0.1" status="{status}">{skipped}{failure}'
+                    f"<system-out>{out}</system-out></testcase>")
+    return f'<testsuite name="x" tests="{len(cases)}">{"".join(body)}</testsuite>'
+
+
+def show_only(labels):
+    return json.dumps({"tests": [{"name": name, "properties": [{"name": "LABELS", "value": value}]}
+                                 for name, value in labels.items()]})
+
+
+def gtest_skip(reason):
+    return f"[ RUN      ] X\n/src/test.cu:12: Skipped\n{reason}\n[  SKIPPED ] X (0 ms)\n"
+
+
+class GpuRunBookkeepingTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = pathlib.Path(tempfile.mkdtemp())
+        self.summary = self.tmp / "summary.json"
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def gpu_run(self, *args):
+        return subprocess.run([sys.executable, str(HERE / "gpu_run.py"), *args], capture_output=True, text=True)
+
+    def count_tests(self, cases, labels):
+        (self.tmp / "ctest.xml").write_text(junit(cases))
+        (self.tmp / "tests.json").write_text(show_only(labels))
+        return self.gpu_run("tests", str(self.summary), "--junit", str(self.tmp / "ctest.xml"), "--tests-json",
+                            str(self.tmp / "tests.json"))
+
+    def test_rung_requirement_skips_are_allowed(self):
+        result = self.count_tests(
+            [("cpu_ok", "run", ""), ("gpu_ok", "run", ""),
+             ("cp_async", "notrun", gtest_skip("06 warp tiling does not support this case: needs sm_80")),
+             ("starter", "notrun", gtest_skip("exercise starter code: set LADDER_TEST_EXERCISES=1")),
+             ("ptxas_table", "notrun", "")],
+            {"cpu_ok": ["cpu"], "gpu_ok": ["gpu"], "cp_async": ["gpu"], "starter": ["gpu"], "ptxas_table": ["cpu"]})
+        self.assertEqual(result.returncode, 0, result.stdout)
+        tests = json.loads(self.summary.read_text())["tests"]
+        self.assertEqual((tests["passed"], tests["failed"], tests["skipped"]), (2, 0, 3))
+        self.assertIn("tests: 2 passed, 0 failed, 3 skipped", result.stdout)
+
+    def test_gpu_test_skipped_for_want_of_a_device_fails(self):
+        result = self.count_tests(
+            [("gpu_ok", "run", ""), ("rung", "notrun", gtest_skip("needs a CUDA device: no usable CUDA device"))],
+            {"gpu_ok": ["gpu"], "rung": ["gpu"]})
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("GPU test skipped without a rung requirement: rung: needs a CUDA device", result.stdout)
+        self.assertEqual(json.loads(self.summary.read_text())["tests"]["gpu_tests_skipped_wrongly"], 1)
+
+    def test_a_failed_test_fails(self):
+        result = self.count_tests([("rung", "fail", "")], {"rung": ["gpu"]})
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("FAILED: rung", result.stdout)
+
+    def test_sanitizer_verdicts_are_counted(self):
+        log = self.tmp / "sanitizer.log"
+        log.write_text("verdict: clean memcheck 129x260x52 (exit 0)\nverdict: FAILED racecheck 33x65x12 (exit 99)\n")
+        result = self.gpu_run("sanitizer", str(self.summary), "--log", str(log))
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(json.loads(self.summary.read_text())["sanitizer"], {"runs": 2, "clean": 1})
+        log.write_text("verdict: clean memcheck 129x260x52 (exit 0)\n")
+        self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", str(log)).returncode, 0)
+
+    def test_sanitizer_without_verdicts_fails(self):
+        (self.tmp / "empty.log").write_text("")
+        self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", str(self.tmp / "empty.log")).returncode, 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
