@@ -4,8 +4,13 @@
 /// Same 256 threads, a quarter of the work each: 16 accumulators instead of 64.
 /// Before measuring, predict with the chapter's two ratios: shared loads per
 /// multiply-add (kTM2 + kTN2 loads per kTM2 · kTN2 FMAs) and global bytes per FLOP (block
-/// tile 64 instead of 128). Then look at ptxas's register count (build with
-/// -Xptxas -v) and the occupancy it allows. Fill in the TODO, then run
+/// tile 64 instead of 128). Then look at ptxas's register count and the
+/// occupancy it allows; from the repository root, this prints it for sm_90:
+///
+///     f=chapters/04_register_tiling_gemm/exercises/ex1_thread_tile_4x4.cu
+///     nvcc -arch=sm_90 -cubin -o /dev/null -std=c++17 --expt-relaxed-constexpr -I. -Xptxas -v $f
+///
+/// Fill in the TODO, then run
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter04Exercises
 ///     build/bin/ch04_register_tiling_gemm --exercises
