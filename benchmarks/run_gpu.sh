@@ -173,14 +173,14 @@ phase_profile() {
   exe=$(last_chapter_exe)
   local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1
                   --energy-seconds 0)
-  timeout 240 ncu --section SpeedOfLight --section ComputeWorkloadAnalysis --section InstructionStats \
+  timeout 150 ncu --section SpeedOfLight --section ComputeWorkloadAnalysis --section InstructionStats \
     --section LaunchStats --section Occupancy --section SchedulerStats --section WarpStateStats \
     --section MemoryWorkloadAnalysis_Tables "$exe" "${run_args[@]}" >"$out/ncu.txt" 2>&1
   status=$?
   # The issue-slot evidence in numbers: instructions issued vs. FFMAs (fma pipe),
   # shared-load bank conflicts, barrier stalls. Separate, so that a metric this
   # ncu does not know costs only these lines.
-  timeout 120 ncu --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
+  timeout 60 ncu --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
     "$exe" "${run_args[@]}" >>"$out/ncu.txt" 2>&1 || status=$?
   grep -E '^\s+[a-z_]+.*\(|Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' \
     "$out/ncu.txt" | head -n 60
