@@ -32,14 +32,6 @@ namespace {
 /// A leading dimension rounded up to a multiple of kMaxLdAlignment floats.
 int padded_ld(int columns) { return (columns + kMaxLdAlignment - 1) / kMaxLdAlignment * kMaxLdAlignment; }
 
-/// Host rows x cols values laid out with row stride `ld`; the padding columns hold poison.
-std::vector<float> with_stride(const HostMatrix& matrix, int ld) {
-  std::vector<float> values(std::size_t(matrix.rows) * ld, poison_value());
-  for (int r = 0; r < matrix.rows; ++r)
-    std::copy_n(&matrix.values[std::size_t(r) * matrix.cols], matrix.cols, &values[std::size_t(r) * ld]);
-  return values;
-}
-
 /// The inputs of one run, on host and device. Every matrix is stored with its
 /// leading dimension padded to kMaxLdAlignment floats, so the float4 and
 /// cp.async rungs (which need 16-byte aligned rows) run every size, and all
@@ -63,8 +55,8 @@ Problem make_problem(const GemmOptions& options) {
   problem.a = random_matrix(options.m, options.k, options.seed);
   problem.b = random_matrix(options.k, options.n, options.seed + 1);
   problem.c0 = random_matrix(options.m, options.n, options.seed + 2);
-  problem.a_device = DeviceBuffer<float>(with_stride(problem.a, problem.lda));
-  problem.b_device = DeviceBuffer<float>(with_stride(problem.b, problem.ldb));
+  problem.a_device = DeviceBuffer<float>(with_row_stride(problem.a, problem.lda, 0, poison_value()));
+  problem.b_device = DeviceBuffer<float>(with_row_stride(problem.b, problem.ldb, 0, poison_value()));
   problem.c_device = DeviceBuffer<float>(std::size_t(options.m) * problem.ldc);
   if (options.check)
     problem.reference = cublas_reference_gemm(problem.a, problem.b, &problem.c0, options.alpha, options.beta);
@@ -77,16 +69,7 @@ void reset_output(Problem& problem) {
   if (problem.options.beta == 0.0f)
     problem.c_device.upload(std::vector<float>(problem.c_device.size(), poison_value()));
   else
-    problem.c_device.upload(with_stride(problem.c0, problem.ldc));
-}
-
-/// C as an unpadded m x n matrix.
-std::vector<float> download_output(const Problem& problem) {
-  const std::vector<float> stored = problem.c_device.download();
-  std::vector<float> values(std::size_t(problem.options.m) * problem.options.n);
-  for (int r = 0; r < problem.options.m; ++r)
-    std::copy_n(&stored[std::size_t(r) * problem.ldc], problem.options.n, &values[std::size_t(r) * problem.options.n]);
-  return values;
+    problem.c_device.upload(with_row_stride(problem.c0, problem.ldc, 0, poison_value()));
 }
 
 /// Verifies, times and (with a meter) measures the energy of one rung. A
@@ -102,7 +85,8 @@ RungResult run_rung(const GemmRung& rung, Problem& problem, const DeviceInfo& de
       reset_output(problem);
       rung.launch(args, nullptr);
       LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
-      result.error = compare_to_reference(download_output(problem), problem.reference, fp32_gemm_tolerance(args.k));
+      result.error = compare_to_reference(without_row_stride(problem.c_device.download(), args.m, args.n, args.ldc),
+                                          problem.reference, fp32_gemm_tolerance(args.k));
     }
     const TimingConfig config{problem.options.warmup, problem.options.repeat, problem.options.flush_l2};
     result.timing = time_on_gpu(work, config);

@@ -29,4 +29,11 @@ void fill_random(std::vector<float>& values, std::uint64_t seed);
 /// A rows × cols matrix filled by fill_random(seed).
 HostMatrix random_matrix(int rows, int cols, std::uint64_t seed);
 
+/// The matrix stored with row stride `ld` >= cols, followed by `extra_rows`
+/// rows; every element outside the matrix (padding columns, extra rows) holds `fill`.
+std::vector<float> with_row_stride(const HostMatrix& matrix, int ld, int extra_rows, float fill);
+
+/// The rows × cols matrix (leading dimension cols) out of values stored with row stride `ld`.
+std::vector<float> without_row_stride(const std::vector<float>& values, int rows, int cols, int ld);
+
 }  // namespace ladder

@@ -29,20 +29,10 @@ constexpr double kCpuReferenceLimit = 2e9;
 /// so a read or write past the last row lands in them, not in unowned memory.
 constexpr int kGuardRows = 128;
 
-/// A matrix of `rows` x `cols` stored with row stride `ld` >= cols, followed by
-/// kGuardRows rows; the padding columns and the guard rows hold poison.
+/// A matrix stored with row stride `ld`, followed by kGuardRows rows; the
+/// padding columns and the guard rows hold poison.
 std::vector<float> padded(const HostMatrix& matrix, int ld) {
-  std::vector<float> values(std::size_t(matrix.rows + kGuardRows) * ld, poison_value());
-  for (int r = 0; r < matrix.rows; ++r)
-    for (int c = 0; c < matrix.cols; ++c) values[std::size_t(r) * ld + c] = matrix.at(r, c);
-  return values;
-}
-
-std::vector<float> unpadded(const std::vector<float>& values, int rows, int cols, int ld) {
-  std::vector<float> result(std::size_t(rows) * cols);
-  for (int r = 0; r < rows; ++r)
-    for (int c = 0; c < cols; ++c) result[std::size_t(r) * cols + c] = values[std::size_t(r) * ld + c];
-  return result;
+  return with_row_stride(matrix, ld, kGuardRows, poison_value());
 }
 
 /// How many elements outside the rows x cols matrix (its padding columns and the
@@ -139,7 +129,7 @@ void check_gemm_case(const GemmCase& test_case) {
   const std::vector<float> c_after = c_device.download();
   EXPECT_EQ(changed_outside(c_before, c_after, m, n, ldc), 0)
       << "elements outside C written (padding columns n..ldc-1 or the guard rows after row m-1)";
-  const std::vector<float> got = unpadded(c_after, m, n, ldc);
+  const std::vector<float> got = without_row_stride(c_after, m, n, ldc);
 
   const bool small = double(m) * n * k <= kCpuReferenceLimit;
   const std::vector<double> reference = small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)
