@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""What the compiled inner loop of a rung really does, from its SASS, into the lessons.
+
+A lesson's prediction of "what limits it" rests on counts: how many shared
+loads, of which width, and how many other instructions the GPU issues per
+FFMA. ptxas decides those (it merges loads, unrolls, hoists), so this script
+reads them from the machine code the build produced, and fills each block
+
+    <!-- sass:begin kernel=NAME arch=sm_90 nvcc=13.0 k_steps=32 wavefronts="LDS.128=1; LDS=1" -->
+    ...generated...
+    <!-- sass:end -->
+
+with:
+- the per-k-step counts of FFMA, of each width of shared load (LDS, LDS.64,
+  LDS.128) and of all instructions in the kernel's main loop;
+- the two ceilings they imply on sm_90, as fractions of the FP32 peak;
+- an excerpt of that loop.
+
+The main loop is the loop (a backward branch) holding the most FFMA, the
+innermost one if loops nest. `k_steps` says how many steps of k one trip of it
+covers: the lesson knows it from the code (its tile_k, or its unroll).
+
+What a shared load costs, in wavefronts (128-byte passes of the shared memory
+pipe), depends on the 32 lanes' addresses, which the machine code does not
+show, and the source lines that nvdisasm attaches to scheduled loads are not
+reliable enough to tell A's loads from B's. So the lesson states the cost per
+width in `wavefronts` ("LDS.128=1; LDS=2", a fraction such as 3/2 for an
+average over operands) and derives it in its text; Nsight Compute's shared
+wavefront counter measures it on a GPU.
+
+The ceilings, on sm_90 (4 sub-partitions per SM, each issuing one warp
+instruction per clock to 32 FP32 lanes; shared memory serving one wavefront
+per clock per SM):
+- issue slots: FFMA / all instructions of the loop;
+- shared memory: at the FP32 peak an SM retires 4 warp FFMA per clock, so the
+  ceiling is FFMA / (4 x wavefronts), at most 100 %.
+
+    python3 tools/sass_report.py --build build            # print every lesson's block
+    python3 tools/sass_report.py --build build --write    # regenerate the lessons' blocks
+    python3 tools/sass_report.py --build build --check    # fail if one is stale (a CTest test)
+
+cuobjdump and nvdisasm come with the CUDA toolkit or from the PyPI wheels
+nvidia-cuda-cuobjdump and nvidia-cuda-nvdisasm. --check exits 77 (skip) when
+the build cannot say: another build type, architecture or nvcc release than the
+blocks were written for, or no disassembler.
+"""
+import argparse
+import importlib.util
+import pathlib
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from fractions import Fraction
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from ptxas_report import ROOT, SKIP, demangle, nvcc_version  # noqa: E402
+
+BLOCK = re.compile(r"<!-- sass:begin (.*?) -->\n(.*?)(<!-- sass:end -->)", re.S)
+FUNCTION = re.compile(r"^\.text\.(\S+):$")
+INSTRUCTION = re.compile(r"/\*([0-9a-f]{4,})\*/\s+(.*?);")
+LABEL = re.compile(r"^(\.L_x_\d+):")
+BRANCH = re.compile(r"\bBRA\b.*`\((\.L_x_\d+)\)")
+EXCERPT_LINES = 14
+SUB_PARTITIONS = 4  # sm_90: per SM, each issues one warp instruction per clock
+
+
+def find_tool(name: str, build: pathlib.Path):
+    """PATH, then the toolkit beside the build's nvcc, then the PyPI wheel's bin/ (nvidia/cu*/bin)."""
+    if path := shutil.which(name):
+        return path
+    cache = build / "CMakeCache.txt"
+    if cache.is_file() and (m := re.search(r"^CMAKE_CUDA_COMPILER:\w+=(.+)$", cache.read_text(), re.M)):
+        beside = pathlib.Path(m.group(1)).parent / name
+        if beside.is_file():
+            return str(beside)
+    if (spec := importlib.util.find_spec("nvidia")) and spec.submodule_search_locations:
+        for package in spec.submodule_search_locations:
+            for candidate in sorted(pathlib.Path(package).glob(f"cu*/bin/{name}"), reverse=True):
+                return str(candidate)
+    return None
+
+
+def parse_attributes(text: str):
+    attributes = dict(token.split("=", 1) for token in shlex.split(text))
+    for required in ("kernel", "arch", "k_steps", "wavefronts"):
+        if required not in attributes:
+            raise ValueError(f"sass block without {required}=")
+    rules = {}
+    for rule in attributes["wavefronts"].split(";"):
+        load, count = rule.split("=")
+        rules[load.strip()] = Fraction(count.strip())
+    attributes["rules"] = rules
+    return attributes
+
+
+def disassemble(objects, arch: str, tools):
+    """{mangled kernel: [(address, instruction) or ('label', name)]} from every object."""
+    cuobjdump, nvdisasm = tools
+    functions = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for index, obj in enumerate(objects):
+            folder = pathlib.Path(scratch, str(index))
+            folder.mkdir()
+            subprocess.run([cuobjdump, "-xelf", "all", str(obj.resolve())], cwd=folder, check=True,
+                           capture_output=True)
+            for cubin in folder.glob(f"*.{arch}.cubin"):
+                listing = subprocess.run([nvdisasm, "-c", str(cubin)], check=True, capture_output=True,
+                                         text=True).stdout
+                functions.update(parse_listing(listing))
+    return functions
+
+
+def parse_listing(listing: str):
+    functions, current = {}, None
+    for line in listing.splitlines():
+        stripped = line.strip()
+        if m := FUNCTION.match(stripped):
+            current = functions.setdefault(m.group(1), [])
+        elif current is None:
+            continue
+        elif m := LABEL.match(stripped):
+            current.append(("label", m.group(1)))
+        elif m := INSTRUCTION.search(stripped):
+            current.append((int(m.group(1), 16), " ".join(m.group(2).split())))
+    return functions
+
+
+def main_loop(code):
+    """The code from a label to a backward branch to it (labels kept), holding the most FFMA (innermost on ties)."""
+    labels, loops = {}, []
+    for position, item in enumerate(code):
+        if item[0] == "label":
+            labels[item[1]] = position
+        elif (m := BRANCH.search(item[1])) and m.group(1) in labels:
+            loops.append(code[labels[m.group(1)]:position + 1])
+    if not loops:
+        return None
+    return max(loops, key=lambda loop: (sum(opcode(i) == "FFMA" for i in instructions(loop)), -len(loop)))
+
+
+def instructions(loop):
+    return [item for item in loop if item[0] != "label"]
+
+
+def shortest_trip(loop):
+    """The fewest instructions one trip around the loop can issue: every conditional branch may go either way.
+
+    The loop also holds code that an interior tile skips (the edge tiles' bounds
+    handling), so its length overstates a trip; the shortest path understates
+    one where it also skips work that only the last trips skip. Branches that
+    leave the loop end no trip and are taken as not taken.
+    """
+    position_of = {item[1]: k for k, item in enumerate(loop) if item[0] == "label"}
+    cost = [None] * (len(loop) + 1)  # fewest instructions issued before reaching position k
+    cost[0] = 0
+    for k, item in enumerate(loop):
+        if cost[k] is None:
+            continue
+        here = cost[k] + (item[0] != "label")
+        successors = [k + 1]
+        if item[0] != "label" and (m := BRANCH.search(item[1])) and position_of.get(m.group(1), 0) > k:
+            target = position_of[m.group(1)]
+            conditional = item[1].startswith("@") or re.search(r"\bBRA(\.\w+)* !?U?P\d", item[1])
+            successors = [target, k + 1] if conditional else [target]
+        for successor in successors:
+            if cost[successor] is None or here < cost[successor]:
+                cost[successor] = here
+    return cost[len(loop)]
+
+
+def opcode(instruction):
+    """The operation without its predicate and modifiers other than the load width: LDS.128, FFMA, BAR..."""
+    text = re.sub(r"^@!?U?P\w+\s+", "", instruction[1])
+    name = text.split()[0]
+    base = name.split(".")[0]
+    if base in ("LDS", "LDG", "STS", "STG", "LDSM"):
+        widths = [part for part in name.split(".")[1:] if part in ("64", "128", "U8", "S8", "U16", "S16")]
+        return ".".join([base, *widths])
+    return base
+
+
+def percent(value: Fraction):
+    return f"{float(value) * 100:.0f} %"
+
+
+def number(value: Fraction):
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.3g}"
+
+
+def shared_loads(body, rules, name: str):
+    """{opcode: (count, wavefronts each)} for the loop's shared loads. `@!PT` marks one that never executes:
+    ptxas places such dummies after cp.async; they take an issue slot but read nothing."""
+    loads = {}
+    for instruction in body:
+        op = opcode(instruction)
+        if not op.startswith("LDS") or instruction[1].startswith("@!PT "):
+            continue
+        if op not in rules:
+            raise ValueError(f"{name}: no wavefronts rule for {op} (rules: {rules})")
+        count, each = loads.get(op, (0, rules[op]))
+        loads[op] = (count + 1, each)
+    return loads
+
+
+def report(name: str, code, attributes):
+    loop = main_loop(code)
+    if loop is None:
+        raise ValueError(f"{name}: no loop in the machine code")
+    body, trip = instructions(loop), shortest_trip(loop)
+    steps = int(attributes["k_steps"])
+    ffma = sum(opcode(i) == "FFMA" for i in body)
+    if ffma == 0 or ffma % steps:
+        raise ValueError(f"{name}: {ffma} FFMA in the main loop is not a whole number per k-step for k_steps={steps}")
+    per_step = lambda count: Fraction(count, steps)  # noqa: E731
+    lines = [f"Main loop of `{name}` on {attributes['arch']}: {len(body)} instructions for {steps} k-step"
+             f"{'s' if steps > 1 else ''}; the shortest trip around it issues {trip}.", "",
+             "| per k-step | count | shared wavefronts each | wavefronts |", "| --- | ---: | ---: | ---: |",
+             f"| FFMA | {number(per_step(ffma))} | | |"]
+    loads = shared_loads(body, attributes["rules"], name)
+    wavefronts = Fraction(0)
+    for op, (count, each) in sorted(loads.items()):
+        wavefronts += each * count
+        lines.append(f"| `{op}` | {number(per_step(count))} | {number(each)} | {number(each * per_step(count))} |")
+    others = len(body) - ffma - sum(count for count, _ in loads.values())
+    lines += [f"| other instructions (addresses, loop, barriers, global loads) | {number(per_step(others))} | | |",
+              f"| **all instructions** | **{number(per_step(len(body)))}** | | **{number(wavefronts / steps)}** |"]
+    shared_cap = min(Fraction(1), Fraction(ffma) / (SUB_PARTITIONS * wavefronts)) if wavefronts else Fraction(1)
+    if trip == len(body):
+        issue = f"{ffma} of the {trip} instructions of a trip are FFMA, a ceiling of **{percent(Fraction(ffma, trip))}**"
+    else:
+        issue = (f"{ffma} FFMA among the loop's {len(body)} instructions, of which a trip issues at least {trip}: "
+                 f"a ceiling between **{percent(Fraction(ffma, len(body)))}** and "
+                 f"**{percent(Fraction(ffma, trip))}**")
+    lines += ["", f"- Issue slots: {issue} of the FP32 peak.",
+              f"- Shared memory: {number(per_step(ffma))} FFMA per {number(wavefronts / steps)} wavefronts, a "
+              f"ceiling of **{percent(shared_cap)}** of the FP32 peak (FFMA / (4 × wavefronts)).", "",
+              "```", *excerpt(body), "```", ""]
+    return "\n".join(lines)
+
+
+def excerpt(body):
+    """The loop's instructions from its first shared load on: where the k-steps' math begins."""
+    start = next((k for k, i in enumerate(body) if opcode(i).startswith("LDS")), 0)
+    return [i[1] for i in body[start:start + EXCERPT_LINES]]
+
+
+def lesson_objects(lesson: pathlib.Path, build: pathlib.Path):
+    """The chapter's own rung objects (not its tests, exercises or main)."""
+    chapter = lesson.parent.relative_to(ROOT)
+    return sorted(p for p in (build / chapter / "CMakeFiles").glob("*_rungs.dir/*.o"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", required=True, type=pathlib.Path, help="the CMake build folder")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="regenerate the lessons' blocks")
+    mode.add_argument("--check", action="store_true", help="fail if a lesson's block differs from the build")
+    parser.add_argument("--build-type", default="Release", help="the build's CMAKE_BUILD_TYPE")
+    args = parser.parse_args()
+    unable = SKIP if args.check else 1
+    if args.build_type != "Release":
+        print(f"sass_report: a {args.build_type} build compiles other code than the Release build the lessons "
+              "describe; nothing to check")
+        sys.exit(unable)
+    build = args.build.resolve()
+    if not build.is_dir():
+        sys.exit(f"sass_report: {args.build}: no such build folder")
+    tools = (find_tool("cuobjdump", build), find_tool("nvdisasm", build))
+    if None in tools or not shutil.which("c++filt"):
+        print("sass_report: needs cuobjdump and nvdisasm (CUDA toolkit, or pip install nvidia-cuda-cuobjdump "
+              "nvidia-cuda-nvdisasm) and c++filt (binutils)")
+        sys.exit(unable)
+    version = nvcc_version(build)
+    stale, skipped = [], []
+    for lesson in sorted(ROOT.glob("chapters/*/README.md")):
+        text = lesson.read_text()
+        if "<!-- sass:begin" not in text:
+            continue
+        lesson_name = str(lesson.relative_to(ROOT))
+        objects = lesson_objects(lesson, build)
+        cache = {}
+
+        def fill(match):
+            attributes = parse_attributes(match.group(1))
+            arch = attributes["arch"]
+            if args.check and attributes.get("nvcc") != version:
+                skipped.append(f"{lesson_name}: written with nvcc {attributes.get('nvcc')}, built with {version}")
+                return match.group(0)
+            if arch not in cache:
+                cache[arch] = disassemble(objects, arch, tools)
+            functions = cache[arch]
+            if not functions:
+                skipped.append(f"{lesson_name}: {arch} not built")
+                return match.group(0)
+            names = demangle(sorted(functions))
+            chosen = [m for m in functions if names[m] == attributes["kernel"]]
+            if len(chosen) != 1:
+                sys.exit(f"sass_report: {lesson_name}: kernel {attributes['kernel']!r} not found; the chapter's "
+                         f"kernels are: {', '.join(sorted(names.values()))}")
+            head = match.group(1)
+            head = re.sub(r"nvcc=\S+", f"nvcc={version}", head) if "nvcc=" in head else f"{head} nvcc={version}"
+            return f"<!-- sass:begin {head} -->\n" + report(attributes["kernel"], functions[chosen[0]],
+                                                            attributes) + match.group(3)
+
+        try:
+            new_text = BLOCK.sub(fill, text)
+        except ValueError as error:
+            sys.exit(f"sass_report: {lesson_name}: {error}")
+        if not (args.write or args.check):
+            for block in BLOCK.finditer(new_text):
+                print(f"## {lesson_name}\n\n{block.group(2)}")
+        if new_text != text:
+            stale.append(lesson_name)
+            if args.write:
+                lesson.write_text(new_text)
+    if args.write:
+        print("sass_report: " + (f"rewrote {', '.join(stale)}" if stale else "lessons already current"))
+    elif args.check and stale:
+        print("sass_report: stale SASS counts in " + ", ".join(stale) +
+              "; run python3 tools/sass_report.py --build <build> --write")
+        sys.exit(1)
+    if skipped:
+        print("sass_report: cannot check " + "; ".join(skipped))
+        sys.exit(unable)
+    if args.check:
+        print("sass_report: every lesson's SASS counts match the build")
+
+
+if __name__ == "__main__":
+    main()
