@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""tools/sass_report.py on a hand-written nvdisasm listing: the loop it picks, the counts, the ceilings."""
+import pathlib
+import sys
+import unittest
+from fractions import Fraction
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import sass_report  # noqa: E402
+
+# A kernel with a setup loop (no FFMA), then a main loop of 2 k-steps: 8 FFMA,
+# an LDS.128 and two LDS, a never-executed @!PT LDS, and an edge branch that
+# skips 3 instructions on the short side.
+LISTING = """
+.text._Z6kernelv:
+        /*0000*/                   MOV R1, c[0x0][0x28] ;
+.L_x_0:
+        /*0010*/                   IADD3 R2, R2, 0x1, RZ ;
+        /*0020*/                   ISETP.GE.AND P0, PT, R2, 0x4, PT ;
+        /*0030*/              @!P0 BRA `(.L_x_0) ;
+.L_x_1:
+        /*0040*/                   LDS.128 R4, [R3] ;
+        /*0050*/                   LDS R8, [R9] ;
+        /*0060*/                   LDS R10, [R9+0x80] ;
+        /*0070*/              @!PT LDS RZ, [RZ] ;
+        /*0080*/               @P1 BRA `(.L_x_2) ;
+        /*0090*/                   ISETP.GE.AND P2, PT, R2, R11, PT ;
+        /*00a0*/                   SEL R12, R12, RZ, P2 ;
+        /*00b0*/                   LDG.E R13, desc[UR4][R14.64] ;
+.L_x_2:
+        /*00c0*/                   FFMA R20, R4, R8, R20 ;
+        /*00d0*/                   FFMA R21, R5, R8, R21 ;
+        /*00e0*/                   FFMA R22, R6, R8, R22 ;
+        /*00f0*/                   FFMA R23, R7, R8, R23 ;
+        /*0100*/                   FFMA R20, R4, R10, R20 ;
+        /*0110*/                   FFMA R21, R5, R10, R21 ;
+        /*0120*/                   FFMA R22, R6, R10, R22 ;
+        /*0130*/                   FFMA R23, R7, R10, R23 ;
+        /*0140*/               @P3 BRA `(.L_x_1) ;
+        /*0150*/                   EXIT ;
+"""
+
+
+class SassReportTest(unittest.TestCase):
+    def setUp(self):
+        self.code = sass_report.parse_listing(LISTING)["_Z6kernelv"]
+        self.attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1; LDS.128=3/2"')
+
+    def test_the_main_loop_is_the_one_with_the_ffma(self):
+        loop = sass_report.main_loop(self.code)
+        body = sass_report.instructions(loop)
+        self.assertEqual(body[0][1], "LDS.128 R4, [R3]")
+        self.assertEqual(len(body), 17)
+
+    def test_the_shortest_trip_skips_the_edge_code(self):
+        self.assertEqual(sass_report.shortest_trip(sass_report.main_loop(self.code)), 14)
+
+    def test_opcodes_keep_the_load_width_and_drop_predicates(self):
+        self.assertEqual(sass_report.opcode((0, "@!P0 LDS.U.128 R4, [R3]")), "LDS.128")
+        self.assertEqual(sass_report.opcode((0, "LDG.E.128 R4, desc[UR4][R2.64]")), "LDG.128")
+        self.assertEqual(sass_report.opcode((0, "FFMA R1, R2, R3, R4")), "FFMA")
+
+    def test_never_executed_loads_cost_no_wavefronts(self):
+        body = sass_report.instructions(sass_report.main_loop(self.code))
+        loads = sass_report.shared_loads(body, self.attributes["rules"], "k")
+        self.assertEqual(loads, {"LDS": (2, Fraction(1)), "LDS.128": (1, Fraction(3, 2))})
+
+    def test_report_counts_per_k_step_and_ceilings(self):
+        text = sass_report.report("k", self.code, self.attributes)
+        self.assertIn("17 instructions for 2 k-steps; the shortest trip around it issues 14", text)
+        self.assertIn("| FFMA | 4 | | |", text)
+        self.assertIn("| `LDS` | 1 | 1 | 1 |", text)
+        self.assertIn("| `LDS.128` | 0.5 | 1.5 | 0.75 |", text)
+        # 8 FFMA / 17 = 47 %, 8 / 14 = 57 %; shared: 8 / (4 × 3.5) = 57 %.
+        self.assertIn("between **47 %** and **57 %**", text)
+        self.assertIn("4 FFMA per 1.75 wavefronts, a ceiling of **57 %**", text)
+
+    def test_a_load_without_a_rule_is_an_error(self):
+        attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1"')
+        with self.assertRaisesRegex(ValueError, "no wavefronts rule for LDS.128"):
+            sass_report.report("k", self.code, attributes)
+
+    def test_k_steps_must_divide_the_ffma(self):
+        attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=3 wavefronts="LDS=1; LDS.128=1"')
+        with self.assertRaisesRegex(ValueError, "not a whole number per k-step"):
+            sass_report.report("k", self.code, attributes)
+
+
+if __name__ == "__main__":
+    unittest.main()
