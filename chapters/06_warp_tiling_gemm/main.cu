@@ -7,6 +7,5 @@
 #include "common/gemm_runner.cuh"
 
 int main(int argc, char** argv) {
-  return ladder::gemm_chapter_main(argc, argv,
-                                   {LADDER_CHAPTER, "warp tiling and cp.async pipelining, a small tile sweep"});
+  return ladder::gemm_chapter_main(argc, argv, {LADDER_CHAPTER, "warp tiling, then pipelining: steps 06a to 06e"});
 }

@@ -1,33 +1,47 @@
 /// \file warp_tiling_gemm.cuh
-/// \brief Chapter 06's kernel template: block → warp → thread tiles, pipelined with cp.async or registers.
+/// \brief Chapter 06's kernel template: block → warp → thread tiles, then three ways to feed them.
 ///
-/// The tile sizes and the pipeline are template parameters, so one kernel
-/// serves the chapter's tile sweep (warp_tiling_gemm.cu) and the exercise's
-/// own configuration. Needs 16-byte aligned pointers and leading dimensions
-/// that are multiples of 4 floats; m, n and k may be anything.
+/// The tile sizes and the number of shared-memory stages are template
+/// parameters, and three short kernels share every piece below: 06a (one
+/// stage, plain float4 loads), 06b (two stages, the next tile prefetched in
+/// registers) and 06c-06e (cp.async pipelines). warp_tiling_gemm.cu registers
+/// the chapter's steps; the exercises and solutions reuse the same template.
+/// Needs 16-byte aligned pointers and leading dimensions that are multiples of
+/// 4 floats; m, n and k may be anything.
 #pragma once
 
-#include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "common/gemm_device.cuh"
 
 namespace ladder::warp_tiling {
 
+/// Where a thread's 8 × 8 tile of C starts inside the block tile: its first
+/// row of a_tile and its first column of b_tile (see TileConfig::place).
+struct LanePlace {
+  int row, col;
+};
+
+/// Which tile of C a block computes, counted in block tiles (see TileConfig::block_place).
+struct BlockPlace {
+  int row, col;
+};
+
 // [tile-config]
 /// The tile sizes of one configuration. A thread always owns 8 × 8 elements of
 /// C: 8 rows kLanesM apart, and two groups of 4 columns half a warp tile apart
 /// (so its shared loads are float4s that do not conflict); the warp's 32 lanes
-/// form an 8 × 4 grid.
+/// form a kLanesM × kLanesN grid (8 × 4 for the chapter's 64 × 32 warp tile).
 template <int BM, int BN, int BK, int WM, int WN, int Stages>
 struct TileConfig {
-  static constexpr int kStages = Stages;  // k-tiles in shared memory at once: 1 computed, Stages - 1 in flight
+  static constexpr int kStages = Stages;  // k-tiles in shared memory at once (06a: 1; pipelines: 1 + in flight)
   static constexpr int kBM = BM, kBN = BN, kBK = BK;  // block tile of C, and the k-step
   static constexpr int kWM = WM, kWN = WN;            // warp tile of C
   static constexpr int kTM = 8, kTN = 8;              // thread tile of C
-  static constexpr int kLanesM = kWM / kTM;           // lanes along m in a warp (8): a thread's rows are kLanesM apart
-  static constexpr int kLanesN = kWN / kTN;           // lanes along n in a warp (4)
+  static constexpr int kLanesM = kWM / kTM;           // lanes along m in a warp: a thread's rows are kLanesM apart
+  static constexpr int kLanesN = kWN / kTN;           // lanes along n in a warp
   static constexpr int kThreads = (BM / WM) * (BN / WN) * 32;
   static constexpr int kLdA = BK + 4;  // a_tile row: padded so 8 consecutive rows start in 8 different bank groups
   static constexpr int kStageFloats = BM * kLdA + BK * BN;  // one a_tile (m, k) and one b_tile (k, n)
@@ -38,72 +52,74 @@ struct TileConfig {
   static constexpr int kUnrollSteps = BK == 8 ? 2 : 1;  // 4-wide k-steps unrolled in multiply_stage (see there)
 
   static_assert(BM % WM == 0 && BN % WN == 0, "the block tile splits into whole warp tiles");
-  static_assert((WM / kTM) * (WN / kTN) == 32, "a warp tile is 32 thread tiles");
-  static_assert(kLanesN * 4 == WN / 2, "a thread's two 4-wide column groups lie half a warp tile apart");
-  static_assert(kLanesM == 8, "8 consecutive rows of a_tile, one per lane group, fall in 8 different bank groups");
+  static_assert(WM % kTM == 0 && WN % kTN == 0 && kLanesM * kLanesN == 32, "a warp tile is 32 thread tiles of 8 x 8");
+  static_assert(kLanesM <= 8,
+                "a float4 load of A reaches kLanesM rows of a_tile at once; up to 8 consecutive rows lie in "
+                "different bank groups (odd kLdA / 4), so the load is one wavefront: WM <= 64");
+  static_assert(kLanesN <= 8,
+                "a float4 load of B reaches kLanesN * 16 contiguous bytes of b_tile; up to 128 bytes are one "
+                "wavefront: WN <= 64 (with WM * WN = 2048, the warp tile is 64 x 32 or 32 x 64)");
   static_assert(BK % 4 == 0, "tiles are staged in float4s along k");
   static_assert(kAChunks * kThreads * 4 == BM * BK && kBChunks * kThreads * 4 == BK * BN,
                 "every thread stages the same whole number of float4s of each tile");
   static_assert(kLdA % 8 == 4, "rows r and r+1..r+7 of a_tile start in 8 different groups of 4 banks: no conflict");
   static_assert(kMinBlocksPerSm >= 1, "at most 512 threads: 128 registers each must fit the SM's 65 536");
-  static_assert(Stages >= 2, "one stage is computed while the next is loaded");
+  static_assert(Stages >= 1, "at least the stage being multiplied");
   static_assert(kSmemBytes <= 99 * 1024,
                 "at most 99 KB of shared memory per block: the smallest sm_80+ limit (sm_86, sm_89)");
+  // [tile-config]
+
+  // [place]
+  /// Block tile → warp tile → lane: where thread `lane` of warp `warp` starts.
+  /// Warps tile the block row by row; lanes form a kLanesM × kLanesN grid
+  /// inside the warp tile, 4 columns apart. (The CPU test checks that the
+  /// block's threads own every element of the block tile exactly once.)
+  static constexpr __host__ __device__ LanePlace place(int warp, int lane) {
+    const int warp_row = warp / (BN / WN) * WM, warp_col = warp % (BN / WN) * WN;
+    return {warp_row + lane / kLanesN, warp_col + lane % kLanesN * 4};
+  }
+
+  /// Block (bx, by) of a grid_n × grid_m grid computes block tile (by, bx):
+  /// row-major, the order the hardware roughly launches blocks in. A
+  /// configuration may hide this to launch tiles in another order (exercise 2).
+  static constexpr __host__ __device__ BlockPlace block_place(int bx, int by, int /*grid_n*/, int /*grid_m*/) {
+    return {by, bx};
+  }
+  // [place]
 };
-// [tile-config]
+
+// [thread-elements]
+/// Row (in the block tile) of row i = 0..7 of the thread tile at `p`: kLanesM apart.
+template <class Cfg>
+constexpr __host__ __device__ int thread_row(LanePlace p, int i) {
+  return p.row + i * Cfg::kLanesM;
+}
+/// Column of column j = 0..7 of the thread tile: two groups of 4, half a warp tile apart.
+template <class Cfg>
+constexpr __host__ __device__ int thread_col(LanePlace p, int j) {
+  return p.col + j % 4 + j / 4 * (Cfg::kWN / 2);
+}
+// [thread-elements]
 
 __device__ __forceinline__ float component(float4 v, int i) { return i == 0 ? v.x : i == 1 ? v.y : i == 2 ? v.z : v.w; }
-
-// [cp-async]
-/// Copies 16 bytes global → shared without passing through registers; only the
-/// first `src_bytes` are read, the rest of the 16 are filled with zeros (the
-/// edge tiles' bounds handling, for free). `.cg` caches in L2 only: each
-/// element is staged once per block, so L1 would not see it again.
-/// (sm_80+: for older targets these helpers compile to nothing, and the only
-/// kernel that calls them compiles to a trap; the registry never launches it there.)
-__device__ __forceinline__ void cp_async_16(float* dst, const float* src, int src_bytes) {
-#if __CUDA_ARCH__ >= 800
-  const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address), "l"(src), "r"(src_bytes)
-               : "memory");
-#endif
-}
-__device__ __forceinline__ void cp_async_commit() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.commit_group;\n" ::: "memory");
-#endif
-}
-/// Waits until at most `kPending` of this thread's committed groups are still in flight.
-template <int kPending>
-__device__ __forceinline__ void cp_async_wait() {
-  static_assert(kPending >= 0, "a count of commit groups");
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");
-#endif
-}
-// [cp-async]
 
 // [thread-tile]
 /// Where this thread's 8 × 8 piece of C lies: block tile → warp tile → lane.
 struct ThreadTile {
   int m0, n0;                     // the block tile's first row and column of C
   bool rows_inside, cols_inside;  // the whole block tile lies inside C: no bounds checks (block-uniform)
-  int a_row, b_col;               // the thread's first row of a_tile and first column of b_tile
+  LanePlace place;                // the thread's first row of a_tile and first column of b_tile
 };
 
 template <class Cfg>
 __device__ __forceinline__ ThreadTile thread_tile(const GemmArgs& args) {
-  const int m0 = int(blockIdx.y) * Cfg::kBM, n0 = int(blockIdx.x) * Cfg::kBN;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int warp_row = warp / (Cfg::kBN / Cfg::kWN) * Cfg::kWM, warp_col = warp % (Cfg::kBN / Cfg::kWN) * Cfg::kWN;
-  const int lane_row = lane / Cfg::kLanesN, lane_col = lane % Cfg::kLanesN;  // lanes: an 8 × 4 grid in the warp tile
+  const BlockPlace block = Cfg::block_place(int(blockIdx.x), int(blockIdx.y), int(gridDim.x), int(gridDim.y));
   ThreadTile tile;
-  tile.m0 = m0;
-  tile.n0 = n0;
-  tile.rows_inside = m0 + Cfg::kBM <= args.m;
-  tile.cols_inside = n0 + Cfg::kBN <= args.n;
-  tile.a_row = warp_row + lane_row;
-  tile.b_col = warp_col + lane_col * 4;
+  tile.m0 = block.row * Cfg::kBM;
+  tile.n0 = block.col * Cfg::kBN;
+  tile.rows_inside = tile.m0 + Cfg::kBM <= args.m;
+  tile.cols_inside = tile.n0 + Cfg::kBN <= args.n;
+  tile.place = Cfg::place(threadIdx.x / 32, threadIdx.x % 32);  // unsigned: / and % are a shift and a mask
   return tile;
 }
 // [thread-tile]
@@ -115,47 +131,57 @@ __device__ __forceinline__ float* stage_memory(int s) {
   return reinterpret_cast<float*>(shared_float4s) + s * Cfg::kStageFloats;
 }
 
-/// The edge tiles' copy of (r, c..c+3): the elements that exist, zeros for the rest.
-__device__ __forceinline__ void cp_async_16_edge(float* dst, const float* matrix, int ld, int r, int c, int rows,
-                                                 int cols) {
-  const int bytes = 4 * valid_elements(r, c, rows, cols);
-  cp_async_16(dst, bytes ? &matrix[r * ld + c] : matrix, bytes);  // 0 bytes: any valid address, nothing read
-}
-
-// [stage-async]
-/// Issues the cp.async copies of k-tile `k0` into one stage. Interior tiles
-/// copy 16 bytes unconditionally; edge tiles copy what exists and zero-fill.
+// [multiply-stage]
+/// acc += a_tile · b_tile for one stage: the thread's rows thread_row(p, i) and
+/// columns thread_col(p, j). A is read as float4s along k (4 steps at once), B
+/// as float4s along n: 16 shared loads per 256 multiply-adds.
 template <class Cfg>
-__device__ __forceinline__ void stage_async(const GemmArgs& args, const ThreadTile& tile, int k0, float* stage) {
-  float* a_tile = stage;                         // (m, k), rows of kLdA floats
-  float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n), rows of kBN floats
-  const bool k_inside = k0 + Cfg::kBK <= args.k;
+__device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* stage, LanePlace p) {
+  const float* a_tile = stage;                         // (m, k)
+  const float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n)
+  // Unrolled, ptxas hoists the next step's shared loads above this step's math:
+  // no loop overhead, but 32 more live registers. Both steps of BK = 8 fit in
+  // 128 registers; 2 or 4 steps of BK = 16 spill, so those loops stay rolled.
+#pragma unroll(Cfg::kUnrollSteps)
+  for (int p4 = 0; p4 < Cfg::kBK; p4 += 4) {
+    float4 a[8];  // (m, 4 k): the thread's 8 rows of A, 4 k-values each
 #pragma unroll
-  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 512 bytes of A: 128 / BK rows of 4 BK bytes
-    const int chunk = threadIdx.x + l * Cfg::kThreads;
-    const int r = chunk / (Cfg::kBK / 4), c = chunk % (Cfg::kBK / 4) * 4;
-    if (tile.rows_inside && k_inside)  // block-uniform: interior tiles skip the bounds arithmetic entirely
-      cp_async_16(a_tile + r * Cfg::kLdA + c, &args.a[(tile.m0 + r) * args.lda + k0 + c], 16);
-    else
-      cp_async_16_edge(a_tile + r * Cfg::kLdA + c, args.a, args.lda, tile.m0 + r, k0 + c, args.m, args.k);
-  }
+    for (int i = 0; i < 8; ++i) a[i] = load4(&a_tile[thread_row<Cfg>(p, i) * Cfg::kLdA + p4]);
 #pragma unroll
-  for (int l = 0; l < Cfg::kBChunks; ++l) {  // a warp copies 512 contiguous bytes of one row of B
-    const int chunk = threadIdx.x + l * Cfg::kThreads;
-    const int r = chunk / (Cfg::kBN / 4), c = chunk % (Cfg::kBN / 4) * 4;
-    if (tile.cols_inside && k_inside)
-      cp_async_16(b_tile + r * Cfg::kBN + c, &args.b[(k0 + r) * args.ldb + tile.n0 + c], 16);
-    else
-      cp_async_16_edge(b_tile + r * Cfg::kBN + c, args.b, args.ldb, k0 + r, tile.n0 + c, args.k, args.n);
+    for (int q = 0; q < 4; ++q) {
+      const float4 b_lo = load4(&b_tile[(p4 + q) * Cfg::kBN + thread_col<Cfg>(p, 0)]);
+      const float4 b_hi = load4(&b_tile[(p4 + q) * Cfg::kBN + thread_col<Cfg>(p, 4)]);
+      const float b[8] = {b_lo.x, b_lo.y, b_lo.z, b_lo.w, b_hi.x, b_hi.y, b_hi.z, b_hi.w};
+#pragma unroll
+      for (int i = 0; i < 8; ++i)
+#pragma unroll
+        for (int j = 0; j < 8; ++j) acc[i][j] += component(a[i], q) * b[j];
+    }
   }
 }
-// [stage-async]
+// [multiply-stage]
 
-/// The pre-sm_80 pipeline: the next k-tile waits in registers while the
-/// current one is multiplied, then is stored to the other stage.
+/// alpha · acc (+ beta · C) to the thread's 8 rows × 2 groups of 4 columns:
+/// 128-bit stores when the block tile lies inside C, per element at the edges.
 template <class Cfg>
-struct PrefetchRegisters {
-  float4 a[Cfg::kAChunks], b[Cfg::kBChunks];  // this thread's float4s of the next a_tile and b_tile
+__device__ __forceinline__ void store_thread_tile(const GemmArgs& args, const ThreadTile& tile,
+                                                  const float (&acc)[8][8]) {
+  const bool inside = tile.rows_inside && tile.cols_inside;
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+    const int row = tile.m0 + thread_row<Cfg>(tile.place, i);
+    store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 0), {acc[i][0], acc[i][1], acc[i][2], acc[i][3]}, inside);
+    store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 4), {acc[i][4], acc[i][5], acc[i][6], acc[i][7]}, inside);
+  }
+}
+
+// [tile-loads]
+/// One k-tile on its way through registers (06a, 06b): each thread loads its
+/// kAChunks + kBChunks float4s of the tile from global memory, then stores them
+/// to a stage. A keeps its (m, k) layout, so each is one 128-bit store.
+template <class Cfg>
+struct TileLoads {
+  float4 a[Cfg::kAChunks], b[Cfg::kBChunks];  // this thread's float4s of one a_tile and one b_tile
 
   __device__ __forceinline__ void fetch(const GemmArgs& args, const ThreadTile& tile, int k0) {
     const bool k_inside = k0 + Cfg::kBK <= args.k;
@@ -188,59 +214,131 @@ struct PrefetchRegisters {
     }
   }
 };
-
-// [multiply-stage]
-/// acc += a_tile · b_tile for one stage. The thread's rows are a_row + 8i
-/// (i = 0..7), its columns b_col + {0..3} and b_col + kWN/2 + {0..3}. A is read
-/// as float4s along k (4 steps at once), B as float4s along n: 16 shared loads
-/// per 256 multiply-adds.
-template <class Cfg>
-__device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* stage, int a_row, int b_col) {
-  const float* a_tile = stage;                         // (m, k)
-  const float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n)
-  // Unrolled, ptxas hoists the next step's shared loads above this step's math:
-  // no loop overhead, but 32 more live registers. Both steps of BK = 8 fit in
-  // 128 registers; 2 or 4 steps of BK = 16 spill, so those loops stay rolled.
-#pragma unroll(Cfg::kUnrollSteps)
-  for (int p4 = 0; p4 < Cfg::kBK; p4 += 4) {
-    float4 a[8];  // (m, 4 k): the thread's 8 rows of A, 4 k-values each
-#pragma unroll
-    for (int i = 0; i < 8; ++i) a[i] = load4(&a_tile[(a_row + i * Cfg::kLanesM) * Cfg::kLdA + p4]);
-#pragma unroll
-    for (int q = 0; q < 4; ++q) {
-      const float4 b_lo = load4(&b_tile[(p4 + q) * Cfg::kBN + b_col]);
-      const float4 b_hi = load4(&b_tile[(p4 + q) * Cfg::kBN + b_col + Cfg::kWN / 2]);
-      const float b[8] = {b_lo.x, b_lo.y, b_lo.z, b_lo.w, b_hi.x, b_hi.y, b_hi.z, b_hi.w};
-#pragma unroll
-      for (int i = 0; i < 8; ++i)
-#pragma unroll
-        for (int j = 0; j < 8; ++j) acc[i][j] += component(a[i], q) * b[j];
-    }
-  }
-}
-// [multiply-stage]
-
-/// alpha · acc (+ beta · C) to the thread's 8 rows × 2 groups of 4 columns:
-/// 128-bit stores when the block tile lies inside C, per element at the edges.
-template <class Cfg>
-__device__ __forceinline__ void store_thread_tile(const GemmArgs& args, const ThreadTile& tile,
-                                                  const float (&acc)[8][8]) {
-  const bool inside = tile.rows_inside && tile.cols_inside;
-#pragma unroll
-  for (int i = 0; i < 8; ++i) {
-    const int row = tile.m0 + tile.a_row + i * Cfg::kLanesM, col = tile.n0 + tile.b_col;
-    store_c4(args, row, col, {acc[i][0], acc[i][1], acc[i][2], acc[i][3]}, inside);
-    store_c4(args, row, col + Cfg::kWN / 2, {acc[i][4], acc[i][5], acc[i][6], acc[i][7]}, inside);
-  }
-}
+// [tile-loads]
 
 // [warp-tiling-kernel]
-/// The cp.async pipeline: tiles t+1 .. t+kStages-1 are in flight while tile t is multiplied.
+/// 06a, warp tiling alone: one stage, filled through registers with plain
+/// float4 loads, two barriers per k-tile (chapter 05's loop, 06's tiles).
 template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tiling_kernel(GemmArgs args) {
+  static_assert(Cfg::kStages == 1, "one stage: loaded, then multiplied");
+  const ThreadTile tile = thread_tile<Cfg>(args);
+  float acc[8][8] = {};  // (m, n): element (i, j) is C(thread_row(i), thread_col(j)) of the block tile
+  float* stage = stage_memory<Cfg>(0);
+  for (int k0 = 0; k0 < args.k; k0 += Cfg::kBK) {
+    TileLoads<Cfg> loads;
+    loads.fetch(args, tile, k0);  // global → registers: the warp waits for these loads...
+    loads.store(stage);           // ...here, before it can store them
+    __syncthreads();              // the whole k-tile is in shared memory
+    multiply_stage<Cfg>(acc, stage, tile.place);
+    __syncthreads();  // everyone is done with the stage before the next k-tile overwrites it
+  }
+  store_thread_tile<Cfg>(args, tile, acc);
+}
+// [warp-tiling-kernel]
+
+// [prefetch-kernel]
+/// 06b, register prefetch: tile t+1 is loaded into registers before tile t is
+/// multiplied, so the loads are in flight during the math; then it is stored to
+/// the other stage. One barrier per k-tile. No minimum of blocks per SM: with
+/// the next tile in registers too, the kernel spills at the 128-register cap on
+/// sm_75-sm_86, so ptxas may use more registers (and fit fewer blocks).
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads) register_prefetch_kernel(GemmArgs args) {
+  static_assert(Cfg::kStages == 2, "the register pipeline holds one tile in registers: 2 stages");
+  static_assert(Cfg::kSmemBytes <= 64 * 1024, "at most 64 KB of shared memory per block on sm_75");
+  const ThreadTile tile = thread_tile<Cfg>(args);
+  float acc[8][8] = {};
+  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  TileLoads<Cfg> next;
+  next.fetch(args, tile, 0);
+  next.store(stage_memory<Cfg>(0));
+  __syncthreads();
+  for (int t = 0; t < k_tiles; ++t) {
+    if (t + 1 < k_tiles) next.fetch(args, tile, (t + 1) * Cfg::kBK);  // loads in flight during the math
+    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % 2), tile.place);
+    if (t + 1 < k_tiles) next.store(stage_memory<Cfg>((t + 1) % 2));  // the other stage: nobody reads it now
+    __syncthreads();
+  }
+  store_thread_tile<Cfg>(args, tile, acc);
+}
+// [prefetch-kernel]
+
+// [cp-async]
+/// Copies 16 bytes global → shared without passing through registers; only the
+/// first `src_bytes` are read, the rest of the 16 are filled with zeros (the
+/// edge tiles' bounds handling, for free). `.cg` caches in L2 only: each
+/// element is staged once per block, so L1 would not see it again.
+/// (sm_80+: for older targets these helpers compile to nothing, and the only
+/// kernel that calls them compiles to a trap; the registry never launches it there.)
+__device__ __forceinline__ void cp_async_16(float* dst, const float* src, int src_bytes) {
+#if __CUDA_ARCH__ >= 800
+  const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address), "l"(src), "r"(src_bytes)
+               : "memory");
+#endif
+}
+__device__ __forceinline__ void cp_async_commit() {
+#if __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.commit_group;\n" ::: "memory");
+#endif
+}
+/// Waits until at most `kPending` of this thread's committed groups are still in flight.
+template <int kPending>
+__device__ __forceinline__ void cp_async_wait() {
+  static_assert(kPending >= 0, "a count of commit groups");
+#if __CUDA_ARCH__ >= 800
+  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");
+#endif
+}
+// [cp-async]
+
+/// The edge tiles' copy of (r, c..c+3): the elements that exist, zeros for the rest.
+__device__ __forceinline__ void cp_async_16_edge(float* dst, const float* matrix, int ld, int r, int c, int rows,
+                                                 int cols) {
+  const int bytes = 4 * valid_elements(r, c, rows, cols);
+  cp_async_16(dst, bytes ? &matrix[r * ld + c] : matrix, bytes);  // 0 bytes: any valid address, nothing read
+}
+
+// [stage-async]
+/// Issues the cp.async copies of k-tile `k0` into one stage: the same float4s
+/// per thread as TileLoads, with no register in between. Interior tiles copy
+/// 16 bytes unconditionally; edge tiles copy what exists and zero-fill.
+template <class Cfg>
+__device__ __forceinline__ void stage_async(const GemmArgs& args, const ThreadTile& tile, int k0, float* stage) {
+  float* a_tile = stage;                         // (m, k), rows of kLdA floats
+  float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n), rows of kBN floats
+  const bool k_inside = k0 + Cfg::kBK <= args.k;
+#pragma unroll
+  for (int l = 0; l < Cfg::kAChunks; ++l) {  // a warp copies 512 bytes of A: 128 / BK rows of 4 BK bytes
+    const int chunk = threadIdx.x + l * Cfg::kThreads;
+    const int r = chunk / (Cfg::kBK / 4), c = chunk % (Cfg::kBK / 4) * 4;
+    if (tile.rows_inside && k_inside)  // block-uniform: interior tiles skip the bounds arithmetic entirely
+      cp_async_16(a_tile + r * Cfg::kLdA + c, &args.a[(tile.m0 + r) * args.lda + k0 + c], 16);
+    else
+      cp_async_16_edge(a_tile + r * Cfg::kLdA + c, args.a, args.lda, tile.m0 + r, k0 + c, args.m, args.k);
+  }
+#pragma unroll
+  for (int l = 0; l < Cfg::kBChunks; ++l) {  // a warp copies 512 contiguous bytes of one row of B
+    const int chunk = threadIdx.x + l * Cfg::kThreads;
+    const int r = chunk / (Cfg::kBN / 4), c = chunk % (Cfg::kBN / 4) * 4;
+    if (tile.cols_inside && k_inside)
+      cp_async_16(b_tile + r * Cfg::kBN + c, &args.b[(k0 + r) * args.ldb + tile.n0 + c], 16);
+    else
+      cp_async_16_edge(b_tile + r * Cfg::kBN + c, args.b, args.ldb, k0 + r, tile.n0 + c, args.k, args.n);
+  }
+}
+// [stage-async]
+
+// [cp-async-kernel]
+/// 06c-06e, the cp.async pipeline: tiles t+1 .. t+kStages-1 are in flight
+/// while tile t is multiplied, and nothing of them occupies a register.
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) cp_async_kernel(GemmArgs args) {
+  static_assert(Cfg::kStages >= 2, "one stage is multiplied while the others are loaded");
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   const ThreadTile tile = thread_tile<Cfg>(args);
-  float acc[8][8] = {};  // (m, n): rows a_row + 8i; columns b_col+{0..3}, b_col+kWN/2+{0..3}
+  float acc[8][8] = {};
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   // Prologue: tiles 0 .. kStages-2 in flight, one commit group each.
   for (int s = 0; s < Cfg::kStages - 1; ++s) {
@@ -253,47 +351,28 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tili
     const int next = t + Cfg::kStages - 1;  // refill the stage tile t-1 used
     if (next < k_tiles) stage_async<Cfg>(args, tile, next * Cfg::kBK, stage_memory<Cfg>(next % Cfg::kStages));
     cp_async_commit();
-    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % Cfg::kStages), tile.a_row, tile.b_col);
+    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % Cfg::kStages), tile.place);
   }
   store_thread_tile<Cfg>(args, tile, acc);
 #else
   __trap();  // before sm_80 there is no cp.async; the registry never launches this kernel there
 #endif
 }
-// [warp-tiling-kernel]
+// [cp-async-kernel]
 
-// [prefetch-kernel]
-/// The pipeline for GPUs before sm_80: tile t+1 waits in registers while tile t
-/// is multiplied, then is stored to the other stage. No minimum of blocks per
-/// SM: with the next tile in registers too, the kernel spills at the 128-register
-/// cap on sm_75-sm_86, so ptxas may use more registers (and fit fewer blocks).
-template <class Cfg>
-__global__ void __launch_bounds__(Cfg::kThreads) warp_tiling_prefetch_kernel(GemmArgs args) {
-  static_assert(Cfg::kStages == 2, "the register pipeline holds one tile in registers: 2 stages");
-  static_assert(Cfg::kSmemBytes <= 64 * 1024, "at most 64 KB of shared memory per block on sm_75");
-  const ThreadTile tile = thread_tile<Cfg>(args);
-  float acc[8][8] = {};
-  const int k_tiles = ceil_div(args.k, Cfg::kBK);
-  PrefetchRegisters<Cfg> next;
-  next.fetch(args, tile, 0);
-  next.store(stage_memory<Cfg>(0));
-  __syncthreads();
-  for (int t = 0; t < k_tiles; ++t) {
-    if (t + 1 < k_tiles) next.fetch(args, tile, (t + 1) * Cfg::kBK);  // loads in flight during the math
-    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % 2), tile.a_row, tile.b_col);
-    if (t + 1 < k_tiles) next.store(stage_memory<Cfg>((t + 1) % 2));  // the other stage: nobody reads it now
-    __syncthreads();
-  }
-  store_thread_tile<Cfg>(args, tile, acc);
-}
-// [prefetch-kernel]
+/// How a configuration's stages are filled: the chapter's steps 06a, 06b and 06c-06e.
+enum class Pipeline { kNone, kRegisters, kCpAsync };
 
 // [warp-tiling-launch]
-template <class Cfg, bool kAsync>
+template <class Cfg, Pipeline kPipeline>
 void launch_warp_tiling(const GemmArgs& args, cudaStream_t stream) {
   void (*kernel)(GemmArgs) = nullptr;  // if constexpr: only the chosen kernel is instantiated
-  if constexpr (kAsync) {
+  if constexpr (kPipeline == Pipeline::kNone) {
     kernel = warp_tiling_kernel<Cfg>;
+  } else if constexpr (kPipeline == Pipeline::kRegisters) {
+    kernel = register_prefetch_kernel<Cfg>;
+  } else {
+    kernel = cp_async_kernel<Cfg>;
     // Built for pre-sm_80 targets only, a newer GPU would JIT this kernel from
     // their PTX, where its body is the trap: refuse with the reason instead
     // (asked once: the answer cannot change while the program runs).
@@ -305,8 +384,6 @@ void launch_warp_tiling(const GemmArgs& args, cudaStream_t stream) {
     if (ptx_version < 80)
       throw std::runtime_error("the cp.async kernels were compiled for compute_" + std::to_string(ptx_version) +
                                " only; rebuild with CMAKE_CUDA_ARCHITECTURES including 80 or newer");
-  } else {
-    kernel = warp_tiling_prefetch_kernel<Cfg>;
   }
   // Above 48 KB a kernel must opt in to more dynamic shared memory (per device,
   // so on every launch: it costs far less than the kernel).
@@ -320,11 +397,18 @@ void launch_warp_tiling(const GemmArgs& args, cudaStream_t stream) {
 
 /// float4 and cp.async need 16-byte aligned addresses: aligned pointers and
 /// leading dimensions that are multiples of 4 floats; cp.async needs sm_80.
-inline GemmRequirements requirements(int min_compute_capability) {
+inline GemmRequirements requirements(Pipeline pipeline) {
   GemmRequirements need;
-  need.min_compute_capability = min_compute_capability;
+  need.min_compute_capability = pipeline == Pipeline::kCpAsync ? 80 : 0;
   need.alignment_bytes = 16;
   return need;
+}
+
+/// The registry entry of one configuration: `launch_warp_tiling<Cfg, kPipeline>` with its requirements.
+template <class Cfg, Pipeline kPipeline>
+GemmRung warp_tiling_rung(std::string name, RungKind kind, std::string summary, int chapter = 6) {
+  return {std::move(name),         chapter,           kind, launch_warp_tiling<Cfg, kPipeline>,
+          requirements(kPipeline), std::move(summary)};
 }
 
 }  // namespace ladder::warp_tiling
