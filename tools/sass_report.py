@@ -243,7 +243,7 @@ def report(name: str, code, attributes):
 
 def excerpt(body):
     """The loop's instructions from its first shared load on: where the k-steps' math begins."""
-    start = next((k for k, i in enumerate(body) if opcode(i).startswith("LDS")), 0)
+    start = next((k for k, i in enumerate(body) if opcode(i).startswith("LDS") and not i[1].startswith("@!PT ")), 0)
     return [i[1] for i in body[start:start + EXCERPT_LINES]]
 
 
