@@ -56,6 +56,35 @@ constexpr int wavefronts(const WarpAddresses& bytes) {
   return most;
 }
 
+/// Wavefronts of a shared-memory load of `width_bytes` (4, 8 or 16) per lane,
+/// each lane reading the consecutive words from its address on: the most
+/// distinct words any one bank must deliver, and never fewer than the distinct
+/// bytes need at 128 per pass. A 16-byte load (LDS.128) whose 32 lanes ask for
+/// 32 different pieces therefore takes at least 4 wavefronts; one piece shared
+/// by all lanes (a broadcast) takes 1.
+constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
+  constexpr int kMaxWords = kWarpSize * 4;
+  std::array<long long, kMaxWords> words{};
+  int distinct = 0;
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    if (bytes[lane] < 0) continue;
+    for (int w = 0; w < width_bytes / kFloatBytes; ++w) {
+      const long long word = bytes[lane] / kFloatBytes + w;
+      bool seen = false;
+      for (int other = 0; other < distinct && !seen; ++other) seen = words[other] == word;
+      if (!seen) words[distinct++] = word;
+    }
+  }
+  std::array<int, kBanks> words_in_bank{};
+  int most = 0;
+  for (int k = 0; k < distinct; ++k) {
+    const int bank = int(words[k] % kBanks);
+    most = ++words_in_bank[bank] > most ? words_in_bank[bank] : most;
+  }
+  const int passes_for_bytes = (distinct * kFloatBytes + 127) / 128;
+  return most > passes_for_bytes ? most : passes_for_bytes;
+}
+
 /// An element of a tile of C: the one a thread computes.
 struct Cell {
   int row, col;

@@ -138,7 +138,7 @@ def main():
         sys.exit(f"ptxas_report: {args.build} holds no CMakeCUDACompiler.cmake: not a configured CUDA build")
     built_archs = sorted({r[2] for r in rows})
     stale, skipped, empty = [], [], []
-    for lesson in sorted(ROOT.glob("chapters/*/README.md")):
+    for lesson in sorted([*ROOT.glob("chapters/*/README.md"), *ROOT.glob("solutions/*/README.md")]):
         text = lesson.read_text()
         name = str(lesson.relative_to(ROOT))
 

@@ -276,7 +276,7 @@ def main():
         sys.exit(unable)
     version = nvcc_version(build)
     stale, skipped = [], []
-    for lesson in sorted(ROOT.glob("chapters/*/README.md")):
+    for lesson in sorted([*ROOT.glob("chapters/*/README.md"), *ROOT.glob("solutions/*/README.md")]):
         text = lesson.read_text()
         if "<!-- sass:begin" not in text:
             continue

@@ -6,71 +6,15 @@
 ///
 /// Run it: `build/bin/ch05_vectorized_gemm` (4096³, or `--m 1000 --n 1000 --k 1000`).
 /// It prints the ladder so far: cuBLAS and rungs 01 to 05.
-#include "common/gemm_device.cuh"
+#include "chapters/05_vectorized_gemm/vectorized_gemm.cuh"
 
-namespace ladder {
+namespace ladder::vectorized {
 namespace {
 
-constexpr int kBM = 128, kBN = 128, kBK = 8;         // block tile of C, and the k-step
-constexpr int kTM = 8, kTN = 8;                      // thread tile: 2 × 2 sub-tiles of 4 × 4
-constexpr int kThreads = (kBM / kTM) * (kBN / kTN);  // 16 × 16 = 256
-constexpr int kPad = 4;                              // extra floats per a_tile row, see the transposed store
-static_assert(kBM * kBK / 4 == kThreads && kBK * kBN / 4 == kThreads, "each thread stages one float4 of A and of B");
-static_assert(kTM == 8 && kTN == 8 && (kBM / kTM) * 4 == kBM / 2 && (kBN / kTN) * 4 == kBN / 2,
-              "a thread's two 4-wide sub-tiles lie half a block tile apart");
-static_assert((kBM + kPad) % 4 == 0, "padded a_tile rows keep float4 reads 16-byte aligned");
-static_assert((kBM + kPad) % 32 == 4, "row k+1 of a_tile starts 4 banks after row k: see the transposed store");
-
-// [vectorized-kernel]
-__global__ void __launch_bounds__(kThreads) vectorized_gemm_kernel(GemmArgs args) {
-  // (k, m): transposed, so the 4 rows of A a thread needs at step p are one float4;
-  // padded, so the transposing stores of one warp hit 32 different banks.
-  __shared__ __align__(16) float a_tile[kBK][kBM + kPad];
-  __shared__ __align__(16) float b_tile[kBK][kBN];  // (k, n)
-  const int m0 = blockIdx.y * kBM, n0 = blockIdx.x * kBN;
-  const int ty = threadIdx.x / (kBN / kTN), tx = threadIdx.x % (kBN / kTN);  // 16 × 16 threads
-  const int ar = threadIdx.x / (kBK / 4), ac = threadIdx.x % (kBK / 4) * 4;  // staged: A(ar, ac..ac+3)
-  const int br = threadIdx.x / (kBN / 4), bc = threadIdx.x % (kBN / 4) * 4;  // staged: B(br, bc..bc+3)
-  const bool rows_inside = m0 + kBM <= args.m, cols_inside = n0 + kBN <= args.n;
-
-  float acc[kTM][kTN] = {};  // (m, n): rows ty*4+{0..3}, kBM/2+ty*4+{0..3}; columns likewise with tx
-  for (int k0 = 0; k0 < args.k; k0 += kBK) {
-    const bool k_inside = k0 + kBK <= args.k;
-    // Interior tiles: one 128-bit load each. Edge tiles: element-wise, zero-filled.
-    const float4 a4 = rows_inside && k_inside ? load4(&args.a[(m0 + ar) * args.lda + k0 + ac])
-                                              : load4_or_zero(args.a, args.lda, m0 + ar, k0 + ac, args.m, args.k);
-    const float4 b4 = cols_inside && k_inside ? load4(&args.b[(k0 + br) * args.ldb + n0 + bc])
-                                              : load4_or_zero(args.b, args.ldb, k0 + br, n0 + bc, args.k, args.n);
-    a_tile[ac + 0][ar] = a4.x;  // transpose on the way in: 4 scalar stores
-    a_tile[ac + 1][ar] = a4.y;
-    a_tile[ac + 2][ar] = a4.z;
-    a_tile[ac + 3][ar] = a4.w;
-    *reinterpret_cast<float4*>(&b_tile[br][bc]) = b4;
-    __syncthreads();
-#pragma unroll
-    for (int p = 0; p < kBK; ++p) {  // 4 × 128-bit shared loads feed 64 multiply-adds
-      const float4 a_lo = load4(&a_tile[p][ty * 4]), a_hi = load4(&a_tile[p][kBM / 2 + ty * 4]);
-      const float4 b_lo = load4(&b_tile[p][tx * 4]), b_hi = load4(&b_tile[p][kBN / 2 + tx * 4]);
-      const float a[kTM] = {a_lo.x, a_lo.y, a_lo.z, a_lo.w, a_hi.x, a_hi.y, a_hi.z, a_hi.w};
-      const float b[kTN] = {b_lo.x, b_lo.y, b_lo.z, b_lo.w, b_hi.x, b_hi.y, b_hi.z, b_hi.w};
-#pragma unroll
-      for (int i = 0; i < kTM; ++i)
-#pragma unroll
-        for (int j = 0; j < kTN; ++j) acc[i][j] += a[i] * b[j];
-    }
-    __syncthreads();
-  }
-#pragma unroll
-  for (int i = 0; i < kTM; ++i) {
-    const int row = m0 + (i < 4 ? ty * 4 + i : kBM / 2 + ty * 4 + i - 4);
-    const bool inside = rows_inside && cols_inside;
-    store_c4(args, row, n0 + tx * 4, {acc[i][0], acc[i][1], acc[i][2], acc[i][3]}, inside);
-    store_c4(args, row, n0 + kBN / 2 + tx * 4, {acc[i][4], acc[i][5], acc[i][6], acc[i][7]}, inside);
-  }
-}
-// [vectorized-kernel]
-
 // [vectorized-launch]
+/// The chapter's rung: the kernel body of vectorized_gemm.cuh with BK = 8.
+__global__ void __launch_bounds__(kThreads) vectorized_gemm_kernel(GemmArgs args) { vectorized_gemm_block<8>(args); }
+
 void launch_vectorized_gemm(const GemmArgs& args, cudaStream_t stream) {
   const dim3 grid(ceil_div(args.n, kBN), ceil_div(args.m, kBM));
   vectorized_gemm_kernel<<<grid, kThreads, 0, stream>>>(args);
@@ -93,4 +37,4 @@ const bool registered =
 // [vectorized-register]
 
 }  // namespace
-}  // namespace ladder
+}  // namespace ladder::vectorized

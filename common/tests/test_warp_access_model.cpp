@@ -158,5 +158,51 @@ TEST(WarpAccessModel, Chapter05TransposedStoresWithBk16) {
       }
 }
 
+// The wavefront costs per shared load that chapters 03-06 state in their
+// generated SASS blocks (the `wavefronts=` of each <!-- sass:begin --> marker),
+// from each kernel's index map for warp 0 and 1 of a block (byte addresses
+// within the tile; a tile row starts on a 128-byte boundary in every case).
+constexpr long long word_bytes(long long word) { return word * kFloatBytes; }
+
+TEST(WarpAccessModel, LessonWavefrontsChapters03And04) {
+  for (int warp = 0; warp < 2; ++warp) {
+    // 03: 32 × 32 tiles, a warp is one row ty. a_tile[ty][p..p+3] merged into one
+    // LDS.128 (a broadcast), b_tile[p][tx] one LDS per step.
+    const auto a03 = warp_addresses(warp, [](int t) { return word_bytes((t / 32) * 32 + 4); });
+    const auto b03 = warp_addresses(warp, [](int t) { return word_bytes(5 * 32 + t % 32); });
+    EXPECT_EQ(vector_wavefronts(a03, 16), 1);
+    EXPECT_EQ(vector_wavefronts(b03, 4), 1);
+    // 04 1-D: 512 threads as 8 rows of 64, a_tile[64][8], b_tile[8][64].
+    const auto a04 = warp_addresses(warp, [](int t) { return word_bytes((t / 64 * 8 + 3) * 8 + 4); });
+    const auto b04 = warp_addresses(warp, [](int t) { return word_bytes(5 * 64 + t % 64); });
+    EXPECT_EQ(vector_wavefronts(a04, 16), 1);
+    EXPECT_EQ(vector_wavefronts(b04, 4), 1);
+    // 04 2-D: 16 × 16 threads, a_tile[128][8] read down a column (2-way), and
+    // b_tile[p][tx*8 .. +3] merged into LDS.128s 32 bytes apart (4-way).
+    const auto a2d = warp_addresses(warp, [](int t) { return word_bytes((t / 16 * 8 + 3) * 8 + 5); });
+    const auto b2d = warp_addresses(warp, [](int t) { return word_bytes(5 * 128 + t % 16 * 8); });
+    EXPECT_EQ(vector_wavefronts(a2d, 4), 2);
+    EXPECT_EQ(vector_wavefronts(b2d, 16), 4);
+  }
+}
+
+TEST(WarpAccessModel, LessonWavefrontsChapter05) {
+  for (int warp = 0; warp < 8; ++warp) {
+    // a_tile[p][ty*4] (rows of 132 floats) and b_tile[p][tx*4] (rows of 128): 1 and 2, 3/2 on average.
+    const auto a05 = warp_addresses(warp, [](int t) { return word_bytes(5 * 132 + t / 16 * 4); });
+    const auto b05 = warp_addresses(warp, [](int t) { return word_bytes(5 * 128 + t % 16 * 4); });
+    EXPECT_EQ(vector_wavefronts(a05, 16), 1);
+    EXPECT_EQ(vector_wavefronts(b05, 16), 2);
+  }
+}
+
+TEST(WarpAccessModel, VectorWavefrontsNeedEnoughPassesForTheBytes) {
+  const auto distinct = warp_addresses(0, [](int t) { return word_bytes(4 * t); });  // 512 contiguous bytes
+  EXPECT_EQ(vector_wavefronts(distinct, 16), 4);
+  const auto words = warp_addresses(0, [](int t) { return word_bytes(t); });
+  EXPECT_EQ(vector_wavefronts(words, 4), 1);
+  EXPECT_EQ(vector_wavefronts(words, 4), wavefronts(words));
+}
+
 }  // namespace
 }  // namespace ladder::model
