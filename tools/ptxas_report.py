@@ -22,19 +22,18 @@ records the nvcc version, since register allocation changes between releases.
 configured for other architectures or another build type than Release, or its
 nvcc is another release than the one the tables were written with.
 """
-import argparse
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from lessons import ROOT, SKIP, build_report_arguments, lessons  # noqa: E402
 BLOCK = re.compile(r"<!-- ptxas:begin arch=(sm_\w+)(?: nvcc=([\d.]+))? -->\n(.*?)(<!-- ptxas:end -->)", re.S)
 ENTRY = re.compile(r"Compiling entry function '(\S+)' for '(sm_\w+)'")
 PROPERTIES = re.compile(r"(\d+) bytes stack frame, (\d+) bytes spill stores, (\d+) bytes spill loads")
 USED = re.compile(r"Used (\d+) registers(?:.*?, (\d+) bytes smem)?")
-SKIP = 77
 
 
 def demangle(names):
@@ -103,14 +102,7 @@ def chapter_rows(rows, lesson: pathlib.Path, arch: str):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", required=True, type=pathlib.Path, help="the CMake build folder")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="regenerate the lessons' tables")
-    mode.add_argument("--check", action="store_true", help="fail if a lesson's table differs from the build")
-    parser.add_argument("--build-type", default="Release",
-                        help="the build's CMAKE_BUILD_TYPE; the tables describe Release builds")
-    args = parser.parse_args()
+    args = build_report_arguments(__doc__, "tables")
     if args.check and args.build_type != "Release":
         print(f"ptxas_report: a {args.build_type} build compiles other code than the Release build the tables "
               "describe; nothing to check")
@@ -138,7 +130,7 @@ def main():
         sys.exit(f"ptxas_report: {args.build} holds no CMakeCUDACompiler.cmake: not a configured CUDA build")
     built_archs = sorted({r[2] for r in rows})
     stale, skipped, empty = [], [], []
-    for lesson in sorted([*ROOT.glob("chapters/*/README.md"), *ROOT.glob("solutions/*/README.md")]):
+    for lesson in lessons():
         text = lesson.read_text()
         name = str(lesson.relative_to(ROOT))
 

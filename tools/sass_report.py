@@ -44,7 +44,6 @@ nvidia-cuda-cuobjdump and nvidia-cuda-nvdisasm. --check exits 77 (skip) when
 the build cannot say: another build type, architecture or nvcc release than the
 blocks were written for, or no disassembler.
 """
-import argparse
 import importlib.util
 import pathlib
 import re
@@ -56,7 +55,8 @@ import tempfile
 from fractions import Fraction
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from ptxas_report import ROOT, SKIP, demangle, nvcc_version  # noqa: E402
+from lessons import ROOT, SKIP, build_report_arguments, lessons  # noqa: E402
+from ptxas_report import demangle, nvcc_version  # noqa: E402
 
 BLOCK = re.compile(r"<!-- sass:begin (.*?) -->\n(.*?)(<!-- sass:end -->)", re.S)
 FUNCTION = re.compile(r"^\.text\.(\S+):$")
@@ -254,13 +254,7 @@ def lesson_objects(lesson: pathlib.Path, build: pathlib.Path):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--build", required=True, type=pathlib.Path, help="the CMake build folder")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="regenerate the lessons' blocks")
-    mode.add_argument("--check", action="store_true", help="fail if a lesson's block differs from the build")
-    parser.add_argument("--build-type", default="Release", help="the build's CMAKE_BUILD_TYPE")
-    args = parser.parse_args()
+    args = build_report_arguments(__doc__, "SASS counts")
     unable = SKIP if args.check else 1
     if args.build_type != "Release":
         print(f"sass_report: a {args.build_type} build compiles other code than the Release build the lessons "
@@ -276,7 +270,7 @@ def main():
         sys.exit(unable)
     version = nvcc_version(build)
     stale, skipped = [], []
-    for lesson in sorted([*ROOT.glob("chapters/*/README.md"), *ROOT.glob("solutions/*/README.md")]):
+    for lesson in lessons():
         text = lesson.read_text()
         if "<!-- sass:begin" not in text:
             continue

@@ -21,7 +21,8 @@ import re
 import sys
 import textwrap
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from lessons import ROOT, lessons  # noqa: E402
 MARKER = re.compile(r"^<!-- snippet: (\S+) (\S+) -->\n```(\w*)\n(.*?)^```\n", re.M | re.S)
 
 
@@ -57,12 +58,12 @@ def main() -> int:
     mode.add_argument("--check", action="store_true", help="fail if any quoted snippet is stale")
     mode.add_argument("--write", action="store_true", help="rewrite quoted snippets from the source")
     args = parser.parse_args()
-    lessons = sorted(ROOT.glob("chapters/*/README.md")) + sorted(ROOT.glob("solutions/*/README.md"))
-    stale = [problem for lesson in lessons for problem in process(lesson, args.write)]
+    found = lessons()
+    stale = [problem for lesson in found for problem in process(lesson, args.write)]
     if args.check and stale:
         print("\n".join(stale) + "\nrun: python3 tools/snippets.py --write", file=sys.stderr)
         return 1
-    print(f"snippets: {len(lessons)} lessons {'updated' if args.write else 'in sync'}")
+    print(f"snippets: {len(found)} lessons {'updated' if args.write else 'in sync'}")
     return 0
 
 

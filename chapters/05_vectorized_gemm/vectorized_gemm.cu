@@ -23,14 +23,6 @@ void launch_vectorized_gemm(const GemmArgs& args, cudaStream_t stream) {
 // [vectorized-launch]
 
 // [vectorized-register]
-/// float4 accesses need 16-byte aligned addresses: aligned pointers and leading
-/// dimensions that are multiples of 4 floats. The registry rejects other problems.
-GemmRequirements vectorized_requirements() {
-  GemmRequirements need;
-  need.alignment_bytes = 16;
-  return need;
-}
-
 const bool registered =
     register_gemm({"05 vectorized", 5, RungKind::Chapter, launch_vectorized_gemm, vectorized_requirements(),
                    "2-D register tiling with float4 loads/stores, A transposed and padded in smem"});

@@ -23,6 +23,16 @@ static_assert(kThreads * 4 == 8 * kBN, "a pass of the block stages 8 rows of B, 
 static_assert((kBM + kPad) % 4 == 0, "padded a_tile rows keep float4 reads 16-byte aligned");
 static_assert((kBM + kPad) % 32 == 4, "row k+1 of a_tile starts 4 banks after row k: see the transposed store");
 
+// [vectorized-requirements]
+/// float4 accesses need 16-byte aligned addresses: aligned pointers and leading
+/// dimensions that are multiples of 4 floats. The registry rejects other problems.
+inline GemmRequirements vectorized_requirements() {
+  GemmRequirements need;
+  need.alignment_bytes = 16;
+  return need;
+}
+// [vectorized-requirements]
+
 // [vectorized-kernel]
 template <int kBK>  // the k-step: 8 in this chapter (one float4 of A and of B per thread and k-tile)
 __device__ __forceinline__ void vectorized_gemm_block(const GemmArgs& args) {

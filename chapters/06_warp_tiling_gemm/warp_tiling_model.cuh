@@ -16,6 +16,7 @@
 
 #include "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cuh"
 #include "common/occupancy_model.hpp"
+#include "common/warp_access_model.hpp"
 
 namespace ladder::warp_tiling::model {
 
@@ -43,17 +44,16 @@ std::string coverage_problem() {
 }
 
 /// Wavefronts of one warp-wide 128-bit shared load, given each lane's float
-/// offset in the stage (16-byte aligned). The model: lanes reading the same 16
-/// bytes share them (broadcast); shared memory is 8 groups of 4 banks, and a
-/// wavefront serves at most one 16-byte chunk per group, so the load takes as
-/// many wavefronts as the busiest group has distinct chunks.
+/// offset in the stage (16-byte aligned): common/warp_access_model.hpp's
+/// count. Lanes reading the same 16 bytes share them (broadcast); a 16-byte
+/// chunk covers one group of 4 banks, so the load takes as many wavefronts as
+/// the busiest of the 8 groups has distinct chunks.
 inline int load128_wavefronts(const std::vector<int>& float_offsets) {
-  std::set<int> chunks;
-  for (int offset : float_offsets) chunks.insert(offset / 4);
-  int per_group[8] = {};
-  int most = 0;
-  for (int chunk : chunks) most = std::max(most, ++per_group[chunk % 8]);
-  return most;
+  ladder::model::WarpAddresses bytes;
+  bytes.fill(-1);
+  for (std::size_t lane = 0; lane < float_offsets.size() && lane < bytes.size(); ++lane)
+    bytes[lane] = 4LL * float_offsets[lane];
+  return ladder::model::vector_wavefronts(bytes, 16);
 }
 
 /// One warp's shared loads in multiply_stage per 4-wide k-step (4 × 64 warp-FFMAs).

@@ -17,14 +17,9 @@ void launch_vectorized_bk16(const GemmArgs& args, cudaStream_t stream) {
   LADDER_CHECK_LAUNCH();
 }
 
-GemmRequirements aligned_16_bytes() {
-  GemmRequirements need;
-  need.alignment_bytes = 16;  // float4 accesses, as the chapter's rung
-  return need;
-}
-
-const bool registered = register_gemm({"05 sol3 BK 16", 5, RungKind::Solution, launch_vectorized_bk16,
-                                       aligned_16_bytes(), "solution: the vectorised kernel with a k-tile of 16"});
+const bool registered =
+    register_gemm({"05 sol3 BK 16", 5, RungKind::Solution, launch_vectorized_bk16, vectorized_requirements(),
+                   "solution: the vectorised kernel with a k-tile of 16"});
 
 }  // namespace
 }  // namespace ladder::vectorized
