@@ -7,7 +7,7 @@
 /// solution executables repeat it with their own rungs added. This one links
 /// each rung once, so that `benchmarks/run_gpu.sh` can put all of them under
 /// compute-sanitizer in a few runs.
-#include "common/gemm_runner.cuh"
+#include "common/gemm/runner.cuh"
 
 int main(int argc, char** argv) {
   return ladder::gemm_chapter_main(argc, argv, {0, "every rung of every chapter, and the worked solutions"});

@@ -18,12 +18,12 @@
 #include <map>
 #include <memory>
 
-#include "common/cublas_gemm.cuh"
-#include "common/device_buffer.cuh"
-#include "common/device_info.cuh"
-#include "common/energy.hpp"
-#include "common/gemm_runner.cuh"
-#include "common/host_matrix.hpp"
+#include "common/core/device_buffer.cuh"
+#include "common/core/device_info.cuh"
+#include "common/core/energy.hpp"
+#include "common/core/host_matrix.hpp"
+#include "common/gemm/cublas.cuh"
+#include "common/gemm/runner.cuh"
 
 namespace ladder {
 namespace {

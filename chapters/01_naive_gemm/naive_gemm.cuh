@@ -6,7 +6,7 @@
 /// (solutions/01_naive_gemm/ex3_block_shape.cu) registers 16 × 16 and 8 × 32.
 #pragma once
 
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder::naive {
 

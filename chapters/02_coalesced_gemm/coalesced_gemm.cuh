@@ -6,7 +6,7 @@
 /// registers kTile = 16, where a warp spans two rows of the tile.
 #pragma once
 
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder::coalesced {
 

@@ -7,7 +7,7 @@
 /// (solutions/03_shared_memory_gemm/ex2_tile_16.cu) wraps it with 16.
 #pragma once
 
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder::smem {
 

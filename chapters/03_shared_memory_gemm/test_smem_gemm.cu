@@ -4,7 +4,7 @@
 /// The shared shapes already cover what tiling can get wrong: K below, equal to
 /// and not a multiple of the 32-wide k-tile (1, 17, 64, 65, 129, 777) and M, N
 /// on both sides of a tile edge (33, 65, 257, 513, 1000, 1234).
-#include "common/testing/gemm_rung_test.cuh"
+#include "common/gemm/testing/rung_test.cuh"
 
 LADDER_GEMM_RUNG_TESTS(Chapter03, 3, ladder::RungKind::Chapter);
 // Skipped unless LADDER_TEST_EXERCISES=1: the starters are unfinished on purpose.

@@ -6,7 +6,7 @@
 ///
 /// Run it: `build/bin/ch04_register_tiling_gemm` (4096³, or `--m 1000 --n 1000 --k 1000`).
 /// It prints the ladder so far: cuBLAS and rungs 01 to 04.
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

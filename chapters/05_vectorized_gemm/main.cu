@@ -4,7 +4,7 @@
 ///     build/bin/ch05_vectorized_gemm                 # 4096³, verify, time, print the table
 ///     build/bin/ch05_vectorized_gemm --m 1000 --n 777 --k 513 --repeat 20
 ///     build/bin/ch05_vectorized_gemm --exercises     # add the exercise starters
-#include "common/gemm_runner.cuh"
+#include "common/gemm/runner.cuh"
 
 int main(int argc, char** argv) {
   return ladder::gemm_chapter_main(argc, argv,

@@ -7,7 +7,7 @@
 /// below checks that misaligned problems are turned away with a reason.
 #include <string>
 
-#include "common/testing/gemm_rung_test.cuh"
+#include "common/gemm/testing/rung_test.cuh"
 
 LADDER_GEMM_RUNG_TESTS(Chapter05, 5, ladder::RungKind::Chapter);
 // Skipped unless LADDER_TEST_EXERCISES=1: the starters are unfinished on purpose.

@@ -8,7 +8,7 @@
 /// of 4 floats; m, n and k may be anything.
 #pragma once
 
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder::vectorized {
 

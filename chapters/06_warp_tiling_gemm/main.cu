@@ -4,7 +4,7 @@
 ///     build/bin/ch06_warp_tiling_gemm                 # 4096³, verify, time, print the table
 ///     build/bin/ch06_warp_tiling_gemm --m 1000 --n 777 --k 513 --repeat 20
 ///     build/bin/ch06_warp_tiling_gemm --exercises     # add the exercise starters
-#include "common/gemm_runner.cuh"
+#include "common/gemm/runner.cuh"
 
 int main(int argc, char** argv) {
   return ladder::gemm_chapter_main(argc, argv, {LADDER_CHAPTER, "warp tiling, then pipelining: steps 06a to 06e"});

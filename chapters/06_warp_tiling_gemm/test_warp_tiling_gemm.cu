@@ -7,7 +7,7 @@
 /// pipeline depth (k = 4 and 7 < BK: one partial k-tile).
 #include <string>
 
-#include "common/testing/gemm_rung_test.cuh"
+#include "common/gemm/testing/rung_test.cuh"
 
 LADDER_GEMM_RUNG_TESTS(Chapter06, 6, ladder::RungKind::Chapter);
 // Skipped unless LADDER_TEST_EXERCISES=1: the starters are unfinished on purpose.

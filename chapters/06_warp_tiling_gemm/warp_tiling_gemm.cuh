@@ -14,7 +14,7 @@
 #include <string>
 #include <utility>
 
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder::warp_tiling {
 

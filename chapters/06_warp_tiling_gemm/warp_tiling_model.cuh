@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cuh"
-#include "common/occupancy_model.hpp"
-#include "common/warp_access_model.hpp"
+#include "common/core/occupancy_model.hpp"
+#include "common/core/warp_access_model.hpp"
 
 namespace ladder::warp_tiling::model {
 
@@ -44,7 +44,7 @@ std::string coverage_problem() {
 }
 
 /// Wavefronts of one warp-wide 128-bit shared load, given each lane's float
-/// offset in the stage (16-byte aligned): common/warp_access_model.hpp's
+/// offset in the stage (16-byte aligned): common/core/warp_access_model.hpp's
 /// count. Lanes reading the same 16 bytes share them (broadcast); a 16-byte
 /// chunk covers one group of 4 banks, so the load takes as many wavefronts as
 /// the busiest of the 8 groups has distinct chunks.
@@ -95,7 +95,7 @@ StepLoads step_loads(int warp) {
 
 /// Resident blocks per SM on compute capability `cc` (75, 80, 86, 89, 90): the
 /// smallest of what threads, blocks, registers and shared memory allow
-/// (common/occupancy_model.hpp, which has the per-architecture limits).
+/// (common/core/occupancy_model.hpp, which has the per-architecture limits).
 inline int blocks_per_sm(int cc, int threads, int registers_per_thread, int shared_bytes) {
   return ladder::model::occupancy(ladder::model::sm_resources(cc), threads, registers_per_thread, shared_bytes).blocks;
 }

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <sstream>
 
-#include "common/atomic_file.hpp"
+#include "common/core/atomic_file.hpp"
 
 namespace ladder::nn {
 namespace {

@@ -5,7 +5,7 @@
 /// configuration (tuned once, e.g. to the SM count) serves every size, and no
 /// size can exceed the grid's dimension limits. The price is a division and a
 /// modulo per element, negligible next to a k-long dot product.
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

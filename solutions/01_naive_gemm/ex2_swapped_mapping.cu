@@ -8,7 +8,7 @@
 /// neighbouring floats of B (4 sectors), and the stores of C are contiguous.
 /// Far fewer sectors per useful byte: it is several times faster. Chapter 02
 /// measures this.
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

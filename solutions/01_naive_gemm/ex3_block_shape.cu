@@ -28,7 +28,7 @@
 /// not DRAM, sets the pace; occupancy does not change (256-thread blocks, 8
 /// per SM on sm_90: the same 64 warps as 2 blocks of 1024). The counts are
 /// checked on the CPU by `WarpAccessModel.Chapter01BlockShapes`
-/// (common/tests/test_warp_access_model.cpp).
+/// (common/core/tests/test_warp_access_model.cpp).
 #include "chapters/01_naive_gemm/naive_gemm.cuh"
 
 namespace ladder::naive {

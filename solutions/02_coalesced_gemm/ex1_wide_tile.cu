@@ -6,7 +6,7 @@
 /// A (8 sectors) and 128 columns of B (16 sectors): 24 sectors instead of 36
 /// for the same 1024 multiply-adds. Both are served mostly from L1, so expect
 /// a modest difference, not a new rung; the measurement decides.
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

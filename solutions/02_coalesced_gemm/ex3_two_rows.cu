@@ -30,13 +30,13 @@
 /// 64 × 16 tile (exercise 1's kernel) has the same per-warp counts as here.
 ///
 /// The counts are checked on the CPU by `WarpAccessModel.Chapter02TwoRowsPerWarp`
-/// (common/tests/test_warp_access_model.cpp).
+/// (common/core/tests/test_warp_access_model.cpp).
 ///
 /// One launch limit changes: with 16-row tiles on grid.y (at most 65,535
 /// blocks), m = 2^20 needs 65,536 row tiles, so this launcher runs C in two
-/// row slabs (common/row_slabs.cuh).
+/// row slabs (common/gemm/row_slabs.cuh).
 #include "chapters/02_coalesced_gemm/coalesced_gemm.cuh"
-#include "common/row_slabs.cuh"
+#include "common/gemm/row_slabs.cuh"
 
 namespace ladder::coalesced {
 namespace {

@@ -8,7 +8,7 @@
 /// iteration t+1 reads it. The loads of tile t+1 are also issued before the
 /// multiply-adds of tile t, so their latency overlaps with arithmetic
 /// (chapter 06 makes this overlap explicit with cp.async).
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

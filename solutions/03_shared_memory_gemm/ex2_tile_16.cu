@@ -35,9 +35,9 @@
 /// analysis (a warp stages one 128-byte line); the template's
 /// `32 % kTile == 0 || kTile % 32 == 0` is what correctness needs from the
 /// warp's shape. 16-row tiles on grid.y reach only m = 1,048,560, so the
-/// launcher runs C in row slabs (common/row_slabs.cuh).
+/// launcher runs C in row slabs (common/gemm/row_slabs.cuh).
 #include "chapters/03_shared_memory_gemm/smem_gemm.cuh"
-#include "common/row_slabs.cuh"
+#include "common/gemm/row_slabs.cuh"
 
 namespace ladder::smem {
 namespace {

@@ -18,7 +18,7 @@
 /// each. Padding costs 32 floats (128 bytes) of shared memory per tile.
 ///
 /// These counts are checked on the CPU by `WarpAccessModel.Chapter03TransposedB`
-/// (common/tests/test_warp_access_model.cpp). The hardware counters that
+/// (common/core/tests/test_warp_access_model.cpp). The hardware counters that
 /// measure them are `l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum`
 /// and `..._op_ld.sum` in Nsight Compute. The compiler may read four steps of
 /// the unpadded row at once (LDS.128, the row is 16-byte aligned), which splits

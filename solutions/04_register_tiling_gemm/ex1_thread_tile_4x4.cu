@@ -7,7 +7,7 @@
 /// It needs far fewer registers, so more blocks fit on an SM, but occupancy
 /// does not buy back the extra shared-memory and global traffic: expect it
 /// between the 1-D and the 2-D rungs.
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

@@ -28,8 +28,8 @@
 ///
 /// *Prediction* (not a measurement): slower than `04 1-D register tiling`.
 /// The bank counts are checked on the CPU by
-/// `WarpAccessModel.Chapter04OneDimensionalAlongN` (common/tests/test_warp_access_model.cpp).
-#include "common/gemm_device.cuh"
+/// `WarpAccessModel.Chapter04OneDimensionalAlongN` (common/core/tests/test_warp_access_model.cpp).
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

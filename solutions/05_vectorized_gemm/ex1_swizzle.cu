@@ -4,7 +4,7 @@
 /// Same speed as the padded rung is the expected outcome: both remove the same
 /// 2-way conflict. The swizzle is the form that scales to layouts where padding
 /// breaks alignment (tensor-core and TMA tiles use it: chapter 07 onwards).
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

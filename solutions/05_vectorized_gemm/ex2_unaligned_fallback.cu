@@ -33,7 +33,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

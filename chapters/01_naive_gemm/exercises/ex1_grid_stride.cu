@@ -8,7 +8,7 @@
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter01Exercises
 ///     build/bin/ch01_naive_gemm --exercises --m 1000 --n 1000 --k 1000
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

@@ -10,7 +10,7 @@
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter02Exercises
 ///     build/bin/ch02_coalesced_gemm --exercises
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

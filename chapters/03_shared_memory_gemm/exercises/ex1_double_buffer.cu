@@ -8,7 +8,7 @@
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter03Exercises
 ///     build/bin/ch03_shared_memory_gemm --exercises
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

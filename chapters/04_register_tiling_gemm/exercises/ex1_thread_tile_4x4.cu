@@ -14,7 +14,7 @@
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter04Exercises
 ///     build/bin/ch04_register_tiling_gemm --exercises
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

@@ -11,7 +11,7 @@
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter05Exercises
 ///     ncu --metrics l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum \
 ///         build/bin/ch05_vectorized_gemm --exercises --m 2048 --n 2048 --k 2048
-#include "common/gemm_device.cuh"
+#include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {

@@ -1,0 +1,40 @@
+#include "common/core/cli.hpp"
+
+#include <unistd.h>
+
+#include <sstream>
+
+namespace ladder {
+
+std::function<std::string(std::string&)> whole_number_in(long long low, long long high) {
+  return [low, high](std::string& text) -> std::string {
+    std::size_t used = 0;
+    long long value = 0;
+    try {
+      value = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size()) return "'" + text + "' is not a whole number";
+    if (value < low || value > high)
+      return text + " is out of range " + std::to_string(low) + ".." + std::to_string(high);
+    return "";
+  };
+}
+
+std::string format_bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 5) bytes /= 1000, ++unit;
+  std::ostringstream text;
+  text.precision(bytes < 10 ? 2 : 3);
+  text << bytes << " " << units[unit];
+  return text.str();
+}
+
+double host_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page_size > 0 ? double(pages) * double(page_size) : 0.0;
+}
+
+}  // namespace ladder

@@ -1,0 +1,33 @@
+/// \file cli.hpp
+/// \brief What every executable's command line shares: its two exceptions, a
+/// whole-number validator for CLI11, and the sizes it talks about.
+#pragma once
+
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+namespace ladder {
+
+/// Bad command line: the message names the flag and the problem. Exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// --help was given; what() is the help text. Exit status 0.
+class HelpRequested : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A CLI11 check that says which of "not a whole number" and "out of range" went wrong.
+std::function<std::string(std::string&)> whole_number_in(long long low, long long high);
+
+/// Physical memory of this machine, in bytes.
+double host_memory_bytes();
+
+/// "1.5 GB" for 1.5e9.
+std::string format_bytes(double bytes);
+
+}  // namespace ladder

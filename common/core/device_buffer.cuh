@@ -1,0 +1,59 @@
+/// \file device_buffer.cuh
+/// \brief DeviceBuffer: owning, move-only RAII wrapper around cudaMalloc.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+#include <vector>
+
+#include "common/core/cuda_check.cuh"
+
+namespace ladder {
+
+/// A typed array in device memory, freed when it goes out of scope.
+template <typename T>
+class DeviceBuffer {
+ public:
+  DeviceBuffer() = default;
+  /// Allocates `count` elements (uninitialised).
+  explicit DeviceBuffer(std::size_t count) : count_(count) {
+    if (count > 0) LADDER_CUDA_CHECK(cudaMalloc(reinterpret_cast<void**>(&data_), count * sizeof(T)));
+  }
+  /// Allocates and copies a host vector to the device.
+  explicit DeviceBuffer(const std::vector<T>& host) : DeviceBuffer(host.size()) { upload(host); }
+  ~DeviceBuffer() {
+    if (data_ != nullptr) cudaFree(data_);  // no check: destructors must not throw
+  }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  DeviceBuffer(DeviceBuffer&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)), count_(std::exchange(other.count_, 0)) {}
+  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept {
+    std::swap(data_, other.data_);
+    std::swap(count_, other.count_);
+    return *this;
+  }
+
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  std::size_t size() const { return count_; }
+  std::size_t bytes() const { return count_ * sizeof(T); }
+
+  /// Copies host.size() elements (at most size()) from the host.
+  void upload(const std::vector<T>& host) {
+    if (host.size() > count_) throw std::length_error("DeviceBuffer::upload: host vector larger than buffer");
+    LADDER_CUDA_CHECK(cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
+  }
+  /// Copies the whole buffer back to a new host vector.
+  std::vector<T> download() const {
+    std::vector<T> host(count_);
+    LADDER_CUDA_CHECK(cudaMemcpy(host.data(), data_, bytes(), cudaMemcpyDeviceToHost));
+    return host;
+  }
+
+ private:
+  T* data_ = nullptr;
+  std::size_t count_ = 0;
+};
+
+}  // namespace ladder

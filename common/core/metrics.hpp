@@ -1,0 +1,43 @@
+/// \file metrics.hpp
+/// \brief How far a result is from the reference, and whether every element was written.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ladder {
+
+/// The bit pattern written into outputs before a kernel runs: a quiet NaN with
+/// a recognisable payload. An element that still holds it afterwards was never
+/// written; any other NaN was computed.
+inline constexpr std::uint32_t kPoisonBits = 0x7fc0dead;
+
+/// kPoisonBits as a float.
+float poison_value();
+
+/// True when `value` has exactly the poison bit pattern.
+bool is_poison(float value);
+
+/// What compare_to_reference found.
+struct ErrorReport {
+  double relative_frobenius = 0;  ///< ||C - C_ref||_F / ||C_ref||_F over the finite elements
+  double max_abs = 0;             ///< max |C - C_ref| over the finite elements
+  std::size_t nan_count = 0;      ///< computed NaNs (poison not counted)
+  std::size_t inf_count = 0;      ///< infinities
+  std::size_t poison_count = 0;   ///< elements never written
+  std::size_t count = 0;          ///< elements compared
+  double tolerance = 0;           ///< the relative Frobenius bound that was applied
+
+  /// Passes when every element was written, none is NaN or Inf, and the
+  /// relative error is within tolerance. NaN never passes.
+  bool passed() const;
+  /// One line: "rel 3.1e-07, max abs 2.4e-06" or what went wrong.
+  std::string describe() const;
+};
+
+/// Compares `got` with a double-precision reference of the same length.
+ErrorReport compare_to_reference(const std::vector<float>& got, const std::vector<double>& reference, double tolerance);
+
+}  // namespace ladder

@@ -1,0 +1,100 @@
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <vector>
+
+#include "common/core/device_buffer.cuh"
+#include "common/core/energy.hpp"
+#include "common/core/timing.cuh"
+
+namespace ladder {
+
+namespace {
+
+/// RAII for a cudaEvent_t.
+class Event {
+ public:
+  Event() { LADDER_CUDA_CHECK(cudaEventCreate(&event_)); }
+  ~Event() { cudaEventDestroy(event_); }
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  cudaEvent_t get() const { return event_; }
+
+ private:
+  cudaEvent_t event_ = nullptr;
+};
+
+/// Writing twice the L2 size evicts whatever the previous run left there.
+/// One buffer serves the whole process: allocating it per timed call (a 2×L2
+/// cudaMalloc and a synchronising cudaFree) costs more than the small GEMM it
+/// brackets, and a benchmark makes tens of thousands of such calls. It is never
+/// freed: the driver reclaims it at exit, when cudaFree could no longer run.
+void flush_l2(cudaStream_t stream) {
+  static DeviceBuffer<char>* const buffer = [] {
+    int device = 0, l2_bytes = 0;
+    LADDER_CUDA_CHECK(cudaGetDevice(&device));
+    LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&l2_bytes, cudaDevAttrL2CacheSize, device));
+    return new DeviceBuffer<char>(std::size_t(2) * std::max(l2_bytes, 1 << 20));
+  }();
+  LADDER_CUDA_CHECK(cudaMemsetAsync(buffer->data(), 0, buffer->bytes(), stream));
+}
+
+}  // namespace
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
+TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const TimingConfig& config,
+                        cudaStream_t stream) {
+  for (int i = 0; i < config.warmup; ++i) work(stream);
+
+  Event start, stop;
+  std::vector<double> times_ms;
+  for (int i = 0; i < config.repeat; ++i) {
+    if (config.flush_l2) flush_l2(stream);
+    LADDER_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+    work(stream);
+    LADDER_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+    LADDER_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    float elapsed_ms = 0;
+    LADDER_CUDA_CHECK(cudaEventElapsedTime(&elapsed_ms, start.get(), stop.get()));
+    times_ms.push_back(elapsed_ms);
+  }
+  TimingStats stats;
+  stats.repeats = config.repeat;
+  if (!times_ms.empty()) {
+    stats.median_ms = median(times_ms);
+    stats.min_ms = *std::min_element(times_ms.begin(), times_ms.end());
+    stats.max_ms = *std::max_element(times_ms.begin(), times_ms.end());
+  }
+  return stats;
+}
+
+std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)>& work, const EnergyMeter& meter,
+                                          double min_seconds, double seconds_per_run, cudaStream_t stream) {
+  using Clock = std::chrono::steady_clock;
+  LADDER_CUDA_CHECK(cudaStreamSynchronize(stream));
+  const std::optional<double> joules_before = meter.joules();
+  const Clock::time_point start = Clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+  int runs = 0;
+  // Batches sized from the time per run so far: few host round trips, and
+  // the GPU never idles inside the window except for one sync per batch.
+  while (runs == 0 || elapsed() < min_seconds) {
+    const double per_run = runs > 0 ? elapsed() / runs : seconds_per_run;
+    const int batch = int(std::clamp(std::ceil((min_seconds - elapsed()) / std::max(per_run, 1e-6)), 1.0, 1e6));
+    for (int i = 0; i < batch; ++i) work(stream);
+    runs += batch;
+    LADDER_CUDA_CHECK(cudaStreamSynchronize(stream));
+  }
+  const double seconds = elapsed();
+  const std::optional<double> joules_after = meter.joules();
+  if (!joules_before || !joules_after || *joules_after <= *joules_before) return std::nullopt;
+  return EnergyStats{(*joules_after - *joules_before) / runs, runs, seconds};
+}
+
+}  // namespace ladder

@@ -1,0 +1,56 @@
+/// \file timing.cuh
+/// \brief GPU timing with CUDA events: warm-up, repeats, median, L2 flush.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace ladder {
+
+class EnergyMeter;  // common/core/energy.hpp
+
+/// How to time.
+struct TimingConfig {
+  int warmup = 2;        ///< untimed runs first: clocks ramp up, caches and TLBs warm
+  int repeat = 10;       ///< timed runs; the median is reported
+  bool flush_l2 = true;  ///< overwrite the L2 cache before each timed run, so A and B come from DRAM
+};
+
+/// Milliseconds per run over `repeats` timed runs.
+struct TimingStats {
+  double median_ms = 0;
+  double min_ms = 0;
+  double max_ms = 0;
+  int repeats = 0;
+};
+
+/// Times `work(stream)`: each timed run sits between two events recorded on
+/// `stream`, so only GPU time is measured, and the L2 flush happens outside them.
+/// The median resists the odd slow run (another process, a clock change).
+/// The L2 flush buffer is allocated once per process.
+TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const TimingConfig& config,
+                        cudaStream_t stream = nullptr);
+
+/// Energy per run of some GPU work, from the board's total-energy counter.
+struct EnergyStats {
+  double joules_per_run = 0;
+  int runs = 0;        ///< runs inside the window
+  double seconds = 0;  ///< wall-clock length of the window
+};
+
+/// Runs `work(stream)` back to back for at least `min_seconds` (batches sized
+/// from `seconds_per_run`, the timed median, then from the window so far),
+/// and divides the counter's growth by the runs. There is no L2 flush in the
+/// window: the flush would add energy of its own. The counter is updated in
+/// steps (tens of milliseconds), so the window must be long for the figure to
+/// be steady. Nothing when a read of the counter fails.
+std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)>& work, const EnergyMeter& meter,
+                                          double min_seconds, double seconds_per_run, cudaStream_t stream = nullptr);
+
+/// Median of the values (by copy); 0 for none.
+double median(std::vector<double> values);
+
+}  // namespace ladder

@@ -1,0 +1,123 @@
+/// \file warp_access_model.hpp
+/// \brief What one warp's memory instruction costs: 32-byte sectors of global memory and
+/// wavefronts of shared memory, counted from the 32 addresses of its lanes.
+///
+/// A host model, unit-tested on the CPU (common/core/tests/test_warp_access_model.cpp), that
+/// backs the sector and bank-conflict counts of the lessons and worked solutions
+/// (chapters 01 to 05). It follows the same index maps as the kernels; what a GPU
+/// really does is measured with Nsight Compute (the lessons name the metrics).
+#pragma once
+
+#include <array>
+
+namespace ladder::model {
+
+inline constexpr int kWarpSize = 32;
+inline constexpr int kSectorBytes = 32;  // global memory moves in 32-byte sectors
+inline constexpr int kBanks = 32;        // shared memory: 32 banks, 4 bytes wide
+inline constexpr int kFloatBytes = 4;
+
+/// The byte address each lane of one warp instruction accesses; -1 for a lane that takes no part.
+using WarpAddresses = std::array<long long, kWarpSize>;
+
+/// The addresses of warp `warp` of a block: thread t = 32 * warp + lane accesses `byte_of(t)`.
+template <class ByteOf>
+constexpr WarpAddresses warp_addresses(int warp, ByteOf byte_of) {
+  WarpAddresses bytes{};
+  for (int lane = 0; lane < kWarpSize; ++lane) bytes[lane] = byte_of(warp * kWarpSize + lane);
+  return bytes;
+}
+
+/// Distinct 32-byte sectors the instruction touches: what a global load or store costs.
+constexpr int sectors(const WarpAddresses& bytes) {
+  int count = 0;
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    bool seen = bytes[lane] < 0;
+    for (int other = 0; other < lane && !seen; ++other)
+      seen = bytes[other] >= 0 && bytes[other] / kSectorBytes == bytes[lane] / kSectorBytes;
+    count += !seen;
+  }
+  return count;
+}
+
+/// Wavefronts (passes over the 32 banks) of a 4-byte shared-memory access: the most
+/// distinct words any one bank must deliver. Lanes reading the same word share one
+/// delivery (broadcast), so 1 means conflict-free and n means an n-way conflict.
+constexpr int wavefronts(const WarpAddresses& bytes) {
+  std::array<int, kBanks> words_in_bank{};
+  int most = 0;
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    bool seen = bytes[lane] < 0;
+    for (int other = 0; other < lane && !seen; ++other) seen = bytes[other] / kFloatBytes == bytes[lane] / kFloatBytes;
+    if (seen) continue;
+    const int bank = int(bytes[lane] / kFloatBytes % kBanks);
+    most = ++words_in_bank[bank] > most ? words_in_bank[bank] : most;
+  }
+  return most;
+}
+
+/// Wavefronts of a shared-memory load of `width_bytes` (4, 8 or 16) per lane,
+/// each lane reading the consecutive words from its address on: the most
+/// distinct words any one bank must deliver, and never fewer than the distinct
+/// bytes need at 128 per pass. A 16-byte load (LDS.128) whose 32 lanes ask for
+/// 32 different pieces therefore takes at least 4 wavefronts; one piece shared
+/// by all lanes (a broadcast) takes 1.
+constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
+  constexpr int kMaxWords = kWarpSize * 4;
+  std::array<long long, kMaxWords> words{};
+  int distinct = 0;
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    if (bytes[lane] < 0) continue;
+    for (int w = 0; w < width_bytes / kFloatBytes; ++w) {
+      const long long word = bytes[lane] / kFloatBytes + w;
+      bool seen = false;
+      for (int other = 0; other < distinct && !seen; ++other) seen = words[other] == word;
+      if (!seen) words[distinct++] = word;
+    }
+  }
+  std::array<int, kBanks> words_in_bank{};
+  int most = 0;
+  for (int k = 0; k < distinct; ++k) {
+    const int bank = int(words[k] % kBanks);
+    most = ++words_in_bank[bank] > most ? words_in_bank[bank] : most;
+  }
+  const int passes_for_bytes = (distinct * kFloatBytes + 127) / 128;
+  return most > passes_for_bytes ? most : passes_for_bytes;
+}
+
+/// An element of a tile of C: the one a thread computes.
+struct Cell {
+  int row, col;
+};
+
+/// Chapter 01's map: threadIdx.x along rows. In a block of block_rows × block_cols
+/// threads (blockDim.x = block_rows), thread t = threadIdx.x + threadIdx.y * blockDim.x.
+constexpr Cell rows_fastest(int t, int block_rows) { return {t % block_rows, t / block_rows}; }
+
+/// Chapter 02's map: thread t of a 1-D block over a tile tile_cols wide takes row
+/// t / tile_cols and column t % tile_cols (chapter 03 stages its tiles the same way).
+constexpr Cell cols_fastest(int t, int tile_cols) { return {t / tile_cols, t % tile_cols}; }
+
+/// Sectors of one step p of a one-element-per-thread dot product (chapters 01 and 02)
+/// for one warp: the load of A(row, p), the load of B(p, col), and the final store of C.
+struct DotStepSectors {
+  int a, b, c;
+};
+
+/// `cell_of(t)` gives thread t's element of C; the block sits at the matrix origin,
+/// so with leading dimensions that are multiples of 8 floats every block is alike.
+template <class CellOf>
+constexpr DotStepSectors dot_step_sectors(int warp, CellOf cell_of, int lda, int ldb, int ldc, int p) {
+  const auto a = [&](int t) { return (long long)(cell_of(t).row * lda + p) * kFloatBytes; };
+  const auto b = [&](int t) { return (long long)(p * ldb + cell_of(t).col) * kFloatBytes; };
+  const auto c = [&](int t) { return (long long)(cell_of(t).row * ldc + cell_of(t).col) * kFloatBytes; };
+  return {sectors(warp_addresses(warp, a)), sectors(warp_addresses(warp, b)), sectors(warp_addresses(warp, c))};
+}
+
+/// Shared-memory wavefronts of one warp accessing the 4-byte words `word_of(t)`.
+template <class WordOf>
+constexpr int shared_wavefronts(int warp, WordOf word_of) {
+  return wavefronts(warp_addresses(warp, [&](int t) { return (long long)word_of(t) * kFloatBytes; }));
+}
+
+}  // namespace ladder::model

@@ -1,0 +1,104 @@
+#include "common/gemm/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace ladder {
+
+namespace {
+
+void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flush, bool& no_ceilings) {
+  const CLI::Validator dimension(whole_number_in(1, kMaxDimension), "1..2^20");
+  app.add_option("--m", options.m, "rows of A and C")->check(dimension)->capture_default_str();
+  app.add_option("--n", options.n, "columns of B and C")->check(dimension)->capture_default_str();
+  app.add_option("--k", options.k, "columns of A, rows of B (the reduction length)")
+      ->check(dimension)
+      ->capture_default_str();
+  app.add_option("--alpha", options.alpha, "C = alpha*A*B + beta*C")->capture_default_str();
+  app.add_option("--beta", options.beta, "C = alpha*A*B + beta*C (0: C is not read)")->capture_default_str();
+  app.add_option("--warmup", options.warmup, "untimed runs before timing each rung")
+      ->check(CLI::Validator(whole_number_in(0, 1000), "0..1000"))
+      ->capture_default_str();
+  app.add_option("--repeat", options.repeat, "timed runs per rung; the median is reported")
+      ->check(CLI::Validator(whole_number_in(1, 10000), "1..10000"))
+      ->capture_default_str();
+  app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")->capture_default_str();
+  app.add_flag("--no-check", no_check, "skip verification against the double-precision oracle");
+  app.add_flag("--no-flush", no_flush, "do not flush L2 between timed runs");
+  app.add_flag("--no-ceilings", no_ceilings,
+               "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
+  app.add_flag("--fail-on-skip", options.fail_on_skip,
+               "a rung that cannot run this problem fails the run (exit 1) instead of being skipped");
+  app.add_option("--energy-seconds", options.energy_seconds,
+                 "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
+                 "0: no energy measurement)")
+      ->check(CLI::Range(0.0, 60.0))
+      ->capture_default_str();
+  app.add_option("--rung", options.rungs, "run only this rung (repeatable; cuBLAS always runs); see --list");
+  app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
+  app.add_flag("--list", options.list, "list the rungs in this executable and exit");
+  app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)");
+}
+
+}  // namespace
+
+GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::string& description) {
+  GemmOptions options;
+  CLI::App app(description, argc > 0 ? argv[0] : "gemm");
+  bool no_check = false, no_flush = false, no_ceilings = false;
+  add_flags(app, options, no_check, no_flush, no_ceilings);
+  app.footer(
+      "Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
+      "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    throw HelpRequested(app.help());
+  } catch (const CLI::ParseError& error) {
+    throw UsageError(error.what());
+  }
+  options.check = !no_check;
+  options.flush_l2 = !no_flush;
+  options.ceilings = !no_ceilings;
+  if (!std::isfinite(options.alpha) || !std::isfinite(options.beta))
+    throw UsageError("--alpha and --beta must be finite numbers");
+  validate_problem_size(options, host_memory_bytes());
+  return options;
+}
+
+double host_bytes_needed(const GemmOptions& o) {
+  const double a = double(o.m) * o.k, b = double(o.k) * o.n, c = double(o.m) * o.n;
+  // fp32 A, B, C and a copy of C; with checking, double copies for the oracle and its result.
+  return 4 * (a + b + 2 * c) + (o.check ? 8 * (a + b + 2 * c) : 0);
+}
+
+double device_bytes_needed(const GemmOptions& o) {
+  const double a = double(o.m) * o.k, b = double(o.k) * o.n, c = double(o.m) * o.n;
+  return 4 * (a + b + c) + (o.check ? 8 * (a + b + c) : 0);
+}
+
+void validate_problem_size(const GemmOptions& o, double host_memory) {
+  // Rows are stored with the padded stride the runner uses (kMaxLdAlignment).
+  const auto check_elements = [](const char* matrix, const char* flags, double rows, double cols) {
+    const double stride = std::ceil(cols / kMaxLdAlignment) * kMaxLdAlignment;
+    if (rows * stride >= 2147483648.0) {
+      std::ostringstream why;
+      why << flags << ": " << matrix << " would have " << rows * cols
+          << " elements; the kernels index with 32-bit ints, so each matrix must have fewer than 2^31";
+      throw UsageError(why.str());
+    }
+  };
+  check_elements("A (m x k)", "--m/--k", o.m, o.k);
+  check_elements("B (k x n)", "--k/--n", o.k, o.n);
+  check_elements("C (m x n)", "--m/--n", o.m, o.n);
+  const double needed = host_bytes_needed(o);
+  if (host_memory > 0 && needed > 0.8 * host_memory) {
+    throw UsageError("--m/--n/--k " + std::to_string(o.m) + "x" + std::to_string(o.n) + "x" + std::to_string(o.k) +
+                     ": needs " + format_bytes(needed) + " of host memory, this machine has " +
+                     format_bytes(host_memory));
+  }
+}
+
+}  // namespace ladder

@@ -1,0 +1,54 @@
+/// \file options.hpp
+/// \brief The command line shared by every GEMM chapter executable (parsed with CLI11).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/core/cli.hpp"
+
+namespace ladder {
+
+/// Everything a GEMM chapter executable can be asked to do.
+struct GemmOptions {
+  int m = 4096, n = 4096, k = 4096;
+  float alpha = 1.0f, beta = 0.0f;
+  int warmup = 2;
+  int repeat = 10;
+  std::uint64_t seed = 42;
+  bool check = true;               ///< verify every rung against the double-precision oracle
+  bool flush_l2 = true;            ///< flush L2 between timed runs
+  bool exercises = false;          ///< also run the (unfinished) exercise rungs
+  bool list = false;               ///< list the linked rungs and exit
+  bool ceilings = true;            ///< measure copy bandwidth and cuBLAS peak for the roofline line
+  bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
+  double energy_seconds = 0.5;     ///< length of each rung's energy window; 0: no energy measurement
+  std::vector<std::string> rungs;  ///< run only these (cuBLAS always runs as the baseline)
+  std::string json_path;           ///< write results as JSON here (atomically)
+};
+
+/// The largest m, n or k accepted: kernels index with 32-bit ints.
+inline constexpr int kMaxDimension = 1 << 20;
+
+/// The widest alignment any rung asks of a leading dimension, in floats (a
+/// float4 or a 16-byte cp.async). The runner pads lda, ldb and ldc up to a
+/// multiple of this, so every rung runs every size.
+inline constexpr int kMaxLdAlignment = 4;
+
+/// Parses and validates the command line. Throws UsageError or HelpRequested.
+/// `description` is the first line of --help.
+GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::string& description);
+
+/// Host memory this problem needs (inputs, output, double-precision reference), in bytes.
+double host_bytes_needed(const GemmOptions& options);
+/// Device memory this problem needs, in bytes.
+double device_bytes_needed(const GemmOptions& options);
+
+/// Checks the sizes against 32-bit indexing and host memory; throws UsageError
+/// naming the flags when the problem cannot run. (Device memory is checked
+/// later, once a device is known.)
+void validate_problem_size(const GemmOptions& options, double host_memory_bytes);
+
+}  // namespace ladder

@@ -1,0 +1,50 @@
+/// \file gemm_runner.cuh
+/// \brief The body of every GEMM chapter executable: run, verify and time each rung, print the ladder.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/core/metrics.hpp"
+#include "common/core/timing.cuh"
+#include "common/gemm/gemm.cuh"
+#include "common/gemm/options.hpp"
+
+namespace ladder {
+
+/// What a chapter executable says about itself.
+struct ChapterInfo {
+  int number = 0;          ///< the chapter, e.g. 1; 0 for a program over several chapters
+  const char* title = "";  ///< "naive GEMM: one thread per output element"
+};
+
+/// The outcome of one rung on one problem.
+struct RungResult {
+  GemmRung rung;
+  std::optional<std::string> skip_reason;  ///< set when the rung did not run
+  std::optional<std::string> failure;      ///< set when its launch failed or its kernel faulted
+  std::optional<ErrorReport> error;        ///< set when it was verified
+  TimingStats timing;
+  std::optional<EnergyStats> energy;  ///< set when the GPU's energy counter was read
+  double tflops = 0;
+  double percent_of_cublas = 0;
+  /// "ok", "FAIL: <why>", "not checked" or "skipped: <reason>".
+  std::string status() const;
+  /// Ran and was verified correct (or ran unchecked, with --no-check).
+  bool passed() const { return !skip_reason && !failure && (!error || error->passed()); }
+};
+
+/// Parses the common flags, checks for a device, runs cuBLAS and every linked
+/// rung on one problem (verify first, then time) and prints the ladder table.
+/// Returns the process exit status: 0 all ran rungs correct, 1 a rung failed
+/// or no usable device, 2 bad command line.
+int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter);
+
+/// 2·m·n·k: one multiply and one add per term of every dot product.
+double gemm_flops(int m, int n, int k);
+/// The bytes a perfect kernel must move: read A and B once, write C once
+/// (and read it when beta != 0).
+double gemm_min_bytes(int m, int n, int k, bool reads_c);
+
+}  // namespace ladder

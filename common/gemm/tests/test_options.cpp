@@ -1,0 +1,103 @@
+// The chapter executables' command line: good values parse, bad ones name the flag.
+#include <gtest/gtest.h>
+
+#include <initializer_list>
+
+#include "common/gemm/options.hpp"
+
+namespace ladder {
+namespace {
+
+GemmOptions parse(std::initializer_list<const char*> flags) {
+  std::vector<const char*> argv = {"ch01_naive_gemm"};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  return parse_gemm_options(int(argv.size()), argv.data(), "test");
+}
+
+std::string usage_error(std::initializer_list<const char*> flags) {
+  try {
+    parse(flags);
+  } catch (const UsageError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(Cli, Defaults) {
+  const GemmOptions options = parse({});
+  EXPECT_EQ(options.m, 4096);
+  EXPECT_EQ(options.n, 4096);
+  EXPECT_EQ(options.k, 4096);
+  EXPECT_TRUE(options.check);
+  EXPECT_TRUE(options.flush_l2);
+  EXPECT_EQ(options.beta, 0.0f);
+}
+
+TEST(Cli, ParsesEveryFlag) {
+  const GemmOptions options =
+      parse({"--m",      "17",  "--n",    "33",       "--k",        "65",         "--warmup",    "0",
+             "--repeat", "3",   "--seed", "9",        "--no-check", "--no-flush", "--alpha",     "2",
+             "--beta",   "0.5", "--json", "out.json", "--rung",     "01 naive",   "--exercises", "--no-ceilings"});
+  EXPECT_EQ(options.m, 17);
+  EXPECT_EQ(options.n, 33);
+  EXPECT_EQ(options.k, 65);
+  EXPECT_EQ(options.warmup, 0);
+  EXPECT_EQ(options.repeat, 3);
+  EXPECT_EQ(options.seed, 9u);
+  EXPECT_FALSE(options.check);
+  EXPECT_FALSE(options.flush_l2);
+  EXPECT_EQ(options.alpha, 2.0f);
+  EXPECT_EQ(options.beta, 0.5f);
+  EXPECT_EQ(options.json_path, "out.json");
+  EXPECT_EQ(options.rungs, std::vector<std::string>{"01 naive"});
+  EXPECT_TRUE(options.exercises);
+  EXPECT_FALSE(options.ceilings);
+}
+
+TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
+  EXPECT_NE(usage_error({"--m", "0"}).find("--m"), std::string::npos);
+  EXPECT_NE(usage_error({"--m", "-3"}).find("--m"), std::string::npos);
+  EXPECT_NE(usage_error({"--m", "abc"}).find("--m"), std::string::npos);
+  EXPECT_NE(usage_error({"--k", "1.5"}).find("--k"), std::string::npos);
+  EXPECT_NE(usage_error({"--repeat", "0"}).find("--repeat"), std::string::npos);
+  EXPECT_NE(usage_error({"--warmup", "-1"}).find("--warmup"), std::string::npos);
+  EXPECT_NE(usage_error({"--alpha", "nan"}).find("--alpha"), std::string::npos);
+  EXPECT_NE(usage_error({"--bogus"}).find("--bogus"), std::string::npos);
+}
+
+TEST(Cli, RejectsSizesBeyond32BitIndexing) {
+  const std::string message = usage_error({"--k", "99999999"});
+  EXPECT_NE(message.find("--k"), std::string::npos) << message;
+}
+
+TEST(Cli, RejectsProblemsLargerThanHostMemory) {
+  GemmOptions options;
+  options.m = options.n = options.k = 40000;  // 40000^2 < 2^31, but ~20 GB with the fp64 reference
+  try {
+    validate_problem_size(options, 8e9);
+    FAIL() << "accepted a 20 GB problem on an 8 GB machine";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("host memory"), std::string::npos) << error.what();
+  }
+  EXPECT_NO_THROW(validate_problem_size(options, 1e12));
+}
+
+TEST(Cli, HelpListsEveryFlag) {
+  try {
+    parse({"--help"});
+    FAIL() << "--help did not ask for help";
+  } catch (const HelpRequested& help) {
+    const std::string text = help.what();
+    for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha",
+                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings"})
+      EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
+  }
+}
+
+TEST(Cli, FormatsBytes) {
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(1.5e9), "1.5 GB");
+}
+
+}  // namespace
+}  // namespace ladder
