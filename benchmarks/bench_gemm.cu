@@ -9,7 +9,7 @@
 /// Each benchmark is named `gemm/<rung>/<size>`. Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
-/// size (cuBLAS is timed first), and, where NVML has an energy counter,
+/// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
 /// joules per GEMM and GFLOP/J over `--energy_seconds` of back-to-back runs.
 #include <benchmark/benchmark.h>
 
@@ -23,6 +23,7 @@
 #include "common/core/energy.hpp"
 #include "common/core/host_matrix.hpp"
 #include "common/gemm/cublas.cuh"
+#include "common/gemm/elements.cuh"
 #include "common/gemm/runner.cuh"
 
 namespace ladder {
@@ -30,30 +31,37 @@ namespace {
 
 constexpr int kSizes[] = {256, 512, 1024, 2048, 4096, 8192};
 
-/// cuBLAS mean time per size (the mean over the benchmark's iterations, as
-/// Google Benchmark reports it), filled as the cuBLAS benchmarks run (they are registered first).
-std::map<int, double>& cublas_seconds() {
-  static std::map<int, double> seconds;
+/// cuBLAS mean time per precision and size (the mean over the benchmark's
+/// iterations, as Google Benchmark reports it), filled as the cuBLAS
+/// benchmarks run (they are registered first).
+std::map<std::pair<Precision, int>, double>& cublas_seconds() {
+  static std::map<std::pair<Precision, int>, double> seconds;
   return seconds;
 }
 
-/// Square n×n×n inputs, shared by all rungs of one size.
+/// Square n×n×n inputs in fp32 and bf16, shared by all rungs of one size.
 struct Inputs {
   DeviceBuffer<float> a, b, c;
+  DeviceBuffer<__nv_bfloat16> a16, b16, c16;
   explicit Inputs(int n) {
     std::vector<float> values(std::size_t(n) * n);
     fill_random(values, n);
     a = DeviceBuffer<float>(values);
     b = DeviceBuffer<float>(values);
     c = DeviceBuffer<float>(values.size());
+    a16 = DeviceBuffer<__nv_bfloat16>(to_elements<__nv_bfloat16>(values));
+    b16 = DeviceBuffer<__nv_bfloat16>(to_elements<__nv_bfloat16>(values));
+    c16 = DeviceBuffer<__nv_bfloat16>(values.size());
   }
+  GemmArgs args(int n) { return {n, n, n, 1.0f, 0.0f, a.data(), n, b.data(), n, c.data(), n}; }
+  Bf16GemmArgs args16(int n) { return {n, n, n, 1.0f, 0.0f, a16.data(), n, b16.data(), n, c16.data(), n}; }
 };
 
 Inputs& inputs_for(int n) {
   static std::map<int, std::unique_ptr<Inputs>> cache;
   auto& slot = cache[n];
   if (!slot) {
-    cache.clear();  // keep one size resident: 8192³ needs 768 MB
+    cache.clear();  // keep one size resident: 8192³ needs 1.2 GB
     cache[n] = std::make_unique<Inputs>(n);
   }
   return *cache[n];
@@ -66,9 +74,8 @@ struct BenchContext {
   double energy_seconds = 0.25;
 };
 
-void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const BenchContext& context) {
-  Inputs& inputs = inputs_for(n);
-  const GemmArgs args{n, n, n, 1.0f, 0.0f, inputs.a.data(), n, inputs.b.data(), n, inputs.c.data(), n};
+template <typename Args>
+void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const Args& args, const BenchContext& context) {
   if (const auto reason = unsupported_reason(rung, args, context.compute_capability)) {
     state.SkipWithError(reason->c_str());
     return;
@@ -91,11 +98,20 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const BenchC
         state.counters["GFLOP_per_J"] = gemm_flops(n, n, n) / energy->joules_per_run / 1e9;
       }
     }
-    if (rung.kind == RungKind::Vendor) cublas_seconds()[n] = mean_seconds;
-    if (cublas_seconds().count(n)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[n] / mean_seconds;
+    const auto key = std::make_pair(rung.precision(), n);
+    if (rung.kind == RungKind::Vendor) cublas_seconds()[key] = mean_seconds;
+    if (cublas_seconds().count(key)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[key] / mean_seconds;
   } catch (const CudaError& error) {
     state.SkipWithError(error.what());
   }
+}
+
+void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const BenchContext& context) {
+  Inputs& inputs = inputs_for(n);
+  if (rung.precision() == Precision::Bf16)
+    run_gemm(state, rung, n, inputs.args16(n), context);
+  else
+    run_gemm(state, rung, n, inputs.args(n), context);
 }
 
 /// Takes `--energy_seconds=S` (0..60) out of the arguments Google Benchmark left.

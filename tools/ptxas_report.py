@@ -37,13 +37,13 @@ USED = re.compile(r"Used (\d+) registers(?:.*?, (\d+) bytes smem)?")
 
 
 def demangle(names):
-    """Readable kernel names: c++filt, without the project's namespaces and the (GemmArgs) parameter list."""
+    """Readable kernel names: c++filt, without the project's namespaces and a lone GemmArgs parameter list."""
     out = subprocess.run(["c++filt"], input="\n".join(names), capture_output=True, text=True, check=True).stdout
     readable = out.splitlines()
     short = []
     for name in readable:
         name = re.sub(r"\(anonymous namespace\)::|ladder::(\w+::)?", "", name)
-        name = re.sub(r"\(GemmArgs\)$", "", name)
+        name = re.sub(r"\(GemmArgs(Of<float>|Of<__nv_bfloat16>)?\)$", "", name)
         short.append(re.sub(r"^void ", "", name).replace(" >", ">"))
     return dict(zip(names, short))
 

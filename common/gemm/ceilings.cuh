@@ -10,10 +10,11 @@ namespace ladder {
 struct Ceilings {
   double copy_bandwidth_gbs = 0;  ///< device-to-device cudaMemcpy: bytes read + written per second
   double cublas_tflops = 0;       ///< cuBLAS fp32 SGEMM at cublas_size³
+  double cublas_bf16_tflops = 0;  ///< cuBLAS bf16 GEMM at cublas_size³ (0: not measured)
   int cublas_size = 0;
 };
 
-/// Measures both ceilings (about a second on a large GPU).
-Ceilings measure_ceilings(const TimingConfig& config, int cublas_size = 8192);
+/// Measures the ceilings (about a second on a large GPU); cuBLAS bf16 too when `with_bf16`.
+Ceilings measure_ceilings(const TimingConfig& config, bool with_bf16, int cublas_size = 8192);
 
 }  // namespace ladder

@@ -37,6 +37,27 @@ GemmRung cublas_rung() {
   return rung;
 }
 
+void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream) {
+  cublasHandle_t handle = cublas_handle();
+  LADDER_CUBLAS_CHECK(cublasSetStream(handle, stream));
+  // The same column-major view as cublas_sgemm; cuBLAS needs 16-byte aligned
+  // rows for its fastest bf16 kernels, which the runner's padding gives it.
+  LADDER_CUBLAS_CHECK(cublasGemmEx(handle, CUBLAS_OP_N, CUBLAS_OP_N, args.n, args.m, args.k, &args.alpha, args.b,
+                                   CUDA_R_16BF, args.ldb, args.a, CUDA_R_16BF, args.lda, &args.beta, args.c,
+                                   CUDA_R_16BF, args.ldc, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
+}
+
+GemmRung cublas_bf16_rung() {
+  GemmRung rung;
+  rung.name = "cuBLAS bf16";
+  rung.chapter = 0;
+  rung.kind = RungKind::Vendor;
+  rung.launch = cublas_bf16_gemm;
+  rung.requirements.alignment_bytes = 2;
+  rung.summary = "cublasGemmEx, bf16 A/B/C, CUBLAS_COMPUTE_32F (tensor cores)";
+  return rung;
+}
+
 namespace {
 std::vector<double> to_double(const std::vector<float>& values) { return {values.begin(), values.end()}; }
 }  // namespace

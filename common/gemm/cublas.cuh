@@ -26,6 +26,14 @@ void cublas_sgemm(const GemmArgs& args, cudaStream_t stream);
 /// The registry entry for cublas_sgemm ("cuBLAS", chapter 0, vendor).
 GemmRung cublas_rung();
 
+/// Row-major bf16 GEMM through cublasGemmEx: A, B and C in CUDA_R_16BF,
+/// CUBLAS_COMPUTE_32F (fp32 accumulation), tensor cores as cuBLAS chooses:
+/// the baseline of every bf16 rung, as in a training framework.
+void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream);
+
+/// The registry entry for cublas_bf16_gemm ("cuBLAS bf16", chapter 0, vendor).
+GemmRung cublas_bf16_rung();
+
 /// C_ref = alpha·A·B + beta·C0 computed by cublasDgemm on the inputs upcast to
 /// double: the oracle for shapes too large for the CPU reference. Needs a device.
 std::vector<double> cublas_reference_gemm(const HostMatrix& a, const HostMatrix& b, const HostMatrix* c0, float alpha,

@@ -9,8 +9,13 @@
 /// a name, a chapter, a launcher and its requirements) so that chapter
 /// executables, tests and benchmarks iterate over one list instead of
 /// repeating themselves.
+///
+/// A rung has one precision, fixed by its launcher's argument type: fp32
+/// (chapters 01-06, plain `float*`), or bf16 inputs and output with fp32
+/// accumulation (the tensor-core chapters). alpha and beta are fp32 in both.
 #pragma once
 
+#include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
 #include <optional>
@@ -20,22 +25,52 @@
 
 namespace ladder {
 
-/// Arguments of one GEMM call. Leading dimensions are row strides in elements.
-struct GemmArgs {
+/// Arguments of one GEMM call on matrices of `Element`. Leading dimensions are
+/// row strides in elements.
+template <typename Element>
+struct GemmArgsOf {
   int m = 0, n = 0, k = 0;
   float alpha = 1.0f;
   float beta = 0.0f;  ///< 0 means C is write-only: its old contents (even NaN) are ignored
-  const float* a = nullptr;
+  const Element* a = nullptr;
   int lda = 0;  ///< >= k
-  const float* b = nullptr;
+  const Element* b = nullptr;
   int ldb = 0;  ///< >= n
-  float* c = nullptr;
+  Element* c = nullptr;
   int ldc = 0;  ///< >= n
 };
+
+/// fp32 A, B and C: chapters 01-06.
+using GemmArgs = GemmArgsOf<float>;
+/// bf16 A, B and C, accumulated in fp32: the tensor-core chapters.
+using Bf16GemmArgs = GemmArgsOf<__nv_bfloat16>;
 
 /// Launches the rung's kernel(s) asynchronously on `stream`; checks the launch
 /// and throws CudaError if it failed.
 using GemmLauncher = void (*)(const GemmArgs& args, cudaStream_t stream);
+/// The same for a bf16 rung.
+using Bf16GemmLauncher = void (*)(const Bf16GemmArgs& args, cudaStream_t stream);
+
+/// The element type of a rung's A, B and C.
+enum class Precision { Fp32, Bf16 };
+
+/// A rung's launcher, of either precision: a rung registers a plain function
+/// and the precision follows from its argument type.
+class GemmLaunch {
+ public:
+  GemmLaunch() = default;
+  GemmLaunch(GemmLauncher fp32) : fp32_(fp32) {}      // NOLINT: implicit on purpose
+  GemmLaunch(Bf16GemmLauncher bf16) : bf16_(bf16) {}  // NOLINT
+  explicit operator bool() const { return fp32_ != nullptr || bf16_ != nullptr; }
+  Precision precision() const { return bf16_ != nullptr ? Precision::Bf16 : Precision::Fp32; }
+  /// Launches; throws std::logic_error when the arguments are of the other precision.
+  void operator()(const GemmArgs& args, cudaStream_t stream) const;
+  void operator()(const Bf16GemmArgs& args, cudaStream_t stream) const;
+
+ private:
+  GemmLauncher fp32_ = nullptr;
+  Bf16GemmLauncher bf16_ = nullptr;
+};
 
 /// What a rung needs from the problem and the device. Anything else is
 /// rejected by unsupported_reason() before the launcher is called.
@@ -45,6 +80,7 @@ struct GemmRequirements {
   int n_multiple = 1;
   int k_multiple = 1;
   int alignment_bytes = 4;  ///< pointers and leading dimensions (in bytes) must be multiples of this
+  int min_k = 1;            ///< k must be at least this
 };
 
 /// Where a rung comes from; chapter executables show Vendor and Chapter rungs.
@@ -55,9 +91,12 @@ struct GemmRung {
   std::string name;  ///< unique, shown in tables: "01 naive"
   int chapter = 0;   ///< 0 for the vendor library
   RungKind kind = RungKind::Chapter;
-  GemmLauncher launch = nullptr;
+  GemmLaunch launch;
   GemmRequirements requirements;
-  std::string summary;  ///< one line: the idea of the rung
+  std::string summary;      ///< one line: the idea of the rung
+  std::string instruction;  ///< tensor-core rungs: the instruction whose measured peak they are shown against
+
+  Precision precision() const { return launch.precision(); }
 };
 
 /// Adds a rung; called from a static initialiser in the rung's .cu file:
@@ -77,8 +116,29 @@ std::optional<GemmRung> find_gemm(std::string_view name);
 /// Why `rung` cannot run this problem on a device of the given compute
 /// capability (major*10+minor), or nothing when it can.
 std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmArgs& args, int compute_capability);
+std::optional<std::string> unsupported_reason(const GemmRung& rung, const Bf16GemmArgs& args, int compute_capability);
 
 /// "chapter", "solution", ... for tables and JSON.
 const char* to_string(RungKind kind);
+/// "fp32" or "bf16".
+const char* to_string(Precision precision);
+/// Bytes per element of A, B and C.
+int element_bytes(Precision precision);
+
+/// The peak rate of one tensor-core instruction on this GPU, measured by a
+/// micro-benchmark that issues only that instruction from registers. Chapters
+/// register one per instruction; the runner shows each rung as a percentage
+/// of its instruction's peak (GemmRung::instruction).
+struct InstructionPeak {
+  std::string instruction;               ///< "mma.sync m16n8k16 bf16"
+  double (*measure_tflops)() = nullptr;  ///< runs the micro-benchmark (needs a device); dense TFLOP/s
+  std::string summary;                   ///< one line: how it is measured
+};
+
+/// Adds an instruction's micro-benchmark; duplicates (by instruction) are ignored,
+/// since two chapters may link the same one. Returns true.
+bool register_instruction_peak(InstructionPeak peak);
+/// The micro-benchmark of this instruction, or nothing.
+std::optional<InstructionPeak> find_instruction_peak(std::string_view instruction);
 
 }  // namespace ladder

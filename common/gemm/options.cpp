@@ -37,6 +37,11 @@ void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flu
       ->check(CLI::Range(0.0, 60.0))
       ->capture_default_str();
   app.add_option("--rung", options.rungs, "run only this rung (repeatable; cuBLAS always runs); see --list");
+  app.add_option("--precision", options.precision,
+                 "which tables to run: all, fp32 (the CUDA-core rungs) or bf16 (the tensor-core rungs; the bf16 "
+                 "table still shows cuBLAS fp32 for comparison)")
+      ->check(CLI::IsMember({"all", "fp32", "bf16"}))
+      ->capture_default_str();
   app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
   app.add_flag("--list", options.list, "list the rungs in this executable and exit");
   app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)");
@@ -76,7 +81,8 @@ double host_bytes_needed(const GemmOptions& o) {
 
 double device_bytes_needed(const GemmOptions& o) {
   const double a = double(o.m) * o.k, b = double(o.k) * o.n, c = double(o.m) * o.n;
-  return 4 * (a + b + c) + (o.check ? 8 * (a + b + c) : 0);
+  // fp32 and bf16 copies of A, B and C (the bf16 table runs beside the fp32 one).
+  return (4 + 2) * (a + b + c) + (o.check ? 8 * (a + b + c) : 0);
 }
 
 void validate_problem_size(const GemmOptions& o, double host_memory) {

@@ -26,6 +26,7 @@ struct GemmOptions {
   bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
   double energy_seconds = 0.5;     ///< length of each rung's energy window; 0: no energy measurement
   std::vector<std::string> rungs;  ///< run only these (cuBLAS always runs as the baseline)
+  std::string precision = "all";   ///< which tables: "all", "fp32" (chapters 01-06) or "bf16" (tensor cores)
   std::string json_path;           ///< write results as JSON here (atomically)
 };
 
@@ -36,6 +37,10 @@ inline constexpr int kMaxDimension = 1 << 20;
 /// float4 or a 16-byte cp.async). The runner pads lda, ldb and ldc up to a
 /// multiple of this, so every rung runs every size.
 inline constexpr int kMaxLdAlignment = 4;
+
+/// The same for bf16 rungs, in elements: 32 bytes, the alignment WMMA asks of
+/// every tile's pointer (a 16-row tile then starts 32·ld bytes apart).
+inline constexpr int kBf16LdAlignment = 16;
 
 /// Parses and validates the command line. Throws UsageError or HelpRequested.
 /// `description` is the first line of --help.

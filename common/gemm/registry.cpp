@@ -13,14 +13,57 @@ namespace {
 // from other files' static initialisers never see an unconstructed vector.
 // cuBLAS is always there: it is the oracle and the baseline of every table.
 std::vector<GemmRung>& mutable_registry() {
-  static std::vector<GemmRung> rungs{cublas_rung()};
+  static std::vector<GemmRung> rungs{cublas_rung(), cublas_bf16_rung()};
   return rungs;
+}
+
+std::vector<InstructionPeak>& mutable_peaks() {
+  static std::vector<InstructionPeak> peaks;
+  return peaks;
+}
+
+template <typename Element>
+std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<Element>& args, Precision precision,
+                                       int compute_capability) {
+  const GemmRequirements& need = rung.requirements;
+  std::ostringstream why;
+  if (rung.precision() != precision) {
+    why << "is a " << to_string(rung.precision()) << " rung, the problem is " << to_string(precision);
+  } else if (compute_capability < need.min_compute_capability) {
+    why << "needs compute capability " << need.min_compute_capability / 10 << "." << need.min_compute_capability % 10
+        << ", device has " << compute_capability / 10 << "." << compute_capability % 10;
+  } else if (args.m % need.m_multiple != 0 || args.n % need.n_multiple != 0 || args.k % need.k_multiple != 0) {
+    why << "needs m, n, k multiples of " << need.m_multiple << ", " << need.n_multiple << ", " << need.k_multiple
+        << " (got " << args.m << ", " << args.n << ", " << args.k << ")";
+  } else if (args.k < need.min_k) {
+    why << "needs k >= " << need.min_k << " (got " << args.k << ")";
+  } else {
+    const auto misaligned = [&](const void* pointer, int leading_dimension) {
+      return reinterpret_cast<std::uintptr_t>(pointer) % need.alignment_bytes != 0 ||
+             (std::size_t(leading_dimension) * sizeof(Element)) % need.alignment_bytes != 0;
+    };
+    if (misaligned(args.a, args.lda) || misaligned(args.b, args.ldb) || misaligned(args.c, args.ldc))
+      why << "needs " << need.alignment_bytes << "-byte aligned pointers and leading dimensions";
+  }
+  const std::string reason = why.str();
+  if (reason.empty()) return std::nullopt;
+  return reason;
 }
 }  // namespace
 
+void GemmLaunch::operator()(const GemmArgs& args, cudaStream_t stream) const {
+  if (fp32_ == nullptr) throw std::logic_error("GemmLaunch: fp32 arguments given to a bf16 rung");
+  fp32_(args, stream);
+}
+
+void GemmLaunch::operator()(const Bf16GemmArgs& args, cudaStream_t stream) const {
+  if (bf16_ == nullptr) throw std::logic_error("GemmLaunch: bf16 arguments given to an fp32 rung");
+  bf16_(args, stream);
+}
+
 bool register_gemm(GemmRung rung) {
   auto& rungs = mutable_registry();
-  if (rung.name.empty() || rung.launch == nullptr) throw std::logic_error("register_gemm: name and launcher needed");
+  if (rung.name.empty() || !rung.launch) throw std::logic_error("register_gemm: name and launcher needed");
   for (const auto& existing : rungs)
     if (existing.name == rung.name) throw std::logic_error("register_gemm: duplicate rung '" + rung.name + "'");
   rungs.push_back(std::move(rung));
@@ -43,25 +86,11 @@ std::optional<GemmRung> find_gemm(std::string_view name) {
 }
 
 std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmArgs& args, int compute_capability) {
-  const GemmRequirements& need = rung.requirements;
-  std::ostringstream why;
-  if (compute_capability < need.min_compute_capability) {
-    why << "needs compute capability " << need.min_compute_capability / 10 << "." << need.min_compute_capability % 10
-        << ", device has " << compute_capability / 10 << "." << compute_capability % 10;
-  } else if (args.m % need.m_multiple != 0 || args.n % need.n_multiple != 0 || args.k % need.k_multiple != 0) {
-    why << "needs m, n, k multiples of " << need.m_multiple << ", " << need.n_multiple << ", " << need.k_multiple
-        << " (got " << args.m << ", " << args.n << ", " << args.k << ")";
-  } else {
-    const auto misaligned = [&](const void* pointer, int leading_dimension) {
-      return reinterpret_cast<std::uintptr_t>(pointer) % need.alignment_bytes != 0 ||
-             (std::size_t(leading_dimension) * sizeof(float)) % need.alignment_bytes != 0;
-    };
-    if (misaligned(args.a, args.lda) || misaligned(args.b, args.ldb) || misaligned(args.c, args.ldc))
-      why << "needs " << need.alignment_bytes << "-byte aligned pointers and leading dimensions";
-  }
-  const std::string reason = why.str();
-  if (reason.empty()) return std::nullopt;
-  return reason;
+  return unsupported(rung, args, Precision::Fp32, compute_capability);
+}
+
+std::optional<std::string> unsupported_reason(const GemmRung& rung, const Bf16GemmArgs& args, int compute_capability) {
+  return unsupported(rung, args, Precision::Bf16, compute_capability);
 }
 
 const char* to_string(RungKind kind) {
@@ -76,6 +105,23 @@ const char* to_string(RungKind kind) {
       return "exercise";
   }
   return "?";
+}
+
+const char* to_string(Precision precision) { return precision == Precision::Bf16 ? "bf16" : "fp32"; }
+
+int element_bytes(Precision precision) { return precision == Precision::Bf16 ? 2 : 4; }
+
+bool register_instruction_peak(InstructionPeak peak) {
+  if (peak.instruction.empty() || peak.measure_tflops == nullptr)
+    throw std::logic_error("register_instruction_peak: instruction and micro-benchmark needed");
+  if (!find_instruction_peak(peak.instruction)) mutable_peaks().push_back(std::move(peak));
+  return true;
+}
+
+std::optional<InstructionPeak> find_instruction_peak(std::string_view instruction) {
+  for (const auto& peak : mutable_peaks())
+    if (peak.instruction == instruction) return peak;
+  return std::nullopt;
 }
 
 }  // namespace ladder

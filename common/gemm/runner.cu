@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "common/core/table.hpp"
 #include "common/gemm/ceilings.cuh"
 #include "common/gemm/cublas.cuh"
+#include "common/gemm/elements.cuh"
 #include "common/gemm/reference.hpp"
 #include "common/gemm/runner.cuh"
 
@@ -18,8 +20,8 @@ namespace ladder {
 
 double gemm_flops(int m, int n, int k) { return 2.0 * m * double(n) * k; }
 
-double gemm_min_bytes(int m, int n, int k, bool reads_c) {
-  return sizeof(float) * (double(m) * k + double(k) * n + double(m) * n * (reads_c ? 2 : 1));
+double gemm_min_bytes(int m, int n, int k, bool reads_c, int element_size) {
+  return element_size * (double(m) * k + double(k) * n + double(m) * n * (reads_c ? 2 : 1));
 }
 
 std::string RungResult::status() const {
@@ -31,64 +33,93 @@ std::string RungResult::status() const {
 
 namespace {
 
-/// A leading dimension rounded up to a multiple of kMaxLdAlignment floats.
-int padded_ld(int columns) { return (columns + kMaxLdAlignment - 1) / kMaxLdAlignment * kMaxLdAlignment; }
+/// A leading dimension rounded up to a multiple of kMaxLdAlignment floats, or
+/// of kBf16LdAlignment bf16 elements.
+int padded_ld(int columns, Precision precision = Precision::Fp32) {
+  const int multiple = precision == Precision::Bf16 ? kBf16LdAlignment : kMaxLdAlignment;
+  return (columns + multiple - 1) / multiple * multiple;
+}
 
-/// The inputs of one run, on host and device. Every matrix is stored with its
-/// leading dimension padded to kMaxLdAlignment floats, so the float4 and
-/// cp.async rungs (which need 16-byte aligned rows) run every size, and all
-/// rungs see the same memory. The device buffers end at the last row: a read
-/// or write past it is what compute-sanitizer's memcheck reports.
+/// The inputs of one run at one precision, on host and device. Every matrix is
+/// stored with its leading dimension padded (padded_ld), so the vector and
+/// cp.async rungs run every size, and all rungs of a precision see the same
+/// memory. The device buffers end at the last row: a read or write past it is
+/// what compute-sanitizer's memcheck reports. For bf16 the host matrices hold
+/// the bf16-rounded values, so the fp64 reference multiplies exactly what the
+/// rungs multiply.
+template <typename Element>
 struct Problem {
   GemmOptions options;
   int lda = 0, ldb = 0, ldc = 0;
   HostMatrix a, b, c0;  // c0: C before the call (random when beta != 0)
-  DeviceBuffer<float> a_device, b_device, c_device;
+  DeviceBuffer<Element> a_device, b_device, c_device;
   std::vector<double> reference;  // empty with --no-check
 
-  GemmArgs args() {
+  GemmArgsOf<Element> args() {
     return {options.m, options.n,       options.k, options.alpha,   options.beta, a_device.data(),
             lda,       b_device.data(), ldb,       c_device.data(), ldc};
   }
 };
 
-Problem make_problem(const GemmOptions& options) {
-  Problem problem{options, padded_ld(options.k), padded_ld(options.n), padded_ld(options.n)};
+template <typename Element>
+Problem<Element> make_problem(const GemmOptions& options) {
+  constexpr Precision precision = precision_of<Element>();
+  Problem<Element> problem{options, padded_ld(options.k, precision), padded_ld(options.n, precision),
+                           padded_ld(options.n, precision)};
   problem.a = random_matrix(options.m, options.k, options.seed);
   problem.b = random_matrix(options.k, options.n, options.seed + 1);
   problem.c0 = random_matrix(options.m, options.n, options.seed + 2);
-  problem.a_device = DeviceBuffer<float>(with_row_stride(problem.a, problem.lda, 0, poison_value()));
-  problem.b_device = DeviceBuffer<float>(with_row_stride(problem.b, problem.ldb, 0, poison_value()));
-  problem.c_device = DeviceBuffer<float>(std::size_t(options.m) * problem.ldc);
+  if (precision == Precision::Bf16) {
+    problem.a = rounded_to_bf16(std::move(problem.a));
+    problem.b = rounded_to_bf16(std::move(problem.b));
+    problem.c0 = rounded_to_bf16(std::move(problem.c0));
+  }
+  const auto stored = [](const HostMatrix& matrix, int ld) {
+    return to_elements<Element>(with_row_stride(matrix, ld, 0, poison_value()));
+  };
+  problem.a_device = DeviceBuffer<Element>(stored(problem.a, problem.lda));
+  problem.b_device = DeviceBuffer<Element>(stored(problem.b, problem.ldb));
+  problem.c_device = DeviceBuffer<Element>(std::size_t(options.m) * problem.ldc);
   if (options.check)
     problem.reference = cublas_reference_gemm(problem.a, problem.b, &problem.c0, options.alpha, options.beta);
   return problem;
 }
 
+template <typename Element>
+std::vector<Element> stored_c0(const Problem<Element>& problem) {
+  return to_elements<Element>(with_row_stride(problem.c0, problem.ldc, 0, poison_value()));
+}
+
 /// C before a checked run: poison when beta == 0, so unwritten elements show;
 /// the random C0 otherwise.
-void reset_output(Problem& problem) {
+template <typename Element>
+void reset_output(Problem<Element>& problem) {
   if (problem.options.beta == 0.0f)
-    problem.c_device.upload(std::vector<float>(problem.c_device.size(), poison_value()));
+    problem.c_device.upload(to_elements<Element>(std::vector<float>(problem.c_device.size(), poison_value())));
   else
-    problem.c_device.upload(with_row_stride(problem.c0, problem.ldc, 0, poison_value()));
+    problem.c_device.upload(stored_c0(problem));
 }
 
 /// Verifies, times and (with a meter) measures the energy of one rung. A
 /// launch that fails or a kernel that faults becomes this rung's failure.
-RungResult run_rung(const GemmRung& rung, Problem& problem, const DeviceInfo& device, const EnergyMeter* meter) {
+template <typename Element>
+RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const DeviceInfo& device,
+                    const EnergyMeter* meter) {
   RungResult result{rung};
-  GemmArgs args = problem.args();
+  const GemmArgsOf<Element> args = problem.args();
   result.skip_reason = unsupported_reason(rung, args, device.compute_capability);
   if (result.skip_reason) return result;
   const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
+  const double tolerance =
+      precision_of<Element>() == Precision::Bf16 ? bf16_gemm_tolerance(args.k) : fp32_gemm_tolerance(args.k);
   try {
     if (problem.options.check) {
       reset_output(problem);
       rung.launch(args, nullptr);
       LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
-      result.error = compare_to_reference(without_row_stride(problem.c_device.download(), args.m, args.n, args.ldc),
-                                          problem.reference, fp32_gemm_tolerance(args.k));
+      const std::vector<float> got = to_floats(problem.c_device.download());
+      result.error =
+          compare_to_reference(without_row_stride(got, args.m, args.n, args.ldc), problem.reference, tolerance);
     }
     const TimingConfig config{problem.options.warmup, problem.options.repeat, problem.options.flush_l2};
     result.timing = time_on_gpu(work, config);
@@ -101,9 +132,43 @@ RungResult run_rung(const GemmRung& rung, Problem& problem, const DeviceInfo& de
   return result;
 }
 
-std::vector<GemmRung> select_rungs(const GemmOptions& options) {
+/// Runs `rungs` (the vendor rung first) on a fresh problem of this precision.
+/// `broken_by` names the rung whose fault left the CUDA context unusable: every
+/// later rung, in this table or the next, is reported as not run.
+template <typename Element>
+std::vector<RungResult> run_table(const std::vector<GemmRung>& rungs, const GemmOptions& options,
+                                  const DeviceInfo& device, const EnergyMeter* meter,
+                                  std::optional<std::string>& broken_by) {
+  const char* precision = to_string(precision_of<Element>());
+  std::cerr << "preparing " << precision << " inputs" << (options.check ? " and the fp64 cuBLAS reference" : "")
+            << "...\n";
+  Problem<Element> problem = make_problem<Element>(options);
+  std::vector<RungResult> results;
+  for (std::size_t i = 0; i < rungs.size(); ++i) {
+    std::cerr << "[" << precision << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
+    if (broken_by) {
+      RungResult skipped{rungs[i]};
+      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
+      results.push_back(skipped);
+      continue;
+    }
+    results.push_back(run_rung(rungs[i], problem, device, meter));
+    // A bad launch configuration is reported and cleared; a fault inside a
+    // kernel (an illegal address, say) is sticky and fails every later call.
+    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
+  }
+  const RungResult& vendor = results.front();  // the vendor rung sorts first
+  for (RungResult& r : results)
+    if (vendor.passed() && !r.skip_reason && !r.failure)
+      r.percent_of_cublas = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+  return results;
+}
+
+/// The rungs of one precision this run asks for; the vendor rung always, first.
+std::vector<GemmRung> select_rungs(const GemmOptions& options, Precision precision) {
   std::vector<GemmRung> selected;
   for (const GemmRung& rung : gemm_registry()) {
+    if (rung.precision() != precision) continue;
     if (rung.kind == RungKind::Exercise && !options.exercises) continue;
     const bool named = std::find(options.rungs.begin(), options.rungs.end(), rung.name) != options.rungs.end();
     if (rung.kind == RungKind::Vendor || options.rungs.empty() || named) selected.push_back(rung);
@@ -115,6 +180,7 @@ std::vector<GemmRung> select_rungs(const GemmOptions& options) {
 
 void print_two_numbers(const GemmOptions& o, const Ceilings& ceilings) {
   const double flops = gemm_flops(o.m, o.n, o.k), bytes = gemm_min_bytes(o.m, o.n, o.k, o.beta != 0.0f);
+  std::cout << "== fp32 on the CUDA cores ==\n";
   const double compute_ms = flops / (ceilings.cublas_tflops * 1e12) * 1e3;
   const double memory_ms = bytes / (ceilings.copy_bandwidth_gbs * 1e9) * 1e3;
   std::cout << "problem: C(" << o.m << "x" << o.n << ") = " << o.alpha << "*A(" << o.m << "x" << o.k << ")*B(" << o.k
@@ -167,18 +233,87 @@ void print_ladder(const std::vector<RungResult>& results, double flops, double f
   table.print(std::cout);
 }
 
+/// The bf16 problem's two numbers: the same FLOPs, half the bytes of fp32.
+void print_bf16_numbers(const GemmOptions& o, const Ceilings& ceilings) {
+  const double flops = gemm_flops(o.m, o.n, o.k), bytes = gemm_min_bytes(o.m, o.n, o.k, o.beta != 0.0f, 2);
+  std::cout << "\n== bf16 on the tensor cores: bf16 A, B, C; fp32 accumulation ==\n"
+            << "problem: the same shape, inputs rounded to bf16; checked against the fp64 product of those inputs\n"
+            << "work: " << fixed(flops / 1e9, 1) << " GFLOP; least DRAM traffic " << format_bytes(bytes) << " -> "
+            << fixed(flops / bytes, 1) << " FLOP/byte\n";
+  if (ceilings.cublas_bf16_tflops > 0) {
+    const double compute_ms = flops / (ceilings.cublas_bf16_tflops * 1e12) * 1e3;
+    const double memory_ms = bytes / (ceilings.copy_bandwidth_gbs * 1e9) * 1e3;
+    std::cout << "measured ceiling: " << fixed(ceilings.cublas_bf16_tflops, 1) << " TFLOP/s cuBLAS bf16 at "
+              << ceilings.cublas_size << "^3; roofline: >= " << fixed(std::max(compute_ms, memory_ms), 3) << " ms ("
+              << (compute_ms > memory_ms ? "compute" : "memory") << "-bound)\n";
+  }
+}
+
+/// Measures the peak of every instruction the bf16 rungs name (once each).
+std::map<std::string, double> measure_instruction_peaks(const std::vector<GemmRung>& rungs) {
+  std::map<std::string, double> peaks;
+  for (const GemmRung& rung : rungs) {
+    if (rung.instruction.empty() || peaks.count(rung.instruction)) continue;
+    const auto peak = find_instruction_peak(rung.instruction);
+    if (!peak) continue;
+    std::cerr << "measuring the peak of " << rung.instruction << " (micro-benchmark)...\n";
+    peaks[rung.instruction] = peak->measure_tflops();
+    std::cout << "instruction peak: " << rung.instruction << ": " << fixed(peaks[rung.instruction], 1) << " TFLOP/s ("
+              << peak->summary << ")\n";
+  }
+  return peaks;
+}
+
+/// The bf16 ladder: every bf16 rung against cuBLAS bf16 and its instruction's
+/// peak, then, for scale, cuBLAS fp32 and the fastest correct fp32 rung of
+/// this run, as percentages of cuBLAS bf16 (what the tensor cores buy).
+void print_bf16_ladder(const std::vector<RungResult>& results, const std::vector<RungResult>& fp32_results,
+                       double flops) {
+  Table table(
+      {"rung", "ms", "TFLOP/s", "% of cuBLAS bf16", "% of instr. peak", "J/GEMM", "GFLOP/J", "rel. error", "status"});
+  const RungResult& vendor = results.front();
+  const auto add = [&](const RungResult& r, const std::string& name, double percent) {
+    if (r.skip_reason || r.failure) {
+      table.add_row({name, "-", "-", "-", "-", "-", "-", "-", r.status()});
+      return;
+    }
+    const std::string joules = r.energy ? scientific(r.energy->joules_per_run, 2) : "n/a";
+    const std::string flops_per_joule = r.energy ? fixed(flops / r.energy->joules_per_run / 1e9, 1) : "n/a";
+    table.add_row({name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), percent > 0 ? fixed(percent, 1) + "%" : "-",
+                   r.percent_of_instruction > 0 ? fixed(r.percent_of_instruction, 1) + "%" : "-", joules,
+                   flops_per_joule, r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+  };
+  for (const RungResult& r : results) add(r, r.rung.name, r.percent_of_cublas);
+  const RungResult* best_simt = nullptr;
+  for (const RungResult& r : fp32_results)
+    if (r.rung.kind != RungKind::Vendor && r.passed() && !r.skip_reason && (!best_simt || r.tflops > best_simt->tflops))
+      best_simt = &r;
+  const auto of_bf16 = [&](const RungResult& r) {
+    return vendor.passed() && !vendor.skip_reason ? 100.0 * vendor.timing.median_ms / r.timing.median_ms : 0.0;
+  };
+  if (!fp32_results.empty() && fp32_results.front().passed())
+    add(fp32_results.front(), "(fp32) " + fp32_results.front().rung.name, of_bf16(fp32_results.front()));
+  if (best_simt) add(*best_simt, "(fp32, best SIMT) " + best_simt->rung.name, of_bf16(*best_simt));
+  table.print(std::cout);
+}
+
 nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceilings& ceilings, const GemmOptions& o,
-                       const std::vector<RungResult>& results) {
+                       const std::vector<RungResult>& results, const std::map<std::string, double>& peaks) {
   nlohmann::json rungs = nlohmann::json::array();
   for (const RungResult& r : results) {
-    nlohmann::json entry = {
-        {"name", r.rung.name}, {"chapter", r.rung.chapter}, {"kind", to_string(r.rung.kind)}, {"status", r.status()}};
+    nlohmann::json entry = {{"name", r.rung.name},
+                            {"chapter", r.rung.chapter},
+                            {"kind", to_string(r.rung.kind)},
+                            {"precision", to_string(r.rung.precision())},
+                            {"status", r.status()}};
+    if (!r.rung.instruction.empty()) entry["instruction"] = r.rung.instruction;
     if (!r.skip_reason && !r.failure) {
       entry["median_ms"] = r.timing.median_ms;
       entry["min_ms"] = r.timing.min_ms;
       entry["max_ms"] = r.timing.max_ms;
       entry["tflops"] = r.tflops;
-      entry["percent_of_cublas"] = r.percent_of_cublas;
+      entry["percent_of_cublas"] = r.percent_of_cublas;  // cuBLAS at the rung's own precision
+      if (r.percent_of_instruction > 0) entry["percent_of_instruction_peak"] = r.percent_of_instruction;
     }
     if (r.energy) {
       entry["joules_per_gemm"] = r.energy->joules_per_run;
@@ -207,7 +342,9 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
           {"ceilings",
            {{"copy_bandwidth_gbs", ceilings.copy_bandwidth_gbs},
             {"cublas_tflops", ceilings.cublas_tflops},
+            {"cublas_bf16_tflops", ceilings.cublas_bf16_tflops},
             {"cublas_size", ceilings.cublas_size}}},
+          {"instruction_peaks_tflops", peaks},
           {"problem",
            {{"m", o.m},
             {"n", o.n},
@@ -224,15 +361,20 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
 }
 
 void list_rungs(const GemmOptions& options) {
-  Table table({"rung", "chapter", "kind", "idea"});
+  Table table({"rung", "chapter", "kind", "precision", "idea"});
   for (const GemmRung& rung : gemm_registry())
     if (rung.kind != RungKind::Exercise || options.exercises)
-      table.add_row({rung.name, std::to_string(rung.chapter), to_string(rung.kind), rung.summary});
+      table.add_row(
+          {rung.name, std::to_string(rung.chapter), to_string(rung.kind), to_string(rung.precision()), rung.summary});
   table.print(std::cout);
 }
 
 int run_chapter(const char* program, const GemmOptions& options) {
-  const std::vector<GemmRung> rungs = select_rungs(options);
+  const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
+  const std::vector<GemmRung> fp32_rungs = select_rungs(options, Precision::Fp32);
+  const std::vector<GemmRung> bf16_rungs = select_rungs(options, Precision::Bf16);
+  // A bf16 table needs a bf16 rung besides cuBLAS: chapters 01-06 print the fp32 table alone.
+  const bool run_bf16 = want_bf16 && bf16_rungs.size() > 1;
   if (const auto reason = no_device_reason()) {
     std::cerr << program << ": " << *reason << "; this program needs an NVIDIA GPU (the CPU tests run without one: "
               << "ctest -L cpu)\n";
@@ -249,10 +391,13 @@ int run_chapter(const char* program, const GemmOptions& options) {
   Ceilings ceilings;
   if (options.ceilings) {
     std::cerr << "measuring ceilings (copy bandwidth, cuBLAS at 8192^3)...\n";
-    ceilings = measure_ceilings(config);
+    ceilings = measure_ceilings(config, run_bf16);
   }
-  print_two_numbers(options, ceilings);
-  const double fp32_peak = print_fp32_peak(device);
+  double fp32_peak = 0;
+  if (want_fp32) {
+    print_two_numbers(options, ceilings);
+    fp32_peak = print_fp32_peak(device);
+  }
 
   // The energy columns read the GPU's total-energy counter (NVML), where there is one.
   std::optional<EnergyMeter> meter;
@@ -265,30 +410,32 @@ int run_chapter(const char* program, const GemmOptions& options) {
       std::cout << "energy: n/a (" << meter->unavailable_reason() << ")\n\n";
   }
 
-  std::cerr << "preparing inputs" << (options.check ? " and the fp64 cuBLAS reference" : "") << "...\n";
-  Problem problem = make_problem(options);
-  std::vector<RungResult> results;
+  const EnergyMeter* energy = meter && meter->available() ? &*meter : nullptr;
   std::optional<std::string> broken_by;  // a kernel fault leaves the CUDA context unusable
-  for (std::size_t i = 0; i < rungs.size(); ++i) {
-    std::cerr << "[" << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
-    if (broken_by) {
-      RungResult skipped{rungs[i]};
-      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
-      results.push_back(skipped);
-      continue;
-    }
-    results.push_back(run_rung(rungs[i], problem, device, meter && meter->available() ? &*meter : nullptr));
-    // A bad launch configuration is reported and cleared; a fault inside a
-    // kernel (an illegal address, say) is sticky and fails every later call.
-    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
+  // The bf16 table shows cuBLAS fp32 for scale, so it runs even with --precision bf16.
+  const std::vector<GemmRung> fp32_selected =
+      want_fp32 ? fp32_rungs : std::vector<GemmRung>(fp32_rungs.begin(), fp32_rungs.begin() + 1);
+  std::vector<RungResult> fp32_results = run_table<float>(fp32_selected, options, device, energy, broken_by);
+  if (want_fp32) print_ladder(fp32_results, gemm_flops(options.m, options.n, options.k), fp32_peak);
+  std::vector<RungResult> results = want_fp32 ? fp32_results : std::vector<RungResult>{};
+  std::map<std::string, double> peaks;
+  if (run_bf16) {
+    print_bf16_numbers(options, ceilings);
+    if (!broken_by) peaks = measure_instruction_peaks(bf16_rungs);
+    std::vector<RungResult> bf16_results = run_table<__nv_bfloat16>(bf16_rungs, options, device, energy, broken_by);
+    for (RungResult& r : bf16_results)
+      if (peaks.count(r.rung.instruction) && peaks[r.rung.instruction] > 0 && !r.skip_reason && !r.failure)
+        r.percent_of_instruction = 100.0 * r.tflops / peaks[r.rung.instruction];
+    std::cout << "\n";
+    print_bf16_ladder(bf16_results, want_fp32 ? fp32_results : std::vector<RungResult>{fp32_results.front()},
+                      gemm_flops(options.m, options.n, options.k));
+    results.insert(results.end(), bf16_results.begin(), bf16_results.end());
+  } else if (options.precision == "bf16") {
+    std::cout << "no bf16 rungs in this executable (they start in chapter 07)\n";
   }
-  const RungResult& vendor = results.front();  // the vendor rung sorts first
-  for (RungResult& r : results)
-    if (vendor.passed() && !r.skip_reason && !r.failure)
-      r.percent_of_cublas = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
-  print_ladder(results, gemm_flops(options.m, options.n, options.k), fp32_peak);
   if (!options.json_path.empty())
-    write_file_atomically(options.json_path, to_json(program, device, ceilings, options, results).dump(2) + "\n");
+    write_file_atomically(options.json_path,
+                          to_json(program, device, ceilings, options, results, peaks).dump(2) + "\n");
   const auto skipped = std::count_if(results.begin(), results.end(), [](const RungResult& r) { return r.skip_reason; });
   const bool all_ok =
       std::all_of(results.begin(), results.end(), [](const RungResult& r) { return r.skip_reason || r.passed(); });

@@ -28,7 +28,8 @@ struct RungResult {
   TimingStats timing;
   std::optional<EnergyStats> energy;  ///< set when the GPU's energy counter was read
   double tflops = 0;
-  double percent_of_cublas = 0;
+  double percent_of_cublas = 0;       ///< of cuBLAS at the same precision
+  double percent_of_instruction = 0;  ///< of the measured peak of the rung's instruction (0: none)
   /// "ok", "FAIL: <why>", "not checked" or "skipped: <reason>".
   std::string status() const;
   /// Ran and was verified correct (or ran unchecked, with --no-check).
@@ -44,7 +45,7 @@ int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter);
 /// 2·m·n·k: one multiply and one add per term of every dot product.
 double gemm_flops(int m, int n, int k);
 /// The bytes a perfect kernel must move: read A and B once, write C once
-/// (and read it when beta != 0).
-double gemm_min_bytes(int m, int n, int k, bool reads_c);
+/// (and read it when beta != 0), at `element_size` bytes per element.
+double gemm_min_bytes(int m, int n, int k, bool reads_c, int element_size = 4);
 
 }  // namespace ladder

@@ -8,6 +8,7 @@
 #include "common/core/host_matrix.hpp"
 #include "common/core/metrics.hpp"
 #include "common/gemm/cublas.cuh"
+#include "common/gemm/elements.cuh"
 #include "common/gemm/options.hpp"
 #include "common/gemm/reference.hpp"
 #include "common/gemm/testing/rung_test.cuh"
@@ -31,17 +32,19 @@ constexpr int kGuardRows = 128;
 
 /// A matrix stored with row stride `ld`, followed by kGuardRows rows; the
 /// padding columns and the guard rows hold poison.
-std::vector<float> padded(const HostMatrix& matrix, int ld) {
-  return with_row_stride(matrix, ld, kGuardRows, poison_value());
+template <typename Element>
+std::vector<Element> padded(const HostMatrix& matrix, int ld) {
+  return to_elements<Element>(with_row_stride(matrix, ld, kGuardRows, poison_value()));
 }
 
 /// How many elements outside the rows x cols matrix (its padding columns and the
 /// guard rows after it) differ, bit for bit, between before and after.
-int changed_outside(const std::vector<float>& before, const std::vector<float>& after, int rows, int cols, int ld) {
+template <typename Element>
+int changed_outside(const std::vector<Element>& before, const std::vector<Element>& after, int rows, int cols, int ld) {
   int changed = 0;
   for (std::size_t i = 0; i < before.size(); ++i) {
     const bool inside = int(i / ld) < rows && int(i % ld) < cols;
-    changed += !inside && std::memcmp(&before[i], &after[i], sizeof(float)) != 0;
+    changed += !inside && std::memcmp(&before[i], &after[i], sizeof(Element)) != 0;
   }
   return changed;
 }
@@ -65,7 +68,7 @@ std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
   std::vector<GemmCase> cases;
   for (const GemmRung& rung : gemm_registry()) {
     if (rung.chapter != chapter || rung.kind != kind) continue;
-    const int ld_align = std::max(1, rung.requirements.alignment_bytes / int(sizeof(float)));
+    const int ld_align = std::max(1, rung.requirements.alignment_bytes / element_bytes(rung.precision()));
     for (const auto& shape : shapes)
       cases.push_back({rung.name, shape[0], shape[1], shape[2], 1.0f, 0.0f, 0, ld_align});
     cases.push_back({rung.name, 17, 33, 65, 1.5f, -0.75f, 0, ld_align});
@@ -96,47 +99,69 @@ bool gpu_required() {
   return value != nullptr && *value != '\0' && std::strcmp(value, "0") != 0;
 }
 
-void check_gemm_case(const GemmCase& test_case) {
-  LADDER_SKIP_WITHOUT_GPU();
-  const auto rung = find_gemm(test_case.rung);
-  ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
-  if (rung->kind == RungKind::Exercise && std::getenv("LADDER_TEST_EXERCISES") == nullptr)
-    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+namespace {
 
+/// check_gemm_case for a rung of this element type: bf16 rungs get
+/// bf16-rounded inputs, so the fp64 reference multiplies what they multiply,
+/// and the bf16 tolerance.
+template <typename Element>
+void check_case(const GemmRung& rung, const GemmCase& test_case) {
   const int m = test_case.m, n = test_case.n, k = test_case.k, pad = test_case.pad;
   const auto round_up = [&](int ld) { return (ld + test_case.ld_align - 1) / test_case.ld_align * test_case.ld_align; };
   const int lda = round_up(k + pad), ldb = round_up(n + pad), ldc = round_up(n + pad);
   const std::uint64_t seed = test_seed();
   SCOPED_TRACE("inputs from seed " + std::to_string(seed) + " (rerun with LADDER_TEST_SEED=" + std::to_string(seed) +
                ")");
-  const HostMatrix a = random_matrix(m, k, seed), b = random_matrix(k, n, seed + 1), c0 = random_matrix(m, n, seed + 2);
+  constexpr bool bf16 = precision_of<Element>() == Precision::Bf16;
+  const auto input = [&](int rows, int cols, std::uint64_t matrix_seed) {
+    HostMatrix matrix = random_matrix(rows, cols, matrix_seed);
+    return bf16 ? rounded_to_bf16(std::move(matrix)) : matrix;
+  };
+  const HostMatrix a = input(m, k, seed), b = input(k, n, seed + 1), c0 = input(m, n, seed + 2);
 
-  DeviceBuffer<float> a_device(padded(a, lda)), b_device(padded(b, ldb));
+  DeviceBuffer<Element> a_device(padded<Element>(a, lda)), b_device(padded<Element>(b, ldb));
   // beta == 0: C starts as poison (NaN), which must be overwritten, never read.
   // Reading past the matrices (A's or B's padding or guard rows) puts NaN in C;
   // writing past C changes its padding or guard rows.
-  const std::vector<float> c_before =
-      test_case.beta == 0.0f ? std::vector<float>(std::size_t(m + kGuardRows) * ldc, poison_value()) : padded(c0, ldc);
-  DeviceBuffer<float> c_device(c_before);
-  const GemmArgs args{
+  const std::vector<Element> c_before =
+      test_case.beta == 0.0f
+          ? to_elements<Element>(std::vector<float>(std::size_t(m + kGuardRows) * ldc, poison_value()))
+          : padded<Element>(c0, ldc);
+  DeviceBuffer<Element> c_device(c_before);
+  const GemmArgsOf<Element> args{
       m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb, c_device.data(), ldc};
   const int compute_capability = query_device().compute_capability;
-  if (const auto reason = unsupported_reason(*rung, args, compute_capability))
+  if (const auto reason = unsupported_reason(rung, args, compute_capability))
     GTEST_SKIP() << test_case.rung << " does not support this case: " << *reason;
 
-  rung->launch(args, nullptr);
+  rung.launch(args, nullptr);
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess) << "the kernel faulted";
-  const std::vector<float> c_after = c_device.download();
+  const std::vector<Element> c_after = c_device.download();
   EXPECT_EQ(changed_outside(c_before, c_after, m, n, ldc), 0)
       << "elements outside C written (padding columns n..ldc-1 or the guard rows after row m-1)";
-  const std::vector<float> got = without_row_stride(c_after, m, n, ldc);
+  const std::vector<float> got = without_row_stride(to_floats(c_after), m, n, ldc);
 
   const bool small = double(m) * n * k <= kCpuReferenceLimit;
   const std::vector<double> reference = small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)
                                               : cublas_reference_gemm(a, b, &c0, test_case.alpha, test_case.beta);
-  const ErrorReport report = compare_to_reference(got, reference, fp32_gemm_tolerance(k));
+  const double tolerance = bf16 ? bf16_gemm_tolerance(k) : fp32_gemm_tolerance(k);
+  const ErrorReport report = compare_to_reference(got, reference, tolerance);
   EXPECT_TRUE(report.passed()) << test_case.rung << " on " << m << "x" << n << "x" << k << ": " << report.describe()
                                << (small ? " (CPU fp64 reference)" : " (cuBLAS fp64 reference)");
+}
+
+}  // namespace
+
+void check_gemm_case(const GemmCase& test_case) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const auto rung = find_gemm(test_case.rung);
+  ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
+  if (rung->kind == RungKind::Exercise && std::getenv("LADDER_TEST_EXERCISES") == nullptr)
+    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+  if (rung->precision() == Precision::Bf16)
+    check_case<__nv_bfloat16>(*rung, test_case);
+  else
+    check_case<float>(*rung, test_case);
 }
 
 }  // namespace ladder::testing

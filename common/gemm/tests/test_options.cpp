@@ -63,6 +63,7 @@ TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
   EXPECT_NE(usage_error({"--warmup", "-1"}).find("--warmup"), std::string::npos);
   EXPECT_NE(usage_error({"--alpha", "nan"}).find("--alpha"), std::string::npos);
   EXPECT_NE(usage_error({"--bogus"}).find("--bogus"), std::string::npos);
+  EXPECT_NE(usage_error({"--precision", "fp16"}).find("--precision"), std::string::npos);
 }
 
 TEST(Cli, RejectsSizesBeyond32BitIndexing) {
@@ -89,7 +90,7 @@ TEST(Cli, HelpListsEveryFlag) {
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
     for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha",
-                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings"})
+                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings", "--precision"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }

@@ -7,11 +7,14 @@ namespace ladder {
 namespace {
 
 void never_launched(const GemmArgs&, cudaStream_t) { FAIL() << "a CPU test launched a rung"; }
+void never_launched_bf16(const Bf16GemmArgs&, cudaStream_t) { FAIL() << "a CPU test launched a rung"; }
+double no_peak() { return 0; }
 
 const bool registered = [] {
   register_gemm({"test tiled", 7, RungKind::Chapter, never_launched, {80, 64, 64, 16, 16}, "needs tiles"});
   register_gemm({"test solution", 3, RungKind::Solution, never_launched, {}, ""});
   register_gemm({"test plain", 3, RungKind::Chapter, never_launched, {}, ""});
+  register_gemm({"test bf16", 7, RungKind::Chapter, never_launched_bf16, {80, 1, 1, 8, 16}, "", "test mma"});
   return true;
 }();
 
@@ -25,7 +28,8 @@ TEST(Registry, CuBlasIsAlwaysFirst) {
 TEST(Registry, OrderedByChapterThenKind) {
   std::vector<std::string> names;
   for (const auto& rung : gemm_registry()) names.push_back(rung.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"cuBLAS", "test plain", "test solution", "test tiled"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"cuBLAS", "cuBLAS bf16", "test plain", "test solution", "test tiled",
+                                             "test bf16"}));
 }
 
 TEST(Registry, FindsByName) {
@@ -37,7 +41,7 @@ TEST(Registry, FindsByName) {
 TEST(Registry, RejectsDuplicatesAndEmptyEntries) {
   EXPECT_THROW(register_gemm({"test plain", 3, RungKind::Chapter, never_launched, {}, ""}), std::logic_error);
   EXPECT_THROW(register_gemm({"", 3, RungKind::Chapter, never_launched, {}, ""}), std::logic_error);
-  EXPECT_THROW(register_gemm({"no launcher", 3, RungKind::Chapter, nullptr, {}, ""}), std::logic_error);
+  EXPECT_THROW(register_gemm({"no launcher", 3, RungKind::Chapter, GemmLaunch{}, {}, ""}), std::logic_error);
 }
 
 TEST(Registry, UnsupportedReasons) {
@@ -54,6 +58,50 @@ TEST(Registry, UnsupportedReasons) {
   args.lda = 64;
   args.a = buffer + 1;  // 4 bytes past a 16-byte boundary
   EXPECT_NE(unsupported_reason(tiled, args, 90).value_or("").find("aligned"), std::string::npos);
+}
+
+TEST(Registry, PrecisionFollowsTheLauncher) {
+  EXPECT_EQ(find_gemm("cuBLAS")->precision(), Precision::Fp32);
+  EXPECT_EQ(find_gemm("cuBLAS bf16")->precision(), Precision::Bf16);
+  EXPECT_EQ(find_gemm("test bf16")->precision(), Precision::Bf16);
+  EXPECT_EQ(find_gemm("test bf16")->instruction, "test mma");
+  EXPECT_EQ(element_bytes(Precision::Bf16), 2);
+  EXPECT_STREQ(to_string(Precision::Fp32), "fp32");
+}
+
+TEST(Registry, ARungRunsOnlyItsOwnPrecision) {
+  alignas(16) static float floats[4];
+  alignas(16) static __nv_bfloat16 halves[8];
+  const GemmArgs fp32_args{8, 8, 8, 1, 0, floats, 8, floats, 8, floats, 8};
+  const Bf16GemmArgs bf16_args{8, 8, 8, 1, 0, halves, 8, halves, 8, halves, 8};
+  EXPECT_NE(unsupported_reason(*find_gemm("test bf16"), fp32_args, 90).value_or("").find("bf16 rung"),
+            std::string::npos);
+  EXPECT_NE(unsupported_reason(*find_gemm("test plain"), bf16_args, 90).value_or("").find("fp32 rung"),
+            std::string::npos);
+  EXPECT_FALSE(unsupported_reason(*find_gemm("test bf16"), bf16_args, 90).has_value());
+  // Calling a launcher with the other precision's arguments is a logic error, not a crash.
+  EXPECT_THROW(find_gemm("test bf16")->launch(fp32_args, nullptr), std::logic_error);
+  EXPECT_THROW(find_gemm("test plain")->launch(bf16_args, nullptr), std::logic_error);
+}
+
+TEST(Registry, Bf16AlignmentCountsTwoBytesPerElement) {
+  alignas(16) static __nv_bfloat16 halves[8];
+  Bf16GemmArgs args{8, 8, 8, 1, 0, halves, 8, halves, 8, halves, 8};  // 16-byte rows
+  EXPECT_FALSE(unsupported_reason(*find_gemm("test bf16"), args, 90).has_value());
+  args.ldb = 12;  // 24 bytes: not a multiple of 16
+  EXPECT_NE(unsupported_reason(*find_gemm("test bf16"), args, 90).value_or("").find("aligned"), std::string::npos);
+  args.ldb = 8;
+  args.k = 12;  // not a multiple of 8
+  EXPECT_NE(unsupported_reason(*find_gemm("test bf16"), args, 90).value_or("").find("multiples"), std::string::npos);
+}
+
+TEST(Registry, InstructionPeaksAreFoundByName) {
+  EXPECT_FALSE(find_instruction_peak("test peak").has_value());
+  EXPECT_TRUE(register_instruction_peak({"test peak", no_peak, "nothing"}));
+  EXPECT_TRUE(register_instruction_peak({"test peak", no_peak, "a second chapter links it again"}));
+  ASSERT_TRUE(find_instruction_peak("test peak").has_value());
+  EXPECT_EQ(find_instruction_peak("test peak")->summary, "nothing");
+  EXPECT_THROW(register_instruction_peak({"", no_peak, ""}), std::logic_error);
 }
 
 }  // namespace
