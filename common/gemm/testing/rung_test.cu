@@ -75,6 +75,10 @@ std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
     cases.push_back({rung.name, 513, 257, 129, -0.5f, 2.0f, 0, ld_align});
     cases.push_back({rung.name, 33, 65, 17, 1.0f, 0.5f, /*pad=*/3, ld_align});
     cases.push_back({rung.name, 127, 129, 7, -0.5f, 2.0f, /*pad=*/5, ld_align});
+    // Whole 16 x 16 tiles with scaling and padding: rungs that take only
+    // multiples of 16 (WMMA straight from global) get their beta path tested too.
+    cases.push_back({rung.name, 64, 48, 32, 1.5f, -0.75f, 0, ld_align});
+    cases.push_back({rung.name, 96, 64, 48, -0.5f, 2.0f, /*pad=*/16, ld_align});
   }
   return cases;
 }

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Do the tensor-core rungs really run on the tensor cores? Their SASS says.
+
+WMMA and mma.sync both compile to HMMA instructions (sm_80 and sm_90). A
+tensor-core rung whose kernel holds no HMMA has fallen back to something else
+(a guard that compiled the body away, an architecture without the
+instruction), and its results would still be correct, so only the machine
+code can tell. For every kernel of the rung objects of the tensor-core
+chapters (07, 08: their rungs and their instruction micro-benchmarks) and
+every architecture the build made, this counts HMMA and fails if a kernel has
+none.
+
+    python3 tools/tensor_core_sass.py --build build        # exit 77 (skip) without cuobjdump/nvdisasm
+
+cuobjdump and nvdisasm come with the CUDA toolkit or from the PyPI wheels
+nvidia-cuda-cuobjdump and nvidia-cuda-nvdisasm.
+"""
+import argparse
+import pathlib
+import shutil
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from lessons import ROOT, SKIP  # noqa: E402
+from ptxas_report import demangle  # noqa: E402
+from sass_report import disassemble, find_tool  # noqa: E402
+
+TENSOR_CORE_CHAPTERS = ("07", "08")
+ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
+
+
+def rung_objects(build: pathlib.Path):
+    """The rung objects of the tensor-core chapters and their solutions, by folder."""
+    found = {}
+    for area in ("chapters", "solutions"):
+        for chapter in TENSOR_CORE_CHAPTERS:
+            for folder in sorted((build / area).glob(f"{chapter}_*")):
+                objects = sorted(folder.glob("CMakeFiles/*_rungs.dir/*.o"))
+                if objects:
+                    found[str(folder.relative_to(build))] = objects
+    return found
+
+
+def hmma_counts(functions):
+    return {name: sum(1 for _, text in code if isinstance(text, str) and text.split()[0].startswith("HMMA"))
+            for name, code in functions.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build", required=True, type=pathlib.Path, help="the CMake build folder")
+    args = parser.parse_args()
+    build = args.build.resolve()
+    tools = (find_tool("cuobjdump", build), find_tool("nvdisasm", build))
+    if None in tools or not shutil.which("c++filt"):
+        print("tensor_core_sass: needs cuobjdump and nvdisasm (CUDA toolkit, or pip install nvidia-cuda-cuobjdump "
+              "nvidia-cuda-nvdisasm) and c++filt (binutils)")
+        sys.exit(SKIP)
+    folders = rung_objects(build)
+    expected = [c for c in TENSOR_CORE_CHAPTERS if list(ROOT.glob(f"chapters/{c}_*/CMakeLists.txt"))]
+    missing = [c for c in expected if not any(f"chapters/{c}_" in folder for folder in folders)]
+    if missing:
+        sys.exit(f"tensor_core_sass: no rung objects of chapter(s) {', '.join(missing)} in {build}: build first")
+    failures, checked = [], 0
+    for folder, objects in folders.items():
+        for arch in ARCHITECTURES:
+            functions = disassemble(objects, arch, tools)
+            if not functions:
+                continue
+            names = demangle(sorted(functions))
+            for mangled, count in sorted(hmma_counts(functions).items()):
+                checked += 1
+                line = f"{folder} {arch} {names[mangled]}: {count} HMMA"
+                print(line)
+                if count == 0:
+                    failures.append(line)
+    if checked == 0:
+        sys.exit("tensor_core_sass: no kernel built for " + ", ".join(ARCHITECTURES))
+    if failures:
+        sys.exit("tensor_core_sass: kernels without a tensor-core instruction:\n  " + "\n  ".join(failures))
+    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA")
+
+
+if __name__ == "__main__":
+    main()
