@@ -1,0 +1,95 @@
+/// \file mma_peak.cu
+/// \brief The peak of mma.sync m16n8k16 (bf16 in, fp32 accumulate) on this GPU: a
+/// micro-benchmark that issues nothing but that instruction, from registers.
+///
+/// Registered as the instruction peak every chapter 08 rung is shown against ("% of
+/// instr. peak" in the bf16 table). It answers: how fast could a kernel built on
+/// mma.sync go if feeding the tensor cores cost nothing?
+///
+/// - Each warp keeps kChains independent accumulator sets, so kChains mma.sync are in
+///   flight at once and the latency of one (tens of clocks) hides behind the others.
+/// - As many blocks as fit on every SM at once, so every SM sub-partition has warps to issue from.
+/// - The operands never change and never touch memory: only the tensor pipe is measured.
+/// - Timed with CUDA events (common/core/timing: warm-up, then the median of repeats).
+/// - The accumulators are written out only when a run-time flag says so (it never does),
+///   so the compiler cannot drop the work, and the loop writes nothing to memory.
+#include <stdexcept>
+#include <string>
+
+#include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
+#include "common/core/device_buffer.cuh"
+#include "common/core/timing.cuh"
+
+namespace ladder::mma_sync {
+namespace {
+
+constexpr int kChains = 8;         // independent mma.sync per warp per iteration
+constexpr int kPeakThreads = 256;  // per block
+constexpr int kIterations = 8192;  // per warp: 8192 x 8 mma.sync
+constexpr double kFlopsPerMma = 2.0 * mma::kMmaM * mma::kMmaN * mma::kMmaK;  // 4096
+
+// [mma-peak-kernel]
+__global__ void __launch_bounds__(kPeakThreads) mma_peak_kernel(int iterations, int write_out, float* sink) {
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+  // Finite bf16 operands that the compiler cannot know: they depend on the lane.
+  const __nv_bfloat162 value = __floats2bfloat162_rn(1.0f + threadIdx.x * 1e-3f, 0.5f);
+  const unsigned bits = *reinterpret_cast<const unsigned*>(&value);
+  const unsigned a[4] = {bits, bits, bits, bits}, b[2] = {bits, bits};
+  float acc[kChains][mma::kCElementsPerLane] = {};
+  for (int i = 0; i < iterations; ++i) {
+#pragma unroll
+    for (int c = 0; c < kChains; ++c) mma_step(acc[c], a, b);  // kChains independent chains
+  }
+  if (write_out) {
+    float sum = 0.0f;
+#pragma unroll
+    for (int c = 0; c < kChains; ++c)
+      for (float x : acc[c]) sum += x;
+    sink[blockIdx.x * blockDim.x + threadIdx.x] = sum;
+  }
+#else
+  __trap();  // before sm_80 there is no bf16 mma.sync; measure_mma_sync_peak refuses first
+#endif
+}
+// [mma-peak-kernel]
+
+/// Dense TFLOP/s of mma.sync m16n8k16 bf16 on the current device.
+double measure_mma_sync_peak() {
+  int device = 0, major = 0, minor = 0, sms = 0;
+  LADDER_CUDA_CHECK(cudaGetDevice(&device));
+  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
+  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
+  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+  if (major * 10 + minor < 80)
+    throw std::runtime_error("mma.sync m16n8k16 with bf16 needs compute capability 8.0, device has " +
+                             std::to_string(major) + "." + std::to_string(minor));
+  cudaFuncAttributes attributes{};
+  LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, mma_peak_kernel));
+  if (attributes.ptxVersion < 80)
+    throw std::runtime_error("the mma.sync micro-benchmark was compiled for compute_" +
+                             std::to_string(attributes.ptxVersion) + " only; rebuild for 80 or newer");
+  int blocks_per_sm = 0;
+  LADDER_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, mma_peak_kernel, kPeakThreads, 0));
+  const int blocks = sms * blocks_per_sm;  // one full wave: every SM holds as many warps as it can
+  DeviceBuffer<float> sink(static_cast<std::size_t>(blocks) * kPeakThreads);
+
+  TimingConfig timing;
+  timing.warmup = 2;
+  timing.repeat = 5;
+  timing.flush_l2 = false;  // nothing here touches memory
+  const TimingStats stats = time_on_gpu(
+      [&](cudaStream_t stream) {
+        mma_peak_kernel<<<blocks, kPeakThreads, 0, stream>>>(kIterations, 0, sink.data());
+        LADDER_CHECK_LAUNCH();
+      },
+      timing);
+  const double flops = double(blocks) * (kPeakThreads / mma::kWarpSize) * kIterations * kChains * kFlopsPerMma;
+  return flops / (stats.median_ms * 1e-3) / 1e12;
+}
+
+const bool registered = register_instruction_peak(
+    {kInstruction, measure_mma_sync_peak,
+     "8 independent mma.sync chains per warp, every SM full, operands in registers; median of 5 timed runs"});
+
+}  // namespace
+}  // namespace ladder::mma_sync

@@ -1,0 +1,16 @@
+/// \file solutions/08_mma_sync_gemm/ex1_warp_tile.cu
+/// \brief Solution to chapter 08, exercise 1: 64 × 32 warp tiles, registered next to 08d.
+///
+///     build/bin/sol08_mma_sync_gemm          # 08d 128x128x32 s4 and this rung side by side
+#include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
+#include "solutions/08_mma_sync_gemm/ex1_warp_tile.hpp"
+
+namespace ladder::mma_sync::solution1 {
+namespace {
+
+const bool registered = register_gemm(mma_sync_rung<Warp64x32>(
+    "08 sol1 warp 64x32 128x128x32 s4", RungKind::Solution,
+    "solution: as 08d 128x128x32 s4 with 8 warps of 64x32: half the accumulators, 1.5x the ldmatrix"));
+
+}  // namespace
+}  // namespace ladder::mma_sync::solution1
