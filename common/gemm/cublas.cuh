@@ -1,4 +1,4 @@
-/// \file cublas_gemm.cuh
+/// \file cublas.cuh
 /// \brief cuBLAS as the baseline rung and as the double-precision oracle.
 ///
 /// cuBLAS is column-major; our matrices are row-major. A row-major (m, n)

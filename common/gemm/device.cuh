@@ -1,4 +1,4 @@
-/// \file gemm_device.cuh
+/// \file device.cuh
 /// \brief Device-side helpers shared by the GEMM kernels.
 #pragma once
 

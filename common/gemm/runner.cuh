@@ -1,4 +1,4 @@
-/// \file gemm_runner.cuh
+/// \file runner.cuh
 /// \brief The body of every GEMM chapter executable: run, verify and time each rung, print the ladder.
 #pragma once
 

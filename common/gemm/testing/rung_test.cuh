@@ -1,4 +1,4 @@
-/// \file gemm_rung_test.cuh
+/// \file rung_test.cuh
 /// \brief The GPU correctness test every GEMM rung gets, instantiated by each chapter's test file.
 ///
 /// A chapter's test file holds one line per kind of rung it adds:
