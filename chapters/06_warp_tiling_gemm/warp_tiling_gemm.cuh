@@ -14,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "common/gemm/cp_async.cuh"
 #include "common/gemm/device.cuh"
 
 namespace ladder::warp_tiling {
@@ -264,34 +265,7 @@ __global__ void __launch_bounds__(Cfg::kThreads) register_prefetch_kernel(GemmAr
 }
 // [prefetch-kernel]
 
-// [cp-async]
-/// Copies 16 bytes global → shared without passing through registers; only the
-/// first `src_bytes` are read, the rest of the 16 are filled with zeros (the
-/// edge tiles' bounds handling, for free). `.cg` caches in L2 only: each
-/// element is staged once per block, so L1 would not see it again.
-/// (sm_80+: for older targets these helpers compile to nothing, and the only
-/// kernel that calls them compiles to a trap; the registry never launches it there.)
-__device__ __forceinline__ void cp_async_16(float* dst, const float* src, int src_bytes) {
-#if __CUDA_ARCH__ >= 800
-  const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address), "l"(src), "r"(src_bytes)
-               : "memory");
-#endif
-}
-__device__ __forceinline__ void cp_async_commit() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.commit_group;\n" ::: "memory");
-#endif
-}
-/// Waits until at most `kPending` of this thread's committed groups are still in flight.
-template <int kPending>
-__device__ __forceinline__ void cp_async_wait() {
-  static_assert(kPending >= 0, "a count of commit groups");
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");
-#endif
-}
-// [cp-async]
+// cp_async_16, cp_async_commit and cp_async_wait: common/gemm/cp_async.cuh (shown in the lesson).
 
 /// The edge tiles' copy of (r, c..c+3): the elements that exist, zeros for the rest.
 __device__ __forceinline__ void cp_async_16_edge(float* dst, const float* matrix, int ld, int r, int c, int rows,

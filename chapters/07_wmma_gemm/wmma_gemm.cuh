@@ -20,6 +20,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "common/gemm/cp_async.cuh"
 #include "common/gemm/device.cuh"
 
 namespace ladder::wmma_gemm {
@@ -199,27 +200,6 @@ struct BlockTileConfig {
 using BlockTile07b = BlockTileConfig<128, 128, 32, 64, 32, 3>;
 
 // [cp-async]
-/// Copies 16 bytes global → shared with cp.async (chapter 06), reading only the
-/// first `src_bytes` and zero-filling the rest. sm_80+, as are the kernels that call it.
-__device__ __forceinline__ void cp_async_16(void* dst, const void* src, int src_bytes) {
-#if __CUDA_ARCH__ >= 800
-  const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(shared_address), "l"(src), "r"(src_bytes)
-               : "memory");
-#endif
-}
-__device__ __forceinline__ void cp_async_commit() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.commit_group;\n" ::: "memory");
-#endif
-}
-template <int kPending>
-__device__ __forceinline__ void cp_async_wait() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");
-#endif
-}
-
 /// Elements (r, c..c+7) of a rows × cols matrix into `dst`: those that exist,
 /// zeros for the rest (edge tiles; and a k that is not a multiple of 8). The
 /// source stays 16-byte aligned: c is a multiple of 8 and so is ld (the rung's

@@ -19,6 +19,7 @@
 #include <utility>
 
 #include "chapters/08_mma_sync_gemm/mma_sync_tiles.hpp"
+#include "common/gemm/cp_async.cuh"
 #include "common/gemm/device.cuh"
 
 namespace ladder::mma_sync {
@@ -29,31 +30,10 @@ using bf16 = __nv_bfloat16;
 inline constexpr const char* kInstruction = "mma.sync m16n8k16 bf16";
 
 // The PTX of the chapter, one wrapper each. Before sm_80 they compile to nothing, and the
-// kernels that call them to a trap: the registry never launches them there.
+// kernels that call them to a trap: the registry never launches them there. (cp.async is
+// chapter 06's, from common/gemm/cp_async.cuh.)
 
 // [ptx]
-/// 16 bytes global → shared, without registers; reads the first `src_bytes` (0..16) and
-/// fills the rest with zeros, which is how edge tiles get their zero padding.
-__device__ __forceinline__ void cp_async_16(bf16* dst, const bf16* src, int src_bytes) {
-#if __CUDA_ARCH__ >= 800
-  const unsigned dst_shared = static_cast<unsigned>(__cvta_generic_to_shared(dst));
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst_shared), "l"(src), "r"(src_bytes)
-               : "memory");
-#endif
-}
-__device__ __forceinline__ void cp_async_commit() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.commit_group;\n" ::: "memory");
-#endif
-}
-/// Waits until at most kPending of this thread's commit groups are still in flight.
-template <int kPending>
-__device__ __forceinline__ void cp_async_wait() {
-#if __CUDA_ARCH__ >= 800
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");
-#endif
-}
-
 /// Four 8 × 8 bf16 matrices from shared memory; this lane gives `row`, one row address
 /// (16 bytes) of matrix lane / 8, and receives element pairs of all four in r[0..3].
 /// With .trans each matrix arrives transposed: the pairs are neighbours down a column.
