@@ -107,6 +107,7 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const Args& 
 }
 
 void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const BenchContext& context) {
+  state.SetLabel(to_string(rung.precision()));  // "fp32" or "bf16": report.py's tables split on it
   Inputs& inputs = inputs_for(n);
   if (rung.precision() == Precision::Bf16)
     run_gemm(state, rung, n, inputs.args16(n), context);

@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Bundles one GPU run into benchmarks/results/<gpu>.json: the Google Benchmark
-JSON plus the context that makes it meaningful (GPU, clocks, driver, CUDA
-version, commit, date, test counts, sanitizer verdicts). Called by
-benchmarks/run_gpu.sh, or afterwards on any machine with the files a run
-brought back (a run split in two gives two summaries; later ones win):
+JSON of bench_gemm and bench_conv plus the context that makes them meaningful
+(GPU, clocks, driver, CUDA version, commit, date, test counts, sanitizer
+verdicts). Called by benchmarks/run_gpu.sh, or afterwards on any machine with
+the files a run brought back (a run split in two gives two summaries; later
+ones win):
 
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
-        --bench run2/bench.json --ladder run2/ladder.json --out benchmarks/results/
+        --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
+        --out benchmarks/results/
+
+The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
+(bench_conv's; null when not given, as in records made before it existed) and
+ladder.
 
 Without a summary's machine section it asks nvidia-smi.
 """
@@ -35,6 +41,11 @@ def git_commit():
         return os.environ.get("LADDER_COMMIT", "unknown")
 
 
+def read_json(path):
+    """A file's JSON; None when no file was given (that part was not in the run)."""
+    return json.loads(pathlib.Path(path).read_text()) if path else None
+
+
 def merged_summary(paths):
     """machine, tests and sanitizer sections of run_gpu.sh's summary files; later files win."""
     merged = {}
@@ -45,7 +56,8 @@ def merged_summary(paths):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bench", required=True, help="Google Benchmark JSON (--benchmark_out)")
+    parser.add_argument("--bench", required=True, help="bench_gemm's Google Benchmark JSON (--benchmark_out)")
+    parser.add_argument("--bench-conv", help="bench_conv's Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--ladder", help="a chapter executable's --json output at the headline size")
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
@@ -59,7 +71,7 @@ def main():
     else:
         name, driver, sm_clock, mem_clock, sm_clock_now = nvidia_smi(
             "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
-    ladder = json.loads(pathlib.Path(args.ladder).read_text()) if args.ladder else None
+    ladder = read_json(args.ladder)
     context = {
         "gpu": name, "driver": driver, "sm_clock_mhz": sm_clock, "memory_clock_mhz": mem_clock,
         "sm_clock_at_record_mhz": sm_clock_now,
@@ -70,7 +82,8 @@ def main():
         "sanitizer": summary.get("sanitizer"),
         "machine": machine,
     }
-    record = {"context": context, "benchmarks": json.loads(pathlib.Path(args.bench).read_text()), "ladder": ladder}
+    record = {"context": context, "benchmarks": read_json(args.bench), "conv_benchmarks": read_json(args.bench_conv),
+              "ladder": ladder}
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")

@@ -7,23 +7,49 @@ by benchmarks/record.py on a GPU. It rewrites the blocks between
 docs/results.md and every chapter's README.md, and draws
 docs/images/ladder.png (needs matplotlib).
 
+A block with `chapter=N` shows chapter N's rungs; one without shows every
+rung. Each precision gets its own table, measured against the vendor library
+at that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
+bf16, fp32 NCHW convolutions against cuDNN, bf16 NHWC ones against cuDNN bf16.
+A % of one precision's vendor is never shown next to the other's.
+
     python3 benchmarks/report.py            # rewrite tables and chart
     python3 benchmarks/report.py --check    # fail if a table is stale (CI)
 """
 import argparse
+import collections
 import json
+import math
+import os
 import pathlib
 import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
+CHART = ROOT / "docs" / "images" / "ladder.png"
 BLOCK = re.compile(r"(<!-- results:begin(?P<args>[^>]*)-->\n)(.*?)(<!-- results:end -->)", re.S)
 HEADLINE = 4096
 SIMT_LAST_CHAPTER = 6  # chapters 01-06 run on the CUDA cores; issue 3's targets apply to them
 TARGET_HEADLINE_PCT, TARGET_BAND_PCT, TARGET_SIZES = 95, 90, (2048, 8192)
 NO_RESULTS = ("No results recorded yet: run `benchmarks/run_gpu.sh` on a GPU "
               "(see benchmarks/README.md).\n")
+
+PRECISIONS = ("fp32", "bf16")  # the order of the tables
+# The vendor rungs' registry names: each precision's reference, the row at 100 %.
+VENDORS = {"gemm": {"fp32": "cuBLAS", "bf16": "cuBLAS bf16"},
+           "conv": {"fp32": "cuDNN", "bf16": "cuDNN bf16"}}
+CONV_LAYOUTS = {"fp32": "fp32 NCHW", "bf16": "bf16 NHWC"}  # a conv rung's precision fixes its layout
+MS_PER_UNIT = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
+# What Google Benchmark appends to a benchmark's name: `/min_time:0.100`, `/manual_time`.
+NAME_SUFFIX = re.compile(r".*:.*|manual_time|real_time|process_time")
+NAN = float("nan")
+
+# One Google Benchmark entry. case: the GEMM size n (a string, as in the name)
+# or the conv layer's name; pct: the % counter (NaN when absent); label: what
+# the benchmark put in its label ("" when none); error: why it was skipped,
+# or None when it ran.
+Measurement = collections.namedtuple("Measurement", "rung case ms tflops pct label error")
 
 
 def load_results():
@@ -35,22 +61,84 @@ def load_results():
     return runs
 
 
-def rung_rows(run):
-    """{rung: {size: (ms, tflops, pct)}} from the Google Benchmark entries."""
-    rows = {}
-    for bench in run["benchmarks"].get("benchmarks", []):
-        if bench.get("error_occurred") or bench.get("run_type") == "aggregate":
+def measurements(benchmark_json, family, pct_counter):
+    """The entries of one benchmark program's JSON named `<family>/<rung>/<case>`, in the order they ran."""
+    found = []
+    for bench in (benchmark_json or {}).get("benchmarks", []):
+        if bench.get("run_type") == "aggregate":
             continue
-        _, rung, size = bench["name"].split("/")[:3]
-        size = int(size.split(":")[0])
-        rows.setdefault(rung, {})[size] = (bench["real_time"], bench.get("TFLOP/s", 0.0),
-                                           bench.get("pct_of_cublas", float("nan")))
-    return rows
+        parts = bench["name"].split("/")
+        while parts and NAME_SUFFIX.fullmatch(parts[-1]):
+            parts.pop()
+        if len(parts) < 3 or parts[0] != family:
+            continue
+        error = (bench.get("error_message") or "no reason given") if bench.get("error_occurred") else None
+        ms = bench.get("real_time", NAN) * MS_PER_UNIT.get(bench.get("time_unit", "ms"), NAN)
+        found.append(Measurement(rung="/".join(parts[1:-1]), case=parts[-1], ms=ms,
+                                 tflops=bench.get("TFLOP/s", NAN), pct=bench.get(pct_counter, NAN),
+                                 label=bench.get("label", ""), error=error))
+    return found
 
 
 def chapter_of(rung):
-    head = rung.split(" ")[0]
-    return int(head) if head.isdigit() else 0
+    """The chapter a rung's name starts with ("06a warp tiling" -> 6); 0 for the vendor rungs."""
+    match = re.match(r"\d+", rung)
+    return int(match.group()) if match else 0
+
+
+def is_vendor(rung):
+    return chapter_of(rung) == 0
+
+
+def precision_from_label(label):
+    """"fp32" or "bf16" from a benchmark's label ("bf16", "fp32 NCHW", ...); None if it names neither."""
+    words = label.split()
+    return words[0] if words and words[0] in PRECISIONS else None
+
+
+def rung_precisions(measured):
+    """{rung: "fp32" or "bf16"} for every rung measured.
+
+    bench_gemm and bench_conv label each benchmark with its rung's precision.
+    Where a label is missing (results recorded before the labels), the vendor
+    rung's name says its precision ("cuBLAS bf16"), and any other rung's
+    follows from its % counter: that is relative to the vendor at the rung's
+    own precision, so TFLOP/s × 100 / % is exactly that vendor's TFLOP/s on
+    the same case. Nothing to go on (no label, no counter): fp32.
+    """
+    precision = {}
+    for m in measured:
+        if m.rung in precision:
+            continue
+        if precision_from_label(m.label):
+            precision[m.rung] = precision_from_label(m.label)
+        elif is_vendor(m.rung):
+            precision[m.rung] = "bf16" if "bf16" in m.rung else "fp32"
+    vendor_tflops = [(m.case, precision[m.rung], m.tflops) for m in measured if is_vendor(m.rung) and not m.error]
+    for m in measured:
+        if m.rung in precision or m.error or not m.pct > 0:  # `not > 0` also catches NaN
+            continue
+        reference_tflops = m.tflops * 100 / m.pct
+        for case, vendor_precision, tflops in vendor_tflops:
+            if case == m.case and math.isclose(reference_tflops, tflops, rel_tol=1e-3):
+                precision[m.rung] = vendor_precision
+                break
+    for m in measured:
+        precision.setdefault(m.rung, "fp32")
+    return precision
+
+
+def in_chapter(rung, chapter):
+    """Whether a chapter's block shows this rung: its own rungs and the vendors (every rung when chapter is None)."""
+    return chapter is None or chapter_of(rung) in (0, chapter)
+
+
+def number(value, spec):
+    return "–" if value is None or value != value else format(value, spec)
+
+
+def escape(text):
+    return text.replace("|", "\\|")
 
 
 def context_line(run):
@@ -60,40 +148,88 @@ def context_line(run):
             f"commit `{c['commit'][:10]}`, {c['date']}; file `benchmarks/results/{run['_file']}`")
 
 
-def table(run, chapter=None):
-    rows = rung_rows(run)
-    sizes = sorted({size for by_size in rows.values() for size in by_size})
-    lines = [f"Measured on {context_line(run)}.", "",
-             f"| rung | ms at {HEADLINE}³ | TFLOP/s at {HEADLINE}³ | " +
-             " | ".join(f"% of cuBLAS at {s}" for s in sizes) + " |",
-             "|---|---:|---:|" + "---:|" * len(sizes)]
-    for rung, by_size in rows.items():
-        if chapter is not None and chapter_of(rung) not in (0, chapter):
-            continue
-        ms, tflops, _ = by_size.get(HEADLINE, (float("nan"),) * 3)
-        pcts = [percent(rung, by_size, s) for s in sizes]
-        lines.append(f"| {rung} | {ms:.3f} | {tflops:.2f} | " + " | ".join(pcts) + " |")
-    if chapter is None or chapter == SIMT_LAST_CHAPTER:
-        lines += ["", simt_targets(rows)]
-    return "\n".join(lines) + "\n"
+# --- GEMM ---
+
+def gemm_rows(run):
+    """{precision: {rung: {size: (ms, TFLOP/s, % of the vendor at that precision)}}}; skipped runs are left out."""
+    measured = measurements(run.get("benchmarks"), "gemm", "pct_of_cublas")
+    precision = rung_precisions(measured)
+    rows = {}
+    for m in measured:
+        if m.error is None and m.case.isdigit():
+            rows.setdefault(precision[m.rung], {}).setdefault(m.rung, {})[int(m.case)] = (m.ms, m.tflops, m.pct)
+    return rows
+
+
+def ladder_entries(run):
+    """The ladder run's entries ({rung: entry}) and its problem, as `4096³` or `m×n×k`."""
+    ladder = run.get("ladder") or {}
+    problem = ladder.get("problem", {})
+    m, n, k = (problem.get(axis, "?") for axis in "mnk")
+    shape = f"{m}³" if m == n == k else f"{m}×{n}×{k}"
+    return {entry.get("name"): entry for entry in ladder.get("results", [])}, shape
+
+
+def gemm_table(run, precision, rows, chapter):
+    """One precision's table: the chapter's rungs and that precision's cuBLAS; [] when the chapter has none."""
+    rungs = [rung for rung in rows if in_chapter(rung, chapter)]
+    if all(is_vendor(rung) for rung in rungs):
+        return []
+    vendor = VENDORS["gemm"][precision]
+    sizes = sorted({size for rung in rungs for size in rows[rung]})
+    ladder, shape = ladder_entries(run)
+    # Tensor-core rungs are also measured against their instruction's peak (the ladder run's micro-benchmarks).
+    peak_column = any("percent_of_instruction_peak" in ladder.get(rung, {}) for rung in rungs)
+    header = ["rung", f"ms at {HEADLINE}³", f"TFLOP/s at {HEADLINE}³"]
+    if peak_column:
+        header.append(f"% of instruction peak at {shape}")
+    header += [f"% of {vendor} at {size}" for size in sizes]
+    lines = [f"GEMM, {precision}, against {vendor}:", "",
+             "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    for rung in rungs:
+        ms, tflops, _ = rows[rung].get(HEADLINE, (NAN,) * 3)
+        cells = [rung, number(ms, ".3f"), number(tflops, ".2f")]
+        if peak_column:
+            cells.append(number(ladder.get(rung, {}).get("percent_of_instruction_peak"), ".1f"))
+        cells += [percent(rung, rows[rung], size) for size in sizes]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines + gemm_notes(run, vendor, rungs, peak_column)
+
+
+def gemm_notes(run, vendor, rungs, peak_column):
+    """Lines under a table: the instruction peaks its % column divides by, and the algorithm cuBLAS chose."""
+    ladder, shape = ladder_entries(run)
+    notes = []
+    if peak_column:
+        peaks = (run.get("ladder") or {}).get("instruction_peaks_tflops", {})
+        instructions = dict.fromkeys(ladder[rung]["instruction"] for rung in rungs
+                                     if "instruction" in ladder.get(rung, {}))
+        measured = [f"{name} {peaks[name]:.1f} TFLOP/s" for name in instructions if name in peaks]
+        if measured:
+            notes.append("Instruction peaks on this GPU (a micro-benchmark issuing only that instruction, "
+                         "from registers): " + "; ".join(measured) + ".")
+    algorithm = ladder.get(vendor, {}).get("algorithm")
+    if algorithm:
+        notes.append(f"{vendor} at {shape} (the ladder run) chose: {algorithm}.")
+    return [line for note in notes for line in ("", note)]  # a paragraph each
 
 
 def percent(rung, by_size, size):
-    if rung == "cuBLAS" and size in by_size:
+    if is_vendor(rung) and size in by_size:
         return "100 (reference)"
-    value = by_size[size][2] if size in by_size else float("nan")
-    return "–" if value != value else f"{value:.1f}"
+    value = by_size[size][2] if size in by_size else NAN
+    return number(value, ".1f")
 
 
 def simt_targets(rows):
-    """Issue 3's targets, checked against the best SIMT rung at the headline size."""
+    """Issue 3's targets, checked against the best SIMT rung at the headline size; rows: the fp32 rows."""
     simt = {rung: by_size for rung, by_size in rows.items()
-            if 1 <= chapter_of(rung) <= SIMT_LAST_CHAPTER and HEADLINE in by_size}
+            if 1 <= chapter_of(rung) <= SIMT_LAST_CHAPTER and HEADLINE in by_size and by_size[HEADLINE][2] > 0}
     if not simt:
-        return f"SIMT targets: no SIMT rung measured at {HEADLINE}³."
+        return f"SIMT targets: no SIMT rung measured against cuBLAS at {HEADLINE}³."
     best = max(simt, key=lambda rung: simt[rung][HEADLINE][2])
     headline_pct = simt[best][HEADLINE][2]
-    band = {size: v[2] for size, v in simt[best].items() if TARGET_SIZES[0] <= size <= TARGET_SIZES[1]}
+    band = {size: v[2] for size, v in simt[best].items() if TARGET_SIZES[0] <= size <= TARGET_SIZES[1] and v[2] > 0}
     worst_size = min(band, key=band.get)
     verdict = lambda ok: "met" if ok else "**not met**"
     return (f"SIMT targets, best rung at {HEADLINE}³ ({best}): {headline_pct:.1f} % of cuBLAS at {HEADLINE}³ "
@@ -102,20 +238,83 @@ def simt_targets(rows):
             f"(target ≥ {TARGET_BAND_PCT} %: {verdict(band[worst_size] >= TARGET_BAND_PCT)}).")
 
 
-def render_block(runs, args):
-    if not runs:
-        return NO_RESULTS
+def gemm_tables(run, chapter=None):
+    """Every precision's GEMM table for the chapter (all rungs when None), the SIMT targets under the fp32 one."""
+    rows = gemm_rows(run)
+    tables = []
+    for precision in PRECISIONS:
+        lines = gemm_table(run, precision, rows.get(precision, {}), chapter)
+        if lines and precision == "fp32" and chapter in (None, SIMT_LAST_CHAPTER):
+            lines += ["", simt_targets(rows["fp32"])]
+        if lines:
+            tables.append("\n".join(lines) + "\n")
+    return tables
+
+
+# --- Convolution ---
+
+def conv_cell(m):
+    if m is None:
+        return "–"
+    if m.error:
+        return "skipped: " + escape(m.error)
+    ms = number(m.ms, "#.3g" if m.ms < 100 else ".1f")
+    if is_vendor(m.rung) or not m.pct > 0:
+        return f"{ms} ms"
+    return f"{ms} ms, {m.pct:.1f} %"
+
+
+def conv_table(precision, measured, precision_of, chapter):
+    """One precision's table: a row per rung (the chapter's and cuDNN), a column per layer, cells "ms, % of cuDNN"."""
+    mine = [m for m in measured if precision_of[m.rung] == precision]
+    rungs = list(dict.fromkeys(m.rung for m in mine if in_chapter(m.rung, chapter)))
+    if all(is_vendor(rung) for rung in rungs):
+        return []
+    layers = list(dict.fromkeys(m.case for m in mine))  # in the order bench_conv ran them
+    cell = {(m.rung, m.case): m for m in mine}
+    vendor = VENDORS["conv"][precision]
+    lines = [f"Convolution, {CONV_LAYOUTS[precision]}, against {vendor} (ms, and % of {vendor}, per layer):", "",
+             "| rung | " + " | ".join(layers) + " |", "|---|" + "---:|" * len(layers)]
+    for rung in rungs:
+        lines.append(f"| {rung} | " + " | ".join(conv_cell(cell.get((rung, layer))) for layer in layers) + " |")
+    return lines
+
+
+def conv_tables(run, chapter=None):
+    """Every precision's conv table for the chapter (all rungs when None); [] for a run without conv results."""
+    measured = measurements(run.get("conv_benchmarks"), "conv", "pct_of_cudnn")
+    precision_of = rung_precisions(measured)
+    tables = ["\n".join(lines) + "\n" for precision in PRECISIONS
+              if (lines := conv_table(precision, measured, precision_of, chapter))]
+    if tables:
+        tables[-1] += ("\nThe layers are `bench_conv`'s named layers; a conv chapter's `--list` "
+                       "(e.g. `build/bin/ch10_direct_conv --list`) gives their sizes.\n")
+    return tables
+
+
+# --- Pages ---
+
+def render_block(runs, args, page_dir=ROOT):
+    """A block's text: each run's tables for the block's chapter (every rung without one), or NO_RESULTS."""
     match = re.search(r"chapter=(\d+)", args)
     chapter = int(match.group(1)) if match else None
-    text = "\n".join(table(run, chapter) for run in runs)
+    sections = []
+    for run in runs:
+        tables = gemm_tables(run, chapter) + conv_tables(run, chapter)
+        if tables:
+            sections.append(f"Measured on {context_line(run)}.\n\n" + "\n".join(tables))
+    if not sections:
+        return NO_RESULTS
+    text = "\n".join(sections)
     if "chart" in args.split():
-        text += f"\n![% of cuBLAS per rung at {HEADLINE}³](ladder.png)\n"
+        chart = pathlib.Path(os.path.relpath(CHART, page_dir)).as_posix()
+        text += f"\n![% of cuBLAS at the same precision, per rung at {HEADLINE}³]({chart})\n"
     return text
 
 
 def rewrite(path, runs, check):
     text = path.read_text()
-    updated = BLOCK.sub(lambda m: m.group(1) + render_block(runs, m.group("args")) + m.group(4), text)
+    updated = BLOCK.sub(lambda m: m.group(1) + render_block(runs, m.group("args"), path.parent) + m.group(4), text)
     if updated == text:
         return True
     if check:
@@ -126,6 +325,7 @@ def rewrite(path, runs, check):
 
 
 def draw_chart(runs):
+    """% of cuBLAS at the headline size, one panel per precision (each against its own cuBLAS), first run's GPU."""
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -133,22 +333,31 @@ def draw_chart(runs):
     except ImportError:
         print("matplotlib not installed: chart not drawn (pip install matplotlib)", file=sys.stderr)
         return
-    out = ROOT / "docs" / "images" / "ladder.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
     run = runs[0]
-    rows = rung_rows(run)
-    names = [r for r in rows if HEADLINE in rows[r]]
-    pcts = [rows[r][HEADLINE][2] for r in names]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.5))
-    ax.barh(names[::-1], pcts[::-1], color="#4878a8")
-    ax.set_xlabel(f"% of cuBLAS at {HEADLINE}³ (fp32)")
-    ax.set_title(f"The ladder on {run['context']['gpu']}")
-    for y, pct in enumerate(pcts[::-1]):
-        ax.text(pct + 1, y, f"{pct:.1f}%", va="center")
+    rows = gemm_rows(run)
+    panels = []  # (precision, [(rung, % of that precision's cuBLAS)])
+    for precision in PRECISIONS:
+        bars = [(rung, by_size[HEADLINE][2]) for rung, by_size in rows.get(precision, {}).items()
+                if HEADLINE in by_size and by_size[HEADLINE][2] > 0]
+        if any(not is_vendor(rung) for rung, _ in bars):
+            panels.append((precision, bars))
+    if not panels:
+        return
+    heights = [len(bars) for _, bars in panels]
+    fig, axes = plt.subplots(len(panels), 1, squeeze=False, figsize=(8, 0.45 * sum(heights) + 1.5 * len(panels)),
+                             gridspec_kw={"height_ratios": heights})
+    for ax, (precision, bars) in zip(axes[:, 0], panels):
+        names, pcts = [name for name, _ in bars][::-1], [pct for _, pct in bars][::-1]
+        ax.barh(names, pcts, color="#4878a8" if precision == "fp32" else "#c07830")
+        ax.set_xlabel(f"% of {VENDORS['gemm'][precision]} at {HEADLINE}³ ({precision})")
+        for y, pct in enumerate(pcts):
+            ax.text(pct + 1, y, f"{pct:.1f}%", va="center")
+    fig.suptitle(f"The ladder on {run['context']['gpu']}")
     fig.tight_layout()
-    tmp = out.with_suffix(".tmp.png")
+    CHART.parent.mkdir(parents=True, exist_ok=True)
+    tmp = CHART.with_suffix(".tmp.png")
     fig.savefig(tmp, dpi=110)
-    tmp.replace(out)  # atomic: a reader never sees half a chart
+    tmp.replace(CHART)  # atomic: a reader never sees half a chart
 
 
 def main():

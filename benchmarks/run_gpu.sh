@@ -5,11 +5,13 @@
 #   test      every CTest test with LADDER_REQUIRE_GPU=1: a GPU test that finds
 #             no device fails; one skipped for any reason but its rung's own
 #             requirement fails the phase
-#   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every rung
-#             (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
-#             every edge path; a skipped rung fails the phase
-#   ladder    the last chapter's executable at 4096^3: the ladder table and its JSON
-#   bench     Google Benchmark over every rung and size
+#   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every GEMM
+#             rung (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
+#             every edge path, and on every conv rung (the last conv chapter)
+#             on a small ragged stride-2 layer; a skipped rung fails the phase
+#   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
+#   bench     Google Benchmark over every GEMM rung and size (bench_gemm) and
+#             every conv rung and layer (bench_conv)
 #   record    benchmarks/results/<gpu>.json, then the tables and the chart regenerated
 #   profile   Nsight Compute on every kernel of the ladder at 4096^3 (optional:
 #             its failure is reported but does not fail the run)
@@ -32,7 +34,8 @@
 #
 # The output folder gets at most 7 files, directly in it: summary.json
 # (machine, test counts, sanitizer verdicts), ctest.log, sanitizer.log,
-# ladder.json, bench.json, ncu.txt and the results JSON. The last thing
+# ladder.json, bench.json, bench_conv.json and ncu.txt (record.py rebuilds
+# the results JSON from them wherever they are copied). The last thing
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -100,7 +103,9 @@ run_phase() {
   summary+=("$name|$status|$((SECONDS - start))")
 }
 
-last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch[0-9][0-9]_*' ! -name '*mnist*' | sort | tail -n 1; }
+# GEMM chapters are 01-09, convolution chapters 10-13.
+last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch0[1-9]_*' | sort | tail -n 1; }
+last_conv_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch1[0-3]_*' | sort | tail -n 1; }
 
 phase_build() {
   # The docs and the compile-for-other-architectures test are CI's work (it
@@ -145,6 +150,20 @@ phase_sanitize() {
       } >>"$out/sanitizer.log"
       grep '^verdict:' "$out/sanitizer.log" | tail -n 1
     done
+    # Every conv rung (and cuDNN) on a ragged layer: odd sizes, stride 2, padding 1, C a multiple of 8.
+    local conv_exe
+    conv_exe=$(last_conv_chapter_exe)
+    if [[ -n $conv_exe ]]; then
+      {
+        printf '\n##### %s ragged layer --tool %s\n' "$(basename "$conv_exe")" "$tool"
+        compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
+          --s 3 --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip 2>&1
+        status=$?
+        verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
+        printf 'verdict: %s %s conv ragged layer (exit %s)\n' "$verdict" "$tool" "$status"
+      } >>"$out/sanitizer.log"
+      grep '^verdict:' "$out/sanitizer.log" | tail -n 1
+    fi
   done
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
@@ -153,16 +172,19 @@ phase_ladder() { "$(last_chapter_exe)" --json "$out/ladder.json"; }
 
 phase_bench() {
   "$build/bin/bench_gemm" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench.json" \
+    --benchmark_out_format=json --benchmark_counters_tabular=true || return 1
+  "$build/bin/bench_conv" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench_conv.json" \
     --benchmark_out_format=json --benchmark_counters_tabular=true
 }
 
 phase_record() {
-  local ladder_args=() recorded
-  [[ -f $out/ladder.json ]] && ladder_args=(--ladder "$out/ladder.json")
-  recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${ladder_args[@]}" \
+  local optional_args=() recorded
+  [[ -f $out/ladder.json ]] && optional_args+=(--ladder "$out/ladder.json")
+  [[ -f $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
+  recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${optional_args[@]}" \
     --out benchmarks/results) || return 1
   echo "$recorded"
-  cp "${recorded#recorded }" "$out/" && python3 benchmarks/report.py
+  python3 benchmarks/report.py
 }
 
 phase_profile() {

@@ -2,69 +2,256 @@
 """CPU tests of the recording pipeline (record.py -> results JSON -> report.py tables),
 on synthetic Google Benchmark output, so the first GPU run cannot fail in it.
 
+The synthetic runs have what a real one has: fp32 and bf16 GEMM rungs (each
+measured against cuBLAS at its own precision), the ladder JSON's per-rung
+precision, instruction peaks and cuBLAS bf16's algorithm, and bench_conv's
+fp32 NCHW and bf16 NHWC rungs with cuDNN, one of them skipped.
+
     python3 benchmarks/test_report.py      # also run by CTest (record_and_report_pipeline)
 """
+import importlib.util
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
 import unittest
 
 HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 import report  # noqa: E402
 
+# Google Benchmark appends these to the names of bench_gemm's and bench_conv's benchmarks.
+SUFFIX = "/min_time:0.100/manual_time"
+CONSTANT_MEMORY_LIMIT = "holds at most 16384 filter weights (K*C*R*S = 147456)"
 
-def bench_entry(rung, size, ms, pct=None, error=False):
-    entry = {"name": f"gemm/{rung}/{size}/manual_time", "run_type": "iteration", "real_time": ms,
-             "time_unit": "ms", "TFLOP/s": 2 * size**3 / (ms * 1e-3) / 1e12}
-    if pct is not None:
-        entry["pct_of_cublas"] = pct
-    if error:
-        entry = {"name": entry["name"], "run_type": "iteration", "error_occurred": True,
-                 "error_message": "needs 16-byte aligned pointers"}
+
+def bench_entry(name, flops, ms, vendor_ms=None, label=None, error=None):
+    """One Google Benchmark entry as bench_gemm/bench_conv write it; % counter from the vendor's time."""
+    entry = {"name": name + SUFFIX, "run_name": name + SUFFIX, "run_type": "iteration", "time_unit": "ms"}
+    if error:  # what SkipWithError leaves: no time, no counters
+        entry.update({"error_occurred": True, "error_message": error, "iterations": 0, "real_time": 0.0})
+    else:
+        entry.update({"real_time": ms, "TFLOP/s": flops / (ms * 1e-3) / 1e12})
+    if vendor_ms is not None and not error:
+        entry["pct_of_cublas" if name.startswith("gemm/") else "pct_of_cudnn"] = 100 * vendor_ms / ms
+    if label:
+        entry["label"] = label
     return entry
 
 
-def synthetic_run(simt_pct_by_size):
+def gemm_entry(rung, size, ms, vendor_ms=None, **kwargs):
+    return bench_entry(f"gemm/{rung}/{size}", 2 * size**3, ms, vendor_ms, **kwargs)
+
+
+def gemm_bench(simt_pct_by_size, labels=False):
+    """bench_gemm's JSON: cuBLAS and cuBLAS bf16 first at each size, then fp32 and bf16 rungs.
+
+    07b runs at 50 % of cuBLAS bf16, which is 400 % of cuBLAS fp32: a table
+    that compared it with the wrong cuBLAS would show it.
+    """
+    label = (lambda precision: precision) if labels else (lambda precision: None)
     benches = []
     for size, pct in simt_pct_by_size.items():
-        cublas_ms = 2.0 * (size / 4096) ** 3
-        benches.append(bench_entry("cuBLAS", size, cublas_ms))
-        benches.append(bench_entry("06 warp tiling 128x128x8", size, cublas_ms * 100 / pct, pct))
-        benches.append(bench_entry("01 naive", size, cublas_ms * 30, 100 / 30))
-    benches.append(bench_entry("05 vectorized", 257, 1.0, error=True))
+        fp32_ms, bf16_ms = 2.0 * (size / 4096) ** 3, 0.25 * (size / 4096) ** 3
+        benches += [
+            gemm_entry("cuBLAS", size, fp32_ms, fp32_ms, label=label("fp32")),
+            gemm_entry("cuBLAS bf16", size, bf16_ms, bf16_ms, label=label("bf16")),
+            gemm_entry("01 naive", size, fp32_ms * 30, fp32_ms, label=label("fp32")),
+            gemm_entry("06a warp tiling 128x128x8", size, fp32_ms * 100 / pct, fp32_ms, label=label("fp32")),
+            gemm_entry("07b wmma, shared-memory block tiles", size, bf16_ms * 2, bf16_ms, label=label("bf16")),
+            gemm_entry("08c cp.async 4-stage pipeline", size, bf16_ms * 1.25, bf16_ms, label=label("bf16")),
+        ]
+    benches.append(gemm_entry("05 vectorized", 257, None, error="needs 16-byte aligned pointers"))
+    return {"context": {"executable": "bench_gemm"}, "benchmarks": benches}
+
+
+def ladder_json():
+    """The last GEMM chapter's --json at 4096³ (common/gemm/runner.cu to_json), with the bf16 fields."""
+    def rung(name, chapter, kind, precision, ms, pct, **extra):
+        return dict({"name": name, "chapter": chapter, "kind": kind, "precision": precision, "status": "ok",
+                     "median_ms": ms, "tflops": 2 * 4096**3 / (ms * 1e-3) / 1e12, "percent_of_cublas": pct}, **extra)
+    mma = "mma.sync m16n8k16 bf16"
+    wmma = "wmma m16n16k16 bf16"
+    return {"program": "ch08_mma_sync_gemm",
+            "device": {"name": "NVIDIA H200", "runtime_cuda": "13.0"},
+            "ceilings": {"copy_bandwidth_gbs": 4000.0, "cublas_tflops": 51.0, "cublas_bf16_tflops": 600.0,
+                         "cublas_size": 4096},
+            "instruction_peaks_tflops": {mma: 700.0, wmma: 680.0},
+            "problem": {"m": 4096, "n": 4096, "k": 4096},
+            "results": [
+                rung("cuBLAS", 0, "vendor", "fp32", 2.0, 100.0),
+                rung("06a warp tiling 128x128x8", 6, "chapter", "fp32", 2.1, 95.2),
+                rung("cuBLAS bf16", 0, "vendor", "bf16", 0.25, 100.0,
+                     algorithm="cuBLASLt algo 66, tile 128x256x64, 4 stages, split-k 1"),
+                rung("07b wmma, shared-memory block tiles", 7, "chapter", "bf16", 0.5, 50.0, instruction=wmma,
+                     percent_of_instruction_peak=40.4),
+                rung("08c cp.async 4-stage pipeline", 8, "chapter", "bf16", 0.31, 80.6, instruction=mma,
+                     percent_of_instruction_peak=63.3),
+            ]}
+
+
+def conv_bench(labels=True):
+    """bench_conv's JSON: layer-major, cuDNN and cuDNN bf16 first within a layer; 10b skipped on the big layer.
+
+    12a (a bf16 NHWC rung) runs at 50 % of cuDNN bf16, which is far from any % of cuDNN fp32.
+    """
+    layers = {"lenet-conv1": (2 * 32 * 6 * 28 * 28 * 25, 0.010),  # {layer: (FLOP, cuDNN's ms)}
+              "resnet50-3x3-28": (2 * 32 * 128 * 28**2 * 128 * 9, 0.8)}
+    label = (lambda layout: layout) if labels else (lambda layout: None)
+    benches = []
+    for layer, (flops, cudnn_ms) in layers.items():
+        bf16_ms = cudnn_ms / 8
+        conv = lambda rung, ms, vendor_ms, layout, **kwargs: bench_entry(
+            f"conv/{rung}/{layer}", flops, ms, vendor_ms, label=label(layout), **kwargs)
+        benches += [conv("cuDNN", cudnn_ms, cudnn_ms, "fp32 NCHW"),
+                    conv("cuDNN bf16", bf16_ms, bf16_ms, "bf16 NHWC"),
+                    conv("10a direct", cudnn_ms * 4, cudnn_ms, "fp32 NCHW")]
+        if layer == "lenet-conv1":
+            benches.append(conv("10b direct, constant-memory filter", cudnn_ms * 2, cudnn_ms, "fp32 NCHW"))
+        else:
+            benches.append(conv("10b direct, constant-memory filter", None, None, "fp32 NCHW",
+                                error=CONSTANT_MEMORY_LIMIT))
+        benches.append(conv("12a im2col, mma.sync", bf16_ms * 2, bf16_ms, "bf16 NHWC"))
+    return {"context": {"executable": "bench_conv"}, "benchmarks": benches}
+
+
+def synthetic_run(simt_pct_by_size, labels=False, with_conv=True, with_ladder=True):
+    """A results file as record.py writes it (plus the file name report.py adds)."""
     return {"context": {"gpu": "NVIDIA H200", "driver": "1", "cuda": "13.0", "commit": "0123456789abcdef",
                         "date": "2026-11-21"},
-            "benchmarks": {"benchmarks": benches}, "_file": "NVIDIA_H200.json"}
+            "benchmarks": gemm_bench(simt_pct_by_size, labels),
+            "conv_benchmarks": conv_bench(labels) if with_conv else None,
+            "ladder": ladder_json() if with_ladder else None, "_file": "NVIDIA_H200.json"}
 
 
-class ReportTest(unittest.TestCase):
+def table_of(text, heading):
+    """The lines of the table under a heading line that starts with `heading`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    table = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        table.append(line)
+    return table
+
+
+def row(table, rung):
+    return next(line for line in table if line.startswith(f"| {rung} |"))
+
+
+class GemmReportTest(unittest.TestCase):
     def test_rows_parse_manual_time_names_and_skip_errors(self):
-        rows = report.rung_rows(synthetic_run({4096: 96.0}))
-        self.assertEqual(set(rows), {"cuBLAS", "06 warp tiling 128x128x8", "01 naive"})
-        self.assertAlmostEqual(rows["06 warp tiling 128x128x8"][4096][2], 96.0)
+        rows = report.gemm_rows(synthetic_run({4096: 96.0}))
+        self.assertEqual(set(rows["fp32"]), {"cuBLAS", "06a warp tiling 128x128x8", "01 naive"})
+        self.assertEqual(set(rows["bf16"]),
+                         {"cuBLAS bf16", "07b wmma, shared-memory block tiles", "08c cp.async 4-stage pipeline"})
+        self.assertAlmostEqual(rows["fp32"]["06a warp tiling 128x128x8"][4096][2], 96.0)
+
+    def test_chapter_numbers_include_the_rung_letter(self):
+        self.assertEqual(report.chapter_of("06a warp tiling 128x128x8"), 6)
+        self.assertEqual(report.chapter_of("10 sol1 direct, k fastest"), 10)
+        self.assertEqual(report.chapter_of("cuBLAS bf16"), 0)
+
+    def test_precision_comes_from_the_label_or_else_from_the_vendor_the_percent_is_of(self):
+        for labels in (False, True):
+            measured = report.measurements(gemm_bench({4096: 96.0}, labels), "gemm", "pct_of_cublas")
+            precision = report.rung_precisions(measured)
+            self.assertEqual(precision["07b wmma, shared-memory block tiles"], "bf16", f"labels={labels}")
+            self.assertEqual(precision["06a warp tiling 128x128x8"], "fp32", f"labels={labels}")
+        # A label wins even where no % says anything (cuBLAS bf16 did not run).
+        lone = [report.Measurement("08c cp.async 4-stage pipeline", "4096", 1.0, 100.0, float("nan"), "bf16", None)]
+        self.assertEqual(report.rung_precisions(lone)["08c cp.async 4-stage pipeline"], "bf16")
 
     def test_chapter_table_keeps_its_rungs_and_cublas(self):
-        text = report.table(synthetic_run({4096: 96.0}), chapter=6)
+        text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=6))
         self.assertIn("| cuBLAS |", text)
         self.assertIn("100 (reference)", text)
-        self.assertIn("06 warp tiling 128x128x8", text)
+        self.assertIn("06a warp tiling 128x128x8", text)
         self.assertNotIn("01 naive", text)
+        self.assertNotIn("bf16", text, "chapter 06 has no bf16 rung: no bf16 table")
+
+    def test_bf16_chapter_is_measured_against_cublas_bf16(self):
+        text = "\n".join(report.gemm_tables(synthetic_run({2048: 91.0, 4096: 96.0}), chapter=7))
+        self.assertNotIn("GEMM, fp32", text, "chapter 07 has no fp32 rung")
+        self.assertNotIn("| cuBLAS |", text)
+        table = table_of(text, "GEMM, bf16, against cuBLAS bf16")
+        self.assertIn("% of cuBLAS bf16 at 4096", table[0])
+        self.assertIn("% of instruction peak at 4096³", table[0])
+        self.assertEqual(row(table, "cuBLAS bf16").split(" | ")[-1], "100 (reference) |")
+        cells = row(table, "07b wmma, shared-memory block tiles").split(" | ")
+        self.assertEqual(cells[3:], ["40.4", "50.0", "50.0 |"], "instruction peak, then % of cuBLAS bf16")
+        self.assertNotIn("08c", text)
+        self.assertIn("wmma m16n16k16 bf16 680.0 TFLOP/s", text)
+        self.assertNotIn("mma.sync m16n8k16 bf16 700.0", text, "only the instructions of this table's rungs")
+        self.assertIn("cuBLAS bf16 at 4096³ (the ladder run) chose: cuBLASLt algo 66", text)
+
+    def test_whole_ladder_keeps_fp32_and_bf16_apart(self):
+        text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0})))
+        fp32 = table_of(text, "GEMM, fp32, against cuBLAS")
+        bf16 = table_of(text, "GEMM, bf16, against cuBLAS bf16")
+        self.assertNotIn("instruction peak", fp32[0])
+        self.assertFalse(any("07b" in line or "08c" in line or "cuBLAS bf16" in line for line in fp32))
+        self.assertFalse(any("06a" in line or "| cuBLAS |" in line for line in bf16))
+        self.assertEqual(row(bf16, "08c cp.async 4-stage pipeline").split(" | ")[3:], ["63.3", "80.0 |"])
+        self.assertNotIn("400.0", text, "a bf16 rung shown as a % of cuBLAS fp32")
+        self.assertIn("SIMT targets", text)
+
+    def test_without_a_ladder_there_is_no_instruction_peak_column(self):
+        text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}, with_ladder=False), chapter=8))
+        self.assertNotIn("instruction peak", text)
+        self.assertEqual(row(table_of(text, "GEMM, bf16"), "08c cp.async 4-stage pipeline").split(" | ")[-1],
+                         "80.0 |")
 
     def test_targets_met(self):
-        line = report.simt_targets(report.rung_rows(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0})))
+        line = report.simt_targets(report.gemm_rows(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0}))["fp32"])
         self.assertIn("96.0 % of cuBLAS at 4096³", line)
         self.assertIn("91.0 % at 2048³", line)
         self.assertNotIn("not met", line)
 
     def test_targets_missed(self):
-        line = report.simt_targets(report.rung_rows(synthetic_run({2048: 85.0, 4096: 96.0, 8192: 92.0})))
+        line = report.simt_targets(report.gemm_rows(synthetic_run({2048: 85.0, 4096: 96.0, 8192: 92.0}))["fp32"])
         self.assertIn("85.0 % at 2048³ (target ≥ 90 %: **not met**)", line)
-        line = report.simt_targets(report.rung_rows(synthetic_run({4096: 80.0})))
+        line = report.simt_targets(report.gemm_rows(synthetic_run({4096: 80.0}))["fp32"])
         self.assertIn("(target ≥ 95 %: **not met**)", line)
+
+
+class ConvReportTest(unittest.TestCase):
+    def test_chapter_10_block_is_measured_against_cudnn_and_says_what_was_skipped(self):
+        for labels in (True, False):
+            text = report.render_block([synthetic_run({4096: 96.0}, labels)], " chapter=10 ")
+            table = table_of(text, "Convolution, fp32 NCHW, against cuDNN")
+            self.assertEqual(table[0], "| rung | lenet-conv1 | resnet50-3x3-28 |")
+            self.assertEqual(row(table, "cuDNN"), "| cuDNN | 0.0100 ms | 0.800 ms |")
+            self.assertEqual(row(table, "10a direct"), "| 10a direct | 0.0400 ms, 25.0 % | 3.20 ms, 25.0 % |")
+            self.assertEqual(row(table, "10b direct, constant-memory filter").split(" | ")[1:],
+                             ["0.0200 ms, 50.0 %", f"skipped: {CONSTANT_MEMORY_LIMIT} |"])
+            self.assertNotIn("bf16", text, "chapter 10 has no bf16 rung")
+            self.assertNotIn("GEMM", text, "chapter 10 has no GEMM rung")
+
+    def test_bf16_conv_rungs_are_measured_against_cudnn_bf16(self):
+        for labels in (True, False):
+            text = report.render_block([synthetic_run({4096: 96.0}, labels)], " chapter=12 ")
+            table = table_of(text, "Convolution, bf16 NHWC, against cuDNN bf16")
+            self.assertEqual(row(table, "12a im2col, mma.sync"),
+                             "| 12a im2col, mma.sync | 0.00250 ms, 50.0 % | 0.200 ms, 50.0 % |", f"labels={labels}")
+            self.assertIn("| cuDNN bf16 |", text)
+            self.assertNotIn("| cuDNN |", text)
+
+    def test_a_run_without_conv_results_leaves_the_conv_chapters_without_results(self):
+        old = synthetic_run({4096: 96.0}, with_conv=False)
+        del old["conv_benchmarks"]  # a record made before bench_conv existed
+        self.assertEqual(report.render_block([old], " chapter=10 "), report.NO_RESULTS)
+        self.assertIn("06a warp tiling", report.render_block([old], " chapter=6 "))
+        self.assertNotIn("Convolution", report.render_block([old], ""))
+
+    def test_no_runs_no_results(self):
+        for args in ("", " chart ", " chapter=7 ", " chapter=10 "):
+            self.assertEqual(report.render_block([], args), report.NO_RESULTS)
 
 
 class RecordTest(unittest.TestCase):
@@ -75,7 +262,7 @@ class RecordTest(unittest.TestCase):
             fake.write_text("#!/bin/sh\necho 'NVIDIA H200, 570.10, 1980, 3201, 1755'\n")
             fake.chmod(0o755)
             bench, ladder = tmp / "bench.json", tmp / "ladder.json"
-            bench.write_text(json.dumps({"benchmarks": [bench_entry("cuBLAS", 4096, 2.0)]}))
+            bench.write_text(json.dumps({"benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))
             ladder.write_text(json.dumps({"device": {"runtime_cuda": "13.0"}, "results": []}))
             env = dict(os.environ, PATH=f"{tmp}:{os.environ['PATH']}", LADDER_COMMIT="abc")
             subprocess.run([sys.executable, str(HERE / "record.py"), "--bench", str(bench), "--ladder", str(ladder),
@@ -85,6 +272,7 @@ class RecordTest(unittest.TestCase):
             self.assertEqual(record["context"]["cuda"], "13.0")
             self.assertEqual(record["context"]["sm_clock_at_record_mhz"], "1755")
             self.assertEqual(len(record["benchmarks"]["benchmarks"]), 1)
+            self.assertIsNone(record["conv_benchmarks"], "no --bench-conv: no conv results")
             self.assertIsNone(record["context"]["tests"], "no summary: the tests were not part of this record")
 
     def test_record_takes_machine_tests_and_sanitizer_from_the_run_summaries(self):
@@ -98,7 +286,7 @@ class RecordTest(unittest.TestCase):
                                          "sanitizer": {"runs": 6, "clean": 6}}))
             second.write_text(json.dumps({"machine": dict(machine, sm_clock_mhz="1980")}))
             bench = tmp / "bench.json"
-            bench.write_text(json.dumps({"benchmarks": [bench_entry("cuBLAS", 4096, 2.0)]}))
+            bench.write_text(json.dumps({"benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))
             env = dict(os.environ, PATH="/nonexistent", LADDER_COMMIT="abc")  # no nvidia-smi: the summary says it all
             subprocess.run([sys.executable, str(HERE / "record.py"), "--summary", str(first), "--summary", str(second),
                             "--bench", str(bench), "--out", str(tmp / "results")], check=True, env=env,
@@ -108,6 +296,84 @@ class RecordTest(unittest.TestCase):
             self.assertEqual(context["sanitizer"], {"runs": 6, "clean": 6})
             self.assertEqual((context["driver"], context["sm_clock_mhz"]), ("580.1", "1980"))
             self.assertEqual(context["sm_clock_at_record_mhz"], "1980", "the later summary wins")
+
+
+class PipelineTest(unittest.TestCase):
+    """record.py then report.py, end to end, on a scratch copy of the scripts and of every page with a results
+    block: the real repository is never written."""
+
+    def setUp(self):
+        self.tmp = pathlib.Path(tempfile.mkdtemp())
+        pages = [ROOT / "README.md", ROOT / "docs" / "results.md"] + sorted(ROOT.glob("chapters/*/README.md"))
+        for path in [HERE / "record.py", HERE / "report.py"] + [page for page in pages if page.exists()]:
+            copy = self.tmp / path.relative_to(ROOT)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, copy)
+        self.summary = self.tmp / "run1" / "summary.json"
+        self.summary.parent.mkdir()
+        self.summary.write_text(json.dumps({"machine": {
+            "gpu": "NVIDIA H200", "driver": "580.1", "sm_clock_mhz": "1980", "sm_clock_max_mhz": "1980",
+            "memory_clock_max_mhz": "3201"}, "tests": {"passed": 600, "failed": 0, "skipped": 20}}))
+        self.run2 = self.tmp / "run2"
+        self.run2.mkdir()
+        (self.run2 / "bench.json").write_text(json.dumps(gemm_bench({2048: 91.0, 4096: 96.0, 8192: 92.0})))
+        (self.run2 / "bench_conv.json").write_text(json.dumps(conv_bench()))
+        (self.run2 / "ladder.json").write_text(json.dumps(ladder_json()))
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def script(self, name, *args):
+        env = dict(os.environ, PATH="/nonexistent", LADDER_COMMIT="0123456789abcdef")  # no nvidia-smi, no git
+        return subprocess.run([sys.executable, str(self.tmp / "benchmarks" / name), *args], env=env,
+                              capture_output=True, text=True, cwd=self.tmp)
+
+    def record(self, *extra):
+        result = self.script("record.py", "--summary", str(self.summary), "--bench", str(self.run2 / "bench.json"),
+                             "--ladder", str(self.run2 / "ladder.json"), *extra,
+                             "--out", str(self.tmp / "benchmarks" / "results"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def block(self, page, chapter=None):
+        text = (self.tmp / page).read_text()
+        begin = "<!-- results:begin" + (f" chapter={chapter} " if chapter else "")
+        return text[text.index(begin):text.index("<!-- results:end -->", text.index(begin))]
+
+    def test_recorded_run_fills_every_block_and_check_passes_after(self):
+        self.record("--bench-conv", str(self.run2 / "bench_conv.json"))
+        record = json.loads((self.tmp / "benchmarks" / "results" / "NVIDIA_H200.json").read_text())
+        self.assertEqual(len(record["conv_benchmarks"]["benchmarks"]), len(conv_bench()["benchmarks"]))
+        if (self.tmp / "chapters" / "07_wmma_gemm" / "README.md").exists():  # blocks stale until report runs
+            self.assertEqual(self.script("report.py", "--check").returncode, 1)
+        result = self.script("report.py")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(self.script("report.py", "--check").returncode, 0, "a second run changes nothing")
+
+        whole = self.block("README.md")
+        for heading in ("GEMM, fp32, against cuBLAS:", "GEMM, bf16, against cuBLAS bf16:",
+                        "Convolution, fp32 NCHW, against cuDNN (", "Convolution, bf16 NHWC, against cuDNN bf16 ("):
+            self.assertIn(heading, whole)
+        self.assertNotIn(report.NO_RESULTS, whole)
+        self.assertIn("](images/ladder.png)", self.block("docs/results.md"), "the chart, relative to docs/")
+        if (self.tmp / "chapters" / "07_wmma_gemm" / "README.md").exists():
+            chapter7 = self.block("chapters/07_wmma_gemm/README.md", 7)
+            self.assertIn("% of cuBLAS bf16 at 4096", chapter7)
+            self.assertNotIn("| cuBLAS |", chapter7)
+        if (self.tmp / "chapters" / "10_direct_conv" / "README.md").exists():
+            chapter10 = self.block("chapters/10_direct_conv/README.md", 10)
+            self.assertIn("| cuDNN | 0.0100 ms | 0.800 ms |", chapter10)
+            self.assertIn(f"skipped: {CONSTANT_MEMORY_LIMIT}", chapter10)
+        if importlib.util.find_spec("matplotlib"):  # report.py draws the chart only where it can
+            self.assertTrue((self.tmp / "docs" / "images" / "ladder.png").exists())
+
+    def test_a_record_without_conv_results_still_reports(self):
+        self.record()  # no --bench-conv, as every record before bench_conv
+        result = self.script("report.py")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("GEMM, bf16, against cuBLAS bf16:", self.block("README.md"))
+        self.assertNotIn("Convolution", self.block("README.md"))
+        if (self.tmp / "chapters" / "10_direct_conv" / "README.md").exists():
+            self.assertIn(report.NO_RESULTS, self.block("chapters/10_direct_conv/README.md", 10))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ the first minutes of a GPU session are not spent mending them:
 - the offline kit: absent (a message), incomplete (the missing parts, exit 1);
 - test counting: a GPU test skipped for want of a device fails the phase, one
   skipped by its rung's own requirement does not;
-- sanitizer verdict counting.
+- sanitizer verdict counting;
+- the record phase handing bench_conv.json to record.py when the bench phase wrote it.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
 """
@@ -88,6 +89,21 @@ class RunGpuScriptTest(unittest.TestCase):
         result = self.run_script("build")
         self.assertIn("offline kit: none", result.stdout)
         self.assertIn("bash tools/device_kit.sh", result.stdout)
+
+    def test_record_phase_passes_the_conv_benchmarks_when_the_bench_phase_wrote_them(self):
+        for part in ("benchmarks/record.py", "benchmarks/report.py"):
+            shutil.copy(ROOT / part, self.tmp / part)
+        out, record = self.tmp / "out", self.tmp / "benchmarks/results/NVIDIA_H200.json"
+        out.mkdir()
+        (out / "bench.json").write_text(json.dumps({"benchmarks": []}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIsNone(json.loads(record.read_text())["conv_benchmarks"], "no bench_conv.json: none recorded")
+        (out / "bench_conv.json").write_text(json.dumps({"benchmarks": [{"name": "conv/cuDNN/lenet-conv1"}]}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(json.loads(record.read_text())["conv_benchmarks"]["benchmarks"][0]["name"],
+                         "conv/cuDNN/lenet-conv1")
 
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
         (self.tmp / ".device_kit/googletest").mkdir(parents=True)

@@ -5,10 +5,11 @@
 #       LADDER_REGISTER_GEMM; linking the objects directly (not through a
 #       static archive) keeps those registrations alive.
 #
-#   ladder_add_chapter(NUMBER 01 NAME naive_gemm MAIN main.cu TESTS test_naive_gemm.cu)
+#   ladder_add_chapter(NUMBER 01 NAME naive_gemm MAIN main.cu TESTS test_naive_gemm.cu [CONV])
 #       The executable chNN_NAME (in <build>/bin), linked with the rungs of
 #       every chapter up to NN so it prints the ladder so far, and its tests,
-#       labelled gpu and chNN.
+#       labelled gpu and chNN. CONV: a convolution chapter (its command line
+#       and shared tests are the conv ones).
 #
 #   ladder_add_gtest(NAME LABELS cpu|gpu ... SOURCES ... LIBRARIES ...)
 #       A GoogleTest executable whose tests are registered with CTest.
@@ -78,6 +79,9 @@ function(ladder_add_gtest name)
   # element, so it gets the kind (cpu/gpu) alone and the rest (the chapter)
   # goes on the directory, whose LABELS every test in it inherits.
   list(POP_FRONT ARG_LABELS kind)
+  if(kind STREQUAL "cpu")
+    set_property(GLOBAL APPEND PROPERTY LADDER_HOST_TEST_TARGETS ${name})
+  endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS ${kind})
   if(ARG_LABELS)
     set_property(DIRECTORY APPEND PROPERTY LABELS ${ARG_LABELS})
@@ -98,8 +102,17 @@ function(ladder_add_exit_test name labels expected_status output_regex)
 endfunction()
 
 # The command-line contract of a GEMM chapter executable, checked on any machine.
+# Every chapter executable shares its command line and runner (common/gemm), so
+# the first one also joins the host_tests target (below); the others carry the
+# label links_kernels: building them compiles every kernel up to their chapter.
 function(ladder_add_cli_tests exe label)
-  set(labels "cpu;${label}")
+  get_property(earlier GLOBAL PROPERTY LADDER_CHAPTER_EXECUTABLES)
+  if(earlier)
+    set(labels "cpu;${label};links_kernels")
+  else()
+    set(labels "cpu;${label}")
+    set_property(GLOBAL APPEND PROPERTY LADDER_HOST_TEST_TARGETS ${exe})
+  endif()
   ladder_add_exit_test(${exe}_help "${labels}" 0 "--m.*--json" COMMAND $<TARGET_FILE:${exe}> --help)
   ladder_add_exit_test(${exe}_rejects_zero "${labels}" 2 "--m: 0 is out of range" COMMAND $<TARGET_FILE:${exe}> --m 0)
   ladder_add_exit_test(${exe}_rejects_text "${labels}" 2 "--k: 'abc' is not a whole number"
@@ -114,8 +127,38 @@ function(ladder_add_cli_tests exe label)
                                --energy-seconds 0)
 endfunction()
 
+# The command-line contract of a convolution chapter executable (common/conv/options.hpp).
+function(ladder_add_conv_cli_tests exe label)
+  set(labels "cpu;${label};links_kernels")
+  ladder_add_exit_test(${exe}_help "${labels}" 0 "--layer.*--stride.*--json" COMMAND $<TARGET_FILE:${exe}> --help)
+  ladder_add_exit_test(${exe}_rejects_zero "${labels}" 2 "--c: 0 is out of range" COMMAND $<TARGET_FILE:${exe}> --c 0)
+  ladder_add_exit_test(${exe}_rejects_text "${labels}" 2 "--k: 'abc' is not a whole number"
+                       COMMAND $<TARGET_FILE:${exe}> --k abc)
+  ladder_add_exit_test(${exe}_rejects_unknown_layer "${labels}" 2 "--layer vgg: no such layer"
+                       COMMAND $<TARGET_FILE:${exe}> --layer vgg)
+  ladder_add_exit_test(${exe}_rejects_filter_larger_than_input "${labels}" 2 "larger than the padded"
+                       COMMAND $<TARGET_FILE:${exe}> --h 5 --w 5 --r 7 --s 7 --pad 0)
+  # On a GPU this runs a small layer; without one it must say so in one line and exit 1.
+  ladder_add_exit_test(${exe}_small_run_or_no_gpu "${labels}" 1 "needs an NVIDIA GPU" SUCCESS_ALSO_PASSES
+                       COMMAND $<TARGET_FILE:${exe}> --layer lenet-conv2 --n 3 --repeat 1 --warmup 0)
+endfunction()
+
+# What kind of ladder program `exe` of chapter `number` is: GEMM, or
+# convolution when `conv` is true. Adds the matching command-line tests and
+# names the shared rung-test library its tests link, in `testing_lib_var`.
+function(ladder_add_program_kind exe number conv testing_lib_var)
+  if(conv)
+    target_link_libraries(${exe} PRIVATE ladder_conv)
+    ladder_add_conv_cli_tests(${exe} ch${number})
+    set(${testing_lib_var} ladder_conv_testing PARENT_SCOPE)
+  else()
+    ladder_add_cli_tests(${exe} ch${number})
+    set(${testing_lib_var} ladder_gemm_testing PARENT_SCOPE)
+  endif()
+endfunction()
+
 function(ladder_add_chapter)
-  cmake_parse_arguments(ARG "" "NUMBER;NAME;MAIN" "TESTS;EXERCISES" ${ARGN})
+  cmake_parse_arguments(ARG "CONV" "NUMBER;NAME;MAIN" "TESTS;EXERCISES" ${ARGN})
   math(EXPR chapter "${ARG_NUMBER}")
   set(exe ch${ARG_NUMBER}_${ARG_NAME})
   ladder_rungs_up_to(${chapter} rung_libs)
@@ -123,7 +166,7 @@ function(ladder_add_chapter)
   add_executable(${exe} ${ARG_MAIN})
   target_link_libraries(${exe} PRIVATE ladder_common ${rung_libs} ${exercise_libs})
   target_compile_definitions(${exe} PRIVATE LADDER_CHAPTER=${chapter})
-  ladder_add_cli_tests(${exe} ch${ARG_NUMBER})
+  ladder_add_program_kind(${exe} ${ARG_NUMBER} "${ARG_CONV}" testing_lib)
   set_property(GLOBAL APPEND PROPERTY LADDER_CHAPTER_EXECUTABLES ${exe})
   if(ARG_TESTS)
     get_property(this_chapter_libs GLOBAL PROPERTY LADDER_CHAPTER_RUNGS)
@@ -135,7 +178,7 @@ function(ladder_add_chapter)
       endif()
     endforeach()
     ladder_add_gtest(test_${exe} SOURCES ${ARG_TESTS}
-                     LIBRARIES ladder_gemm_testing ${own} ${exercise_libs}
+                     LIBRARIES ${testing_lib} ${own} ${exercise_libs}
                      LABELS "gpu;ch${ARG_NUMBER}")
   endif()
 endfunction()
@@ -143,7 +186,7 @@ endfunction()
 # Worked solutions to chapter NN's exercises: an executable solNN_NAME that
 # prints the chapter's ladder plus the solution rungs, and their tests.
 function(ladder_add_solutions)
-  cmake_parse_arguments(ARG "" "NUMBER;NAME;MAIN" "TESTS" ${ARGN})
+  cmake_parse_arguments(ARG "CONV" "NUMBER;NAME;MAIN" "TESTS" ${ARGN})
   math(EXPR chapter "${ARG_NUMBER}")
   set(exe sol${ARG_NUMBER}_${ARG_NAME})
   ladder_rungs_up_to(${chapter} rung_libs)
@@ -151,7 +194,7 @@ function(ladder_add_solutions)
   add_executable(${exe} ${ARG_MAIN})
   target_link_libraries(${exe} PRIVATE ladder_common ${rung_libs} ${solution_libs})
   target_compile_definitions(${exe} PRIVATE LADDER_CHAPTER=${chapter})
-  ladder_add_cli_tests(${exe} ch${ARG_NUMBER})
-  ladder_add_gtest(test_${exe} SOURCES ${ARG_TESTS} LIBRARIES ladder_gemm_testing ${solution_libs}
+  ladder_add_program_kind(${exe} ${ARG_NUMBER} "${ARG_CONV}" testing_lib)
+  ladder_add_gtest(test_${exe} SOURCES ${ARG_TESTS} LIBRARIES ${testing_lib} ${solution_libs}
                    LABELS "gpu;ch${ARG_NUMBER};solutions")
 endfunction()

@@ -1,4 +1,4 @@
-/// \file atomic_file.hpp
+/// \file common/core/atomic_file.hpp
 /// \brief Writing files so that a reader never sees half of one.
 #pragma once
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <cstring>
+#include <iostream>
 #include <sstream>
 
 namespace ladder {
@@ -35,6 +37,27 @@ std::string format_bytes(double bytes) {
 double host_memory_bytes() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), page_size = ::sysconf(_SC_PAGE_SIZE);
   return pages > 0 && page_size > 0 ? double(pages) * double(page_size) : 0.0;
+}
+
+int exit_status_of(const char* program, const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const HelpRequested& help) {
+    std::cout << help.what();
+    return 0;
+  } catch (const UsageError& error) {
+    std::cerr << program << ": " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << program << ": " << error.what() << "\n";
+    return 1;
+  }
+}
+
+const char* program_name(int argc, char** argv, const char* fallback) {
+  const char* program = argc > 0 ? argv[0] : fallback;
+  if (const char* slash = std::strrchr(program, '/')) program = slash + 1;
+  return program;
 }
 
 }  // namespace ladder

@@ -1,4 +1,4 @@
-/// \file cli.hpp
+/// \file common/core/cli.hpp
 /// \brief What every executable's command line shares: its two exceptions, a
 /// whole-number validator for CLI11, and the sizes it talks about.
 #pragma once
@@ -20,6 +20,14 @@ class HelpRequested : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+/// Runs a program's body and turns what it throws into the project's exit
+/// statuses: HelpRequested prints the help (0), UsageError one line naming the
+/// flag (2), any other std::exception one line (1). Otherwise the body's status.
+int exit_status_of(const char* program, const std::function<int()>& body);
+
+/// The program's name without its directory, for messages.
+const char* program_name(int argc, char** argv, const char* fallback);
 
 /// A CLI11 check that says which of "not a whole number" and "out of range" went wrong.
 std::function<std::string(std::string&)> whole_number_in(long long low, long long high);

@@ -1,4 +1,4 @@
-/// \file cuda_check.cuh
+/// \file common/core/cuda_check.cuh
 /// \brief Error checks for CUDA runtime and cuBLAS calls and for kernel launches.
 ///
 /// Every call into CUDA goes through one of these macros. On failure they throw

@@ -1,4 +1,4 @@
-/// \file device_buffer.cuh
+/// \file common/core/device_buffer.cuh
 /// \brief DeviceBuffer: owning, move-only RAII wrapper around cudaMalloc.
 #pragma once
 

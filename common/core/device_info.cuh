@@ -1,4 +1,4 @@
-/// \file device_info.cuh
+/// \file common/core/device_info.cuh
 /// \brief What GPU this is, and what it can do at best (measured ceilings).
 #pragma once
 

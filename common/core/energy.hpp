@@ -1,4 +1,4 @@
-/// \file energy.hpp
+/// \file common/core/energy.hpp
 /// \brief The GPU's energy counter, read through NVML when the driver provides it.
 #pragma once
 

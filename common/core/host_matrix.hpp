@@ -1,4 +1,4 @@
-/// \file host_matrix.hpp
+/// \file common/core/host_matrix.hpp
 /// \brief Row-major host matrices with seeded random fill.
 #pragma once
 

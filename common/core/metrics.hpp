@@ -1,4 +1,4 @@
-/// \file metrics.hpp
+/// \file common/core/metrics.hpp
 /// \brief How far a result is from the reference, and whether every element was written.
 #pragma once
 

@@ -1,4 +1,4 @@
-/// \file occupancy_model.hpp
+/// \file common/core/occupancy_model.hpp
 /// \brief How many blocks of a kernel fit on one SM, from its threads, registers and
 /// shared memory: the arithmetic of the lessons' occupancy paragraphs, as a host model.
 ///

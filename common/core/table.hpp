@@ -1,4 +1,4 @@
-/// \file table.hpp
+/// \file common/core/table.hpp
 /// \brief The plain-text result table every executable prints.
 #pragma once
 

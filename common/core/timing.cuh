@@ -1,4 +1,4 @@
-/// \file timing.cuh
+/// \file common/core/timing.cuh
 /// \brief GPU timing with CUDA events: warm-up, repeats, median, L2 flush.
 #pragma once
 

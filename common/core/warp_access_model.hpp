@@ -1,4 +1,4 @@
-/// \file warp_access_model.hpp
+/// \file common/core/warp_access_model.hpp
 /// \brief What one warp's memory instruction costs: 32-byte sectors of global memory and
 /// wavefronts of shared memory, counted from the 32 addresses of its lanes.
 ///

@@ -1,4 +1,4 @@
-/// \file ceilings.cuh
+/// \file common/gemm/ceilings.cuh
 /// \brief The two ceilings a GEMM table is placed under: copy bandwidth and cuBLAS's peak.
 #pragma once
 

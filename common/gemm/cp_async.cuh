@@ -1,4 +1,4 @@
-/// \file cp_async.cuh
+/// \file common/gemm/cp_async.cuh
 /// \brief `cp.async`: asynchronous 16-byte copies global → shared with zero fill, taught in
 /// chapter 06 and used by every pipelined rung after it (fp32 and bf16 alike: it copies bytes).
 #pragma once

@@ -1,5 +1,5 @@
-/// \file cublas.cuh
-/// \brief cuBLAS as the baseline rung and as the double-precision oracle.
+/// \file common/gemm/cublas.cuh
+/// \brief cuBLAS as the baseline rungs (cuBLAS fp32, cuBLASLt bf16) and as the double-precision oracle.
 ///
 /// cuBLAS is column-major; our matrices are row-major. A row-major (m, n)
 /// matrix is the same bytes as a column-major (n, m) one, its transpose. So
@@ -9,6 +9,7 @@
 
 #include <cublas_v2.h>
 
+#include <string>
 #include <vector>
 
 #include "common/core/host_matrix.hpp"
@@ -26,10 +27,25 @@ void cublas_sgemm(const GemmArgs& args, cudaStream_t stream);
 /// The registry entry for cublas_sgemm ("cuBLAS", chapter 0, vendor).
 GemmRung cublas_rung();
 
-/// Row-major bf16 GEMM through cublasGemmEx: A, B and C in CUDA_R_16BF,
-/// CUBLAS_COMPUTE_32F (fp32 accumulation), tensor cores as cuBLAS chooses:
-/// the baseline of every bf16 rung, as in a training framework.
+/// Row-major bf16 GEMM through cuBLASLt at its best algorithm for the shape:
+/// A, B and C in CUDA_R_16BF, CUBLAS_COMPUTE_32F (fp32 accumulation, alpha and
+/// beta in fp32), the same column-major view as above. The baseline of every
+/// bf16 rung, so it should be cuBLAS at its fastest, not at its first guess:
+/// the first call for a problem (m, n, k, lda, ldb, ldc, whether beta != 0,
+/// the pointers' alignment, the device) asks cuBLASLt's heuristic for up to 8
+/// algorithms (32 MiB of workspace at most), times each on `stream` and keeps
+/// the fastest; later calls reuse it. That first call synchronizes and runs
+/// the GEMM up to 65 times, so make it an untimed warm-up. When beta != 0 the
+/// candidates run on a scratch copy of C: the caller's C is updated once, by
+/// the chosen algorithm. Throws CudaError if no candidate launches.
 void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream);
+
+/// The algorithm cublas_bf16_gemm chose for this problem (only the pointers'
+/// alignment matters, and a null pointer counts as cudaMalloc's 256 bytes),
+/// in one line, e.g. "cuBLASLt algo 66, tile 128x256x64, 4 stages, split-k 1,
+/// fastest of 8 heuristic candidates (heuristic rank 2)"; empty if it has not
+/// run on this problem yet.
+std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args);
 
 /// The registry entry for cublas_bf16_gemm ("cuBLAS bf16", chapter 0, vendor).
 GemmRung cublas_bf16_rung();

@@ -1,4 +1,4 @@
-/// \file device.cuh
+/// \file common/gemm/device.cuh
 /// \brief Device-side helpers shared by the GEMM kernels.
 #pragma once
 

@@ -1,4 +1,4 @@
-/// \file elements.cuh
+/// \file common/gemm/elements.cuh
 /// \brief Host vectors of a rung's element type (float or bf16) to and from fp32, for uploads and checks.
 #pragma once
 

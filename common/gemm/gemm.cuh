@@ -1,4 +1,4 @@
-/// \file gemm.cuh
+/// \file common/gemm/gemm.cuh
 /// \brief The one GEMM signature every rung implements, and the registry of rungs.
 ///
 /// Every rung, cuBLAS included, computes the row-major product
@@ -22,6 +22,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "common/core/rung_kind.hpp"
 
 namespace ladder {
 
@@ -83,9 +85,6 @@ struct GemmRequirements {
   int min_k = 1;            ///< k must be at least this
 };
 
-/// Where a rung comes from; chapter executables show Vendor and Chapter rungs.
-enum class RungKind { Vendor, Chapter, Solution, Exercise };
-
 /// One entry of the registry.
 struct GemmRung {
   std::string name;  ///< unique, shown in tables: "01 naive"
@@ -118,8 +117,6 @@ std::optional<GemmRung> find_gemm(std::string_view name);
 std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmArgs& args, int compute_capability);
 std::optional<std::string> unsupported_reason(const GemmRung& rung, const Bf16GemmArgs& args, int compute_capability);
 
-/// "chapter", "solution", ... for tables and JSON.
-const char* to_string(RungKind kind);
 /// "fp32" or "bf16".
 const char* to_string(Precision precision);
 /// Bytes per element of A, B and C.

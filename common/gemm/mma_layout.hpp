@@ -1,4 +1,4 @@
-/// \file mma_layout.hpp
+/// \file common/gemm/mma_layout.hpp
 /// \brief Where each element of a tensor-core step lives: which lane's register holds it
 /// (mma.sync m16n8k16 with bf16 inputs and fp32 accumulators), which row each lane hands
 /// to ldmatrix, and where a 16-byte chunk of a shared-memory tile is stored so that
@@ -16,14 +16,7 @@
 /// phase (8 row addresses, 8 chunks) is conflict-free when its chunks hit 8 distinct ones.
 #pragma once
 
-// Host and device: the kernels call these, and so does the CPU test built by g++.
-#ifndef LADDER_HOST_DEVICE
-#ifdef __CUDACC__
-#define LADDER_HOST_DEVICE __host__ __device__
-#else
-#define LADDER_HOST_DEVICE
-#endif
-#endif
+#include "common/core/host_device.hpp"
 
 namespace ladder::mma {
 

@@ -1,9 +1,10 @@
 #include "common/gemm/options.hpp"
 
-#include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+
+#include "common/core/cli_parse.hpp"
 
 namespace ladder {
 
@@ -57,13 +58,7 @@ GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::str
   app.footer(
       "Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
       "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    throw HelpRequested(app.help());
-  } catch (const CLI::ParseError& error) {
-    throw UsageError(error.what());
-  }
+  parse_or_throw(app, argc, argv);
   options.check = !no_check;
   options.flush_l2 = !no_flush;
   options.ceilings = !no_ceilings;

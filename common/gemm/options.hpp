@@ -1,4 +1,4 @@
-/// \file options.hpp
+/// \file common/gemm/options.hpp
 /// \brief The command line shared by every GEMM chapter executable (parsed with CLI11).
 #pragma once
 

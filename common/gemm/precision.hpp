@@ -1,4 +1,4 @@
-/// \file precision.hpp
+/// \file common/gemm/precision.hpp
 /// \brief bf16 on the host: rounding, bit patterns, poison, and the tolerance bf16 results are held to.
 ///
 /// bf16 is the top half of an fp32: 1 sign bit, 8 exponent bits, 7 stored

@@ -1,4 +1,4 @@
-/// \file reference.hpp
+/// \file common/gemm/reference.hpp
 /// \brief The CPU oracle (row-major GEMM accumulating in double) and the tolerance results are held to.
 #pragma once
 

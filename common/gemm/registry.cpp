@@ -3,6 +3,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/core/registry.hpp"
 #include "common/gemm/cublas.cuh"
 #include "common/gemm/gemm.cuh"
 
@@ -12,8 +13,8 @@ namespace {
 // A function-local static is constructed on first use, so registrations made
 // from other files' static initialisers never see an unconstructed vector.
 // cuBLAS is always there: it is the oracle and the baseline of every table.
-std::vector<GemmRung>& mutable_registry() {
-  static std::vector<GemmRung> rungs{cublas_rung(), cublas_bf16_rung()};
+RungList<GemmRung>& mutable_registry() {
+  static RungList<GemmRung> rungs({cublas_rung(), cublas_bf16_rung()});
   return rungs;
 }
 
@@ -62,28 +63,14 @@ void GemmLaunch::operator()(const Bf16GemmArgs& args, cudaStream_t stream) const
 }
 
 bool register_gemm(GemmRung rung) {
-  auto& rungs = mutable_registry();
-  if (rung.name.empty() || !rung.launch) throw std::logic_error("register_gemm: name and launcher needed");
-  for (const auto& existing : rungs)
-    if (existing.name == rung.name) throw std::logic_error("register_gemm: duplicate rung '" + rung.name + "'");
-  rungs.push_back(std::move(rung));
+  if (!rung.launch) throw std::logic_error("register_gemm: rung '" + rung.name + "' has no launcher");
+  mutable_registry().add(std::move(rung));
   return true;
 }
 
-std::vector<GemmRung> gemm_registry() {
-  std::vector<GemmRung> rungs = mutable_registry();
-  std::stable_sort(rungs.begin(), rungs.end(), [](const GemmRung& x, const GemmRung& y) {
-    if (x.chapter != y.chapter) return x.chapter < y.chapter;
-    return int(x.kind) < int(y.kind);
-  });
-  return rungs;
-}
+std::vector<GemmRung> gemm_registry() { return mutable_registry().in_ladder_order(); }
 
-std::optional<GemmRung> find_gemm(std::string_view name) {
-  for (const auto& rung : mutable_registry())
-    if (rung.name == name) return rung;
-  return std::nullopt;
-}
+std::optional<GemmRung> find_gemm(std::string_view name) { return mutable_registry().find(name); }
 
 std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmArgs& args, int compute_capability) {
   return unsupported(rung, args, Precision::Fp32, compute_capability);
@@ -91,20 +78,6 @@ std::optional<std::string> unsupported_reason(const GemmRung& rung, const GemmAr
 
 std::optional<std::string> unsupported_reason(const GemmRung& rung, const Bf16GemmArgs& args, int compute_capability) {
   return unsupported(rung, args, Precision::Bf16, compute_capability);
-}
-
-const char* to_string(RungKind kind) {
-  switch (kind) {
-    case RungKind::Vendor:
-      return "vendor";
-    case RungKind::Chapter:
-      return "chapter";
-    case RungKind::Solution:
-      return "solution";
-    case RungKind::Exercise:
-      return "exercise";
-  }
-  return "?";
 }
 
 const char* to_string(Precision precision) { return precision == Precision::Bf16 ? "bf16" : "fp32"; }

@@ -1,4 +1,4 @@
-/// \file row_slabs.cuh
+/// \file common/gemm/row_slabs.cuh
 /// \brief Runs a launcher on horizontal slabs of C, for rungs whose row tiles on
 /// grid.y would exceed its limit of 65,535 blocks.
 ///

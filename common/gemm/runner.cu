@@ -24,13 +24,6 @@ double gemm_min_bytes(int m, int n, int k, bool reads_c, int element_size) {
   return element_size * (double(m) * k + double(k) * n + double(m) * n * (reads_c ? 2 : 1));
 }
 
-std::string RungResult::status() const {
-  if (skip_reason) return "skipped: " + *skip_reason;
-  if (failure) return "FAIL: " + *failure;
-  if (!error) return "not checked";
-  return error->passed() ? "ok" : "FAIL: " + error->describe();
-}
-
 namespace {
 
 /// A leading dimension rounded up to a multiple of kMaxLdAlignment floats, or
@@ -85,6 +78,14 @@ Problem<Element> make_problem(const GemmOptions& options) {
   return problem;
 }
 
+/// This run's bf16 problem as cublas_bf16_algorithm_note takes it: the shape,
+/// beta and make_problem's leading dimensions; the pointers null, which counts
+/// as the 256-byte alignment of make_problem's cudaMalloc'd ones.
+Bf16GemmArgs bf16_problem_shape(const GemmOptions& o) {
+  const int lda = padded_ld(o.k, Precision::Bf16), ldb = padded_ld(o.n, Precision::Bf16), ldc = ldb;
+  return {o.m, o.n, o.k, o.alpha, o.beta, nullptr, lda, nullptr, ldb, nullptr, ldc};
+}
+
 template <typename Element>
 std::vector<Element> stored_c0(const Problem<Element>& problem) {
   return to_elements<Element>(with_row_stride(problem.c0, problem.ldc, 0, poison_value()));
@@ -105,7 +106,8 @@ void reset_output(Problem<Element>& problem) {
 template <typename Element>
 RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const DeviceInfo& device,
                     const EnergyMeter* meter) {
-  RungResult result{rung};
+  RungResult result;
+  result.rung = rung;
   const GemmArgsOf<Element> args = problem.args();
   result.skip_reason = unsupported_reason(rung, args, device.compute_capability);
   if (result.skip_reason) return result;
@@ -147,7 +149,8 @@ std::vector<RungResult> run_table(const std::vector<GemmRung>& rungs, const Gemm
   for (std::size_t i = 0; i < rungs.size(); ++i) {
     std::cerr << "[" << precision << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
     if (broken_by) {
-      RungResult skipped{rungs[i]};
+      RungResult skipped;
+      skipped.rung = rungs[i];
       skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
       results.push_back(skipped);
       continue;
@@ -297,8 +300,11 @@ void print_bf16_ladder(const std::vector<RungResult>& results, const std::vector
   table.print(std::cout);
 }
 
+/// `cublas_bf16_algorithm`: what cublas_bf16_algorithm_note says for this run's
+/// bf16 problem (empty: none), recorded with the cuBLAS bf16 entry.
 nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceilings& ceilings, const GemmOptions& o,
-                       const std::vector<RungResult>& results, const std::map<std::string, double>& peaks) {
+                       const std::vector<RungResult>& results, const std::map<std::string, double>& peaks,
+                       const std::string& cublas_bf16_algorithm) {
   nlohmann::json rungs = nlohmann::json::array();
   for (const RungResult& r : results) {
     nlohmann::json entry = {{"name", r.rung.name},
@@ -307,6 +313,8 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
                             {"precision", to_string(r.rung.precision())},
                             {"status", r.status()}};
     if (!r.rung.instruction.empty()) entry["instruction"] = r.rung.instruction;
+    const bool is_cublas_bf16 = r.rung.kind == RungKind::Vendor && r.rung.precision() == Precision::Bf16;
+    if (is_cublas_bf16 && !cublas_bf16_algorithm.empty()) entry["algorithm"] = cublas_bf16_algorithm;
     if (!r.skip_reason && !r.failure) {
       entry["median_ms"] = r.timing.median_ms;
       entry["min_ms"] = r.timing.min_ms;
@@ -419,6 +427,7 @@ int run_chapter(const char* program, const GemmOptions& options) {
   if (want_fp32) print_ladder(fp32_results, gemm_flops(options.m, options.n, options.k), fp32_peak);
   std::vector<RungResult> results = want_fp32 ? fp32_results : std::vector<RungResult>{};
   std::map<std::string, double> peaks;
+  std::string cublas_bf16_algorithm;  // which of cuBLASLt's algorithms the bf16 baseline ran
   if (run_bf16) {
     print_bf16_numbers(options, ceilings);
     if (!broken_by) peaks = measure_instruction_peaks(bf16_rungs);
@@ -429,48 +438,36 @@ int run_chapter(const char* program, const GemmOptions& options) {
     std::cout << "\n";
     print_bf16_ladder(bf16_results, want_fp32 ? fp32_results : std::vector<RungResult>{fp32_results.front()},
                       gemm_flops(options.m, options.n, options.k));
+    cublas_bf16_algorithm = cublas_bf16_algorithm_note(bf16_problem_shape(options));
+    if (!cublas_bf16_algorithm.empty()) std::cout << "cuBLAS bf16: " << cublas_bf16_algorithm << "\n";
     results.insert(results.end(), bf16_results.begin(), bf16_results.end());
   } else if (options.precision == "bf16") {
     std::cout << "no bf16 rungs in this executable (they start in chapter 07)\n";
   }
   if (!options.json_path.empty())
-    write_file_atomically(options.json_path,
-                          to_json(program, device, ceilings, options, results, peaks).dump(2) + "\n");
-  const auto skipped = std::count_if(results.begin(), results.end(), [](const RungResult& r) { return r.skip_reason; });
-  const bool all_ok =
-      std::all_of(results.begin(), results.end(), [](const RungResult& r) { return r.skip_reason || r.passed(); });
-  if (options.fail_on_skip && skipped > 0)
-    std::cerr << program << ": " << skipped << " rung(s) skipped, and --fail-on-skip makes that a failure\n";
-  return all_ok && !(options.fail_on_skip && skipped > 0) ? 0 : 1;
+    write_file_atomically(
+        options.json_path,
+        to_json(program, device, ceilings, options, results, peaks, cublas_bf16_algorithm).dump(2) + "\n");
+  return exit_status_of_run(results, options.fail_on_skip, program);
 }
 
 }  // namespace
 
 int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
-  const char* program = argc > 0 ? argv[0] : "gemm";
-  if (const char* slash = std::strrchr(program, '/')) program = slash + 1;
+  const char* program = program_name(argc, argv, "gemm");
   std::ostringstream description;
   if (chapter.number > 0) description << "Chapter " << chapter.number << ": ";
   description << chapter.title
               << ".\nRuns cuBLAS and every rung up to this chapter on one problem: verifies each against an fp64 "
                  "oracle, times it, prints the ladder.";
-  try {
+  return exit_status_of(program, [&] {
     const GemmOptions options = parse_gemm_options(argc, argv, description.str());
     if (options.list) {
       list_rungs(options);
       return 0;
     }
     return run_chapter(program, options);
-  } catch (const HelpRequested& help) {
-    std::cout << help.what();
-    return 0;
-  } catch (const UsageError& error) {
-    std::cerr << program << ": " << error.what() << "\n";
-    return 2;
-  } catch (const std::exception& error) {
-    std::cerr << program << ": " << error.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 }  // namespace ladder

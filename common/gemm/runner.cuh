@@ -1,4 +1,4 @@
-/// \file runner.cuh
+/// \file common/gemm/runner.cuh
 /// \brief The body of every GEMM chapter executable: run, verify and time each rung, print the ladder.
 #pragma once
 
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/core/metrics.hpp"
+#include "common/core/outcome.hpp"
 #include "common/core/timing.cuh"
 #include "common/gemm/gemm.cuh"
 #include "common/gemm/options.hpp"
@@ -19,21 +20,14 @@ struct ChapterInfo {
   const char* title = "";  ///< "naive GEMM: one thread per output element"
 };
 
-/// The outcome of one rung on one problem.
-struct RungResult {
+/// The outcome of one GEMM rung on one problem (status() and passed() come with RungOutcome).
+struct RungResult : RungOutcome {
   GemmRung rung;
-  std::optional<std::string> skip_reason;  ///< set when the rung did not run
-  std::optional<std::string> failure;      ///< set when its launch failed or its kernel faulted
-  std::optional<ErrorReport> error;        ///< set when it was verified
   TimingStats timing;
   std::optional<EnergyStats> energy;  ///< set when the GPU's energy counter was read
   double tflops = 0;
   double percent_of_cublas = 0;       ///< of cuBLAS at the same precision
   double percent_of_instruction = 0;  ///< of the measured peak of the rung's instruction (0: none)
-  /// "ok", "FAIL: <why>", "not checked" or "skipped: <reason>".
-  std::string status() const;
-  /// Ran and was verified correct (or ran unchecked, with --no-check).
-  bool passed() const { return !skip_reason && !failure && (!error || error->passed()); }
 };
 
 /// Parses the common flags, checks for a device, runs cuBLAS and every linked

@@ -1,4 +1,4 @@
-/// \file checkpoint.hpp
+/// \file common/nn/checkpoint.hpp
 /// \brief Saving and loading the trained network's parameters.
 ///
 /// Format (all integers little-endian uint32, values little-endian IEEE fp32):

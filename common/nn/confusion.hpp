@@ -1,4 +1,4 @@
-/// \file confusion.hpp
+/// \file common/nn/confusion.hpp
 /// \brief Confusion matrix, per-class precision, recall and F1, and their printed report.
 #pragma once
 

@@ -1,4 +1,4 @@
-/// \file idx.hpp
+/// \file common/nn/idx.hpp
 /// \brief Reading and writing MNIST's IDX files, raw or gzip-compressed.
 ///
 /// An IDX file is a big-endian header followed by unsigned bytes:

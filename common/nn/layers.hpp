@@ -1,4 +1,4 @@
-/// \file layers.hpp
+/// \file common/nn/layers.hpp
 /// \brief CPU reference layers of the chapter 14 CNN, forward and backward.
 ///
 /// These loops are the oracle the GPU kernels of the later chapters are tested

@@ -1,4 +1,4 @@
-/// \file mnist_app.hpp
+/// \file common/nn/mnist_app.hpp
 /// \brief What ch14_mnist_cnn --cpu does: load or generate data, train, evaluate, report.
 #pragma once
 

@@ -1,4 +1,4 @@
-/// \file network.hpp
+/// \file common/nn/network.hpp
 /// \brief The LeNet-5-style CNN of chapter 14 on the CPU reference layers.
 ///
 ///     images (N, 1, 28, 28)

@@ -1,4 +1,4 @@
-/// \file optimizer.hpp
+/// \file common/nn/optimizer.hpp
 /// \brief SGD with momentum and Adam, updating a network's parameters from their gradients.
 #pragma once
 

@@ -1,4 +1,4 @@
-/// \file random.hpp
+/// \file common/nn/random.hpp
 /// \brief A small seeded random generator whose streams are identical on every platform.
 #pragma once
 

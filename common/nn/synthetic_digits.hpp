@@ -1,4 +1,4 @@
-/// \file synthetic_digits.hpp
+/// \file common/nn/synthetic_digits.hpp
 /// \brief MNIST-like handwritten digits drawn from strokes: the offline data set and the test data.
 ///
 /// Each digit 0-9 is a skeleton of pen strokes (lines and elliptic arcs) in a

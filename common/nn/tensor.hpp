@@ -1,4 +1,4 @@
-/// \file tensor.hpp
+/// \file common/nn/tensor.hpp
 /// \brief The dense host tensor the CPU reference network is written in.
 #pragma once
 

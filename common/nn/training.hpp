@@ -1,4 +1,4 @@
-/// \file training.hpp
+/// \file common/nn/training.hpp
 /// \brief Mini-batch training and evaluation of the LeNet on labelled images.
 #pragma once
 

@@ -1,0 +1,106 @@
+/// \file benchmarks/bench_conv.cu
+/// \brief Google Benchmark over every registered conv rung and cuDNN, on the named layers (common/conv/options.hpp).
+///
+///     build/bin/bench_conv                                   # every rung on every layer
+///     build/bin/bench_conv --benchmark_filter='resnet50-3x3' --benchmark_out=conv.json --benchmark_out_format=json
+///
+/// Each benchmark is named `conv/<rung>/<layer>`. Time is GPU time from CUDA
+/// events (UseManualTime), with L2 flushed before each iteration. Counters:
+/// TFLOP/s (2·N·K·P·Q·C·R·S per run) and % of cuDNN at the same layer and
+/// precision (the cuDNN rungs are timed first within each layer). Correctness
+/// is the tests' and the chapter executables' job; this program only times.
+#include <benchmark/benchmark.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "common/conv/conv.cuh"
+#include "common/conv/device_conv.cuh"
+#include "common/conv/options.hpp"
+#include "common/core/cuda_check.cuh"
+#include "common/core/device_info.cuh"
+#include "common/core/timing.cuh"
+
+namespace ladder {
+namespace {
+
+/// cuDNN's mean seconds per layer and precision, filled as its benchmarks run (they come first).
+std::map<std::pair<std::string, ConvPrecision>, double>& cudnn_seconds() {
+  static std::map<std::pair<std::string, ConvPrecision>, double> seconds;
+  return seconds;
+}
+
+/// One layer's inputs, rounded for bf16 when the rung is bf16, kept while its rungs run.
+const ConvInputs& inputs_for(const NamedConvLayer& layer, bool bf16) {
+  static std::map<std::pair<std::string, bool>, std::unique_ptr<ConvInputs>> cache;
+  auto& slot = cache[{layer.name, bf16}];
+  if (!slot) slot = std::make_unique<ConvInputs>(random_conv_inputs(layer.problem, 7, bf16));
+  return *slot;
+}
+
+template <typename Element>
+void time_rung(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer) {
+  DeviceConv<Element> tensors(inputs_for(layer, sizeof(Element) == 2), workspace_bytes(rung, layer.problem));
+  const ConvArgsOf<Element> args = tensors.args();
+  const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
+  const TimingConfig one_run{/*warmup=*/0, /*repeat=*/1, /*flush_l2=*/true};
+  work(nullptr);  // warm-up (and cuDNN's algorithm search); a failure here skips this benchmark only
+  LADDER_CUDA_CHECK(cudaDeviceSynchronize());
+  double total_seconds = 0;
+  for (auto _ : state) {
+    const double seconds = time_on_gpu(work, one_run).median_ms * 1e-3;
+    state.SetIterationTime(seconds);
+    total_seconds += seconds;
+  }
+  const double mean_seconds = total_seconds / double(state.iterations());
+  state.counters["TFLOP/s"] = layer.problem.flops() / mean_seconds / 1e12;
+  const auto key = std::make_pair(layer.name, rung.precision());
+  if (rung.kind == RungKind::Vendor) cudnn_seconds()[key] = mean_seconds;
+  if (cudnn_seconds().count(key)) state.counters["pct_of_cudnn"] = 100.0 * cudnn_seconds()[key] / mean_seconds;
+}
+
+void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer, int compute_capability) {
+  state.SetLabel(to_string(rung.precision()));  // "fp32 NCHW" or "bf16 NHWC": report.py's tables split on it
+  if (const auto reason = unsupported_reason(rung, layer.problem, compute_capability)) {
+    state.SkipWithError(reason->c_str());
+    return;
+  }
+  try {
+    if (rung.precision() == ConvPrecision::Bf16Nhwc)
+      time_rung<__nv_bfloat16>(state, rung, layer);
+    else
+      time_rung<float>(state, rung, layer);
+  } catch (const std::exception& error) {
+    state.SkipWithError(error.what());
+  }
+}
+
+}  // namespace
+}  // namespace ladder
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  if (const auto reason = ladder::no_device_reason()) {
+    std::cerr << "bench_conv: " << *reason << "; the benchmarks need an NVIDIA GPU\n";
+    return 1;
+  }
+  const int compute_capability = ladder::query_device().compute_capability;
+  // Layer-major order, cuDNN first within a layer, so % of cuDNN is known when each rung runs.
+  for (const ladder::NamedConvLayer& layer : ladder::named_conv_layers()) {
+    for (const ladder::ConvRung& rung : ladder::conv_registry()) {
+      if (rung.kind == ladder::RungKind::Exercise) continue;
+      benchmark::RegisterBenchmark(("conv/" + rung.name + "/" + layer.name).c_str(),
+                                   [rung, layer, compute_capability](benchmark::State& state) {
+                                     ladder::run_conv(state, rung, layer, compute_capability);
+                                   })
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(0.1);
+    }
+  }
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,127 @@
+/// \file common/conv/conv.cuh
+/// \brief The one convolution signature every conv rung implements, and the registry of rungs.
+///
+/// Every rung, cuDNN included, computes y = conv(x, w) (problem.hpp) on device
+/// pointers, on a stream, overwriting y. A rung's precision fixes its layout:
+///
+/// | precision | x      | w      | y      | accumulation | chapters            |
+/// |-----------|--------|--------|--------|--------------|---------------------|
+/// | fp32      | NCHW   | KCRS   | NCHW   | fp32         | 10, 11, 12          |
+/// | bf16      | NHWC   | KRSC   | NHWC   | fp32         | 13 (tensor cores)   |
+///
+/// the two layouts frameworks use for those precisions: NCHW is the classic
+/// one, and channels-last NHWC is what tensor-core convolutions want, since a
+/// pixel's channels are then a contiguous run of the GEMM view's reduction.
+///
+/// Rungs register themselves, as GEMM rungs do (gemm.cuh), so that chapter
+/// executables, tests and bench_conv iterate over one list.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/conv/problem.hpp"
+#include "common/core/rung_kind.hpp"
+
+namespace ladder {
+
+/// Arguments of one convolution on tensors of `Element`, densely packed in the
+/// precision's layout (table above).
+template <typename Element>
+struct ConvArgsOf {
+  ConvProblem problem;
+  const Element* x = nullptr;  ///< input activations
+  const Element* w = nullptr;  ///< filters
+  Element* y = nullptr;        ///< output, overwritten (its old contents, even NaN, are ignored)
+  void* workspace = nullptr;   ///< scratch of at least the rung's workspace_bytes(problem) bytes
+  std::size_t workspace_bytes = 0;
+};
+
+/// fp32, NCHW activations, KCRS filters: chapters 10-12.
+using ConvArgs = ConvArgsOf<float>;
+/// bf16, NHWC activations, KRSC filters, fp32 accumulation: chapter 13.
+using Bf16ConvArgs = ConvArgsOf<__nv_bfloat16>;
+
+/// The element type, and with it the layout, of a conv rung.
+enum class ConvPrecision { Fp32Nchw, Bf16Nhwc };
+
+using ConvLauncher = void (*)(const ConvArgs& args, cudaStream_t stream);
+using Bf16ConvLauncher = void (*)(const Bf16ConvArgs& args, cudaStream_t stream);
+
+/// A rung's launcher, of either precision; the precision follows from the
+/// argument type of the function registered.
+class ConvLaunch {
+ public:
+  ConvLaunch() = default;
+  ConvLaunch(ConvLauncher fp32) : fp32_(fp32) {}      // NOLINT: implicit on purpose
+  ConvLaunch(Bf16ConvLauncher bf16) : bf16_(bf16) {}  // NOLINT
+  explicit operator bool() const { return fp32_ != nullptr || bf16_ != nullptr; }
+  ConvPrecision precision() const { return bf16_ != nullptr ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw; }
+  /// Launches; throws std::logic_error when the arguments are of the other precision.
+  void operator()(const ConvArgs& args, cudaStream_t stream) const;
+  void operator()(const Bf16ConvArgs& args, cudaStream_t stream) const;
+
+ private:
+  ConvLauncher fp32_ = nullptr;
+  Bf16ConvLauncher bf16_ = nullptr;
+};
+
+/// What a rung needs from the problem and the build. Anything else is rejected
+/// by unsupported_reason() before the launcher is called.
+struct ConvRequirements {
+  int min_compute_capability = 0;  ///< e.g. 80 for cp.async and bf16 mma.sync; 0 = any
+  int c_multiple = 1;              ///< input channels must be a multiple of this
+  int max_filter_elements = 0;     ///< K·C·R·S at most this (e.g. constant memory); 0 = any
+  int max_filter_extent = 0;       ///< R and S at most this (a fixed-size tile); 0 = any
+  bool needs_cudnn = false;        ///< rejected when the build found no cuDNN
+};
+
+/// One entry of the conv registry.
+struct ConvRung {
+  std::string name;  ///< unique, shown in tables: "10a direct"
+  int chapter = 0;   ///< 0 for the vendor library
+  RungKind kind = RungKind::Chapter;
+  ConvLaunch launch;
+  ConvRequirements requirements;
+  std::string summary;  ///< one line: the idea of the rung
+  /// Scratch the rung needs for this problem (im2col's lowered matrix,
+  /// cuDNN's workspace); nullptr when it needs none. The caller allocates it
+  /// once, outside the timed region, and passes it in ConvArgsOf::workspace.
+  std::size_t (*workspace_bytes)(const ConvProblem& problem) = nullptr;
+  ConvPrecision precision() const { return launch.precision(); }
+};
+
+/// Adds a rung; called from a static initialiser in the rung's .cu file.
+/// Throws std::logic_error on a duplicate name. Returns true.
+bool register_conv(ConvRung rung);
+
+/// All registered conv rungs linked into this program, ordered by chapter,
+/// then kind, then registration order.
+std::vector<ConvRung> conv_registry();
+
+/// The rung with this name, or nothing.
+std::optional<ConvRung> find_conv(std::string_view name);
+
+/// Why `rung` cannot run `problem` on a device of this compute capability
+/// (major*10+minor) in this build, or nothing when it can.
+std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvProblem& problem, int compute_capability);
+
+/// The scratch bytes `rung` needs for `problem` (0 when none).
+std::size_t workspace_bytes(const ConvRung& rung, const ConvProblem& problem);
+
+/// "fp32 NCHW" or "bf16 NHWC".
+const char* to_string(ConvPrecision precision);
+
+/// Bytes per element of x, w and y.
+int element_bytes(ConvPrecision precision);
+
+/// Whether this build found cuDNN (LADDER_HAVE_CUDNN), and if not, why the cuDNN rungs are skipped.
+bool cudnn_available();
+
+}  // namespace ladder

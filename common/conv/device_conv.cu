@@ -1,0 +1,98 @@
+#include <cmath>
+
+#include "common/conv/device_conv.cuh"
+#include "common/conv/reference.hpp"
+#include "common/core/cuda_check.cuh"
+#include "common/core/host_matrix.hpp"
+#include "common/core/metrics.hpp"
+#include "common/gemm/elements.cuh"
+
+namespace ladder {
+
+ConvInputs random_conv_inputs(const ConvProblem& problem, std::uint64_t seed, bool bf16) {
+  ConvInputs inputs{problem, std::vector<float>(problem.input_elements()),
+                    std::vector<float>(problem.filter_elements())};
+  fill_random(inputs.x_nchw, seed);
+  fill_random(inputs.w_kcrs, seed + 1);
+  const float scale = 1.0f / std::sqrt(float(problem.gemm_k()));
+  for (float& weight : inputs.w_kcrs) weight *= scale;
+  if (bf16) {
+    for (float& value : inputs.x_nchw) value = round_to_bf16(value);
+    for (float& value : inputs.w_kcrs) value = round_to_bf16(value);
+  }
+  return inputs;
+}
+
+namespace {
+constexpr bool is_bf16(const float*) { return false; }
+constexpr bool is_bf16(const __nv_bfloat16*) { return true; }
+}  // namespace
+
+template <typename Element>
+DeviceConv<Element>::DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes)
+    : problem_(inputs.problem), y_(inputs.problem.output_elements()), workspace_(workspace_bytes) {
+  const ConvProblem& p = problem_;
+  if (is_bf16(static_cast<const Element*>(nullptr))) {
+    x_ = DeviceBuffer<Element>(to_elements<Element>(nchw_to_nhwc(inputs.x_nchw, p.n, p.c, p.h, p.w)));
+    w_ = DeviceBuffer<Element>(to_elements<Element>(kcrs_to_krsc(inputs.w_kcrs, p.k, p.c, p.r, p.s)));
+  } else {
+    x_ = DeviceBuffer<Element>(to_elements<Element>(inputs.x_nchw));
+    w_ = DeviceBuffer<Element>(to_elements<Element>(inputs.w_kcrs));
+  }
+}
+
+template <typename Element>
+ConvArgsOf<Element> DeviceConv<Element>::args() {
+  return {problem_,         x_.data(), w_.data(), y_.data(), workspace_.size() > 0 ? workspace_.data() : nullptr,
+          workspace_.size()};
+}
+
+template <typename Element>
+void DeviceConv<Element>::poison_output() {
+  y_.upload(to_elements<Element>(std::vector<float>(y_.size(), poison_value())));
+}
+
+template <typename Element>
+std::vector<float> DeviceConv<Element>::output_nchw() const {
+  std::vector<float> y = to_floats(y_.download());
+  if (!is_bf16(static_cast<const Element*>(nullptr))) return y;
+  const ConvProblem& p = problem_;
+  return nhwc_to_nchw(y, p.n, p.k, p.p(), p.q());
+}
+
+template <typename Element>
+std::vector<float> run_conv_once(const ConvRung& rung, DeviceConv<Element>& tensors) {
+  tensors.poison_output();
+  rung.launch(tensors.args(), nullptr);
+  LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
+  return tensors.output_nchw();
+}
+
+std::vector<int> images_to_check(const ConvProblem& problem, double max_reference_flops) {
+  std::vector<int> images;
+  if (problem.flops() <= max_reference_flops) {
+    for (int image = 0; image < problem.n; ++image) images.push_back(image);
+  } else {
+    images.push_back(0);
+    if (problem.n > 1) images.push_back(problem.n - 1);
+  }
+  return images;
+}
+
+std::vector<float> output_images(const ConvProblem& problem, const std::vector<float>& y_nchw,
+                                 const std::vector<int>& images) {
+  const std::size_t per_image = std::size_t(problem.k) * problem.p() * problem.q();
+  std::vector<float> selected;
+  selected.reserve(per_image * images.size());
+  for (int image : images)
+    selected.insert(selected.end(), y_nchw.begin() + std::ptrdiff_t(per_image * image),
+                    y_nchw.begin() + std::ptrdiff_t(per_image * (image + 1)));
+  return selected;
+}
+
+template class DeviceConv<float>;
+template class DeviceConv<__nv_bfloat16>;
+template std::vector<float> run_conv_once(const ConvRung&, DeviceConv<float>&);
+template std::vector<float> run_conv_once(const ConvRung&, DeviceConv<__nv_bfloat16>&);
+
+}  // namespace ladder

@@ -1,0 +1,50 @@
+/// \file common/conv/options.hpp
+/// \brief The command line shared by the convolution chapter executables and bench_conv's layers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/conv/problem.hpp"
+
+namespace ladder {
+
+/// A convolution layer worth measuring, by name: the benchmarks' shapes.
+struct NamedConvLayer {
+  std::string name;  ///< "resnet50-3x3-28"
+  ConvProblem problem;
+  std::string origin;  ///< where the shape comes from
+};
+
+/// The layers the conv chapters and bench_conv measure: chapter 14's LeNet
+/// layers, the four 3x3 layers of ResNet-50 at batch 32, one stride-2 layer
+/// and one 1x1 layer.
+const std::vector<NamedConvLayer>& named_conv_layers();
+
+/// Everything a conv chapter executable can be asked to do.
+struct ConvOptions {
+  ConvProblem problem;  ///< from --layer, then any --n/--c/... given
+  std::string layer;    ///< the --layer it started from ("" when every size was given)
+  int warmup = 2;
+  int repeat = 10;
+  std::uint64_t seed = 42;
+  bool check = true;               ///< verify every rung against the fp64 CPU reference
+  bool flush_l2 = true;            ///< flush L2 between timed runs
+  bool exercises = false;          ///< also run the (unfinished) exercise rungs
+  bool list = false;               ///< list the linked rungs and layers, then exit
+  bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
+  std::vector<std::string> rungs;  ///< run only these (cuDNN always runs as the baseline)
+  std::string precision = "all";   ///< which tables: "all", "fp32" (NCHW) or "bf16" (NHWC)
+  std::string json_path;           ///< write results as JSON here (atomically)
+};
+
+/// Parses and validates the command line: a problem that is not a
+/// convolution, or too large for this machine's memory, is a UsageError
+/// naming the flags. Throws UsageError or HelpRequested.
+ConvOptions parse_conv_options(int argc, const char* const* argv, const std::string& description);
+
+/// Host bytes a run of `problem` needs: inputs, outputs and the fp64 reference of the checked images.
+double conv_host_bytes_needed(const ConvProblem& problem, bool check);
+
+}  // namespace ladder

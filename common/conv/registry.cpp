@@ -1,0 +1,75 @@
+#include <sstream>
+#include <stdexcept>
+
+#include "common/conv/conv.cuh"
+#include "common/conv/cudnn.cuh"
+#include "common/core/registry.hpp"
+
+namespace ladder {
+
+namespace {
+// Constructed on first use, so registrations from other files' static
+// initialisers never see an unconstructed list. cuDNN is always listed: when
+// the build has no cuDNN its rows say so instead of silently disappearing.
+RungList<ConvRung>& mutable_registry() {
+  static RungList<ConvRung> rungs({cudnn_rung(), cudnn_bf16_rung()});
+  return rungs;
+}
+}  // namespace
+
+void ConvLaunch::operator()(const ConvArgs& args, cudaStream_t stream) const {
+  if (fp32_ == nullptr) throw std::logic_error("ConvLaunch: fp32 arguments given to a bf16 rung");
+  fp32_(args, stream);
+}
+
+void ConvLaunch::operator()(const Bf16ConvArgs& args, cudaStream_t stream) const {
+  if (bf16_ == nullptr) throw std::logic_error("ConvLaunch: bf16 arguments given to an fp32 rung");
+  bf16_(args, stream);
+}
+
+bool register_conv(ConvRung rung) {
+  if (!rung.launch) throw std::logic_error("register_conv: rung '" + rung.name + "' has no launcher");
+  mutable_registry().add(std::move(rung));
+  return true;
+}
+
+std::vector<ConvRung> conv_registry() { return mutable_registry().in_ladder_order(); }
+
+std::optional<ConvRung> find_conv(std::string_view name) { return mutable_registry().find(name); }
+
+std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvProblem& problem,
+                                              int compute_capability) {
+  const ConvRequirements& need = rung.requirements;
+  std::ostringstream why;
+  if (auto invalid = invalid_reason(problem)) {
+    why << *invalid;
+  } else if (need.needs_cudnn && !cudnn_available()) {
+    why << "this build has no cuDNN (CMake found none; see LADDER_WITH_CUDNN)";
+  } else if (compute_capability < need.min_compute_capability) {
+    why << "needs compute capability " << need.min_compute_capability / 10 << "." << need.min_compute_capability % 10
+        << ", device has " << compute_capability / 10 << "." << compute_capability % 10;
+  } else if (problem.c % need.c_multiple != 0) {
+    why << "needs C a multiple of " << need.c_multiple << " (got " << problem.c << ")";
+  } else if (need.max_filter_extent > 0 && (problem.r > need.max_filter_extent || problem.s > need.max_filter_extent)) {
+    why << "handles filters up to " << need.max_filter_extent << "x" << need.max_filter_extent << " (got " << problem.r
+        << "x" << problem.s << ")";
+  } else if (need.max_filter_elements > 0 && problem.filter_elements() > std::size_t(need.max_filter_elements)) {
+    why << "holds at most " << need.max_filter_elements << " filter weights (K*C*R*S = " << problem.filter_elements()
+        << ")";
+  }
+  const std::string reason = why.str();
+  if (reason.empty()) return std::nullopt;
+  return reason;
+}
+
+std::size_t workspace_bytes(const ConvRung& rung, const ConvProblem& problem) {
+  return rung.workspace_bytes != nullptr ? rung.workspace_bytes(problem) : 0;
+}
+
+const char* to_string(ConvPrecision precision) {
+  return precision == ConvPrecision::Bf16Nhwc ? "bf16 NHWC" : "fp32 NCHW";
+}
+
+int element_bytes(ConvPrecision precision) { return precision == ConvPrecision::Bf16Nhwc ? 2 : 4; }
+
+}  // namespace ladder

@@ -1,0 +1,257 @@
+#include <algorithm>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/conv/cudnn.cuh"
+#include "common/conv/device_conv.cuh"
+#include "common/conv/options.hpp"
+#include "common/conv/reference.hpp"
+#include "common/conv/runner.cuh"
+#include "common/core/atomic_file.hpp"
+#include "common/core/cli.hpp"
+#include "common/core/cuda_check.cuh"
+#include "common/core/device_info.cuh"
+#include "common/core/table.hpp"
+#include "common/gemm/precision.hpp"
+#include "common/gemm/reference.hpp"
+
+namespace ladder {
+
+namespace {
+
+/// The rungs of one precision this run asks for; cuDNN always, first.
+std::vector<ConvRung> select_rungs(const ConvOptions& options, ConvPrecision precision) {
+  for (const std::string& name : options.rungs)
+    if (!find_conv(name)) throw UsageError("--rung " + name + ": no such rung in this executable (see --list)");
+  std::vector<ConvRung> selected;
+  for (const ConvRung& rung : conv_registry()) {
+    if (rung.precision() != precision) continue;
+    if (rung.kind == RungKind::Exercise && !options.exercises) continue;
+    const bool named = std::find(options.rungs.begin(), options.rungs.end(), rung.name) != options.rungs.end();
+    if (rung.kind == RungKind::Vendor || options.rungs.empty() || named) selected.push_back(rung);
+  }
+  return selected;
+}
+
+/// The fp64 reference outputs of the checked images, for inputs already
+/// rounded to the table's precision.
+std::vector<double> reference_outputs(const ConvInputs& inputs, const std::vector<int>& images) {
+  return reference_conv_nchw_images(inputs.problem, inputs.x_nchw, inputs.w_kcrs, images);
+}
+
+/// Verifies, then times, one rung. A launch that fails or a kernel that
+/// faults becomes the rung's failure.
+template <typename Element>
+ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::vector<int>& images,
+                    const std::vector<double>& reference, const ConvOptions& options, const DeviceInfo& device) {
+  ConvResult result;
+  result.rung = rung;
+  const ConvProblem& problem = inputs.problem;
+  result.skip_reason = unsupported_reason(rung, problem, device.compute_capability);
+  if (result.skip_reason) return result;
+  const bool bf16 = rung.precision() == ConvPrecision::Bf16Nhwc;
+  try {
+    DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
+    if (options.check) {
+      const std::vector<float> got = output_images(problem, run_conv_once(rung, tensors), images);
+      const double tolerance = bf16 ? bf16_gemm_tolerance(problem.gemm_k()) : fp32_gemm_tolerance(problem.gemm_k());
+      result.error = compare_to_reference(got, reference, tolerance);
+    }
+    const ConvArgsOf<Element> args = tensors.args();
+    // One untimed call even with --no-check --warmup 0: cuDNN's first call
+    // for a layer searches for its fastest algorithm, which must not be timed.
+    if (!options.check) {
+      rung.launch(args, nullptr);
+      LADDER_CUDA_CHECK(cudaDeviceSynchronize());
+    }
+    const TimingConfig config{options.warmup, options.repeat, options.flush_l2};
+    result.timing = time_on_gpu([&](cudaStream_t stream) { rung.launch(args, stream); }, config);
+    result.tflops = problem.flops() / (result.timing.median_ms * 1e-3) / 1e12;
+  } catch (const CudaError& error) {
+    result.failure = error.what();
+  }
+  return result;
+}
+
+/// One table: cuDNN first, then every rung of this precision, on fresh inputs.
+template <typename Element>
+std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const ConvOptions& options,
+                                  const DeviceInfo& device, std::optional<std::string>& broken_by) {
+  const ConvPrecision precision = sizeof(Element) == 2 ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw;
+  const ConvProblem& problem = options.problem;
+  const ConvInputs inputs = random_conv_inputs(problem, options.seed, precision == ConvPrecision::Bf16Nhwc);
+  const std::vector<int> images = images_to_check(problem);
+  std::vector<double> reference;
+  if (options.check) {
+    std::cerr << "computing the fp64 CPU reference of " << images.size() << " of " << problem.n << " image(s)...\n";
+    reference = reference_outputs(inputs, images);
+  }
+  std::vector<ConvResult> results;
+  for (std::size_t i = 0; i < rungs.size(); ++i) {
+    std::cerr << "[" << to_string(precision) << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
+    if (broken_by) {
+      ConvResult skipped;
+      skipped.rung = rungs[i];
+      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
+      results.push_back(skipped);
+      continue;
+    }
+    results.push_back(run_rung<Element>(rungs[i], inputs, images, reference, options, device));
+    // A fault inside a kernel is sticky: it fails every later CUDA call.
+    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
+  }
+  const ConvResult& vendor = results.front();
+  for (ConvResult& r : results)
+    if (vendor.passed() && !r.skip_reason && !r.failure)
+      r.percent_of_cudnn = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+  return results;
+}
+
+void print_problem(const ConvOptions& options) {
+  const ConvProblem& p = options.problem;
+  std::cout << "problem: " << describe(p) << (options.layer.empty() ? "" : " [from --layer " + options.layer + "]")
+            << "\nGEMM view: M = N*P*Q = " << p.gemm_m() << ", N = K = " << p.gemm_n() << ", K = C*R*S = " << p.gemm_k()
+            << "\nwork: " << fixed(p.flops() / 1e9, 2) << " GFLOP; least traffic " << format_bytes(p.min_bytes(4))
+            << " in fp32 (" << fixed(p.flops() / p.min_bytes(4), 1) << " FLOP/byte), " << format_bytes(p.min_bytes(2))
+            << " in bf16\n";
+  const std::vector<int> images = images_to_check(p);
+  if (options.check && int(images.size()) < p.n)
+    std::cout << "checked: images 0 and " << p.n - 1 << " of " << p.n
+              << " against the fp64 CPU reference (the whole batch would take too long on the CPU)\n";
+}
+
+void print_table(const std::vector<ConvResult>& results, ConvPrecision precision) {
+  std::cout << "\n== " << to_string(precision)
+            << (precision == ConvPrecision::Bf16Nhwc ? ", fp32 accumulation (tensor cores) ==\n"
+                                                     : " (CUDA cores) ==\n");
+  Table table({"rung", "ms", "TFLOP/s", "% of cuDNN", "rel. error", "status"});
+  for (const ConvResult& r : results) {
+    if (r.skip_reason || r.failure) {
+      table.add_row({r.rung.name, "-", "-", "-", "-", r.status()});
+      continue;
+    }
+    table.add_row({r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2),
+                   r.percent_of_cudnn > 0 ? fixed(r.percent_of_cudnn, 1) + "%" : "-",
+                   r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+  }
+  table.print(std::cout);
+}
+
+nlohmann::json to_json(const char* program, const DeviceInfo& device, const ConvOptions& options,
+                       const std::vector<ConvResult>& results) {
+  const ConvProblem& p = options.problem;
+  nlohmann::json rungs = nlohmann::json::array();
+  for (const ConvResult& r : results) {
+    nlohmann::json entry = {{"name", r.rung.name},
+                            {"chapter", r.rung.chapter},
+                            {"kind", to_string(r.rung.kind)},
+                            {"precision", to_string(r.rung.precision())},
+                            {"status", r.status()}};
+    if (!r.skip_reason && !r.failure) {
+      entry["median_ms"] = r.timing.median_ms;
+      entry["min_ms"] = r.timing.min_ms;
+      entry["max_ms"] = r.timing.max_ms;
+      entry["tflops"] = r.tflops;
+      entry["percent_of_cudnn"] = r.percent_of_cudnn;
+    }
+    if (r.rung.kind == RungKind::Vendor) entry["algorithm"] = cudnn_algorithm_note(p, r.rung.precision());
+    if (r.error) {
+      entry["relative_error"] = r.error->relative_frobenius;
+      entry["max_abs_error"] = r.error->max_abs;
+      entry["passed"] = r.error->passed();
+    }
+    rungs.push_back(entry);
+  }
+  return {{"program", program},
+          {"device", {{"name", device.name}, {"compute_capability", device.compute_capability}}},
+          {"problem",
+           {{"layer", options.layer},
+            {"n", p.n},
+            {"c", p.c},
+            {"h", p.h},
+            {"w", p.w},
+            {"k", p.k},
+            {"r", p.r},
+            {"s", p.s},
+            {"stride", p.stride},
+            {"padding", p.padding},
+            {"flops", p.flops()},
+            {"seed", options.seed},
+            {"repeat", options.repeat}}},
+          {"results", rungs}};
+}
+
+void list_rungs_and_layers(const ConvOptions& options) {
+  Table rungs({"rung", "chapter", "kind", "precision", "idea"});
+  for (const ConvRung& rung : conv_registry())
+    if (rung.kind != RungKind::Exercise || options.exercises)
+      rungs.add_row(
+          {rung.name, std::to_string(rung.chapter), to_string(rung.kind), to_string(rung.precision()), rung.summary});
+  rungs.print(std::cout);
+  std::cout << "\n";
+  Table layers({"--layer", "problem", "GFLOP", "from"});
+  for (const NamedConvLayer& layer : named_conv_layers())
+    layers.add_row({layer.name, describe(layer.problem), fixed(layer.problem.flops() / 1e9, 2), layer.origin});
+  layers.print(std::cout);
+}
+
+int run_chapter(const char* program, const ConvOptions& options) {
+  const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
+  const std::vector<ConvRung> fp32_rungs = select_rungs(options, ConvPrecision::Fp32Nchw);
+  const std::vector<ConvRung> bf16_rungs = select_rungs(options, ConvPrecision::Bf16Nhwc);
+  if (const auto reason = no_device_reason()) {
+    std::cerr << program << ": " << *reason << "; this program needs an NVIDIA GPU (the CPU tests run without one: "
+              << "ctest -L cpu)\n";
+    return 1;
+  }
+  const DeviceInfo device = query_device();
+  std::cout << describe(device) << "\n";
+  const ConvProblem& p = options.problem;
+  std::size_t largest_workspace = 0;
+  for (const auto* rungs : {&fp32_rungs, &bf16_rungs})
+    for (const ConvRung& rung : *rungs) largest_workspace = std::max(largest_workspace, workspace_bytes(rung, p));
+  const double device_bytes = p.min_bytes(4) + double(largest_workspace);
+  if (device_bytes > 0.8 * double(device.free_memory))
+    throw UsageError(describe(p) + ": needs " + format_bytes(device_bytes) + " of device memory, " +
+                     format_bytes(double(device.free_memory)) + " is free");
+  print_problem(options);
+
+  std::optional<std::string> broken_by;  // a kernel fault leaves the CUDA context unusable
+  std::vector<ConvResult> results;
+  const auto run_precision = [&](auto element, const std::vector<ConvRung>& rungs, ConvPrecision precision) {
+    using Element = decltype(element);
+    std::vector<ConvResult> table = run_table<Element>(rungs, options, device, broken_by);
+    print_table(table, precision);
+    const std::string note = cudnn_algorithm_note(p, precision);
+    if (!note.empty()) std::cout << "cuDNN: " << note << "\n";
+    results.insert(results.end(), table.begin(), table.end());
+  };
+  // A table needs a rung of ours besides cuDNN.
+  if (want_fp32 && fp32_rungs.size() > 1) run_precision(float{}, fp32_rungs, ConvPrecision::Fp32Nchw);
+  if (want_bf16 && bf16_rungs.size() > 1) run_precision(__nv_bfloat16{}, bf16_rungs, ConvPrecision::Bf16Nhwc);
+  if (results.empty()) std::cout << "no conv rungs of the requested precision in this executable\n";
+  if (!options.json_path.empty())
+    write_file_atomically(options.json_path, to_json(program, device, options, results).dump(2) + "\n");
+  return exit_status_of_run(results, options.fail_on_skip, program);
+}
+
+}  // namespace
+
+int conv_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
+  const char* program = program_name(argc, argv, "conv");
+  std::ostringstream description;
+  description << "Chapter " << chapter.number << ": " << chapter.title
+              << ".\nRuns cuDNN and every conv rung up to this chapter on one layer: verifies each against the fp64 "
+                 "CPU reference, times it, prints the conv ladder.";
+  return exit_status_of(program, [&] {
+    const ConvOptions options = parse_conv_options(argc, argv, description.str());
+    if (options.list) {
+      list_rungs_and_layers(options);
+      return 0;
+    }
+    return run_chapter(program, options);
+  });
+}
+
+}  // namespace ladder

@@ -1,0 +1,122 @@
+// The cuDNN baseline rungs: right answers on ragged problems, the algorithm
+// they chose named afterwards, and a clear refusal in a build without cuDNN.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "common/conv/cudnn.cuh"
+#include "common/conv/device_conv.cuh"
+#include "common/conv/reference.hpp"
+#include "common/conv/testing/conv_rung_test.cuh"
+#include "common/core/device_info.cuh"
+#include "common/core/metrics.hpp"
+#include "common/gemm/precision.hpp"
+#include "common/gemm/reference.hpp"
+
+namespace ladder {
+namespace {
+
+// The vendor rungs go through exactly the same ragged problems as every chapter's rung.
+LADDER_CONV_RUNG_TESTS(CuDnn, 0, RungKind::Vendor);
+
+// ---- Without a GPU ------------------------------------------------------------------
+
+TEST(CudnnRungs, AreVendorRungsThatNeedCudnn) {
+  for (const ConvRung& rung : {cudnn_rung(), cudnn_bf16_rung()}) {
+    SCOPED_TRACE(rung.name);
+    EXPECT_EQ(rung.chapter, 0);
+    EXPECT_EQ(rung.kind, RungKind::Vendor);
+    EXPECT_TRUE(rung.requirements.needs_cudnn);
+    EXPECT_EQ(rung.workspace_bytes, nullptr) << "cuDNN keeps its own workspace";
+    EXPECT_FALSE(rung.summary.empty());
+    EXPECT_TRUE(find_conv(rung.name).has_value()) << "not in the conv registry";
+  }
+  EXPECT_EQ(cudnn_rung().precision(), ConvPrecision::Fp32Nchw);
+  EXPECT_EQ(cudnn_bf16_rung().precision(), ConvPrecision::Bf16Nhwc);
+}
+
+TEST(CudnnRungs, WithoutCudnnTheLaunchersSaySo) {
+  if (cudnn_available()) GTEST_SKIP() << "this build has cuDNN " << cudnn_version();
+  const ConvProblem problem{1, 3, 8, 8, 4, 3, 3, 1, 1};
+  // Never dereferenced: a stub throws before it looks at the arguments.
+  const ConvArgs fp32_args{problem};
+  const Bf16ConvArgs bf16_args{problem};
+  for (const auto& launch : {ConvLaunch(cudnn_conv), ConvLaunch(cudnn_bf16_conv)}) {
+    try {
+      if (launch.precision() == ConvPrecision::Bf16Nhwc)
+        launch(bf16_args, nullptr);
+      else
+        launch(fp32_args, nullptr);
+      ADD_FAILURE() << "a launcher built without cuDNN returned";
+    } catch (const std::runtime_error& error) {
+      EXPECT_NE(std::string(error.what()).find("without cuDNN"), std::string::npos) << error.what();
+    }
+  }
+  EXPECT_EQ(cudnn_algorithm_note(problem, ConvPrecision::Fp32Nchw), "");
+  const auto reason = unsupported_reason(cudnn_rung(), problem, 90);
+  ASSERT_TRUE(reason.has_value()) << "the registry would call a cuDNN rung in a build without cuDNN";
+  EXPECT_NE(reason->find("cuDNN"), std::string::npos) << *reason;
+}
+
+// ---- On a GPU -----------------------------------------------------------------------
+
+/// Runs `rung` on `problem` twice, the output poisoned before each run: the
+/// first call times the algorithms (cudnnFind) and then convolves, the second
+/// reuses the plan. Both must match the fp64 reference, and afterwards the
+/// rung must name the algorithm it chose.
+template <typename Element>
+void check_twice_then_note(const ConvRung& rung, const ConvProblem& problem) {
+  SCOPED_TRACE(rung.name + " on " + describe(problem));
+  const bool bf16 = rung.precision() == ConvPrecision::Bf16Nhwc;
+  // bf16 inputs are rounded to bf16 on the host, so the reference multiplies
+  // exactly what cuDNN multiplies and only its accumulation and output rounding differ.
+  const ConvInputs inputs = random_conv_inputs(problem, /*seed=*/20240917, bf16);
+  const std::vector<double> expected = reference_conv_nchw(problem, inputs.x_nchw, inputs.w_kcrs);
+  const double tolerance = bf16 ? bf16_gemm_tolerance(problem.gemm_k()) : fp32_gemm_tolerance(problem.gemm_k());
+  DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
+  for (const char* call : {"first call (cudnnFind)", "second call (cached plan)"}) {
+    const std::vector<float> got = run_conv_once(rung, tensors);  // poisons y first
+    const ErrorReport report = compare_to_reference(got, expected, tolerance);
+    EXPECT_TRUE(report.passed()) << call << ": " << report.describe();
+  }
+  const std::string note = cudnn_algorithm_note(problem, rung.precision());
+  EXPECT_FALSE(note.empty()) << "no algorithm recorded after a run";
+  EXPECT_NE(note.find("fastest of"), std::string::npos) << note;
+}
+
+TEST(CudnnRungs, MatchReferenceTwiceAndNameTheirAlgorithm) {
+  LADDER_SKIP_WITHOUT_GPU();
+  if (!cudnn_available()) GTEST_SKIP() << "built without cuDNN";
+  const int compute_capability = query_device().compute_capability;
+  // {n, c, h, w, k, r, s, stride, padding}: odd sizes, one and three input
+  // channels, stride 2, a 1x1 filter, K that no tile divides.
+  const ConvProblem problems[] = {
+      {1, 1, 7, 9, 1, 3, 3, 1, 1},
+      {2, 3, 15, 13, 5, 5, 5, 2, 2},
+      {3, 8, 9, 11, 33, 1, 1, 1, 0},
+  };
+  for (const ConvRung& rung : {cudnn_rung(), cudnn_bf16_rung()}) {
+    for (const ConvProblem& problem : problems) {
+      if (const auto reason = unsupported_reason(rung, problem, compute_capability)) {
+        std::cout << "[ SKIPPED  ] " << rung.name << " on " << describe(problem) << ": " << *reason << "\n";
+        continue;
+      }
+      if (rung.precision() == ConvPrecision::Bf16Nhwc)
+        check_twice_then_note<__nv_bfloat16>(rung, problem);
+      else
+        check_twice_then_note<float>(rung, problem);
+    }
+  }
+}
+
+TEST(CudnnRungs, NoteIsEmptyForAProblemNotRunYet) {
+  // No test runs this shape, so no plan exists for it (and with no plan at
+  // all, the note does not even ask for a device: this runs without a GPU too).
+  const ConvProblem never_run{1, 2, 5, 5, 3, 2, 2, 1, 0};
+  EXPECT_EQ(cudnn_algorithm_note(never_run, ConvPrecision::Fp32Nchw), "");
+  EXPECT_EQ(cudnn_algorithm_note(never_run, ConvPrecision::Bf16Nhwc), "");
+}
+
+}  // namespace
+}  // namespace ladder
