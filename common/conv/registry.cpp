@@ -53,6 +53,11 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
   } else if (need.max_filter_extent > 0 && (problem.r > need.max_filter_extent || problem.s > need.max_filter_extent)) {
     why << "handles filters up to " << need.max_filter_extent << "x" << need.max_filter_extent << " (got " << problem.r
         << "x" << problem.s << ")";
+  } else if (need.max_stride > 0 && problem.stride > need.max_stride) {
+    why << "handles strides up to " << need.max_stride << " (got " << problem.stride << ")";
+  } else if (need.max_lowered_elements > 0 && problem.gemm_m() * problem.gemm_k() > need.max_lowered_elements) {
+    why << "its lowered matrix (N*P*Q x C*R*S = " << problem.gemm_m() << " x " << problem.gemm_k() << ") has more than "
+        << need.max_lowered_elements << " elements";
   } else if (need.max_filter_elements > 0 && problem.filter_elements() > std::size_t(need.max_filter_elements)) {
     why << "holds at most " << need.max_filter_elements << " filter weights (K*C*R*S = " << problem.filter_elements()
         << ")";
