@@ -1,0 +1,132 @@
+/// \file chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp
+/// \brief Chapter 13's index arithmetic, with no CUDA in it: where each 16-byte chunk of the
+/// implicit GEMM's A and B tiles comes from in x (NHWC) and w (KRSC), where each element of
+/// C goes in y (NHWC), and how many tiles cover the problem.
+///
+/// The GEMM view (common/conv/problem.hpp), with the reduction in RSC order:
+///
+///     y (M × N)  =  A (M × K_gemm)  ·  B (K_gemm × N)
+///     M = N·P·Q   rows: output positions, row = conv::im2col_row(n, p, q)
+///     N = K       columns: output channels
+///     K_gemm = R·S·C   reduction steps: taps, step = conv::tap_index_rsc(c, r, s), c fastest
+///
+/// Chapter 12 built A in memory (im2col) and paid for it in bytes. Here A is never built:
+/// a block gathers its BM × BK tile of A straight from x. Because the reduction runs c
+/// fastest and x is NHWC, the C steps of one tap (r, s) are the C channels of one input
+/// pixel, contiguous in memory. So one 16-byte chunk of A (8 bf16: row m, steps k0 .. k0 + 7)
+/// is one 16-byte chunk of x, which one cp.async copies, exactly as chapter 08 copies A:
+///
+///     chunk (m, k0) of A  =  x_nhwc[n][h][w][c .. c + 7]    (n, p, q) = output_position(m)
+///                            with (c, r, s) = filter_tap_rsc(k0),  h = p·stride − pad + r,
+///                                                                  w = q·stride − pad + s
+///                         =  8 zeros when (h, w) is in the padding, or m ≥ M, or k0 ≥ K_gemm
+///
+/// That needs C % 8 == 0: then k0 % 8 == 0 puts c .. c + 7 inside one tap (a chunk never
+/// straddles two pixels) and c % 8 == 0 makes the chunk's address 16-byte aligned. Other
+/// C are rejected (implicit_gemm_unsupported_reason); the lesson pads channels to 8 (an RGB
+/// input becomes 3 channels + 5 zero channels).
+///
+/// B needs no gather at all: B[k_gemm][k_out] = w_krsc[k_out][r][s][c], and each output
+/// channel's R·S·C weights are contiguous in KRSC, in exactly the RSC order of the
+/// reduction. So B is column-major (K_gemm contiguous down a column), and a chunk of B is 8
+/// consecutive reduction steps of one output channel: w_krsc + k_out·K_gemm + k0. The
+/// kernel will store the B tile in shared memory the same way, as BN rows of BK (k
+/// contiguous) like the A tile, and read it with plain ldmatrix: mma.sync's .col B operand
+/// wants lane (group g, thread t) to hold B[2t, 2t + 1][g], which is row g, columns 2t and
+/// 2t + 1 of an n-major 8 × 8 matrix, ldmatrix's non-transposed rule. (Chapter 08's B was
+/// row-major, hence its ldmatrix.trans.)
+///
+/// C is the GEMM's row-major M × N output, and that is already NHWC: row m, column k_out is
+/// y_nhwc[n][p][q][k_out] (conv::npqk_offset). No permutation pass, unlike chapter 12.
+///
+/// The kernel (a later step of the chapter) calls every function here; the CPU tests
+/// (test_implicit_gemm_model.cpp, through implicit_gemm_model.hpp) call the same ones.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/conv/index.hpp"
+#include "common/conv/problem.hpp"
+#include "common/core/host_device.hpp"
+#include "common/gemm/mma_layout.hpp"
+
+namespace ladder::implicit_gemm {
+
+/// bf16 elements in one 16-byte chunk: one cp.async, one ldmatrix row (chapter 08's unit).
+inline constexpr int kChunkElements = mma::kChunkElements;
+
+// [requirements]
+/// Whether every chunk of A lies inside one input pixel's channels, 16-byte aligned.
+LADDER_HOST_DEVICE constexpr bool channels_fill_chunks(const ConvProblem& pr) { return pr.c % kChunkElements == 0; }
+
+/// Why the implicit GEMM cannot compute `problem`, or nothing when it can: the problem is
+/// not a convolution (invalid_reason), or C is not a multiple of 8.
+inline std::optional<std::string> implicit_gemm_unsupported_reason(const ConvProblem& problem) {
+  if (auto reason = invalid_reason(problem)) return reason;
+  if (!channels_fill_chunks(problem))
+    return "the implicit GEMM gathers 8 channels (16 bytes) at a time, so C must be a multiple of 8; C = " +
+           std::to_string(problem.c) + " (pad the channels with zeros)";
+  return std::nullopt;
+}
+// [requirements]
+
+// [gather]
+/// Where a 16-byte chunk of a tile comes from: `offset` elements into the tensor, or (when
+/// `zero`) nowhere: the kernel writes 8 zeros (cp.async with src-size 0) instead.
+struct GatherSource {
+  bool zero = true;
+  long long offset = 0;  ///< meaningful only when !zero
+  LADDER_HOST_DEVICE constexpr bool operator==(const GatherSource& o) const {
+    return zero == o.zero && (zero || offset == o.offset);
+  }
+};
+
+/// The chunk A(row, k0 .. k0 + 7) of the implicit lowered matrix, in x_nhwc.
+/// Requires C % 8 == 0 and k0 % 8 == 0: then the 8 steps are channels c .. c + 7 of one tap
+/// (r, s), so one input pixel, and the chunk is entirely real or entirely padding. Rows past
+/// M and steps past K_gemm (a ragged last tile) read as zero, so they add nothing.
+LADDER_HOST_DEVICE constexpr GatherSource a_chunk_source(const ConvProblem& pr, long long row, int k0) {
+  if (row >= pr.gemm_m() || k0 >= pr.gemm_k()) return {true, 0};
+  const conv::OutputPosition out = conv::output_position(pr, row);
+  const conv::FilterTap tap = conv::filter_tap_rsc(pr, k0);  // the chunk's first channel; the rest follow it
+  const int h = conv::input_row(pr, out.p, tap.r), w = conv::input_col(pr, out.q, tap.s);
+  if (!conv::inside_image(pr, h, w)) return {true, 0};
+  return {false, conv::nhwc_offset(pr, out.n, tap.c, h, w)};
+}
+
+/// The chunk B(k0 .. k0 + 7, k_out), in w_krsc. Output channel k_out's weights are K_gemm
+/// consecutive elements in RSC order, the reduction's own order, so step k0 of column k_out
+/// is simply element k_out·K_gemm + k0 (= conv::krsc_offset(k_out, filter_tap_rsc(k0))).
+/// Requires k0 % 8 == 0; K_gemm = R·S·C is then a multiple of 8 too, so a chunk never runs
+/// into the next filter and is 16-byte aligned. Columns past K, steps past K_gemm: zero.
+LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, int k_out, int k0) {
+  if (k_out >= pr.gemm_n() || k0 >= pr.gemm_k()) return {true, 0};
+  return {false, static_cast<long long>(k_out) * pr.gemm_k() + k0};
+}
+// [gather]
+
+/// Where C(row, k_out) goes in y_nhwc: row is output position (n, p, q), and NHWC stores a
+/// position's K channels together, so this is row·K + k_out, the GEMM's row-major C.
+LADDER_HOST_DEVICE constexpr long long c_offset(const ConvProblem& pr, long long row, int k_out) {
+  const conv::OutputPosition out = conv::output_position(pr, row);
+  return conv::npqk_offset(pr, out.n, k_out, out.p, out.q);
+}
+
+// [tiles]
+/// How many tiles of `tile` cover `extent`; the last may be ragged (the gather pads it with zeros).
+LADDER_HOST_DEVICE constexpr long long tiles_over(long long extent, int tile) { return (extent + tile - 1) / tile; }
+/// Block rows of the grid: BM output positions each.
+LADDER_HOST_DEVICE constexpr long long m_tiles(const ConvProblem& pr, int bm) { return tiles_over(pr.gemm_m(), bm); }
+/// Block columns of the grid: BN output channels each.
+LADDER_HOST_DEVICE constexpr int n_tiles(const ConvProblem& pr, int bn) {
+  return static_cast<int>(tiles_over(pr.gemm_n(), bn));
+}
+/// Iterations of a block's main loop: BK reduction steps each. A k-tile may span several
+/// taps (BK > C) or part of one (BK < C): the gather works chunk by chunk, so it does not care.
+LADDER_HOST_DEVICE constexpr int k_tiles(const ConvProblem& pr, int bk) {
+  return static_cast<int>(tiles_over(pr.gemm_k(), bk));
+}
+// [tiles]
+
+}  // namespace ladder::implicit_gemm
