@@ -6,7 +6,7 @@ tensor-core rung whose kernel holds no HMMA has fallen back to something else
 (a guard that compiled the body away, an architecture without the
 instruction), and its results would still be correct, so only the machine
 code can tell. For every kernel of the rung objects of the tensor-core
-chapters (07, 08: their rungs and their instruction micro-benchmarks) and
+chapters (07, 08 and 13: their rungs and the instruction micro-benchmarks) and
 every architecture the build made, this counts HMMA and fails if a kernel has
 none.
 
@@ -25,7 +25,7 @@ from lessons import ROOT, SKIP  # noqa: E402
 from ptxas_report import demangle  # noqa: E402
 from sass_report import disassemble, find_tool  # noqa: E402
 
-TENSOR_CORE_CHAPTERS = ("07", "08")
+TENSOR_CORE_CHAPTERS = ("07", "08", "13")
 ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
 
 

@@ -39,7 +39,7 @@
 /// C is the GEMM's row-major M × N output, and that is already NHWC: row m, column k_out is
 /// y_nhwc[n][p][q][k_out] (conv::npqk_offset). No permutation pass, unlike chapter 12.
 ///
-/// The kernel (a later step of the chapter) calls every function here; the CPU tests
+/// The kernel (implicit_gemm_conv.cuh) calls every function here; the CPU tests
 /// (test_implicit_gemm_model.cpp, through implicit_gemm_model.hpp) call the same ones.
 #pragma once
 

@@ -101,6 +101,20 @@ LADDER_HOST_DEVICE constexpr RowCol ldmatrix_b_trans_row_col(int lane) {
   return {8 * (matrix & 1) + ldmatrix_row_of(lane), 8 * (matrix >> 1)};
 }
 
+/// The n row, and the first k of the 8-column block, that `lane` points plain ldmatrix.x4
+/// (no .trans) at in a 16 (n) x 16 (k) region of B stored n-major (k contiguous: each row
+/// is one column of B, as a KRSC filter bank or a column-major B is). Matrix i is n
+/// 8*(i/2).., k 8*(i%2)..; without .trans lane l receives row l/4 = n, columns 2*(l%4) and
+/// +1 = k, which is exactly the .col B fragment's pair (b_fragment_element). So, as with
+/// ldmatrix_b_trans_row_col, registers 0, 1 feed the mma for n 0..7 (k 0..7, then 8..15)
+/// and registers 2, 3 the mma for n 8..15 (chapter 13; its warp-step check is
+/// chapters/13_implicit_gemm_conv/test_implicit_gemm_tiles.cpp).
+/// Equal to {8 * (lane / 16) + lane % 8, 8 * (lane / 8 % 2)}.
+LADDER_HOST_DEVICE constexpr RowCol ldmatrix_b_row_col(int lane) {
+  const int matrix = ldmatrix_matrix_of(lane);
+  return {8 * (matrix >> 1) + ldmatrix_row_of(lane), 8 * (matrix & 1)};
+}
+
 // ---------------------------------------------------------------------------
 // Shared-memory layouts of a bf16 tile whose rows are whole chunks.
 // ---------------------------------------------------------------------------

@@ -1,0 +1,234 @@
+/// \file chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh
+/// \brief Chapter 13's kernel template: a bf16 convolution (NHWC x, KRSC w, NHWC y, fp32
+/// accumulation) as an implicit GEMM on the tensor cores, fed by chapter 08's cp.async,
+/// ldmatrix and mma.sync.
+///
+/// It is chapter 08's pipelined kernel with two things changed. The copies: each 16-byte
+/// chunk of a stage comes from wherever implicit_gemm_map.hpp says (a_chunk_source,
+/// b_chunk_source), or is 8 zeros (cp.async with src-size 0) in the padding and past the
+/// edges, so the lowered matrix is never built. And B: it is stored n-major, like A, and
+/// read with plain ldmatrix (no .trans). The index arithmetic is implicit_gemm_tiles.hpp's.
+///
+/// Needs sm_80 (bf16 mma.sync, cp.async), C % 8 == 0 and 16-byte aligned x and w.
+#pragma once
+
+#include <climits>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
+#include "chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp"
+#include "chapters/13_implicit_gemm_conv/implicit_gemm_tiles.hpp"
+#include "common/conv/conv.cuh"
+#include "common/core/cuda_check.cuh"
+
+namespace ladder::implicit_gemm {
+
+using bf16 = __nv_bfloat16;
+
+// [block-tile]
+/// Where this block and this warp work: blockIdx.x walks output positions (BM at a
+/// time), blockIdx.y output channels (BN at a time).
+struct BlockTile {
+  long long m0;    // the block tile's first row: output position
+  int n0;          // its first column: output channel
+  RowCol warp_at;  // the warp tile's first row and column in the block tile
+  int lane;
+};
+
+template <class Cfg>
+__device__ __forceinline__ BlockTile block_tile() {
+  return {static_cast<long long>(blockIdx.x) * Cfg::kBM, static_cast<int>(blockIdx.y) * Cfg::kBN,
+          Cfg::warp_origin(int(threadIdx.x / mma::kWarpSize)), int(threadIdx.x % mma::kWarpSize)};
+}
+
+/// Stage `s` of the dynamic shared memory: an A tile (BM × BK), then a B tile (BN × BK).
+template <class Cfg>
+__device__ __forceinline__ bf16* stage_memory(int s) {
+  extern __shared__ uint4 shared_chunks[];  // uint4: 16-byte aligned, as cp.async and ldmatrix need
+  return reinterpret_cast<bf16*>(shared_chunks) + s * Cfg::kStageElements;
+}
+// [block-tile]
+
+// [load-stage]
+/// One chunk: 16 bytes from `tensor` + source.offset, or 16 zeros (src-size 0 reads
+/// nothing; any valid address will do, so the tensor's start).
+__device__ __forceinline__ void gather_chunk(bf16* dst, const bf16* tensor, GatherSource source) {
+  cp_async_16(dst, source.zero ? tensor : tensor + source.offset, source.zero ? 0 : mma::kChunkBytes);
+}
+
+/// Issues this thread's cp.async copies of k-tile `kt` into `stage`. The thread's chunks
+/// all cover the same 8 reduction steps (one column of chunks), kRowsPerPass rows apart,
+/// in A (positions, gathered from x) and in B (channels, from w). The caller commits.
+template <class Cfg>
+__device__ __forceinline__ void load_stage(const Bf16ConvArgs& args, const BlockTile& tile, int kt, bf16* stage) {
+  const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
+  const int k0 = kt * Cfg::kBK + at.col;
+  bf16* a_dst = stage + Cfg::ATile::offset(at.row, at.col);
+  bf16* b_dst = stage + Cfg::ATile::kElements + Cfg::BTile::offset(at.row, at.col);
+#pragma unroll
+  for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
+    gather_chunk(a_dst + i * Cfg::kPassElements, args.x,
+                 a_chunk_source(args.problem, tile.m0 + at.row + i * Cfg::kRowsPerPass, k0));
+#pragma unroll
+  for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
+    gather_chunk(b_dst + i * Cfg::kPassElements, args.w,
+                 b_chunk_source(args.problem, tile.n0 + at.row + i * Cfg::kRowsPerPass, k0));
+}
+// [load-stage]
+
+// [load-fragments]
+template <class Cfg>
+struct Fragments {
+  unsigned a[Cfg::kMmaTilesM][4];  // (mi, register): as mma::a_fragment_element places them
+  unsigned b[Cfg::kMmaTilesN][2];  // (ni, register): as mma::b_fragment_element places them
+};
+
+/// A as in chapter 08: one ldmatrix.x4 per 16 × 16 block. B without .trans: the tile is
+/// n-major (row = output channel, k contiguous) and mma's .col B operand wants lane
+/// (group g, thread t) to hold B[k = 2t, 2t + 1][n = g], which is row g, columns 2t and
+/// 2t + 1 of an n-major 8 × 8 matrix: ldmatrix's plain rule. With mma::ldmatrix_b_row_col
+/// registers 0, 1 are the B of n-tile 2·pair, registers 2, 3 of n-tile 2·pair + 1.
+template <class Cfg>
+__device__ __forceinline__ void load_fragments(Fragments<Cfg>& f, const bf16* a_tile, const bf16* b_tile,
+                                               const BlockTile& tile, int ks) {
+  const bf16* a_rows = a_tile + a_ldmatrix_offset<Cfg>(tile.warp_at, tile.lane, ks);
+#pragma unroll
+  for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi) mma_sync::ldmatrix_x4(f.a[mi], a_rows + mi * Cfg::kAMmaTileElements);
+  const bf16* b_rows = b_tile + b_ldmatrix_offset<Cfg>(tile.warp_at, tile.lane, ks);
+#pragma unroll
+  for (int pair = 0; pair < Cfg::kMmaTilesN / 2; ++pair) {
+    unsigned r[4];
+    mma_sync::ldmatrix_x4(r, b_rows + pair * Cfg::kBPairElements);
+    f.b[2 * pair][0] = r[0];
+    f.b[2 * pair][1] = r[1];
+    f.b[2 * pair + 1][0] = r[2];
+    f.b[2 * pair + 1][1] = r[3];
+  }
+}
+// [load-fragments]
+
+// [multiply-stage]
+/// The warp's accumulators: (mi, ni, e) is element mma_sync::c_row_col(warp_at, lane, mi, ni, e).
+template <class Cfg>
+using Accumulators = float[Cfg::kMmaTilesM][Cfg::kMmaTilesN][mma::kCElementsPerLane];
+
+/// acc += the warp's share of one stage, k-step by k-step.
+template <class Cfg>
+__device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, const bf16* stage, const BlockTile& tile) {
+#pragma unroll
+  for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
+    Fragments<Cfg> f;
+    load_fragments<Cfg>(f, stage, stage + Cfg::ATile::kElements, tile, ks);
+#pragma unroll
+    for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
+#pragma unroll
+      for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) mma_sync::mma_step(acc[mi][ni], f.a[mi], f.b[ni]);
+  }
+}
+// [multiply-stage]
+
+// [store-tile]
+/// Output channels (col, col + 1) of one output position, rounded to bf16; `position` is
+/// y + c_offset(row, 0). One 4-byte store when both channels exist and the address is
+/// 4-byte aligned (K even), else one or two 2-byte stores; nothing past K.
+__device__ __forceinline__ void store_pair(const ConvProblem& pr, bf16* position, int col, float v0, float v1) {
+  if (col >= pr.k) return;
+  bf16* y = position + col;
+  if (col + 1 < pr.k && reinterpret_cast<std::uintptr_t>(y) % 4 == 0) {
+    *reinterpret_cast<__nv_bfloat162*>(y) = __floats2bfloat162_rn(v0, v1);
+    return;
+  }
+  *y = __float2bfloat16_rn(v0);
+  if (col + 1 < pr.k) y[1] = __float2bfloat16_rn(v1);
+}
+
+/// The epilogue. A lane's accumulators cover 2 rows per mma tile (e / 2); each row's
+/// NHWC address is found once with c_offset, its channels are consecutive after it.
+template <class Cfg>
+__device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, const BlockTile& tile,
+                                           const Accumulators<Cfg>& acc) {
+  const ConvProblem& pr = args.problem;
+#pragma unroll
+  for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
+#pragma unroll
+    for (int e = 0; e < mma::kCElementsPerLane; e += 2) {
+      const long long row = tile.m0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, 0, e).row;
+      if (row >= pr.gemm_m()) continue;
+      bf16* position = args.y + c_offset(pr, row, 0);
+#pragma unroll
+      for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) {
+        const int col = tile.n0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, ni, e).col;
+        store_pair(pr, position, col, acc[mi][ni][e], acc[mi][ni][e + 1]);
+      }
+    }
+}
+// [store-tile]
+
+// [kernel]
+/// 13a: chapter 08's ring of kStages stages. While k-tile t is multiplied, the gathers
+/// of tiles t+1 .. t+kStages-1 are in flight; one barrier per k-tile.
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads) implicit_gemm_kernel(Bf16ConvArgs args) {
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+  const BlockTile tile = block_tile<Cfg>();
+  Accumulators<Cfg> acc = {};
+  const int tiles = k_tiles(args.problem, Cfg::kBK);
+  for (int s = 0; s < Cfg::kStages - 1; ++s) {  // prologue: tiles 0 .. kStages-2 in flight
+    if (s < tiles) load_stage<Cfg>(args, tile, s, stage_memory<Cfg>(s));
+    cp_async_commit();  // always commit, maybe an empty group: group g is k-tile g
+  }
+  for (int t = 0; t < tiles; ++t) {
+    cp_async_wait<Cfg::kStages - 2>();  // this thread's copies of tile t have landed...
+    __syncthreads();                    // ...and everyone's; and every warp is done with tile t-1
+    const int next = t + Cfg::kStages - 1;
+    if (next < tiles) load_stage<Cfg>(args, tile, next, stage_memory<Cfg>(next % Cfg::kStages));
+    cp_async_commit();  // into the stage tile t-1 used
+    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % Cfg::kStages), tile);
+  }
+  store_tile<Cfg>(args, tile, acc);
+#else
+  __trap();  // before sm_80: no bf16 mma.sync, no cp.async; the registry never launches this
+#endif
+}
+// [kernel]
+
+// [launch]
+template <class Cfg>
+void launch_implicit_gemm(const Bf16ConvArgs& args, cudaStream_t stream) {
+  const ConvProblem& pr = args.problem;
+  if (auto reason = implicit_gemm_unsupported_reason(pr)) throw std::invalid_argument("implicit GEMM: " + *reason);
+  if (reinterpret_cast<std::uintptr_t>(args.x) % 16 != 0 || reinterpret_cast<std::uintptr_t>(args.w) % 16 != 0)
+    throw std::invalid_argument("implicit GEMM: x and w must be 16-byte aligned (cp.async copies 16 bytes)");
+  void (*kernel)(Bf16ConvArgs) = implicit_gemm_kernel<Cfg>;
+  // A binary built for pre-sm_80 targets only would JIT the trap on a newer GPU: refuse.
+  static const int ptx_version = [kernel] {
+    cudaFuncAttributes attributes{};
+    LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
+    return attributes.ptxVersion;
+  }();
+  if (ptx_version < 80)
+    throw std::runtime_error("the implicit GEMM kernel was compiled for compute_" + std::to_string(ptx_version) +
+                             " only; rebuild with CMAKE_CUDA_ARCHITECTURES including 80 or newer");
+  // Above 48 KB a kernel must opt in to more dynamic shared memory (per device, so on every launch).
+  if (Cfg::kSmemBytes > 48 * 1024)
+    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+  const long long rows = m_tiles(pr, Cfg::kBM);
+  const int cols = n_tiles(pr, Cfg::kBN);
+  if (rows > INT_MAX || cols > 65535) throw std::invalid_argument("implicit GEMM: too many block tiles for the grid");
+  const dim3 grid(static_cast<unsigned>(rows), static_cast<unsigned>(cols));
+  kernel<<<grid, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(args);
+  LADDER_CHECK_LAUNCH();
+}
+// [launch]
+
+/// sm_80 for bf16 mma.sync and cp.async; C a multiple of 8 (implicit_gemm_map.hpp).
+inline ConvRequirements requirements() {
+  ConvRequirements need;
+  need.min_compute_capability = 80;
+  need.c_multiple = kChunkElements;
+  return need;
+}
+
+}  // namespace ladder::implicit_gemm

@@ -1,0 +1,276 @@
+/// \file chapters/13_implicit_gemm_conv/test_implicit_gemm_tiles.cpp
+/// \brief Chapter 13's kernel addressing on the CPU: the plain-ldmatrix path for an n-major
+/// B (one warp's ldmatrix + mma.sync step, modelled from the PTX ISA, against a triple
+/// loop), and, for the rung's configuration, which chunks the threads copy, the lanes'
+/// ldmatrix addresses, their bank groups and which element each accumulator is.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <random>
+#include <vector>
+
+#include "chapters/13_implicit_gemm_conv/implicit_gemm_tiles.hpp"
+
+namespace ladder::implicit_gemm {
+namespace {
+
+using mma::kChunkElements;
+using mma::kWarpSize;
+
+// ---------------------------------------------------------------------------
+// One warp's step with B stored n-major and read by plain ldmatrix.x4
+// ---------------------------------------------------------------------------
+
+using Tile16 = std::array<std::array<float, 16>, 16>;
+using Registers = std::array<std::array<std::array<float, 2>, 4>, kWarpSize>;  // [lane][register][half]
+using Accumulators = std::array<std::array<float, mma::kCElementsPerLane>, kWarpSize>;
+
+/// ldmatrix.sync.aligned.m8n8.x4{.trans}.shared.b16, from the PTX ISA's description: lanes
+/// 8i..8i+7 give the row addresses of matrix i; register i of lane l receives, from matrix
+/// i, row l/4, elements 2(l%4) and 2(l%4)+1 of that row, or with .trans element l/4 of
+/// rows 2(l%4) and 2(l%4)+1.
+Registers ldmatrix_x4(const std::vector<float>& smem, const std::array<int, kWarpSize>& row_address, bool trans) {
+  Registers registers{};
+  for (int lane = 0; lane < kWarpSize; ++lane)
+    for (int matrix = 0; matrix < 4; ++matrix)
+      for (int half = 0; half < 2; ++half) {
+        const int* rows = &row_address[8 * matrix];
+        registers[lane][matrix][half] =
+            trans ? smem[rows[2 * (lane % 4) + half] + lane / 4] : smem[rows[lane / 4] + 2 * (lane % 4) + half];
+      }
+  return registers;
+}
+
+/// mma.sync.aligned.m16n8k16.row.col: A and B gathered from the lanes' registers by the
+/// fragment tables (mma_layout.hpp, checked against the PTX ISA in test_mma_layout.cpp);
+/// B's registers are b_registers[lane][first], [first + 1].
+Accumulators mma_m16n8k16(const Registers& a_registers, const Registers& b_registers, int first) {
+  float a[16][16] = {}, b[16][8] = {};
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    for (int e = 0; e < mma::kAElementsPerLane; ++e) {
+      const RowCol at = mma::a_fragment_element(lane, e);
+      a[at.row][at.col] = a_registers[lane][e / 2][e % 2];
+    }
+    for (int e = 0; e < mma::kBElementsPerLane; ++e) {
+      const RowCol at = mma::b_fragment_element(lane, e);
+      b[at.row][at.col] = b_registers[lane][first + e / 2][e % 2];
+    }
+  }
+  Accumulators d{};
+  for (int lane = 0; lane < kWarpSize; ++lane)
+    for (int e = 0; e < mma::kCElementsPerLane; ++e) {
+      const RowCol at = mma::c_fragment_element(lane, e);
+      for (int k = 0; k < 16; ++k) d[lane][e] += a[at.row][k] * b[k][at.col];
+    }
+  return d;
+}
+
+/// How a kernel reads its n-major B: which (n row, k column) each lane points at, .trans or not.
+struct BPlan {
+  RowCol (*b_row_col)(int lane) = mma::ldmatrix_b_row_col;
+  bool trans = false;
+};
+
+constexpr int kChunksPerRow = 4;  // BK = 32: the rung's 64-byte rows
+constexpr int kTileRows = 64;
+
+/// A swizzled tile of kTileRows × 32 holding `block` at (row0, col0), 1000 elsewhere, so a
+/// read outside the block shows in the product.
+std::vector<float> stored_tile(const Tile16& block, int row0, int col0) {
+  std::vector<float> smem(kTileRows * kChunksPerRow * kChunkElements, 1000.0f);
+  for (int row = 0; row < 16; ++row)
+    for (int col = 0; col < 16; ++col)
+      smem[mma::swizzled_offset(row0 + row, col0 + col, kChunksPerRow)] = block[row][col];
+  return smem;
+}
+
+/// D (16 × 16) = A (16 m × 16 k) · B (16 k × 16 n), with A stored (m, k) and B stored n-major
+/// (n, k), both swizzled, as the kernel stores them: ldmatrix.x4 of each, then one mma per n-half.
+Tile16 warp_step(const Tile16& a, const Tile16& b, int a_row, int b_row, int col, BPlan plan) {
+  Tile16 b_nmajor{};
+  for (int k = 0; k < 16; ++k)
+    for (int n = 0; n < 16; ++n) b_nmajor[n][k] = b[k][n];
+  const std::vector<float> a_smem = stored_tile(a, a_row, col), b_smem = stored_tile(b_nmajor, b_row, col);
+  std::array<int, kWarpSize> a_rows{}, b_rows{};
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    const RowCol in_a = mma::ldmatrix_a_row_col(lane), in_b = plan.b_row_col(lane);
+    a_rows[lane] = mma::swizzled_offset(a_row + in_a.row, col + in_a.col, kChunksPerRow);
+    b_rows[lane] = mma::swizzled_offset(b_row + in_b.row, col + in_b.col, kChunksPerRow);
+  }
+  const Registers a_registers = ldmatrix_x4(a_smem, a_rows, false);
+  const Registers b_registers = ldmatrix_x4(b_smem, b_rows, plan.trans);
+  Tile16 d{};
+  for (int n_half = 0; n_half < 2; ++n_half) {  // registers 0, 1: n 0..7; 2, 3: n 8..15 (load_fragments)
+    const Accumulators acc = mma_m16n8k16(a_registers, b_registers, 2 * n_half);
+    for (int lane = 0; lane < kWarpSize; ++lane)
+      for (int e = 0; e < mma::kCElementsPerLane; ++e) {
+        const RowCol at = mma::c_fragment_element(lane, e);
+        d[at.row][8 * n_half + at.col] = acc[lane][e];
+      }
+  }
+  return d;
+}
+
+Tile16 triple_loop(const Tile16& a, const Tile16& b) {
+  Tile16 d{};
+  for (int m = 0; m < 16; ++m)
+    for (int n = 0; n < 16; ++n)
+      for (int k = 0; k < 16; ++k) d[m][n] += a[m][k] * b[k][n];
+  return d;
+}
+
+/// Small integers: exact in bf16, and every sum of 16 products is exact in float.
+Tile16 random_tile(std::mt19937& rng) {
+  std::uniform_int_distribution<int> value(-8, 8);
+  Tile16 tile{};
+  for (auto& row : tile)
+    for (float& x : row) x = float(value(rng));
+  return tile;
+}
+
+TEST(Chapter13Ldmatrix, PlainBLanesPointAtEachRowOfTheNMajorTileOnce) {
+  std::array<std::array<int, 16>, 16> reads{};  // [n][k]
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    const RowCol at = mma::ldmatrix_b_row_col(lane);
+    EXPECT_EQ(at.row, 8 * (lane / 16) + lane % 8) << "lane " << lane;
+    EXPECT_EQ(at.col, 8 * (lane / 8 % 2)) << "lane " << lane;
+    ASSERT_TRUE(at.row >= 0 && at.row < 16 && (at.col == 0 || at.col == 8)) << "lane " << lane;
+    for (int k = at.col; k < at.col + kChunkElements; ++k) ++reads[at.row][k];
+  }
+  for (int n = 0; n < 16; ++n)
+    for (int k = 0; k < 16; ++k) EXPECT_EQ(reads[n][k], 1) << "(n " << n << ", k " << k << ")";
+}
+
+TEST(Chapter13Ldmatrix, PlainLdmatrixOfAnNMajorBComputesTheProduct) {
+  std::mt19937 rng(13);
+  for (int a_row = 0; a_row < kTileRows; a_row += 16)
+    for (int col = 0; col < kChunksPerRow * kChunkElements; col += 16) {
+      const Tile16 a = random_tile(rng), b = random_tile(rng);
+      const int b_row = kTileRows - 16 - a_row;
+      EXPECT_EQ(warp_step(a, b, a_row, b_row, col, BPlan{}), triple_loop(a, b)) << "A row " << a_row << " col " << col;
+    }
+}
+
+// The check can fail: each plan has one deliberate mistake.
+TEST(Chapter13Ldmatrix, CatchesAWrongBPlan) {
+  std::mt19937 rng(8);
+  const Tile16 a = random_tile(rng), b = random_tile(rng);
+  ASSERT_EQ(warp_step(a, b, 16, 32, 16, BPlan{}), triple_loop(a, b));
+  BPlan transposed;  // chapter 08's .trans on an n-major tile
+  transposed.trans = true;
+  BPlan a_lanes;  // A's lane rule: registers 1 and 2 swap meaning, so n-tile 0 gets n 8..15's k 0..7
+  a_lanes.b_row_col = mma::ldmatrix_a_row_col;
+  BPlan trans_lanes;  // chapter 08's B lanes with .trans: k rows, n columns, the wrong way round here
+  trans_lanes.b_row_col = mma::ldmatrix_b_trans_row_col;
+  trans_lanes.trans = true;
+  EXPECT_NE(warp_step(a, b, 16, 32, 16, transposed), triple_loop(a, b));
+  EXPECT_NE(warp_step(a, b, 16, 32, 16, a_lanes), triple_loop(a, b));
+  EXPECT_NE(warp_step(a, b, 16, 32, 16, trans_lanes), triple_loop(a, b));
+}
+
+// ---------------------------------------------------------------------------
+// The rung's configuration
+// ---------------------------------------------------------------------------
+
+using Cfg = Mma128x128x32s4;
+
+TEST(Chapter13Tiles, TheRungsConfiguration) {
+  EXPECT_EQ(Cfg::kThreads, 128);
+  EXPECT_EQ(Cfg::kSmemBytes, 65536) << "4 stages of (128 + 128) × 32 bf16";
+  EXPECT_EQ(Cfg::kAChunksPerThread, 4);
+  EXPECT_EQ(Cfg::kBChunksPerThread, 4);
+}
+
+/// Every chunk of a rows × BK tile is copied by exactly one (thread, i), and the kernel's
+/// constant step (kPassElements) reaches the layout's offset of chunk i.
+void expect_copies_cover(int rows, int chunks_per_thread, int (*offset)(int, int)) {
+  std::vector<int> copies(rows * Cfg::kBK, 0);
+  for (int thread = 0; thread < Cfg::kThreads; ++thread)
+    for (int i = 0; i < chunks_per_thread; ++i) {
+      const RowCol at = copy_row_col<Cfg>(thread, i);
+      ASSERT_TRUE(at.row < rows && at.col + kChunkElements <= Cfg::kBK) << "thread " << thread << " i " << i;
+      for (int col = at.col; col < at.col + kChunkElements; ++col) ++copies[at.row * Cfg::kBK + col];
+      const RowCol first = copy_row_col<Cfg>(thread, 0);
+      EXPECT_EQ(offset(first.row, first.col) + i * Cfg::kPassElements, offset(at.row, at.col))
+          << "thread " << thread << " i " << i;
+    }
+  for (int e = 0; e < rows * Cfg::kBK; ++e) EXPECT_EQ(copies[e], 1) << "element " << e;
+}
+
+TEST(Chapter13Tiles, EveryChunkOfAStageIsCopiedOnce) {
+  expect_copies_cover(Cfg::kBM, Cfg::kAChunksPerThread, Cfg::ATile::offset);
+  expect_copies_cover(Cfg::kBN, Cfg::kBChunksPerThread, Cfg::BTile::offset);
+}
+
+TEST(Chapter13Tiles, LdmatrixStepsReachTheLayoutsAddresses) {
+  for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
+    for (int lane = 0; lane < kWarpSize; ++lane)
+      for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
+        const RowCol warp_at = Cfg::warp_origin(warp);
+        for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi) {
+          const RowCol at = mma_sync::a_ldmatrix_row_col(warp_at, lane, mi, ks);
+          EXPECT_EQ(a_ldmatrix_offset<Cfg>(warp_at, lane, ks) + mi * Cfg::kAMmaTileElements,
+                    Cfg::ATile::offset(at.row, at.col));
+        }
+        for (int pair = 0; pair < Cfg::kMmaTilesN / 2; ++pair) {
+          const RowCol at = b_ldmatrix_row_col(warp_at, lane, pair, ks);
+          EXPECT_EQ(b_ldmatrix_offset<Cfg>(warp_at, lane, ks) + pair * Cfg::kBPairElements,
+                    Cfg::BTile::offset(at.row, at.col));
+        }
+      }
+}
+
+/// The most chunks of one ldmatrix phase (8 lanes) that share a bank group: 1 is conflict-free.
+int conflict_ways(const std::array<int, 8>& element_offsets) {
+  std::array<int, mma::kBankGroups> in_group{};
+  int most = 0;
+  for (int offset : element_offsets) {
+    const int count = ++in_group[mma::bank_group(2 * offset)];
+    most = count > most ? count : most;
+  }
+  return most;
+}
+
+TEST(Chapter13Tiles, EveryLdmatrixPhaseIsConflictFree) {
+  for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
+    for (int ks = 0; ks < Cfg::kKSteps; ++ks)
+      for (int phase = 0; phase < 4; ++phase) {
+        const RowCol warp_at = Cfg::warp_origin(warp);
+        for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi) {
+          std::array<int, 8> offsets{};
+          for (int r = 0; r < 8; ++r) {
+            const RowCol at = mma_sync::a_ldmatrix_row_col(warp_at, 8 * phase + r, mi, ks);
+            offsets[r] = Cfg::ATile::offset(at.row, at.col);
+          }
+          EXPECT_EQ(conflict_ways(offsets), 1) << "A warp " << warp << " ks " << ks << " mi " << mi;
+        }
+        for (int pair = 0; pair < Cfg::kMmaTilesN / 2; ++pair) {
+          std::array<int, 8> offsets{};
+          for (int r = 0; r < 8; ++r) {
+            const RowCol at = b_ldmatrix_row_col(warp_at, 8 * phase + r, pair, ks);
+            offsets[r] = Cfg::BTile::offset(at.row, at.col);
+          }
+          EXPECT_EQ(conflict_ways(offsets), 1) << "B warp " << warp << " ks " << ks << " pair " << pair;
+        }
+      }
+}
+
+TEST(Chapter13Tiles, AccumulatorsCoverTheBlockTileOnce) {
+  std::vector<int> owners(Cfg::kBM * Cfg::kBN, 0);
+  for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
+    for (int lane = 0; lane < kWarpSize; ++lane)
+      for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
+        for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni)
+          for (int e = 0; e < mma::kCElementsPerLane; e += 2) {
+            const RowCol at = mma_sync::c_row_col(Cfg::warp_origin(warp), lane, mi, ni, e);
+            ASSERT_TRUE(at.row < Cfg::kBM && at.col + 1 < Cfg::kBN);
+            EXPECT_EQ(mma_sync::c_row_col(Cfg::warp_origin(warp), lane, mi, ni, e + 1), (RowCol{at.row, at.col + 1}))
+                << "the epilogue stores e, e + 1 as neighbouring channels";
+            ++owners[at.row * Cfg::kBN + at.col];
+            ++owners[at.row * Cfg::kBN + at.col + 1];
+          }
+  for (int e = 0; e < Cfg::kBM * Cfg::kBN; ++e) EXPECT_EQ(owners[e], 1) << "element " << e;
+}
+
+}  // namespace
+}  // namespace ladder::implicit_gemm
