@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_tiles.hpp"
+#include "common/gemm/testing/mma_warp_model.hpp"
 
 namespace ladder::implicit_gemm {
 namespace {
@@ -21,49 +22,7 @@ using mma::kWarpSize;
 // One warp's step with B stored n-major and read by plain ldmatrix.x4
 // ---------------------------------------------------------------------------
 
-using Tile16 = std::array<std::array<float, 16>, 16>;
-using Registers = std::array<std::array<std::array<float, 2>, 4>, kWarpSize>;  // [lane][register][half]
-using Accumulators = std::array<std::array<float, mma::kCElementsPerLane>, kWarpSize>;
-
-/// ldmatrix.sync.aligned.m8n8.x4{.trans}.shared.b16, from the PTX ISA's description: lanes
-/// 8i..8i+7 give the row addresses of matrix i; register i of lane l receives, from matrix
-/// i, row l/4, elements 2(l%4) and 2(l%4)+1 of that row, or with .trans element l/4 of
-/// rows 2(l%4) and 2(l%4)+1.
-Registers ldmatrix_x4(const std::vector<float>& smem, const std::array<int, kWarpSize>& row_address, bool trans) {
-  Registers registers{};
-  for (int lane = 0; lane < kWarpSize; ++lane)
-    for (int matrix = 0; matrix < 4; ++matrix)
-      for (int half = 0; half < 2; ++half) {
-        const int* rows = &row_address[8 * matrix];
-        registers[lane][matrix][half] =
-            trans ? smem[rows[2 * (lane % 4) + half] + lane / 4] : smem[rows[lane / 4] + 2 * (lane % 4) + half];
-      }
-  return registers;
-}
-
-/// mma.sync.aligned.m16n8k16.row.col: A and B gathered from the lanes' registers by the
-/// fragment tables (mma_layout.hpp, checked against the PTX ISA in test_mma_layout.cpp);
-/// B's registers are b_registers[lane][first], [first + 1].
-Accumulators mma_m16n8k16(const Registers& a_registers, const Registers& b_registers, int first) {
-  float a[16][16] = {}, b[16][8] = {};
-  for (int lane = 0; lane < kWarpSize; ++lane) {
-    for (int e = 0; e < mma::kAElementsPerLane; ++e) {
-      const RowCol at = mma::a_fragment_element(lane, e);
-      a[at.row][at.col] = a_registers[lane][e / 2][e % 2];
-    }
-    for (int e = 0; e < mma::kBElementsPerLane; ++e) {
-      const RowCol at = mma::b_fragment_element(lane, e);
-      b[at.row][at.col] = b_registers[lane][first + e / 2][e % 2];
-    }
-  }
-  Accumulators d{};
-  for (int lane = 0; lane < kWarpSize; ++lane)
-    for (int e = 0; e < mma::kCElementsPerLane; ++e) {
-      const RowCol at = mma::c_fragment_element(lane, e);
-      for (int k = 0; k < 16; ++k) d[lane][e] += a[at.row][k] * b[k][at.col];
-    }
-  return d;
-}
+using mma::model::Tile16;
 
 /// How a kernel reads its n-major B: which (n row, k column) each lane points at, .trans or not.
 struct BPlan {
@@ -97,36 +56,12 @@ Tile16 warp_step(const Tile16& a, const Tile16& b, int a_row, int b_row, int col
     a_rows[lane] = mma::swizzled_offset(a_row + in_a.row, col + in_a.col, kChunksPerRow);
     b_rows[lane] = mma::swizzled_offset(b_row + in_b.row, col + in_b.col, kChunksPerRow);
   }
-  const Registers a_registers = ldmatrix_x4(a_smem, a_rows, false);
-  const Registers b_registers = ldmatrix_x4(b_smem, b_rows, plan.trans);
-  Tile16 d{};
-  for (int n_half = 0; n_half < 2; ++n_half) {  // registers 0, 1: n 0..7; 2, 3: n 8..15 (load_fragments)
-    const Accumulators acc = mma_m16n8k16(a_registers, b_registers, 2 * n_half);
-    for (int lane = 0; lane < kWarpSize; ++lane)
-      for (int e = 0; e < mma::kCElementsPerLane; ++e) {
-        const RowCol at = mma::c_fragment_element(lane, e);
-        d[at.row][8 * n_half + at.col] = acc[lane][e];
-      }
-  }
-  return d;
+  return mma::model::warp_product(mma::model::ldmatrix_x4(a_smem, a_rows, false),
+                                  mma::model::ldmatrix_x4(b_smem, b_rows, plan.trans));
 }
 
-Tile16 triple_loop(const Tile16& a, const Tile16& b) {
-  Tile16 d{};
-  for (int m = 0; m < 16; ++m)
-    for (int n = 0; n < 16; ++n)
-      for (int k = 0; k < 16; ++k) d[m][n] += a[m][k] * b[k][n];
-  return d;
-}
-
-/// Small integers: exact in bf16, and every sum of 16 products is exact in float.
-Tile16 random_tile(std::mt19937& rng) {
-  std::uniform_int_distribution<int> value(-8, 8);
-  Tile16 tile{};
-  for (auto& row : tile)
-    for (float& x : row) x = float(value(rng));
-  return tile;
-}
+using mma::model::random_tile;
+using mma::model::triple_loop;
 
 TEST(Chapter13Ldmatrix, PlainBLanesPointAtEachRowOfTheNMajorTileOnce) {
   std::array<std::array<int, 16>, 16> reads{};  // [n][k]
