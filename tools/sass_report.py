@@ -28,6 +28,11 @@ width in `wavefronts` ("LDS.128=1; LDS=2", a fraction such as 3/2 for an
 average over operands) and derives it in its text; Nsight Compute's shared
 wavefront counter measures it on a GPU.
 
+A tensor-core kernel's block says `math=HMMA` (and needs no k_steps or
+wavefronts): its report counts HMMA, ldmatrix (LDSM) and cp.async (LDGSTS)
+per k-tile against all the loop's instructions, and the issue ceiling that
+follows from one HMMA per HMMA_CLOCKS clocks per sub-partition at the peak.
+
 The ceilings, on sm_90 (4 sub-partitions per SM, each issuing one warp
 instruction per clock to 32 FP32 lanes; shared memory serving one wavefront
 per clock per SM):
@@ -65,6 +70,9 @@ LABEL = re.compile(r"^(\.L_x_\d+):")
 BRANCH = re.compile(r"\bBRA\b.*`\((\.L_x_\d+)\)")
 EXCERPT_LINES = 14
 SUB_PARTITIONS = 4  # sm_90: per SM, each issues one warp instruction per clock
+# sm_90's dense bf16 peak is 4096 FLOP per clock per SM (132 SMs x 4096 x 1.83 GHz = 989 TFLOP/s), so 1024 per
+# sub-partition: one m16n8k16 HMMA (16 x 8 x 16 x 2 = 4096 FLOP) every 4 clocks.
+HMMA_CLOCKS = 4
 
 
 def find_tool(name: str, build: pathlib.Path):
@@ -85,11 +93,13 @@ def find_tool(name: str, build: pathlib.Path):
 
 def parse_attributes(text: str):
     attributes = dict(token.split("=", 1) for token in shlex.split(text))
-    for required in ("kernel", "arch", "k_steps", "wavefronts"):
-        if required not in attributes:
-            raise ValueError(f"sass block without {required}=")
+    attributes.setdefault("math", "FFMA")
+    required = ("kernel", "arch") if attributes["math"] == "HMMA" else ("kernel", "arch", "k_steps", "wavefronts")
+    for name in required:
+        if name not in attributes:
+            raise ValueError(f"sass block without {name}=")
     rules = {}
-    for rule in attributes["wavefronts"].split(";"):
+    for rule in filter(None, attributes.get("wavefronts", "").split(";")):
         load, count = rule.split("=")
         rules[load.strip()] = Fraction(count.strip())
     attributes["rules"] = rules
@@ -128,8 +138,9 @@ def parse_listing(listing: str):
     return functions
 
 
-def main_loop(code):
-    """The code from a label to a backward branch to it (labels kept), holding the most FFMA (innermost on ties)."""
+def main_loop(code, math="FFMA"):
+    """The code from a label to a backward branch to it (labels kept), holding the most `math` (FFMA or HMMA)
+    instructions (innermost on ties)."""
     labels, loops = {}, []
     for position, item in enumerate(code):
         if item[0] == "label":
@@ -138,7 +149,7 @@ def main_loop(code):
             loops.append(code[labels[m.group(1)]:position + 1])
     if not loops:
         return None
-    return max(loops, key=lambda loop: (sum(opcode(i) == "FFMA" for i in instructions(loop)), -len(loop)))
+    return max(loops, key=lambda loop: (sum(opcode(i) == math for i in instructions(loop)), -len(loop)))
 
 
 def instructions(loop):
@@ -241,6 +252,34 @@ def report(name: str, code, attributes):
     return "\n".join(lines)
 
 
+def report_mma(name: str, code, attributes):
+    """A tensor-core kernel's main loop (one trip: one k-tile): its HMMA, ldmatrix (LDSM) and cp.async (LDGSTS)
+    against everything else it issues, and the issue ceiling that implies on sm_90 (HMMA_CLOCKS)."""
+    loop = main_loop(code, "HMMA")
+    if loop is None:
+        raise ValueError(f"{name}: no loop in the machine code")
+    body, trip = instructions(loop), shortest_trip(loop)
+    counts = {op: sum(opcode(i) == op for i in body) for op in ("HMMA", "LDSM", "LDGSTS")}
+    if counts["HMMA"] == 0:
+        raise ValueError(f"{name}: no HMMA in the main loop")
+    hmma = counts["HMMA"]
+    others = len(body) - sum(counts.values())
+    lines = [f"Main loop of `{name}` on {attributes['arch']}, one trip per k-tile: {len(body)} instructions; the "
+             f"shortest trip around it issues {trip}.", "",
+             "| per k-tile | count | per HMMA |", "| --- | ---: | ---: |"]
+    for op, count in counts.items():
+        lines.append(f"| `{op}` | {count} | {number(Fraction(count, hmma))} |")
+    lines += [f"| other instructions (gather addresses, predicates, loop, barrier) | {others} | "
+              f"{number(Fraction(others, hmma))} |",
+              f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hmma))}** |", "",
+              f"- Issue slots: at the tensor cores' peak a sub-partition issues one HMMA every {HMMA_CLOCKS} clocks, "
+              f"so at most {HMMA_CLOCKS} instructions per HMMA fit. This loop issues "
+              f"{number(Fraction(trip, hmma))} to {number(Fraction(len(body), hmma))}: a ceiling between "
+              f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, len(body))))}** and "
+              f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, trip)))}** of the dense bf16 peak.", ""]
+    return "\n".join(lines)
+
+
 def excerpt(body):
     """The loop's instructions from its first shared load on: where the k-steps' math begins."""
     start = next((k for k, i in enumerate(body) if opcode(i).startswith("LDS") and not i[1].startswith("@!PT ")), 0)
@@ -297,8 +336,9 @@ def main():
                          f"kernels are: {', '.join(sorted(names.values()))}")
             head = match.group(1)
             head = re.sub(r"nvcc=\S+", f"nvcc={version}", head) if "nvcc=" in head else f"{head} nvcc={version}"
-            return f"<!-- sass:begin {head} -->\n" + report(attributes["kernel"], functions[chosen[0]],
-                                                            attributes) + match.group(3)
+            make = report_mma if attributes["math"] == "HMMA" else report
+            return f"<!-- sass:begin {head} -->\n" + make(attributes["kernel"], functions[chosen[0]],
+                                                          attributes) + match.group(3)
 
         try:
             new_text = BLOCK.sub(fill, text)

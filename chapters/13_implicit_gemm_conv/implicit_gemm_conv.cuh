@@ -14,6 +14,7 @@
 
 #include <climits>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -58,25 +59,88 @@ __device__ __forceinline__ void gather_chunk(bf16* dst, const bf16* tensor, Gath
   cp_async_16(dst, source.zero ? tensor : tensor + source.offset, source.zero ? 0 : mma::kChunkBytes);
 }
 
-/// Issues this thread's cp.async copies of k-tile `kt` into `stage`. The thread's chunks
-/// all cover the same 8 reduction steps (one column of chunks), kRowsPerPass rows apart,
-/// in A (positions, gathered from x) and in B (channels, from w). The caller commits.
+/// 13a's gather: every chunk's source decoded from scratch, a_chunk_source(pr, row, k0).
+/// load(kt, stage) issues this thread's cp.async copies of k-tile `kt`. The thread's
+/// chunks all cover the same 8 reduction steps (one column of chunks), kRowsPerPass rows
+/// apart, in A (positions, gathered from x) and in B (channels, from w). The caller commits.
 template <class Cfg>
-__device__ __forceinline__ void load_stage(const Bf16ConvArgs& args, const BlockTile& tile, int kt, bf16* stage) {
-  const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
-  const int k0 = kt * Cfg::kBK + at.col;
-  bf16* a_dst = stage + Cfg::ATile::offset(at.row, at.col);
-  bf16* b_dst = stage + Cfg::ATile::kElements + Cfg::BTile::offset(at.row, at.col);
+struct AnalyticGather {
+  static constexpr bool kCopiesChunks = true;  // cp.async of 16-byte chunks: C % 8 == 0, aligned x and w
+  static std::optional<std::string> unsupported_reason(const ConvProblem& pr) {
+    return implicit_gemm_unsupported_reason(pr);
+  }
+
+  const Bf16ConvArgs& args;
+  BlockTile tile;
+
+  __device__ __forceinline__ AnalyticGather(const Bf16ConvArgs& conv_args, const BlockTile& block)
+      : args(conv_args), tile(block) {}
+
+  __device__ __forceinline__ void load(int kt, bf16* stage) const {
+    const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
+    const int k0 = kt * Cfg::kBK + at.col;
+    bf16* a_dst = stage + Cfg::ATile::offset(at.row, at.col);
+    bf16* b_dst = stage + Cfg::ATile::kElements + Cfg::BTile::offset(at.row, at.col);
 #pragma unroll
-  for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
-    gather_chunk(a_dst + i * Cfg::kPassElements, args.x,
-                 a_chunk_source(args.problem, tile.m0 + at.row + i * Cfg::kRowsPerPass, k0));
+    for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
+      gather_chunk(a_dst + i * Cfg::kPassElements, args.x,
+                   a_chunk_source(args.problem, tile.m0 + at.row + i * Cfg::kRowsPerPass, k0));
 #pragma unroll
-  for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
-    gather_chunk(b_dst + i * Cfg::kPassElements, args.w,
-                 b_chunk_source(args.problem, tile.n0 + at.row + i * Cfg::kRowsPerPass, k0));
-}
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
+      gather_chunk(b_dst + i * Cfg::kPassElements, args.w,
+                   b_chunk_source(args.problem, tile.n0 + at.row + i * Cfg::kRowsPerPass, k0));
+  }
+};
 // [load-stage]
+
+// [hoisted-load-stage]
+/// 13b's gather: the same copies, with each row decoded once, before the k-loop
+/// (implicit_gemm_map.hpp's RowGather), and the thread's reduction step a TapCursor moved
+/// by BK per call. So load() must be called for k-tiles 0, 1, 2, ... in that order, which
+/// the pipeline does (prologue, then kStages - 1 ahead of the multiply).
+template <class Cfg>
+struct HoistedGather {
+  static constexpr bool kCopiesChunks = true;
+  static std::optional<std::string> unsupported_reason(const ConvProblem& pr) {
+    return implicit_gemm_unsupported_reason(pr);
+  }
+
+  const Bf16ConvArgs& args;
+  RowGather rows[Cfg::kAChunksPerThread];      // A: this thread's output positions
+  int filter_offsets[Cfg::kBChunksPerThread];  // B: its output channels' first weight; -1 past K
+  TapCursor tap;
+  int dst_offset;  // the thread's first chunk in either tile (both use the same copy rule)
+
+  __device__ __forceinline__ HoistedGather(const Bf16ConvArgs& conv_args, const BlockTile& tile) : args(conv_args) {
+    const ConvProblem& pr = args.problem;
+    const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
+#pragma unroll
+    for (int i = 0; i < Cfg::kAChunksPerThread; ++i) rows[i] = row_gather(pr, tile.m0 + at.row + i * Cfg::kRowsPerPass);
+#pragma unroll
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i) {
+      const int k_out = tile.n0 + at.row + i * Cfg::kRowsPerPass;
+      filter_offsets[i] = k_out < pr.k ? k_out * pr.gemm_k() : -1;
+    }
+    tap = tap_cursor(pr, at.col);
+    dst_offset = Cfg::ATile::offset(at.row, at.col);
+  }
+
+  __device__ __forceinline__ void load(int /*kt: the next in order*/, bf16* stage) {
+    const ConvProblem& pr = args.problem;
+    bf16* a_dst = stage + dst_offset;
+    bf16* b_dst = stage + Cfg::ATile::kElements + dst_offset;
+#pragma unroll
+    for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
+      gather_chunk(a_dst + i * Cfg::kPassElements, args.x, a_chunk_source(pr, rows[i], tap));
+    const bool steps_left = tap.step < pr.gemm_k();
+#pragma unroll
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i) {
+      const bool real = steps_left && filter_offsets[i] >= 0;
+      gather_chunk(b_dst + i * Cfg::kPassElements, args.w, {!real, filter_offsets[i] + tap.step});
+    }
+    advance(pr, tap, Cfg::kBK);
+  }
+};
 
 // [load-fragments]
 template <class Cfg>
@@ -167,23 +231,24 @@ __device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, const Block
 // [store-tile]
 
 // [kernel]
-/// 13a: chapter 08's ring of kStages stages. While k-tile t is multiplied, the gathers
+/// Chapter 08's ring of kStages stages, filled by a Gather (13a's or 13b's). While k-tile t is multiplied, the gathers
 /// of tiles t+1 .. t+kStages-1 are in flight; one barrier per k-tile.
-template <class Cfg>
+template <class Cfg, template <class> class Gather>
 __global__ void __launch_bounds__(Cfg::kThreads) implicit_gemm_kernel(Bf16ConvArgs args) {
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   const BlockTile tile = block_tile<Cfg>();
+  Gather<Cfg> gather(args, tile);
   Accumulators<Cfg> acc = {};
   const int tiles = k_tiles(args.problem, Cfg::kBK);
   for (int s = 0; s < Cfg::kStages - 1; ++s) {  // prologue: tiles 0 .. kStages-2 in flight
-    if (s < tiles) load_stage<Cfg>(args, tile, s, stage_memory<Cfg>(s));
+    if (s < tiles) gather.load(s, stage_memory<Cfg>(s));
     cp_async_commit();  // always commit, maybe an empty group: group g is k-tile g
   }
   for (int t = 0; t < tiles; ++t) {
     cp_async_wait<Cfg::kStages - 2>();  // this thread's copies of tile t have landed...
     __syncthreads();                    // ...and everyone's; and every warp is done with tile t-1
     const int next = t + Cfg::kStages - 1;
-    if (next < tiles) load_stage<Cfg>(args, tile, next, stage_memory<Cfg>(next % Cfg::kStages));
+    if (next < tiles) gather.load(next, stage_memory<Cfg>(next % Cfg::kStages));
     cp_async_commit();  // into the stage tile t-1 used
     multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % Cfg::kStages), tile);
   }
@@ -195,13 +260,15 @@ __global__ void __launch_bounds__(Cfg::kThreads) implicit_gemm_kernel(Bf16ConvAr
 // [kernel]
 
 // [launch]
-template <class Cfg>
+template <class Cfg, template <class> class Gather>
 void launch_implicit_gemm(const Bf16ConvArgs& args, cudaStream_t stream) {
   const ConvProblem& pr = args.problem;
-  if (auto reason = implicit_gemm_unsupported_reason(pr)) throw std::invalid_argument("implicit GEMM: " + *reason);
-  if (reinterpret_cast<std::uintptr_t>(args.x) % 16 != 0 || reinterpret_cast<std::uintptr_t>(args.w) % 16 != 0)
+  if (auto reason = Gather<Cfg>::unsupported_reason(pr)) throw std::invalid_argument("implicit GEMM: " + *reason);
+  const bool aligned =
+      reinterpret_cast<std::uintptr_t>(args.x) % 16 == 0 && reinterpret_cast<std::uintptr_t>(args.w) % 16 == 0;
+  if (Gather<Cfg>::kCopiesChunks && !aligned)
     throw std::invalid_argument("implicit GEMM: x and w must be 16-byte aligned (cp.async copies 16 bytes)");
-  void (*kernel)(Bf16ConvArgs) = implicit_gemm_kernel<Cfg>;
+  void (*kernel)(Bf16ConvArgs) = implicit_gemm_kernel<Cfg, Gather>;
   // A binary built for pre-sm_80 targets only would JIT the trap on a newer GPU: refuse.
   static const int ptx_version = [kernel] {
     cudaFuncAttributes attributes{};

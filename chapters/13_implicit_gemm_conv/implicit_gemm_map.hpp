@@ -43,6 +43,7 @@
 /// (test_implicit_gemm_model.cpp, through implicit_gemm_model.hpp) call the same ones.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -105,6 +106,94 @@ LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, 
   return {false, static_cast<long long>(k_out) * pr.gemm_k() + k0};
 }
 // [gather]
+
+// [hoisted-gather]
+/// 13b's gather: the same chunks as a_chunk_source, with the work split by how often it
+/// changes. a_chunk_source decodes the row (two 64-bit divisions) and the step (three
+/// 32-bit ones) for every chunk of every k-tile. But a thread copies the same rows for the
+/// whole k-loop, and all its chunks of a k-tile share one step. So a row is decoded once,
+/// before the loop (RowGather), and the step is a cursor (TapCursor) that moves by BK per
+/// k-tile with compares and adds. Offsets are 32-bit: invalid_reason keeps every tensor
+/// under 2^31 elements.
+struct RowGather {
+  bool valid = false;    ///< the row is an output position (row < M)
+  int image_offset = 0;  ///< x_nhwc offset of the row's image: n·H·W·C
+  int h0 = 0, w0 = 0;    ///< the input pixel under tap (0, 0): p·stride − pad, q·stride − pad
+};
+
+/// Row `row`'s decode, once per thread and row.
+LADDER_HOST_DEVICE constexpr RowGather row_gather(const ConvProblem& pr, long long row) {
+  if (row >= pr.gemm_m()) return {};
+  const conv::OutputPosition out = conv::output_position(pr, row);
+  return {true, out.n * pr.h * pr.w * pr.c, conv::input_row(pr, out.p, 0), conv::input_col(pr, out.q, 0)};
+}
+
+/// Step k0 of the reduction as a tap (c, r, s), RSC order, moved forward without dividing.
+/// Past the last step r == R.
+struct TapCursor {
+  int c = 0, r = 0, s = 0;
+  int step = 0;  ///< k0 itself: B's chunk offset within a filter
+};
+LADDER_HOST_DEVICE constexpr TapCursor tap_cursor(const ConvProblem& pr, int k0) {
+  const conv::FilterTap tap = conv::filter_tap_rsc(pr, k0);
+  return {tap.c, tap.r, tap.s, k0};
+}
+/// k0 += steps. Each carry moves to the next tap: at most steps / C + 1 passes of the loop
+/// (C >= 8 and BK = 32: at most 4; C >= 32: at most 1).
+LADDER_HOST_DEVICE constexpr void advance(const ConvProblem& pr, TapCursor& tap, int steps) {
+  tap.step += steps;
+  tap.c += steps;
+  while (tap.c >= pr.c) {
+    tap.c -= pr.c;
+    if (++tap.s == pr.s) {
+      tap.s = 0;
+      ++tap.r;
+    }
+  }
+}
+
+/// a_chunk_source(pr, row, tap.step), from the pre-decoded row and the cursor: two adds,
+/// four compares and a multiply-add per chunk.
+LADDER_HOST_DEVICE constexpr GatherSource a_chunk_source(const ConvProblem& pr, const RowGather& row,
+                                                         const TapCursor& tap) {
+  const int h = row.h0 + tap.r, w = row.w0 + tap.s;
+  if (!row.valid || tap.r >= pr.r || !conv::inside_image(pr, h, w)) return {true, 0};
+  return {false, row.image_offset + (h * pr.w + w) * pr.c + tap.c};
+}
+// [hoisted-gather]
+
+// [channel-padding]
+/// 13e: any C, by padding the channels with zeros up to a multiple of 8. A zero channel
+/// adds nothing to any output, so the padded problem has the same y; its x and w are
+/// copies with C' = round_up(C, 8) channels per pixel (per filter tap), built in the
+/// rung's workspace before the implicit GEMM runs on them.
+LADDER_HOST_DEVICE constexpr int padded_channels(int c) {
+  return (c + kChunkElements - 1) / kChunkElements * kChunkElements;
+}
+LADDER_HOST_DEVICE constexpr ConvProblem channel_padded(ConvProblem pr) {
+  pr.c = padded_channels(pr.c);
+  return pr;
+}
+/// Element `index` of a tensor of C'-channel pixels (NHWC x, or KRSC w: both keep a
+/// pixel's or a tap's channels together) comes from element `source` of the C-channel
+/// original, or is a zero (source -1).
+LADDER_HOST_DEVICE constexpr long long padded_channel_source(long long index, int c, int c_padded) {
+  const long long pixel = index / c_padded;
+  const int channel = static_cast<int>(index - pixel * c_padded);
+  return channel < c ? pixel * c + channel : -1;
+}
+/// Where the padded w starts in 13e's workspace: after the padded x, 256-byte aligned.
+inline std::size_t padded_filter_offset_bytes(const ConvProblem& pr) {
+  return (channel_padded(pr).input_elements() * 2 + 255) / 256 * 256;
+}
+/// Bytes of 13e's workspace: the padded x, then the padded w 256 bytes aligned; 0 when C
+/// is already a multiple of 8 (the rung then runs on x and w directly).
+inline std::size_t channel_padding_workspace_bytes(const ConvProblem& pr) {
+  if (channels_fill_chunks(pr)) return 0;
+  const ConvProblem padded = channel_padded(pr);
+  return padded_filter_offset_bytes(pr) + channel_padded(pr).filter_elements() * 2;
+}
+// [channel-padding]
 
 /// Where C(row, k_out) goes in y_nhwc: row is output position (n, p, q), and NHWC stores a
 /// position's K channels together, so this is row·K + k_out, the GEMM's row-major C.

@@ -66,12 +66,21 @@ struct ConvTileConfig {
 // [tile-config]
 
 // [config]
-/// 13a: chapter 08's pipelined shape (08c): 128 × 128 × 32, 4 warps of 64 × 64, 4 stages,
-/// 64 KB. Chosen because 64 × 64 warp tiles read the fewest shared-memory wavefronts per
-/// mma.sync of chapter 08's warp shapes (1.5, against 2.0 for 64 × 32), and 4 stages keep
-/// 3 k-tiles of gathers in flight, which the implicit GEMM's scattered A reads need more
-/// than a GEMM's streaming ones. Chapter 08 has no measured winner yet; a sweep comes later.
+/// 13a and 13b: chapter 08's pipelined shape (08c): 128 × 128 × 32, 4 warps of 64 × 64,
+/// 4 stages, 64 KB. Chosen because 64 × 64 warp tiles read the fewest shared-memory
+/// wavefronts per mma.sync of chapter 08's warp shapes (1.5, against 2.0 for 64 × 32), and
+/// 4 stages keep 3 k-tiles of gathers in flight, which the implicit GEMM's scattered A
+/// reads need more than a GEMM's streaming ones.
 using Mma128x128x32s4 = ConvTileConfig<128, 128, 32, 64, 64, 4>;  // 128 threads, 65 536 B: > 48 KB, opt-in
+
+// 13c, the sweep: tiles for the layers 128 × 128 fits badly. ResNet-50's 56 × 56 × 64
+// layer has K = 64 output channels, so half of a 128-wide tile multiplies zeros; its
+// 7 × 7 × 512 layer has M = 1 568 positions, 13 × 4 = 52 tiles of 128 × 128 for 132 SMs.
+using Mma128x64x32s4 = ConvTileConfig<128, 64, 32, 64, 32, 4>;    // 128 threads, 49 152 B
+using Mma64x64x32s4 = ConvTileConfig<64, 64, 32, 32, 32, 4>;      // 128 threads, 32 768 B
+using Mma64x128x32s4 = ConvTileConfig<64, 128, 32, 32, 64, 4>;    // 128 threads, 49 152 B
+using Mma256x128x32s3 = ConvTileConfig<256, 128, 32, 64, 64, 3>;  // 256 threads, 73 728 B
+using Mma128x128x64s3 = ConvTileConfig<128, 128, 64, 64, 64, 3>;  // 128 threads, 98 304 B
 // [config]
 
 // [chunks]

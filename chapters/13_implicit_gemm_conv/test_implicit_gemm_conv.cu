@@ -1,13 +1,17 @@
 /// \file chapters/13_implicit_gemm_conv/test_implicit_gemm_conv.cu
-/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a (bf16 NHWC against the
-/// reference); and, on any machine, what the rung declares: its precision, sm_80, C a
-/// multiple of 8 with the reason for other C, and no workspace.
+/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13e (bf16 NHWC against
+/// the reference; 13e on C = 1 and C = 3 too); and, on any machine, what the rungs declare:
+/// their precision, sm_80, C a multiple of 8 with the reason for other C (13a-13d), 13e's
+/// workspace, and the order of the ladder.
 #include <string>
+#include <vector>
 
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
 #include "common/conv/testing/conv_rung_test.cuh"
 
 LADDER_CONV_RUNG_TESTS(Chapter13, 13, ladder::RungKind::Chapter);
+// Skipped unless LADDER_TEST_EXERCISES=1: the starter is unfinished on purpose.
+LADDER_CONV_RUNG_TESTS(Chapter13Exercises, 13, ladder::RungKind::Exercise);
 
 namespace {
 
@@ -66,6 +70,41 @@ TEST(Chapter13Requirements, TheRaggedProblemsTheRungRunsIncludeOddKAndPadding) {
   EXPECT_TRUE(odd_k);
   EXPECT_TRUE(stride_2);
   EXPECT_TRUE(one_by_one);
+}
+
+TEST(Chapter13Requirements, TheLadderRunsInItsLabelsOrder) {
+  std::vector<std::string> chapter13;
+  for (const ladder::ConvRung& rung : ladder::conv_registry())
+    if (rung.chapter == 13 && rung.kind == ladder::RungKind::Chapter) chapter13.push_back(rung.name);
+  ASSERT_EQ(chapter13.size(), 9u) << "13a, 13b, five 13c shapes, 13d, 13e";
+  EXPECT_EQ(chapter13.front(), kRung);
+  EXPECT_EQ(chapter13[1], "13b hoisted gather");
+  EXPECT_EQ(chapter13[2].substr(0, 4), "13c ");
+  EXPECT_EQ(chapter13[7], "13d tile tuned per layer") << "registered from another file than 13a, yet after 13c";
+  EXPECT_EQ(chapter13.back(), "13e any C: channels padded to 8");
+}
+
+TEST(Chapter13Requirements, PaddedChannelsTakeAnyCWithAWorkspaceOnlyWhenNeeded) {
+  const auto rung = ladder::find_conv("13e any C: channels padded to 8");
+  ASSERT_TRUE(rung.has_value());
+  const ConvProblem lenet{64, 1, 28, 28, 6, 5, 5, 1, 2};
+  EXPECT_FALSE(ladder::unsupported_reason(*rung, lenet, 80).has_value());
+  // x: 64 images of 28 x 28 pixels x 8 channels; w: 6 filters of 5 x 5 taps x 8 channels (bf16).
+  const std::size_t x_bytes = 64 * 28 * 28 * 8 * 2, w_bytes = 6 * 5 * 5 * 8 * 2;
+  EXPECT_EQ(ladder::workspace_bytes(*rung, lenet), (x_bytes + 255) / 256 * 256 + w_bytes);
+  const ConvProblem resnet{32, 128, 28, 28, 128, 3, 3, 1, 1};
+  EXPECT_EQ(ladder::workspace_bytes(*rung, resnet), 0u) << "C = 128 runs as 13d, on x and w directly";
+  ASSERT_TRUE(rung->choice != nullptr) << "13e names the tile 13d chose";
+}
+
+TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {
+  using ladder::implicit_gemm::padded_channel_source;
+  // 3 channels padded to 8: element 8·p + c is channel c of pixel p, a zero from c = 3 on.
+  for (long long pixel = 0; pixel < 5; ++pixel)
+    for (int c = 0; c < 8; ++c) EXPECT_EQ(padded_channel_source(pixel * 8 + c, 3, 8), c < 3 ? pixel * 3 + c : -1);
+  EXPECT_EQ(ladder::implicit_gemm::padded_channels(1), 8);
+  EXPECT_EQ(ladder::implicit_gemm::padded_channels(8), 8);
+  EXPECT_EQ(ladder::implicit_gemm::padded_channels(9), 16);
 }
 
 }  // namespace

@@ -290,6 +290,50 @@ TEST(Chapter13Model, BChunkIsTheKrscOffsetOfItsFirstStep) {
       }
 }
 
+// 13b's hoisted gather is the same map: a cursor advanced by BK from each chunk column
+// (k0 = 0, 8, ..., BK - 8) visits the taps filter_tap_rsc names, and every chunk of every
+// row and k-tile, past the ends included, has a_chunk_source's source.
+TEST(Chapter13Model, TapCursorVisitsTheTapsOfEveryKTile) {
+  for (const ConvProblem& pr : kProblems)
+    for (int bk : {8, 32, 64})
+      for (int k0 = 0; k0 < bk; k0 += kChunkElements) {
+        TapCursor tap = tap_cursor(pr, k0);
+        for (int kt = 0; kt < k_tiles(pr, bk) + 1; ++kt, advance(pr, tap, bk)) {
+          const int step = kt * bk + k0;
+          ASSERT_EQ(tap.step, step);
+          if (step >= pr.gemm_k()) {
+            EXPECT_GE(tap.r, pr.r) << describe(pr) << ": past the reduction the cursor is past the filter";
+            continue;
+          }
+          const conv::FilterTap want = conv::filter_tap_rsc(pr, step);
+          ASSERT_EQ((conv::FilterTap{tap.c, tap.r, tap.s}), want) << describe(pr) << " bk " << bk << " step " << step;
+        }
+      }
+}
+
+TEST(Chapter13Model, HoistedGatherHasTheAnalyticGathersSources) {
+  for (const ConvProblem& pr : kProblems)
+    for (long long row = 0; row < pr.gemm_m() + 3; ++row) {
+      const RowGather decoded = row_gather(pr, row);
+      for (int k0 = 0; k0 < 32; k0 += kChunkElements) {
+        TapCursor tap = tap_cursor(pr, k0);
+        for (int step = k0; step < pr.gemm_k() + 64; step += 32, advance(pr, tap, 32))
+          ASSERT_EQ(a_chunk_source(pr, decoded, tap), a_chunk_source(pr, row, step))
+              << describe(pr) << " row " << row << " step " << step;
+      }
+    }
+}
+
+TEST(Chapter13Model, HoistedGatherCheckFindsAMissedCarry) {
+  // A cursor that forgets to wrap the filter column (s) reads the wrong pixel.
+  const ConvProblem& pr = kProblems[1];
+  const RowGather decoded = row_gather(pr, 9);
+  TapCursor wrong = tap_cursor(pr, 0);
+  wrong.c = 0, wrong.r = 0, wrong.s = pr.s;  // should have been (r = 1, s = 0)
+  wrong.step = pr.s * pr.c;
+  EXPECT_FALSE(a_chunk_source(pr, decoded, wrong) == a_chunk_source(pr, 9, wrong.step));
+}
+
 // C's row-major M x N is y in NHWC: row·K + k_out, each output element once.
 TEST(Chapter13Model, COffsetIsRowMajorNhwc) {
   for (const ConvProblem& pr : kProblems) {

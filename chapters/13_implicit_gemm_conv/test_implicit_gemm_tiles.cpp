@@ -104,20 +104,26 @@ TEST(Chapter13Ldmatrix, CatchesAWrongBPlan) {
 }
 
 // ---------------------------------------------------------------------------
-// The rung's configuration
+// The rungs' configurations: 13a/13b's, and 13c's sweep
 // ---------------------------------------------------------------------------
 
-using Cfg = Mma128x128x32s4;
-
-TEST(Chapter13Tiles, TheRungsConfiguration) {
+TEST(Chapter13Tiles, TheFirstRungsConfiguration) {
+  using Cfg = Mma128x128x32s4;
   EXPECT_EQ(Cfg::kThreads, 128);
   EXPECT_EQ(Cfg::kSmemBytes, 65536) << "4 stages of (128 + 128) × 32 bf16";
   EXPECT_EQ(Cfg::kAChunksPerThread, 4);
   EXPECT_EQ(Cfg::kBChunksPerThread, 4);
 }
 
+template <class Cfg>
+class Chapter13Configs : public ::testing::Test {};
+using Configs =
+    ::testing::Types<Mma128x128x32s4, Mma128x64x32s4, Mma64x64x32s4, Mma64x128x32s4, Mma256x128x32s3, Mma128x128x64s3>;
+TYPED_TEST_SUITE(Chapter13Configs, Configs);
+
 /// Every chunk of a rows × BK tile is copied by exactly one (thread, i), and the kernel's
 /// constant step (kPassElements) reaches the layout's offset of chunk i.
+template <class Cfg>
 void expect_copies_cover(int rows, int chunks_per_thread, int (*offset)(int, int)) {
   std::vector<int> copies(rows * Cfg::kBK, 0);
   for (int thread = 0; thread < Cfg::kThreads; ++thread)
@@ -132,12 +138,14 @@ void expect_copies_cover(int rows, int chunks_per_thread, int (*offset)(int, int
   for (int e = 0; e < rows * Cfg::kBK; ++e) EXPECT_EQ(copies[e], 1) << "element " << e;
 }
 
-TEST(Chapter13Tiles, EveryChunkOfAStageIsCopiedOnce) {
-  expect_copies_cover(Cfg::kBM, Cfg::kAChunksPerThread, Cfg::ATile::offset);
-  expect_copies_cover(Cfg::kBN, Cfg::kBChunksPerThread, Cfg::BTile::offset);
+TYPED_TEST(Chapter13Configs, EveryChunkOfAStageIsCopiedOnce) {
+  using Cfg = TypeParam;
+  expect_copies_cover<Cfg>(Cfg::kBM, Cfg::kAChunksPerThread, Cfg::ATile::offset);
+  expect_copies_cover<Cfg>(Cfg::kBN, Cfg::kBChunksPerThread, Cfg::BTile::offset);
 }
 
-TEST(Chapter13Tiles, LdmatrixStepsReachTheLayoutsAddresses) {
+TYPED_TEST(Chapter13Configs, LdmatrixStepsReachTheLayoutsAddresses) {
+  using Cfg = TypeParam;
   for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
     for (int lane = 0; lane < kWarpSize; ++lane)
       for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
@@ -166,7 +174,8 @@ int conflict_ways(const std::array<int, 8>& element_offsets) {
   return most;
 }
 
-TEST(Chapter13Tiles, EveryLdmatrixPhaseIsConflictFree) {
+TYPED_TEST(Chapter13Configs, EveryLdmatrixPhaseIsConflictFree) {
+  using Cfg = TypeParam;
   for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
     for (int ks = 0; ks < Cfg::kKSteps; ++ks)
       for (int phase = 0; phase < 4; ++phase) {
@@ -190,7 +199,8 @@ TEST(Chapter13Tiles, EveryLdmatrixPhaseIsConflictFree) {
       }
 }
 
-TEST(Chapter13Tiles, AccumulatorsCoverTheBlockTileOnce) {
+TYPED_TEST(Chapter13Configs, AccumulatorsCoverTheBlockTileOnce) {
+  using Cfg = TypeParam;
   std::vector<int> owners(Cfg::kBM * Cfg::kBN, 0);
   for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
     for (int lane = 0; lane < kWarpSize; ++lane)

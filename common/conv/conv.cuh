@@ -96,6 +96,10 @@ struct ConvRung {
   /// cuDNN's workspace); nullptr when it needs none. The caller allocates it
   /// once, outside the timed region, and passes it in ConvArgsOf::workspace.
   std::size_t (*workspace_bytes)(const ConvProblem& problem) = nullptr;
+  /// What the rung chose for this problem when it tunes itself on its first launch (a
+  /// tile shape), or "" before that; nullptr for rungs that choose nothing. Shown under
+  /// the table and in the JSON, as cuDNN's algorithm is.
+  std::string (*choice)(const ConvProblem& problem) = nullptr;
   ConvPrecision precision() const { return launch.precision(); }
 };
 

@@ -156,6 +156,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Conv
       entry["percent_of_cudnn"] = r.percent_of_cudnn;
     }
     if (r.rung.kind == RungKind::Vendor) entry["algorithm"] = cudnn_algorithm_note(p, r.rung.precision());
+    if (r.rung.choice != nullptr) entry["choice"] = r.rung.choice(p);
     if (r.error) {
       entry["relative_error"] = r.error->relative_frobenius;
       entry["max_abs_error"] = r.error->max_abs;
@@ -225,6 +226,9 @@ int run_chapter(const char* program, const ConvOptions& options) {
     print_table(table, precision);
     const std::string note = cudnn_algorithm_note(p, precision);
     if (!note.empty()) std::cout << "cuDNN: " << note << "\n";
+    for (const ConvResult& r : table)
+      if (r.rung.choice != nullptr && !r.rung.choice(p).empty())
+        std::cout << r.rung.name << ": " << r.rung.choice(p) << "\n";
     results.insert(results.end(), table.begin(), table.end());
   };
   // A table needs a rung of ours besides cuDNN.

@@ -28,15 +28,22 @@ class RungList {
   }
 
   /// Every rung, ordered by chapter, then kind (vendor, chapter, solution,
-  /// exercise), then registration order: the order of the ladder's tables.
+  /// exercise), then the label that starts its name ("13a", "13c"), then
+  /// registration order: the order of the ladder's tables. The label matters
+  /// when a chapter registers rungs from several files, whose static
+  /// initialisers run in an order C++ leaves open.
   std::vector<Rung> in_ladder_order() const {
     std::vector<Rung> sorted = rungs_;
     std::stable_sort(sorted.begin(), sorted.end(), [](const Rung& x, const Rung& y) {
       if (x.chapter != y.chapter) return x.chapter < y.chapter;
-      return int(x.kind) < int(y.kind);
+      if (x.kind != y.kind) return int(x.kind) < int(y.kind);
+      return label_of(x.name) < label_of(y.name);
     });
     return sorted;
   }
+
+  /// A name's first word: "13c" for "13c 128x64x32 s4".
+  static std::string_view label_of(std::string_view name) { return name.substr(0, name.find(' ')); }
 
   /// The rung with this name, or nothing.
   std::optional<Rung> find(std::string_view name) const {
