@@ -86,5 +86,62 @@ class SassReportTest(unittest.TestCase):
             sass_report.report("k", self.code, attributes)
 
 
+# A tensor-core main loop: 4 HMMA, an LDSM, two LDGSTS, a zero-chunk branch that skips a decode of 3
+# instructions, and a slow path behind a CALL that an interior tile never takes.
+MMA_LISTING = """
+.text._Z3mmav:
+        /*0000*/                   MOV R1, c[0x0][0x28] ;
+.L_x_5:
+        /*0010*/                   LDSM.16.M88.4 R4, [R3] ;
+        /*0020*/               @P1 BRA `(.L_x_6) ;
+        /*0030*/                   IMAD R12, R12, R13, RZ ;
+        /*0040*/                   IMAD.HI.U32 R14, R12, R15, RZ ;
+        /*0050*/                   IADD3 R16, R14, R17, RZ ;
+.L_x_6:
+        /*0058*/              @!P2 BRA `(.L_x_7) ;
+        /*0060*/                   CALL.REL.NOINC `(.L_x_9) ;
+.L_x_7:
+        /*0070*/                   LDGSTS.E.BYPASS.128 [R18], desc[UR4][R20.64] ;
+        /*0080*/                   LDGSTS.E.BYPASS.128 [R19], desc[UR4][R22.64] ;
+        /*0090*/                   HMMA.16816.F32.BF16 R24, R4, R8, R24 ;
+        /*00a0*/                   HMMA.16816.F32.BF16 R28, R4, R10, R28 ;
+        /*00b0*/                   HMMA.16816.F32.BF16 R32, R6, R8, R32 ;
+        /*00c0*/                   HMMA.16816.F32.BF16 R36, R6, R10, R36 ;
+        /*00d0*/               @P3 BRA `(.L_x_5) ;
+        /*00e0*/                   EXIT ;
+"""
+
+
+class MmaReportTest(unittest.TestCase):
+    def setUp(self):
+        self.code = sass_report.parse_listing(MMA_LISTING)["_Z3mmav"]
+        self.attributes = sass_report.parse_attributes("kernel=k arch=sm_90 math=HMMA")
+
+    def test_hmma_blocks_need_no_wavefronts(self):
+        self.assertEqual(self.attributes["rules"], {})
+
+    def test_the_interior_trip_decodes_and_skips_the_call(self):
+        loop = sass_report.main_loop(self.code, "HMMA")
+        self.assertEqual(len(sass_report.instructions(loop)), 14)
+        self.assertEqual(sass_report.shortest_trip(loop), 10)  # skips the 3-instruction decode and the call
+        # Every instruction but the CALL: a path through it would also run its slow path, which lies elsewhere.
+        self.assertEqual(sass_report.longest_plain_trip(loop), 13)
+
+    def test_the_counts_and_the_ceiling(self):
+        text = sass_report.report_mma("k", self.code, self.attributes)
+        self.assertIn("| `HMMA` | 4 | 1 |", text)
+        self.assertIn("| `LDSM` | 1 | 0.25 |", text)
+        self.assertIn("| `LDGSTS` | 2 | 0.5 |", text)
+        self.assertIn("| **all instructions** | **14** | **3.5** |", text)
+        # 13 instructions per 4 HMMA: 3.25 per HMMA, under the 4 that fit, so the ceiling is the peak.
+        self.assertIn("An interior k-tile issues 3.25 per HMMA: a ceiling of **100 %**", text)
+
+    def test_a_loop_issuing_more_than_four_per_hmma_is_capped(self):
+        slow = MMA_LISTING.replace("HMMA.16816.F32.BF16 R36, R6, R10, R36", "IMAD R36, R6, R10, R36")
+        code = sass_report.parse_listing(slow)["_Z3mmav"]
+        # 3 HMMA, 13 instructions on the interior trip: 4 x 3 / 13 = 92 %.
+        self.assertIn("a ceiling of **92 %**", sass_report.report_mma("k", code, self.attributes))
+
+
 if __name__ == "__main__":
     unittest.main()

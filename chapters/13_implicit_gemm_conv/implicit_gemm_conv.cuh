@@ -141,6 +141,7 @@ struct HoistedGather {
     advance(pr, tap, Cfg::kBK);
   }
 };
+// [hoisted-load-stage]
 
 // [load-fragments]
 template <class Cfg>
