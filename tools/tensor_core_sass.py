@@ -28,8 +28,8 @@ from sass_report import disassemble, find_tool  # noqa: E402
 TENSOR_CORE_CHAPTERS = ("07", "08", "13")
 ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
 # Kernels of these chapters that do no matrix work and so rightly hold no HMMA: data movement beside the
-# tensor-core kernel (13e's channel padding).
-HELPER_KERNELS = ("pad_channels_kernel(",)
+# tensor-core kernel (13e's channel padding, 13f's sum of the split partials).
+HELPER_KERNELS = ("pad_channels_kernel(", "reduce_splits_kernel<")
 
 
 def rung_objects(build: pathlib.Path):

@@ -12,6 +12,7 @@
 /// Needs sm_80 (bf16 mma.sync, cp.async), C % 8 == 0 and 16-byte aligned x and w.
 #pragma once
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <optional>
@@ -73,7 +74,7 @@ struct AnalyticGather {
   const Bf16ConvArgs& args;
   BlockTile tile;
 
-  __device__ __forceinline__ AnalyticGather(const Bf16ConvArgs& conv_args, const BlockTile& block)
+  __device__ __forceinline__ AnalyticGather(const Bf16ConvArgs& conv_args, const BlockTile& block, int /*first*/)
       : args(conv_args), tile(block) {}
 
   __device__ __forceinline__ void load(int kt, bf16* stage) const {
@@ -96,8 +97,8 @@ struct AnalyticGather {
 // [hoisted-load-stage]
 /// 13b's gather: the same copies, with each row decoded once, before the k-loop
 /// (implicit_gemm_map.hpp's RowGather), and the thread's reduction step a TapCursor moved
-/// by BK per call. So load() must be called for k-tiles 0, 1, 2, ... in that order, which
-/// the pipeline does (prologue, then kStages - 1 ahead of the multiply).
+/// by BK per call. So load() must be called for k-tiles first, first + 1, ... in that
+/// order, which the pipeline does (prologue, then kStages - 1 ahead of the multiply).
 template <class Cfg>
 struct HoistedGather {
   static constexpr bool kCopiesChunks = true;
@@ -111,7 +112,8 @@ struct HoistedGather {
   TapCursor tap;
   int dst_offset;  // the thread's first chunk in either tile (both use the same copy rule)
 
-  __device__ __forceinline__ HoistedGather(const Bf16ConvArgs& conv_args, const BlockTile& tile) : args(conv_args) {
+  __device__ __forceinline__ HoistedGather(const Bf16ConvArgs& conv_args, const BlockTile& tile, int first)
+      : args(conv_args) {
     const ConvProblem& pr = args.problem;
     const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
 #pragma unroll
@@ -121,7 +123,7 @@ struct HoistedGather {
       const int k_out = tile.n0 + at.row + i * Cfg::kRowsPerPass;
       filter_offsets[i] = k_out < pr.k ? k_out * pr.gemm_k() : -1;
     }
-    tap = tap_cursor(pr, at.col);
+    tap = tap_cursor(pr, first * Cfg::kBK + at.col);
     dst_offset = Cfg::ATile::offset(at.row, at.col);
   }
 
@@ -231,29 +233,72 @@ __device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, const Block
 }
 // [store-tile]
 
+// [store-partial]
+/// 13f's epilogue when the k-tiles are split: this block's fp32 partial sums, unrounded,
+/// into copy blockIdx.z of the row-major M × N workspace; reduce_splits adds the copies.
+template <class Cfg>
+__device__ __forceinline__ void store_partial_tile(const Bf16ConvArgs& args, const BlockTile& tile,
+                                                   const Accumulators<Cfg>& acc) {
+  const ConvProblem& pr = args.problem;
+  float* partial = static_cast<float*>(args.workspace) + blockIdx.z * pr.gemm_m() * pr.gemm_n();
+#pragma unroll
+  for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
+#pragma unroll
+    for (int e = 0; e < mma::kCElementsPerLane; e += 2) {
+      const long long row = tile.m0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, 0, e).row;
+      if (row >= pr.gemm_m()) continue;
+#pragma unroll
+      for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) {
+        const int col = tile.n0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, ni, e).col;
+        if (col < pr.k) partial[row * pr.k + col] = acc[mi][ni][e];
+        if (col + 1 < pr.k) partial[row * pr.k + col + 1] = acc[mi][ni][e + 1];
+      }
+    }
+}
+
+/// y = the sum of the `splits` partial copies, in split order, rounded to bf16 once. One
+/// thread per output element: consecutive threads read consecutive floats of each copy.
+template <class Out>
+__global__ void reduce_splits_kernel(const float* __restrict__ partial, Out* __restrict__ y, long long elements,
+                                     int splits) {
+  for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < elements;
+       i += static_cast<long long>(gridDim.x) * blockDim.x) {
+    float sum = 0.0f;
+    for (int split = 0; split < splits; ++split) sum += partial[split * elements + i];
+    y[i] = __float2bfloat16_rn(sum);
+  }
+}
+// [store-partial]
+
 // [kernel]
-/// Chapter 08's ring of kStages stages, filled by a Gather (13a's or 13b's). While k-tile t is multiplied, the gathers
-/// of tiles t+1 .. t+kStages-1 are in flight; one barrier per k-tile.
+/// Chapter 08's ring of kStages stages, filled by a Gather (13a's or 13b's). While k-tile t
+/// is multiplied, the gathers of tiles t+1 .. t+kStages-1 are in flight; one barrier per
+/// k-tile. With gridDim.z > 1 (13f) the block multiplies only its split of the k-tiles and
+/// stores fp32 partial sums; otherwise all of them, stored as bf16 into y.
 template <class Cfg, template <class> class Gather>
-__global__ void __launch_bounds__(Cfg::kThreads) implicit_gemm_kernel(Bf16ConvArgs args) {
+__global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_gemm_kernel(Bf16ConvArgs args) {
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   const BlockTile tile = block_tile<Cfg>();
-  Gather<Cfg> gather(args, tile);
+  const KRange range = split_k_range(k_tiles(args.problem, Cfg::kBK), int(gridDim.z), int(blockIdx.z));
+  Gather<Cfg> gather(args, tile, range.begin);
   Accumulators<Cfg> acc = {};
-  const int tiles = k_tiles(args.problem, Cfg::kBK);
-  for (int s = 0; s < Cfg::kStages - 1; ++s) {  // prologue: tiles 0 .. kStages-2 in flight
-    if (s < tiles) gather.load(s, stage_memory<Cfg>(s));
-    cp_async_commit();  // always commit, maybe an empty group: group g is k-tile g
+  for (int s = 0; s < Cfg::kStages - 1; ++s) {  // prologue: the first kStages-1 tiles in flight
+    if (range.begin + s < range.end) gather.load(range.begin + s, stage_memory<Cfg>(s));
+    cp_async_commit();  // always commit, maybe an empty group: group i is the range's tile i
   }
-  for (int t = 0; t < tiles; ++t) {
+  for (int t = range.begin; t < range.end; ++t) {
+    const int i = t - range.begin;      // the stage ring counts from the range's start
     cp_async_wait<Cfg::kStages - 2>();  // this thread's copies of tile t have landed...
     __syncthreads();                    // ...and everyone's; and every warp is done with tile t-1
     const int next = t + Cfg::kStages - 1;
-    if (next < tiles) gather.load(next, stage_memory<Cfg>(next % Cfg::kStages));
+    if (next < range.end) gather.load(next, stage_memory<Cfg>((i + Cfg::kStages - 1) % Cfg::kStages));
     cp_async_commit();  // into the stage tile t-1 used
-    multiply_stage<Cfg>(acc, stage_memory<Cfg>(t % Cfg::kStages), tile);
+    multiply_stage<Cfg>(acc, stage_memory<Cfg>(i % Cfg::kStages), tile);
   }
-  store_tile<Cfg>(args, tile, acc);
+  if (gridDim.z == 1)
+    store_tile<Cfg>(args, tile, acc);
+  else
+    store_partial_tile<Cfg>(args, tile, acc);
 #else
   __trap();  // before sm_80: no bf16 mma.sync, no cp.async; the registry never launches this
 #endif
@@ -261,8 +306,10 @@ __global__ void __launch_bounds__(Cfg::kThreads) implicit_gemm_kernel(Bf16ConvAr
 // [kernel]
 
 // [launch]
+/// Launches the kernel over `splits` splits of the k-tiles (1: no split, y written
+/// directly; more: partial sums in args.workspace, then reduce_splits_kernel).
 template <class Cfg, template <class> class Gather>
-void launch_implicit_gemm(const Bf16ConvArgs& args, cudaStream_t stream) {
+void launch_implicit_gemm_split(const Bf16ConvArgs& args, int splits, cudaStream_t stream) {
   const ConvProblem& pr = args.problem;
   if (auto reason = Gather<Cfg>::unsupported_reason(pr)) throw std::invalid_argument("implicit GEMM: " + *reason);
   const bool aligned =
@@ -285,9 +332,25 @@ void launch_implicit_gemm(const Bf16ConvArgs& args, cudaStream_t stream) {
   const long long rows = m_tiles(pr, Cfg::kBM);
   const int cols = n_tiles(pr, Cfg::kBN);
   if (rows > INT_MAX || cols > 65535) throw std::invalid_argument("implicit GEMM: too many block tiles for the grid");
-  const dim3 grid(static_cast<unsigned>(rows), static_cast<unsigned>(cols));
+  const long long partial_bytes = static_cast<long long>(splits) * pr.gemm_m() * pr.gemm_n() * 4;
+  if (splits < 1 || splits > 65535 ||
+      (splits > 1 && (args.workspace == nullptr || static_cast<long long>(args.workspace_bytes) < partial_bytes)))
+    throw std::invalid_argument("implicit GEMM: " + std::to_string(splits) + " splits need a workspace of " +
+                                std::to_string(partial_bytes) + " bytes");
+  const dim3 grid(static_cast<unsigned>(rows), static_cast<unsigned>(cols), static_cast<unsigned>(splits));
   kernel<<<grid, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(args);
   LADDER_CHECK_LAUNCH();
+  if (splits == 1) return;
+  const long long elements = pr.gemm_m() * pr.gemm_n(), threads = 256;
+  const long long blocks = std::min<long long>((elements + threads - 1) / threads, 65535);
+  reduce_splits_kernel<<<static_cast<unsigned>(blocks), static_cast<unsigned>(threads), 0, stream>>>(
+      static_cast<const float*>(args.workspace), args.y, elements, splits);
+  LADDER_CHECK_LAUNCH();
+}
+
+template <class Cfg, template <class> class Gather>
+void launch_implicit_gemm(const Bf16ConvArgs& args, cudaStream_t stream) {
+  launch_implicit_gemm_split<Cfg, Gather>(args, 1, stream);
 }
 // [launch]
 

@@ -218,4 +218,46 @@ LADDER_HOST_DEVICE constexpr int k_tiles(const ConvProblem& pr, int bk) {
 }
 // [tiles]
 
+// [split-k]
+/// 13f: split-K. A layer with few output positions (ResNet-50's 7 × 7: M = 1568) has too
+/// few block tiles to fill the GPU, but a long reduction (K_gemm = 4608). Splitting the
+/// k-tiles into `splits` ranges multiplies the blocks by `splits`; each range's block
+/// writes fp32 partial sums to a workspace, and a second kernel adds them up in a fixed
+/// order (deterministic: no atomics) and rounds to bf16.
+struct KRange {
+  int begin = 0, end = 0;  ///< k-tiles [begin, end)
+};
+/// Split `split` of `splits` over `tiles` k-tiles: even shares, the first tiles % splits one larger.
+LADDER_HOST_DEVICE constexpr KRange split_k_range(int tiles, int splits, int split) {
+  const int share = tiles / splits, extra = tiles % splits;
+  const int begin = split * share + (split < extra ? split : extra);
+  return {begin, begin + share + (split < extra ? 1 : 0)};
+}
+
+/// The partial sums may take at most this much memory (cuBLASLt's recommended workspace on
+/// Hopper is the same 32 MiB), and a block at least this many k-tiles.
+inline constexpr long long kSplitKBudgetBytes = 32ll << 20;
+inline constexpr int kMaxSplits = 4;
+
+/// The most splits `pr` may use: up to kMaxSplits copies of the fp32 M × N output within the budget.
+LADDER_HOST_DEVICE constexpr int max_splits(const ConvProblem& pr) {
+  const long long one_copy = pr.gemm_m() * pr.gemm_n() * 4;
+  const long long fit = kSplitKBudgetBytes / one_copy;
+  return fit < 1 ? 1 : (fit > kMaxSplits ? kMaxSplits : static_cast<int>(fit));
+}
+/// How many splits 13f uses: enough for two blocks per SM (`blocks` tiles at one split),
+/// no more than max_splits, and never more than the k-tiles.
+LADDER_HOST_DEVICE constexpr int split_count(const ConvProblem& pr, long long blocks, int tiles, int sms) {
+  const long long wanted = (2ll * sms + blocks - 1) / blocks;
+  long long splits = wanted < max_splits(pr) ? wanted : max_splits(pr);
+  splits = splits < tiles ? splits : tiles;
+  return splits < 1 ? 1 : static_cast<int>(splits);
+}
+/// Bytes of 13f's workspace: max_splits(pr) partial outputs, or none when it cannot split.
+inline std::size_t split_k_workspace_bytes(const ConvProblem& pr) {
+  const int splits = max_splits(pr);
+  return splits > 1 ? std::size_t(splits) * pr.gemm_m() * pr.gemm_n() * 4 : 0;
+}
+// [split-k]
+
 }  // namespace ladder::implicit_gemm

@@ -1,7 +1,7 @@
 /// \file chapters/13_implicit_gemm_conv/implicit_gemm_sweep.cu
 /// \brief Chapter 13's later rungs: 13c the tile sweep (13b's kernel at other tile shapes),
 /// 13d the tile chosen per layer by timing the sweep once, 13e any C through channels
-/// padded to 8 in a workspace.
+/// padded to 8 in a workspace, 13f split-K for layers with too few tiles.
 ///
 /// Run them: `build/bin/ch13_implicit_gemm_conv --layer resnet50-3x3-56` (or -7, or
 /// lenet-conv1 for 13e); the lines under the table name the tile 13d chose.
@@ -18,32 +18,45 @@ namespace ladder::implicit_gemm {
 namespace {
 
 // [sweep]
-/// A tile shape of the sweep: its name and 13b's launcher at that shape.
+/// A tile shape of the sweep: its name, 13b's launcher at that shape, the same with the
+/// k-tiles split (13f), and the block tile's extent.
 struct TileCandidate {
   const char* name;
   Bf16ConvLauncher launch;
+  void (*launch_split)(const Bf16ConvArgs& args, int splits, cudaStream_t stream);
+  int bm, bn, bk;
 };
 
+template <class Cfg>
+constexpr TileCandidate candidate(const char* name) {
+  return {name,
+          launch_implicit_gemm<Cfg, HoistedGather>,
+          launch_implicit_gemm_split<Cfg, HoistedGather>,
+          Cfg::kBM,
+          Cfg::kBN,
+          Cfg::kBK};
+}
+
 const TileCandidate kSweep[] = {
-    {"128x128x32 s4", launch_implicit_gemm<Mma128x128x32s4, HoistedGather>},
-    {"128x64x32 s4", launch_implicit_gemm<Mma128x64x32s4, HoistedGather>},
-    {"64x128x32 s4", launch_implicit_gemm<Mma64x128x32s4, HoistedGather>},
-    {"64x64x32 s4", launch_implicit_gemm<Mma64x64x32s4, HoistedGather>},
-    {"256x128x32 s3", launch_implicit_gemm<Mma256x128x32s3, HoistedGather>},
-    {"128x128x64 s3", launch_implicit_gemm<Mma128x128x64s3, HoistedGather>},
+    candidate<Mma128x128x32s4>("128x128x32 s4"), candidate<Mma128x64x32s4>("128x64x32 s4"),
+    candidate<Mma64x128x32s4>("64x128x32 s4"),   candidate<Mma64x64x32s4>("64x64x32 s4"),
+    candidate<Mma256x128x32s3>("256x128x32 s3"), candidate<Mma128x128x64s3>("128x128x64 s3"),
 };
 // [sweep]
 
 // [tuned]
-/// The sweep's fastest shape for one problem on one device, found on the first launch.
+/// The sweep's fastest shape (and split count, for 13f) for one problem on one device,
+/// found on the first launch.
 struct Choice {
   int candidate = -1;
+  int splits = 1;
   double median_ms = 0;
 };
-using ChoiceKey = std::tuple<int, int, int, int, int, int, int, int, int, int>;  // device, then the problem
+/// 13d or 13f, the device, then the problem.
+using ChoiceKey = std::tuple<bool, int, int, int, int, int, int, int, int, int, int>;
 
-ChoiceKey key_of(int device, const ConvProblem& p) {
-  return {device, p.n, p.c, p.h, p.w, p.k, p.r, p.s, p.stride, p.padding};
+ChoiceKey key_of(bool split_k, int device, const ConvProblem& p) {
+  return {split_k, device, p.n, p.c, p.h, p.w, p.k, p.r, p.s, p.stride, p.padding};
 }
 std::mutex& choices_mutex() {
   static std::mutex mutex;
@@ -54,45 +67,60 @@ std::map<ChoiceKey, Choice>& choices() {
   return chosen;
 }
 
-/// Times every shape of the sweep on these tensors (2 untimed runs, the median of 5, L2 flushed; the
-/// output is overwritten by each) and keeps the fastest, as cuDNN's Find and our cuBLASLt
-/// baseline do. The first launch for a problem pays for it; the runner's untimed
-/// verification run is that launch.
-Choice choose_tile(const Bf16ConvArgs& args, cudaStream_t stream) {
+/// The splits 13f gives `shape` on this problem: split_count's rule (implicit_gemm_map.hpp).
+int splits_for(const TileCandidate& shape, const ConvProblem& pr, int sms) {
+  const long long blocks = m_tiles(pr, shape.bm) * n_tiles(pr, shape.bn);
+  return split_count(pr, blocks, k_tiles(pr, shape.bk), sms);
+}
+
+/// Times every shape of the sweep on these tensors (2 untimed runs, the median of 5, L2
+/// flushed; the output is overwritten by each) and keeps the fastest, as cuDNN's Find and
+/// our cuBLASLt baseline do. With split_k, each shape runs with splits_for's split count.
+/// The first launch for a problem pays for it; the runner's untimed verification run is
+/// that launch.
+Choice choose_tile(const Bf16ConvArgs& args, bool split_k, int sms, cudaStream_t stream) {
   Choice best;
   for (int i = 0; i < int(std::size(kSweep)); ++i) {
+    const int splits = split_k ? splits_for(kSweep[i], args.problem, sms) : 1;
     const TimingConfig config{2, 5, true};  // L2 flushed, as the runner and bench_conv time
-    const double ms = time_on_gpu([&](cudaStream_t s) { kSweep[i].launch(args, s); }, config, stream).median_ms;
-    if (best.candidate < 0 || ms < best.median_ms) best = {i, ms};
+    const auto run = [&](cudaStream_t s) { kSweep[i].launch_split(args, splits, s); };
+    const double ms = time_on_gpu(run, config, stream).median_ms;
+    if (best.candidate < 0 || ms < best.median_ms) best = {i, splits, ms};
   }
   return best;
 }
 
-void launch_tuned(const Bf16ConvArgs& args, cudaStream_t stream) {
-  int device = 0;
+void launch_choice(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
+  int device = 0, sms = 0;
   LADDER_CUDA_CHECK(cudaGetDevice(&device));
+  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   Choice choice;
   {
     std::lock_guard<std::mutex> lock(choices_mutex());
-    auto found = choices().find(key_of(device, args.problem));
-    if (found == choices().end())
-      found = choices().emplace(key_of(device, args.problem), choose_tile(args, stream)).first;
+    const ChoiceKey key = key_of(split_k, device, args.problem);
+    auto found = choices().find(key);
+    if (found == choices().end()) found = choices().emplace(key, choose_tile(args, split_k, sms, stream)).first;
     choice = found->second;
   }
-  kSweep[choice.candidate].launch(args, stream);
+  kSweep[choice.candidate].launch_split(args, choice.splits, stream);
 }
 
-std::string tuned_choice(const ConvProblem& problem) {
+void launch_tuned(const Bf16ConvArgs& args, cudaStream_t stream) { launch_choice(args, false, stream); }
+
+std::string choice_note(bool split_k, const ConvProblem& problem) {
   int device = 0;
   if (cudaGetDevice(&device) != cudaSuccess) return "";
   std::lock_guard<std::mutex> lock(choices_mutex());
-  const auto found = choices().find(key_of(device, problem));
+  const auto found = choices().find(key_of(split_k, device, problem));
   if (found == choices().end()) return "";
   std::ostringstream note;
-  note << kSweep[found->second.candidate].name << ", the fastest of the " << std::size(kSweep)
-       << " sweep shapes, timed once for this layer (" << found->second.median_ms << " ms)";
+  note << kSweep[found->second.candidate].name;
+  if (split_k) note << ", k split " << found->second.splits << " ways";
+  note << ", the fastest of the " << std::size(kSweep) << " sweep shapes, timed once for this layer ("
+       << found->second.median_ms << " ms)";
   return note.str();
 }
+std::string tuned_choice(const ConvProblem& problem) { return choice_note(false, problem); }
 // [tuned]
 
 // [padded]
@@ -142,6 +170,12 @@ void launch_padded(const Bf16ConvArgs& args, cudaStream_t stream) {
 std::string padded_choice(const ConvProblem& problem) { return tuned_choice(channel_padded(problem)); }
 // [padded]
 
+// [split]
+/// 13f: 13d's sweep, each shape with its k-tiles split by split_count's rule.
+void launch_split_k(const Bf16ConvArgs& args, cudaStream_t stream) { launch_choice(args, true, stream); }
+std::string split_k_choice(const ConvProblem& problem) { return choice_note(true, problem); }
+// [split]
+
 ConvRung sweep_rung(const TileCandidate& candidate) {
   return {std::string("13c ") + candidate.name,
           13,
@@ -164,6 +198,10 @@ const bool registered[] = {
     register_conv({"13e any C: channels padded to 8", 13, RungKind::Chapter, launch_padded, ConvRequirements{80},
                    "pad x and w to a multiple of 8 channels in a workspace (zeros add nothing), then 13d",
                    channel_padding_workspace_bytes, padded_choice}),
+    register_conv({"13f split-K", 13, RungKind::Chapter, launch_split_k, requirements(),
+                   "13d with the k-tiles split across blocks when the layer has too few tiles for the SMs; "
+                   "fp32 partial sums, then a deterministic reduction",
+                   split_k_workspace_bytes, split_k_choice}),
 };
 // [rungs]
 

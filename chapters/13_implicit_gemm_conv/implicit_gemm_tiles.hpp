@@ -21,10 +21,13 @@ using mma::RowCol;
 // [tile-config]
 /// One configuration of the kernel: a BM × BN block tile of the output (positions ×
 /// channels), BK reduction steps per k-tile, warps of WM × WN, Stages k-tiles in the
-/// cp.async ring. Named as a type so that a later sweep can register several.
-template <int BM, int BN, int BK, int WM, int WN, int Stages>
+/// cp.async ring; MinBlocks, the blocks per SM ptxas must leave registers for
+/// (__launch_bounds__'s second argument). Without it ptxas picks a register budget by its
+/// own heuristic, which for some shapes is too small and spills.
+template <int BM, int BN, int BK, int WM, int WN, int Stages, int MinBlocks = 1>
 struct ConvTileConfig {
   static constexpr int kBM = BM, kBN = BN, kBK = BK, kWM = WM, kWN = WN, kStages = Stages;
+  static constexpr int kMinBlocksPerSm = MinBlocks;
   static constexpr int kWarpsM = BM / WM, kWarpsN = BN / WN;
   static constexpr int kThreads = kWarpsM * kWarpsN * mma::kWarpSize;
   static constexpr int kMmaTilesM = WM / mma::kMmaM;  // 16-row mma tiles down a warp tile
@@ -76,11 +79,12 @@ using Mma128x128x32s4 = ConvTileConfig<128, 128, 32, 64, 64, 4>;  // 128 threads
 // 13c, the sweep: tiles for the layers 128 × 128 fits badly. ResNet-50's 56 × 56 × 64
 // layer has K = 64 output channels, so half of a 128-wide tile multiplies zeros; its
 // 7 × 7 × 512 layer has M = 1 568 positions, 13 × 4 = 52 tiles of 128 × 128 for 132 SMs.
-using Mma128x64x32s4 = ConvTileConfig<128, 64, 32, 64, 32, 4>;    // 128 threads, 49 152 B
-using Mma64x64x32s4 = ConvTileConfig<64, 64, 32, 32, 32, 4>;      // 128 threads, 32 768 B
-using Mma64x128x32s4 = ConvTileConfig<64, 128, 32, 32, 64, 4>;    // 128 threads, 49 152 B
-using Mma256x128x32s3 = ConvTileConfig<256, 128, 32, 64, 64, 3>;  // 256 threads, 73 728 B
-using Mma128x128x64s3 = ConvTileConfig<128, 128, 64, 64, 64, 3>;  // 128 threads, 98 304 B
+// The smaller shapes ask for more blocks per SM (at most 170 and 128 registers a thread).
+using Mma128x64x32s4 = ConvTileConfig<128, 64, 32, 64, 32, 4, 3>;  // 128 threads, 49 152 B
+using Mma64x64x32s4 = ConvTileConfig<64, 64, 32, 32, 32, 4, 4>;    // 128 threads, 32 768 B
+using Mma64x128x32s4 = ConvTileConfig<64, 128, 32, 32, 64, 4, 3>;  // 128 threads, 49 152 B
+using Mma256x128x32s3 = ConvTileConfig<256, 128, 32, 64, 64, 3>;   // 256 threads, 73 728 B
+using Mma128x128x64s3 = ConvTileConfig<128, 128, 64, 64, 64, 3>;   // 128 threads, 98 304 B
 // [config]
 
 // [chunks]

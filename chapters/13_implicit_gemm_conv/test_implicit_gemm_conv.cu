@@ -76,12 +76,13 @@ TEST(Chapter13Requirements, TheLadderRunsInItsLabelsOrder) {
   std::vector<std::string> chapter13;
   for (const ladder::ConvRung& rung : ladder::conv_registry())
     if (rung.chapter == 13 && rung.kind == ladder::RungKind::Chapter) chapter13.push_back(rung.name);
-  ASSERT_EQ(chapter13.size(), 9u) << "13a, 13b, five 13c shapes, 13d, 13e";
+  ASSERT_EQ(chapter13.size(), 10u) << "13a, 13b, five 13c shapes, 13d, 13e, 13f";
   EXPECT_EQ(chapter13.front(), kRung);
   EXPECT_EQ(chapter13[1], "13b hoisted gather");
   EXPECT_EQ(chapter13[2].substr(0, 4), "13c ");
   EXPECT_EQ(chapter13[7], "13d tile tuned per layer") << "registered from another file than 13a, yet after 13c";
-  EXPECT_EQ(chapter13.back(), "13e any C: channels padded to 8");
+  EXPECT_EQ(chapter13[8], "13e any C: channels padded to 8");
+  EXPECT_EQ(chapter13.back(), "13f split-K");
 }
 
 TEST(Chapter13Requirements, PaddedChannelsTakeAnyCWithAWorkspaceOnlyWhenNeeded) {
@@ -95,6 +96,16 @@ TEST(Chapter13Requirements, PaddedChannelsTakeAnyCWithAWorkspaceOnlyWhenNeeded) 
   const ConvProblem resnet{32, 128, 28, 28, 128, 3, 3, 1, 1};
   EXPECT_EQ(ladder::workspace_bytes(*rung, resnet), 0u) << "C = 128 runs as 13d, on x and w directly";
   ASSERT_TRUE(rung->choice != nullptr) << "13e names the tile 13d chose";
+}
+
+TEST(Chapter13Requirements, SplitKAsksForItsPartialSumsWithinTheBudget) {
+  const auto rung = ladder::find_conv("13f split-K");
+  ASSERT_TRUE(rung.has_value());
+  const ConvProblem late{32, 512, 7, 7, 512, 3, 3, 1, 1};  // M = 1568, N = 512: 3.2 MB of fp32 per copy
+  EXPECT_EQ(ladder::workspace_bytes(*rung, late), std::size_t(4) * 1568 * 512 * 4);
+  const ConvProblem early{32, 64, 56, 56, 64, 3, 3, 1, 1};  // M = 100352, N = 64: 25.7 MB per copy
+  EXPECT_EQ(ladder::workspace_bytes(*rung, early), 0u) << "one copy fits 32 MiB, two do not: no split";
+  ASSERT_TRUE(rung->choice != nullptr) << "13f names its tile and split count";
 }
 
 TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {

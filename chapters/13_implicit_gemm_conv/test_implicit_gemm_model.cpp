@@ -334,6 +334,39 @@ TEST(Chapter13Model, HoistedGatherCheckFindsAMissedCarry) {
   EXPECT_FALSE(a_chunk_source(pr, decoded, wrong) == a_chunk_source(pr, 9, wrong.step));
 }
 
+// 13f's split of the k-tiles: the ranges tile [0, tiles) in order, each split within one
+// tile of the others, empty ranges only when there are more splits than tiles.
+TEST(Chapter13Model, SplitKRangesPartitionTheKTiles) {
+  for (int tiles : {1, 2, 3, 7, 36, 144})
+    for (int splits : {1, 2, 3, 4, 5}) {
+      int next = 0;
+      for (int split = 0; split < splits; ++split) {
+        const KRange range = split_k_range(tiles, splits, split);
+        EXPECT_EQ(range.begin, next) << tiles << " tiles, split " << split << " of " << splits;
+        const int size = range.end - range.begin;
+        EXPECT_TRUE(size == tiles / splits || size == tiles / splits + 1);
+        next = range.end;
+      }
+      EXPECT_EQ(next, tiles);
+    }
+}
+
+TEST(Chapter13Model, SplitCountFillsTheSmsWithinTheBudget) {
+  const ConvProblem late{32, 512, 7, 7, 512, 3, 3, 1, 1};  // M = 1568, N = 512, 144 k-tiles of 32
+  EXPECT_EQ(max_splits(late), kMaxSplits) << "4 fp32 copies of 1568 x 512 are 12.8 MB";
+  EXPECT_EQ(split_count(late, 52, 144, 132), 4) << "52 tiles of 128 x 128: 264 / 52 rounds up to 6, capped at 4";
+  EXPECT_EQ(split_count(late, 200, 144, 132), 2) << "200 tiles of 64 x 64: 2 splits give 400 >= 264";
+  EXPECT_EQ(split_count(late, 300, 144, 132), 1) << "enough tiles already";
+  EXPECT_EQ(split_count(late, 1, 3, 132), 3) << "never more splits than k-tiles";
+  const ConvProblem mid{32, 128, 28, 28, 128, 3, 3, 1, 1};  // 12.8 MB per copy: two fit in 32 MiB
+  EXPECT_EQ(max_splits(mid), 2);
+  EXPECT_EQ(split_count(mid, 196, 36, 132), 2);
+  const ConvProblem early{32, 64, 56, 56, 64, 3, 3, 1, 1};  // 25.7 MB per copy
+  EXPECT_EQ(max_splits(early), 1);
+  EXPECT_EQ(split_k_workspace_bytes(early), 0u);
+  EXPECT_EQ(split_k_workspace_bytes(mid), std::size_t(2) * 25088 * 128 * 4);
+}
+
 // C's row-major M x N is y in NHWC: row·K + k_out, each output element once.
 TEST(Chapter13Model, COffsetIsRowMajorNhwc) {
   for (const ConvProblem& pr : kProblems) {

@@ -29,7 +29,7 @@ struct ElementGather {
   const Bf16ConvArgs& args;
   BlockTile tile;
 
-  __device__ __forceinline__ ElementGather(const Bf16ConvArgs& conv_args, const BlockTile& block)
+  __device__ __forceinline__ ElementGather(const Bf16ConvArgs& conv_args, const BlockTile& block, int /*first*/)
       : args(conv_args), tile(block) {}
 
   __device__ __forceinline__ void load(int kt, bf16* stage) const {
