@@ -156,52 +156,45 @@ def instructions(loop):
     return [item for item in loop if item[0] != "label"]
 
 
-def shortest_trip(loop):
-    """The fewest instructions one trip around the loop can issue: every conditional branch may go either way.
-
-    The loop also holds code that an interior tile skips (the edge tiles' bounds
-    handling), so its length overstates a trip; the shortest path understates
-    one where it also skips work that only the last trips skip. Branches that
-    leave the loop end no trip and are taken as not taken.
-    """
+def trip_length(loop, better, calls_end_a_path=False):
+    """The `better` (min or max) count of instructions that one trip around the loop can issue, where every
+    conditional branch may go either way. Branches that leave the loop end no trip and are taken as not taken.
+    With calls_end_a_path, a path through an unconditional CALL does not count."""
     position_of = {item[1]: k for k, item in enumerate(loop) if item[0] == "label"}
-    cost = [None] * (len(loop) + 1)  # fewest instructions issued before reaching position k
-    cost[0] = 0
+    count = [None] * (len(loop) + 1)  # the best count of instructions issued before reaching position k
+    count[0] = 0
     for k, item in enumerate(loop):
-        if cost[k] is None:
+        if count[k] is None:
             continue
-        here = cost[k] + (item[0] != "label")
+        instruction = item[0] != "label"
+        if instruction and calls_end_a_path and opcode(item) == "CALL" and not item[1].startswith("@"):
+            continue
+        here = count[k] + instruction
         successors = [k + 1]
-        if item[0] != "label" and (m := BRANCH.search(item[1])) and position_of.get(m.group(1), 0) > k:
+        if instruction and (m := BRANCH.search(item[1])) and position_of.get(m.group(1), 0) > k:
             target = position_of[m.group(1)]
             conditional = item[1].startswith("@") or re.search(r"\bBRA(\.\w+)* !?U?P\d", item[1])
             successors = [target, k + 1] if conditional else [target]
         for successor in successors:
-            if cost[successor] is None or here < cost[successor]:
-                cost[successor] = here
-    return cost[len(loop)]
+            if count[successor] is None or better(here, count[successor]) != count[successor]:
+                count[successor] = here
+    return count[len(loop)]
+
+
+def shortest_trip(loop):
+    """The fewest instructions one trip around the loop can issue.
+
+    The loop also holds code that an interior tile skips (the edge tiles' bounds
+    handling), so its length overstates a trip; the shortest path understates
+    one where it also skips work that only the last trips skip.
+    """
+    return trip_length(loop, min)
 
 
 def longest_plain_trip(loop):
     """The most instructions one trip can issue without a CALL (the slow paths of 64-bit division and the
-    like sit behind calls): every conditional branch may go either way, a path through a CALL does not count.
-    For a gather that branches around chunks of zeros, this is the trip of an interior tile."""
-    position_of = {item[1]: k for k, item in enumerate(loop) if item[0] == "label"}
-    most = [None] * (len(loop) + 1)
-    most[0] = 0
-    for k, item in enumerate(loop):
-        if most[k] is None or (item[0] != "label" and opcode(item) == "CALL"):
-            continue
-        here = most[k] + (item[0] != "label")
-        successors = [k + 1]
-        if item[0] != "label" and (m := BRANCH.search(item[1])) and position_of.get(m.group(1), 0) > k:
-            target = position_of[m.group(1)]
-            conditional = item[1].startswith("@") or re.search(r"\bBRA(\.\w+)* !?U?P\d", item[1])
-            successors = [target, k + 1] if conditional else [target]
-        for successor in successors:
-            if most[successor] is None or here > most[successor]:
-                most[successor] = here
-    return most[len(loop)]
+    like sit behind calls). For a gather that branches around chunks of zeros, this is an interior tile's trip."""
+    return trip_length(loop, max, calls_end_a_path=True)
 
 
 def opcode(instruction):

@@ -211,49 +211,50 @@ __device__ __forceinline__ void store_pair(const ConvProblem& pr, bf16* position
   if (col + 1 < pr.k) y[1] = __float2bfloat16_rn(v1);
 }
 
-/// The epilogue. A lane's accumulators cover 2 rows per mma tile (e / 2); each row's
-/// NHWC address is found once with c_offset, its channels are consecutive after it.
-template <class Cfg>
-__device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, const BlockTile& tile,
-                                           const Accumulators<Cfg>& acc) {
-  const ConvProblem& pr = args.problem;
+/// Calls store(row, col, v0, v1) for each pair of this lane's accumulators that are
+/// neighbouring channels (e, e + 1) of one output position: row < M, col < N + 1 (col + 1
+/// may be past N = K). A lane's accumulators cover 2 rows per mma tile (e / 2).
+template <class Cfg, class Store>
+__device__ __forceinline__ void for_each_pair(const ConvProblem& pr, const BlockTile& tile,
+                                              const Accumulators<Cfg>& acc, Store store) {
 #pragma unroll
   for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
 #pragma unroll
     for (int e = 0; e < mma::kCElementsPerLane; e += 2) {
       const long long row = tile.m0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, 0, e).row;
       if (row >= pr.gemm_m()) continue;
-      bf16* position = args.y + c_offset(pr, row, 0);
 #pragma unroll
       for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) {
         const int col = tile.n0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, ni, e).col;
-        store_pair(pr, position, col, acc[mi][ni][e], acc[mi][ni][e + 1]);
+        if (col < pr.gemm_n()) store(row, col, acc[mi][ni][e], acc[mi][ni][e + 1]);
       }
     }
+}
+
+/// The epilogue: bf16 into y. C's row-major M × N is NHWC y, so position `row` starts at
+/// c_offset(row, 0) = row·K (Chapter13Model.COffsetIsRowMajorNhwc).
+template <class Cfg>
+__device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, const BlockTile& tile,
+                                           const Accumulators<Cfg>& acc) {
+  const ConvProblem& pr = args.problem;
+  for_each_pair<Cfg>(pr, tile, acc, [&](long long row, int col, float v0, float v1) {
+    store_pair(pr, args.y + row * pr.k, col, v0, v1);
+  });
 }
 // [store-tile]
 
 // [store-partial]
 /// 13f's epilogue when the k-tiles are split: this block's fp32 partial sums, unrounded,
-/// into copy blockIdx.z of the row-major M × N workspace; reduce_splits adds the copies.
+/// into copy blockIdx.z of the row-major M × N workspace; reduce_splits_kernel adds the copies.
 template <class Cfg>
 __device__ __forceinline__ void store_partial_tile(const Bf16ConvArgs& args, const BlockTile& tile,
                                                    const Accumulators<Cfg>& acc) {
   const ConvProblem& pr = args.problem;
   float* partial = static_cast<float*>(args.workspace) + blockIdx.z * pr.gemm_m() * pr.gemm_n();
-#pragma unroll
-  for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
-#pragma unroll
-    for (int e = 0; e < mma::kCElementsPerLane; e += 2) {
-      const long long row = tile.m0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, 0, e).row;
-      if (row >= pr.gemm_m()) continue;
-#pragma unroll
-      for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) {
-        const int col = tile.n0 + mma_sync::c_row_col(tile.warp_at, tile.lane, mi, ni, e).col;
-        if (col < pr.k) partial[row * pr.k + col] = acc[mi][ni][e];
-        if (col + 1 < pr.k) partial[row * pr.k + col + 1] = acc[mi][ni][e + 1];
-      }
-    }
+  for_each_pair<Cfg>(pr, tile, acc, [&](long long row, int col, float v0, float v1) {
+    partial[row * pr.k + col] = v0;
+    if (col + 1 < pr.k) partial[row * pr.k + col + 1] = v1;
+  });
 }
 
 /// y = the sum of the `splits` partial copies, in split order, rounded to bf16 once. One
