@@ -5,7 +5,7 @@ Nothing here is typed by hand: every number comes from a results file written
 by benchmarks/record.py on a GPU. It rewrites the blocks between
 `<!-- results:begin ... -->` and `<!-- results:end -->` in README.md,
 docs/results.md and every chapter's README.md, and draws
-docs/images/ladder.png (needs matplotlib).
+docs/images/ladder.png, ladder_sizes.png and roofline.png (needs matplotlib).
 
 A block with `chapter=N` shows chapter N's rungs; one without shows every
 rung. Each precision gets its own table, measured against the vendor library
@@ -28,6 +28,9 @@ import sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 CHART = ROOT / "docs" / "images" / "ladder.png"
+SIZES_CHART = ROOT / "docs" / "images" / "ladder_sizes.png"
+ROOFLINE_CHART = ROOT / "docs" / "images" / "roofline.png"
+ELEMENT_BYTES = {"fp32": 4, "bf16": 2}
 BLOCK = re.compile(r"(<!-- results:begin(?P<args>[^>]*)-->\n)(.*?)(<!-- results:end -->)", re.S)
 HEADLINE = 4096
 SIMT_LAST_CHAPTER = 6  # chapters 01-06 run on the CUDA cores; issue 3's targets apply to them
@@ -307,8 +310,14 @@ def render_block(runs, args, page_dir=ROOT):
         return NO_RESULTS
     text = "\n".join(sections)
     if "chart" in args.split():
-        chart = pathlib.Path(os.path.relpath(CHART, page_dir)).as_posix()
-        text += f"\n![% of cuBLAS at the same precision, per rung at {HEADLINE}³]({chart})\n"
+        relative = lambda path: pathlib.Path(os.path.relpath(path, page_dir)).as_posix()  # noqa: E731
+        text += f"\n![% of cuBLAS at the same precision, per rung at {HEADLINE}³]({relative(CHART)})\n"
+        text += f"\n![% of cuBLAS per rung and size]({relative(SIZES_CHART)})\n"
+        text += (f"\n![Roofline: each rung at each size, by the GEMM's arithmetic intensity]"
+                 f"({relative(ROOFLINE_CHART)})\n\nThe roofline places every size n of a rung at the GEMM's "
+                 "own arithmetic intensity, 2n³ FLOP over the 3n² elements it must move at least once "
+                 "(what a perfect cache would leave), under the ceilings this run measured: the copy "
+                 "bandwidth, and cuBLAS at each precision.\n")
     return text
 
 
@@ -360,6 +369,98 @@ def draw_chart(runs):
     tmp.replace(CHART)  # atomic: a reader never sees half a chart
 
 
+def pyplot():
+    """matplotlib's pyplot, without a display; None (said once) when matplotlib is missing."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        return plt
+    except ImportError:
+        print("matplotlib not installed: charts not drawn (apt-get install python3-matplotlib)", file=sys.stderr)
+        return None
+
+
+def save_atomically(fig, path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    tmp.replace(path)  # a reader never sees half a chart
+
+
+def draw_sizes_chart(runs, plt, path=SIZES_CHART):
+    """% of the vendor library at each size, one line per rung, one panel per precision (first run's GPU)."""
+    rows = gemm_rows(runs[0])
+    panels = [(precision, {rung: by_size for rung, by_size in rows[precision].items() if not is_vendor(rung)})
+              for precision in PRECISIONS if precision in rows]
+    panels = [(precision, lines) for precision, lines in panels if lines]
+    if not panels:
+        return False
+    fig, axes = plt.subplots(1, len(panels), squeeze=False, figsize=(6.5 * len(panels), 5))
+    for ax, (precision, lines) in zip(axes[0], panels):
+        for rung, by_size in lines.items():
+            sizes = sorted(size for size in by_size if by_size[size][2] > 0)
+            ax.plot(sizes, [by_size[size][2] for size in sizes], marker="o", label=rung)
+        ax.set_xscale("log", base=2)
+        ax.set_ylim(bottom=0)
+        ax.set_xlabel("n (an n × n × n GEMM)")
+        ax.set_ylabel(f"% of {VENDORS['gemm'][precision]}")
+        ax.set_title(precision)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle(f"The ladder at every size, on {runs[0]['context']['gpu']}")
+    fig.tight_layout()
+    save_atomically(fig, path)
+    return True
+
+
+def roofline_points(run):
+    """{precision: {rung: [(FLOP per byte, TFLOP/s)]}}: each size n at the GEMM's own intensity, 2n³ / (3n² × bytes)."""
+    points = {}
+    for precision, rungs in gemm_rows(run).items():
+        for rung, by_size in rungs.items():
+            points.setdefault(precision, {})[rung] = [
+                (2 * n / (3 * ELEMENT_BYTES[precision]), tflops) for n, (_, tflops, _) in sorted(by_size.items())]
+    return points
+
+
+def draw_roofline(runs, plt, path=ROOFLINE_CHART):
+    """The rungs under the measured ceilings: copy bandwidth (the slope) and cuBLAS at each precision (flat)."""
+    run = runs[0]
+    ceilings = (run.get("ladder") or {}).get("ceilings", {})
+    bandwidth = ceilings.get("copy_bandwidth_gbs", 0) / 1e3  # TB/s: TFLOP/s per FLOP/byte
+    points = roofline_points(run)
+    if not points or bandwidth <= 0:
+        return False
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    roofs = {"fp32": ceilings.get("cublas_tflops", 0), "bf16": ceilings.get("cublas_bf16_tflops", 0)}
+    roofs = {precision: roof for precision, roof in roofs.items() if roof > 0 and precision in points}
+    intensities = [x for rungs in points.values() for line in rungs.values() for x, _ in line]
+    ridges = [roof / bandwidth for roof in roofs.values()]  # where the slope meets each flat roof
+    low, high = min(intensities + ridges) / 4, max(intensities) * 4
+    span = [low * (high / low) ** (i / 200) for i in range(201)]
+    for precision, roof in roofs.items():  # each roof: the bandwidth slope, then cuBLAS's throughput
+        ax.plot(span, [min(bandwidth * x, roof) for x in span], color="gray", linestyle="--")
+        ax.text(high, roof * 1.08, f"cuBLAS {precision}: {roof:.0f} TFLOP/s", fontsize=8, color="gray", ha="right")
+    ax.text(low * 1.1, bandwidth * low * 1.6, f"copy bandwidth {bandwidth:.2f} TB/s", fontsize=8, color="gray",
+            rotation=28)
+    for precision, rungs in points.items():
+        for rung, line in rungs.items():
+            if not is_vendor(rung):
+                ax.plot([x for x, _ in line], [y for _, y in line], marker="o" if precision == "fp32" else "s",
+                        label=f"{rung} ({precision})")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("arithmetic intensity (FLOP per byte of A, B and C, each moved once)")
+    ax.set_ylabel("TFLOP/s")
+    ax.set_title(f"Roofline on {run['context']['gpu']}")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    save_atomically(fig, path)
+    return True
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="fail if a results block is stale; change nothing")
@@ -369,6 +470,9 @@ def main():
     ok = all([rewrite(page, runs, args.check) for page in pages if page.exists()])
     if not args.check and runs:
         draw_chart(runs)
+        if plt := pyplot():
+            draw_sizes_chart(runs, plt)
+            draw_roofline(runs, plt)
     print(f"report: {len(runs)} result file(s), {len(pages)} pages {'checked' if args.check else 'written'}")
     return 0 if ok else 1
 

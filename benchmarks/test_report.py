@@ -207,6 +207,15 @@ class GemmReportTest(unittest.TestCase):
         self.assertEqual(row(table_of(text, "GEMM, bf16"), "08c cp.async 4-stage pipeline").split(" | ")[-1],
                          "80.0 |")
 
+    def test_roofline_places_each_size_at_the_gemms_own_intensity(self):
+        points = report.roofline_points(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0}))
+        naive = dict(points["fp32"]["01 naive"])
+        # fp32: 2n³ FLOP over 3n² floats of 4 bytes = n / 6 FLOP per byte.
+        self.assertEqual(sorted(naive), [2048 / 6, 4096 / 6, 8192 / 6])
+        wmma = dict(points["bf16"]["07b wmma, shared-memory block tiles"])
+        self.assertEqual(min(wmma), 2048 / 3, "bf16 moves half the bytes: twice the intensity")
+        self.assertIn("cuBLAS bf16", points["bf16"])
+
     def test_targets_met(self):
         line = report.simt_targets(report.gemm_rows(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0}))["fp32"])
         self.assertIn("96.0 % of cuBLAS at 4096³", line)
@@ -363,8 +372,10 @@ class PipelineTest(unittest.TestCase):
             chapter10 = self.block("chapters/10_direct_conv/README.md", 10)
             self.assertIn("| cuDNN | 0.0100 ms | 0.800 ms |", chapter10)
             self.assertIn(f"skipped: {CONSTANT_MEMORY_LIMIT}", chapter10)
-        if importlib.util.find_spec("matplotlib"):  # report.py draws the chart only where it can
-            self.assertTrue((self.tmp / "docs" / "images" / "ladder.png").exists())
+        self.assertIn("](images/roofline.png)", self.block("docs/results.md"))
+        if importlib.util.find_spec("matplotlib"):  # report.py draws the charts only where it can
+            for chart in ("ladder.png", "ladder_sizes.png", "roofline.png"):
+                self.assertTrue((self.tmp / "docs" / "images" / chart).exists(), chart)
 
     def test_a_record_without_conv_results_still_reports(self):
         self.record()  # no --bench-conv, as every record before bench_conv

@@ -3,7 +3,8 @@
 
 From it this script writes
 - the README's chapter map (between <!-- chapters:begin --> and <!-- chapters:end -->);
-- the site's chapter tree: docs/mainpage.md's \\subpage list (between the same markers);
+- the site's chapter tree: docs/mainpage.md's \\subpage list (between the same markers), and
+  its list of worked solutions (between <!-- solutions:begin --> and <!-- solutions:end -->);
 - each lesson's links to the previous and the next chapter, at its top and its foot
   (between <!-- nav:begin --> and <!-- nav:end -->; the first line after the title, and
   the last lines of the file, are where a missing block is added).
@@ -27,6 +28,7 @@ LIST = ROOT / "docs" / "chapters.toml"
 README = ROOT / "README.md"
 MAINPAGE = ROOT / "docs" / "mainpage.md"
 MAP_BLOCK = re.compile(r"(<!-- chapters:begin -->\n)(.*?)(<!-- chapters:end -->)", re.S)
+SOLUTIONS_BLOCK = re.compile(r"(<!-- solutions:begin -->\n)(.*?)(<!-- solutions:end -->)", re.S)
 NAV_BLOCK = re.compile(r"<!-- nav:begin -->\n.*?<!-- nav:end -->", re.S)
 
 
@@ -55,6 +57,12 @@ def site_tree(chapters):
     return "".join(f"- \\subpage md_chapters_{c['folder']}_README\n" for c in chapters)
 
 
+def solutions_tree(chapters):
+    """The worked solutions that exist, in the chapters' order."""
+    return "".join(f"- \\subpage md_solutions_{c['folder']}_README\n" for c in chapters
+                   if (ROOT / "solutions" / c["folder"] / "README.md").is_file())
+
+
 def nav_line(chapters, index):
     parts = []
     if index > 0:
@@ -75,10 +83,10 @@ def with_nav(text, nav):
     return f"{title}\n\n{nav}\n\n{body.lstrip(chr(10)).rstrip(chr(10))}\n\n{nav}\n"
 
 
-def with_block(text, content, path):
-    if not MAP_BLOCK.search(text):
-        sys.exit(f"chapters: {path.relative_to(ROOT)} has no <!-- chapters:begin --> ... <!-- chapters:end --> block")
-    return MAP_BLOCK.sub(lambda m: m.group(1) + content + m.group(3), text)
+def with_block(text, content, path, block=MAP_BLOCK):
+    if not block.search(text):
+        sys.exit(f"chapters: {path.relative_to(ROOT)} has no {block.pattern[1:block.pattern.index('-->') + 3]} block")
+    return block.sub(lambda m: m.group(1) + content + m.group(3), text)
 
 
 def main():
@@ -89,7 +97,8 @@ def main():
     args = parser.parse_args()
     chapters = load()
     wanted = {README: with_block(README.read_text(), readme_map(chapters), README),
-              MAINPAGE: with_block(MAINPAGE.read_text(), site_tree(chapters), MAINPAGE)}
+              MAINPAGE: with_block(with_block(MAINPAGE.read_text(), site_tree(chapters), MAINPAGE),
+                                   solutions_tree(chapters), MAINPAGE, SOLUTIONS_BLOCK)}
     for index, chapter in enumerate(chapters):
         lesson = ROOT / "chapters" / chapter["folder"] / "README.md"
         wanted[lesson] = with_nav(lesson.read_text(), nav_line(chapters, index))

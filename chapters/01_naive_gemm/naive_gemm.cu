@@ -8,15 +8,10 @@
 namespace ladder::naive {
 namespace {
 
-/// 32 × 32 = 1024 threads per block, the most a block may hold: one thread for
-/// each element of a 32 × 32 tile of C.
-constexpr int kTileRows = 32;  // threads along m: threadIdx.x
-constexpr int kTileCols = 32;  // threads along n: threadIdx.y
-
 const bool registered = register_gemm({"01 naive",
                                        1,
                                        RungKind::Chapter,
-                                       launch_naive_gemm<kTileRows, kTileCols>,
+                                       launch_naive_gemm<kChapterTileRows, kChapterTileCols>,
                                        {},
                                        "one thread per element of C, threadIdx.x along rows"});
 

@@ -10,6 +10,12 @@
 
 namespace ladder::naive {
 
+/// The chapter's block, registered by naive_gemm.cu: 32 × 32 = 1024 threads,
+/// the most a block may hold, one thread for each element of a 32 × 32 tile
+/// of C. (The diagram docs/images/ch01_thread_map.svg is drawn from these.)
+inline constexpr int kChapterTileRows = 32;  // threads along m: threadIdx.x
+inline constexpr int kChapterTileCols = 32;  // threads along n: threadIdx.y
+
 // `inline`: this header is compiled into the chapter and into the solutions; one definition serves both.
 // [naive-kernel]
 inline __global__ void naive_gemm_kernel(GemmArgs args) {

@@ -9,13 +9,10 @@
 namespace ladder::coalesced {
 namespace {
 
-constexpr int kTile = 32;  // the tile of C is kTile × kTile, one thread per element: 1024 threads
-static_assert(kTile % kWarpSize == 0, "a warp must lie inside one row of the tile to read neighbouring columns");
-
 const bool registered = register_gemm({"02 coalesced",
                                        2,
                                        RungKind::Chapter,
-                                       launch_coalesced_gemm<kTile>,
+                                       launch_coalesced_gemm<kChapterTile>,
                                        {},
                                        "one thread per element of C, a warp along a row of C (coalesced B and C)"});
 

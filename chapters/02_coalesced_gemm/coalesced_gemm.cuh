@@ -12,6 +12,12 @@ namespace ladder::coalesced {
 
 constexpr int kWarpSize = 32;
 
+/// The chapter's rung, registered by coalesced_gemm.cu: the tile of C is
+/// kChapterTile × kChapterTile, one thread per element: 1024 threads. (The
+/// diagram docs/images/ch02_coalesced_map.svg is drawn from it.)
+inline constexpr int kChapterTile = 32;
+static_assert(kChapterTile % kWarpSize == 0, "a warp must lie inside one row of the tile to read neighbouring columns");
+
 /// One block of kTile × kTile threads, numbered 0..kTile²-1 in one dimension,
 /// covers a kTile × kTile tile of C. Consecutive thread numbers walk along a row
 /// of the tile, so the 32 threads of one warp hold 32 neighbouring columns of

@@ -9,15 +9,13 @@
 namespace ladder::smem {
 namespace {
 
-constexpr int kTile = 32;  // 32 × 32 tiles of A, B and C
-constexpr int kThreadsPerBlock = kTile * kTile;
-static_assert(kTile == 32, "each warp loads one 32-float row of a tile: one 128-byte line, conflict-free banks");
+constexpr int kThreadsPerBlock = kChapterTile * kChapterTile;
 
-__global__ void smem_gemm_kernel(GemmArgs args) { smem_gemm_block<kTile>(args); }
+__global__ void smem_gemm_kernel(GemmArgs args) { smem_gemm_block<kChapterTile>(args); }
 
 // [smem-launch]
 void launch_smem_gemm(const GemmArgs& args, cudaStream_t stream) {
-  const dim3 grid(ceil_div(args.n, kTile), ceil_div(args.m, kTile));
+  const dim3 grid(ceil_div(args.n, kChapterTile), ceil_div(args.m, kChapterTile));
   smem_gemm_kernel<<<grid, kThreadsPerBlock, 0, stream>>>(args);
   LADDER_CHECK_LAUNCH();
 }

@@ -11,6 +11,11 @@
 
 namespace ladder::smem {
 
+/// The chapter's rung, registered by smem_gemm.cu: 32 × 32 tiles of A, B and C.
+/// (The diagram docs/images/ch03_smem_tiles.svg is drawn from it.)
+inline constexpr int kChapterTile = 32;
+static_assert(kChapterTile == 32, "each warp loads one 32-float row of a tile: one 128-byte line, conflict-free banks");
+
 /// A block computes a kTile × kTile tile of C (BM = BN = kTile) and walks along
 /// k in steps of kTile (BK = kTile): one thread per element of C, as in chapter 02.
 template <int kTile>

@@ -6,10 +6,13 @@
 ///
 /// Run it: `build/bin/ch04_register_tiling_gemm` (4096³, or `--m 1000 --n 1000 --k 1000`).
 /// It prints the ladder so far: cuBLAS and rungs 01 to 04.
+#include "chapters/04_register_tiling_gemm/register_tiling_tiles.hpp"
 #include "common/gemm/device.cuh"
 
 namespace ladder {
 namespace {
+
+using namespace register_tiling;  // the tile sizes of both kernels
 
 /// Element (r, c) of a rows × cols row-major matrix, or 0 outside it.
 __device__ __forceinline__ float load_or_zero(const float* matrix, int ld, int r, int c, int rows, int cols) {
@@ -24,13 +27,7 @@ __device__ __forceinline__ float load_tile_element(const float* matrix, int ld, 
 }
 
 // ---- 1-D: a thread owns kTM1 consecutive rows of one column of C ----------------------------
-
-constexpr int kBM1 = 64, kBN1 = 64, kBK1 = 8;  // block tile of C, and the k-step
-constexpr int kTM1 = 8;                        // rows of C per thread
-constexpr int kThreads1 = kBM1 * kBN1 / kTM1;  // 512
-static_assert(kBM1 % kTM1 == 0, "a column of the block tile splits into whole thread tiles");
-static_assert(kThreads1 == kBM1 * kBK1 && kThreads1 == kBK1 * kBN1, "each thread stages one element of each tile");
-static_assert(kBN1 % 32 == 0, "a warp lies in one row of threads, so it shares its a_tile reads (broadcast)");
+// (kBM1, kBN1, kBK1, kTM1, kThreads1: register_tiling_tiles.hpp)
 
 // [kernel-1d]
 __global__ void __launch_bounds__(kThreads1) register_tiling_1d_kernel(GemmArgs args) {
@@ -63,14 +60,7 @@ __global__ void __launch_bounds__(kThreads1) register_tiling_1d_kernel(GemmArgs 
 // [kernel-1d]
 
 // ---- 2-D: a thread owns a kTM2 × kTN2 block of C --------------------------------------------
-
-constexpr int kBM2 = 128, kBN2 = 128, kBK2 = 8;
-constexpr int kTM2 = 8, kTN2 = 8;                         // the thread tile: 64 accumulators
-constexpr int kThreads2 = (kBM2 / kTM2) * (kBN2 / kTN2);  // 16 × 16 = 256
-static_assert(kBM2 % kTM2 == 0 && kBN2 % kTN2 == 0, "the block tile splits into whole thread tiles");
-static_assert(kBM2 * kBK2 == kBK2 * kBN2 && (kBM2 * kBK2) % kThreads2 == 0,
-              "both tiles have the same size, and every thread stages the same number of elements of each");
-constexpr int kLoads2 = kBM2 * kBK2 / kThreads2;  // elements of each tile per thread: 4
+// (kBM2, kBN2, kBK2, kTM2, kTN2, kThreads2, kLoads2: register_tiling_tiles.hpp)
 
 // [kernel-2d]
 __global__ void __launch_bounds__(kThreads2) register_tiling_2d_kernel(GemmArgs args) {

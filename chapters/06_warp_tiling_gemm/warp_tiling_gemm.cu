@@ -1,22 +1,18 @@
 /// \file warp_tiling_gemm.cu
 /// \brief Chapter 06: its five steps, each a configuration of the kernel template registered as a rung.
 ///
-/// The kernel template is in warp_tiling_gemm.cuh. Run it:
+/// The kernel template is in warp_tiling_gemm.cuh, the configurations in warp_tiling_configs.cuh. Run it:
 /// `build/bin/ch06_warp_tiling_gemm` (4096³, or `--m 1000 --n 1000 --k 1000`).
 /// It prints the ladder so far: cuBLAS, rungs 01 to 05 and the steps 06a to 06e.
-#include "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cuh"
+#include "chapters/06_warp_tiling_gemm/warp_tiling_configs.cuh"
 
 namespace ladder::warp_tiling {
 namespace {
 
 // [steps]
 // One idea per step, each its own rung, so the ladder table and
-// benchmarks/run_gpu.sh measure them side by side. Warp tile 64 x 32 throughout.
-using OneStage = TileConfig<128, 128, 8, 64, 32, 1>;         // 256 threads, 10 KB shared
-using TwoStages = TileConfig<128, 128, 8, 64, 32, 2>;        // 256 threads, 20 KB shared
-using TwoStagesK16 = TileConfig<128, 128, 16, 64, 32, 2>;    // 256 threads, 36 KB shared
-using ThreeStagesK16 = TileConfig<128, 128, 16, 64, 32, 3>;  // 256 threads, 54 KB shared: > 48 KB opt-in
-
+// benchmarks/run_gpu.sh measure them side by side. The configurations
+// (OneStage ... ThreeStagesK16) are in warp_tiling_configs.cuh.
 const bool registered[] = {
     register_gemm(warp_tiling_rung<OneStage, Pipeline::kNone>(
         "06a warp tiling 128x128x8", RungKind::Chapter,

@@ -7,11 +7,6 @@
 namespace ladder::nn {
 namespace {
 
-constexpr int kKernel = 5;
-constexpr Conv2dParams kConv1{1, 2};  // stride 1, padding 2: "same" size
-constexpr Conv2dParams kConv2{1, 0};  // stride 1, no padding
-constexpr Pool2dParams kPool{2, 2};
-
 template <typename T>
 Parameter<T> make_parameter(const std::string& name, std::vector<int> shape) {
   return Parameter<T>{name, Tensor<T>(shape), Tensor<T>(shape)};
@@ -19,7 +14,7 @@ Parameter<T> make_parameter(const std::string& name, std::vector<int> shape) {
 
 }  // namespace
 
-int LeNetConfig::pooled_size() const { return (image_size / 2 - (kKernel - 1)) / 2; }
+int LeNetConfig::pooled_size() const { return (image_size / 2 - (kLeNetKernel - 1)) / 2; }
 
 int LeNetConfig::flattened_features() const { return conv2_channels * pooled_size() * pooled_size(); }
 
@@ -41,9 +36,9 @@ template <typename T>
 LeNet<T>::LeNet(const LeNetConfig& config, std::uint64_t seed) : config_(config) {
   config.validate();
   const LeNetConfig& c = config;
-  params_ = {make_parameter<T>("conv1.weight", {c.conv1_channels, 1, kKernel, kKernel}),
+  params_ = {make_parameter<T>("conv1.weight", {c.conv1_channels, 1, kLeNetKernel, kLeNetKernel}),
              make_parameter<T>("conv1.bias", {c.conv1_channels}),
-             make_parameter<T>("conv2.weight", {c.conv2_channels, c.conv1_channels, kKernel, kKernel}),
+             make_parameter<T>("conv2.weight", {c.conv2_channels, c.conv1_channels, kLeNetKernel, kLeNetKernel}),
              make_parameter<T>("conv2.bias", {c.conv2_channels}),
              make_parameter<T>("fc1.weight", {c.fc1_features, c.flattened_features()}),
              make_parameter<T>("fc1.bias", {c.fc1_features}),
@@ -67,12 +62,12 @@ Tensor<T> LeNet<T>::forward(const Tensor<T>& images) {
   }
   Activations& a = saved_;
   a.images = images;
-  a.conv1 = conv2d_forward(a.images, value(kConv1W), value(kConv1B), kConv1);  // (N, C1, S, S)
+  a.conv1 = conv2d_forward(a.images, value(kConv1W), value(kConv1B), kLeNetConv1);  // (N, C1, S, S)
   a.relu1 = relu_forward(a.conv1);
-  a.pool1 = max_pool_forward(a.relu1, kPool);                                 // (N, C1, S/2, S/2)
-  a.conv2 = conv2d_forward(a.pool1, value(kConv2W), value(kConv2B), kConv2);  // (N, C2, S/2-4, S/2-4)
+  a.pool1 = max_pool_forward(a.relu1, kLeNetPool);                                 // (N, C1, S/2, S/2)
+  a.conv2 = conv2d_forward(a.pool1, value(kConv2W), value(kConv2B), kLeNetConv2);  // (N, C2, S/2-4, S/2-4)
   a.relu2 = relu_forward(a.conv2);
-  a.pool2 = max_pool_forward(a.relu2, kPool);                   // (N, C2, P, P), read by fc1 as (N, C2*P*P)
+  a.pool2 = max_pool_forward(a.relu2, kLeNetPool);              // (N, C2, P, P), read by fc1 as (N, C2*P*P)
   a.fc1 = linear_forward(a.pool2, value(kFc1W), value(kFc1B));  // (N, F1)
   a.relu3 = relu_forward(a.fc1);
   a.fc2 = linear_forward(a.relu3, value(kFc2W), value(kFc2B));  // (N, F2)
@@ -92,17 +87,26 @@ void LeNet<T>::backward(const Tensor<T>& grad_logits) {
   LayerGradients<T> fc3 = linear_backward(a.relu4, value(kFc3W), grad_logits);
   LayerGradients<T> fc2 = linear_backward(a.relu3, value(kFc2W), relu_backward(a.fc2, fc3.input));
   LayerGradients<T> fc1 = linear_backward(a.pool2, value(kFc1W), relu_backward(a.fc1, fc2.input));
-  const Tensor<T> grad_conv2 = relu_backward(a.conv2, max_pool_backward(a.relu2, fc1.input, kPool));
-  LayerGradients<T> conv2 = conv2d_backward(a.pool1, value(kConv2W), grad_conv2, kConv2);
-  const Tensor<T> grad_conv1 = relu_backward(a.conv1, max_pool_backward(a.relu1, conv2.input, kPool));
+  const Tensor<T> grad_conv2 = relu_backward(a.conv2, max_pool_backward(a.relu2, fc1.input, kLeNetPool));
+  LayerGradients<T> conv2 = conv2d_backward(a.pool1, value(kConv2W), grad_conv2, kLeNetConv2);
+  const Tensor<T> grad_conv1 = relu_backward(a.conv1, max_pool_backward(a.relu1, conv2.input, kLeNetPool));
   // The images need no gradient, so conv1 skips its (costly) backward-data pass.
-  LayerGradients<T> conv1{
-      {}, conv2d_backward_weight(a.images, grad_conv1, value(kConv1W).shape, kConv1), conv2d_backward_bias(grad_conv1)};
+  LayerGradients<T> conv1{{},
+                          conv2d_backward_weight(a.images, grad_conv1, value(kConv1W).shape, kLeNetConv1),
+                          conv2d_backward_bias(grad_conv1)};
   set_grads(kFc3W, fc3);
   set_grads(kFc2W, fc2);
   set_grads(kFc1W, fc1);
   set_grads(kConv2W, conv2);
   set_grads(kConv1W, conv1);
+}
+
+template <typename T>
+std::vector<ActivationShape> LeNet<T>::activation_shapes() const {
+  const Activations& a = saved_;
+  return {{"images", a.images.shape}, {"conv1", a.conv1.shape}, {"relu1", a.relu1.shape}, {"pool1", a.pool1.shape},
+          {"conv2", a.conv2.shape},   {"relu2", a.relu2.shape}, {"pool2", a.pool2.shape}, {"fc1", a.fc1.shape},
+          {"relu3", a.relu3.shape},   {"fc2", a.fc2.shape},     {"relu4", a.relu4.shape}};
 }
 
 template <typename T>

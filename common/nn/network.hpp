@@ -18,6 +18,12 @@
 
 namespace ladder::nn {
 
+/// The fixed hyper-parameters of the LeNet layers (LeNetConfig holds the sizes).
+inline constexpr int kLeNetKernel = 5;            ///< conv1 and conv2 filters are 5 x 5
+inline constexpr Conv2dParams kLeNetConv1{1, 2};  ///< stride 1, padding 2: "same" size
+inline constexpr Conv2dParams kLeNetConv2{1, 0};  ///< stride 1, no padding
+inline constexpr Pool2dParams kLeNetPool{2, 2};   ///< 2 x 2 windows, stride 2
+
 /// The sizes of a LeNet-style network. The defaults are the chapter's network.
 struct LeNetConfig {
   int image_size = 28;      ///< square input images, one channel
@@ -35,6 +41,12 @@ struct LeNetConfig {
   void validate() const;
   /// One line such as "lenet5 image 28 conv1 6 conv2 16 fc1 120 fc2 84 classes 10", stored in checkpoints.
   std::string describe() const;
+};
+
+/// One tensor forward() produced: the layer that produced it ("images" for the input) and its shape.
+struct ActivationShape {
+  std::string layer;       ///< "images", "conv1", "relu1", "pool1", ..., "fc2", "relu4"
+  std::vector<int> shape;  ///< e.g. {N, 6, 28, 28}
 };
 
 /// A trainable tensor and the gradient of the loss with respect to it.
@@ -63,6 +75,10 @@ class LeNet {
   std::vector<const Parameter<T>*> parameters() const;
 
   const LeNetConfig& config() const { return config_; }
+
+  /// The activations the last forward() kept, in the order it computed them (the logits it
+  /// returned are not kept). docs/diagrams/diagram_data.cu draws the network from these.
+  std::vector<ActivationShape> activation_shapes() const;
 
  private:
   // Parameter indices into params_, in the order parameters() returns them.
