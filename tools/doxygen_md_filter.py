@@ -12,6 +12,8 @@ no target for it. So, as Doxygen reads each Markdown file, this rewrites
 - `[text](path/page.md#id)` into `\\ref id "text"` when some lesson declares that
   anchor, and into `[text](path/page.md)` otherwise (GitHub's heading anchors,
   which Doxygen names differently: the link then lands on the right page).
+- `[text](file.cu)`, a link to a source file Doxygen reads, into `\\ref path/file.cu "text"`
+  (Doxygen names a file's page after its path, not as the link does).
 Line for line, so Doxygen's warnings still point at the right line.
 
     python3 tools/doxygen_md_filter.py FILE      # the filtered text on stdout
@@ -24,6 +26,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 LINK_WITH_FRAGMENT = re.compile(r"\[([^\]]+)\]\(([^()\s#]*\.md)#([\w-]+)\)")
 ANCHOR_LINE = re.compile(r'^<a id="([A-Za-z][\w-]*)"></a>\s*$')
+SOURCE_LINK = re.compile(r"\[([^\]]+)\]\(([^()\s#:]+\.(?:cu|cuh|hpp|cpp))\)")
+SOURCE_FOLDERS = ("common", "chapters", "solutions", "benchmarks")  # Doxyfile's INPUT
 
 
 def declared_anchors():
@@ -35,9 +39,26 @@ def declared_anchors():
     return anchors
 
 
-def filtered(line: str, anchors) -> str:
+def documented_source(page: pathlib.Path, link: str):
+    """The link's target relative to the project, when it is a source file the Doxyfile reads (not a test)."""
+    target = (page.parent / link).resolve()
+    if not target.is_file() or ROOT not in target.parents:
+        return None
+    relative = target.relative_to(ROOT)
+    if relative.parts[0] not in SOURCE_FOLDERS or "tests" in relative.parts or target.name.startswith("test_"):
+        return None
+    return relative.as_posix()
+
+
+def filtered(line: str, anchors, page: pathlib.Path) -> str:
     if m := ANCHOR_LINE.match(line):
         return f"\\anchor {m.group(1)}\n"
+
+    def source(m):
+        path = documented_source(page, m.group(2))
+        return f'\\ref {path} "{m.group(1).strip("`")}"' if path else m.group(0)
+
+    line = SOURCE_LINK.sub(source, line)
 
     def link(m):
         text, page, anchor = m.groups()
@@ -49,7 +70,8 @@ def filtered(line: str, anchors) -> str:
 def main():
     with open(sys.argv[1], encoding="utf-8") as source:
         anchors = declared_anchors()
-        sys.stdout.writelines(filtered(line, anchors) for line in source)
+        page = pathlib.Path(sys.argv[1]).resolve()
+        sys.stdout.writelines(filtered(line, anchors, page) for line in source)
 
 
 if __name__ == "__main__":

@@ -88,10 +88,14 @@ class LeNet {
   const Tensor<T>& value(Index index) const { return params_[std::size_t(index)].value; }
   void set_grads(Index weight, LayerGradients<T>& grads);
 
-  // What forward() remembers for backward(): each layer's input.
+  // What forward() remembers for backward(): each layer's input. Left out of the API
+  // pages: Doxygen 1.9.4 lists a private nested class in a class's summary but writes no
+  // section for it, a dead link on the page.
+  /// \cond INTERNAL
   struct Activations {
     Tensor<T> images, conv1, relu1, pool1, conv2, relu2, pool2, fc1, relu3, fc2, relu4;
   };
+  /// \endcond
 
   LeNetConfig config_;
   std::vector<Parameter<T>> params_;

@@ -1,0 +1,373 @@
+/// \file docs/diagrams/diagram_data.cu
+/// \brief Prints, as JSON, the thread, tile, warp and fragment mappings that the lessons'
+/// diagrams show, computed from the chapters' own constants and index functions.
+///
+/// A host program (nvcc compiles it so that it can include the kernels' headers; it runs no
+/// kernel and needs no GPU). docs/diagrams/draw.py turns its output into the SVG files of
+/// docs/images/, and the CTest test diagrams_are_current fails when those differ from what
+/// the current sources give:
+///
+///     cmake --build build --target diagrams     # regenerate docs/images/ch*.svg
+///     ctest --test-dir build -R diagrams_are_current
+///
+/// Where each mapping comes from:
+///   ch01, ch02  the chapters' block shapes (naive_gemm.cuh, coalesced_gemm.cuh) and the
+///               thread maps and sector counts of common/core/warp_access_model.hpp, the
+///               host model that the CPU tests check the lessons' sector counts with
+///   ch03        smem_gemm.cuh's tile; the loop over k0 is the kernel's
+///   ch04        register_tiling_tiles.hpp's tile sizes; the index expressions are the
+///               kernels' (register_tiling_gemm.cu), quoted beside each line below
+///   ch05        vectorized_gemm.cuh's tile sizes; the index expressions are the kernel's,
+///               the wavefront count is warp_access_model.hpp's
+///   ch06        warp_tiling_configs.cuh's OneStage, through TileConfig::place, thread_row and
+///               thread_col: the functions the kernels call
+///   ch08        common/gemm/mma_layout.hpp's fragment tables, which the kernels call
+///   ch14        the LeNet of common/nn/network.hpp: one image through forward(), its
+///               parameters and its layer hyper-parameters
+///
+/// Usage: diagram_data [--out FILE]   (JSON on stdout without --out)
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chapters/01_naive_gemm/naive_gemm.cuh"
+#include "chapters/02_coalesced_gemm/coalesced_gemm.cuh"
+#include "chapters/03_shared_memory_gemm/smem_gemm.cuh"
+#include "chapters/04_register_tiling_gemm/register_tiling_tiles.hpp"
+#include "chapters/05_vectorized_gemm/vectorized_gemm.cuh"
+#include "chapters/06_warp_tiling_gemm/warp_tiling_configs.cuh"
+#include "common/core/warp_access_model.hpp"
+#include "common/gemm/mma_layout.hpp"
+#include "common/nn/network.hpp"
+
+namespace {
+
+using Json = nlohmann::ordered_json;  // keys in the order written: a stable, readable file
+using Grid = std::vector<std::vector<int>>;
+
+constexpr int kWarp = 32;
+// Leading dimension (floats) of the example problem whose addresses the ch01/ch02 panels
+// show: a multiple of 8, so every row starts on a 32-byte sector (as at 4096³).
+constexpr int kExampleLd = 4096;
+
+Grid grid(int rows, int cols, int fill = -1) { return Grid(std::size_t(rows), std::vector<int>(std::size_t(cols), fill)); }
+
+Json cell(int row, int col) { return Json::array({row, col}); }
+
+/// The 32-byte sector that byte `byte` of a row-major matrix with `ld` floats per row falls
+/// in: its row and first column.
+Json sector_of(long long byte, int ld) {
+  const long long first = byte / ladder::model::kSectorBytes * ladder::model::kSectorBytes / ladder::model::kFloatBytes;
+  return Json::array({int(first / ld), int(first % ld), ladder::model::kSectorBytes / ladder::model::kFloatBytes});
+}
+
+// ---- chapters 01 and 02: one element of C per thread, and what warp 0 reads at step p ----
+
+/// `cell_of(t)`: thread t's element of its block's tile (warp_access_model.hpp's maps).
+template <class CellOf>
+Json warp_map(const char* title, const char* mapping, int tile_rows, int tile_cols, CellOf cell_of) {
+  namespace model = ladder::model;
+  const int threads = tile_rows * tile_cols, p = 0;
+  Grid thread_of = grid(tile_rows, tile_cols);
+  for (int t = 0; t < threads; ++t) thread_of[cell_of(t).row][cell_of(t).col] = t;
+  Json a_reads = Json::array(), b_reads = Json::array(), a_sectors = Json::array(), b_sectors = Json::array();
+  for (int lane = 0; lane < kWarp; ++lane) {  // warp 0: threads 0..31
+    const model::Cell c = cell_of(lane);
+    a_reads.push_back(cell(c.row, p));  // a[row * lda + p]
+    b_reads.push_back(cell(p, c.col));  // b[p * ldb + col]
+    const Json a_sector = sector_of((long long)(c.row * kExampleLd + p) * model::kFloatBytes, kExampleLd);
+    const Json b_sector = sector_of((long long)(p * kExampleLd + c.col) * model::kFloatBytes, kExampleLd);
+    if (std::find(a_sectors.begin(), a_sectors.end(), a_sector) == a_sectors.end()) a_sectors.push_back(a_sector);
+    if (std::find(b_sectors.begin(), b_sectors.end(), b_sector) == b_sectors.end()) b_sectors.push_back(b_sector);
+  }
+  const model::DotStepSectors counts = model::dot_step_sectors(0, cell_of, kExampleLd, kExampleLd, kExampleLd, p);
+  return {{"kind", "warp_map"},
+          {"title", title},
+          {"mapping", mapping},
+          {"tile_rows", tile_rows},
+          {"tile_cols", tile_cols},
+          {"warp_size", kWarp},
+          {"thread_of", thread_of},
+          {"step", p},
+          {"ld", kExampleLd},
+          {"a_reads", a_reads},
+          {"b_reads", b_reads},
+          {"a_sectors", a_sectors},
+          {"b_sectors", b_sectors},
+          {"sectors", {{"a", counts.a}, {"b", counts.b}, {"c", counts.c}}}};
+}
+
+Json chapter01() {
+  constexpr int rows = ladder::naive::kChapterTileRows, cols = ladder::naive::kChapterTileCols;
+  return warp_map("Chapter 01: one thread per element of C, threadIdx.x down the rows",
+                  "row = blockIdx.x * blockDim.x + threadIdx.x, col = blockIdx.y * blockDim.y + threadIdx.y", rows,
+                  cols, [](int t) { return ladder::model::rows_fastest(t, rows); });
+}
+
+Json chapter02() {
+  constexpr int tile = ladder::coalesced::kChapterTile;
+  return warp_map("Chapter 02: the same work, a warp along a row of C",
+                  "row = blockIdx.y * kTile + threadIdx.x / kTile, col = blockIdx.x * kTile + threadIdx.x % kTile", tile,
+                  tile, [](int t) { return ladder::model::cols_fastest(t, tile); });
+}
+
+// ---- chapter 03: tiles of A and B staged in shared memory, sliding along k ----
+
+Json chapter03() {
+  constexpr int tile = ladder::smem::kChapterTile;
+  const int m = 4 * tile, n = 4 * tile, k = 4 * tile;  // an example problem of 4 x 4 x 4 tiles
+  const int block_row = 1, block_col = 2;              // blockIdx.y, blockIdx.x of the block shown
+  Json k0s = Json::array();
+  for (int k0 = 0; k0 < k; k0 += tile) k0s.push_back(k0);  // smem_gemm_block's loop over k-tiles
+  return {{"kind", "smem_tiles"},
+          {"title", "Chapter 03: one block stages a tile of A and a tile of B, k-tile by k-tile"},
+          {"tile", tile},
+          {"m", m},
+          {"n", n},
+          {"k", k},
+          {"block_row", block_row},
+          {"block_col", block_col},
+          {"k0", k0s},
+          {"current", 1},
+          {"threads", tile * tile},
+          {"shared_bytes", 2 * tile * tile * int(sizeof(float))}};
+}
+
+// ---- chapter 04: thread tiles inside the block tile ----
+
+/// The owner map of a block tile and one thread's elements. `elements(t)` lists thread t's
+/// elements of C in the block tile.
+template <class ElementsOf>
+Json thread_tiles(int rows, int cols, int threads, int highlight, ElementsOf elements) {
+  Grid thread_of = grid(rows, cols);
+  for (int t = 0; t < threads; ++t)
+    for (const auto& e : elements(t)) thread_of[e.row][e.col] = t;
+  Json mine = Json::array();
+  for (const auto& e : elements(highlight)) mine.push_back(cell(e.row, e.col));
+  return {{"rows", rows},     {"cols", cols}, {"threads", threads}, {"warp_size", kWarp}, {"thread_of", thread_of},
+          {"thread", highlight}, {"elements", mine}};
+}
+
+Json chapter04() {
+  using namespace ladder::register_tiling;
+  using ladder::model::Cell;
+  // 1-D kernel: ty = threadIdx.x / kBN1, tx = threadIdx.x % kBN1; rows ty*kTM1 + i, column tx.
+  const auto one_d = [](int t) {
+    std::vector<Cell> cells;
+    const int ty = t / kBN1, tx = t % kBN1;
+    for (int i = 0; i < kTM1; ++i) cells.push_back({ty * kTM1 + i, tx});
+    return cells;
+  };
+  // 2-D kernel: ty = threadIdx.x / (kBN2 / kTN2), tx = threadIdx.x % (kBN2 / kTN2);
+  // row = ty * kTM2 + i, col = tx * kTN2 + j.
+  const auto two_d = [](int t) {
+    std::vector<Cell> cells;
+    const int ty = t / (kBN2 / kTN2), tx = t % (kBN2 / kTN2);
+    for (int i = 0; i < kTM2; ++i)
+      for (int j = 0; j < kTN2; ++j) cells.push_back({ty * kTM2 + i, tx * kTN2 + j});
+    return cells;
+  };
+  const int t1 = 70, t2 = 37, p = 0;  // the threads drawn, and the k-step of the shared reads
+  Json a_reads = Json::array(), b_reads = Json::array();
+  const int ty = t2 / (kBN2 / kTN2), tx = t2 % (kBN2 / kTN2);
+  for (int i = 0; i < kTM2; ++i) a_reads.push_back(cell(ty * kTM2 + i, p));  // a[i] = a_tile[ty * kTM2 + i][p]
+  for (int j = 0; j < kTN2; ++j) b_reads.push_back(cell(p, tx * kTN2 + j));  // b[j] = b_tile[p][tx * kTN2 + j]
+  Json one = thread_tiles(kBM1, kBN1, kThreads1, t1, one_d);
+  one["tm"] = kTM1;
+  one["bk"] = kBK1;
+  Json two = thread_tiles(kBM2, kBN2, kThreads2, t2, two_d);
+  two["tm"] = kTM2;
+  two["tn"] = kTN2;
+  two["bk"] = kBK2;
+  two["step"] = p;
+  two["a_reads"] = a_reads;
+  two["b_reads"] = b_reads;
+  return {{"kind", "thread_tile"},
+          {"title", "Chapter 04: each thread owns several elements of C, kept in registers"},
+          {"one_d", one},
+          {"two_d", two}};
+}
+
+// ---- chapter 05: the 8 x 8 thread tile as four 4 x 4 pieces, fed by float4 loads ----
+
+Json chapter05() {
+  using namespace ladder::vectorized;
+  using ladder::model::Cell;
+  const auto place = [](int t) {  // ty = threadIdx.x / (kBN / kTN), tx = threadIdx.x % (kBN / kTN)
+    return Cell{t / (kBN / kTN), t % (kBN / kTN)};
+  };
+  // The kernel's store: row = i < 4 ? ty * 4 + i : kBM / 2 + ty * 4 + i - 4, and the columns
+  // tx * 4 + j, kBN / 2 + tx * 4 + j - 4 (store_c4 of acc[i][0..3] and acc[i][4..7]).
+  const auto row_of = [](int ty, int i) { return i < 4 ? ty * 4 + i : kBM / 2 + ty * 4 + i - 4; };
+  const auto col_of = [](int tx, int j) { return j < 4 ? tx * 4 + j : kBN / 2 + tx * 4 + j - 4; };
+  const auto elements = [&](int t) {
+    std::vector<Cell> cells;
+    const Cell at = place(t);
+    for (int i = 0; i < kTM; ++i)
+      for (int j = 0; j < kTN; ++j) cells.push_back({row_of(at.row, i), col_of(at.col, j)});
+    return cells;
+  };
+  const int t = 37, p = 0;
+  const Cell at = place(t);
+  Json out = thread_tiles(kBM, kBN, kThreads, t, elements);
+  // Step p's four 128-bit shared loads: a_lo = a_tile[p][ty * 4], a_hi = a_tile[p][kBM / 2 + ty * 4],
+  // b_lo = b_tile[p][tx * 4], b_hi = b_tile[p][kBN / 2 + tx * 4]: [first m or n, 4].
+  out["a_loads"] = Json::array({Json::array({at.row * 4, 4}), Json::array({kBM / 2 + at.row * 4, 4})});
+  out["b_loads"] = Json::array({Json::array({at.col * 4, 4}), Json::array({kBN / 2 + at.col * 4, 4})});
+  // Warp 0's b_lo: 16 values of tx, 16-byte pieces side by side.
+  const auto b_lo_byte = [&](int thread) { return (long long)(p * kBN + place(thread).col * 4) * 4; };
+  const auto a_lo_byte = [&](int thread) { return (long long)(p * (kBM + kPad) + place(thread).row * 4) * 4; };
+  out["kind"] = "vector_loads";
+  out["title"] = "Chapter 05: one thread's 8 x 8 tile is four 4 x 4 pieces, fed by float4 loads";
+  out["tm"] = kTM;
+  out["tn"] = kTN;
+  out["bk"] = 8;  // the chapter's rung: vectorized_gemm_block<8>
+  out["pad"] = kPad;
+  out["step"] = p;
+  out["wavefronts"] = {
+      {"a_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, a_lo_byte), 16)},
+      {"b_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, b_lo_byte), 16)}};
+  return out;
+}
+
+// ---- chapter 06: block tile -> warp tiles -> one lane's thread tile ----
+
+Json chapter06() {
+  using Cfg = ladder::warp_tiling::OneStage;
+  using ladder::warp_tiling::LanePlace;
+  Grid warp_of = grid(Cfg::kBM, Cfg::kBN), lane_of = grid(Cfg::kBM, Cfg::kBN);
+  for (int thread = 0; thread < Cfg::kThreads; ++thread) {
+    const int warp = thread / kWarp, lane = thread % kWarp;
+    const LanePlace p = Cfg::place(warp, lane);
+    for (int i = 0; i < Cfg::kTM; ++i)
+      for (int j = 0; j < Cfg::kTN; ++j) {
+        const int r = ladder::warp_tiling::thread_row<Cfg>(p, i), c = ladder::warp_tiling::thread_col<Cfg>(p, j);
+        warp_of[r][c] = warp;
+        lane_of[r][c] = lane;
+      }
+  }
+  Json warp_origins = Json::array();
+  for (int warp = 0; warp < Cfg::kThreads / kWarp; ++warp) {
+    const LanePlace p = Cfg::place(warp, 0);
+    warp_origins.push_back(cell(p.row, p.col));
+  }
+  return {{"kind", "warp_tiling"},
+          {"title", "Chapter 06: block tile, warp tiles, and one lane's 8 x 8 thread tile"},
+          {"config", "OneStage (06a; every step has the same tiles)"},
+          {"bm", Cfg::kBM},
+          {"bn", Cfg::kBN},
+          {"bk", Cfg::kBK},
+          {"wm", Cfg::kWM},
+          {"wn", Cfg::kWN},
+          {"tm", Cfg::kTM},
+          {"tn", Cfg::kTN},
+          {"lanes_m", Cfg::kLanesM},
+          {"lanes_n", Cfg::kLanesN},
+          {"threads", Cfg::kThreads},
+          {"warp_origins", warp_origins},
+          {"warp_of", warp_of},
+          {"lane_of", lane_of},
+          {"warp", 0},
+          {"lane", 5}};
+}
+
+// ---- chapter 08: the m16n8k16 fragments ----
+
+Json chapter08() {
+  namespace mma = ladder::mma;
+  const auto table = [](int elements, auto element_of) {
+    Json rows = Json::array();
+    for (int lane = 0; lane < mma::kWarpSize; ++lane)
+      for (int e = 0; e < elements; ++e) {
+        const mma::RowCol at = element_of(lane, e);
+        rows.push_back(Json::array({lane, e, at.row, at.col}));  // [lane, element, row, col]
+      }
+    return rows;
+  };
+  return {{"kind", "mma_fragments"},
+          {"title", "Chapter 08: who holds what in mma.sync.m16n8k16 (bf16 A and B, fp32 C)"},
+          {"m", mma::kMmaM},
+          {"n", mma::kMmaN},
+          {"k", mma::kMmaK},
+          {"a", table(mma::kAElementsPerLane, mma::a_fragment_element)},
+          {"b", table(mma::kBElementsPerLane, mma::b_fragment_element)},
+          {"c", table(mma::kCElementsPerLane, mma::c_fragment_element)}};
+}
+
+// ---- chapter 14: the network ----
+
+Json chapter14() {
+  namespace nn = ladder::nn;
+  const nn::LeNetConfig config;  // the chapter's network
+  nn::LeNet<float> net(config, 1);
+  const nn::Tensor<float> logits = net.forward(nn::Tensor<float>({1, 1, config.image_size, config.image_size}));
+  std::vector<nn::ActivationShape> tensors = net.activation_shapes();
+  tensors.push_back({"fc3", logits.shape});
+  Json layers = Json::array();
+  for (const nn::ActivationShape& a : tensors) {
+    Json layer = {{"name", a.layer}, {"shape", std::vector<int>(a.shape.begin() + 1, a.shape.end())}};  // per image
+    if (a.layer == "conv1" || a.layer == "conv2") {
+      const nn::Conv2dParams& conv = a.layer == "conv1" ? nn::kLeNetConv1 : nn::kLeNetConv2;
+      layer["kernel"] = nn::kLeNetKernel;
+      layer["stride"] = conv.stride;
+      layer["padding"] = conv.padding;
+    } else if (a.layer.rfind("pool", 0) == 0) {
+      layer["window"] = nn::kLeNetPool.window;
+      layer["stride"] = nn::kLeNetPool.stride;
+    }
+    long long parameters = 0;  // weight and bias of this layer
+    for (const nn::Parameter<float>* p : net.parameters())
+      if (p->name.rfind(a.layer + ".", 0) == 0) parameters += (long long)p->value.size();
+    if (parameters > 0) layer["parameters"] = parameters;
+    layers.push_back(layer);
+  }
+  long long total = 0;
+  for (const nn::Parameter<float>* p : net.parameters()) total += (long long)p->value.size();
+  return {{"kind", "network"},
+          {"title", "Chapter 14: the LeNet-5-style network, with the shape of each tensor for one image"},
+          {"describe", config.describe()},
+          {"parameters", total},
+          {"layers", layers}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const char* out_path = nullptr;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+      out_path = argv[++i];
+    } else {
+      std::fprintf(stderr, "usage: %s [--out FILE]   (the diagrams' data as JSON; stdout without --out)\n", argv[0]);
+      return 2;
+    }
+  }
+  const Json data = {{"generator", "docs/diagrams/diagram_data.cu"},
+                     {"diagrams",
+                      {{"ch01_thread_map", chapter01()},
+                       {"ch02_coalesced_map", chapter02()},
+                       {"ch03_smem_tiles", chapter03()},
+                       {"ch04_thread_tile", chapter04()},
+                       {"ch05_vector_loads", chapter05()},
+                       {"ch06_warp_tiling", chapter06()},
+                       {"ch08_mma_fragments", chapter08()},
+                       {"ch14_network", chapter14()}}}};
+  const std::string text = data.dump() + "\n";
+  if (out_path == nullptr) {
+    std::cout << text;
+    return std::cout ? 0 : 1;
+  }
+  std::ofstream file(out_path);
+  file << text;
+  if (!file) {
+    std::fprintf(stderr, "diagram_data: cannot write %s\n", out_path);
+    return 1;
+  }
+  return 0;
+}
