@@ -56,7 +56,9 @@ constexpr int kWarp = 32;
 // show: a multiple of 8, so every row starts on a 32-byte sector (as at 4096³).
 constexpr int kExampleLd = 4096;
 
-Grid grid(int rows, int cols, int fill = -1) { return Grid(std::size_t(rows), std::vector<int>(std::size_t(cols), fill)); }
+Grid grid(int rows, int cols, int fill = -1) {
+  return Grid(std::size_t(rows), std::vector<int>(std::size_t(cols), fill));
+}
 
 Json cell(int row, int col) { return Json::array({row, col}); }
 
@@ -87,20 +89,13 @@ Json warp_map(const char* title, const char* mapping, int tile_rows, int tile_co
     if (std::find(b_sectors.begin(), b_sectors.end(), b_sector) == b_sectors.end()) b_sectors.push_back(b_sector);
   }
   const model::DotStepSectors counts = model::dot_step_sectors(0, cell_of, kExampleLd, kExampleLd, kExampleLd, p);
-  return {{"kind", "warp_map"},
-          {"title", title},
-          {"mapping", mapping},
-          {"tile_rows", tile_rows},
-          {"tile_cols", tile_cols},
-          {"warp_size", kWarp},
-          {"thread_of", thread_of},
-          {"step", p},
-          {"ld", kExampleLd},
-          {"a_reads", a_reads},
-          {"b_reads", b_reads},
-          {"a_sectors", a_sectors},
-          {"b_sectors", b_sectors},
-          {"sectors", {{"a", counts.a}, {"b", counts.b}, {"c", counts.c}}}};
+  return {{"kind", "warp_map"},     {"title", title},
+          {"mapping", mapping},     {"tile_rows", tile_rows},
+          {"tile_cols", tile_cols}, {"warp_size", kWarp},
+          {"thread_of", thread_of}, {"step", p},
+          {"ld", kExampleLd},       {"a_reads", a_reads},
+          {"b_reads", b_reads},     {"a_sectors", a_sectors},
+          {"b_sectors", b_sectors}, {"sectors", {{"a", counts.a}, {"b", counts.b}, {"c", counts.c}}}};
 }
 
 Json chapter01() {
@@ -113,8 +108,8 @@ Json chapter01() {
 Json chapter02() {
   constexpr int tile = ladder::coalesced::kChapterTile;
   return warp_map("Chapter 02: the same work, a warp along a row of C",
-                  "row = blockIdx.y * kTile + threadIdx.x / kTile, col = blockIdx.x * kTile + threadIdx.x % kTile", tile,
-                  tile, [](int t) { return ladder::model::cols_fastest(t, tile); });
+                  "row = blockIdx.y * kTile + threadIdx.x / kTile, col = blockIdx.x * kTile + threadIdx.x % kTile",
+                  tile, tile, [](int t) { return ladder::model::cols_fastest(t, tile); });
 }
 
 // ---- chapter 03: tiles of A and B staged in shared memory, sliding along k ----
@@ -150,8 +145,8 @@ Json thread_tiles(int rows, int cols, int threads, int highlight, ElementsOf ele
     for (const auto& e : elements(t)) thread_of[e.row][e.col] = t;
   Json mine = Json::array();
   for (const auto& e : elements(highlight)) mine.push_back(cell(e.row, e.col));
-  return {{"rows", rows},     {"cols", cols}, {"threads", threads}, {"warp_size", kWarp}, {"thread_of", thread_of},
-          {"thread", highlight}, {"elements", mine}};
+  return {{"rows", rows},           {"cols", cols},        {"threads", threads}, {"warp_size", kWarp},
+          {"thread_of", thread_of}, {"thread", highlight}, {"elements", mine}};
 }
 
 Json chapter04() {
@@ -230,9 +225,8 @@ Json chapter05() {
   out["bk"] = 8;  // the chapter's rung: vectorized_gemm_block<8>
   out["pad"] = kPad;
   out["step"] = p;
-  out["wavefronts"] = {
-      {"a_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, a_lo_byte), 16)},
-      {"b_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, b_lo_byte), 16)}};
+  out["wavefronts"] = {{"a_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, a_lo_byte), 16)},
+                       {"b_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, b_lo_byte), 16)}};
   return out;
 }
 

@@ -53,7 +53,7 @@ def num(value):
 
 
 def plural(count, word):
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 class Svg:
@@ -259,7 +259,7 @@ def compact(values):
 def warp_map(d):
     rows, cols, ws = d["tile_rows"], d["tile_cols"], d["warp_size"]
     cell, k_cols, k_rows = 12, 16, 8
-    ax, ay = 90, 230  # A panel (block rows x k), left of C
+    ax, ay = 90, 262  # A panel (block rows x k), left of C
     cx, cy = ax + k_cols * cell + 40, ay  # C panel
     bx, by = cx, ay - k_rows * cell - 56  # B panel (k x block columns), above C
     notes_x = cx + cols * cell + 50
@@ -274,6 +274,8 @@ def warp_map(d):
     outline(svg, cx, cy, cols * cell, rows * cell)
     ticks(svg, cx, cy, cell, cols, "x")
     axis_labels(svg, cx, cy, cols * cell, rows * cell, below="n (columns of C)", right="m (rows of C)")
+    svg.text(cx + cols * cell / 2, cy + rows * cell + 40, f"C: one block's {rows} x {cols} tile, by warp", size=12.5,
+             anchor="middle", weight="bold")
     # Lane order inside warp 0: an arrow from lane 0's cell to lane 31's.
     first = next((r, c) for r in range(rows) for c in range(cols) if thread_of[r][c] == 0)
     last = next((r, c) for r in range(rows) for c in range(cols) if thread_of[r][c] == ws - 1)
@@ -323,13 +325,14 @@ def warp_map(d):
     y += 18
     svg.text(notes_x, y, f"Warp 0 at step p = {d['step']} (lda = ldb = {d['ld']}):", size=13, weight="bold")
     lines = [f"A: {plural(s['a'], 'sector')}, {s['a'] * 32} bytes moved",
-             f"    for {used_a} bytes used" + (" (one float, broadcast)" if used_a == 4 else ""),
+             f"  for {used_a} bytes used" + (" (one float, broadcast)" if used_a == 4 else ""),
              f"B: {plural(s['b'], 'sector')}, {s['b'] * 32} bytes moved",
-             f"    for {used_b} bytes used" + (" (one float, broadcast)" if used_b == 4 else ""),
+             f"  for {used_b} bytes used" + (" (one float, broadcast)" if used_b == 4 else ""),
              f"C store at the end: {plural(s['c'], 'sector')}"]
     for line in lines:
         y += 20
-        svg.text(notes_x, y, line, size=12.5)
+        indent = 16 if line.startswith("  ") else 0
+        svg.text(notes_x + indent, y, line.strip(), size=12.5)
     y += 30
     svg.text(notes_x, y, "Thick lines: 32-byte sector boundaries", size=12, fill="#444444")
     svg.text(notes_x, y + 18, "(8 floats; rows start on a sector).", size=12, fill="#444444")
@@ -344,12 +347,12 @@ def smem_tiles(d):
     t = d["tile"]
     mt, nt, kt = d["m"] // t, d["n"] // t, d["k"] // t
     br, bc, cur = d["block_row"], d["block_col"], d["current"]
-    ts = 48
-    top = 120
-    ax, bx = 80, 80 + kt * ts + 90
-    cx = bx + nt * ts + 90
-    smem_y = top + max(mt, kt) * ts + 90
-    width, height = cx + nt * ts + 80, smem_y + 230
+    ts, top = 48, 120
+    ax = 80
+    bx = ax + kt * ts + 100
+    cx = bx + nt * ts + 100
+    smem_y = top + max(mt, kt) * ts + 70
+    width, height = cx + nt * ts + 90, smem_y + 250
     svg = Svg(width, height, d["title"], "A, B and C in tiles of the chapter's size. The block that computes the "
               "green tile of C reads one row of tiles of A and one column of tiles of B, one k-tile per step, "
               "through shared memory.")
@@ -365,7 +368,8 @@ def smem_tiles(d):
                     svg.text(x + (c + 0.5) * ts, top + (r + 0.5) * ts + 4, label, size=11, anchor="middle")
         outline(svg, x, top, cols * ts, rows * ts)
         svg.text(x + cols * ts / 2, top - 14, caption, size=13.5, anchor="middle", weight="bold")
-        axis_labels(svg, x, top, cols * ts, rows * ts, below=below, left=left)
+        svg.text(x + cols * ts / 2, top + rows * ts + 18, below, size=12.5, anchor="middle")
+        svg.text(x - 14, top + rows * ts / 2, left, size=12.5, anchor="middle", rotate=-90)
 
     def step_colour(strong, step):
         return strong if step == cur else tint(strong, 0.35)
@@ -375,43 +379,47 @@ def smem_tiles(d):
     panel(bx, kt, nt, lambda r, c: step_colour(SKY, r) if c == bc else "#ffffff",
           lambda r, c: f"step {r}" if c == bc else "", f"B ({d['k']} x {d['n']})", "n", "k")
     panel(cx, mt, nt, lambda r, c: GREEN if (r, c) == (br, bc) else "#ffffff",
-          lambda r, c: "" , f"C ({d['m']} x {d['n']})", "n", "m")
+          lambda r, c: "", f"C ({d['m']} x {d['n']})", "n", "m")
     # The slide along k: right along the block's row of A, down the block's column of B.
     y_row = top + (br + 0.5) * ts
-    svg.arrow(ax + kt * ts + 8, y_row, ax + kt * ts + 52, y_row)
-    svg.text(ax + kt * ts + 30, y_row - 8, "k", size=12, anchor="middle")
-    x_col = bx + (bc + 0.5) * ts
-    svg.arrow(x_col, top + kt * ts + 8, x_col, top + kt * ts + 44)
+    svg.arrow(ax + kt * ts + 10, y_row, ax + kt * ts + 60, y_row)
+    svg.text(ax + kt * ts + 35, y_row - 8, "k0 += " + str(t), size=11.5, anchor="middle")
+    x_side = bx + nt * ts + 14
+    svg.arrow(x_side, top + 10, x_side, top + kt * ts - 10)
+    svg.text(x_side + 8, top + kt * ts / 2, "k0 += " + str(t), size=11.5, rotate=90, anchor="middle")
 
-    # Shared memory: the two tiles of the current step.
-    box_w = cx - ax - 40
-    svg.rect(ax - 20, smem_y, box_w + 40, 150, tint(PURPLE, 0.12), "#7d5ba6", 1.5, ' rx="8"')
-    svg.text(ax - 8, smem_y + 20, f"shared memory of the block: {d['shared_bytes'] // 1024} KB, "
-             f"{d['threads']} threads", size=12.5, weight="bold")
-    tile_px = 80
-    a_box = (ax + (cur + 0.5) * ts - tile_px / 2, smem_y + 40)
-    b_box = (bx + (bc + 0.5) * ts - tile_px / 2, smem_y + 40)
+    # Shared memory: the two tiles of the current step, below the panels they come from.
+    box_right = bx + nt * ts + 90
+    svg.rect(ax - 20, smem_y, box_right - ax + 20, 130, tint(PURPLE, 0.12), "#7d5ba6", 1.5, ' rx="8"')
+    svg.text(ax - 8, smem_y + 20, f"shared memory of the block: {d['shared_bytes'] // 1024} KB", size=12.5,
+             weight="bold")
+    tile_px = 72
+    a_box = (ax + (cur + 0.5) * ts - tile_px / 2, smem_y + 38)
+    b_box = (bx + (bc + 0.5) * ts - tile_px / 2, smem_y + 38)
     svg.rect(a_box[0], a_box[1], tile_px, tile_px, ORANGE, INK, 1.2)
     svg.rect(b_box[0], b_box[1], tile_px, tile_px, SKY, INK, 1.2)
-    svg.text(a_box[0] + tile_px + 10, a_box[1] + 30, f"a_tile[{t}][{t}]", size=12.5, mono=True)
-    svg.text(a_box[0] + tile_px + 10, a_box[1] + 48, "(m, k)", size=12)
-    svg.text(b_box[0] + tile_px + 10, b_box[1] + 30, f"b_tile[{t}][{t}]", size=12.5, mono=True)
-    svg.text(b_box[0] + tile_px + 10, b_box[1] + 48, "(k, n)", size=12)
-    svg.arrow(ax + (cur + 0.5) * ts, top + (br + 1) * ts + 2, ax + (cur + 0.5) * ts, a_box[1] - 4)
-    svg.arrow(bx + (bc + 0.5) * ts, top + (cur + 1) * ts + 2, b_box[0] + tile_px / 2, b_box[1] - 4)
+    for (bx0, by0), name, axes in ((a_box, "a_tile", "(m, k)"), (b_box, "b_tile", "(k, n)")):
+        svg.text(bx0 + tile_px + 10, by0 + 30, f"{name}[{t}][{t}]", size=12.5, mono=True)
+        svg.text(bx0 + tile_px + 10, by0 + 48, axes, size=12)
+    svg.arrow(ax + (cur + 0.5) * ts, top + mt * ts + 26, ax + (cur + 0.5) * ts, a_box[1] - 4)
+    svg.arrow(bx + (bc + 0.5) * ts, top + kt * ts + 26, bx + (bc + 0.5) * ts, b_box[1] - 4)
     # ...and from shared memory into the block's tile of C.
-    c_mid = (cx + (bc + 0.5) * ts, top + (br + 1) * ts)
-    svg.path(f"M{num(b_box[0] + tile_px + 110)},{num(b_box[1] + tile_px / 2)} "
-             f"C{num(c_mid[0])},{num(b_box[1] + tile_px / 2)} {num(c_mid[0])},{num(c_mid[1] + 60)} "
-             f"{num(c_mid[0])},{num(c_mid[1] + 4)}", INK, 1.5, extra=' marker-end="url(#arrow)"')
-    svg.text(cx, smem_y + 150 + 26, f"each of the {d['threads']} threads: one element of C, "
-             f"{t} multiply-adds per step", size=12, anchor="start")
-    y = svg.legend(ax - 20, smem_y + 170, [(ORANGE, None, f"the k-tile of A in shared memory now (step {cur})"),
+    c_x, c_y = cx + (bc + 0.5) * ts, top + (br + 1) * ts
+    start_y = b_box[1] + tile_px / 2
+    svg.path(f"M{num(box_right)},{num(start_y)} C{num(c_x)},{num(start_y)} {num(c_x)},{num(c_y + 80)} "
+             f"{num(c_x)},{num(c_y + 4)}", INK, 1.5, extra=' marker-end="url(#arrow)"')
+    y = svg.legend(ax - 20, smem_y + 150, [(ORANGE, None, f"the k-tile of A in shared memory now (step {cur})"),
                                            (SKY, None, f"the k-tile of B in shared memory now (step {cur})"),
-                                           (tint(ORANGE, 0.35), None, "the block's other k-tiles, one per step")])
-    svg.text(ax + 380, smem_y + 182, f"every element staged is read by {t} threads:", size=12.5)
-    svg.text(ax + 380, smem_y + 200, f"a row of a_tile feeds {t} columns of C,", size=12.5)
-    svg.text(ax + 380, smem_y + 218, f"a column of b_tile feeds {t} rows", size=12.5)
+                                           (tint(ORANGE, 0.35), None, "the block's other k-tiles, one per step"),
+                                           (GREEN, None, "the tile of C the block computes")])
+    nx = ax + 340
+    for i, line in enumerate((f"Per step, each of the {d['threads']} threads stages one element of each tile,",
+                              "then, between two barriers, for p = 0.." + str(t - 1) + ":",
+                              "    acc += a_tile[ty][p] * b_tile[p][tx]",
+                              f"So every element staged is read by {t} threads: a row of",
+                              f"a_tile feeds {t} columns of C, a column of b_tile {t} rows.")):
+        svg.text(nx + (20 if line.startswith(" ") else 0), smem_y + 162 + 19 * i, line.strip(), size=12.5,
+                 mono=line.startswith(" "))
     return svg
 
 
@@ -434,9 +442,9 @@ def ownership(svg, x, y, cell, tile, strong_warps, thread_colour=VERMILION):
 
 def thread_tile(d):
     one, two = d["one_d"], d["two_d"]
-    c1, c2 = 4, 3
+    c1, c2, ck = 4, 3, 6  # cells of the 1-D and 2-D tiles, and the k-width of the shared strips
     x1, y0 = 70, 150
-    strip = two["bk"] * c2
+    strip = two["bk"] * ck
     x2 = x1 + one["cols"] * c1 + 150  # the 2-D block tile, with a_tile left of it and b_tile above it
     y2 = y0 + strip + 14
     width = x2 + two["cols"] * c2 + 300
@@ -462,7 +470,6 @@ def thread_tile(d):
 
     # 2-D, with the strips of shared memory it reads at step p.
     ownership(svg, x2, y2, c2, two, {w2: tint(ORANGE, 0.55)})
-    ticks(svg, x2 + two["cols"] * c2 + 4, y2, c2, 0, "y")
     axis_labels(svg, x2, y2, two["cols"] * c2, two["rows"] * c2, below="n (columns of the block tile)",
                 right="m (rows of the block tile)")
     p = two["step"]
@@ -473,10 +480,10 @@ def thread_tile(d):
     for r, c in two["b_reads"]:
         b_rows[r][c] = VERMILION
     ax = x2 - strip - 14
-    draw_cells(svg, ax, y2, c2, a_cols, lines_between=False)
+    draw_cells(svg, ax, y2, (ck, c2), a_cols, lines_between=False)
     outline(svg, ax, y2, strip, two["rows"] * c2, 1.2)
-    svg.text(ax - 8, y2 + two["rows"] * c2 / 2, "a_tile (m, k)", size=12.5, anchor="middle", rotate=-90)
-    draw_cells(svg, x2, y0, c2, b_rows, lines_between=False)
+    svg.text(ax - 10, y2 + two["rows"] * c2 / 2, "a_tile (m, k)", size=12.5, anchor="middle", rotate=-90)
+    draw_cells(svg, x2, y0, (c2, ck), b_rows, lines_between=False)
     outline(svg, x2, y0, two["cols"] * c2, strip, 1.2)
     svg.text(x2 + two["cols"] * c2 + 8, y0 + strip - 4, "b_tile (k, n)", size=12.5)
     svg.text(x2, y0 - 40, f"2-D: {two['rows']} x {two['cols']} block tile, {two['threads']} threads",
@@ -491,7 +498,7 @@ def thread_tile(d):
                                  (tint(ORANGE, 0.55), None, "the rest of its warp"),
                                  (LIGHT_GREYS[0], None, "other warps, alternating greys")])
     for line in (f"thread {two['thread']} owns rows {compact(rows2)},", f"columns {compact(cols2)}:",
-                 f"a {two['tm']} x {two['tn']} block of C in registers", "",
+                 f"{two['tm'] * two['tn']} outputs in registers", "",
                  "white lines: thread tiles", "dark lines: warps", "",
                  f"left (1-D): thread {one['thread']} owns", f"{one['tm']} rows of one column"):
         y += 19
@@ -500,10 +507,10 @@ def thread_tile(d):
 
 
 def vector_loads(d):
-    cell = 3
+    cell, ck = 3, 6  # cells of the block tile, and the k-width of the shared strips
     rows, cols, bk, pad = d["rows"], d["cols"], d["bk"], d["pad"]
-    strip = bk * cell
-    x, y0 = 120, 170
+    strip = bk * ck
+    x, y0 = 150, 170
     y = y0 + strip + 16
     width, height = x + cols * cell + 380, y + (rows + pad) * cell + 80
     svg = Svg(width, height, d["title"], "The 128 x 128 block tile of chapter 05 coloured by warp, one thread's "
@@ -512,7 +519,6 @@ def vector_loads(d):
     svg.title(d["title"], "rows ty*4 + i and BM/2 + ty*4 + i; columns tx*4 + j and BN/2 + tx*4 + j (i, j = 0..3)")
     t, ws = d["thread"], d["warp_size"]
     ownership(svg, x, y, cell, d, {t // ws: tint(ORANGE, 0.55)})
-    ticks(svg, x, y, cell, rows, "y", every=32)
     axis_labels(svg, x, y, cols * cell, rows * cell, below="n (columns of the block tile)",
                 right="m (rows of the block tile)")
     # a_tile, drawn along m beside the block tile: stored (k, m) plus pad, so 4 neighbours in m are one float4.
@@ -521,26 +527,26 @@ def vector_loads(d):
     for first, count in d["a_loads"]:
         for r in range(first, first + count):
             a_cells[r][d["step"]] = VERMILION
-    draw_cells(svg, ax, y, cell, a_cells, lines_between=False)
+    draw_cells(svg, ax, y, (ck, cell), a_cells, lines_between=False)
     outline(svg, ax, y, strip, (rows + pad) * cell, 1.2)
-    svg.text(ax - 10, y + rows * cell / 2, "a_tile: stored (k, m), padded by 4", size=12.5, anchor="middle",
-             rotate=-90)
+    svg.text(ax + strip, y - 24, "a_tile", size=12.5, anchor="end")
+    svg.text(ax + strip, y - 8, "(k, m) + pad", size=11, anchor="end", fill="#555555")
     svg.text(ax + strip / 2, y + (rows + pad) * cell + 16, "pad", size=11, anchor="middle", fill="#555555")
     b_cells = [["#ffffff"] * cols for _ in range(bk)]
     for first, count in d["b_loads"]:
         for c in range(first, first + count):
             b_cells[d["step"]][c] = VERMILION
-    draw_cells(svg, x, y0, cell, b_cells, lines_between=False)
+    draw_cells(svg, x, y0, (cell, ck), b_cells, lines_between=False)
     outline(svg, x, y0, cols * cell, strip, 1.2)
-    svg.text(x, y0 - 10, "b_tile (k, n)", size=12.5)
+    svg.text(x + cols * cell + 8, y0 + strip - 4, "b_tile (k, n)", size=12.5)
     # Brackets naming the four loads.
     for name, (first, count) in zip(("a_lo", "a_hi"), d["a_loads"]):
         yy = y + (first + count / 2) * cell + 4
-        svg.text(ax - 26, yy, name, size=11, anchor="end", mono=True)
+        svg.text(ax - 26, yy, name, size=11.5, anchor="end", mono=True)
         svg.line(ax - 24, yy - 4, ax - 2, yy - 4, INK, 0.8)
     for name, (first, count) in zip(("b_lo", "b_hi"), d["b_loads"]):
         xx = x + (first + count / 2) * cell
-        svg.text(xx, y0 - 28, name, size=11, anchor="middle", mono=True)
+        svg.text(xx, y0 - 28, name, size=11.5, anchor="middle", mono=True)
         svg.line(xx, y0 - 24, xx, y0 - 2, INK, 0.8)
 
     nx = x + cols * cell + 50
@@ -572,7 +578,7 @@ def warp_tiling(d):
     x2 = x1 + bn * c1 + 110
     y3 = y1 + max(bm * c1, wm * c2) + 110
     width = max(x2 + wn * c2 + 360, x1 + wn * c3 + 80)
-    height = y3 + d["lanes_m"] * c3 + 120
+    height = y3 + d["lanes_m"] * c3 + 70
     svg = Svg(width, height, d["title"], "Chapter 06's 128 x 128 block tile split into eight 64 x 32 warp tiles; "
               "warp 0's tile with the 64 elements one lane computes; and which lane owns each element of the "
               "warp tile's first rows.")
@@ -599,12 +605,10 @@ def warp_tiling(d):
     draw_cells(svg, x2, y1, c2, tile, line_colour=GRID, line_width=0.4)
     outline(svg, x2, y1, wn * c2, wm * c2)
     svg.line(x2 + wn / 2 * c2, y1, x2 + wn / 2 * c2, y1 + wm * c2, INK, 1.0, ' stroke-dasharray="4 3"')
-    for (sx, sy), (tx, ty) in (((x1 + (c0 + wn) * c1, y1 + r0 * c1), (x2, y1)),
-                               ((x1 + (c0 + wn) * c1, y1 + (r0 + wm) * c1), (x2, y1 + wm * c2))):
-        svg.line(sx, sy, tx, ty, "#777777", 0.8, ' stroke-dasharray="3 3"')
+    svg.rect(x1 + c0 * c1, y1 + r0 * c1, wn * c1, wm * c1, "none", INK, 3)  # the warp enlarged in 2
     ticks(svg, x2, y1, c2, wn, "x", every=8)
     ticks(svg, x2, y1, c2, wm, "y", every=8)
-    svg.text(x2, y1 - 24, f"2. warp {warp}'s {wm} x {wn} tile", size=13.5, weight="bold")
+    svg.text(x2, y1 - 24, f"2. warp {warp}'s {wm} x {wn} tile, enlarged", size=13.5, weight="bold")
     mine = [(r, c) for r in range(wm) for c in range(wn) if lane_of[r0 + r][c0 + c] == lane]
     nx = x2 + wn * c2 + 40
     yy = svg.legend(nx, y1, [(VERMILION, None, f"lane {lane}'s {len(mine)} outputs"),
@@ -637,8 +641,8 @@ def warp_tiling(d):
              size=13.5, weight="bold")
     svg.text(x1, y3 + lm * c3 + 24, f"Rows r + {lm}i (i = 1..{d['tm'] - 1}) repeat row r: each lane's {d['tm']} rows "
              f"are {lm} apart. Colour: lane % {d['lanes_n']}.", size=12.5)
-    svg.text(x1, y3 + lm * c3 + 44, "A lane's float4 loads of B are its two groups of 4 columns; the warp's "
-             f"{d['lanes_n']} lanes of a row read {d['lanes_n'] * 16} contiguous bytes.", size=12.5)
+    svg.text(x1, y3 + lm * c3 + 44, "A lane reads B as two float4s, one per group of 4 columns: for each, the "
+             f"warp reads {d['lanes_n']} distinct float4s, {d['lanes_n'] * 16} contiguous bytes.", size=12.5)
     return svg
 
 
@@ -660,28 +664,26 @@ def mma_fragments(d):
     def colour(lane):
         return tint(PALETTE[lane % 4], 0.6 if (lane // 4) % 2 else 0.32)
 
-    def draw(x, y, rows, cols, entries, prefix, pair_axis, regs_per_pair):
-        """entries [lane, e, row, col]; cells holding elements e and e^1 of one lane are merged."""
-        groups = {}
+    def draw(x, y, rows, cols, entries, prefix, packed):
+        """entries [lane, e, row, col]. Elements 2i and 2i + 1 of a lane are neighbours: one cell.
+        packed: they share 32-bit register i (bf16 A and B); otherwise each is a register (fp32 C)."""
+        pairs = {}
         for lane, e, r, c in entries:
-            groups.setdefault((lane, e // regs_per_pair), []).append((r, c, e))
-        for (lane, reg), cells in sorted(groups.items(), key=lambda g: (min(g[1])[0], min(g[1])[1])):
+            pairs.setdefault((lane, e // 2), []).append((r, c, e))
+        for (lane, i), cells in sorted(pairs.items(), key=lambda item: sorted(item[1])[0]):
             r0, r1 = min(r for r, _, _ in cells), max(r for r, _, _ in cells)
             c0, c1 = min(c for _, c, _ in cells), max(c for _, c, _ in cells)
             svg.rect(x + c0 * cw, y + r0 * ch, (c1 - c0 + 1) * cw, (r1 - r0 + 1) * ch, colour(lane), "#ffffff", 1.2)
-            if regs_per_pair == 2:
-                name = f"{prefix}{reg}"
-            else:
-                name = ",".join(f"{prefix}{e}" for _, _, e in sorted(cells, key=lambda x: x[2]))
+            name = f"{prefix}{i}" if packed else ",".join(f"{prefix}{e}" for _, _, e in sorted(cells, key=lambda x: x[2]))
             mid_x = x + (c0 + c1 + 1) / 2 * cw
-            if pair_axis == "col":
-                svg.text(mid_x, y + (r0 + 0.5) * ch + 4, f"T{lane} {name}", size=10.5, anchor="middle")
-            else:
+            if r0 == r1:  # a pair along a row: one line
+                svg.text(mid_x, y + (r0 + 0.5) * ch + 4, f"T{lane}.{name}", size=10, anchor="middle")
+            else:  # a pair down a column: two lines
                 svg.text(mid_x, y + (r0 + 0.5) * ch + 4, f"T{lane}", size=10.5, anchor="middle")
                 svg.text(mid_x, y + (r0 + 1.5) * ch + 4, name, size=10.5, anchor="middle")
         outline(svg, x, y, cols * cw, rows * ch)
 
-    draw(ax, cy, m, k, d["a"], "a", "col", 2)
+    draw(ax, cy, m, k, d["a"], "a", True)
     svg.line(ax + k / 2 * cw, cy, ax + k / 2 * cw, cy + m * ch, INK, 1.6)
     svg.line(ax, cy + m / 2 * ch, ax + k * cw, cy + m / 2 * ch, INK, 1.6)
     ticks(svg, ax, cy, cw, k, "x", every=2)
@@ -690,7 +692,7 @@ def mma_fragments(d):
              anchor="middle", weight="bold")
     svg.text(ax - 34, cy + m * ch / 2, "m", size=12.5, anchor="middle", rotate=-90)
 
-    draw(cx, by, k, n, d["b"], "b", "row", 2)
+    draw(cx, by, k, n, d["b"], "b", True)
     svg.line(cx, by + k / 2 * ch, cx + n * cw, by + k / 2 * ch, INK, 1.6)
     ticks(svg, cx, by, cw, n, "x", every=1)
     ticks(svg, cx, by, ch, k, "y", every=2)
@@ -698,21 +700,22 @@ def mma_fragments(d):
              weight="bold")
     svg.text(cx - 34, by + k * ch / 2, "k", size=12.5, anchor="middle", rotate=-90)
 
-    draw(cx, cy, m, n, d["c"], "c", "col", 1)
+    draw(cx, cy, m, n, d["c"], "c", False)
     svg.line(cx, cy + m / 2 * ch, cx + n * cw, cy + m / 2 * ch, INK, 1.6)
     ticks(svg, cx, cy, cw, n, "x", every=1)
     svg.text(cx + n * cw / 2, cy + m * ch + 24, f"C and D: {m} x {n} fp32", size=13, anchor="middle", weight="bold")
 
     lx, ly = ax, by
     svg.text(lx, ly, "How to read it", size=13.5, weight="bold")
-    for i, line in enumerate(("T5 a2: lane 5, register a2. A and B registers hold",
-                              "two bf16 neighbours: along k (A, B), merged cells.",
-                              "C's registers c0-c3 are one fp32 each.",
+    for i, line in enumerate(("T5.a2: lane 5, register a2. A 32-bit register of A",
+                              "or B holds two bf16 neighbours along k: one cell.",
+                              "C's registers c0-c3 hold one fp32 each; a cell is",
+                              "the pair the epilogue stores together.",
                               "Lane l is thread l % 4 of group l / 4: a group owns",
                               "one row of A and C and one column of B.",
                               "Thick lines: where the next register starts.")):
         svg.text(lx, ly + 22 + 19 * i, line, size=12.5)
-    y = ly + 22 + 19 * 6 + 10
+    y = ly + 22 + 19 * 7 + 10
     for t in range(4):
         svg.rect(lx + t * 118, y, 14, 14, colour(t), INK, 0.8)
         svg.rect(lx + t * 118 + 16, y, 14, 14, colour(t + 4), INK, 0.8)
@@ -730,7 +733,7 @@ def mma_fragments(d):
 def network(d):
     layers = {layer["name"]: layer for layer in d["layers"]}
     order = [layer["name"] for layer in d["layers"]]
-    width, height = 980, 560
+    width, height = 1040, 660
     svg = Svg(width, height, d["title"], "The LeNet-5-style network of chapter 14 as the reference code builds "
               "it: each tensor with its shape for one image, each layer with its parameters.")
     svg.title(d["title"], d["describe"])
@@ -740,7 +743,7 @@ def network(d):
 
     def stack(x, y_mid, shape, colour):
         """A tensor (C, H, W) as a stack of feature maps; returns its width."""
-        channels, side = shape[0], shape[1] * 3
+        channels, side = shape[0], shape[1] * 2.6
         shown = min(channels, 6)
         step = 5
         for i in reversed(range(shown)):
@@ -769,7 +772,7 @@ def network(d):
             svg.text(mid, y + 20, bottom, size=11, anchor="middle", fill="#444444")
 
     # Row 1: the convolutional part.
-    y1, gap = 200, 118
+    y1, gap = 200, 150
     x = 40
     tensors = ["images"] + [n for n in order if n.startswith(("conv", "pool"))]
     colours = {"images": GREY, "conv": ORANGE, "pool": SKY}
@@ -781,8 +784,10 @@ def network(d):
         if i + 1 < len(tensors):
             nxt = layers[tensors[i + 1]]
             if tensors[i + 1].startswith("conv"):
-                top = [f"{tensors[i + 1]} {nxt['kernel']}x{nxt['kernel']}, {nxt['shape'][0]} filters",
-                       f"stride {nxt['stride']}, pad {nxt['padding']}{relu(tensors[i + 1])}"]
+                top = [f"{tensors[i + 1]}: {nxt['shape'][0]} filters",
+                       f"{nxt['kernel']}x{nxt['kernel']}, stride {nxt['stride']}, pad {nxt['padding']}"]
+                if relu(tensors[i + 1]):
+                    top.append("+ ReLU")
                 bottom = plural(nxt["parameters"], "parameter")
             else:
                 top = [f"max-pool {nxt['window']}x{nxt['window']}", f"stride {nxt['stride']}"]
@@ -792,7 +797,7 @@ def network(d):
     conv_end = x - gap
 
     # Row 2: flatten, then the fully connected layers.
-    y2 = 430
+    y2 = 480
     last = layers[tensors[-1]]["shape"]
     flat = 1
     for s in last:
@@ -813,8 +818,8 @@ def network(d):
         if i + 1 < len(items):
             nxt_name, nxt_shape = items[i + 1]
             top = [f"{nxt_name}: {shape[0]} -> {nxt_shape[0]}{relu(nxt_name)}"]
-            link(x + w, x + w + 170, y2, top, plural(layers[nxt_name]["parameters"], "parameter"))
-            x += w + 170
+            link(x + w, x + w + 180, y2, top, plural(layers[nxt_name]["parameters"], "parameter"))
+            x += w + 180
         else:
             x += w
     svg.arrow(x + 6, y2, x + 60, y2)
@@ -823,7 +828,7 @@ def network(d):
     total = d["parameters"]
     svg.text(40, height - 24, f"{total:,} parameters in all (weights and biases). Shapes are per image: "
              "a batch adds a leading N.", size=12.5)
-    svg.legend(720, 80, [(tint(ORANGE, 0.75), None, "convolution + ReLU output"),
+    svg.legend(790, 80, [(tint(ORANGE, 0.75), None, "convolution + ReLU output"),
                          (tint(SKY, 0.75), None, "max-pool output"),
                          (tint(GREEN, 0.6), None, "fully connected + ReLU")])
     return svg
