@@ -13,7 +13,9 @@ no target for it. So, as Doxygen reads each Markdown file, this rewrites
   anchor, and into `[text](path/page.md)` otherwise (GitHub's heading anchors,
   which Doxygen names differently: the link then lands on the right page).
 - `[text](file.cu)`, a link to a source file Doxygen reads, into `\\ref path/file.cu "text"`
-  (Doxygen names a file's page after its path, not as the link does).
+  (Doxygen names a file's page after its path, not as the link does);
+- `![alt](../../docs/images/x.svg)` into `![alt](x.svg)`: Doxygen copies an image it finds
+  on IMAGE_PATH (docs/images) next to the pages, and only a bare name finds it.
 Line for line, so Doxygen's warnings still point at the right line.
 
     python3 tools/doxygen_md_filter.py FILE      # the filtered text on stdout
@@ -28,6 +30,7 @@ LINK_WITH_FRAGMENT = re.compile(r"\[([^\]]+)\]\(([^()\s#]*\.md)#([\w-]+)\)")
 ANCHOR_LINE = re.compile(r'^<a id="([A-Za-z][\w-]*)"></a>\s*$')
 SOURCE_LINK = re.compile(r"\[([^\]]+)\]\(([^()\s#:]+\.(?:cu|cuh|hpp|cpp))\)")
 SOURCE_FOLDERS = ("common", "chapters", "solutions", "benchmarks")  # Doxyfile's INPUT
+IMAGE_LINK = re.compile(r"(!\[[^\]]*\]\()(?:[^()\s]*/)?(?:docs/)?images/([^()\s/]+\))")
 
 
 def declared_anchors():
@@ -59,6 +62,7 @@ def filtered(line: str, anchors, page: pathlib.Path) -> str:
         return f'\\ref {path} "{m.group(1).strip("`")}"' if path else m.group(0)
 
     line = SOURCE_LINK.sub(source, line)
+    line = IMAGE_LINK.sub(r"\1\2", line)
 
     def link(m):
         text, page, anchor = m.groups()

@@ -408,7 +408,7 @@ def smem_tiles(d):
     start_y = b_box[1] + tile_px / 2
     svg.path(f"M{num(box_right)},{num(start_y)} C{num(c_x)},{num(start_y)} {num(c_x)},{num(c_y + 80)} "
              f"{num(c_x)},{num(c_y + 4)}", INK, 1.5, extra=' marker-end="url(#arrow)"')
-    y = svg.legend(ax - 20, smem_y + 150, [(ORANGE, None, f"the k-tile of A in shared memory now (step {cur})"),
+    svg.legend(ax - 20, smem_y + 150, [(ORANGE, None, f"the k-tile of A in shared memory now (step {cur})"),
                                            (SKY, None, f"the k-tile of B in shared memory now (step {cur})"),
                                            (tint(ORANGE, 0.35), None, "the block's other k-tiles, one per step"),
                                            (GREEN, None, "the tile of C the block computes")])
@@ -674,7 +674,8 @@ def mma_fragments(d):
             r0, r1 = min(r for r, _, _ in cells), max(r for r, _, _ in cells)
             c0, c1 = min(c for _, c, _ in cells), max(c for _, c, _ in cells)
             svg.rect(x + c0 * cw, y + r0 * ch, (c1 - c0 + 1) * cw, (r1 - r0 + 1) * ch, colour(lane), "#ffffff", 1.2)
-            name = f"{prefix}{i}" if packed else ",".join(f"{prefix}{e}" for _, _, e in sorted(cells, key=lambda x: x[2]))
+            elements = sorted(e for _, _, e in cells)
+            name = f"{prefix}{i}" if packed else ",".join(f"{prefix}{e}" for e in elements)
             mid_x = x + (c0 + c1 + 1) / 2 * cw
             if r0 == r1:  # a pair along a row: one line
                 svg.text(mid_x, y + (r0 + 0.5) * ch + 4, f"T{lane}.{name}", size=10, anchor="middle")
@@ -755,9 +756,6 @@ def network(d):
         h = max(6, features * 0.4)
         svg.rect(x, y_mid - h / 2, 16, h, tint(colour, 0.6), INK, 0.9)
         return 16
-
-    def has(name):
-        return name in layers
 
     def relu(name):
         nxt = order[order.index(name) + 1] if order.index(name) + 1 < len(order) else ""
@@ -843,6 +841,12 @@ def render_all(data):
     return {f"{name}.svg": DRAW[spec["kind"]](spec).render() for name, spec in sorted(data["diagrams"].items())}
 
 
+def shown(path):
+    """A path as the messages name it: relative to the repository when inside it."""
+    path = path.resolve()
+    return str(path.relative_to(ROOT)) if ROOT in path.parents else str(path)
+
+
 def load(args):
     if args.data:
         text = sys.stdin.read() if args.data == "-" else pathlib.Path(args.data).read_text()
@@ -872,25 +876,25 @@ def main():
                 (pathlib.Path(fresh) / name).write_text(text, encoding="utf-8")
                 current = args.out / name
                 if not current.is_file():
-                    stale.append(f"{current}: missing")
+                    stale.append(f"{shown(current)}: missing")
                 elif current.read_bytes() != (pathlib.Path(fresh) / name).read_bytes():
-                    stale.append(f"{current}: differs from what the sources give")
-        stale += [f"{args.out / name}: no longer generated" for name in sorted(owned - set(svgs))]
+                    stale.append(f"{shown(current)}: differs from what the sources give")
+        stale += [f"{shown(args.out / name)}: no longer generated" for name in sorted(owned - set(svgs))]
         if stale:
             print("diagrams are stale:\n  " + "\n  ".join(stale) + f"\nrun: {REGENERATE}", file=sys.stderr)
             return 1
-        print(f"diagrams: {len(svgs)} SVGs in {args.out} are current")
+        print(f"diagrams: {len(svgs)} SVGs in {shown(args.out)} are current")
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in svgs.items():
         path = args.out / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
-            print(f"wrote {path}")
+            print(f"wrote {shown(path)}")
     for name in sorted(owned - set(svgs)):
         (args.out / name).unlink()
-        print(f"removed {args.out / name} (no longer generated)")
-    print(f"diagrams: {len(svgs)} SVGs in {args.out}")
+        print(f"removed {shown(args.out / name)} (no longer generated)")
+    print(f"diagrams: {len(svgs)} SVGs in {shown(args.out)}")
     return 0
 
 
