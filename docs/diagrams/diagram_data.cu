@@ -22,6 +22,12 @@
 ///   ch06        warp_tiling_configs.cuh's OneStage, through TileConfig::place, thread_row and
 ///               thread_col: the functions the kernels call
 ///   ch08        common/gemm/mma_layout.hpp's fragment tables, which the kernels call
+///   ch12        im2col_conv.cuh's lowered_value, the kernel's element function, on a small
+///               problem, with common/conv/index.hpp's output_position, filter_tap_crs,
+///               input_row, input_col, inside_image and nchw_offset
+///   ch13        implicit_gemm_map.hpp's a_chunk_source, the chunk map 13a's kernel calls
+///               (checked against 13b's row_gather and tap_cursor), with index.hpp's
+///               output_position, filter_tap_rsc and nhwc_offset
 ///   ch14        the LeNet of common/nn/network.hpp: one image through forward(), its
 ///               parameters and its layer hyper-parameters
 ///
@@ -31,6 +37,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -42,6 +49,10 @@
 #include "chapters/04_register_tiling_gemm/register_tiling_tiles.hpp"
 #include "chapters/05_vectorized_gemm/vectorized_gemm.cuh"
 #include "chapters/06_warp_tiling_gemm/warp_tiling_configs.cuh"
+#include "chapters/12_im2col_conv/im2col_conv.cuh"
+#include "chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp"
+#include "common/conv/index.hpp"
+#include "common/conv/problem.hpp"
 #include "common/core/warp_access_model.hpp"
 #include "common/gemm/mma_layout.hpp"
 #include "common/nn/network.hpp"
@@ -294,6 +305,141 @@ Json chapter08() {
           {"c", table(mma::kCElementsPerLane, mma::c_fragment_element)}};
 }
 
+// ---- chapters 12 and 13: the lowered matrix, built (im2col) or gathered (implicit GEMM) ----
+
+/// A small convolution whose lowered matrix stays legible: one image, stride 1.
+ladder::ConvProblem small_conv(int c, int side, int padding) {
+  ladder::ConvProblem pr;
+  pr.n = 1;
+  pr.c = c;
+  pr.h = pr.w = side;
+  pr.k = 2;  // the output channels are B's columns: neither diagram draws them
+  pr.r = pr.s = 3;
+  pr.stride = 1;
+  pr.padding = padding;
+  return pr;
+}
+
+Json position(const ladder::conv::OutputPosition& at) { return Json::array({at.n, at.p, at.q}); }
+
+/// The output position whose row is highlighted, and the input pixels (h, w) its R x S filter covers.
+Json receptive_field(const ladder::ConvProblem& pr, const ladder::conv::OutputPosition& at) {
+  namespace conv = ladder::conv;
+  Json taps = Json::array();
+  for (int r = 0; r < pr.r; ++r)
+    for (int s = 0; s < pr.s; ++s) {
+      const int h = conv::input_row(pr, at.p, r), w = conv::input_col(pr, at.q, s);
+      taps.push_back(Json::array({r, s, h, w, conv::inside_image(pr, h, w)}));  // [r, s, h, w, inside]
+    }
+  return {{"row", conv::im2col_row(pr, at.n, at.p, at.q)}, {"position", position(at)}, {"taps", taps}};
+}
+
+Json chapter12() {
+  namespace conv = ladder::conv;
+  const ladder::ConvProblem pr = small_conv(2, 4, 1);
+  if (auto reason = ladder::invalid_reason(pr)) throw std::runtime_error("ch12 example: " + *reason);
+  // x[i] = i + 1: the kernel's element function then returns 1 + the offset in x of the value
+  // it copies, or 0 in the padding (lowered_value reads x, it never writes it).
+  std::vector<float> x(pr.input_elements());
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = float(i + 1);
+  const int rows = int(pr.gemm_m()), taps = pr.gemm_k();
+  Grid source = grid(rows, taps);  // offset in x (NCHW) of lowered[row][tap], -1 for a padding zero
+  for (int row = 0; row < rows; ++row)
+    for (int tap = 0; tap < taps; ++tap)
+      source[row][tap] = int(ladder::im2col::lowered_value(pr, x.data(), row, tap)) - 1;
+  Json positions = Json::array(), filter_taps = Json::array(), pixels = Json::array();
+  for (int row = 0; row < rows; ++row) positions.push_back(position(conv::output_position(pr, row)));
+  for (int tap = 0; tap < taps; ++tap) {
+    const conv::FilterTap t = conv::filter_tap_crs(pr, tap);
+    filter_taps.push_back(Json::array({t.c, t.r, t.s}));
+  }
+  for (int c = 0; c < pr.c; ++c) {  // pixels[c][h][w]: its offset in x, NCHW
+    Grid plane = grid(pr.h, pr.w);
+    for (int h = 0; h < pr.h; ++h)
+      for (int w = 0; w < pr.w; ++w) plane[h][w] = int(conv::nchw_offset(pr, 0, c, h, w));
+    pixels.push_back(plane);
+  }
+  return {{"kind", "im2col"},
+          {"title", "Chapter 12: im2col copies each output position's input patch into one row"},
+          {"describe", ladder::describe(pr)},
+          {"n", pr.n},
+          {"c", pr.c},
+          {"h", pr.h},
+          {"w", pr.w},
+          {"r", pr.r},
+          {"s", pr.s},
+          {"padding", pr.padding},
+          {"p", pr.p()},
+          {"q", pr.q()},
+          {"positions", positions},
+          {"taps", filter_taps},
+          {"pixels", pixels},
+          {"source", source},
+          {"highlight", receptive_field(pr, {0, 0, 1})}};
+}
+
+Json chapter13() {
+  namespace conv = ladder::conv;
+  namespace ig = ladder::implicit_gemm;
+  const ladder::ConvProblem pr = small_conv(ig::kChunkElements, 5, 1);
+  if (auto reason = ig::implicit_gemm_unsupported_reason(pr)) throw std::runtime_error("ch13 example: " + *reason);
+  const int rows = int(pr.gemm_m()), chunks = pr.gemm_k() / ig::kChunkElements;
+  // Which pixel (n, h, w) and channel starts at each offset of x (NHWC): nhwc_offset inverted.
+  std::vector<std::vector<int>> element(pr.input_elements());
+  for (int h = 0; h < pr.h; ++h)
+    for (int w = 0; w < pr.w; ++w)
+      for (int c = 0; c < pr.c; ++c) element[std::size_t(conv::nhwc_offset(pr, 0, c, h, w))] = {0, h, w, c};
+  Json source = Json::array();  // per row, per chunk: [offset, n, h, w, c] in x, or null for 16 zero bytes
+  for (int row = 0; row < rows; ++row) {
+    Json line = Json::array();
+    const ig::RowGather decoded = ig::row_gather(pr, row);  // 13b: the row decoded once, a cursor over the taps
+    ig::TapCursor cursor = ig::tap_cursor(pr, 0);
+    for (int j = 0; j < chunks; ++j, ig::advance(pr, cursor, ig::kChunkElements)) {
+      const ig::GatherSource from = ig::a_chunk_source(pr, row, j * ig::kChunkElements);
+      if (!(ig::a_chunk_source(pr, decoded, cursor) == from))
+        throw std::runtime_error("ch13 example: 13b's hoisted gather disagrees with a_chunk_source");
+      if (from.zero) {
+        line.push_back(nullptr);
+      } else {
+        const std::vector<int>& e = element[std::size_t(from.offset)];
+        line.push_back(Json::array({from.offset, e[0], e[1], e[2], e[3]}));
+      }
+    }
+    source.push_back(line);
+  }
+  Json positions = Json::array(), chunk_taps = Json::array(), pixels = Json::array();
+  for (int row = 0; row < rows; ++row) positions.push_back(position(conv::output_position(pr, row)));
+  for (int j = 0; j < chunks; ++j) {  // each chunk's first step, as a tap in RSC order
+    const int k0 = j * ig::kChunkElements;
+    const conv::FilterTap t = conv::filter_tap_rsc(pr, k0);
+    chunk_taps.push_back(Json::array({k0, t.c, t.r, t.s}));
+  }
+  for (int h = 0; h < pr.h; ++h) {  // pixels[h][w]: the offset of its channel 0 in x, NHWC
+    std::vector<long long> line;
+    for (int w = 0; w < pr.w; ++w) line.push_back(conv::nhwc_offset(pr, 0, 0, h, w));
+    pixels.push_back(line);
+  }
+  return {{"kind", "implicit_gemm_gather"},
+          {"title", "Chapter 13: each 16-byte chunk of A is one cp.async from one input pixel"},
+          {"describe", ladder::describe(pr) + ", bf16, NHWC"},
+          {"n", pr.n},
+          {"c", pr.c},
+          {"h", pr.h},
+          {"w", pr.w},
+          {"r", pr.r},
+          {"s", pr.s},
+          {"padding", pr.padding},
+          {"gemm_m", pr.gemm_m()},
+          {"gemm_k", pr.gemm_k()},
+          {"chunk_elements", ig::kChunkElements},
+          {"chunk_bytes", ladder::mma::kChunkBytes},
+          {"positions", positions},
+          {"chunk_taps", chunk_taps},
+          {"pixels", pixels},
+          {"source", source},
+          {"highlight", receptive_field(pr, {0, 1, 0})}};
+}
+
 // ---- chapter 14: the network ----
 
 Json chapter14() {
@@ -351,6 +497,8 @@ int main(int argc, char** argv) {
                        {"ch05_vector_loads", chapter05()},
                        {"ch06_warp_tiling", chapter06()},
                        {"ch08_mma_fragments", chapter08()},
+                       {"ch12_im2col", chapter12()},
+                       {"ch13_implicit_gemm_gather", chapter13()},
                        {"ch14_network", chapter14()}}}};
   const std::string text = data.dump() + "\n";
   if (out_path == nullptr) {

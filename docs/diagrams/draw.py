@@ -120,6 +120,11 @@ class Svg:
             y += gap
         return y
 
+    def define(self, content):
+        """Adds `content` (a pattern, a marker) to <defs>, once."""
+        if content not in self.lines:
+            self.lines.insert(self.lines.index("</defs>"), content)
+
     def render(self):
         return "\n".join(self.lines + ["</svg>"]) + "\n"
 
@@ -728,6 +733,280 @@ def mma_fragments(d):
 
 
 # ---------------------------------------------------------------------------------------------
+# Chapters 12 and 13: the lowered matrix, built by im2col or gathered chunk by chunk
+# ---------------------------------------------------------------------------------------------
+
+ROW_HUES = (ORANGE, SKY, GREEN, YELLOW, PURPLE, VERMILION, BLUE, GREY)
+ZERO_FILL = "url(#zeros)"
+
+
+def zeros_pattern(svg):
+    """Defines the hatching of a padding zero, and returns its fill."""
+    svg.define('<pattern id="zeros" width="6" height="6" patternUnits="userSpaceOnUse" '
+               'patternTransform="rotate(45)"><rect width="6" height="6" fill="#f4f4f4"/>'
+               '<line x1="0" y1="0" x2="0" y2="6" stroke="#bbbbbb" stroke-width="1.6"/></pattern>')
+    return ZERO_FILL
+
+
+def pixel_colour(h, w, width):
+    """One colour per input pixel: the hue names its row h, the shade its column w."""
+    return tint(ROW_HUES[h % len(ROW_HUES)], 0.3 + 0.55 * w / max(1, width - 1))
+
+
+def padded_image(svg, x, y, cell, d, label_of, patch=None):
+    """An H x W image with its ring of padding (hatched zeros); `label_of(h, w)`: a pixel's text lines.
+    `patch`: the highlighted output position's taps [r, s, h, w, inside], outlined."""
+    pad, rows, cols = d["padding"], d["h"], d["w"]
+    zeros = zeros_pattern(svg)
+    for hh in range(-pad, rows + pad):
+        for ww in range(-pad, cols + pad):
+            cx, cy = x + (ww + pad) * cell, y + (hh + pad) * cell
+            if 0 <= hh < rows and 0 <= ww < cols:
+                svg.rect(cx, cy, cell, cell, pixel_colour(hh, ww, cols), "#ffffff", 1.2)
+                lines = label_of(hh, ww)
+                for i, line in enumerate(lines):
+                    svg.text(cx + cell / 2, cy + cell / 2 + 4 + (i - (len(lines) - 1) / 2) * 12, line,
+                             size=10.5 if i == 0 else 9, anchor="middle", fill=INK if i == 0 else "#444444")
+            else:
+                svg.rect(cx, cy, cell, cell, zeros, "#ffffff", 1.2)
+                svg.text(cx + cell / 2, cy + cell / 2 + 4, "0", size=10.5, anchor="middle", fill="#777777")
+    svg.rect(x + pad * cell, y + pad * cell, cols * cell, rows * cell, "none", INK, 1.2)
+    svg.rect(x, y, (cols + 2 * pad) * cell, (rows + 2 * pad) * cell, "none", "#999999", 0.8,
+             ' stroke-dasharray="4 3"')
+    for ww in range(cols):
+        svg.text(x + (ww + pad + 0.5) * cell, y - 5, str(ww), size=10.5, anchor="middle", fill="#555555")
+    for hh in range(rows):
+        svg.text(x - 5, y + (hh + pad + 0.5) * cell + 3.5, str(hh), size=10.5, anchor="end", fill="#555555")
+    if patch:
+        h0, w0 = min(t[2] for t in patch), min(t[3] for t in patch)
+        h1, w1 = max(t[2] for t in patch), max(t[3] for t in patch)
+        svg.rect(x + (w0 + pad) * cell, y + (h0 + pad) * cell, (w1 - w0 + 1) * cell, (h1 - h0 + 1) * cell,
+                 "none", VERMILION, 3.5)
+
+
+def row_labels(svg, x, y, ch, positions, highlight, header_y):
+    """The rows of a lowered matrix: the row index, then its output position (n, p, q)."""
+    svg.text(x - 8, header_y, "(n,p,q)", size=11, anchor="end", weight="bold")
+    svg.text(x - 62, header_y, "row", size=11, anchor="end", weight="bold")
+    for r, (n, p, q) in enumerate(positions):
+        yy = y + (r + 0.5) * ch + 4
+        fill = VERMILION if r == highlight else INK
+        svg.text(x - 62, yy, str(r), size=10.5, anchor="end", mono=True, fill=fill)
+        svg.text(x - 8, yy, f"({n},{p},{q})", size=10.5, anchor="end", mono=True, fill=fill)
+
+
+def im2col(d):
+    C, H, W, R, S, pad = d["c"], d["h"], d["w"], d["r"], d["s"], d["padding"]
+    source, taps, positions, hl = d["source"], d["taps"], d["positions"], d["highlight"]
+    rows, cols = len(source), len(taps)
+    pc = 34  # input pixel cells
+    cw, ch = 30, 24  # lowered matrix cells
+    ix, iy = 70, 150
+    img = (H + 2 * pad) * pc
+    mx, my = ix + img + 170, 200
+    width = mx + cols * cw + 40
+    notes_y = max(iy + C * (img + 62), my + rows * ch + 50)
+    height = notes_y + 150
+    svg = Svg(width, height, d["title"], "A small convolution's input, one image per channel with its padding, "
+              "and the lowered matrix im2col builds from it: one row per output position (n, p, q), one column "
+              "per filter tap (c, r, s), each cell coloured by the input pixel it copies, padding taps as zeros. "
+              "One output position's row and the patch it copies are outlined.")
+    svg.title(d["title"], d["describe"] + ";  lowered[row][tap] = lowered_value(pr, x, row, tap)")
+    zeros = zeros_pattern(svg)
+
+    # The input: one padded image per channel, cells numbered by their offset in x (NCHW).
+    for c in range(C):
+        y = iy + c * (img + 62)
+        svg.text(ix - 30, y - 24, f"x, channel c = {c}: offsets {d['pixels'][c][0][0]}-{d['pixels'][c][-1][-1]}",
+                 size=13.5, weight="bold")
+        padded_image(svg, ix, y, pc, d, lambda h, w, c=c: [str(d["pixels"][c][h][w])], hl["taps"])
+        svg.text(ix - 22, y + pad * pc + H * pc / 2, "h", size=12, anchor="middle", fill="#555555")
+    svg.text(ix + img / 2, iy - 2 + C * (img + 62) - 36, "w across, h down; the hatched ring is the padding",
+             size=11.5, anchor="middle", fill="#444444")
+
+    # The lowered matrix.
+    colours = []
+    pixel_of = {d["pixels"][c][h][w]: (h, w) for c in range(C) for h in range(H) for w in range(W)}
+    for line in source:
+        colours.append([pixel_colour(*pixel_of[o], W) if o >= 0 else zeros for o in line])
+    for r, c, h, w, colour in merged_rects(colours):
+        svg.rect(mx + c * cw, my + r * ch, w * cw, h * ch, colour)
+    for r in range(1, rows):
+        svg.line(mx, my + r * ch, mx + cols * cw, my + r * ch, INK if r % d["q"] == 0 else GRID,
+                 0.8 if r % d["q"] == 0 else 0.6)
+    for c in range(1, cols):
+        new_c, new_r = taps[c][0] != taps[c - 1][0], taps[c][1] != taps[c - 1][1]
+        svg.line(mx + c * cw, my, mx + c * cw, my + rows * ch, INK if new_r else GRID,
+                 1.8 if new_c else (0.8 if new_r else 0.6))
+    for r, line in enumerate(source):
+        for c, o in enumerate(line):
+            svg.text(mx + (c + 0.5) * cw, my + (r + 0.5) * ch + 4, str(o) if o >= 0 else "0", size=10.5,
+                     anchor="middle", fill=INK if o >= 0 else "#777777")
+    outline(svg, mx, my, cols * cw, rows * ch)
+    # Column headers: the tap index and its (c, r, s); row headers: the row and its (n, p, q).
+    for i, name in enumerate(("tap", "c", "r", "s")):
+        yy = my - 8 - (3 - i) * 15
+        svg.text(mx - 8, yy, name, size=11, anchor="end", weight="bold" if i else None)
+        for c in range(cols):
+            value = c if i == 0 else taps[c][i - 1]
+            svg.text(mx + (c + 0.5) * cw, yy, str(value), size=10.5, anchor="middle",
+                     fill="#555555" if i == 0 else INK)
+    svg.text(mx + cols * cw / 2, my - 90, f"lowered: {rows} x {cols}, a row per output position, a column "
+             "per tap (c, r, s)", size=13.5, anchor="middle", weight="bold")
+    row_labels(svg, mx, my, ch, positions, hl["row"], my - 8 - 4 * 15)
+    svg.rect(mx, my + hl["row"] * ch, cols * cw, ch, "none", VERMILION, 3.5)
+    # From the patch in channel 0 to its row.
+    patch = hl["taps"]
+    pr_y = iy + (sum(t[2] for t in patch) / len(patch) + pad + 0.5) * pc
+    svg.arrow(ix + img + 6, pr_y, mx - 100, my + (hl["row"] + 0.5) * ch, width=1.6, dashed=True)
+
+    # Legend and notes.
+    n, p, q = hl["position"]
+    inside = sum(1 for t in patch if t[4])
+    copies = {}
+    for line in source:
+        for o in line:
+            if o >= 0:
+                copies[o] = copies.get(o, 0) + 1
+    real = sum(copies.values())
+    most = max(copies.values())
+    svg.legend(ix - 30, notes_y, [
+        (pixel_colour(1, 2, W), None, "a copy of one input value: its offset in x"),
+        (zeros, None, "0: a tap in the padding, written as a zero"),
+        ("#ffffff", VERMILION, f"row {hl['row']} = output position ({n}, {p}, {q}) and its patch")])
+    svg.text(ix - 30, notes_y + 84, "colour: the input pixel (h, w), alike in each channel;", size=12,
+             fill="#444444")
+    svg.text(ix - 30, notes_y + 102, "hue: its row h, shade: its column w", size=12, fill="#444444")
+    lines = (f"Row {hl['row']} is the {R} x {S} patch around output pixel ({p}, {q}), channel by channel, in",
+             f"tap order: per channel {inside} taps in the image, {R * S - inside} in the padding (zeros).",
+             f"Columns: taps in CRS order. The channel-{C - 1} half repeats the channel-0 half:",
+             "c is the slowest step of the reduction (thick line: the next c; thin: the next r).",
+             f"{rows} x {cols} = {rows * cols} floats for {H * W * C} input values: {real} copies, "
+             f"{rows * cols - real} zeros;",
+             f"an interior value is copied {most} times (R·S): the memory im2col costs.")
+    for i, line in enumerate(lines):
+        svg.text(mx - 40, notes_y + 12 + 19 * i, line, size=12.5)
+    return svg
+
+
+def implicit_gemm_gather(d):
+    C, H, W, pad = d["c"], d["h"], d["w"], d["padding"]
+    source, chunk_taps, positions, hl = d["source"], d["chunk_taps"], d["positions"], d["highlight"]
+    rows, chunks, ce, cb = len(source), len(chunk_taps), d["chunk_elements"], d["chunk_bytes"]
+    pc = 46  # input pixel cells
+    sub = 8  # one bf16 of a chunk
+    cw, ch = ce * sub, 18  # a chunk of A
+    ix, iy = 70, 150
+    img = (H + 2 * pad) * pc
+    mx, my = ix + img + 170, 210
+    strip_px = 5  # one channel in the memory strip
+    strip_y = max(my + rows * ch + 70, iy + img + 380)
+    width = max(mx + chunks * cw + 40, ix + H * W * C * strip_px + 60)
+    height = strip_y + 145
+    svg = Svg(width, height, d["title"], "The implicit GEMM's matrix A for a small NHWC convolution, drawn as "
+              "16-byte chunks (8 bf16 channels each, reduction in RSC order, c fastest): each chunk is coloured by "
+              "the input pixel a_chunk_source copies it from, or hatched where it is zero (padding). The input "
+              "image with one output position's 3 x 3 receptive field, and x as it lies in memory.")
+    svg.title(d["title"], d["describe"] + ";  chunk (row, k0) of A = a_chunk_source(pr, row, k0)")
+    zeros = zeros_pattern(svg)
+
+    # The input image, each pixel a run of C channels in x.
+    svg.text(ix - 30, iy - 24, f"x (NHWC): each pixel is {C} channels, {C * 2} contiguous bytes", size=13.5,
+             weight="bold")
+    padded_image(svg, ix, iy, pc, d, lambda h, w: [f"{h},{w}", f"x+{d['pixels'][h][w]}"], hl["taps"])
+    svg.text(ix + img / 2, iy + img + 20, "pixel h,w and its offset in x (elements); hatched: padding",
+             size=11.5, anchor="middle", fill="#444444")
+
+    # A, chunk by chunk.
+    for r, line in enumerate(source):
+        for j, src in enumerate(line):
+            x0, y0 = mx + j * cw, my + r * ch
+            if src is None:
+                svg.rect(x0, y0, cw, ch, zeros, "#ffffff", 1.2)
+                svg.text(x0 + cw / 2, y0 + ch / 2 + 4, "0", size=10, anchor="middle", fill="#777777")
+            else:
+                _, _, h, w, _ = src
+                svg.rect(x0, y0, cw, ch, pixel_colour(h, w, W), "#ffffff", 1.2)
+                svg.text(x0 + cw / 2, y0 + ch / 2 + 4, f"{h},{w}", size=10, anchor="middle")
+    for r in range(1, rows):  # a line where the output row p changes
+        if positions[r][1] != positions[r - 1][1]:
+            svg.line(mx, my + r * ch, mx + chunks * cw, my + r * ch, INK, 0.8)
+    outline(svg, mx, my, chunks * cw, rows * ch)
+    svg.rect(mx, my + hl["row"] * ch, chunks * cw, ch, "none", VERMILION, 3.5)
+    # Headers: k0 and tap of each chunk; the 8 channels of the first.
+    for j, (k0, _, r, s) in enumerate(chunk_taps):
+        svg.text(mx + (j + 0.5) * cw, my - 26, f"k0 = {k0}", size=10.5, anchor="middle", fill="#555555")
+        svg.text(mx + (j + 0.5) * cw, my - 10, f"r,s = {r},{s}", size=10.5, anchor="middle")
+    ruler_y = my - 62
+    for e in range(ce):
+        svg.rect(mx + e * sub, ruler_y, sub, 12, tint(GREY, 0.35), "#ffffff", 0.8)
+    svg.text(mx + cw + 6, ruler_y + 10, f"one chunk = steps k0 .. k0 + {ce - 1} = channels c = 0..{ce - 1} "
+             f"of one tap (r, s) = {ce} bf16 = {cb} bytes", size=11.5)
+    svg.text(mx + chunks * cw / 2, my - 88, f"A: {rows} rows (output positions) x {d['gemm_k']} steps "
+             f"(R·S·C, RSC order) = {rows} x {chunks} chunks", size=13.5, anchor="middle", weight="bold")
+    row_labels(svg, mx, my, ch, positions, hl["row"], my - 10)
+    patch = hl["taps"]
+    pr_y = iy + (sum(t[2] for t in patch) / len(patch) + pad + 0.5) * pc
+    svg.arrow(ix + img + 6, pr_y, mx - 100, my + (hl["row"] + 0.5) * ch, width=1.6, dashed=True)
+
+    # Legend and the highlighted row's copies, one cp.async each.
+    n, p, q = hl["position"]
+    lx, ly = ix - 30, iy + img + 46
+    y = svg.legend(lx, ly, [
+        (pixel_colour(1, 2, W), None, f"a chunk copied from pixel h,w: one cp.async of {cb} bytes"),
+        (zeros, None, "0: a_chunk_source says zero (padding): 16 zero bytes"),
+        ("#ffffff", VERMILION, f"row {hl['row']} = output position ({n}, {p}, {q}), its 3 x 3 field")])
+    svg.text(lx, y + 14, f"Row {hl['row']}'s {chunks} chunks: what 13a's gather issues", size=12.5, weight="bold")
+    columns = (lx + 26, lx + 70, lx + 90)  # k0 and (r, s) right-aligned, then the copy
+    for i, head in enumerate(("k0", "r,s", "the chunk")):
+        svg.text(columns[i], y + 34, head, size=11, anchor="end" if i < 2 else "start", fill="#555555")
+    for j, src in enumerate(source[hl["row"]]):
+        k0, _, r, s = chunk_taps[j]
+        h, w = patch[j][2], patch[j][3]
+        if src is None:
+            what = f"16 zero bytes: pixel {h},{w} is padding"
+        else:
+            what = f"cp.async of bytes {src[0] * 2}-{src[0] * 2 + cb - 1} of x: pixel {src[2]},{src[3]}"
+        yy = y + 52 + 16 * j
+        fill = "#666666" if src is None else INK
+        svg.text(columns[0], yy, str(k0), size=11, anchor="end", mono=True, fill=fill)
+        svg.text(columns[1], yy, f"{r},{s}", size=11, anchor="end", mono=True, fill=fill)
+        svg.text(columns[2], yy, what, size=11, mono=True, fill=fill)
+
+    # x as it lies in memory: every pixel's channels together; the chunks row hl copies, outlined.
+    copied = {src[0]: j for j, src in enumerate(source[hl["row"]]) if src is not None}
+    sx = ix - 30
+    svg.text(sx, strip_y - 40, f"x in memory (NHWC, image 0): {H * W} pixels x {C} channels; "
+             f"outlined: the {len(copied)} chunks row {hl['row']} copies, numbered by k0", size=13.5, weight="bold")
+    pw = C * strip_px
+    for h in range(H):
+        for w in range(W):
+            offset = d["pixels"][h][w]
+            x0 = sx + offset * strip_px
+            svg.rect(x0, strip_y, pw, 28, pixel_colour(h, w, W), "#ffffff", 1)
+            for e in range(1, C):
+                svg.line(x0 + e * strip_px, strip_y + 22, x0 + e * strip_px, strip_y + 28, "#ffffff", 0.8)
+            svg.text(x0 + pw / 2, strip_y + 18, f"{h},{w}", size=10, anchor="middle")
+            if offset in copied:
+                svg.rect(x0, strip_y, pw, 28, "none", VERMILION, 2.5)
+                svg.text(x0 + pw / 2, strip_y - 8, str(chunk_taps[copied[offset]][0]), size=10.5, anchor="middle",
+                         fill=VERMILION, weight="bold")
+    for offset in range(0, H * W * C + 1, W * C):
+        svg.line(sx + offset * strip_px, strip_y + 28, sx + offset * strip_px, strip_y + 36, INK, 1)
+        svg.text(sx + offset * strip_px, strip_y + 50, f"{offset * 2} B", size=10.5, anchor="middle", fill="#555555")
+    real = sum(1 for line in source for src in line if src is not None)
+    total = rows * chunks
+    svg.text(sx, strip_y + 80, f"A ({rows} x {d['gemm_k']} bf16) is never written: a block copies its tile "
+             f"straight from x, one cp.async per chunk. Here {real} of the {total} chunks are copies and "
+             f"{total - real} are zero fills.", size=12.5)
+    svg.text(sx, strip_y + 100, f"C % {ce} == 0 keeps a chunk inside one pixel and 16-byte aligned; with C = "
+             f"{2 * ce}, a pixel would be two chunks, two consecutive k0.", size=12.5)
+    svg.text(sx, strip_y + 120, "13b's row_gather and tap_cursor give the same chunks without dividing "
+             "(the exporter checks every one).", size=12, fill="#444444")
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
 # Chapter 14: the network
 # ---------------------------------------------------------------------------------------------
 
@@ -833,7 +1112,8 @@ def network(d):
 
 
 DRAW = {"warp_map": warp_map, "smem_tiles": smem_tiles, "thread_tile": thread_tile, "vector_loads": vector_loads,
-        "warp_tiling": warp_tiling, "mma_fragments": mma_fragments, "network": network}
+        "warp_tiling": warp_tiling, "mma_fragments": mma_fragments, "im2col": im2col,
+        "implicit_gemm_gather": implicit_gemm_gather, "network": network}
 
 
 def render_all(data):

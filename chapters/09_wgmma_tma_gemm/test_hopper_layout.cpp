@@ -1,0 +1,426 @@
+/// \file test_hopper_layout.cpp
+/// \brief Chapter 09 on the CPU: the 128-byte swizzle, the wgmma matrix descriptor, the
+/// tensor-map parameters and the persistent kernel's tile order (hopper_layout.hpp), each
+/// checked against its definition in the PTX ISA or the CUDA Driver API, and each check
+/// shown to fail on a deliberately broken version.
+///
+///     ctest --test-dir build -R Chapter09
+///
+/// No CUDA here: the functions under test are the constexpr ones the kernels will call.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chapters/08_mma_sync_gemm/mma_sync_tiles.hpp"
+#include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
+#include "common/gemm/mma_layout.hpp"
+
+namespace ladder::hopper {
+namespace {
+
+constexpr int kTileRows = 128;  // rows of the tiles the tests lay out: two m64 blocks
+
+// ---------------------------------------------------------------------------
+// The 128-byte swizzle
+// ---------------------------------------------------------------------------
+
+int swizzle_128b_broken_or(int byte_offset) {  // OR instead of XOR: not a permutation
+  return byte_offset | (((byte_offset >> 7) & 7) << 4);
+}
+
+/// Offsets of atoms 0..3 that a swizzle sends outside their own 1024-byte atom, or onto an
+/// offset another one already took: 0 for a bijection of each atom.
+int atom_collisions(int (*swizzle)(int)) {
+  int collisions = 0;
+  for (int atom = 0; atom < 4; ++atom) {
+    std::vector<int> hits(kSw128AtomBytes, 0);
+    for (int offset = atom * kSw128AtomBytes; offset < (atom + 1) * kSw128AtomBytes; ++offset) {
+      const int to = swizzle(offset);
+      if (to / kSw128AtomBytes != atom || hits[to % kSw128AtomBytes]++ > 0) ++collisions;
+    }
+  }
+  return collisions;
+}
+
+TEST(Chapter09Swizzle, IsABijectionOfEachAtom) {
+  EXPECT_EQ(atom_collisions(swizzle_128b), 0);
+  EXPECT_GT(atom_collisions(swizzle_128b_broken_or), 0) << "the check must catch a swizzle that merges offsets";
+}
+
+TEST(Chapter09Swizzle, ByteAndRowChunkFormsAgree) {
+  for (int row = 0; row < kTileRows; ++row)
+    for (int chunk = 0; chunk < 8; ++chunk)
+      for (int byte = 0; byte < kChunkBytes; ++byte) {
+        const int linear = row * kSw128RowBytes + chunk * kChunkBytes + byte;
+        EXPECT_EQ(swizzle_128b(linear), row * kSw128RowBytes + swizzled_row_chunk(row, chunk) * kChunkBytes + byte)
+            << "row " << row << " chunk " << chunk << " byte " << byte;
+      }
+}
+
+// The element form is the byte form on bf16 (row, k) of a K-major tile with 64 bf16 rows,
+// and two neighbours in k inside a chunk stay neighbours.
+TEST(Chapter09Swizzle, ElementFormIsTheByteFormOnBf16) {
+  for (int row = 0; row < kTileRows; ++row)
+    for (int k = 0; k < kSw128RowElements; ++k) {
+      EXPECT_EQ(sw128_element_offset(row, k) * kBf16Bytes, swizzle_128b((row * kSw128RowElements + k) * kBf16Bytes))
+          << "row " << row << " k " << k;
+      if (k % 8 != 7) {
+        EXPECT_EQ(sw128_element_offset(row, k + 1), sw128_element_offset(row, k) + 1);
+      }
+    }
+}
+
+// For 128-byte rows, TMA's pattern is the one chapter 08b wrote by hand.
+TEST(Chapter09Swizzle, IsChapter08sSwizzleFor128ByteRows) {
+  for (int row = 0; row < kTileRows; ++row)
+    for (int chunk = 0; chunk < 8; ++chunk)
+      EXPECT_EQ(swizzled_row_chunk(row, chunk), mma::swizzled_chunk(row, chunk, 8));
+}
+
+int place_sw128(int row, int chunk) { return row * kSw128RowBytes + swizzled_row_chunk(row, chunk) * kChunkBytes; }
+int place_unswizzled(int row, int chunk) { return row * kSw128RowBytes + chunk * kChunkBytes; }
+int place_broken_mod4(int row, int chunk) { return row * kSw128RowBytes + (chunk ^ (row & 3)) * kChunkBytes; }
+
+/// A core-matrix read takes chunk `chunk` from 8 consecutive rows. The most of those 8 that
+/// fall in one 16-byte bank group, over every chunk and every run of 8 rows of the tile:
+/// 1 is conflict-free.
+int worst_core_matrix_conflict(int (*place)(int row, int chunk)) {
+  int worst = 0;
+  for (int first_row = 0; first_row + 8 <= kTileRows; ++first_row)
+    for (int chunk = 0; chunk < 8; ++chunk) {
+      int per_group[mma::kBankGroups] = {};
+      for (int row = first_row; row < first_row + 8; ++row) {
+        const int ways = ++per_group[mma::bank_group(place(row, chunk))];
+        worst = ways > worst ? ways : worst;
+      }
+    }
+  return worst;
+}
+
+TEST(Chapter09Swizzle, EightRowsOfOneChunkHitEightBankGroups) {
+  EXPECT_EQ(worst_core_matrix_conflict(place_sw128), 1);
+  EXPECT_EQ(worst_core_matrix_conflict(place_unswizzled), 8) << "without the swizzle: all 8 in one bank group";
+  EXPECT_EQ(worst_core_matrix_conflict(place_broken_mod4), 2) << "XOR with row mod 4 leaves 2-way conflicts";
+}
+
+// ---------------------------------------------------------------------------
+// The wgmma matrix descriptor
+// ---------------------------------------------------------------------------
+
+// The exact bits, computed by hand from the ISA's table.
+TEST(Chapter09Descriptor, FieldsLandInTheirBits) {
+  // start 0x400: encode = 0x400 >> 4 = 0x40, bits 0-13           -> 0x0000'0000'0000'0040
+  // LBO 16:      encode = 1, bits 16-29: 1 << 16                 -> 0x0000'0000'0001'0000
+  // SBO 1024:    encode = 64 = 0x40, bits 32-45: 0x40 << 32       -> 0x0000'0040'0000'0000
+  // base offset 0, bits 49-51                                    -> 0
+  // 128-byte swizzle = 1, bits 62-63: 1 << 62                     -> 0x4000'0000'0000'0000
+  EXPECT_EQ(make_wgmma_descriptor(0x400, 16, 1024, Swizzle::k128B), 0x4000'0040'0001'0040ull);
+  // One field at a time, the smallest non-zero value of each.
+  EXPECT_EQ(make_wgmma_descriptor(16, 0, 0, Swizzle::kNone), 0x1ull);
+  EXPECT_EQ(make_wgmma_descriptor(0, 16, 0, Swizzle::kNone), 0x1ull << 16);
+  EXPECT_EQ(make_wgmma_descriptor(0, 0, 16, Swizzle::kNone), 0x1ull << 32);
+  EXPECT_EQ(make_wgmma_descriptor(0, 0, 0, Swizzle::k128B, 1), 0x0002'0000'0000'0000ull | 0x1ull << 62);
+  EXPECT_EQ(make_wgmma_descriptor(0, 0, 0, Swizzle::k64B), 0x8000'0000'0000'0000ull);  // 2 << 62
+  EXPECT_EQ(make_wgmma_descriptor(0, 0, 0, Swizzle::k32B), 0xC000'0000'0000'0000ull);  // 3 << 62
+  // Every field at its largest: 0x3FFF in each 14-bit field, 7 at bit 49 (0xE << 48), 3 at
+  // bit 62 (0xC << 60), and the reserved bits 14-15, 30-31 and 46-48 and 52-61 still zero.
+  EXPECT_EQ(make_wgmma_descriptor(0x3FFF0, 0x3FFF0, 0x3FFF0, Swizzle::k32B, 7), 0xC00E'3FFF'3FFF'3FFFull);
+}
+
+TEST(Chapter09Descriptor, FieldsRoundTrip) {
+  const std::uint32_t addresses[] = {0, 16, 0x400, 0x1230, 0x8000, 0x37C00, 0x3FFF0};
+  const std::uint64_t reserved = 0x3FF0'0000'0000'0000ull | 0x7ull << 46 | 0x3ull << 30 | 0x3ull << 14;
+  for (std::uint32_t start : addresses)
+    for (std::uint32_t leading : {0u, 16u, 1024u, 0x3FFF0u})
+      for (std::uint32_t stride : {0u, 16u, 1024u, 8192u})
+        for (Swizzle mode : {Swizzle::kNone, Swizzle::k128B, Swizzle::k64B, Swizzle::k32B})
+          for (std::uint32_t base : {0u, 3u, 7u}) {
+            if (!descriptor_fits(start, leading, stride, mode, base)) continue;
+            const std::uint64_t descriptor = make_wgmma_descriptor(start, leading, stride, mode, base);
+            EXPECT_EQ(decode_wgmma_descriptor(descriptor), (WgmmaDescriptorFields{start, leading, stride, base, mode}))
+                << std::hex << descriptor;
+            EXPECT_EQ(descriptor & reserved, 0u) << std::hex << descriptor;
+          }
+}
+
+TEST(Chapter09Descriptor, FitsRejectsWhatTheEncodingCannotHold) {
+  EXPECT_TRUE(descriptor_fits(0x400, 16, 1024, Swizzle::k128B));
+  EXPECT_TRUE(descriptor_fits(0x3FFF0, 0x3FFF0, 0x3FFF0, Swizzle::k32B, 7));
+  EXPECT_FALSE(descriptor_fits(0x408, 16, 1024, Swizzle::k128B)) << "start not 16-byte aligned";
+  EXPECT_FALSE(descriptor_fits(0x400, 8, 1024, Swizzle::k128B)) << "LBO not 16-byte aligned";
+  EXPECT_FALSE(descriptor_fits(0x400, 16, 1000, Swizzle::k128B)) << "SBO not 16-byte aligned";
+  EXPECT_FALSE(descriptor_fits(0x40000, 16, 1024, Swizzle::k128B)) << "start beyond 18 bits";
+  EXPECT_FALSE(descriptor_fits(0x400, 0x40000, 1024, Swizzle::k128B)) << "LBO beyond 18 bits";
+  EXPECT_FALSE(descriptor_fits(0x400, 16, 0x40000, Swizzle::k128B)) << "SBO beyond 18 bits";
+  EXPECT_FALSE(descriptor_fits(0x400, 16, 1024, Swizzle::k128B, 8)) << "base offset is 3 bits";
+  EXPECT_FALSE(descriptor_fits(0x400, 16, 1024, Swizzle::kNone, 1)) << "no base offset without a swizzle";
+  EXPECT_FALSE(descriptor_fits(0x400, 16, 1024, static_cast<Swizzle>(4))) << "the mode is 2 bits";
+  // Why the check exists: past 18 bits (or below 16-byte alignment) the encoding aliases.
+  EXPECT_EQ(make_wgmma_descriptor(0x40400, 16, 1024, Swizzle::k128B),
+            make_wgmma_descriptor(0x400, 16, 1024, Swizzle::k128B));
+  EXPECT_EQ(make_wgmma_descriptor(0x408, 16, 1024, Swizzle::k128B),
+            make_wgmma_descriptor(0x400, 16, 1024, Swizzle::k128B));
+}
+
+TEST(Chapter09Descriptor, ChapterDescriptorIsKMajor128BSwizzle) {
+  EXPECT_EQ(sw128_k_major_descriptor(0x400), 0x4000'0040'0001'0040ull);  // the hand-computed value above
+  const WgmmaDescriptorFields fields = decode_wgmma_descriptor(sw128_k_major_descriptor(0x8000));
+  EXPECT_EQ(fields, (WgmmaDescriptorFields{0x8000, 16, 1024, 0, Swizzle::k128B}));
+  EXPECT_TRUE(descriptor_fits(0x8000, kSw128KMajorLeadingBytes, kSw128KMajorStrideBytes, Swizzle::k128B));
+  EXPECT_TRUE(sw128_tile_start_fits(0x8000));
+  EXPECT_FALSE(sw128_tile_start_fits(0x8080)) << "128-byte aligned is not enough: the atom is 1024 bytes";
+  EXPECT_FALSE(sw128_tile_start_fits(0x40000));
+  EXPECT_EQ(sw128_rows_start(0x8000, 64), 0x8000u + 8 * 1024) << "row 64 is 8 atoms on";
+}
+
+TEST(Chapter09Descriptor, KStepAdvancesTheStartBy32Bytes) {
+  EXPECT_EQ(kKStepsPerRow, 4);
+  for (std::uint32_t tile : {0x0u, 0x400u, 0x8000u, 0x37C00u})
+    for (int ks = 0; ks < kKStepsPerRow; ++ks) {
+      EXPECT_EQ(sw128_k_step_start(tile, ks), tile + 32u * ks);
+      EXPECT_EQ(sw128_k_step_descriptor(tile, ks), sw128_k_major_descriptor(tile) + 2u * ks)
+          << "2 per step in the field";
+      EXPECT_EQ(sw128_k_step_descriptor(tile, ks), sw128_k_major_descriptor(sw128_k_step_start(tile, ks)));
+    }
+}
+
+/// A model of the address wgmma reads for row `row` and 16-byte chunk `chunk` (0 or 1) of
+/// the k-step that `descriptor` names, for a K-major operand (PTX ISA, "Shared Memory Matrix
+/// Layout" and "Matrix Descriptor Format"): 8-row core-matrix groups SBO apart, rows of
+/// 128 bytes inside a 128-byte-swizzle atom, chunks 16 bytes apart along k; then, with base
+/// offset 0 (the pattern starts on 1024-byte boundaries), the swizzle applied to the address.
+int wgmma_read_address(std::uint64_t descriptor, int row, int chunk) {
+  const WgmmaDescriptorFields d = decode_wgmma_descriptor(descriptor);
+  EXPECT_EQ(d.base_offset, 0u) << "the model covers base offset 0 only";
+  const int linear = static_cast<int>(d.start_address + row / 8 * d.stride_byte_offset) + row % 8 * kSw128RowBytes +
+                     chunk * kChunkBytes;
+  return d.mode == Swizzle::k128B ? swizzle_128b(linear) : linear;
+}
+
+/// Where the tile at `tile_start` holds bf16 (row, k): TMA's swizzled layout. Empty if
+/// wgmma, reading k-step by k-step through the chapter's descriptors, finds every 16-byte
+/// chunk of the first `rows` rows there; otherwise the first mismatch.
+std::string read_mismatch(std::uint32_t tile_start, int rows, std::uint64_t (*descriptor_for)(std::uint32_t, int)) {
+  for (int ks = 0; ks < kKStepsPerRow; ++ks)
+    for (int row = 0; row < rows; ++row)
+      for (int chunk = 0; chunk < 2; ++chunk) {
+        const int k = ks * kWgmmaK + chunk * 8;
+        const int read = wgmma_read_address(descriptor_for(tile_start, ks), row, chunk);
+        const int held = static_cast<int>(tile_start) + sw128_element_offset(row, k) * kBf16Bytes;
+        if (read != held)
+          return "tile " + std::to_string(tile_start) + ", k-step " + std::to_string(ks) + ", row " +
+                 std::to_string(row) + ", chunk " + std::to_string(chunk) + ": reads " + std::to_string(read) +
+                 ", TMA put it at " + std::to_string(held);
+      }
+  return "";
+}
+
+std::uint64_t descriptor_sbo_128(std::uint32_t tile, int ks) {  // as if core matrices were 128 bytes apart
+  return make_wgmma_descriptor(sw128_k_step_start(tile, ks), 16, 128, Swizzle::k128B);
+}
+std::uint64_t descriptor_unswizzled(std::uint32_t tile, int ks) {  // the right offsets, no swizzle mode
+  return make_wgmma_descriptor(sw128_k_step_start(tile, ks), 16, 1024, Swizzle::kNone);
+}
+
+// The per-k-step advance is a plain add because the hardware swizzles the address it
+// computes from the descriptor, exactly as TMA swizzled the tile: every chunk of every
+// k-step is read from where TMA wrote it, for both m64 blocks of a 128-row tile.
+TEST(Chapter09Descriptor, WgmmaReadsWhereTmaWrote) {
+  for (std::uint32_t tile : {0x0u, 0x400u, 0x8000u, 0x37C00u}) {
+    EXPECT_EQ(read_mismatch(tile, 64, sw128_k_step_descriptor), "");
+    EXPECT_EQ(read_mismatch(sw128_rows_start(tile, 64), 64, sw128_k_step_descriptor), "");
+    EXPECT_EQ(read_mismatch(tile, kTileRows, sw128_k_step_descriptor), "") << "SBO steps through all 16 groups";
+  }
+  EXPECT_NE(read_mismatch(0x8080, 64, sw128_k_step_descriptor), "") << "a tile off the 1024-byte boundary";
+  EXPECT_NE(read_mismatch(0x8000, 64, descriptor_sbo_128), "") << "the wrong SBO";
+  EXPECT_NE(read_mismatch(0x8000, 64, descriptor_unswizzled), "") << "the swizzle mode left out";
+}
+
+// ---------------------------------------------------------------------------
+// The tensor map
+// ---------------------------------------------------------------------------
+
+constexpr std::uint64_t kAligned = 0x7f00'0000'0000ull;  // a 256-byte aligned device address
+
+std::string problem(const TensorMapParams& params, std::uint64_t base = kAligned) {
+  return tensor_map_problem(params, base).value_or("");
+}
+
+void expect_rejected_for(const TensorMapParams& params, std::uint64_t base, const std::string& rule) {
+  const std::string why = problem(params, base);
+  EXPECT_NE(why.find(rule), std::string::npos) << "expected a reason naming \"" << rule << "\", got \"" << why << "\"";
+}
+
+TEST(Chapter09TensorMap, A4096SquareMatrixIn128x64Boxes) {
+  const TensorMapParams params = tile_tensor_map(4096, 4096, 4096, 128, 64);
+  EXPECT_EQ(problem(params), "");
+  EXPECT_EQ(params.rank, 2u);
+  EXPECT_EQ(params.global_dim[0], 4096u) << "dimension 0 is k, the contiguous one";
+  EXPECT_EQ(params.global_dim[1], 4096u);
+  EXPECT_EQ(params.global_stride[0], 8192u) << "bytes from one row to the next";
+  EXPECT_EQ(params.box_dim[0], 64u) << "64 bf16 = 128 bytes: one swizzle span";
+  EXPECT_EQ(params.box_dim[1], 128u);
+  EXPECT_EQ(params.element_stride[0], 1u);
+  EXPECT_EQ(params.element_stride[1], 1u);
+  EXPECT_EQ(params.swizzle, TensorMapSwizzle::k128B);
+  EXPECT_EQ(params.element_bytes, 2u);
+  EXPECT_EQ(tensor_map_box_bytes(params), 16384u) << "128 x 64 x 2: the bytes one copy completes";
+  EXPECT_EQ(static_cast<std::uint32_t>(TensorMapSwizzle::k128B), 3u) << "CU_TENSOR_MAP_SWIZZLE_128B";
+}
+
+TEST(Chapter09TensorMap, EachDocumentedRuleRejects) {
+  // globalAddress: 16-byte aligned.
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 128, 64), kAligned + 8, "16-byte aligned");
+  // globalStrides: a multiple of 16 bytes. K = 4100 bf16 rows are 8200 bytes.
+  expect_rejected_for(tile_tensor_map(4096, 4100, 4100, 128, 64), kAligned, "multiple of 16 bytes");
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4100, 128, 64), kAligned, "global stride");
+  // ... and below 2^40.
+  expect_rejected_for(tile_tensor_map(2, 64, std::int64_t{1} << 39, 2, 64), kAligned, "below 2^40");
+  // ... and no smaller than the row it steps over.
+  expect_rejected_for(tile_tensor_map(4096, 4096, 2048, 128, 64), kAligned, "smaller than");
+  // globalDim: 1 to 2^32.
+  expect_rejected_for(tile_tensor_map(0, 4096, 4096, 128, 64), kAligned, "global dimension[1]");
+  expect_rejected_for(tile_tensor_map((std::int64_t{1} << 32) + 1, 64, 64, 128, 64), kAligned, "1 to 2^32");
+  // boxDim: 1 to 256.
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 512, 64), kAligned, "box dimension[1] = 512");
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 0, 64), kAligned, "box dimension[1] = 0");
+  // With a swizzle, the inner box is at most the swizzle's span: 128 bf16 = 256 bytes > 128.
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 128, 128), kAligned, "128-byte swizzle span");
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 128, 64, TensorMapSwizzle::k64B), kAligned,
+                      "64-byte swizzle span");
+  EXPECT_EQ(problem(tile_tensor_map(4096, 4096, 4096, 128, 128, TensorMapSwizzle::kNone)), "")
+      << "no swizzle, no bound";
+  // Without interleave, the inner box is a multiple of 16 bytes: 4 bf16 are 8.
+  expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 128, 4, TensorMapSwizzle::kNone), kAligned,
+                      "inner box must be a multiple of 16 bytes");
+  // elementStrides: 1 to 8.
+  TensorMapParams strided = tile_tensor_map(4096, 4096, 4096, 128, 64);
+  strided.element_stride[1] = 9;
+  expect_rejected_for(strided, kAligned, "element stride[1] = 9");
+  // tensorRank: 1 to 5.
+  TensorMapParams no_rank = tile_tensor_map(4096, 4096, 4096, 128, 64);
+  no_rank.rank = 0;
+  expect_rejected_for(no_rank, kAligned, "rank 0");
+  no_rank.rank = 6;
+  expect_rejected_for(no_rank, kAligned, "rank 6");
+}
+
+// The 16-byte rule is on the row stride, not on K: a ragged K in rows padded to a multiple
+// of 8 bf16 is accepted (TMA fills the box past K with zeros), and so is a ragged M.
+TEST(Chapter09TensorMap, RaggedExtentsWithAlignedStridesAreAccepted) {
+  EXPECT_EQ(problem(tile_tensor_map(4096, 4100, 4104, 128, 64)), "");
+  EXPECT_EQ(problem(tile_tensor_map(1000, 777, 784, 128, 64)), "");
+  EXPECT_EQ(problem(tile_tensor_map(1, 8, 8, 128, 64)), "") << "a box may be larger than the matrix";
+}
+
+// ---------------------------------------------------------------------------
+// The tile scheduler
+// ---------------------------------------------------------------------------
+
+const int kGrids[][2] = {{1, 1}, {1, 40}, {3, 5}, {8, 8}, {9, 7}, {17, 3}, {13, 100}, {32, 32}, {65, 31}, {100, 13}};
+const int kGroupRows[] = {1, 2, 3, 4, 8, 16, 100};
+
+using Order = ScheduledTile (*)(int linear, int m_tiles, int n_tiles, int group_rows);
+
+/// Empty if `order` visits each tile of an m_tiles x n_tiles grid exactly once.
+std::string coverage_problem(Order order, int m_tiles, int n_tiles, int group_rows) {
+  std::vector<int> hits(m_tiles * n_tiles, 0);
+  for (int linear = 0; linear < m_tiles * n_tiles; ++linear) {
+    const ScheduledTile t = order(linear, m_tiles, n_tiles, group_rows);
+    if (t.tile_m < 0 || t.tile_m >= m_tiles || t.tile_n < 0 || t.tile_n >= n_tiles)
+      return "index " + std::to_string(linear) + " is off the grid";
+    ++hits[t.tile_m * n_tiles + t.tile_n];
+  }
+  for (int h : hits)
+    if (h != 1) return "a tile visited " + std::to_string(h) + " times";
+  return "";
+}
+
+ScheduledTile tile_at_full_bands(int linear, int m_tiles, int n_tiles, int group_rows) {  // forgets the short band
+  (void)m_tiles;
+  const int band = linear / (group_rows * n_tiles), in_band = linear % (group_rows * n_tiles);
+  return {band * group_rows + in_band % group_rows, in_band / group_rows};
+}
+
+TEST(Chapter09Scheduler, VisitsEveryTileOnce) {
+  for (const auto& grid : kGrids)
+    for (int group_rows : kGroupRows)
+      EXPECT_EQ(coverage_problem(tile_at, grid[0], grid[1], group_rows), "")
+          << grid[0] << " x " << grid[1] << ", bands of " << group_rows;
+  EXPECT_NE(coverage_problem(tile_at_full_bands, 9, 7, 4), "") << "the check must catch a lost short band";
+}
+
+// Consecutive indices stay in their band of group_rows rows, walking down a column of it
+// and then to the top of the next column.
+TEST(Chapter09Scheduler, WalksDownEachBandColumnByColumn) {
+  for (const auto& grid : kGrids)
+    for (int group_rows : kGroupRows) {
+      const int m_tiles = grid[0], n_tiles = grid[1];
+      for (int linear = 0; linear < m_tiles * n_tiles; ++linear) {
+        const ScheduledTile t = tile_at(linear, m_tiles, n_tiles, group_rows);
+        const int band = linear / (group_rows * n_tiles);
+        ASSERT_EQ(t.tile_m / group_rows, band) << "index " << linear << " left its band";
+        if (linear + 1 == m_tiles * n_tiles || (linear + 1) / (group_rows * n_tiles) != band) continue;
+        const ScheduledTile next = tile_at(linear + 1, m_tiles, n_tiles, group_rows);
+        const bool down = next.tile_n == t.tile_n && next.tile_m == t.tile_m + 1;
+        const bool next_column = next.tile_n == t.tile_n + 1 && next.tile_m == band * group_rows;
+        EXPECT_TRUE(down || next_column) << m_tiles << " x " << n_tiles << ", bands of " << group_rows << ", index "
+                                         << linear;
+      }
+    }
+}
+
+TEST(Chapter09Scheduler, IsChapter08sGroupedOrder) {
+  for (const auto& grid : kGrids)
+    for (int group_rows : kGroupRows)
+      for (int linear = 0; linear < grid[0] * grid[1]; ++linear) {
+        const mma_sync::BlockPlace place = mma_sync::grouped_block_place(linear, grid[1], grid[0], group_rows);
+        EXPECT_EQ(tile_at(linear, grid[0], grid[1], group_rows), (ScheduledTile{place.row, place.col}));
+      }
+}
+
+/// Empty if CTAs 0..ctas-1, each taking persistent_tile_count tiles in the persistent
+/// loop's order, cover tiles 0..tiles-1 once, in increasing order per CTA.
+std::string persistent_problem(int ctas, int tiles, int (*count)(int, int, int)) {
+  std::vector<int> hits(tiles, 0);
+  for (int cta = 0; cta < ctas; ++cta) {
+    const int n = count(cta, ctas, tiles);
+    for (int i = 0; i < n; ++i) {
+      const int t = persistent_tile(cta, ctas, i);
+      if (t < 0 || t >= tiles) return "CTA " + std::to_string(cta) + " runs past the tiles";
+      ++hits[t];
+    }
+  }
+  for (int t = 0; t < tiles; ++t)
+    if (hits[t] != 1) return "tile " + std::to_string(t) + " taken " + std::to_string(hits[t]) + " times";
+  return "";
+}
+
+int persistent_count_floor(int cta, int ctas, int tiles) {  // rounds down: drops the ragged last wave
+  (void)cta;
+  return tiles / ctas;
+}
+
+TEST(Chapter09Scheduler, PersistentCtasCoverAllTilesOnce) {
+  for (int ctas : {1, 7, 66, 132, 264, 1000})
+    for (int tiles : {1, 5, 131, 132, 133, 1024, 2048, 4097}) {
+      EXPECT_EQ(persistent_problem(ctas, tiles, persistent_tile_count), "") << ctas << " CTAs, " << tiles << " tiles";
+      int most = 0, least = tiles;
+      for (int cta = 0; cta < ctas; ++cta) {
+        const int n = persistent_tile_count(cta, ctas, tiles);
+        most = n > most ? n : most;
+        least = n < least ? n : least;
+      }
+      EXPECT_LE(most - least, 1) << "the CTAs' shares differ by at most one tile";
+    }
+  EXPECT_NE(persistent_problem(132, 133, persistent_count_floor), "") << "the check must catch a dropped tile";
+  // 4096^3 in 128 x 256 tiles on 132 SMs: 32 x 16 = 512 tiles, 3.88 waves.
+  EXPECT_EQ(persistent_tile_count(0, 132, 512), 4);
+  EXPECT_EQ(persistent_tile_count(131, 132, 512), 3);
+}
+
+}  // namespace
+}  // namespace ladder::hopper
