@@ -48,7 +48,7 @@ def load():
 def readme_map(chapters):
     rows = ["| # | chapter | idea | executable |", "|---|---|---|---|"]
     rows += [f"| {c['number']} | [{c['title']}](chapters/{c['folder']}/README.md) | {c['idea']} | "
-             f"`{c['executable']}` |" for c in chapters]
+             f"{'`' + c['executable'] + '`' if c['executable'] else '—'} |" for c in chapters]
     return "\n".join(rows) + "\n"
 
 
