@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "chapters/08_mma_sync_gemm/mma_sync_tiles.hpp"
 #include "common/core/host_device.hpp"
 
 namespace ladder::hopper {
@@ -334,17 +335,13 @@ struct ScheduledTile {
 
 // [tile-order]
 /// Linear tile index `linear` (0 .. m_tiles * n_tiles - 1) → the tile of C it names, in
-/// grouped order: bands of `group_rows` tile rows; inside a band, consecutive indices walk
-/// down a column of the band, then move one column right. The last band may have fewer
-/// rows. group_rows = 1 is row-major. The same order as chapter 08's grouped_block_place:
-/// tiles taken at about the same time share slabs of A and B, which then hit in L2.
+/// chapter 08's grouped order (mma_sync::grouped_block_place, one definition for both):
+/// bands of `group_rows` tile rows, walked column by column inside a band, the last band
+/// possibly shorter; group_rows = 1 is row-major. Tiles taken at about the same time share
+/// slabs of A and B, which then hit in L2.
 LADDER_HOST_DEVICE constexpr ScheduledTile tile_at(int linear, int m_tiles, int n_tiles, int group_rows) {
-  const int band_tiles = group_rows * n_tiles;  // tiles in one full band
-  const int band = linear / band_tiles;
-  const int first_row = band * group_rows;
-  const int rows = m_tiles - first_row < group_rows ? m_tiles - first_row : group_rows;  // this band's rows
-  const int in_band = linear - band * band_tiles;
-  return {first_row + in_band % rows, in_band / rows};
+  const mma_sync::BlockPlace place = mma_sync::grouped_block_place(linear, n_tiles, m_tiles, group_rows);
+  return {place.row, place.col};
 }
 
 /// The persistent loop: `ctas` CTAs (about one per SM) share the tiles; CTA `cta` takes
