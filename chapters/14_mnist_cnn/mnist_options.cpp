@@ -25,6 +25,16 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
   }
   if (o.optimizer != "sgd" && o.optimizer != "adam")
     return "--optimizer must be sgd or adam, got '" + o.optimizer + "'";
+  if (o.schedule != "cosine" && o.schedule != "constant")
+    return "--schedule must be cosine or constant, got '" + o.schedule + "'";
+  if (app.count("--weight-decay") > 0 && !(o.weight_decay >= 0 && std::isfinite(o.weight_decay)))
+    return "--weight-decay must be 0 or more, got " + app.get_option("--weight-decay")->as<std::string>();
+  if (app.count("--train-count") > 0 && o.train_limit < 1)
+    return "--train-count must be at least 1, got " + std::to_string(o.train_limit);
+  if (app.count("--test-count") > 0 && o.test_limit < 1)
+    return "--test-count must be at least 1, got " + std::to_string(o.test_limit);
+  if (o.classes != "auto" && o.classes != "digits" && o.classes != "fashion")
+    return "--classes must be auto, digits or fashion, got '" + o.classes + "'";
   if (o.synthetic_count < 1 || o.synthetic_count > kMaxSynthetic) {
     return "--synthetic must be between 1 and " + std::to_string(kMaxSynthetic) + ", got " +
            std::to_string(o.synthetic_count);
@@ -43,7 +53,9 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
 void add_flags(CLI::App& app, CommandLine& line) {
   ladder::nn::MnistRunOptions& o = line.options;
   app.add_flag("--cpu", line.cpu, "Run the CPU reference network (the GPU path arrives with the GPU chapters)");
-  app.add_option("--data", o.data_dir, "Folder with the four MNIST IDX files, raw or .gz (see get_mnist.py)");
+  app.add_option("--data", o.data_dir,
+                 "Folder with the four MNIST IDX files, raw or .gz (see get_mnist.py); Fashion-MNIST's work too "
+                 "(Debian: apt-get install dataset-fashion-mnist, in /usr/share/datasets/fashion-mnist)");
   app.add_option("--synthetic", o.synthetic_count,
                  "Train on N generated digits instead (the default when --data is absent); tests get N/6")
       ->capture_default_str();
@@ -52,7 +64,23 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--epochs", o.epochs, "Passes over the training set")->capture_default_str();
   app.add_option("--batch", o.batch_size, "Images per mini-batch (one optimizer step each)")->capture_default_str();
   app.add_option("--lr", o.learning_rate, "Learning rate (default: 0.001 for adam, 0.01 for sgd)");
-  app.add_option("--optimizer", o.optimizer, "sgd (momentum 0.9) or adam")->capture_default_str();
+  app.add_option("--optimizer", o.optimizer, "sgd (momentum 0.9) or adam (with --weight-decay: AdamW)")
+      ->capture_default_str();
+  app.add_option("--schedule", o.schedule,
+                 "Learning rate over the run: cosine (from --lr down to 0 at the last step) or constant")
+      ->capture_default_str();
+  app.add_option("--weight-decay", o.weight_decay,
+                 "Weight decay of the weights, not the biases (default: 0.01 for adam, decoupled; 5e-4 for sgd; "
+                 "0: none)");
+  app.add_flag("!--no-augment", o.augment,
+               "Train on the images as they are, without random shifts (2 px), rotations (10 degrees) and scaling "
+               "(10 %)");
+  app.add_option("--train-count", o.train_limit, "Train on the first N training images only (default: all)");
+  app.add_option("--test-count", o.test_limit, "Test on the first N test images only (default: all)");
+  app.add_option("--classes", o.classes,
+                 "Class names in the report: digits, fashion (Fashion-MNIST's), or auto: fashion when the --data "
+                 "folder's name contains 'fashion'")
+      ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of data generation, initialisation and shuffling: same seed, same result")
       ->capture_default_str();
   app.add_option("--save", o.save_path, "Write the trained network to FILE (atomically)");

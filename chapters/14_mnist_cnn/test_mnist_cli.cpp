@@ -52,6 +52,35 @@ TEST(MnistCli, ReadsEveryFlag) {
   EXPECT_TRUE(o.infer_only);
 }
 
+TEST(MnistCli, ReadsTheRegularisationAndDataFlags) {
+  const CommandLine defaults = parse({"--cpu"});
+  EXPECT_EQ(defaults.options.schedule, "cosine");
+  EXPECT_TRUE(defaults.options.augment);
+  EXPECT_DOUBLE_EQ(nn::effective_weight_decay(defaults.options), 0.01);
+  const CommandLine line = parse({"--cpu", "--schedule", "constant", "--weight-decay", "0", "--no-augment",
+                                  "--train-count", "500", "--test-count", "100", "--classes", "fashion"});
+  ASSERT_FALSE(line.exit_now) << line.message;
+  const nn::MnistRunOptions& o = line.options;
+  EXPECT_EQ(o.schedule, "constant");
+  EXPECT_DOUBLE_EQ(nn::effective_weight_decay(o), 0.0);
+  EXPECT_FALSE(o.augment);
+  EXPECT_EQ(o.train_limit, 500);
+  EXPECT_EQ(o.test_limit, 100);
+  EXPECT_EQ(nn::class_names(o).size(), 10u);
+  EXPECT_EQ(nn::class_names(o)[9], "Ankle boot");
+}
+
+TEST(MnistCli, FashionClassNamesFollowTheDataFolder) {
+  nn::MnistRunOptions o;
+  o.data_dir = "/usr/share/datasets/fashion-mnist";
+  EXPECT_EQ(nn::class_names(o).front(), "T-shirt/top");
+  o.classes = "digits";
+  EXPECT_TRUE(nn::class_names(o).empty());
+  o.classes = "auto";
+  o.data_dir = "/data/mnist";
+  EXPECT_TRUE(nn::class_names(o).empty());
+}
+
 TEST(MnistCli, WithoutCpuTheCallerExplainsTheGpuPath) {
   const CommandLine line = parse({});
   EXPECT_FALSE(line.exit_now);
@@ -63,7 +92,8 @@ TEST(MnistCli, HelpDocumentsEveryFlag) {
   EXPECT_TRUE(line.exit_now);
   EXPECT_EQ(line.exit_status, 0);
   for (const char* flag : {"--cpu", "--data", "--synthetic", "--epochs", "--batch", "--lr", "--optimizer", "--seed",
-                           "--save", "--load", "--infer", "--help"}) {
+                           "--save", "--load", "--infer", "--help", "--schedule", "--weight-decay", "--no-augment",
+                           "--train-count", "--test-count", "--classes"}) {
     EXPECT_NE(line.message.find(flag), std::string::npos) << flag;
   }
 }
@@ -78,11 +108,17 @@ TEST(MnistCli, RejectsBadNumbers) {
   expect_usage_error({"--cpu", "--lr", "nan"}, "--lr");
   expect_usage_error({"--cpu", "--synthetic", "0"}, "--synthetic");
   expect_usage_error({"--cpu", "--epochs", "three"}, "--epochs");
+  expect_usage_error({"--cpu", "--weight-decay", "-0.1"}, "--weight-decay");
+  expect_usage_error({"--cpu", "--weight-decay", "inf"}, "--weight-decay");
+  expect_usage_error({"--cpu", "--train-count", "0"}, "--train-count");
+  expect_usage_error({"--cpu", "--test-count", "-5"}, "--test-count");
 }
 
 TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
   expect_usage_error({"--cpu", "--optimizer", "rmsprop"}, "--optimizer must be sgd or adam");
   expect_usage_error({"--cpu", "--learning-rate", "0.1"}, "--learning-rate");
+  expect_usage_error({"--cpu", "--schedule", "step"}, "--schedule must be cosine or constant");
+  expect_usage_error({"--cpu", "--classes", "letters"}, "--classes must be auto, digits or fashion");
 }
 
 TEST(MnistCli, RejectsMissingOrConflictingData) {

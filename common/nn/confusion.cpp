@@ -1,5 +1,6 @@
 #include "common/nn/confusion.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <numeric>
 #include <stdexcept>
@@ -44,13 +45,18 @@ double ConfusionMatrix::f1(int c) const {
   return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
 }
 
-std::string format_classification_report(const ConfusionMatrix& confusion) {
-  std::string report = "class  precision  recall     f1  support\n";
-  char line[128];
+std::string format_classification_report(const ConfusionMatrix& confusion, const std::vector<std::string>& names) {
+  const bool named = int(names.size()) == confusion.classes();
+  std::string report =
+      named ? "class  name         precision  recall     f1  support\n" : "class  precision  recall     f1  support\n";
+  char line[160];
   for (int c = 0; c < confusion.classes(); ++c) {
     std::int64_t support = 0;
     for (int p = 0; p < confusion.classes(); ++p) support += confusion.count(c, p);
-    std::snprintf(line, sizeof line, "%5d  %9.4f  %6.4f  %6.4f  %7lld\n", c, confusion.precision(c),
+    const std::string name = named ? "  " + names[std::size_t(c)] +
+                                         std::string(12 - std::min<std::size_t>(12, names[std::size_t(c)].size()), ' ')
+                                   : "";
+    std::snprintf(line, sizeof line, "%5d%s  %9.4f  %6.4f  %6.4f  %7lld\n", c, name.c_str(), confusion.precision(c),
                   confusion.recall(c), confusion.f1(c), static_cast<long long>(support));
     report += line;
   }
@@ -68,6 +74,12 @@ std::string format_classification_report(const ConfusionMatrix& confusion) {
     }
   }
   return report + "\n";
+}
+
+const std::vector<std::string>& fashion_mnist_class_names() {
+  static const std::vector<std::string> names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                                 "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  return names;
 }
 
 }  // namespace ladder::nn

@@ -35,7 +35,12 @@ class ConfusionMatrix {
 };
 
 /// A table of precision, recall, F1 and support per class, then the confusion
-/// matrix with true classes as rows and predictions as columns.
-std::string format_classification_report(const ConfusionMatrix& confusion);
+/// matrix with true classes as rows and predictions as columns. With `names`
+/// (one per class), the table also names each class and the matrix keeps the numbers.
+std::string format_classification_report(const ConfusionMatrix& confusion, const std::vector<std::string>& names = {});
+
+/// Fashion-MNIST's ten classes, in label order (Zalando's dataset: the same IDX format and
+/// sizes as MNIST, harder to classify).
+const std::vector<std::string>& fashion_mnist_class_names();
 
 }  // namespace ladder::nn

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 namespace ladder::nn {
 
@@ -15,12 +16,18 @@ struct MnistRunOptions {
   std::string synthetic_out;    ///< when set, the generated set is also written here as IDX .gz files
   int epochs = 3;
   int batch_size = 32;
-  double learning_rate = 0;        ///< 0: the optimizer's default (sgd 0.01, adam 0.001)
-  std::string optimizer = "adam";  ///< "sgd" (momentum 0.9) or "adam"
-  std::uint64_t seed = 1;          ///< data generation, initialisation and shuffling all derive from it
-  std::string save_path;           ///< write a checkpoint here after training
-  std::string load_path;           ///< start from this checkpoint
-  bool infer_only = false;         ///< evaluate the loaded checkpoint on the test set, no training
+  double learning_rate = 0;         ///< 0: the optimizer's default (sgd 0.01, adam 0.001)
+  std::string optimizer = "adam";   ///< "sgd" (momentum 0.9) or "adam"
+  std::string schedule = "cosine";  ///< learning rate: "cosine" (from the peak to 0 over the run) or "constant"
+  double weight_decay = -1;         ///< below 0: the optimizer's default (adam 0.01, decoupled; sgd 5e-4); 0: none
+  bool augment = true;              ///< random shifts, rotations and scaling of every training batch
+  int train_limit = 0;              ///< train on the first N images only (0: all)
+  int test_limit = 0;               ///< test on the first N images only (0: all)
+  std::string classes = "auto";     ///< class names: "digits", "fashion", or "auto" (fashion when --data says so)
+  std::uint64_t seed = 1;           ///< data generation, initialisation and shuffling all derive from it
+  std::string save_path;            ///< write a checkpoint here after training
+  std::string load_path;            ///< start from this checkpoint
+  bool infer_only = false;          ///< evaluate the loaded checkpoint on the test set, no training
 };
 
 /// Test images generated alongside `train_count` synthetic training digits:
@@ -29,6 +36,14 @@ int synthetic_test_count(int train_count);
 
 /// The learning rate used: options.learning_rate, or the optimizer's default when it is 0.
 double effective_learning_rate(const MnistRunOptions& options);
+
+/// The weight decay used: options.weight_decay, or the optimizer's default when it is below 0.
+double effective_weight_decay(const MnistRunOptions& options);
+
+/// The names the report gives the classes: Fashion-MNIST's for "fashion", and for "auto" when
+/// the data folder's name contains "fashion" (as Debian's /usr/share/datasets/fashion-mnist);
+/// none (the digits are their own names) otherwise.
+std::vector<std::string> class_names(const MnistRunOptions& options);
 
 /// Runs the CPU reference path. Results go to `out`; progress lines and errors
 /// to `err` (progress is carriage-return updated when `err_is_terminal`).

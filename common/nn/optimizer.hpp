@@ -1,5 +1,6 @@
 /// \file common/nn/optimizer.hpp
-/// \brief SGD with momentum and Adam, updating a network's parameters from their gradients.
+/// \brief SGD with momentum and Adam, updating a network's parameters from their gradients, with
+/// weight decay and a learning rate the training loop may change between steps (a schedule).
 #pragma once
 
 #include <memory>
@@ -18,31 +19,49 @@ class Optimizer {
   virtual ~Optimizer() = default;
   /// One update of every parameter from its current grad.
   virtual void step(const std::vector<Parameter<T>*>& parameters) = 0;
+  /// The learning rate of the next steps (a schedule sets it before each step).
+  void set_learning_rate(double learning_rate) { learning_rate_ = learning_rate; }
+  double learning_rate() const { return learning_rate_; }
+
+ protected:
+  explicit Optimizer(double learning_rate) : learning_rate_(learning_rate) {}
+  double learning_rate_;
 };
 
-/// SGD with momentum, as in PyTorch: v = momentum * v + g;  w -= lr * v.
+/// Whether weight decay applies to a parameter: to weights, not to biases. A bias only
+/// shifts a unit's output; shrinking it towards zero does not make the function simpler.
+template <typename T>
+bool decays(const Parameter<T>& parameter) {
+  return parameter.name.size() < 5 || parameter.name.compare(parameter.name.size() - 5, 5, ".bias") != 0;
+}
+
+/// SGD with momentum, as in PyTorch, with L2 weight decay folded into the gradient:
+/// g' = g + weight_decay * w (weights only);  v = momentum * v + g';  w -= lr * v.
 template <typename T>
 class SgdMomentum : public Optimizer<T> {
  public:
-  SgdMomentum(double learning_rate, double momentum);
+  SgdMomentum(double learning_rate, double momentum, double weight_decay = 0);
   void step(const std::vector<Parameter<T>*>& parameters) override;
 
  private:
-  double learning_rate_;
-  double momentum_;
+  double momentum_, weight_decay_;
   std::vector<std::vector<double>> velocity_;  // one per parameter, created on the first step
 };
 
 /// Adam (Kingma and Ba 2015) with bias-corrected moments:
-/// m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr * m_hat / (sqrt(v_hat) + epsilon).
+/// m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;  w -= lr * m_hat / (sqrt(v_hat) + epsilon),
+/// and with weight decay decoupled from the gradient (AdamW, Loshchilov and Hutter 2019):
+/// w -= lr * weight_decay * w (weights only). Folded into g instead, as for SGD, the decay
+/// would be divided by sqrt(v_hat) and so act least on the weights with the largest gradients.
 template <typename T>
 class Adam : public Optimizer<T> {
  public:
-  explicit Adam(double learning_rate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8);
+  explicit Adam(double learning_rate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8,
+                double weight_decay = 0);
   void step(const std::vector<Parameter<T>*>& parameters) override;
 
  private:
-  double learning_rate_, beta1_, beta2_, epsilon_;
+  double beta1_, beta2_, epsilon_, weight_decay_;
   long step_count_ = 0;
   std::vector<std::vector<double>> first_moment_;   // m, one per parameter
   std::vector<std::vector<double>> second_moment_;  // v, one per parameter
@@ -50,6 +69,11 @@ class Adam : public Optimizer<T> {
 
 /// "sgd" (momentum 0.9) or "adam"; throws std::invalid_argument for any other name.
 template <typename T>
-std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, double learning_rate);
+std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, double learning_rate, double weight_decay = 0);
+
+/// The learning-rate schedule: "constant", or "cosine", which decays the rate from `peak` at
+/// step 0 to 0 at step `total_steps` along half a cosine: peak * (1 + cos(pi * step / total)) / 2.
+/// Large steps early, small ones late, when the weights only need settling.
+double scheduled_learning_rate(const std::string& schedule, double peak, long step, long total_steps);
 
 }  // namespace ladder::nn

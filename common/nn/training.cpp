@@ -53,14 +53,17 @@ int predicted_class(const Tensor<float>& logits, int n) {
 }
 
 EpochStats train_epoch(LeNet<float>& network, Optimizer<float>& optimizer, const Dataset& data, int batch_size,
-                       Random& shuffle, const ProgressCallback& progress) {
+                       Random& shuffle, const ProgressCallback& progress, const StepPlan& plan) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<int> order = shuffled_indices(data.count(), shuffle);
   double loss_sum = 0;
   int correct = 0;
-  for (int begin = 0; begin < data.count(); begin += batch_size) {
+  long step = plan.first_step;
+  for (int begin = 0; begin < data.count(); begin += batch_size, ++step) {
     const int end = std::min(data.count(), begin + batch_size);
-    const Dataset batch = gather_batch(data, std::vector<int>(order.begin() + begin, order.begin() + end));
+    Dataset batch = gather_batch(data, std::vector<int>(order.begin() + begin, order.begin() + end));
+    if (plan.augment.enabled()) augment_batch(batch.images, *plan.augment_random, plan.augment);
+    if (plan.learning_rate) optimizer.set_learning_rate(plan.learning_rate(step));
     const Tensor<float> logits = network.forward(batch.images);
     const SoftmaxCrossEntropy<float> loss = softmax_cross_entropy(logits, batch.labels);
     network.backward(loss.grad_logits);
@@ -71,6 +74,13 @@ EpochStats train_epoch(LeNet<float>& network, Optimizer<float>& optimizer, const
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   return EpochStats{loss_sum / data.count(), double(correct) / data.count(), elapsed.count()};
+}
+
+Dataset first_images(const Dataset& data, int count) {
+  if (count <= 0 || count >= data.count()) return data;
+  std::vector<int> indices(static_cast<std::size_t>(count));
+  std::iota(indices.begin(), indices.end(), 0);
+  return gather_batch(data, indices);
 }
 
 Evaluation evaluate(LeNet<float>& network, const Dataset& data, int batch_size) {

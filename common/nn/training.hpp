@@ -6,6 +6,7 @@
 #include <functional>
 #include <vector>
 
+#include "common/nn/augment.hpp"
 #include "common/nn/confusion.hpp"
 #include "common/nn/idx.hpp"
 #include "common/nn/network.hpp"
@@ -40,10 +41,22 @@ struct EpochStats {
   double seconds = 0;         ///< wall time of the epoch
 };
 
+/// What a training step does besides forward, backward and the optimizer's step: augment
+/// the batch first, and set the learning rate a schedule gives for the step.
+struct StepPlan {
+  AffineAugment augment{0, 0, 0};                  ///< limits of the random transform; all 0: the batch as it is
+  Random* augment_random = nullptr;                ///< draws the transforms; needed when augment is enabled
+  std::function<double(long step)> learning_rate;  ///< of global step `step`; empty: the optimizer's own
+  long first_step = 0;                             ///< the global index of this epoch's first step
+};
+
 /// One pass over `data` in a random order drawn from `shuffle`, one optimizer
 /// step per mini-batch of `batch_size` (the last batch may be smaller).
 EpochStats train_epoch(LeNet<float>& network, Optimizer<float>& optimizer, const Dataset& data, int batch_size,
-                       Random& shuffle, const ProgressCallback& progress = {});
+                       Random& shuffle, const ProgressCallback& progress = {}, const StepPlan& plan = {});
+
+/// The first `count` images of `data` (all of them when count is 0 or larger than the set).
+Dataset first_images(const Dataset& data, int count);
 
 /// Mean loss and confusion matrix of the network's predictions on `data`.
 struct Evaluation {
