@@ -33,6 +33,8 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
     return "--train-count must be at least 1, got " + std::to_string(o.train_limit);
   if (app.count("--test-count") > 0 && o.test_limit < 1)
     return "--test-count must be at least 1, got " + std::to_string(o.test_limit);
+  if (o.augment != "auto" && o.augment != "on" && o.augment != "off")
+    return "--augment must be on, off or auto, got '" + o.augment + "'";
   if (o.classes != "auto" && o.classes != "digits" && o.classes != "fashion")
     return "--classes must be auto, digits or fashion, got '" + o.classes + "'";
   if (o.synthetic_count < 1 || o.synthetic_count > kMaxSynthetic) {
@@ -72,9 +74,10 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--weight-decay", o.weight_decay,
                  "Weight decay of the weights, not the biases (default: 0.01 for adam, decoupled; 5e-4 for sgd; "
                  "0: none)");
-  app.add_flag("!--no-augment", o.augment,
-               "Train on the images as they are, without random shifts (2 px), rotations (10 degrees) and scaling "
-               "(10 %)");
+  app.add_option("--augment", o.augment,
+                 "Random shifts (2 px), rotations (10 degrees) and scaling (10 %) of the training images: on, off, "
+                 "or auto (on for digits, off for Fashion-MNIST)")
+      ->capture_default_str();
   app.add_option("--train-count", o.train_limit, "Train on the first N training images only (default: all)");
   app.add_option("--test-count", o.test_limit, "Test on the first N test images only (default: all)");
   app.add_option("--classes", o.classes,

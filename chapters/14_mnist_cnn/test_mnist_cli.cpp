@@ -55,15 +55,15 @@ TEST(MnistCli, ReadsEveryFlag) {
 TEST(MnistCli, ReadsTheRegularisationAndDataFlags) {
   const CommandLine defaults = parse({"--cpu"});
   EXPECT_EQ(defaults.options.schedule, "cosine");
-  EXPECT_TRUE(defaults.options.augment);
+  EXPECT_TRUE(nn::augments(defaults.options)) << "digits (synthetic here) are augmented by default";
   EXPECT_DOUBLE_EQ(nn::effective_weight_decay(defaults.options), 0.01);
-  const CommandLine line = parse({"--cpu", "--schedule", "constant", "--weight-decay", "0", "--no-augment",
+  const CommandLine line = parse({"--cpu", "--schedule", "constant", "--weight-decay", "0", "--augment", "off",
                                   "--train-count", "500", "--test-count", "100", "--classes", "fashion"});
   ASSERT_FALSE(line.exit_now) << line.message;
   const nn::MnistRunOptions& o = line.options;
   EXPECT_EQ(o.schedule, "constant");
   EXPECT_DOUBLE_EQ(nn::effective_weight_decay(o), 0.0);
-  EXPECT_FALSE(o.augment);
+  EXPECT_FALSE(nn::augments(o));
   EXPECT_EQ(o.train_limit, 500);
   EXPECT_EQ(o.test_limit, 100);
   EXPECT_EQ(nn::class_names(o).size(), 10u);
@@ -81,6 +81,20 @@ TEST(MnistCli, FashionClassNamesFollowTheDataFolder) {
   EXPECT_TRUE(nn::class_names(o).empty());
 }
 
+TEST(MnistCli, AutoAugmentsDigitsButNotFashion) {
+  nn::MnistRunOptions o;
+  o.data_dir = "/data/mnist";
+  EXPECT_TRUE(nn::augments(o));
+  o.data_dir = "/usr/share/datasets/fashion-mnist";
+  EXPECT_FALSE(nn::augments(o));
+  o.augment = "on";
+  EXPECT_TRUE(nn::augments(o));
+  o.augment = "off";
+  o.data_dir = "/data/mnist";
+  EXPECT_FALSE(nn::augments(o));
+  expect_usage_error({"--cpu", "--augment", "maybe"}, "--augment must be on, off or auto");
+}
+
 TEST(MnistCli, WithoutCpuTheCallerExplainsTheGpuPath) {
   const CommandLine line = parse({});
   EXPECT_FALSE(line.exit_now);
@@ -92,7 +106,7 @@ TEST(MnistCli, HelpDocumentsEveryFlag) {
   EXPECT_TRUE(line.exit_now);
   EXPECT_EQ(line.exit_status, 0);
   for (const char* flag : {"--cpu", "--data", "--synthetic", "--epochs", "--batch", "--lr", "--optimizer", "--seed",
-                           "--save", "--load", "--infer", "--help", "--schedule", "--weight-decay", "--no-augment",
+                           "--save", "--load", "--infer", "--help", "--schedule", "--weight-decay", "--augment",
                            "--train-count", "--test-count", "--classes"}) {
     EXPECT_NE(line.message.find(flag), std::string::npos) << flag;
   }

@@ -101,7 +101,7 @@ Evaluation train(const MnistRunOptions& options, LeNet<float>& network, const Da
   const long steps_per_epoch = (train_set.count() + options.batch_size - 1) / options.batch_size;
   const long total_steps = steps_per_epoch * options.epochs;
   StepPlan plan;
-  if (options.augment) plan.augment = AffineAugment{};
+  if (augments(options)) plan.augment = AffineAugment{};
   plan.augment_random = &augment_random;
   plan.learning_rate = [&options, learning_rate, total_steps](long step) {
     return scheduled_learning_rate(options.schedule, learning_rate, step, total_steps);
@@ -162,6 +162,11 @@ double effective_learning_rate(const MnistRunOptions& options) {
 double effective_weight_decay(const MnistRunOptions& options) {
   if (options.weight_decay >= 0) return options.weight_decay;
   return options.optimizer == "sgd" ? 5e-4 : 0.01;
+}
+
+bool augments(const MnistRunOptions& options) {
+  if (options.augment != "auto") return options.augment == "on";
+  return options.classes != "fashion" && class_names(options).empty();
 }
 
 std::vector<std::string> class_names(const MnistRunOptions& options) {
