@@ -201,6 +201,65 @@ LADDER_HOST_DEVICE constexpr std::uint32_t sw128_rows_start(std::uint32_t tile_s
 // [chapter-descriptor]
 
 // ---------------------------------------------------------------------------
+// B as it is stored: MN-major (PTX ISA, "Shared Memory Matrix Layout", MN-major)
+// ---------------------------------------------------------------------------
+//
+// The project's B is K x N row-major: n is contiguous, which wgmma calls MN-major (A, with
+// k contiguous, is K-major). wgmma reads an MN-major B directly when its transpose-B
+// operand is 1 (bf16 and fp16 only), so B is never transposed in memory. TMA copies B in
+// boxes 64 n wide (128 bytes, the widest a 128-byte swizzle allows) and kBK k deep: box
+// row k holds n 0..63, swizzled by k mod 8 exactly as an A row is. A tile kBN wide is
+// kBN / 64 such boxes, one after the other.
+//
+// The canonical MN-major 128-byte layout (in 16-byte units along n, rows along k):
+//   64 n contiguous in one 128-byte row, 8 rows (k) make a 1024-byte atom;
+//   the next 8 k (the next atom down)  start SBO bytes on;
+//   the next 64 n (the next box across) start LBO bytes on.
+// Note the roles: for K-major tiles LBO is unused and SBO steps across M or N; here SBO
+// steps along K and LBO across N.
+
+// [mn-major-descriptor]
+inline constexpr int kSw128MnBoxElements = kSw128RowElements;  // 64 n per box row
+
+/// Element offset (in bf16) of logical (k, n) in a B tile of `box_k` rows per box, written
+/// by TMA as boxes 64 n wide with the 128-byte swizzle.
+LADDER_HOST_DEVICE constexpr int sw128_mn_element_offset(int k, int n, int box_k) {
+  const int chunk_elements = kChunkBytes / kBf16Bytes;
+  const int box = n / kSw128MnBoxElements, n_in_box = n % kSw128MnBoxElements;
+  return box * box_k * kSw128MnBoxElements + k * kSw128MnBoxElements +
+         swizzled_row_chunk(k, n_in_box / chunk_elements) * chunk_elements + n_in_box % chunk_elements;
+}
+
+/// SBO of an MN-major tile: 8 k-rows of 128 bytes, one atom.
+inline constexpr std::uint32_t kSw128MnStrideBytes = kSw128AtomBytes;
+
+/// LBO of an MN-major tile whose boxes are `box_k` rows deep: one whole box.
+LADDER_HOST_DEVICE constexpr std::uint32_t sw128_mn_leading_bytes(int box_k) {
+  return static_cast<std::uint32_t>(box_k * kSw128RowBytes);
+}
+
+/// The descriptor of k-step `ks` of an MN-major tile at `tile_start` (1024-byte aligned):
+/// 16 k-rows, i.e. two atoms, per step, so the start moves by whole atoms and stays aligned.
+LADDER_HOST_DEVICE constexpr std::uint64_t sw128_mn_k_step_descriptor(std::uint32_t tile_start, int ks, int box_k) {
+  return make_wgmma_descriptor(tile_start + static_cast<std::uint32_t>(ks * kWgmmaK * kSw128RowBytes),
+                               sw128_mn_leading_bytes(box_k), kSw128MnStrideBytes, Swizzle::k128B, 0);
+}
+// [mn-major-descriptor]
+
+// ---------------------------------------------------------------------------
+// The accumulators of wgmma m64nNk16 with fp32 D (PTX ISA, "Register Fragments", D)
+// ---------------------------------------------------------------------------
+
+/// Which element of the 64 x N tile of D register `reg` (0 .. N/2 - 1) of warpgroup thread
+/// `thread` (0..127) holds. Warp w owns rows 16w .. 16w + 15, and within them the layout is
+/// mma.sync's m16n8 C fragment repeated every 8 columns: registers 4j .. 4j + 3 hold columns
+/// 8j .. 8j + 7, the first two in row lane / 4, the other two 8 rows lower.
+LADDER_HOST_DEVICE constexpr mma::RowCol wgmma_accumulator_at(int thread, int reg) {
+  const int warp = thread / 32, lane = thread % 32;
+  return {16 * warp + lane / 4 + 8 * (reg % 4 / 2), 8 * (reg / 4) + 2 * (lane % 4) + reg % 2};
+}
+
+// ---------------------------------------------------------------------------
 // The tensor map (CUDA Driver API, cuTensorMapEncodeTiled)
 // ---------------------------------------------------------------------------
 

@@ -240,6 +240,110 @@ TEST(Chapter09Descriptor, WgmmaReadsWhereTmaWrote) {
 }
 
 // ---------------------------------------------------------------------------
+// B, MN-major
+// ---------------------------------------------------------------------------
+
+constexpr int kBoxK = 64;  // k-rows per B box: the chapter's k-tile
+
+/// The address wgmma reads for (k, n) of the k-step `descriptor` names, for an MN-major
+/// operand with the 128-byte swizzle, from the canonical layout of the PTX ISA (in CuTe's
+/// notation ((8, 8, m), (8, k)) : ((1, 8, LBO), (64, SBO)) in bf16, then the swizzle): 64 n
+/// in a 128-byte row, rows along k, the next 8 k SBO on, the next 64 n LBO on.
+int wgmma_mn_read_address(std::uint64_t descriptor, int k, int n) {
+  const WgmmaDescriptorFields d = decode_wgmma_descriptor(descriptor);
+  EXPECT_EQ(d.base_offset, 0u) << "the model covers base offset 0 only";
+  const int linear = static_cast<int>(d.start_address + n / 64 * d.leading_byte_offset + k / 8 * d.stride_byte_offset) +
+                     k % 8 * kSw128RowBytes + n % 64 * kBf16Bytes;
+  return d.mode == Swizzle::k128B ? swizzle_128b(linear) : linear;
+}
+
+/// Empty if wgmma, reading the `n_extent`-wide MN-major tile at `tile_start` k-step by
+/// k-step through `descriptor_for`, finds every (k, n) where TMA put it; else the first
+/// mismatch.
+std::string mn_read_mismatch(std::uint32_t tile_start, int n_extent,
+                             std::uint64_t (*descriptor_for)(std::uint32_t, int, int)) {
+  for (int ks = 0; ks < kBoxK / kWgmmaK; ++ks)
+    for (int k = 0; k < kWgmmaK; ++k)
+      for (int n = 0; n < n_extent; ++n) {
+        const int read = wgmma_mn_read_address(descriptor_for(tile_start, ks, kBoxK), k, n);
+        const int held =
+            static_cast<int>(tile_start) + sw128_mn_element_offset(ks * kWgmmaK + k, n, kBoxK) * kBf16Bytes;
+        if (read != held)
+          return "tile " + std::to_string(tile_start) + ", k-step " + std::to_string(ks) + ", k " + std::to_string(k) +
+                 ", n " + std::to_string(n) + ": reads " + std::to_string(read) + ", TMA put it at " +
+                 std::to_string(held);
+      }
+  return "";
+}
+
+std::uint64_t mn_descriptor_offsets_swapped(std::uint32_t tile, int ks, int box_k) {  // K-major habits: SBO across n
+  return make_wgmma_descriptor(tile + ks * 2048u, kSw128MnStrideBytes, sw128_mn_leading_bytes(box_k), Swizzle::k128B);
+}
+std::uint64_t mn_descriptor_k_major_step(std::uint32_t tile, int ks, int box_k) {  // 32 bytes per k-step, as for A
+  return make_wgmma_descriptor(tile + ks * 32u, sw128_mn_leading_bytes(box_k), kSw128MnStrideBytes, Swizzle::k128B);
+}
+
+TEST(Chapter09MnMajor, TmaBoxesAreRowsOfNSwizzledByK) {
+  // Row k of a box is k's 64 n; chunk c of it moves to c XOR (k mod 8); the second box follows the first.
+  EXPECT_EQ(sw128_mn_element_offset(0, 0, kBoxK), 0);
+  EXPECT_EQ(sw128_mn_element_offset(1, 0, kBoxK), 64 + 8) << "row 1: chunk 0 stored at chunk 1";
+  EXPECT_EQ(sw128_mn_element_offset(9, 17, kBoxK), 9 * 64 + (2 ^ 1) * 8 + 1);
+  EXPECT_EQ(sw128_mn_element_offset(0, 64, kBoxK), kBoxK * 64) << "n 64 opens the second box";
+  // Each box is a bijection onto its own kBoxK x 64 elements.
+  std::vector<int> hits(2 * kBoxK * 64, 0);
+  for (int k = 0; k < kBoxK; ++k)
+    for (int n = 0; n < 128; ++n) ++hits.at(sw128_mn_element_offset(k, n, kBoxK));
+  for (int h : hits) EXPECT_EQ(h, 1);
+}
+
+TEST(Chapter09MnMajor, DescriptorFieldsAreBoxAcrossAndAtomDown) {
+  const WgmmaDescriptorFields d = decode_wgmma_descriptor(sw128_mn_k_step_descriptor(0x8000, 1, kBoxK));
+  EXPECT_EQ(d.start_address, 0x8000u + 16 * 128) << "a k-step is 16 rows of 128 bytes";
+  EXPECT_EQ(d.leading_byte_offset, 8192u) << "LBO: the next 64 n, one 64 x 64 box on";
+  EXPECT_EQ(d.stride_byte_offset, 1024u) << "SBO: the next 8 k, one atom on";
+  EXPECT_EQ(d.mode, Swizzle::k128B);
+  EXPECT_TRUE(descriptor_fits(0x8000, sw128_mn_leading_bytes(kBoxK), kSw128MnStrideBytes, Swizzle::k128B));
+}
+
+// With the transpose-B operand set, wgmma reads B where TMA wrote it: both boxes of a
+// 128-wide tile, every k-step; and the likely mistakes each read something else.
+TEST(Chapter09MnMajor, WgmmaReadsWhereTmaWrote) {
+  for (std::uint32_t tile : {0x0u, 0x4000u, 0x2C000u}) {
+    EXPECT_EQ(mn_read_mismatch(tile, 64, sw128_mn_k_step_descriptor), "");
+    EXPECT_EQ(mn_read_mismatch(tile, 128, sw128_mn_k_step_descriptor), "") << "LBO steps into the second box";
+  }
+  EXPECT_NE(mn_read_mismatch(0x4000, 128, mn_descriptor_offsets_swapped), "") << "LBO and SBO swapped";
+  EXPECT_NE(mn_read_mismatch(0x4000, 64, mn_descriptor_k_major_step), "") << "A's 32-byte k-step";
+  EXPECT_NE(mn_read_mismatch(0x4400 - 0x200, 64, sw128_mn_k_step_descriptor), "") << "off the 1024-byte boundary";
+}
+
+// ---------------------------------------------------------------------------
+// The accumulators
+// ---------------------------------------------------------------------------
+
+TEST(Chapter09Accumulators, EachElementOfTheTileOnce) {
+  constexpr int kN = 128, kRegs = kN / 2;
+  std::vector<int> hits(64 * kN, 0);
+  for (int thread = 0; thread < 128; ++thread)
+    for (int reg = 0; reg < kRegs; ++reg) {
+      const mma::RowCol at = wgmma_accumulator_at(thread, reg);
+      ASSERT_TRUE(at.row >= 0 && at.row < 64 && at.col >= 0 && at.col < kN) << thread << " " << reg;
+      ++hits[at.row * kN + at.col];
+    }
+  for (int h : hits) EXPECT_EQ(h, 1);
+}
+
+// Per warp, the layout is mma.sync's C fragment (the lesson's claim), 16 rows per warp.
+TEST(Chapter09Accumulators, AreMmaSyncFragmentsStackedByWarp) {
+  for (int thread = 0; thread < 128; ++thread)
+    for (int reg = 0; reg < 64; ++reg) {
+      const mma::RowCol c = mma::c_fragment_element(thread % 32, reg % 4);
+      const mma::RowCol expected{16 * (thread / 32) + c.row, 8 * (reg / 4) + c.col};
+      EXPECT_EQ(wgmma_accumulator_at(thread, reg), expected) << thread << " " << reg;
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The tensor map
 // ---------------------------------------------------------------------------
 

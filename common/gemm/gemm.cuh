@@ -83,6 +83,12 @@ struct GemmRequirements {
   int k_multiple = 1;
   int alignment_bytes = 4;  ///< pointers and leading dimensions (in bytes) must be multiples of this
   int min_k = 1;            ///< k must be at least this
+  /// 0: any newer device too. Arch-specific code (sm_90a: wgmma) runs on its own compute
+  /// capability only, e.g. 90 with min_compute_capability 90.
+  int max_compute_capability = 0;
+  /// Non-empty: why this build cannot run the rung anywhere (its kernel was compiled
+  /// without the target it needs); shown as the reason it skips.
+  std::string missing_from_build;
 };
 
 /// One entry of the registry.

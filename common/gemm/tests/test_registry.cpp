@@ -60,6 +60,22 @@ TEST(Registry, UnsupportedReasons) {
   EXPECT_NE(unsupported_reason(tiled, args, 90).value_or("").find("aligned"), std::string::npos);
 }
 
+// Arch-specific code (chapter 09's sm_90a) runs on one compute capability only, and a
+// build without that target says so before anything else.
+TEST(Registry, ArchSpecificRungsRunOnTheirOwnCapabilityOnly) {
+  GemmRung hopper{"test sm_90a", 9, RungKind::Chapter, never_launched, {90}, ""};
+  hopper.requirements.max_compute_capability = 90;
+  alignas(16) static float buffer[4];
+  const GemmArgs args{8, 8, 8, 1, 0, buffer, 8, buffer, 8, buffer, 8};
+  EXPECT_FALSE(unsupported_reason(hopper, args, 90).has_value());
+  EXPECT_NE(unsupported_reason(hopper, args, 80).value_or("").find("needs compute capability 9.0"), std::string::npos);
+  const std::string newer = unsupported_reason(hopper, args, 100).value_or("");
+  EXPECT_NE(newer.find("compute capability 9.0 only"), std::string::npos) << newer;
+  EXPECT_NE(newer.find("device has 10.0"), std::string::npos) << newer;
+  hopper.requirements.missing_from_build = "built without sm_90a";
+  EXPECT_EQ(unsupported_reason(hopper, args, 90).value_or(""), "built without sm_90a");
+}
+
 TEST(Registry, PrecisionFollowsTheLauncher) {
   EXPECT_EQ(find_gemm("cuBLAS")->precision(), Precision::Fp32);
   EXPECT_EQ(find_gemm("cuBLAS bf16")->precision(), Precision::Bf16);

@@ -1,0 +1,64 @@
+/// \file test_wgmma_tma_gemm.cu
+/// \brief Chapter 09 on the GPU: the shared rung tests for 09a, and, without a GPU, what the
+/// rung declares.
+///
+/// The shared cases keep m, n and k ragged (k = 1, 5, 7, 9, 17, ... included) while rounding
+/// the leading dimensions up to 16 bytes: TMA's zero-filled boxes past every edge, the
+/// clipped stores, k-tile counts of 1 and 2 (fewer than the stages) and the 2^20-row case are
+/// all exercised. On a GPU of any compute capability but 9.0 they skip, saying why.
+///
+///     ctest --test-dir build -L ch09
+#include <string>
+
+#include "common/core/device_info.cuh"
+#include "common/gemm/testing/rung_test.cuh"
+
+LADDER_GEMM_RUNG_TESTS(Chapter09, 9, ladder::RungKind::Chapter);
+
+namespace {
+
+constexpr const char* k09a = "09a TMA + wgmma";
+
+// No GPU needed: what the rung declares.
+TEST(Chapter09Requirements, RungIsRegisteredWithItsRequirements) {
+  const auto rung = ladder::find_gemm(k09a);
+  ASSERT_TRUE(rung.has_value());
+  EXPECT_EQ(rung->chapter, 9);
+  EXPECT_EQ(rung->precision(), ladder::Precision::Bf16);
+  EXPECT_EQ(rung->requirements.min_compute_capability, 90) << "wgmma and TMA";
+  EXPECT_EQ(rung->requirements.max_compute_capability, 90) << "sm_90a code runs on compute capability 9.0 only";
+  EXPECT_EQ(rung->requirements.alignment_bytes, 16) << "TMA: 16-byte base addresses and row strides";
+  EXPECT_EQ(rung->requirements.m_multiple, 1) << "any m: TMA zero-fills, the stores clip";
+  EXPECT_EQ(rung->requirements.n_multiple, 1);
+  EXPECT_EQ(rung->requirements.k_multiple, 1) << "any k: only the row stride must be a multiple of 8";
+  EXPECT_EQ(rung->instruction, "wgmma m64n128k16 bf16");
+  const std::string& missing = rung->requirements.missing_from_build;
+  if (!missing.empty()) EXPECT_NE(missing.find("sm_90a"), std::string::npos) << missing;
+}
+
+TEST(Chapter09Requirements, TurnedAwayOffHopperAndWhenMisaligned) {
+  auto rung = ladder::find_gemm(k09a);
+  ASSERT_TRUE(rung.has_value());
+  rung->requirements.missing_from_build.clear();  // the rules below, whatever this build holds
+  alignas(16) static __nv_bfloat16 storage[256];
+  ladder::Bf16GemmArgs args{8, 8, 8, 1.0f, 0.0f, storage, 8, storage, 8, storage, 8};
+  EXPECT_FALSE(ladder::unsupported_reason(*rung, args, 90).has_value());
+  EXPECT_NE(ladder::unsupported_reason(*rung, args, 80).value_or("").find("compute capability 9.0"), std::string::npos);
+  EXPECT_NE(ladder::unsupported_reason(*rung, args, 100).value_or("").find("9.0 only"), std::string::npos);
+  args.ldb = 12;  // 24-byte rows of B: TMA's row stride must be a multiple of 16 bytes
+  EXPECT_NE(ladder::unsupported_reason(*rung, args, 90).value_or("").find("16-byte"), std::string::npos);
+}
+
+// On an H100 or H200 under benchmarks/run_gpu.sh (LADDER_REQUIRE_GPU), 09a must really run:
+// a build without sm_90a would skip every case above, and skips count as passes.
+TEST(Chapter09OnHopper, TheBuildHasSm90aWhereItCanRun) {
+  LADDER_SKIP_WITHOUT_GPU();
+  if (ladder::query_device().compute_capability != 90) GTEST_SKIP() << "not a compute capability 9.0 GPU";
+  const auto rung = ladder::find_gemm(k09a);
+  ASSERT_TRUE(rung.has_value());
+  const std::string& missing = rung->requirements.missing_from_build;
+  if (!missing.empty() && !ladder::testing::gpu_required()) GTEST_SKIP() << missing;
+  EXPECT_EQ(missing, "") << "a GPU run on Hopper must build chapter 09 for sm_90a";
+}
+
+}  // namespace

@@ -1,0 +1,106 @@
+/// \file wgmma_tma_gemm.cu
+/// \brief Chapter 09's host side: the tensor maps TMA copies through, the launch, and the
+/// registration of rung 09a.
+///
+/// Run it: `build/bin/ch09_wgmma_tma_gemm` (4096³). It prints the fp32 ladder so far, then
+/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a. On a GPU other than compute
+/// capability 9.0, or from a build without sm_90a, 09a skips and says why.
+#include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled: the driver function's type, no link to libcuda
+
+#include <climits>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "chapters/09_wgmma_tma_gemm/wgmma_tma_gemm.cuh"
+
+namespace ladder::wgmma {
+namespace {
+
+// [tensor-map]
+/// cuTensorMapEncodeTiled lives in the driver (libcuda), not the runtime. Asking the
+/// runtime for it at run time, instead of linking libcuda, keeps every other program and
+/// test of the project free of a driver dependency: they build and run their CPU tests on
+/// machines without one. Looked up once.
+PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
+  static const PFN_cuTensorMapEncodeTiled_v12000 encoder = [] {
+    void* function = nullptr;
+    cudaDriverEntryPointQueryResult found{};
+    LADDER_CUDA_CHECK(
+        cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &function, 12000, cudaEnableDefault, &found));
+    if (found != cudaDriverEntryPointSuccess || function == nullptr)
+      throw std::runtime_error("the CUDA driver has no cuTensorMapEncodeTiled (it needs CUDA 12.0 or newer)");
+    return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(function);
+  }();
+  return encoder;
+}
+
+/// The tensor map of a bf16 matrix at `base` with the 128-byte swizzle, checked first by
+/// tensor_map_problem so that a bad shape gets its reason, not the driver's bare error code.
+CUtensorMap encode_tensor_map(const hopper::TensorMapParams& params, const void* base) {
+  if (const auto why = hopper::tensor_map_problem(params, reinterpret_cast<std::uintptr_t>(base)))
+    throw std::invalid_argument("tensor map: " + *why);
+  cuuint64_t dims[hopper::kTensorMapMaxRank], strides[hopper::kTensorMapMaxRank - 1];
+  cuuint32_t box[hopper::kTensorMapMaxRank], element_strides[hopper::kTensorMapMaxRank];
+  for (std::uint32_t i = 0; i < params.rank; ++i) {
+    dims[i] = params.global_dim[i];
+    box[i] = params.box_dim[i];
+    element_strides[i] = params.element_stride[i];
+    if (i + 1 < params.rank) strides[i] = params.global_stride[i];
+  }
+  CUtensorMap map;
+  // OOB_FILL_NONE: the parts of a box outside the matrix arrive as zeros, so ragged edges
+  // multiply as zeros. L2 promotion: fetch 256-byte lines, as the boxes' rows are 128 bytes.
+  const CUresult status = tensor_map_encoder()(
+      &map, CU_TENSOR_MAP_DATA_TYPE_BFLOAT16, params.rank, const_cast<void*>(base), dims, strides, box, element_strides,
+      CU_TENSOR_MAP_INTERLEAVE_NONE, static_cast<CUtensorMapSwizzle>(params.swizzle),
+      CU_TENSOR_MAP_L2_PROMOTION_L2_256B, CU_TENSOR_MAP_FLOAT_OOB_FILL_NONE);
+  if (status != CUDA_SUCCESS)
+    throw CudaError("cuTensorMapEncodeTiled failed with CUresult " + std::to_string(static_cast<int>(status)));
+  return map;
+}
+// [tensor-map]
+
+// [launch]
+template <class Cfg>
+void launch_tma_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
+  // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of kBK rows x 64 n.
+  const CUtensorMap a_map =
+      encode_tensor_map(hopper::tile_tensor_map(args.m, args.k, args.lda, Cfg::kBM, Cfg::kBK), args.a);
+  const CUtensorMap b_map = encode_tensor_map(
+      hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements), args.b);
+  const auto kernel = tma_wgmma_kernel<Cfg>;
+  LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+  const long long tiles = static_cast<long long>(ceil_div(args.m, Cfg::kBM)) * ceil_div(args.n, Cfg::kBN);
+  if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
+  kernel<<<static_cast<unsigned>(tiles), Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, args);
+  LADDER_CHECK_LAUNCH();
+}
+// [launch]
+
+/// Compute capability 9.0 only (sm_90a code runs nowhere else); TMA wants 16-byte aligned
+/// base addresses and row strides (lda, ldb multiples of 8 bf16). m, n and k are free:
+/// TMA zero-fills the boxes past the edges, and store_pair clips C.
+GemmRequirements requirements() {
+  GemmRequirements need;
+  need.min_compute_capability = 90;
+  need.max_compute_capability = 90;
+  need.alignment_bytes = 16;
+#ifndef LADDER_HAVE_SM90A
+  need.missing_from_build =
+      "built without sm_90a, which wgmma needs (CMAKE_CUDA_ARCHITECTURES lists no 90; add it to build chapter 09)";
+#endif
+  return need;
+}
+
+// [rungs]
+const bool registered[] = {
+    register_gemm({"09a TMA + wgmma", 9, RungKind::Chapter, launch_tma_wgmma<Tile09a>, requirements(),
+                   "TMA copies swizzled tiles, an mbarrier per stage, one warpgroup of wgmma m64n128k16 from shared "
+                   "memory; 128 x 128 x 64, 2 stages",
+                   kInstruction}),
+};
+// [rungs]
+
+}  // namespace
+}  // namespace ladder::wgmma
