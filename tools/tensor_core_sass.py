@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Do the tensor-core rungs really run on the tensor cores? Their SASS says.
 
-WMMA and mma.sync both compile to HMMA instructions (sm_80 and sm_90). A
-tensor-core rung whose kernel holds no HMMA has fallen back to something else
-(a guard that compiled the body away, an architecture without the
-instruction), and its results would still be correct, so only the machine
-code can tell. For every kernel of the rung objects of the tensor-core
-chapters (07, 08 and 13: their rungs and the instruction micro-benchmarks) and
-every architecture the build made, this counts HMMA and fails if a kernel has
-none.
+WMMA and mma.sync both compile to HMMA instructions (sm_80 and sm_90), wgmma to
+HGMMA (sm_90a only). A tensor-core rung whose kernel holds none has fallen back
+to something else (a guard that compiled the body away, an architecture
+without the instruction), and its results would still be correct, so only the
+machine code can tell. For every kernel of the rung objects of the tensor-core
+chapters (07, 08 and 13: their rungs and the instruction micro-benchmarks, on
+every architecture the build made; 09 on sm_90a, when the build has it), this
+counts the chapter's instruction and fails if a kernel has none.
 
     python3 tools/tensor_core_sass.py --build build        # exit 77 (skip) without cuobjdump/nvdisasm
 
@@ -25,8 +25,11 @@ from lessons import ROOT, SKIP  # noqa: E402
 from ptxas_report import demangle  # noqa: E402
 from sass_report import disassemble, find_tool  # noqa: E402
 
-TENSOR_CORE_CHAPTERS = ("07", "08", "13")
-ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
+HMMA_ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
+# Chapter: (the architectures its kernels are checked on, the instruction they must issue).
+# Chapter 09 is built for sm_90a alone (cmake/LadderHopper.cmake); without it, it has nothing to check.
+TENSOR_CORE_CHAPTERS = {"07": (HMMA_ARCHITECTURES, "HMMA"), "08": (HMMA_ARCHITECTURES, "HMMA"),
+                        "09": (("sm_90a",), "HGMMA"), "13": (HMMA_ARCHITECTURES, "HMMA")}
 # Kernels of these chapters that do no matrix work and so rightly hold no HMMA: data movement beside the
 # tensor-core kernel (13e's channel padding, 13f's sum of the split partials).
 HELPER_KERNELS = ("pad_channels_kernel(", "reduce_splits_kernel<")
@@ -44,8 +47,8 @@ def rung_objects(build: pathlib.Path):
     return found
 
 
-def hmma_counts(functions):
-    return {name: sum(1 for _, text in code if isinstance(text, str) and text.split()[0].startswith("HMMA"))
+def instruction_counts(functions, opcode):
+    return {name: sum(1 for _, text in code if isinstance(text, str) and text.split()[0].split(".")[0] == opcode)
             for name, code in functions.items()}
 
 
@@ -66,24 +69,25 @@ def main():
         sys.exit(f"tensor_core_sass: no rung objects of chapter(s) {', '.join(missing)} in {build}: build first")
     failures, checked = [], 0
     for folder, objects in folders.items():
-        for arch in ARCHITECTURES:
-            functions = disassemble(objects, arch, tools)
-            if not functions:
-                continue
+        architectures, opcode = TENSOR_CORE_CHAPTERS[folder.split("/")[1][:2]]
+        built = {arch: functions for arch in architectures if (functions := disassemble(objects, arch, tools))}
+        if not built:
+            print(f"{folder}: no {' or '.join(architectures)} code in this build, nothing to check")
+        for arch, functions in built.items():
             names = demangle(sorted(functions))
-            for mangled, count in sorted(hmma_counts(functions).items()):
+            for mangled, count in sorted(instruction_counts(functions, opcode).items()):
                 if names[mangled].startswith(HELPER_KERNELS):
                     continue
                 checked += 1
-                line = f"{folder} {arch} {names[mangled]}: {count} HMMA"
+                line = f"{folder} {arch} {names[mangled]}: {count} {opcode}"
                 print(line)
                 if count == 0:
                     failures.append(line)
     if checked == 0:
-        sys.exit("tensor_core_sass: no kernel built for " + ", ".join(ARCHITECTURES))
+        sys.exit("tensor_core_sass: no kernel built for " + ", ".join(HMMA_ARCHITECTURES))
     if failures:
         sys.exit("tensor_core_sass: kernels without a tensor-core instruction:\n  " + "\n  ".join(failures))
-    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA")
+    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA or HGMMA")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,10 @@
 /// \file test_wgmma_tma_gemm.cu
-/// \brief Chapter 09 on the GPU: the shared rung tests for 09a, and, without a GPU, what the
-/// rung declares.
+/// \brief Chapter 09 on the GPU: the shared rung tests for 09a and 09b, and, without a GPU,
+/// what the rungs declare.
 ///
 /// The shared cases keep m, n and k ragged (k = 1, 5, 7, 9, 17, ... included) while rounding
 /// the leading dimensions up to 16 bytes: TMA's zero-filled boxes past every edge, the
-/// clipped stores, k-tile counts of 1 and 2 (fewer than the stages) and the 2^20-row case are
+/// clipped stores, k-tile counts below the number of stages, and the 2^20-row case are
 /// all exercised. On a GPU of any compute capability but 9.0 they skip, saying why.
 ///
 ///     ctest --test-dir build -L ch09
@@ -18,22 +18,29 @@ LADDER_GEMM_RUNG_TESTS(Chapter09, 9, ladder::RungKind::Chapter);
 namespace {
 
 constexpr const char* k09a = "09a TMA + wgmma";
+constexpr const char* k09b = "09b warp-specialised";
 
-// No GPU needed: what the rung declares.
-TEST(Chapter09Requirements, RungIsRegisteredWithItsRequirements) {
-  const auto rung = ladder::find_gemm(k09a);
-  ASSERT_TRUE(rung.has_value());
-  EXPECT_EQ(rung->chapter, 9);
-  EXPECT_EQ(rung->precision(), ladder::Precision::Bf16);
-  EXPECT_EQ(rung->requirements.min_compute_capability, 90) << "wgmma and TMA";
-  EXPECT_EQ(rung->requirements.max_compute_capability, 90) << "sm_90a code runs on compute capability 9.0 only";
-  EXPECT_EQ(rung->requirements.alignment_bytes, 16) << "TMA: 16-byte base addresses and row strides";
-  EXPECT_EQ(rung->requirements.m_multiple, 1) << "any m: TMA zero-fills, the stores clip";
-  EXPECT_EQ(rung->requirements.n_multiple, 1);
-  EXPECT_EQ(rung->requirements.k_multiple, 1) << "any k: only the row stride must be a multiple of 8";
-  EXPECT_EQ(rung->instruction, "wgmma m64n128k16 bf16");
-  const std::string& missing = rung->requirements.missing_from_build;
-  if (!missing.empty()) EXPECT_NE(missing.find("sm_90a"), std::string::npos) << missing;
+// No GPU needed: what the rungs declare.
+TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
+  int rungs = 0;
+  for (const ladder::GemmRung& rung : ladder::gemm_registry()) {
+    if (rung.chapter != 9 || rung.kind != ladder::RungKind::Chapter) continue;
+    ++rungs;
+    EXPECT_EQ(rung.precision(), ladder::Precision::Bf16) << rung.name;
+    EXPECT_EQ(rung.requirements.min_compute_capability, 90) << rung.name << ": wgmma and TMA";
+    EXPECT_EQ(rung.requirements.max_compute_capability, 90) << rung.name << ": sm_90a code runs on 9.0 only";
+    EXPECT_EQ(rung.requirements.alignment_bytes, 16) << rung.name << ": TMA's 16-byte addresses and row strides";
+    EXPECT_EQ(rung.requirements.m_multiple, 1) << rung.name << ": any m: TMA zero-fills, the stores clip";
+    EXPECT_EQ(rung.requirements.n_multiple, 1) << rung.name;
+    EXPECT_EQ(rung.requirements.k_multiple, 1) << rung.name << ": any k: only the row stride must be a multiple of 8";
+    const std::string& missing = rung.requirements.missing_from_build;
+    if (!missing.empty()) EXPECT_NE(missing.find("sm_90a"), std::string::npos) << missing;
+  }
+  EXPECT_EQ(rungs, 2) << "09a and 09b";
+  ASSERT_TRUE(ladder::find_gemm(k09a).has_value());
+  ASSERT_TRUE(ladder::find_gemm(k09b).has_value());
+  EXPECT_EQ(ladder::find_gemm(k09a)->instruction, "wgmma m64n128k16 bf16");
+  EXPECT_EQ(ladder::find_gemm(k09b)->instruction, "wgmma m64n256k16 bf16");
 }
 
 TEST(Chapter09Requirements, TurnedAwayOffHopperAndWhenMisaligned) {
@@ -49,7 +56,7 @@ TEST(Chapter09Requirements, TurnedAwayOffHopperAndWhenMisaligned) {
   EXPECT_NE(ladder::unsupported_reason(*rung, args, 90).value_or("").find("16-byte"), std::string::npos);
 }
 
-// On an H100 or H200 under benchmarks/run_gpu.sh (LADDER_REQUIRE_GPU), 09a must really run:
+// On an H100 or H200 under benchmarks/run_gpu.sh (LADDER_REQUIRE_GPU), the rungs must really run:
 // a build without sm_90a would skip every case above, and skips count as passes.
 TEST(Chapter09OnHopper, TheBuildHasSm90aWhereItCanRun) {
   LADDER_SKIP_WITHOUT_GPU();

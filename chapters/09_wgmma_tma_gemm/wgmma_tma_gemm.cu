@@ -1,10 +1,10 @@
 /// \file wgmma_tma_gemm.cu
 /// \brief Chapter 09's host side: the tensor maps TMA copies through, the launch, and the
-/// registration of rung 09a.
+/// registration of rungs 09a and 09b.
 ///
 /// Run it: `build/bin/ch09_wgmma_tma_gemm` (4096³). It prints the fp32 ladder so far, then
-/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a. On a GPU other than compute
-/// capability 9.0, or from a build without sm_90a, 09a skips and says why.
+/// the bf16 table with cuBLAS bf16, chapter 08's rungs, 09a and 09b. On a GPU other than
+/// compute capability 9.0, or from a build without sm_90a, they skip and say why.
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled: the driver function's type, no link to libcuda
 
 #include <climits>
@@ -63,13 +63,17 @@ CUtensorMap encode_tensor_map(const hopper::TensorMapParams& params, const void*
 
 // [launch]
 template <class Cfg>
-void launch_tma_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
-  // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of kBK rows x 64 n.
+void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
+  // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of 64 k-rows x 64 n.
   const CUtensorMap a_map =
       encode_tensor_map(hopper::tile_tensor_map(args.m, args.k, args.lda, Cfg::kBM, Cfg::kBK), args.a);
   const CUtensorMap b_map = encode_tensor_map(
       hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements), args.b);
-  const auto kernel = tma_wgmma_kernel<Cfg>;
+  void (*kernel)(const CUtensorMap, const CUtensorMap, Bf16GemmArgs) = nullptr;
+  if constexpr (Cfg::kProducer)  // if constexpr: only the chosen kernel is instantiated
+    kernel = warp_specialized_kernel<Cfg>;
+  else
+    kernel = tma_wgmma_kernel<Cfg>;
   LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
   const long long tiles = static_cast<long long>(ceil_div(args.m, Cfg::kBM)) * ceil_div(args.n, Cfg::kBN);
   if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
@@ -95,10 +99,14 @@ GemmRequirements requirements() {
 
 // [rungs]
 const bool registered[] = {
-    register_gemm({"09a TMA + wgmma", 9, RungKind::Chapter, launch_tma_wgmma<Tile09a>, requirements(),
-                   "TMA copies swizzled tiles, an mbarrier per stage, one warpgroup of wgmma m64n128k16 from shared "
-                   "memory; 128 x 128 x 64, 2 stages",
-                   kInstruction}),
+    register_gemm({"09a TMA + wgmma", 9, RungKind::Chapter, launch_wgmma<Tile09a>, requirements(),
+                   "TMA copies swizzled tiles into 2 stages, an mbarrier per stage; one warpgroup issues the copies "
+                   "and wgmma m64n128k16 from shared memory; 128 x 128 x 64, 64 KB",
+                   kInstruction<Tile09a>}),
+    register_gemm({"09b warp-specialised", 9, RungKind::Chapter, launch_wgmma<Tile09b>, requirements(),
+                   "a producer warpgroup only copies (40 registers), two consumer warpgroups only multiply (232), "
+                   "full/empty mbarriers around a 4-stage ring; 128 x 256 x 64, m64n256k16, 193 KB",
+                   kInstruction<Tile09b>}),
 };
 // [rungs]
 
