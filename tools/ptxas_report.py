@@ -18,6 +18,11 @@ records the nvcc version, since register allocation changes between releases.
     python3 tools/ptxas_report.py --build build --write    # regenerate the lesson tables
     python3 tools/ptxas_report.py --build build --check    # fail if a lesson table is stale (a CTest test)
 
+Both --write and --check also fail when ptxas reported that it serialised a
+kernel's wgmma instructions (its C7520 "Potential Performance Loss" note, an
+info line that -Werror does not catch): the kernel would still be correct, and
+the loss would show only as a slow rung.
+
 --check exits 77 (CTest's skip code here) when the build cannot say: it was
 configured for other architectures or another build type than Release, or its
 nvcc is another release than the one the tables were written with.
@@ -80,6 +85,18 @@ def read_reports(build: pathlib.Path):
     return rows
 
 
+SERIALIZED = re.compile(r"wgmma\.mma_async instructions are serialized.*?function '(\S+)'")
+
+
+def serialized_wgmma(build: pathlib.Path):
+    """[(source, kernel)] for every kernel whose wgmma ptxas serialised, from the reports."""
+    found = []
+    for report in sorted(build.rglob("*.ptxas")):
+        for m in SERIALIZED.finditer(report.read_text()):
+            found.append((source_of(report, build), m.group(1)))
+    return found
+
+
 def table(rows, names):
     lines = ["| kernel | registers | spill stores / loads | stack | static shared memory |",
              "| --- | ---: | ---: | ---: | ---: |"]
@@ -127,6 +144,9 @@ def main():
             print(table([r for r in rows if r[2] == arch], names))
         return
 
+    if serialized := serialized_wgmma(build):
+        sys.exit("ptxas_report: ptxas serialised the wgmma of: " +
+                 ", ".join(f"{names.get(kernel, kernel)} ({source})" for source, kernel in serialized))
     version = nvcc_version(build)
     if version is None:
         sys.exit(f"ptxas_report: {args.build} holds no CMakeCUDACompiler.cmake: not a configured CUDA build")

@@ -39,6 +39,14 @@ __device__ __forceinline__ void fence_barrier_init() {
 #endif
 }
 
+/// Orders this thread's ordinary shared-memory stores before later reads by the async
+/// proxy (wgmma, TMA), which does not otherwise see them in order.
+__device__ __forceinline__ void fence_proxy_async_smem() {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("fence.proxy.async.shared::cta;\n" ::: "memory");
+#endif
+}
+
 /// This thread arrives, and tells the barrier to wait for `bytes` more bytes of TMA copies.
 __device__ __forceinline__ void mbarrier_arrive_expect_bytes(std::uint64_t* barrier, std::uint32_t bytes) {
 #ifdef LADDER_SM90A_DEVICE

@@ -43,6 +43,31 @@ TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
   EXPECT_EQ(ladder::find_gemm(k09b)->instruction, "wgmma m64n256k16 bf16");
 }
 
+TEST(Chapter09Requirements, TheWgmmaPeaksAreRegistered) {
+  for (const char* instruction : {"wgmma m64n128k16 bf16", "wgmma m64n256k16 bf16"}) {
+    const auto peak = ladder::find_instruction_peak(instruction);
+    ASSERT_TRUE(peak.has_value()) << instruction << ": wgmma_peak.cu registers it";
+    EXPECT_NE(peak->measure_tflops, nullptr);
+    EXPECT_FALSE(peak->summary.empty());
+  }
+}
+
+// On an H100 or H200: each micro-benchmark runs and gives a plausible rate (above a tenth
+// of a TFLOP/s, below 10 PFLOP/s).
+TEST(Chapter09Peak, MeasuresAPlausibleRate) {
+  LADDER_SKIP_WITHOUT_GPU();
+  if (ladder::query_device().compute_capability != 90) GTEST_SKIP() << "wgmma needs compute capability 9.0";
+  const auto rung = ladder::find_gemm(k09a);
+  ASSERT_TRUE(rung.has_value());
+  if (!rung->requirements.missing_from_build.empty() && !ladder::testing::gpu_required())
+    GTEST_SKIP() << rung->requirements.missing_from_build;
+  for (const char* instruction : {"wgmma m64n128k16 bf16", "wgmma m64n256k16 bf16"}) {
+    const double tflops = ladder::find_instruction_peak(instruction)->measure_tflops();
+    EXPECT_GT(tflops, 0.1) << instruction;
+    EXPECT_LT(tflops, 10000.0) << instruction;
+  }
+}
+
 TEST(Chapter09Requirements, TurnedAwayOffHopperAndWhenMisaligned) {
   auto rung = ladder::find_gemm(k09a);
   ASSERT_TRUE(rung.has_value());
