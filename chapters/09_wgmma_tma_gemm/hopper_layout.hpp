@@ -260,6 +260,36 @@ LADDER_HOST_DEVICE constexpr mma::RowCol wgmma_accumulator_at(int thread, int re
 }
 
 // ---------------------------------------------------------------------------
+// The epilogue of 09c: accumulators to a staging tile with stmatrix, out with TMA
+// ---------------------------------------------------------------------------
+
+// [staging-layout]
+/// Element offset of (row, col) in a consumer's staging tile of `rows` x N bf16: boxes 64
+/// columns wide, one after the other, each written with the 128-byte swizzle. It is the
+/// layout A's tiles have, so the TMA store reads it with a tensor map like A's.
+LADDER_HOST_DEVICE constexpr int sw128_staging_offset(int row, int col, int rows) {
+  return col / kSw128RowElements * rows * kSw128RowElements + sw128_element_offset(row, col % kSw128RowElements);
+}
+
+/// stmatrix .x4 stores four 8 x 8 bf16 matrices; lanes 8i .. 8i + 7 give the addresses of
+/// matrix i's 8 rows, and every lane's register i holds its pair of matrix i, in row
+/// lane / 4, columns 2 (lane % 4) and + 1: the accumulator layout of wgmma and mma.sync.
+/// Group `group` of a warp stores n8-blocks 2 group and 2 group + 1 of its 16 rows: matrix i
+/// is rows + 8 (i mod 2) of n8-block 2 group + i / 2. This is the row and first column of
+/// the 64 x N tile whose address warpgroup thread `thread` gives.
+LADDER_HOST_DEVICE constexpr mma::RowCol stmatrix_x4_row(int thread, int group) {
+  const int warp = thread / 32, lane = thread % 32, matrix = lane / 8;
+  return {16 * warp + 8 * (matrix % 2) + lane % 8, 8 * (2 * group + matrix / 2)};
+}
+
+/// The first of the two accumulator registers (wgmma_accumulator_at's numbering) that go,
+/// as one bf16 pair, into register `reg` (0..3) of stmatrix .x4 group `group`.
+LADDER_HOST_DEVICE constexpr int stmatrix_x4_accumulator(int group, int reg) {
+  return 4 * (2 * group + reg / 2) + 2 * (reg % 2);
+}
+// [staging-layout]
+
+// ---------------------------------------------------------------------------
 // The tensor map (CUDA Driver API, cuTensorMapEncodeTiled)
 // ---------------------------------------------------------------------------
 

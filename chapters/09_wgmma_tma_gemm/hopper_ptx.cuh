@@ -196,6 +196,62 @@ __device__ __forceinline__ void wgmma_m64n256k16(float (&d)[128], std::uint64_t 
 }
 // [wgmma]
 
+// [epilogue-ptx]
+/// Four 8 x 8 bf16 matrices to shared memory: lanes 8i .. 8i + 7 give the row addresses of
+/// matrix i (16 bytes each), and register i of every lane holds its bf16 pair of matrix i
+/// (row lane / 4, columns 2 (lane % 4) and + 1), the accumulator layout.
+__device__ __forceinline__ void stmatrix_x4(void* row, const std::uint32_t (&pairs)[4]) {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("stmatrix.sync.aligned.m8n8.x4.shared.b16 [%0], {%1, %2, %3, %4};\n" ::"r"(smem_address(row)),
+               "r"(pairs[0]), "r"(pairs[1]), "r"(pairs[2]), "r"(pairs[3])
+               : "memory");
+#endif
+}
+
+/// One TMA store: the box at `src` in shared memory to (inner, outer) of the tensor `map`
+/// describes. The parts of the box outside the tensor are not written.
+__device__ __forceinline__ void tma_store_2d(const CUtensorMap* map, const void* src, int inner, int outer) {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [%0, {%1, %2}], [%3];\n" ::"l"(
+                   reinterpret_cast<std::uint64_t>(map)),
+               "r"(inner), "r"(outer), "r"(smem_address(src))
+               : "memory");
+#endif
+}
+
+/// Closes this thread's TMA stores so far into a bulk group.
+__device__ __forceinline__ void tma_store_commit() {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("cp.async.bulk.commit_group;\n" ::: "memory");
+#endif
+}
+
+/// Waits until at most `Pending` of this thread's bulk groups are still reading shared
+/// memory: their source may then be overwritten (the writes to global may still be going).
+template <int Pending>
+__device__ __forceinline__ void tma_store_wait_read() {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("cp.async.bulk.wait_group.read %0;\n" ::"n"(Pending) : "memory");
+#endif
+}
+
+/// Waits until at most `Pending` of this thread's bulk groups are unfinished, writes included.
+template <int Pending>
+__device__ __forceinline__ void tma_store_wait() {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("cp.async.bulk.wait_group %0;\n" ::"n"(Pending) : "memory");
+#endif
+}
+
+/// A barrier for `threads` threads only (a named barrier, `id` 1 to 15; 0 is __syncthreads):
+/// one warpgroup meets itself without stopping the others.
+__device__ __forceinline__ void named_barrier(int id, int threads) {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("bar.sync %0, %1;\n" ::"r"(id), "r"(threads) : "memory");
+#endif
+}
+// [epilogue-ptx]
+
 // [setmaxnreg]
 /// Warp specialisation's register trade: the warpgroup that executes this gives registers
 /// back to the SM's pool (dec) or takes them from it (inc), down or up to `Count` per

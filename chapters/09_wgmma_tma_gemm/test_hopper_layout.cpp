@@ -9,6 +9,7 @@
 /// No CUDA here: the functions under test are the constexpr ones the kernels will call.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -340,6 +341,67 @@ TEST(Chapter09Accumulators, AreMmaSyncFragmentsStackedByWarp) {
       const mma::RowCol c = mma::c_fragment_element(thread % 32, reg % 4);
       const mma::RowCol expected{16 * (thread / 32) + c.row, 8 * (reg / 4) + c.col};
       EXPECT_EQ(wgmma_accumulator_at(thread, reg), expected) << thread << " " << reg;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The epilogue: stmatrix into the staging tile
+// ---------------------------------------------------------------------------
+
+/// Where stmatrix .x4 puts each accumulator, by the instruction's definition: element (r, c)
+/// of matrix i comes from lane 4r + c / 2, register i, half c % 2, and goes to the row
+/// address lane 8i + r gave, plus c. Empty if every accumulator of every thread lands on
+/// its own (row, col) of the 64 x 256 tile (wgmma_accumulator_at); else the first that does not.
+std::string stmatrix_mismatch(mma::RowCol (*row_of)(int, int), int (*accumulator_of)(int, int)) {
+  for (int warp = 0; warp < 4; ++warp)
+    for (int group = 0; group < 16; ++group)  // 256 columns: 32 n8-blocks, 2 per group
+      for (int matrix = 0; matrix < 4; ++matrix)
+        for (int r = 0; r < 8; ++r)
+          for (int c = 0; c < 8; ++c) {
+            const int source_thread = 32 * warp + 4 * r + c / 2;
+            const int reg = accumulator_of(group, matrix) + c % 2;
+            const mma::RowCol row = row_of(32 * warp + 8 * matrix + r, group);
+            const mma::RowCol stored{row.row, row.col + c};
+            const mma::RowCol belongs = wgmma_accumulator_at(source_thread, reg);
+            if (!(stored == belongs))
+              return "thread " + std::to_string(source_thread) + " register " + std::to_string(reg) + " stored at (" +
+                     std::to_string(stored.row) + ", " + std::to_string(stored.col) + "), belongs at (" +
+                     std::to_string(belongs.row) + ", " + std::to_string(belongs.col) + ")";
+          }
+  return "";
+}
+
+mma::RowCol stmatrix_row_matrices_swapped(int thread, int group) {  // matrix 1 taken as the next n8-block
+  const int warp = thread / 32, lane = thread % 32, matrix = lane / 8;
+  return {16 * warp + 8 * (matrix / 2) + lane % 8, 8 * (2 * group + matrix % 2)};
+}
+int stmatrix_accumulator_unpaired(int group, int reg) { return 4 * (2 * group + reg / 2) + reg % 2; }
+
+TEST(Chapter09Epilogue, StmatrixPutsEveryAccumulatorInItsPlace) {
+  EXPECT_EQ(stmatrix_mismatch(stmatrix_x4_row, stmatrix_x4_accumulator), "");
+  EXPECT_NE(stmatrix_mismatch(stmatrix_row_matrices_swapped, stmatrix_x4_accumulator), "");
+  EXPECT_NE(stmatrix_mismatch(stmatrix_x4_row, stmatrix_accumulator_unpaired), "");
+}
+
+TEST(Chapter09Epilogue, StagingIsSwizzledBoxesOf64Columns) {
+  constexpr int kRows = 64, kCols = 256;
+  std::vector<int> hits(kRows * kCols, 0);
+  for (int row = 0; row < kRows; ++row)
+    for (int col = 0; col < kCols; ++col) ++hits.at(sw128_staging_offset(row, col, kRows));
+  for (int h : hits) EXPECT_EQ(h, 1);
+  EXPECT_EQ(sw128_staging_offset(0, 64, kRows), 64 * 64) << "column 64 opens the second box";
+  EXPECT_EQ(sw128_staging_offset(3, 8, kRows), 3 * 64 + (1 ^ 3) * 8) << "chunk 1 of row 3 at chunk 2";
+  // A warp's stmatrix rows: the 8 rows of one matrix fall in 8 different bank groups.
+  for (int group = 0; group < 16; ++group)
+    for (int matrix = 0; matrix < 4; ++matrix) {
+      std::vector<int> bank_groups;
+      for (int r = 0; r < 8; ++r) {
+        const mma::RowCol at = stmatrix_x4_row(8 * matrix + r, group);
+        bank_groups.push_back(sw128_staging_offset(at.row, at.col, kRows) * kBf16Bytes / 16 % 8);
+      }
+      std::sort(bank_groups.begin(), bank_groups.end());
+      EXPECT_EQ(std::unique(bank_groups.begin(), bank_groups.end()), bank_groups.end())
+          << "group " << group << " matrix " << matrix;
     }
 }
 

@@ -1,17 +1,19 @@
 /// \file wgmma_tma_gemm.cu
 /// \brief Chapter 09's host side: the tensor maps TMA copies through, the launch, and the
-/// registration of rungs 09a and 09b.
+/// registration of rungs 09a, 09b and 09c.
 ///
 /// Run it: `build/bin/ch09_wgmma_tma_gemm` (4096³). It prints the fp32 ladder so far, then
-/// the bf16 table with cuBLAS bf16, chapter 08's rungs, 09a and 09b. On a GPU other than
+/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a to 09c. On a GPU other than
 /// compute capability 9.0, or from a build without sm_90a, they skip and say why.
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled: the driver function's type, no link to libcuda
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
 
+#include "chapters/09_wgmma_tma_gemm/persistent_gemm.cuh"
 #include "chapters/09_wgmma_tma_gemm/wgmma_tma_gemm.cuh"
 
 namespace ladder::wgmma {
@@ -69,15 +71,29 @@ void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
       encode_tensor_map(hopper::tile_tensor_map(args.m, args.k, args.lda, Cfg::kBM, Cfg::kBK), args.a);
   const CUtensorMap b_map = encode_tensor_map(
       hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements), args.b);
-  void (*kernel)(const CUtensorMap, const CUtensorMap, Bf16GemmArgs) = nullptr;
-  if constexpr (Cfg::kProducer)  // if constexpr: only the chosen kernel is instantiated
-    kernel = warp_specialized_kernel<Cfg>;
-  else
-    kernel = tma_wgmma_kernel<Cfg>;
-  LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
   const long long tiles = static_cast<long long>(ceil_div(args.m, Cfg::kBM)) * ceil_div(args.n, Cfg::kBN);
   if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
-  kernel<<<static_cast<unsigned>(tiles), Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, args);
+  unsigned ctas = static_cast<unsigned>(tiles);  // one CTA per tile...
+  if constexpr (Cfg::kPersistent) {              // ...or one per SM, each looping over tiles
+    int device = 0, sms = 0;
+    LADDER_CUDA_CHECK(cudaGetDevice(&device));
+    LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
+    ctas = static_cast<unsigned>(std::min<long long>(tiles, sms));
+    // C: m rows of n, leaving in boxes of 64 rows x 64 n from the staging tile.
+    const CUtensorMap c_map = encode_tensor_map(
+        hopper::tile_tensor_map(args.m, args.n, args.ldc, Cfg::kWgmmaM, hopper::kSw128RowElements), args.c);
+    const auto kernel = persistent_kernel<Cfg>;
+    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+    kernel<<<ctas, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, c_map, args);
+  } else {
+    void (*kernel)(const CUtensorMap, const CUtensorMap, Bf16GemmArgs) = nullptr;
+    if constexpr (Cfg::kProducer)  // if constexpr: only the chosen kernel is instantiated
+      kernel = warp_specialized_kernel<Cfg>;
+    else
+      kernel = tma_wgmma_kernel<Cfg>;
+    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+    kernel<<<ctas, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, args);
+  }
   LADDER_CHECK_LAUNCH();
 }
 // [launch]
@@ -107,6 +123,10 @@ const bool registered[] = {
                    "a producer warpgroup only copies (40 registers), two consumer warpgroups only multiply (232), "
                    "full/empty mbarriers around a 4-stage ring; 128 x 256 x 64, m64n256k16, 193 KB",
                    kInstruction<Tile09b>}),
+    register_gemm({"09c persistent", 9, RungKind::Chapter, launch_wgmma<Tile09c>, requirements(),
+                   "09b's CTA made persistent: one per SM walks the tiles in grouped order, the ring runs on into the "
+                   "next tile; C leaves through shared memory (stmatrix) and TMA stores; 3 stages, 209 KB",
+                   kInstruction<Tile09c>}),
 };
 // [rungs]
 

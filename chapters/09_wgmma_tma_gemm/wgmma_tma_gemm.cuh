@@ -31,11 +31,12 @@ using bf16 = __nv_bfloat16;
 /// a ring of kStages stages, kConsumers warpgroups that multiply, and with kProducer one
 /// more warpgroup that only copies. Every wgmma spans the tile's full width (n = kBN), and
 /// each consumer owns kBM / kConsumers rows, 64 per wgmma.
-template <int BM, int BN, int Stages, int Consumers, bool Producer>
+template <int BM, int BN, int Stages, int Consumers, bool Producer, bool Persistent = false>
 struct HopperTile {
   static constexpr int kBM = BM, kBN = BN, kBK = hopper::kSw128RowElements, kStages = Stages;
   static constexpr int kConsumers = Consumers;
   static constexpr bool kProducer = Producer;
+  static constexpr bool kPersistent = Persistent;  // 09c: loops over tiles, C leaves through shared memory
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
   static constexpr int kWgmmaM = 64, kWgmmaN = kBN;
@@ -45,9 +46,10 @@ struct HopperTile {
   static constexpr int kATileBytes = kBM * kBK * 2;
   static constexpr int kBBoxBytes = kBK * hopper::kSw128MnBoxElements * 2;  // 8 KB
   static constexpr int kStageBytes = kATileBytes + kBBoxes * kBBoxBytes;
+  static constexpr int kStagingBytes = kPersistent ? kBM * kBN * 2 : 0;  // 09c: C's tile, bf16
   // 1 KB more than the stages: the swizzle needs 1024-byte aligned tiles, and the dynamic
   // shared memory is only guaranteed 16-byte aligned, so the kernel rounds its start up.
-  static constexpr int kSmemBytes = kStages * kStageBytes + hopper::kSw128AtomBytes;
+  static constexpr int kSmemBytes = kStages * kStageBytes + kStagingBytes + hopper::kSw128AtomBytes;
   static constexpr int kGroupRows = 8;  // grouped tile order, bands of 8 tile rows (as 08d)
   // setmaxnreg's split (09b): the producer keeps 40 registers per thread, each consumer
   // takes 232; 128 x 40 + 2 x 128 x 232 = 64,512 of the SM's 65,536.
@@ -64,6 +66,9 @@ struct HopperTile {
 using Tile09a = HopperTile<128, 128, 2, 1, false>;
 /// 09b: 128 x 256, 4 stages of 48 KB, two consumer warpgroups and a producer: 193 KB.
 using Tile09b = HopperTile<128, 256, 4, 2, true>;
+/// 09c: 09b's CTA made persistent, with C staged in shared memory: 3 stages and 64 KB of
+/// staging, 209 KB (a fourth stage would not fit beside the staging tile).
+using Tile09c = HopperTile<128, 256, 3, 2, true, true>;
 // [config]
 
 /// The instruction each rung issues, the name its peak would be registered under.
@@ -92,11 +97,11 @@ __device__ __forceinline__ Stage stage_at(unsigned char* aligned_smem, int s) {
   return {reinterpret_cast<bf16*>(stage), reinterpret_cast<bf16*>(stage + Cfg::kATileBytes)};
 }
 
-/// Where this CTA's tile of C starts, in the grouped order of chapter 08d.
+/// Where tile `linear` of C starts, in the grouped order of chapter 08d.
 template <class Cfg>
-__device__ __forceinline__ mma::RowCol tile_origin(const Bf16GemmArgs& args) {
+__device__ __forceinline__ mma::RowCol tile_origin(const Bf16GemmArgs& args, int linear) {
   const int m_tiles = ceil_div(args.m, Cfg::kBM), n_tiles = ceil_div(args.n, Cfg::kBN);
-  const hopper::ScheduledTile tile = hopper::tile_at(int(blockIdx.x), m_tiles, n_tiles, Cfg::kGroupRows);
+  const hopper::ScheduledTile tile = hopper::tile_at(linear, m_tiles, n_tiles, Cfg::kGroupRows);
   return {tile.tile_m * Cfg::kBM, tile.tile_n * Cfg::kBN};
 }
 // [stage-memory]
@@ -185,7 +190,7 @@ __global__ void __launch_bounds__(Cfg::kThreads)
 #ifdef LADDER_SM90A_DEVICE
   __shared__ __align__(8) std::uint64_t full[Cfg::kStages];  // per stage: "its tiles have landed"
   unsigned char* smem = aligned_dynamic_smem();
-  const mma::RowCol origin = tile_origin<Cfg>(args);
+  const mma::RowCol origin = tile_origin<Cfg>(args, int(blockIdx.x));
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   const bool copier = threadIdx.x == 0;
   if (copier) {
@@ -221,11 +226,11 @@ template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads, 1)
     warp_specialized_kernel(const __grid_constant__ CUtensorMap a_map, const __grid_constant__ CUtensorMap b_map,
                             Bf16GemmArgs args) {
-  static_assert(Cfg::kProducer, "one warpgroup copies, the others multiply");
+  static_assert(Cfg::kProducer && !Cfg::kPersistent, "one warpgroup copies, the others multiply, one tile");
 #ifdef LADDER_SM90A_DEVICE
   __shared__ __align__(8) std::uint64_t full[Cfg::kStages], empty[Cfg::kStages];
   unsigned char* smem = aligned_dynamic_smem();
-  const mma::RowCol origin = tile_origin<Cfg>(args);
+  const mma::RowCol origin = tile_origin<Cfg>(args, int(blockIdx.x));
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
   if (threadIdx.x == 0) {

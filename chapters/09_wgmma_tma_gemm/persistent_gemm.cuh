@@ -1,0 +1,122 @@
+/// \file persistent_gemm.cuh
+/// \brief Rung 09c: 09b's warp-specialised CTA made persistent. About one CTA per SM walks
+/// the tiles of C in grouped order, its ring of stages running on from one tile into the
+/// next, and each tile leaves through shared memory: stmatrix, then TMA stores.
+///
+/// The stage helpers (load_stage, multiply_stage, store_tile) are 09a's and 09b's, from
+/// wgmma_tma_gemm.cuh; the layout of the staging tile and stmatrix's addresses are in
+/// hopper_layout.hpp, tested on the CPU.
+#pragma once
+
+#include "chapters/09_wgmma_tma_gemm/wgmma_tma_gemm.cuh"
+
+namespace ladder::wgmma {
+
+// [staged-epilogue]
+/// One consumer's epilogue when beta = 0: alpha · acc, rounded to bf16, into its staging
+/// tile with stmatrix (16 bytes per lane per instruction, no bank conflicts on the swizzled
+/// layout), then one thread sends the tile to C in TMA stores, which skip what lies outside
+/// C. The stores run on while the consumer starts its next tile; the staging tile is
+/// reused only once they have read it.
+template <class Cfg>
+__device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map, const Accumulators<Cfg>& acc,
+                                                        float alpha, bf16* staging, mma::RowCol origin, int consumer) {
+  static_assert(Cfg::kMBlocks == 1, "one wgmma's rows per consumer");
+  const int thread = int(threadIdx.x) % Cfg::kWarpgroupThreads;
+  const int barrier = 1 + consumer;           // the warpgroup's own named barrier
+  if (thread == 0) tma_store_wait_read<0>();  // the previous tile's stores have read the staging tile
+  named_barrier(barrier, Cfg::kWarpgroupThreads);
+#pragma unroll
+  for (int group = 0; group < Cfg::kAccumulators / 8; ++group) {  // 16 columns per stmatrix .x4
+    std::uint32_t pairs[4];
+#pragma unroll
+    for (int reg = 0; reg < 4; ++reg) {
+      const int first = hopper::stmatrix_x4_accumulator(group, reg);
+      const __nv_bfloat162 pair = __floats2bfloat162_rn(alpha * acc[0][first], alpha * acc[0][first + 1]);
+      pairs[reg] = reinterpret_cast<const std::uint32_t&>(pair);
+    }
+    const mma::RowCol at = hopper::stmatrix_x4_row(thread, group);
+    stmatrix_x4(staging + hopper::sw128_staging_offset(at.row, at.col, Cfg::kWgmmaM), pairs);
+  }
+  fence_proxy_async_smem();                        // each thread's stmatrix writes, before TMA reads them...
+  named_barrier(barrier, Cfg::kWarpgroupThreads);  // ...and every thread's
+  if (thread == 0) {
+    const int row = origin.row + consumer * Cfg::kWgmmaM;
+#pragma unroll
+    for (int box = 0; box < Cfg::kBN / hopper::kSw128RowElements; ++box)
+      tma_store_2d(c_map, staging + box * Cfg::kWgmmaM * hopper::kSw128RowElements,
+                   origin.col + box * hopper::kSw128RowElements, row);
+    tma_store_commit();
+  }
+}
+// [staged-epilogue]
+
+// [kernel-09c]
+/// 09c: as 09b, but the CTA takes tiles linear = blockIdx.x, + gridDim.x, ... (about one CTA
+/// per SM), and `it`, the count of k-tiles so far, carries the ring from one tile into the
+/// next: the producer loads the next tile's first k-tiles while the consumers finish this
+/// one and store it.
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads, 1)
+    persistent_kernel(const __grid_constant__ CUtensorMap a_map, const __grid_constant__ CUtensorMap b_map,
+                      const __grid_constant__ CUtensorMap c_map, Bf16GemmArgs args) {
+  static_assert(Cfg::kProducer && Cfg::kPersistent, "09b's warpgroups, looping over tiles");
+#ifdef LADDER_SM90A_DEVICE
+  __shared__ __align__(8) std::uint64_t full[Cfg::kStages], empty[Cfg::kStages];
+  unsigned char* smem = aligned_dynamic_smem();
+  const int tiles = ceil_div(args.m, Cfg::kBM) * ceil_div(args.n, Cfg::kBN);
+  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
+  if (threadIdx.x == 0) {
+    for (int s = 0; s < Cfg::kStages; ++s) {
+      mbarrier_init(&full[s], 1);
+      mbarrier_init(&empty[s], Cfg::kConsumers * 4);
+    }
+    fence_barrier_init();
+  }
+  __syncthreads();
+
+  if (warpgroup == 0) {  // the producer
+    setmaxnreg_dec<Cfg::kProducerRegisters>();
+    if (threadIdx.x == 0) {
+      int it = 0;
+      for (int tile = int(blockIdx.x); tile < tiles; tile += int(gridDim.x)) {
+        const mma::RowCol origin = tile_origin<Cfg>(args, tile);
+        for (int t = 0; t < k_tiles; ++t, ++it) {
+          const int s = it % Cfg::kStages, round = it / Cfg::kStages;
+          if (round > 0) mbarrier_wait(&empty[s], (round - 1) % 2);
+          load_stage<Cfg>(&a_map, &b_map, stage_at<Cfg>(smem, s), &full[s], t, origin);
+        }
+      }
+    }
+  } else {  // a consumer
+    setmaxnreg_inc<Cfg::kConsumerRegisters>();
+    const int consumer = warpgroup - 1;
+    bf16* staging =
+        reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
+    int it = 0;
+    for (int tile = int(blockIdx.x); tile < tiles; tile += int(gridDim.x)) {
+      const mma::RowCol origin = tile_origin<Cfg>(args, tile);
+      Accumulators<Cfg> acc;
+#pragma unroll
+      for (int i = 0; i < Cfg::kAccumulators; ++i) acc[0][i] = 0.0f;
+      for (int t = 0; t < k_tiles; ++t, ++it) {
+        const int s = it % Cfg::kStages;
+        mbarrier_wait(&full[s], (it / Cfg::kStages) % 2);
+        multiply_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
+        if (threadIdx.x % 32 == 0) mbarrier_arrive(&empty[s]);
+      }
+      if (args.beta == 0.0f)  // C is write-only: through shared memory and TMA
+        store_tile_through_smem<Cfg>(&c_map, acc, args.alpha, staging, origin, consumer);
+      else  // C is read too: 09b's direct stores
+        store_tile<Cfg>(args, acc, origin, consumer);
+    }
+    if (threadIdx.x % Cfg::kWarpgroupThreads == 0) tma_store_wait<0>();  // every store done before exit
+  }
+#else
+  __trap();  // not sm_90a: no wgmma, no setmaxnreg; the registry never launches this
+#endif
+}
+// [kernel-09c]
+
+}  // namespace ladder::wgmma
