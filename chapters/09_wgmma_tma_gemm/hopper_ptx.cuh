@@ -252,6 +252,67 @@ __device__ __forceinline__ void named_barrier(int id, int threads) {
 }
 // [epilogue-ptx]
 
+// [cluster-ptx]
+/// This CTA's rank in its cluster (0 .. cluster size - 1).
+__device__ __forceinline__ unsigned cluster_rank() {
+  unsigned rank = 0;
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("mov.u32 %0, %%cluster_ctarank;\n" : "=r"(rank));
+#endif
+  return rank;
+}
+
+/// Every thread of every CTA of the cluster meets here; what each wrote to shared memory
+/// before (barrier initialisations included) is visible to the others after.
+__device__ __forceinline__ void cluster_sync() {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("barrier.cluster.arrive.release.aligned;\nbarrier.cluster.wait.acquire.aligned;\n" ::: "memory");
+#endif
+}
+
+/// Arrives on the barrier at the same shared-memory offset in CTA `cta` of the cluster
+/// (mapa turns the local address into that CTA's), releasing at cluster scope.
+__device__ __forceinline__ void mbarrier_arrive_cluster(std::uint64_t* barrier, unsigned cta) {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile(
+      "{\n.reg .b32 remote;\n"
+      "mapa.shared::cluster.u32 remote, %0, %1;\n"
+      "mbarrier.arrive.release.cluster.shared::cluster.b64 _, [remote];\n}\n" ::"r"(smem_address(barrier)),
+      "r"(cta)
+      : "memory");
+#endif
+}
+
+/// mbarrier_wait for a barrier that other CTAs of the cluster arrive on: acquire at
+/// cluster scope, so their releases are seen.
+__device__ __forceinline__ void mbarrier_wait_cluster(std::uint64_t* barrier, std::uint32_t parity) {
+#ifdef LADDER_SM90A_DEVICE
+  std::uint32_t done = 0;
+  while (!done)
+    asm volatile(
+        "{\n.reg .pred complete;\n"
+        "mbarrier.try_wait.parity.acquire.cluster.shared::cta.b64 complete, [%1], %2;\n"
+        "selp.u32 %0, 1, 0, complete;\n}\n"
+        : "=r"(done)
+        : "r"(smem_address(barrier)), "r"(parity)
+        : "memory");
+#endif
+}
+
+/// tma_load_2d to every CTA of the cluster in `cta_mask` at once: the box lands at the same
+/// offset `dst` in each, and each one's barrier at offset `barrier` counts its bytes.
+__device__ __forceinline__ void tma_load_2d_multicast(void* dst, const CUtensorMap* map, int inner, int outer,
+                                                      std::uint64_t* barrier, std::uint16_t cta_mask) {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile(
+      "cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes.multicast::cluster"
+      " [%0], [%1, {%2, %3}], [%4], %5;\n" ::"r"(smem_address(dst)),
+      "l"(reinterpret_cast<std::uint64_t>(map)), "r"(inner), "r"(outer), "r"(smem_address(barrier)), "h"(cta_mask)
+      : "memory");
+#endif
+}
+// [cluster-ptx]
+
 // [setmaxnreg]
 /// Warp specialisation's register trade: the warpgroup that executes this gives registers
 /// back to the SM's pool (dec) or takes them from it (inc), down or up to `Count` per

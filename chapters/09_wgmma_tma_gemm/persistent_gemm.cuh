@@ -1,7 +1,8 @@
 /// \file persistent_gemm.cuh
-/// \brief Rung 09c: 09b's warp-specialised CTA made persistent. About one CTA per SM walks
-/// the tiles of C in grouped order, its ring of stages running on from one tile into the
-/// next, and each tile leaves through shared memory: stmatrix, then TMA stores.
+/// \brief Rungs 09c and 09d: 09b's warp-specialised CTA made persistent. About one CTA per
+/// SM walks the tiles of C in grouped order, its ring of stages running on from one tile
+/// into the next, and each tile leaves through shared memory: stmatrix, then TMA stores.
+/// 09d runs the same kernel in clusters of two CTAs that share B through TMA multicast.
 ///
 /// The stage helpers (load_stage, multiply_stage, store_tile) are 09a's and 09b's, from
 /// wgmma_tma_gemm.cuh; the layout of the staging tile and stmatrix's addresses are in
@@ -56,36 +57,51 @@ __device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map
 /// per SM), and `it`, the count of k-tiles so far, carries the ring from one tile into the
 /// next: the producer loads the next tile's first k-tiles while the consumers finish this
 /// one and store it.
+///
+/// 09d (kCluster = 2): a cluster's CTAs walk "units" of kCluster vertically adjacent tiles,
+/// CTA `rank` taking row rank of each. They need the same B, so each loads its share and
+/// multicasts it: a stage is full when every CTA's share has landed, and empty when every
+/// CTA's consumers are done with it, since the next copy into it comes from all of them.
 template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads, 1)
     persistent_kernel(const __grid_constant__ CUtensorMap a_map, const __grid_constant__ CUtensorMap b_map,
                       const __grid_constant__ CUtensorMap c_map, Bf16GemmArgs args) {
   static_assert(Cfg::kProducer && Cfg::kPersistent, "09b's warpgroups, looping over tiles");
 #ifdef LADDER_SM90A_DEVICE
+  constexpr int kCluster = Cfg::kCluster;
   __shared__ __align__(8) std::uint64_t full[Cfg::kStages], empty[Cfg::kStages];
   unsigned char* smem = aligned_dynamic_smem();
-  const int tiles = ceil_div(args.m, Cfg::kBM) * ceil_div(args.n, Cfg::kBN);
+  const int rank = int(cluster_rank());  // 0 without a cluster
+  const int m_units = ceil_div(ceil_div(args.m, Cfg::kBM), kCluster), n_tiles = ceil_div(args.n, Cfg::kBN);
+  const int units = m_units * n_tiles, first_unit = int(blockIdx.x) / kCluster, unit_step = int(gridDim.x) / kCluster;
+  const auto origin_of = [&](int unit) -> mma::RowCol {
+    const hopper::ScheduledTile u = hopper::tile_at(unit, m_units, n_tiles, Cfg::kGroupRows);
+    return {(u.tile_m * kCluster + rank) * Cfg::kBM, u.tile_n * Cfg::kBN};
+  };
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
   if (threadIdx.x == 0) {
     for (int s = 0; s < Cfg::kStages; ++s) {
       mbarrier_init(&full[s], 1);
-      mbarrier_init(&empty[s], Cfg::kConsumers * 4);
+      mbarrier_init(&empty[s], kCluster * Cfg::kConsumers * 4);  // every consumer warp of the cluster
     }
     fence_barrier_init();
   }
-  __syncthreads();
+  if constexpr (kCluster > 1)
+    cluster_sync();  // no copy or arrival reaches a peer's barrier before the peer initialised it
+  else
+    __syncthreads();
 
   if (warpgroup == 0) {  // the producer
     setmaxnreg_dec<Cfg::kProducerRegisters>();
     if (threadIdx.x == 0) {
       int it = 0;
-      for (int tile = int(blockIdx.x); tile < tiles; tile += int(gridDim.x)) {
-        const mma::RowCol origin = tile_origin<Cfg>(args, tile);
+      for (int unit = first_unit; unit < units; unit += unit_step) {
+        const mma::RowCol origin = origin_of(unit);
         for (int t = 0; t < k_tiles; ++t, ++it) {
           const int s = it % Cfg::kStages, round = it / Cfg::kStages;
-          if (round > 0) mbarrier_wait(&empty[s], (round - 1) % 2);
-          load_stage<Cfg>(&a_map, &b_map, stage_at<Cfg>(smem, s), &full[s], t, origin);
+          if (round > 0) mbarrier_wait_cluster(&empty[s], (round - 1) % 2);
+          load_stage<Cfg>(&a_map, &b_map, stage_at<Cfg>(smem, s), &full[s], t, origin, rank);
         }
       }
     }
@@ -95,8 +111,8 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
     bf16* staging =
         reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
     int it = 0;
-    for (int tile = int(blockIdx.x); tile < tiles; tile += int(gridDim.x)) {
-      const mma::RowCol origin = tile_origin<Cfg>(args, tile);
+    for (int unit = first_unit; unit < units; unit += unit_step) {
+      const mma::RowCol origin = origin_of(unit);
       Accumulators<Cfg> acc;
 #pragma unroll
       for (int i = 0; i < Cfg::kAccumulators; ++i) acc[0][i] = 0.0f;
@@ -104,7 +120,12 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
         const int s = it % Cfg::kStages;
         mbarrier_wait(&full[s], (it / Cfg::kStages) % 2);
         multiply_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
-        if (threadIdx.x % 32 == 0) mbarrier_arrive(&empty[s]);
+        if (threadIdx.x % 32 == 0)  // this warp is done with stage s, in every CTA's count
+          for (int cta = 0; cta < kCluster; ++cta)
+            if (kCluster == 1)
+              mbarrier_arrive(&empty[s]);
+            else
+              mbarrier_arrive_cluster(&empty[s], unsigned(cta));
       }
       if (args.beta == 0.0f)  // C is write-only: through shared memory and TMA
         store_tile_through_smem<Cfg>(&c_map, acc, args.alpha, staging, origin, consumer);
@@ -113,6 +134,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
     }
     if (threadIdx.x % Cfg::kWarpgroupThreads == 0) tma_store_wait<0>();  // every store done before exit
   }
+  if constexpr (kCluster > 1) cluster_sync();  // no CTA leaves while a peer may still arrive on its barriers
 #else
   __trap();  // not sm_90a: no wgmma, no setmaxnreg; the registry never launches this
 #endif

@@ -1,11 +1,12 @@
 /// \file test_wgmma_tma_gemm.cu
-/// \brief Chapter 09 on the GPU: the shared rung tests for 09a to 09c, and, without a GPU,
+/// \brief Chapter 09 on the GPU: the shared rung tests for 09a to 09d, and, without a GPU,
 /// what the rungs declare.
 ///
 /// The shared cases keep m, n and k ragged (k = 1, 5, 7, 9, 17, ... included) while rounding
 /// the leading dimensions up to 16 bytes: TMA's zero-filled boxes past every edge, the
 /// clipped stores (TMA's in 09c when beta = 0, store_pair's otherwise), k-tile counts below
-/// the number of stages, persistent CTAs with several tiles each, and the 2^20-row case are
+/// the number of stages, persistent CTAs with several tiles each, clusters whose second CTA
+/// has no rows of C (an odd number of tile rows), and the 2^20-row case are
 /// all exercised. On a GPU of any compute capability but 9.0 they skip, saying why.
 ///
 ///     ctest --test-dir build -L ch09
@@ -21,6 +22,7 @@ namespace {
 constexpr const char* k09a = "09a TMA + wgmma";
 constexpr const char* k09b = "09b warp-specialised";
 constexpr const char* k09c = "09c persistent";
+constexpr const char* k09d = "09d clusters + multicast";
 
 // No GPU needed: what the rungs declare.
 TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
@@ -38,11 +40,12 @@ TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
     const std::string& missing = rung.requirements.missing_from_build;
     if (!missing.empty()) EXPECT_NE(missing.find("sm_90a"), std::string::npos) << missing;
   }
-  EXPECT_EQ(rungs, 3) << "09a, 09b and 09c";
-  for (const char* name : {k09a, k09b, k09c}) ASSERT_TRUE(ladder::find_gemm(name).has_value()) << name;
+  EXPECT_EQ(rungs, 4) << "09a to 09d";
+  for (const char* name : {k09a, k09b, k09c, k09d}) ASSERT_TRUE(ladder::find_gemm(name).has_value()) << name;
   EXPECT_EQ(ladder::find_gemm(k09a)->instruction, "wgmma m64n128k16 bf16");
   EXPECT_EQ(ladder::find_gemm(k09b)->instruction, "wgmma m64n256k16 bf16");
   EXPECT_EQ(ladder::find_gemm(k09c)->instruction, "wgmma m64n256k16 bf16");
+  EXPECT_EQ(ladder::find_gemm(k09d)->instruction, "wgmma m64n256k16 bf16");
 }
 
 TEST(Chapter09Requirements, TheWgmmaPeaksAreRegistered) {

@@ -1,9 +1,9 @@
 /// \file wgmma_tma_gemm.cu
 /// \brief Chapter 09's host side: the tensor maps TMA copies through, the launch, and the
-/// registration of rungs 09a, 09b and 09c.
+/// registration of rungs 09a to 09d.
 ///
 /// Run it: `build/bin/ch09_wgmma_tma_gemm` (4096³). It prints the fp32 ladder so far, then
-/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a to 09c. On a GPU other than
+/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a to 09d. On a GPU other than
 /// compute capability 9.0, or from a build without sm_90a, they skip and say why.
 #include <cudaTypedefs.h>  // PFN_cuTensorMapEncodeTiled: the driver function's type, no link to libcuda
 
@@ -74,17 +74,33 @@ void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
   const long long tiles = static_cast<long long>(ceil_div(args.m, Cfg::kBM)) * ceil_div(args.n, Cfg::kBN);
   if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
   unsigned ctas = static_cast<unsigned>(tiles);  // one CTA per tile...
-  if constexpr (Cfg::kPersistent) {              // ...or one per SM, each looping over tiles
-    int device = 0, sms = 0;
-    LADDER_CUDA_CHECK(cudaGetDevice(&device));
-    LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-    ctas = static_cast<unsigned>(std::min<long long>(tiles, sms));
+  if constexpr (Cfg::kPersistent) {              // ...or about one per SM, each looping over tiles
     // C: m rows of n, leaving in boxes of 64 rows x 64 n from the staging tile.
     const CUtensorMap c_map = encode_tensor_map(
         hopper::tile_tensor_map(args.m, args.n, args.ldc, Cfg::kWgmmaM, hopper::kSw128RowElements), args.c);
     const auto kernel = persistent_kernel<Cfg>;
     LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
-    kernel<<<ctas, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, c_map, args);
+    cudaLaunchConfig_t config{};
+    config.blockDim = dim3(Cfg::kThreads);
+    config.dynamicSmemBytes = Cfg::kSmemBytes;
+    config.stream = stream;
+    cudaLaunchAttribute cluster{};  // 09d: CTAs launched in groups of kCluster, on SMs of one GPC
+    cluster.id = cudaLaunchAttributeClusterDimension;
+    cluster.val.clusterDim.x = Cfg::kCluster;
+    cluster.val.clusterDim.y = cluster.val.clusterDim.z = 1;
+    config.attrs = &cluster;
+    config.numAttrs = 1;
+    // As many CTAs as can be resident at once: for clusters the GPU says how many fit
+    // (SMs come in GPCs, and a cluster must fit in one), for single CTAs it is one per SM.
+    config.gridDim = dim3(Cfg::kCluster);
+    int resident_clusters = 0;
+    LADDER_CUDA_CHECK(cudaOccupancyMaxActiveClusters(&resident_clusters, kernel, &config));
+    if (resident_clusters < 1)
+      throw std::runtime_error("wgmma GEMM: not even one cluster of " + std::to_string(Cfg::kCluster) + " CTAs with " +
+                               std::to_string(Cfg::kSmemBytes) + " bytes of shared memory fits on this GPU");
+    const long long units = ceil_div(ceil_div(args.m, Cfg::kBM), Cfg::kCluster) * ceil_div(args.n, Cfg::kBN);
+    config.gridDim = dim3(static_cast<unsigned>(std::min<long long>(units, resident_clusters) * Cfg::kCluster));
+    LADDER_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, a_map, b_map, c_map, args));
   } else {
     void (*kernel)(const CUtensorMap, const CUtensorMap, Bf16GemmArgs) = nullptr;
     if constexpr (Cfg::kProducer)  // if constexpr: only the chosen kernel is instantiated
@@ -127,6 +143,10 @@ const bool registered[] = {
                    "09b's CTA made persistent: one per SM walks the tiles in grouped order, the ring runs on into the "
                    "next tile; C leaves through shared memory (stmatrix) and TMA stores; 3 stages, 209 KB",
                    kInstruction<Tile09c>}),
+    register_gemm({"09d clusters + multicast", 9, RungKind::Chapter, launch_wgmma<Tile09d>, requirements(),
+                   "09c in clusters of 2 CTAs on vertically adjacent tiles: each loads half of their common B tile "
+                   "and multicasts it to both; empty barriers count both CTAs' consumers",
+                   kInstruction<Tile09d>}),
 };
 // [rungs]
 

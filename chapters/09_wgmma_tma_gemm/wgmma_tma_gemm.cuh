@@ -31,12 +31,13 @@ using bf16 = __nv_bfloat16;
 /// a ring of kStages stages, kConsumers warpgroups that multiply, and with kProducer one
 /// more warpgroup that only copies. Every wgmma spans the tile's full width (n = kBN), and
 /// each consumer owns kBM / kConsumers rows, 64 per wgmma.
-template <int BM, int BN, int Stages, int Consumers, bool Producer, bool Persistent = false>
+template <int BM, int BN, int Stages, int Consumers, bool Producer, bool Persistent = false, int Cluster = 1>
 struct HopperTile {
   static constexpr int kBM = BM, kBN = BN, kBK = hopper::kSw128RowElements, kStages = Stages;
   static constexpr int kConsumers = Consumers;
   static constexpr bool kProducer = Producer;
   static constexpr bool kPersistent = Persistent;  // 09c: loops over tiles, C leaves through shared memory
+  static constexpr int kCluster = Cluster;         // 09d: CTAs on vertically adjacent tiles, sharing B
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
   static constexpr int kWgmmaM = 64, kWgmmaN = kBN;
@@ -45,6 +46,7 @@ struct HopperTile {
   static constexpr int kBBoxes = kBN / hopper::kSw128MnBoxElements;  // B arrives in boxes 64 n wide
   static constexpr int kATileBytes = kBM * kBK * 2;
   static constexpr int kBBoxBytes = kBK * hopper::kSw128MnBoxElements * 2;  // 8 KB
+  static constexpr int kBBoxesPerCta = kBBoxes / kCluster;  // each CTA of a cluster loads its share of B
   static constexpr int kStageBytes = kATileBytes + kBBoxes * kBBoxBytes;
   static constexpr int kStagingBytes = kPersistent ? kBM * kBN * 2 : 0;  // 09c: C's tile, bf16
   // 1 KB more than the stages: the swizzle needs 1024-byte aligned tiles, and the dynamic
@@ -60,6 +62,7 @@ struct HopperTile {
   static_assert(kBN == 128 || kBN == 256, "wgmma_tile below issues m64n128k16 or m64n256k16");
   static_assert(kATileBytes % hopper::kSw128AtomBytes == 0, "every tile and box starts on a 1024-byte boundary");
   static_assert(kSmemBytes <= 227 * 1024, "sm_90 gives a CTA at most 227 KB of shared memory");
+  static_assert(kCluster == 1 || (kPersistent && kBBoxes % kCluster == 0), "clusters: persistent, B split evenly");
 };
 
 /// 09a: 128 x 128, 2 stages, one warpgroup that copies and multiplies: 64 KB.
@@ -69,6 +72,9 @@ using Tile09b = HopperTile<128, 256, 4, 2, true>;
 /// 09c: 09b's CTA made persistent, with C staged in shared memory: 3 stages and 64 KB of
 /// staging, 209 KB (a fourth stage would not fit beside the staging tile).
 using Tile09c = HopperTile<128, 256, 3, 2, true, true>;
+/// 09d: 09c in clusters of 2 CTAs on vertically adjacent tiles, each loading half of the
+/// B tile they share and multicasting it to both.
+using Tile09d = HopperTile<128, 256, 3, 2, true, true, 2>;
 // [config]
 
 /// The instruction each rung issues, the name its peak would be registered under.
@@ -110,16 +116,23 @@ __device__ __forceinline__ mma::RowCol tile_origin(const Bf16GemmArgs& args, int
 /// The producer's work for k-tile `t`: tell the stage's barrier how many bytes to expect,
 /// then start one TMA copy for A and one per 64-wide box of B. One thread does this; the
 /// copies run on their own, and the barrier's phase completes when the last byte lands.
+/// In a cluster (09d) CTA `rank` copies only its share of B's boxes, to every CTA of the
+/// cluster at once; the others' shares arrive from them, and the barrier counts those too.
 template <class Cfg>
 __device__ __forceinline__ void load_stage(const CUtensorMap* a_map, const CUtensorMap* b_map, Stage stage,
-                                           std::uint64_t* full, int t, mma::RowCol origin) {
+                                           std::uint64_t* full, int t, mma::RowCol origin, int rank = 0) {
   mbarrier_arrive_expect_bytes(full, Cfg::kStageBytes);  // whole boxes: the zero-filled parts count too
   const int k0 = t * Cfg::kBK;
   tma_load_2d(stage.a, a_map, k0, origin.row, full);  // A: (k, m), k innermost
 #pragma unroll
-  for (int box = 0; box < Cfg::kBBoxes; ++box)  // B: (n, k), n innermost
-    tma_load_2d(reinterpret_cast<unsigned char*>(stage.b) + box * Cfg::kBBoxBytes, b_map,
-                origin.col + box * hopper::kSw128MnBoxElements, k0, full);
+  for (int box = rank * Cfg::kBBoxesPerCta; box < (rank + 1) * Cfg::kBBoxesPerCta; ++box) {  // B: (n, k)
+    unsigned char* dst = reinterpret_cast<unsigned char*>(stage.b) + box * Cfg::kBBoxBytes;
+    const int n = origin.col + box * hopper::kSw128MnBoxElements;
+    if constexpr (Cfg::kCluster > 1)
+      tma_load_2d_multicast(dst, b_map, n, k0, full, (1u << Cfg::kCluster) - 1);
+    else
+      tma_load_2d(dst, b_map, n, k0, full);
+  }
 }
 // [load-stage]
 
