@@ -62,23 +62,34 @@ __device__ __forceinline__ void mbarrier_arrive(std::uint64_t* barrier) {
 #endif
 }
 
-/// Whether the phase with this parity has completed (a bounded wait in hardware).
+/// Whether the phase with this parity has completed (a bounded wait in hardware). With
+/// ClusterScope the wait acquires at cluster scope, which a barrier that other CTAs of the
+/// cluster arrive on needs (09d), so that what they released before arriving is seen.
+template <bool ClusterScope = false>
 __device__ __forceinline__ bool mbarrier_try_wait(std::uint64_t* barrier, std::uint32_t parity) {
   std::uint32_t done = 1;
 #ifdef LADDER_SM90A_DEVICE
-  asm volatile(
-      "{\n.reg .pred complete;\n"
-      "mbarrier.try_wait.parity.shared::cta.b64 complete, [%1], %2;\n"
-      "selp.u32 %0, 1, 0, complete;\n}\n"
-      : "=r"(done)
-      : "r"(smem_address(barrier)), "r"(parity)
-      : "memory");
+#define LADDER_TRY_WAIT(scope)                  \
+  asm volatile(                                 \
+      "{\n.reg .pred complete;\n"               \
+      "mbarrier.try_wait.parity" scope          \
+      ".shared::cta.b64 complete, [%1], %2;\n"  \
+      "selp.u32 %0, 1, 0, complete;\n}\n"       \
+      : "=r"(done)                              \
+      : "r"(smem_address(barrier)), "r"(parity) \
+      : "memory")
+  if constexpr (ClusterScope)
+    LADDER_TRY_WAIT(".acquire.cluster");
+  else
+    LADDER_TRY_WAIT("");
+#undef LADDER_TRY_WAIT
 #endif
   return done != 0;
 }
 
+template <bool ClusterScope = false>
 __device__ __forceinline__ void mbarrier_wait(std::uint64_t* barrier, std::uint32_t parity) {
-  while (!mbarrier_try_wait(barrier, parity)) {
+  while (!mbarrier_try_wait<ClusterScope>(barrier, parity)) {
   }
 }
 // [mbarrier]
@@ -280,22 +291,6 @@ __device__ __forceinline__ void mbarrier_arrive_cluster(std::uint64_t* barrier, 
       "mbarrier.arrive.release.cluster.shared::cluster.b64 _, [remote];\n}\n" ::"r"(smem_address(barrier)),
       "r"(cta)
       : "memory");
-#endif
-}
-
-/// mbarrier_wait for a barrier that other CTAs of the cluster arrive on: acquire at
-/// cluster scope, so their releases are seen.
-__device__ __forceinline__ void mbarrier_wait_cluster(std::uint64_t* barrier, std::uint32_t parity) {
-#ifdef LADDER_SM90A_DEVICE
-  std::uint32_t done = 0;
-  while (!done)
-    asm volatile(
-        "{\n.reg .pred complete;\n"
-        "mbarrier.try_wait.parity.acquire.cluster.shared::cta.b64 complete, [%1], %2;\n"
-        "selp.u32 %0, 1, 0, complete;\n}\n"
-        : "=r"(done)
-        : "r"(smem_address(barrier)), "r"(parity)
-        : "memory");
 #endif
 }
 
