@@ -1,0 +1,251 @@
+#include "common/nn/gpu/layers.cuh"
+
+#include <climits>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "common/core/cuda_check.cuh"
+#include "common/nn/gpu/pool_index.hpp"
+
+namespace ladder::nn::gpu {
+namespace {
+
+constexpr int kThreads = 256;
+
+/// Enough blocks of kThreads for `count` elements with a grid-stride loop, capped so the
+/// grid stays small for huge counts (each thread then takes several elements).
+unsigned blocks_for(std::size_t count) {
+  const std::size_t blocks = (count + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(blocks < 65535 ? (blocks > 0 ? blocks : 1) : 65535);
+}
+
+void require(bool condition, const std::string& message) {
+  if (!condition) throw std::invalid_argument(message);
+}
+
+// [relu]
+__global__ void relu_forward_kernel(const float* x, float* y, std::size_t count) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
+       i += std::size_t(gridDim.x) * blockDim.x)
+    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+__global__ void relu_backward_kernel(const float* x, const float* grad_y, float* grad_x, std::size_t count) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
+       i += std::size_t(gridDim.x) * blockDim.x)
+    grad_x[i] = x[i] > 0.0f ? grad_y[i] : 0.0f;
+}
+// [relu]
+
+// [max-pool]
+/// One thread per output: the window's maximum, first in row-major order on ties.
+__global__ void max_pool_forward_kernel(const float* x, float* y, int* argmax, PoolShape shape, int out_h, int out_w,
+                                        std::size_t outputs) {
+  for (std::size_t o = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; o < outputs;
+       o += std::size_t(gridDim.x) * blockDim.x) {
+    const int q = int(o % out_w), p = int(o / out_w % out_h);
+    const std::size_t plane = o / (std::size_t(out_w) * out_h);
+    const float* in = x + plane * shape.height * shape.width;
+    int best = p * shape.stride * shape.width + q * shape.stride;
+    for (int i = 0; i < shape.window; ++i)
+      for (int j = 0; j < shape.window; ++j) {
+        const int at = (p * shape.stride + i) * shape.width + q * shape.stride + j;
+        if (in[at] > in[best]) best = at;
+      }
+    y[o] = in[best];
+    argmax[o] = best;
+  }
+}
+
+/// One thread per input: the gradients of the windows that contain it and chose it.
+__global__ void max_pool_backward_kernel(const float* grad_y, const int* argmax, float* grad_x, PoolShape shape,
+                                         int out_h, int out_w, std::size_t inputs) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < inputs;
+       i += std::size_t(gridDim.x) * blockDim.x) {
+    const int w = int(i % shape.width), h = int(i / shape.width % shape.height);
+    const std::size_t plane = i / (std::size_t(shape.width) * shape.height);
+    const WindowRange rows = covering_windows(h, shape.window, shape.stride, out_h);
+    const WindowRange cols = covering_windows(w, shape.window, shape.stride, out_w);
+    const int self = h * shape.width + w;
+    float sum = 0.0f;
+    for (int p = rows.first; p <= rows.last; ++p)
+      for (int q = cols.first; q <= cols.last; ++q) {
+        const std::size_t o = (plane * out_h + p) * out_w + q;
+        if (argmax[o] == self) sum += grad_y[o];
+      }
+    grad_x[i] = sum;
+  }
+}
+// [max-pool]
+
+// [softmax-cross-entropy]
+constexpr int kWarp = 32;
+
+__device__ float warp_max(float value) {
+  for (int offset = kWarp / 2; offset > 0; offset /= 2)
+    value = fmaxf(value, __shfl_xor_sync(0xffffffffu, value, offset));
+  return value;
+}
+__device__ float warp_sum(float value) {  // the same butterfly in every lane: the same sum in every lane
+  for (int offset = kWarp / 2; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
+  return value;
+}
+
+/// One warp per row: its maximum, then the sum of exp(z - max), then everything else.
+__global__ void softmax_cross_entropy_kernel(const float* logits, const int* labels, int batch, int classes,
+                                             float* probabilities, float* grad_logits, float* row_loss) {
+  const int row = int(blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp), lane = int(threadIdx.x % kWarp);
+  if (row >= batch) return;  // whole warps leave together: row is the same in every lane
+  const float* z = logits + std::size_t(row) * classes;
+  float max_logit = -INFINITY;
+  for (int j = lane; j < classes; j += kWarp) max_logit = fmaxf(max_logit, z[j]);
+  max_logit = warp_max(max_logit);
+  float sum_exp = 0.0f;  // >= 1: the maximum contributes exp(0)
+  for (int j = lane; j < classes; j += kWarp) sum_exp += expf(z[j] - max_logit);
+  sum_exp = warp_sum(sum_exp);
+  const float log_sum_exp = logf(sum_exp);
+  const int label = labels[row];
+  const bool label_ok = label >= 0 && label < classes;
+  for (int j = lane; j < classes; j += kWarp) {
+    const float p = expf(z[j] - max_logit - log_sum_exp);
+    const std::size_t at = std::size_t(row) * classes + j;
+    probabilities[at] = p;
+    grad_logits[at] = (p - (j == label ? 1.0f : 0.0f)) / float(batch);
+  }
+  if (lane == 0) row_loss[row] = label_ok ? log_sum_exp - (z[label] - max_logit) : NAN;  // -log p(label)
+}
+// [softmax-cross-entropy]
+
+/// One block: each thread sums a fixed stride of the values, then a fixed tree.
+__global__ void mean_kernel(const float* values, int count, float* result) {
+  __shared__ float partial[kThreads];
+  float sum = 0.0f;
+  for (int i = int(threadIdx.x); i < count; i += kThreads) sum += values[i];
+  partial[threadIdx.x] = sum;
+  __syncthreads();
+  for (int half = kThreads / 2; half > 0; half /= 2) {
+    if (int(threadIdx.x) < half) partial[threadIdx.x] += partial[threadIdx.x + half];
+    __syncthreads();
+  }
+  if (threadIdx.x == 0) *result = partial[0] / float(count);
+}
+
+// [optimizers]
+__global__ void sgd_momentum_kernel(float* w, const float* g, float* velocity, std::size_t count, float learning_rate,
+                                    float momentum, float decay) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
+       i += std::size_t(gridDim.x) * blockDim.x) {
+    const float v = momentum * velocity[i] + g[i] + decay * w[i];
+    velocity[i] = v;
+    w[i] -= learning_rate * v;
+  }
+}
+
+__global__ void adam_kernel(float* w, const float* g, float* m, float* v, std::size_t count, AdamStep step,
+                            float first_correction, float second_correction) {
+  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
+       i += std::size_t(gridDim.x) * blockDim.x) {
+    const float gradient = g[i];
+    const float first = step.beta1 * m[i] + (1.0f - step.beta1) * gradient;
+    const float second = step.beta2 * v[i] + (1.0f - step.beta2) * gradient * gradient;
+    m[i] = first;
+    v[i] = second;
+    const float m_hat = first / first_correction, v_hat = second / second_correction;
+    w[i] -= step.learning_rate * (m_hat / (sqrtf(v_hat) + step.epsilon) + step.decay * w[i]);
+  }
+}
+// [optimizers]
+
+std::size_t checked_count(const PoolShape& shape, int height, int width, const char* what) {
+  require(shape.batch >= 1 && shape.channels >= 1,
+          std::string("max_pool: ") + what + ": batch and channels must be >= 1");
+  const std::size_t count = std::size_t(shape.batch) * shape.channels * height * width;
+  require(count / (std::size_t(height) * width) == std::size_t(shape.batch) * shape.channels,
+          "max_pool: size overflows");
+  return count;
+}
+
+void check_pool(const PoolShape& shape) {
+  require(shape.window >= 1 && shape.stride >= 1, "max_pool: window and stride must be >= 1");
+  require(shape.height >= 1 && shape.width >= 1, "max_pool: height and width must be >= 1");
+  require(pool_output_height(shape) >= 1 && pool_output_width(shape) >= 1,
+          "max_pool: the " + std::to_string(shape.window) + "x" + std::to_string(shape.window) +
+              " window is larger than the " + std::to_string(shape.height) + "x" + std::to_string(shape.width) +
+              " input");
+  require(std::size_t(shape.height) * shape.width <= std::size_t(INT_MAX),
+          "max_pool: a plane must hold < 2^31 elements");
+}
+
+}  // namespace
+
+void relu_forward(const float* x, float* y, std::size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  relu_forward_kernel<<<blocks_for(count), kThreads, 0, stream>>>(x, y, count);
+  LADDER_CHECK_LAUNCH();
+}
+
+void relu_backward(const float* x, const float* grad_y, float* grad_x, std::size_t count, cudaStream_t stream) {
+  if (count == 0) return;
+  relu_backward_kernel<<<blocks_for(count), kThreads, 0, stream>>>(x, grad_y, grad_x, count);
+  LADDER_CHECK_LAUNCH();
+}
+
+int pool_output_height(const PoolShape& shape) { return pool_output_extent(shape.height, shape.window, shape.stride); }
+int pool_output_width(const PoolShape& shape) { return pool_output_extent(shape.width, shape.window, shape.stride); }
+
+void max_pool_forward(const float* x, float* y, int* argmax, const PoolShape& shape, cudaStream_t stream) {
+  check_pool(shape);
+  const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
+  const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
+  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, y, argmax, shape, out_h, out_w, outputs);
+  LADDER_CHECK_LAUNCH();
+}
+
+void max_pool_backward(const float* grad_y, const int* argmax, float* grad_x, const PoolShape& shape,
+                       cudaStream_t stream) {
+  check_pool(shape);
+  const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
+  const std::size_t inputs = checked_count(shape, shape.height, shape.width, "input");
+  max_pool_backward_kernel<<<blocks_for(inputs), kThreads, 0, stream>>>(grad_y, argmax, grad_x, shape, out_h, out_w,
+                                                                        inputs);
+  LADDER_CHECK_LAUNCH();
+}
+
+void softmax_cross_entropy(const float* logits, const int* labels, int batch, int classes, float* probabilities,
+                           float* grad_logits, float* row_loss, cudaStream_t stream) {
+  require(batch >= 1 && classes >= 1, "softmax_cross_entropy: batch and classes must be >= 1");
+  constexpr int kRowsPerBlock = kThreads / kWarp;
+  const unsigned blocks = static_cast<unsigned>((batch + kRowsPerBlock - 1) / kRowsPerBlock);
+  softmax_cross_entropy_kernel<<<blocks, kThreads, 0, stream>>>(logits, labels, batch, classes, probabilities,
+                                                                grad_logits, row_loss);
+  LADDER_CHECK_LAUNCH();
+}
+
+void mean(const float* values, int count, float* result, cudaStream_t stream) {
+  require(count >= 1, "mean: count must be >= 1");
+  mean_kernel<<<1, kThreads, 0, stream>>>(values, count, result);
+  LADDER_CHECK_LAUNCH();
+}
+
+void sgd_momentum_step(float* weights, const float* grads, float* velocity, std::size_t count, float learning_rate,
+                       float momentum, float decay, cudaStream_t stream) {
+  if (count == 0) return;
+  sgd_momentum_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, velocity, count, learning_rate,
+                                                                  momentum, decay);
+  LADDER_CHECK_LAUNCH();
+}
+
+void adam_step(float* weights, const float* grads, float* m, float* v, std::size_t count, const AdamStep& step,
+               cudaStream_t stream) {
+  require(step.step >= 1, "adam_step: steps count from 1");
+  if (count == 0) return;
+  // The bias corrections, once per step on the host, in double as the CPU reference does.
+  const float first_correction = float(1.0 - std::pow(double(step.beta1), double(step.step)));
+  const float second_correction = float(1.0 - std::pow(double(step.beta2), double(step.step)));
+  adam_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, m, v, count, step, first_correction,
+                                                          second_correction);
+  LADDER_CHECK_LAUNCH();
+}
+
+}  // namespace ladder::nn::gpu

@@ -1,0 +1,204 @@
+// Chapter 14's GPU layers (common/nn/gpu/layers.cuh) against their CPU references
+// (common/nn/layers.hpp, optimizer.hpp), on random inputs, with every output poisoned
+// (NaN) first. Each test skips, saying why, without a GPU; the size checks run anywhere.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/core/device_buffer.cuh"
+#include "common/core/metrics.hpp"
+#include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/layers.cuh"
+#include "common/nn/layers.hpp"
+#include "common/nn/network.hpp"
+#include "common/nn/optimizer.hpp"
+
+namespace ladder::nn::gpu {
+namespace {
+
+std::vector<float> random_values(std::size_t count, std::uint64_t seed, float scale = 1.0f) {
+  std::mt19937_64 engine(seed);
+  std::normal_distribution<float> normal(0.0f, scale);
+  std::vector<float> values(count);
+  for (float& v : values) v = normal(engine);
+  return values;
+}
+
+std::vector<float> poison(std::size_t count) { return std::vector<float>(count, poison_value()); }
+
+/// Largest |a - b| / max(1, |b|); NaN anywhere counts as infinitely wrong.
+double worst_error(const std::vector<float>& got, const std::vector<double>& expected) {
+  double worst = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(got[i])) return INFINITY;
+    worst = std::max(worst, std::abs(double(got[i]) - expected[i]) / std::max(1.0, std::abs(expected[i])));
+  }
+  return worst;
+}
+
+template <typename T>
+std::vector<double> as_double(const std::vector<T>& values) {
+  return std::vector<double>(values.begin(), values.end());
+}
+
+TEST(GpuLayersChecks, BadSizesAreRejectedWithAReason) {
+  PoolShape shape{1, 1, 3, 3, 5, 1};  // a 5x5 window on a 3x3 input
+  try {
+    max_pool_forward(nullptr, nullptr, nullptr, shape, nullptr);
+    FAIL() << "accepted a window larger than the input";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than the 3x3 input"), std::string::npos) << e.what();
+  }
+  shape = {1, 1, 4, 4, 2, 0};
+  EXPECT_THROW(max_pool_forward(nullptr, nullptr, nullptr, shape, nullptr), std::invalid_argument);
+  EXPECT_THROW(softmax_cross_entropy(nullptr, nullptr, 0, 10, nullptr, nullptr, nullptr, nullptr),
+               std::invalid_argument);
+  EXPECT_THROW(mean(nullptr, 0, nullptr, nullptr), std::invalid_argument);
+  AdamStep step;
+  step.step = 0;
+  EXPECT_THROW(adam_step(nullptr, nullptr, nullptr, nullptr, 4, step, nullptr), std::invalid_argument);
+}
+
+TEST(GpuLayers, ReluMatchesTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const std::size_t count = 1000003;  // not a multiple of anything; more than one grid-stride pass
+  Tensor<float> x({int(count)});
+  x.values = random_values(count, 1);
+  Tensor<float> grad_y({int(count)});
+  grad_y.values = random_values(count, 2);
+  DeviceBuffer<float> x_d(x.values), grad_y_d(grad_y.values), y_d(poison(count)), grad_x_d(poison(count));
+  relu_forward(x_d.data(), y_d.data(), count, nullptr);
+  relu_backward(x_d.data(), grad_y_d.data(), grad_x_d.data(), count, nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_EQ(y_d.download(), relu_forward(x).values);
+  EXPECT_EQ(grad_x_d.download(), relu_backward(x, grad_y).values);
+}
+
+// LeNet's 2x2 / 2 pooling, an odd input that leaves a remainder, and overlapping 3x3 / 2
+// windows, where one input can be the maximum of several windows; ties from repeated values.
+TEST(GpuLayers, MaxPoolMatchesTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const PoolShape shape : {PoolShape{5, 6, 28, 28, 2, 2}, PoolShape{3, 2, 13, 11, 2, 2},
+                                PoolShape{2, 3, 9, 10, 3, 2}, PoolShape{1, 1, 7, 7, 3, 1}}) {
+    Tensor<float> x({shape.batch, shape.channels, shape.height, shape.width});
+    x.values = random_values(x.size(), 3);
+    for (std::size_t i = 0; i < x.size(); i += 7) x.values[i] = 0.5f;  // ties
+    const Pool2dParams params{shape.window, shape.stride};
+    const Tensor<float> y = max_pool_forward(x, params);
+    Tensor<float> grad_y(y.shape);
+    grad_y.values = random_values(y.size(), 4);
+    DeviceBuffer<float> x_d(x.values), y_d(poison(y.size())), grad_y_d(grad_y.values), grad_x_d(poison(x.size()));
+    DeviceBuffer<int> argmax_d(std::vector<int>(y.size(), -1));
+    max_pool_forward(x_d.data(), y_d.data(), argmax_d.data(), shape, nullptr);
+    max_pool_backward(grad_y_d.data(), argmax_d.data(), grad_x_d.data(), shape, nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    EXPECT_EQ(y_d.download(), y.values) << "window " << shape.window << " stride " << shape.stride;
+    // The CPU adds overlapping windows' gradients in window order, the GPU in the same order.
+    EXPECT_EQ(grad_x_d.download(), max_pool_backward(x, grad_y, params).values)
+        << "window " << shape.window << " stride " << shape.stride;
+  }
+}
+
+// Random logits, logits 10^4 apart (exp would overflow without the maximum subtracted), a
+// row of equal logits, more classes than a warp has lanes, and a label out of range.
+TEST(GpuLayers, SoftmaxCrossEntropyMatchesTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const int classes : {10, 1, 33, 100}) {
+    const int batch = 67;
+    Tensor<float> logits({batch, classes});
+    logits.values = random_values(logits.size(), 5, 3.0f);
+    for (int j = 0; j < classes; ++j) logits.values[j] = 1e4f * float(j % 3);          // row 0: huge spread
+    for (int j = 0; j < classes; ++j) logits.values[std::size_t(classes) + j] = 2.0f;  // row 1: all equal
+    std::vector<int> labels(batch);
+    for (int n = 0; n < batch; ++n) labels[n] = (n * 7) % classes;
+    const SoftmaxCrossEntropy<double> expected = softmax_cross_entropy(tensor_cast<double>(logits), labels);
+    DeviceBuffer<float> logits_d(logits.values), probabilities_d(poison(logits.size())), grad_d(poison(logits.size())),
+        loss_d(poison(batch)), mean_d(poison(1));
+    DeviceBuffer<int> labels_d(labels);
+    softmax_cross_entropy(logits_d.data(), labels_d.data(), batch, classes, probabilities_d.data(), grad_d.data(),
+                          loss_d.data(), nullptr);
+    mean(loss_d.data(), batch, mean_d.data(), nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    EXPECT_LT(worst_error(probabilities_d.download(), expected.probabilities.values), 1e-5) << classes << " classes";
+    EXPECT_LT(worst_error(grad_d.download(), expected.grad_logits.values), 1e-6) << classes << " classes";
+    EXPECT_NEAR(mean_d.download()[0], expected.loss, 1e-4 * std::max(1.0, expected.loss)) << classes << " classes";
+  }
+  // A label out of range: that row's loss is NaN, the others are not.
+  const std::vector<float> logits = random_values(2 * 10, 6);
+  DeviceBuffer<float> logits_d(logits), p_d(poison(20)), g_d(poison(20)), loss_d(poison(2));
+  DeviceBuffer<int> labels_d(std::vector<int>{3, 10});
+  softmax_cross_entropy(logits_d.data(), labels_d.data(), 2, 10, p_d.data(), g_d.data(), loss_d.data(), nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  const std::vector<float> loss = loss_d.download();
+  EXPECT_FALSE(std::isnan(loss[0]));
+  EXPECT_TRUE(std::isnan(loss[1]));
+}
+
+TEST(GpuLayers, MeanIsDeterministicAndAccurate) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int count = 60001;
+  const std::vector<float> values = random_values(count, 7, 10.0f);
+  double expected = 0;
+  for (float v : values) expected += v;
+  expected /= count;
+  DeviceBuffer<float> values_d(values), first_d(poison(1)), second_d(poison(1));
+  mean(values_d.data(), count, first_d.data(), nullptr);
+  mean(values_d.data(), count, second_d.data(), nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  const float first = first_d.download()[0], second = second_d.download()[0];
+  EXPECT_EQ(std::memcmp(&first, &second, sizeof first), 0) << "the same inputs, the same bits";
+  EXPECT_NEAR(first, expected, 1e-3);
+}
+
+// Five steps of each optimizer on a weight and a bias (weight decay applies to the weight
+// only), against the CPU optimizers, whose state is double.
+TEST(GpuLayers, OptimizersMatchTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const bool adam : {false, true}) {
+    const std::size_t count = 5000;
+    Parameter<float> weight{"conv1.weight", Tensor<float>({int(count)}), Tensor<float>({int(count)})};
+    Parameter<float> bias{"conv1.bias", Tensor<float>({int(count)}), Tensor<float>({int(count)})};
+    weight.value.values = random_values(count, 8);
+    bias.value.values = random_values(count, 9);
+    const double learning_rate = adam ? 1e-3 : 0.05, weight_decay = 0.01;
+    const std::unique_ptr<Optimizer<float>> reference =
+        make_optimizer<float>(adam ? "adam" : "sgd", learning_rate, weight_decay);
+    DeviceBuffer<float> w_d(weight.value.values), b_d(bias.value.values), g_d(count);
+    DeviceBuffer<float> w_state1(std::vector<float>(count, 0.0f)), w_state2(std::vector<float>(count, 0.0f));
+    DeviceBuffer<float> b_state1(std::vector<float>(count, 0.0f)), b_state2(std::vector<float>(count, 0.0f));
+    for (int step = 1; step <= 5; ++step) {
+      weight.grad.values = random_values(count, 100 + step);
+      bias.grad.values = random_values(count, 200 + step);
+      reference->step({&weight, &bias});
+      for (const bool is_weight : {true, false}) {
+        g_d.upload(is_weight ? weight.grad.values : bias.grad.values);
+        float* values = is_weight ? w_d.data() : b_d.data();
+        float* state1 = is_weight ? w_state1.data() : b_state1.data();
+        const float decay = is_weight ? float(weight_decay) : 0.0f;
+        if (adam) {
+          AdamStep hyper;
+          hyper.learning_rate = float(learning_rate);
+          hyper.decay = decay;
+          hyper.step = step;
+          adam_step(values, g_d.data(), state1, is_weight ? w_state2.data() : b_state2.data(), count, hyper, nullptr);
+        } else {
+          sgd_momentum_step(values, g_d.data(), state1, count, float(learning_rate), 0.9f, decay, nullptr);
+        }
+        ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);  // g_d is reused by the next upload
+      }
+    }
+    EXPECT_LT(worst_error(w_d.download(), as_double(weight.value.values)), 1e-5) << (adam ? "adam" : "sgd");
+    EXPECT_LT(worst_error(b_d.download(), as_double(bias.value.values)), 1e-5) << (adam ? "adam" : "sgd");
+  }
+}
+
+}  // namespace
+}  // namespace ladder::nn::gpu
