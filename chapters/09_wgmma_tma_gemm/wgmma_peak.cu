@@ -18,6 +18,7 @@
 
 #include "chapters/09_wgmma_tma_gemm/wgmma_tma_gemm.cuh"
 #include "common/core/device_buffer.cuh"
+#include "common/core/device_info.cuh"
 #include "common/core/timing.cuh"
 
 namespace ladder::wgmma {
@@ -80,14 +81,12 @@ __global__ void __launch_bounds__(kPeakThreads, 1) wgmma_peak_kernel(int k_tiles
 /// Dense TFLOP/s of wgmma m64nNk16 bf16 on the current device.
 template <int N>
 double measure_wgmma_peak() {
-  int device = 0, major = 0, minor = 0, sms = 0;
-  LADDER_CUDA_CHECK(cudaGetDevice(&device));
-  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
-  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
-  if (major * 10 + minor != 90)
-    throw std::runtime_error("wgmma needs compute capability 9.0 (sm_90a), device has " + std::to_string(major) + "." +
-                             std::to_string(minor));
+  const DeviceInfo device = query_device();
+  const int sms = device.sm_count;
+  if (device.compute_capability != 90)
+    throw std::runtime_error("wgmma needs compute capability 9.0 (sm_90a), device has " +
+                             std::to_string(device.compute_capability / 10) + "." +
+                             std::to_string(device.compute_capability % 10));
   if (!kBuiltForSm90a) throw std::runtime_error("the wgmma micro-benchmark was built without sm_90a");
   const auto kernel = wgmma_peak_kernel<N>;
   LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, peak_smem_bytes<N>()));
