@@ -64,6 +64,48 @@ CUtensorMap encode_tensor_map(const hopper::TensorMapParams& params, const void*
 // [tensor-map]
 
 // [launch]
+/// A launch of the persistent kernel in clusters of kCluster CTAs (1 for 09c). The
+/// attribute lives beside the configuration that points at it.
+template <class Cfg>
+struct ClusterLaunch {
+  cudaLaunchAttribute cluster{};
+  cudaLaunchConfig_t config{};
+  ClusterLaunch(unsigned ctas, cudaStream_t stream) {
+    cluster.id = cudaLaunchAttributeClusterDimension;
+    cluster.val.clusterDim.x = Cfg::kCluster;
+    cluster.val.clusterDim.y = cluster.val.clusterDim.z = 1;
+    config.gridDim = dim3(ctas);
+    config.blockDim = dim3(Cfg::kThreads);
+    config.dynamicSmemBytes = Cfg::kSmemBytes;
+    config.stream = stream;
+    config.attrs = &cluster;
+    config.numAttrs = 1;
+  }
+  ClusterLaunch(const ClusterLaunch&) = delete;  // config.attrs points into this object
+};
+
+/// How many clusters of the persistent kernel fit on the current device at once: SMs come
+/// in GPCs and a cluster must fit in one, so it can be fewer than SMs / kCluster. Asked once
+/// per device (with the shared-memory opt-in), not on every launch: a timed launch must
+/// not include the question.
+template <class Cfg>
+int resident_clusters() {
+  static int asked_device = -1, clusters = 0;
+  int device = 0;
+  LADDER_CUDA_CHECK(cudaGetDevice(&device));
+  if (device != asked_device) {
+    const auto kernel = persistent_kernel<Cfg>;
+    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+    const ClusterLaunch<Cfg> one(Cfg::kCluster, nullptr);
+    LADDER_CUDA_CHECK(cudaOccupancyMaxActiveClusters(&clusters, kernel, &one.config));
+    if (clusters < 1)
+      throw std::runtime_error("wgmma GEMM: not even one cluster of " + std::to_string(Cfg::kCluster) + " CTAs with " +
+                               std::to_string(Cfg::kSmemBytes) + " bytes of shared memory fits on this GPU");
+    asked_device = device;
+  }
+  return clusters;
+}
+
 template <class Cfg>
 void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
   // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of 64 k-rows x 64 n.
@@ -71,44 +113,24 @@ void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
       encode_tensor_map(hopper::tile_tensor_map(args.m, args.k, args.lda, Cfg::kBM, Cfg::kBK), args.a);
   const CUtensorMap b_map = encode_tensor_map(
       hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements), args.b);
-  const long long tiles = static_cast<long long>(ceil_div(args.m, Cfg::kBM)) * ceil_div(args.n, Cfg::kBN);
+  const long long m_tiles = ceil_div(args.m, Cfg::kBM), tiles = m_tiles * ceil_div(args.n, Cfg::kBN);
   if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
-  unsigned ctas = static_cast<unsigned>(tiles);  // one CTA per tile...
-  if constexpr (Cfg::kPersistent) {              // ...or about one per SM, each looping over tiles
+  if constexpr (Cfg::kPersistent) {  // as many CTAs as fit at once (at most one per unit of tiles), each looping
     // C: m rows of n, leaving in boxes of 64 rows x 64 n from the staging tile.
     const CUtensorMap c_map = encode_tensor_map(
         hopper::tile_tensor_map(args.m, args.n, args.ldc, Cfg::kWgmmaM, hopper::kSw128RowElements), args.c);
-    const auto kernel = persistent_kernel<Cfg>;
-    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
-    cudaLaunchConfig_t config{};
-    config.blockDim = dim3(Cfg::kThreads);
-    config.dynamicSmemBytes = Cfg::kSmemBytes;
-    config.stream = stream;
-    cudaLaunchAttribute cluster{};  // 09d: CTAs launched in groups of kCluster, on SMs of one GPC
-    cluster.id = cudaLaunchAttributeClusterDimension;
-    cluster.val.clusterDim.x = Cfg::kCluster;
-    cluster.val.clusterDim.y = cluster.val.clusterDim.z = 1;
-    config.attrs = &cluster;
-    config.numAttrs = 1;
-    // As many CTAs as can be resident at once: for clusters the GPU says how many fit
-    // (SMs come in GPCs, and a cluster must fit in one), for single CTAs it is one per SM.
-    config.gridDim = dim3(Cfg::kCluster);
-    int resident_clusters = 0;
-    LADDER_CUDA_CHECK(cudaOccupancyMaxActiveClusters(&resident_clusters, kernel, &config));
-    if (resident_clusters < 1)
-      throw std::runtime_error("wgmma GEMM: not even one cluster of " + std::to_string(Cfg::kCluster) + " CTAs with " +
-                               std::to_string(Cfg::kSmemBytes) + " bytes of shared memory fits on this GPU");
-    const long long units = ceil_div(ceil_div(args.m, Cfg::kBM), Cfg::kCluster) * ceil_div(args.n, Cfg::kBN);
-    config.gridDim = dim3(static_cast<unsigned>(std::min<long long>(units, resident_clusters) * Cfg::kCluster));
-    LADDER_CUDA_CHECK(cudaLaunchKernelEx(&config, kernel, a_map, b_map, c_map, args));
-  } else {
+    const long long units = ceil_div(int(m_tiles), Cfg::kCluster) * ceil_div(args.n, Cfg::kBN);
+    const ClusterLaunch<Cfg> launch(unsigned(std::min<long long>(units, resident_clusters<Cfg>()) * Cfg::kCluster),
+                                    stream);
+    LADDER_CUDA_CHECK(cudaLaunchKernelEx(&launch.config, persistent_kernel<Cfg>, a_map, b_map, c_map, args));
+  } else {  // one CTA per tile
     void (*kernel)(const CUtensorMap, const CUtensorMap, Bf16GemmArgs) = nullptr;
     if constexpr (Cfg::kProducer)  // if constexpr: only the chosen kernel is instantiated
       kernel = warp_specialized_kernel<Cfg>;
     else
       kernel = tma_wgmma_kernel<Cfg>;
     LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
-    kernel<<<ctas, Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, args);
+    kernel<<<unsigned(tiles), Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, args);
   }
   LADDER_CHECK_LAUNCH();
 }
