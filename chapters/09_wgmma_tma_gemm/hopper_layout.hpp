@@ -446,6 +446,16 @@ LADDER_HOST_DEVICE constexpr int persistent_tile(int cta, int ctas, int iteratio
 LADDER_HOST_DEVICE constexpr int persistent_tile_count(int cta, int ctas, int tiles) {
   return cta < tiles ? (tiles - cta + ctas - 1) / ctas : 0;
 }
+
+/// 09d: clusters of `cluster` CTAs walk "units" of `cluster` vertically adjacent tiles (so
+/// the CTAs of a unit need the same B), in the grouped order over units; CTA `rank` takes
+/// row `rank` of unit `unit`. When m_tiles is not a multiple of the cluster, the last unit
+/// row reaches past C: those CTAs' tile_m is m_tiles or more, and they only help load B.
+LADDER_HOST_DEVICE constexpr ScheduledTile cluster_tile_at(int unit, int rank, int cluster, int m_tiles, int n_tiles,
+                                                           int group_rows) {
+  const ScheduledTile u = tile_at(unit, (m_tiles + cluster - 1) / cluster, n_tiles, group_rows);
+  return {u.tile_m * cluster + rank, u.tile_n};
+}
 // [tile-order]
 
 }  // namespace ladder::hopper

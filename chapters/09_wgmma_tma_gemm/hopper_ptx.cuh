@@ -169,6 +169,8 @@ __device__ __forceinline__ void wgmma_m64n128k16(float (&d)[64], std::uint64_t a
 #endif
 }
 
+// [wgmma]
+
 /// The same for 256 columns: 128 fp32 accumulators per thread, A read once for twice the width.
 __device__ __forceinline__ void wgmma_m64n256k16(float (&d)[128], std::uint64_t a_descriptor,
                                                  std::uint64_t b_descriptor) {
@@ -205,7 +207,6 @@ __device__ __forceinline__ void wgmma_m64n256k16(float (&d)[128], std::uint64_t 
       : "l"(a_descriptor), "l"(b_descriptor), "r"(1));
 #endif
 }
-// [wgmma]
 
 // [epilogue-ptx]
 /// Four 8 x 8 bf16 matrices to shared memory: lanes 8i .. 8i + 7 give the row addresses of

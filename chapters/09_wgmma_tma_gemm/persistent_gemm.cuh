@@ -72,11 +72,12 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
   __shared__ __align__(8) std::uint64_t full[Cfg::kStages], empty[Cfg::kStages];
   unsigned char* smem = aligned_dynamic_smem();
   const int rank = int(cluster_rank());  // 0 without a cluster
-  const int m_units = ceil_div(ceil_div(args.m, Cfg::kBM), kCluster), n_tiles = ceil_div(args.n, Cfg::kBN);
-  const int units = m_units * n_tiles, first_unit = int(blockIdx.x) / kCluster, unit_step = int(gridDim.x) / kCluster;
+  const int m_tiles = ceil_div(args.m, Cfg::kBM), n_tiles = ceil_div(args.n, Cfg::kBN);
+  const int units = ceil_div(m_tiles, kCluster) * n_tiles;
+  const int first_unit = int(blockIdx.x) / kCluster, unit_step = int(gridDim.x) / kCluster;
   const auto origin_of = [&](int unit) -> mma::RowCol {
-    const hopper::ScheduledTile u = hopper::tile_at(unit, m_units, n_tiles, Cfg::kGroupRows);
-    return {(u.tile_m * kCluster + rank) * Cfg::kBM, u.tile_n * Cfg::kBN};
+    const hopper::ScheduledTile tile = hopper::cluster_tile_at(unit, rank, kCluster, m_tiles, n_tiles, Cfg::kGroupRows);
+    return {tile.tile_m * Cfg::kBM, tile.tile_n * Cfg::kBN};
   };
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;

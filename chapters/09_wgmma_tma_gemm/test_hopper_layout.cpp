@@ -588,5 +588,32 @@ TEST(Chapter09Scheduler, PersistentCtasCoverAllTilesOnce) {
   EXPECT_EQ(persistent_tile_count(131, 132, 512), 3);
 }
 
+// 09d: over all units and both ranks, every tile of C is taken exactly once; a unit's CTAs
+// share their column of tiles (their B) and stand on adjacent rows; the only tiles past C
+// are those of rank 1 in the last unit row of an odd number of tile rows.
+TEST(Chapter09Scheduler, ClusterUnitsCoverEveryTileOnce) {
+  for (int m_tiles : {1, 2, 5, 8, 33})
+    for (int n_tiles : {1, 3, 16})
+      for (int cluster : {1, 2}) {
+        std::vector<int> taken(m_tiles * n_tiles, 0);
+        int past_c = 0;
+        const int units = (m_tiles + cluster - 1) / cluster * n_tiles;
+        for (int unit = 0; unit < units; ++unit)
+          for (int rank = 0; rank < cluster; ++rank) {
+            const ScheduledTile tile = cluster_tile_at(unit, rank, cluster, m_tiles, n_tiles, 8);
+            const ScheduledTile first = cluster_tile_at(unit, 0, cluster, m_tiles, n_tiles, 8);
+            EXPECT_EQ(tile.tile_n, first.tile_n) << "a unit shares its B";
+            EXPECT_EQ(tile.tile_m, first.tile_m + rank) << "and stands on adjacent rows";
+            if (tile.tile_m >= m_tiles) {
+              ++past_c;
+              continue;
+            }
+            ++taken.at(tile.tile_m * n_tiles + tile.tile_n);
+          }
+        for (int t : taken) EXPECT_EQ(t, 1) << m_tiles << " x " << n_tiles << ", cluster " << cluster;
+        EXPECT_EQ(past_c, cluster == 2 && m_tiles % 2 == 1 ? n_tiles : 0);
+      }
+}
+
 }  // namespace
 }  // namespace ladder::hopper
