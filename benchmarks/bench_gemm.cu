@@ -1,12 +1,14 @@
 /// \file bench_gemm.cu
-/// \brief Google Benchmark over every registered GEMM rung and cuBLAS, sizes 256...8192.
+/// \brief Google Benchmark over every registered GEMM rung and cuBLAS, sizes 256...8192, and
+/// the bf16 rungs on two shapes from transformer training.
 ///
 ///     build/bin/bench_gemm                                  # everything
 ///     build/bin/bench_gemm --benchmark_filter='naive|cuBLAS' --benchmark_out=gemm.json --benchmark_out_format=json
 ///
 ///     build/bin/bench_gemm --energy_seconds=0                # no energy counters
 ///
-/// Each benchmark is named `gemm/<rung>/<size>`. Time is GPU time from CUDA
+/// Each benchmark is named `gemm/<rung>/<size>` (square) or `gemm/<rung>/<m>x<n>x<k>` (the
+/// training shapes, bf16 rungs only: kTrainingShapes). Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
@@ -17,6 +19,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <string>
+#include <tuple>
 
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
@@ -31,40 +35,66 @@ namespace {
 
 constexpr int kSizes[] = {256, 512, 1024, 2048, 4096, 8192};
 
-/// cuBLAS mean time per precision and size (the mean over the benchmark's
-/// iterations, as Google Benchmark reports it), filled as the cuBLAS
-/// benchmarks run (they are registered first).
-std::map<std::pair<Precision, int>, double>& cublas_seconds() {
-  static std::map<std::pair<Precision, int>, double> seconds;
+/// A problem m x n x k and its name in the benchmark's: "4096" when square, else "MxNxK".
+struct Shape {
+  int m, n, k;
+  std::string name() const {
+    return m == n && n == k ? std::to_string(m) : std::to_string(m) + "x" + std::to_string(n) + "x" + std::to_string(k);
+  }
+  bool operator<(const Shape& other) const { return std::tie(m, n, k) < std::tie(other.m, other.n, other.k); }
+};
+
+// [training-shapes]
+/// Two GEMMs of a transformer's training step, where most of its FLOPs are: the MLP of a
+/// Llama-3-8B-sized layer (hidden 4096, MLP width 14336) on 16384 tokens (4 sequences of
+/// 4096). The up projection is wide (n = 3.5 k); the down projection is narrow with a
+/// long k (k = 3.5 n), fewer, longer tiles. Both are forward-pass GEMMs, A row-major
+/// (tokens x features) times B row-major: the backward pass's transposed operands are not
+/// covered, since the rungs take row-major operands only.
+constexpr Shape kTrainingShapes[] = {{16384, 14336, 4096}, {16384, 4096, 14336}};
+// [training-shapes]
+
+/// cuBLAS mean time per precision and shape (the mean over the benchmark's iterations, as
+/// Google Benchmark reports it), filled as the cuBLAS benchmarks run (they are registered
+/// first for each shape).
+std::map<std::pair<Precision, Shape>, double>& cublas_seconds() {
+  static std::map<std::pair<Precision, Shape>, double> seconds;
   return seconds;
 }
 
-/// Square n×n×n inputs in fp32 and bf16, shared by all rungs of one size.
+/// Inputs of one shape in fp32 and bf16, shared by all rungs of that shape. fp32 copies
+/// only for square shapes: the training shapes run the bf16 rungs only.
 struct Inputs {
   DeviceBuffer<float> a, b, c;
   DeviceBuffer<__nv_bfloat16> a16, b16, c16;
-  explicit Inputs(int n) {
-    std::vector<float> values(std::size_t(n) * n);
-    fill_random(values, n);
-    a = DeviceBuffer<float>(values);
-    b = DeviceBuffer<float>(values);
-    c = DeviceBuffer<float>(values.size());
-    a16 = DeviceBuffer<__nv_bfloat16>(to_elements<__nv_bfloat16>(values));
-    b16 = DeviceBuffer<__nv_bfloat16>(to_elements<__nv_bfloat16>(values));
-    c16 = DeviceBuffer<__nv_bfloat16>(values.size());
+  explicit Inputs(const Shape& shape) {
+    std::vector<float> a_values(std::size_t(shape.m) * shape.k), b_values(std::size_t(shape.k) * shape.n);
+    fill_random(a_values, shape.m);
+    fill_random(b_values, shape.n + 1);
+    const std::size_t c_count = std::size_t(shape.m) * shape.n;
+    if (shape.m == shape.n && shape.n == shape.k) {
+      a = DeviceBuffer<float>(a_values);
+      b = DeviceBuffer<float>(b_values);
+      c = DeviceBuffer<float>(c_count);
+    }
+    a16 = DeviceBuffer<__nv_bfloat16>(to_elements<__nv_bfloat16>(a_values));
+    b16 = DeviceBuffer<__nv_bfloat16>(to_elements<__nv_bfloat16>(b_values));
+    c16 = DeviceBuffer<__nv_bfloat16>(c_count);
   }
-  GemmArgs args(int n) { return {n, n, n, 1.0f, 0.0f, a.data(), n, b.data(), n, c.data(), n}; }
-  Bf16GemmArgs args16(int n) { return {n, n, n, 1.0f, 0.0f, a16.data(), n, b16.data(), n, c16.data(), n}; }
+  GemmArgs args(const Shape& s) { return {s.m, s.n, s.k, 1.0f, 0.0f, a.data(), s.k, b.data(), s.n, c.data(), s.n}; }
+  Bf16GemmArgs args16(const Shape& s) {
+    return {s.m, s.n, s.k, 1.0f, 0.0f, a16.data(), s.k, b16.data(), s.n, c16.data(), s.n};
+  }
 };
 
-Inputs& inputs_for(int n) {
-  static std::map<int, std::unique_ptr<Inputs>> cache;
-  auto& slot = cache[n];
+Inputs& inputs_for(const Shape& shape) {
+  static std::map<Shape, std::unique_ptr<Inputs>> cache;
+  auto& slot = cache[shape];
   if (!slot) {
-    cache.clear();  // keep one size resident: 8192³ needs 1.2 GB
-    cache[n] = std::make_unique<Inputs>(n);
+    cache.clear();  // keep one shape resident: 8192³ needs 1.2 GB
+    cache[shape] = std::make_unique<Inputs>(shape);
   }
-  return *cache[n];
+  return *cache[shape];
 }
 
 /// What every benchmark shares: the device and the energy meter.
@@ -75,7 +105,8 @@ struct BenchContext {
 };
 
 template <typename Args>
-void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const Args& args, const BenchContext& context) {
+void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape, const Args& args,
+              const BenchContext& context) {
   if (const auto reason = unsupported_reason(rung, args, context.compute_capability)) {
     state.SkipWithError(reason->c_str());
     return;
@@ -91,14 +122,15 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const Args& 
       total_seconds += seconds;
     }
     const double mean_seconds = total_seconds / double(state.iterations());
-    state.counters["TFLOP/s"] = gemm_flops(n, n, n) / mean_seconds / 1e12;
+    const double flops = gemm_flops(shape.m, shape.n, shape.k);
+    state.counters["TFLOP/s"] = flops / mean_seconds / 1e12;
     if (context.meter != nullptr) {
       if (const auto energy = measure_energy(work, *context.meter, context.energy_seconds, mean_seconds)) {
         state.counters["J_per_gemm"] = energy->joules_per_run;
-        state.counters["GFLOP_per_J"] = gemm_flops(n, n, n) / energy->joules_per_run / 1e9;
+        state.counters["GFLOP_per_J"] = flops / energy->joules_per_run / 1e9;
       }
     }
-    const auto key = std::make_pair(rung.precision(), n);
+    const auto key = std::make_pair(rung.precision(), shape);
     if (rung.kind == RungKind::Vendor) cublas_seconds()[key] = mean_seconds;
     if (cublas_seconds().count(key)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[key] / mean_seconds;
   } catch (const CudaError& error) {
@@ -106,13 +138,22 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const Args& 
   }
 }
 
-void run_gemm(benchmark::State& state, const GemmRung& rung, int n, const BenchContext& context) {
+void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape, const BenchContext& context) {
   state.SetLabel(to_string(rung.precision()));  // "fp32" or "bf16": report.py's tables split on it
-  Inputs& inputs = inputs_for(n);
+  Inputs& inputs = inputs_for(shape);
   if (rung.precision() == Precision::Bf16)
-    run_gemm(state, rung, n, inputs.args16(n), context);
+    run_gemm(state, rung, shape, inputs.args16(shape), context);
   else
-    run_gemm(state, rung, n, inputs.args(n), context);
+    run_gemm(state, rung, shape, inputs.args(shape), context);
+}
+
+void register_gemm_benchmark(const GemmRung& rung, const Shape& shape, const BenchContext& context) {
+  benchmark::RegisterBenchmark(
+      ("gemm/" + rung.name + "/" + shape.name()).c_str(),
+      [rung, shape, &context](benchmark::State& state) { run_gemm(state, rung, shape, context); })
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(0.1);
 }
 
 /// Takes `--energy_seconds=S` (0..60) out of the arguments Google Benchmark left.
@@ -151,18 +192,14 @@ int main(int argc, char** argv) {
     context.meter = &meter;
   else if (context.energy_seconds > 0)
     std::cerr << "bench_gemm: no energy counters: " << meter.unavailable_reason() << "\n";
-  // Size-major order, cuBLAS first within a size, so % of cuBLAS is known when each rung runs.
-  for (int n : ladder::kSizes) {
-    for (const ladder::GemmRung& rung : ladder::gemm_registry()) {
-      if (rung.kind == ladder::RungKind::Exercise) continue;
-      benchmark::RegisterBenchmark(
-          ("gemm/" + rung.name + "/" + std::to_string(n)).c_str(),
-          [rung, n, &context](benchmark::State& state) { ladder::run_gemm(state, rung, n, context); })
-          ->UseManualTime()
-          ->Unit(benchmark::kMillisecond)
-          ->MinTime(0.1);
-    }
-  }
+  // Shape-major order, cuBLAS first within a shape, so % of cuBLAS is known when each rung runs.
+  for (int n : ladder::kSizes)
+    for (const ladder::GemmRung& rung : ladder::gemm_registry())
+      if (rung.kind != ladder::RungKind::Exercise) ladder::register_gemm_benchmark(rung, {n, n, n}, context);
+  for (const ladder::Shape& shape : ladder::kTrainingShapes)
+    for (const ladder::GemmRung& rung : ladder::gemm_registry())
+      if (rung.kind != ladder::RungKind::Exercise && rung.precision() == ladder::Precision::Bf16)
+        ladder::register_gemm_benchmark(rung, shape, context);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

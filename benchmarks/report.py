@@ -47,6 +47,7 @@ MS_PER_UNIT = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 # What Google Benchmark appends to a benchmark's name: `/min_time:0.100`, `/manual_time`.
 NAME_SUFFIX = re.compile(r".*:.*|manual_time|real_time|process_time")
 NAN = float("nan")
+TRAINING_SHAPE = re.compile(r"\d+x\d+x\d+")  # bench_gemm's non-square cases, "MxNxK"
 
 # One Google Benchmark entry. case: the GEMM size n (a string, as in the name)
 # or the conv layer's name; pct: the % counter (NaN when absent); label: what
@@ -151,6 +152,18 @@ def context_line(run):
             f"commit `{c['commit'][:10]}`, {c['date']}; file `benchmarks/results/{run['_file']}`")
 
 
+def measurement_cell(m):
+    """A table cell for one measurement: "ms, % of the vendor", or why it was skipped."""
+    if m is None:
+        return "–"
+    if m.error:
+        return "skipped: " + escape(m.error)
+    ms = number(m.ms, "#.3g" if m.ms < 100 else ".1f")
+    if is_vendor(m.rung) or not m.pct > 0:
+        return f"{ms} ms"
+    return f"{ms} ms, {m.pct:.1f} %"
+
+
 # --- GEMM ---
 
 def gemm_rows(run):
@@ -241,8 +254,32 @@ def simt_targets(rows):
             f"(target ≥ {TARGET_BAND_PCT} %: {verdict(band[worst_size] >= TARGET_BAND_PCT)}).")
 
 
+def shape_name(case):
+    """bench_gemm's "16384x14336x4096" as "16384×14336×4096"."""
+    return case.replace("x", "×")
+
+
+def gemm_shape_table(run, chapter):
+    """The bf16 rungs on bench_gemm's non-square training shapes (cases "MxNxK"), a column per
+    shape, cells "ms, % of cuBLAS bf16"; [] when the run has none for the chapter."""
+    measured = [m for m in measurements(run.get("benchmarks"), "gemm", "pct_of_cublas")
+                if TRAINING_SHAPE.fullmatch(m.case)]
+    rungs = list(dict.fromkeys(m.rung for m in measured if in_chapter(m.rung, chapter)))
+    if all(is_vendor(rung) for rung in rungs):
+        return []
+    shapes = list(dict.fromkeys(m.case for m in measured))  # in the order bench_gemm ran them
+    cell = {(m.rung, m.case): m for m in measured}
+    vendor = VENDORS["gemm"]["bf16"]
+    lines = [f"GEMM, bf16, on shapes from transformer training, m×n×k (ms, and % of {vendor}):", "",
+             "| rung | " + " | ".join(shape_name(shape) for shape in shapes) + " |", "|---|" + "---:|" * len(shapes)]
+    for rung in rungs:
+        lines.append(f"| {rung} | " + " | ".join(measurement_cell(cell.get((rung, shape))) for shape in shapes) + " |")
+    return lines
+
+
 def gemm_tables(run, chapter=None):
-    """Every precision's GEMM table for the chapter (all rungs when None), the SIMT targets under the fp32 one."""
+    """Every precision's GEMM table for the chapter (all rungs when None), the SIMT targets under the
+    fp32 one, then the training shapes' table."""
     rows = gemm_rows(run)
     tables = []
     for precision in PRECISIONS:
@@ -251,21 +288,12 @@ def gemm_tables(run, chapter=None):
             lines += ["", simt_targets(rows["fp32"])]
         if lines:
             tables.append("\n".join(lines) + "\n")
+    if lines := gemm_shape_table(run, chapter):
+        tables.append("\n".join(lines) + "\n")
     return tables
 
 
 # --- Convolution ---
-
-def conv_cell(m):
-    if m is None:
-        return "–"
-    if m.error:
-        return "skipped: " + escape(m.error)
-    ms = number(m.ms, "#.3g" if m.ms < 100 else ".1f")
-    if is_vendor(m.rung) or not m.pct > 0:
-        return f"{ms} ms"
-    return f"{ms} ms, {m.pct:.1f} %"
-
 
 def conv_table(precision, measured, precision_of, chapter):
     """One precision's table: a row per rung (the chapter's and cuDNN), a column per layer, cells "ms, % of cuDNN"."""
@@ -279,7 +307,7 @@ def conv_table(precision, measured, precision_of, chapter):
     lines = [f"Convolution, {CONV_LAYOUTS[precision]}, against {vendor} (ms, and % of {vendor}, per layer):", "",
              "| rung | " + " | ".join(layers) + " |", "|---|" + "---:|" * len(layers)]
     for rung in rungs:
-        lines.append(f"| {rung} | " + " | ".join(conv_cell(cell.get((rung, layer))) for layer in layers) + " |")
+        lines.append(f"| {rung} | " + " | ".join(measurement_cell(cell.get((rung, layer))) for layer in layers) + " |")
     return lines
 
 

@@ -66,6 +66,13 @@ def gemm_bench(simt_pct_by_size, labels=False):
             gemm_entry("08c cp.async 4-stage pipeline", size, bf16_ms * 1.25, bf16_ms, label=label("bf16")),
         ]
     benches.append(gemm_entry("05 vectorized", 257, None, error="needs 16-byte aligned pointers"))
+    for m, n, k in ((16384, 14336, 4096), (16384, 4096, 14336)):  # the training shapes: bf16 rungs only
+        vendor_ms = 2 * m * n * k / 700e12 * 1e3
+        shape = lambda rung, ms, **kwargs: bench_entry(f"gemm/{rung}/{m}x{n}x{k}", 2 * m * n * k, ms, vendor_ms,
+                                                      label=label("bf16"), **kwargs)
+        benches += [shape("cuBLAS bf16", vendor_ms), shape("08c cp.async 4-stage pipeline", vendor_ms / 0.8)]
+    benches.append(bench_entry("gemm/09a TMA + wgmma/16384x14336x4096", 1, None,
+                               error="runs on compute capability 9.0 only"))
     return {"context": {"executable": "bench_gemm"}, "benchmarks": benches}
 
 
@@ -189,6 +196,18 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("wmma m16n16k16 bf16 680.0 TFLOP/s", text)
         self.assertNotIn("mma.sync m16n8k16 bf16 700.0", text, "only the instructions of this table's rungs")
         self.assertIn("cuBLAS bf16 at 4096³ (the ladder run) chose: cuBLASLt algo 66", text)
+
+    def test_training_shapes_have_their_own_bf16_table(self):
+        text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=8))
+        table = table_of(text, "GEMM, bf16, on shapes from transformer training")
+        self.assertEqual(table[0], "| rung | 16384×14336×4096 | 16384×4096×14336 |")
+        self.assertIn("ms, 80.0 %", row(table, "08c cp.async 4-stage pipeline"))
+        self.assertTrue(row(table, "cuBLAS bf16").endswith(" ms |"))
+        self.assertNotIn("16384", "\n".join(table_of(text, "GEMM, bf16, against cuBLAS bf16")),
+                         "the square table keeps to square sizes")
+        chapter9 = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=9))
+        self.assertIn("skipped: runs on compute capability 9.0 only", chapter9)
+        self.assertNotIn("transformer", "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=6)))
 
     def test_whole_ladder_keeps_fp32_and_bf16_apart(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0})))
