@@ -35,6 +35,12 @@ BLOCK = re.compile(r"(<!-- results:begin(?P<args>[^>]*)-->\n)(.*?)(<!-- results:
 HEADLINE = 4096
 SIMT_LAST_CHAPTER = 6  # chapters 01-06 run on the CUDA cores; issue 3's targets apply to them
 TARGET_HEADLINE_PCT, TARGET_BAND_PCT, TARGET_SIZES = 95, 90, (2048, 8192)
+# The tensor-core chapters' targets, for their best rung in each case: {chapter: ({case: least % of
+# cuBLAS bf16}, least % of the instruction's peak at the headline size, or None)}.
+TENSOR_CORE_TARGETS = {
+    8: ({"4096": 70, "8192": 70}, 90),
+    9: ({"2048": 95, "4096": 105, "8192": 100, "16384x14336x4096": 95, "16384x4096x14336": 95}, None),
+}
 NO_RESULTS = ("No results recorded yet: run `benchmarks/run_gpu.sh` on a GPU "
               "(see benchmarks/README.md).\n")
 
@@ -247,7 +253,6 @@ def simt_targets(rows):
     headline_pct = simt[best][HEADLINE][2]
     band = {size: v[2] for size, v in simt[best].items() if TARGET_SIZES[0] <= size <= TARGET_SIZES[1] and v[2] > 0}
     worst_size = min(band, key=band.get)
-    verdict = lambda ok: "met" if ok else "**not met**"
     return (f"SIMT targets, best rung at {HEADLINE}³ ({best}): {headline_pct:.1f} % of cuBLAS at {HEADLINE}³ "
             f"(target ≥ {TARGET_HEADLINE_PCT} %: {verdict(headline_pct >= TARGET_HEADLINE_PCT)}); lowest from "
             f"{TARGET_SIZES[0]} to {TARGET_SIZES[1]}: {band[worst_size]:.1f} % at {worst_size}³ "
@@ -277,6 +282,34 @@ def gemm_shape_table(run, chapter):
     return lines
 
 
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def tensor_core_targets(run, chapter):
+    """The chapter's targets (TENSOR_CORE_TARGETS), each against the best of its bf16 rungs in that case."""
+    cases, peak_target = TENSOR_CORE_TARGETS[chapter]
+    measured = [m for m in measurements(run.get("benchmarks"), "gemm", "pct_of_cublas")
+                if m.error is None and m.pct > 0 and not is_vendor(m.rung) and chapter_of(m.rung) == chapter]
+    parts = []
+    for case, target in cases.items():
+        best = max((m for m in measured if m.case == case), key=lambda m: m.pct, default=None)
+        name = f"{case}³" if case.isdigit() else shape_name(case)
+        parts.append(f"{name}: not measured (target ≥ {target} %)" if best is None else
+                     f"{name}: {best.pct:.1f} % ({best.rung}; target ≥ {target} %: {verdict(best.pct >= target)})")
+    if peak_target is not None:
+        ladder, shape = ladder_entries(run)
+        peaks = [(entry["percent_of_instruction_peak"], rung) for rung, entry in ladder.items()
+                 if chapter_of(rung) == chapter and "percent_of_instruction_peak" in entry]
+        if peaks:
+            pct, rung = max(peaks)
+            parts.append(f"instruction peak at {shape}: {pct:.1f} % ({rung}; target ≥ {peak_target} %: "
+                         f"{verdict(pct >= peak_target)})")
+        else:
+            parts.append(f"% of the instruction's own peak: not measured, no ladder run (target ≥ {peak_target} %)")
+    return f"Chapter {chapter:02d}'s targets, best rung in each case, % of cuBLAS bf16: " + "; ".join(parts) + "."
+
+
 def gemm_tables(run, chapter=None):
     """Every precision's GEMM table for the chapter (all rungs when None), the SIMT targets under the
     fp32 one, then the training shapes' table."""
@@ -290,6 +323,8 @@ def gemm_tables(run, chapter=None):
             tables.append("\n".join(lines) + "\n")
     if lines := gemm_shape_table(run, chapter):
         tables.append("\n".join(lines) + "\n")
+    if tables and chapter in TENSOR_CORE_TARGETS:
+        tables.append(tensor_core_targets(run, chapter) + "\n")
     return tables
 
 

@@ -209,6 +209,17 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("skipped: runs on compute capability 9.0 only", chapter9)
         self.assertNotIn("transformer", "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=6)))
 
+    def test_tensor_core_targets_take_the_best_rung_in_each_case(self):
+        text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=8))
+        line = next(line for line in text.splitlines() if line.startswith("Chapter 08's targets"))
+        self.assertIn("4096³: 80.0 % (08c cp.async 4-stage pipeline; target ≥ 70 %: met)", line)
+        self.assertIn("8192³: not measured (target ≥ 70 %)", line)
+        self.assertIn("instruction peak at 4096³: 63.3 % (08c cp.async 4-stage pipeline; target ≥ 90 %: **not met**)",
+                      line)
+        chapter9 = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=9))
+        self.assertIn("16384×14336×4096: not measured (target ≥ 95 %)", chapter9, "09a's only entry was skipped")
+        self.assertNotIn("targets", "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=7)))
+
     def test_whole_ladder_keeps_fp32_and_bf16_apart(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0})))
         fp32 = table_of(text, "GEMM, fp32, against cuBLAS")
