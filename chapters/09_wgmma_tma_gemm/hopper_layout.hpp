@@ -61,6 +61,32 @@ LADDER_HOST_DEVICE constexpr int sw128_element_offset(int row, int k) {
 }
 
 // ---------------------------------------------------------------------------
+// Where the kernels' TMA boxes lie in their tensors
+// ---------------------------------------------------------------------------
+
+// [boxes]
+/// A TMA box's place in its tensor: coordinates in elements, innermost first, as
+/// cp.async.bulk.tensor takes them. Every box of this chapter is 64 bf16 (128 bytes) wide.
+struct BoxAt {
+  int inner, outer;
+};
+
+inline constexpr int kBoxWidth = kSw128RowElements;  // 64
+
+/// A's box for k-tile `k_tile` of the tile whose first row is `row0`: A's map is (k, m).
+LADDER_HOST_DEVICE constexpr BoxAt a_box_at(int k_tile, int row0) { return {k_tile * kBoxWidth, row0}; }
+
+/// B's box `box` for k-tile `k_tile` of the tile whose first column is `col0`: B's map is
+/// (n, k), so the box of n col0 + 64 box .. + 63 and the k-tile's 64 k.
+LADDER_HOST_DEVICE constexpr BoxAt b_box_at(int k_tile, int col0, int box) {
+  return {col0 + box * kBoxWidth, k_tile * kBoxWidth};
+}
+
+/// C's box `box` of a staging tile whose first element is (row0, col0): C's map is (n, m).
+LADDER_HOST_DEVICE constexpr BoxAt c_box_at(int row0, int col0, int box) { return {col0 + box * kBoxWidth, row0}; }
+// [boxes]
+
+// ---------------------------------------------------------------------------
 // The wgmma shared-memory matrix descriptor (PTX ISA, "Matrix Descriptor Format")
 // ---------------------------------------------------------------------------
 //

@@ -42,11 +42,13 @@ __device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map
   fence_proxy_async_smem();                        // each thread's stmatrix writes, before TMA reads them...
   named_barrier(barrier, Cfg::kWarpgroupThreads);  // ...and every thread's
   if (thread == 0) {
-    const int row = origin.row + consumer * Cfg::kWgmmaM;
+    const int row0 = origin.row + consumer * Cfg::kWgmmaM;
 #pragma unroll
-    for (int box = 0; box < Cfg::kBN / hopper::kSw128RowElements; ++box)
-      tma_store_2d(c_map, staging + box * Cfg::kWgmmaM * hopper::kSw128RowElements,
-                   origin.col + box * hopper::kSw128RowElements, row);
+    for (int box = 0; box < Cfg::kBN / hopper::kBoxWidth; ++box) {
+      const hopper::BoxAt c = hopper::c_box_at(row0, origin.col, box);
+      tma_store_2d(c_map, staging + hopper::sw128_staging_offset(0, box * hopper::kBoxWidth, Cfg::kWgmmaM), c.inner,
+                   c.outer);
+    }
     tma_store_commit();
   }
 }

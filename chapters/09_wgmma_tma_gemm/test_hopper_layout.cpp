@@ -10,8 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -613,6 +615,157 @@ TEST(Chapter09Scheduler, ClusterUnitsCoverEveryTileOnce) {
         for (int t : taken) EXPECT_EQ(t, 1) << m_tiles << " x " << n_tiles << ", cluster " << cluster;
         EXPECT_EQ(past_c, cluster == 2 && m_tiles % 2 == 1 ? n_tiles : 0);
       }
+}
+
+// ---------------------------------------------------------------------------
+// The kernels' whole dataflow, on the CPU
+// ---------------------------------------------------------------------------
+//
+// Every rung, tile by tile, through models of the hardware built from the PTX ISA's
+// definitions: TMA copies each box the kernel names (a_box_at, b_box_at) into a stage,
+// swizzled, with zeros outside the matrix; wgmma reads the operands through the
+// descriptors the kernel builds, with the address models above; the accumulators sit in
+// registers as wgmma_accumulator_at says; the epilogue is store_pair's (09a, 09b) or
+// stmatrix into the staging tile and TMA stores of the boxes c_box_at names, clipped at
+// C's edges (09c, 09d). For 09d each box of B comes from the CTA whose share it is. Small
+// integers keep every sum exact, so C must equal a plain triple loop exactly.
+
+/// A rung's shape, as its HopperTile says (wgmma_tma_gemm.cuh).
+struct ModelTile {
+  const char* rung;
+  int bm, bn, consumers, cluster;
+  bool staged;  // C through stmatrix and TMA stores (09c, 09d), else store_pair (09a, 09b)
+};
+
+struct Matrix {
+  int rows, cols;
+  std::vector<float> values;
+  float at(int r, int c) const { return r < rows && c < cols ? values[std::size_t(r) * cols + c] : 0.0f; }
+};
+
+Matrix small_integers(int rows, int cols, int seed) {  // -2 .. 2, no pattern a misplaced box could match
+  Matrix m{rows, cols, std::vector<float>(std::size_t(rows) * cols)};
+  std::mt19937 engine(static_cast<unsigned>(seed));
+  std::uniform_int_distribution<int> value(-2, 2);
+  for (float& v : m.values) v = float(value(engine));
+  return m;
+}
+
+/// Shared memory by byte address, holding bf16 values (as floats) at even addresses.
+struct SharedModel {
+  std::vector<float> halves = std::vector<float>(256 * 1024 / 2, NAN);
+  float& at(int byte) { return halves.at(std::size_t(byte) / 2); }
+};
+
+/// TMA: the `rows` x 64 box at `box` of `matrix` to `dst` (1024-byte aligned), 128-byte swizzle.
+void tma_load(SharedModel& smem, int dst, const Matrix& matrix, BoxAt box, int rows) {
+  for (int r = 0; r < rows; ++r)
+    for (int i = 0; i < kBoxWidth; ++i)
+      smem.at(dst + swizzle_128b(r * kSw128RowBytes + i * kBf16Bytes)) = matrix.at(box.outer + r, box.inner + i);
+}
+
+/// C for `tile`, computed through the models.
+Matrix model_gemm(const ModelTile& tile, const Matrix& a, const Matrix& b) {
+  const int m_tiles = (a.rows + tile.bm - 1) / tile.bm, n_tiles = (b.cols + tile.bn - 1) / tile.bn;
+  const int k_tiles = (a.cols + kBoxWidth - 1) / kBoxWidth, rows_per_consumer = tile.bm / tile.consumers;
+  const int m_blocks = rows_per_consumer / 64, b_boxes = tile.bn / kBoxWidth, a_bytes = tile.bm * kSw128RowBytes;
+  Matrix c{a.rows, b.cols, std::vector<float>(std::size_t(a.rows) * b.cols, NAN)};
+  const int units = (m_tiles + tile.cluster - 1) / tile.cluster * n_tiles;
+  for (int unit = 0; unit < units; ++unit)
+    for (int rank = 0; rank < tile.cluster; ++rank) {
+      const ScheduledTile here = cluster_tile_at(unit, rank, tile.cluster, m_tiles, n_tiles, 8);
+      const int row0 = here.tile_m * tile.bm, col0 = here.tile_n * tile.bn;
+      std::vector<std::vector<float>> acc(std::size_t(tile.consumers * m_blocks), std::vector<float>(64 * tile.bn, 0));
+      for (int t = 0; t < k_tiles; ++t) {
+        SharedModel smem;  // one stage at address 0: A, then B's boxes
+        tma_load(smem, 0, a, a_box_at(t, row0), tile.bm);
+        for (int box = 0; box < b_boxes; ++box) {  // 09d: box from the CTA whose share it is
+          const int loader = box / (b_boxes / tile.cluster);
+          const int loader_col0 = cluster_tile_at(unit, loader, tile.cluster, m_tiles, n_tiles, 8).tile_n * tile.bn;
+          tma_load(smem, a_bytes + box * kBoxWidth * kSw128RowBytes, b, b_box_at(t, loader_col0, box), kBoxWidth);
+        }
+        for (int block = 0; block < tile.consumers * m_blocks; ++block)
+          for (int ks = 0; ks < kKStepsPerRow; ++ks) {
+            const std::uint64_t ad = sw128_k_step_descriptor(sw128_rows_start(0, block * 64), ks);
+            const std::uint64_t bd = sw128_mn_k_step_descriptor(std::uint32_t(a_bytes), ks, kBoxWidth);
+            for (int r = 0; r < 64; ++r)
+              for (int kk = 0; kk < kWgmmaK; ++kk) {
+                const float av = smem.at(wgmma_read_address(ad, r, kk / 8) + kk % 8 * kBf16Bytes);
+                for (int n = 0; n < tile.bn; ++n)
+                  acc[block][r * tile.bn + n] += av * smem.at(wgmma_mn_read_address(bd, kk, n));
+              }
+          }
+      }
+      for (int block = 0; block < tile.consumers * m_blocks; ++block) {
+        // The registers: thread `thread`'s register `reg` holds wgmma_accumulator_at(thread, reg).
+        const auto reg_value = [&](int thread, int reg) {
+          const mma::RowCol at = wgmma_accumulator_at(thread, reg);
+          return acc[block][at.row * tile.bn + at.col];
+        };
+        const int block_row0 = row0 + block * 64;
+        if (!tile.staged) {  // store_pair: each register to its element, clipped at C's edges
+          for (int thread = 0; thread < 128; ++thread)
+            for (int reg = 0; reg < tile.bn / 2; ++reg) {
+              const mma::RowCol at = wgmma_accumulator_at(thread, reg);
+              if (block_row0 + at.row < c.rows && col0 + at.col < c.cols)
+                c.values[std::size_t(block_row0 + at.row) * c.cols + col0 + at.col] = reg_value(thread, reg);
+            }
+          continue;
+        }
+        std::vector<float> staging(64 * tile.bn, NAN);  // stmatrix, as store_tile_through_smem issues it
+        for (int warp = 0; warp < 4; ++warp)
+          for (int group = 0; group < tile.bn / 16; ++group)
+            for (int matrix = 0; matrix < 4; ++matrix)
+              for (int r = 0; r < 8; ++r) {
+                const mma::RowCol row = stmatrix_x4_row(32 * warp + 8 * matrix + r, group);
+                for (int col = 0; col < 8; ++col)
+                  staging.at(sw128_staging_offset(row.row, row.col, 64) + col) =
+                      reg_value(32 * warp + 4 * r + col / 2, stmatrix_x4_accumulator(group, matrix) + col % 2);
+              }
+        for (int box = 0; box < b_boxes; ++box) {  // TMA stores: each box read swizzled, clipped at C's edges
+          const BoxAt at = c_box_at(block_row0, col0, box);
+          const int base = sw128_staging_offset(0, box * kBoxWidth, 64);
+          for (int r = 0; r < 64; ++r)
+            for (int i = 0; i < kBoxWidth; ++i)
+              if (at.outer + r < c.rows && at.inner + i < c.cols)
+                c.values[std::size_t(at.outer + r) * c.cols + at.inner + i] =
+                    staging.at(base + swizzle_128b(r * kSw128RowBytes + i * kBf16Bytes) / kBf16Bytes);
+        }
+      }
+    }
+  return c;
+}
+
+TEST(Chapter09Model, EveryRungsDataflowMatchesTheTripleLoop) {
+  const ModelTile rungs[] = {{"09a", 128, 128, 1, 1, false},
+                             {"09b", 128, 256, 2, 1, false},
+                             {"09c", 128, 256, 2, 1, true},
+                             {"09d", 128, 256, 2, 2, true}};
+  const int shapes[][3] = {{290, 300, 100}, {64, 64, 64}, {17, 9, 5}};  // ragged everywhere; 3 tile rows (odd)
+  for (const auto& shape : shapes) {
+    const Matrix a = small_integers(shape[0], shape[2], 1), b = small_integers(shape[2], shape[1], 2);
+    std::vector<float> expected(std::size_t(shape[0]) * shape[1], 0.0f);
+    for (int i = 0; i < shape[0]; ++i)
+      for (int j = 0; j < shape[1]; ++j)
+        for (int k = 0; k < shape[2]; ++k) expected[std::size_t(i) * shape[1] + j] += a.at(i, k) * b.at(k, j);
+    for (const ModelTile& rung : rungs) {
+      const Matrix c = model_gemm(rung, a, b);
+      std::size_t wrong = 0;
+      for (std::size_t i = 0; i < expected.size(); ++i) wrong += !(c.values[i] == expected[i]);
+      EXPECT_EQ(wrong, 0u) << rung.rung << " on " << shape[0] << "x" << shape[1] << "x" << shape[2];
+    }
+  }
+}
+
+// The model is not blind: a B box named by the CTA's own k-tile but the wrong column.
+TEST(Chapter09Model, CatchesABoxInTheWrongPlace) {
+  const Matrix a = small_integers(64, 64, 1), b = small_integers(64, 128, 2);
+  SharedModel smem;
+  tma_load(smem, 0, a, a_box_at(0, 0), 128);
+  tma_load(smem, 128 * kSw128RowBytes, b, b_box_at(0, 0, 1), kBoxWidth);  // box 1 where box 0 belongs
+  const std::uint64_t bd = sw128_mn_k_step_descriptor(128 * kSw128RowBytes, 0, kBoxWidth);
+  EXPECT_NE(smem.at(wgmma_mn_read_address(bd, 0, 0)), b.at(0, 0));
+  EXPECT_EQ(smem.at(wgmma_mn_read_address(bd, 0, 0)), b.at(0, 64));
 }
 
 }  // namespace

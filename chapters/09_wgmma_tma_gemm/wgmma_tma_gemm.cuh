@@ -33,7 +33,7 @@ using bf16 = __nv_bfloat16;
 /// each consumer owns kBM / kConsumers rows, 64 per wgmma.
 template <int BM, int BN, int Stages, int Consumers, bool Producer, bool Persistent = false, int Cluster = 1>
 struct HopperTile {
-  static constexpr int kBM = BM, kBN = BN, kBK = hopper::kSw128RowElements, kStages = Stages;
+  static constexpr int kBM = BM, kBN = BN, kBK = hopper::kBoxWidth, kStages = Stages;
   static constexpr int kConsumers = Consumers;
   static constexpr bool kProducer = Producer;
   static constexpr bool kPersistent = Persistent;  // 09c: loops over tiles, C leaves through shared memory
@@ -122,16 +122,16 @@ template <class Cfg>
 __device__ __forceinline__ void load_stage(const CUtensorMap* a_map, const CUtensorMap* b_map, Stage stage,
                                            std::uint64_t* full, int t, mma::RowCol origin, int rank = 0) {
   mbarrier_arrive_expect_bytes(full, Cfg::kStageBytes);  // whole boxes: the zero-filled parts count too
-  const int k0 = t * Cfg::kBK;
-  tma_load_2d(stage.a, a_map, k0, origin.row, full);  // A: (k, m), k innermost
+  const hopper::BoxAt a = hopper::a_box_at(t, origin.row);
+  tma_load_2d(stage.a, a_map, a.inner, a.outer, full);
 #pragma unroll
-  for (int box = rank * Cfg::kBBoxesPerCta; box < (rank + 1) * Cfg::kBBoxesPerCta; ++box) {  // B: (n, k)
+  for (int box = rank * Cfg::kBBoxesPerCta; box < (rank + 1) * Cfg::kBBoxesPerCta; ++box) {
     unsigned char* dst = reinterpret_cast<unsigned char*>(stage.b) + box * Cfg::kBBoxBytes;
-    const int n = origin.col + box * hopper::kSw128MnBoxElements;
+    const hopper::BoxAt b = hopper::b_box_at(t, origin.col, box);
     if constexpr (Cfg::kCluster > 1)
-      tma_load_2d_multicast(dst, b_map, n, k0, full, (1u << Cfg::kCluster) - 1);
+      tma_load_2d_multicast(dst, b_map, b.inner, b.outer, full, (1u << Cfg::kCluster) - 1);
     else
-      tma_load_2d(dst, b_map, n, k0, full);
+      tma_load_2d(dst, b_map, b.inner, b.outer, full);
   }
 }
 // [load-stage]
