@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/core/cuda_check.cuh"
+#include "common/core/grid_stride.cuh"
 #include "common/nn/gpu/pool_index.hpp"
 
 namespace ladder::nn::gpu {
@@ -26,15 +27,11 @@ void require(bool condition, const std::string& message) {
 
 // [relu]
 __global__ void relu_forward_kernel(const float* x, float* y, std::size_t count) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
-       i += std::size_t(gridDim.x) * blockDim.x)
-    y[i] = x[i] > 0.0f ? x[i] : 0.0f;
+  for (const std::size_t i : grid_stride(count)) y[i] = x[i] > 0.0f ? x[i] : 0.0f;
 }
 
 __global__ void relu_backward_kernel(const float* x, const float* grad_y, float* grad_x, std::size_t count) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
-       i += std::size_t(gridDim.x) * blockDim.x)
-    grad_x[i] = x[i] > 0.0f ? grad_y[i] : 0.0f;
+  for (const std::size_t i : grid_stride(count)) grad_x[i] = x[i] > 0.0f ? grad_y[i] : 0.0f;
 }
 // [relu]
 
@@ -42,8 +39,7 @@ __global__ void relu_backward_kernel(const float* x, const float* grad_y, float*
 /// One thread per output: the window's maximum, first in row-major order on ties.
 __global__ void max_pool_forward_kernel(const float* x, float* y, int* argmax, PoolShape shape, int out_h, int out_w,
                                         std::size_t outputs) {
-  for (std::size_t o = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; o < outputs;
-       o += std::size_t(gridDim.x) * blockDim.x) {
+  for (const std::size_t o : grid_stride(outputs)) {
     const int q = int(o % out_w), p = int(o / out_w % out_h);
     const std::size_t plane = o / (std::size_t(out_w) * out_h);
     const float* in = x + plane * shape.height * shape.width;
@@ -61,8 +57,7 @@ __global__ void max_pool_forward_kernel(const float* x, float* y, int* argmax, P
 /// One thread per input: the gradients of the windows that contain it and chose it.
 __global__ void max_pool_backward_kernel(const float* grad_y, const int* argmax, float* grad_x, PoolShape shape,
                                          int out_h, int out_w, std::size_t inputs) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < inputs;
-       i += std::size_t(gridDim.x) * blockDim.x) {
+  for (const std::size_t i : grid_stride(inputs)) {
     const int w = int(i % shape.width), h = int(i / shape.width % shape.height);
     const std::size_t plane = i / (std::size_t(shape.width) * shape.height);
     const WindowRange rows = covering_windows(h, shape.window, shape.stride, out_h);
@@ -134,8 +129,7 @@ __global__ void mean_kernel(const float* values, int count, float* result) {
 // [optimizers]
 __global__ void sgd_momentum_kernel(float* w, const float* g, float* velocity, std::size_t count, float learning_rate,
                                     float momentum, float decay) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
-       i += std::size_t(gridDim.x) * blockDim.x) {
+  for (const std::size_t i : grid_stride(count)) {
     const float v = momentum * velocity[i] + g[i] + decay * w[i];
     velocity[i] = v;
     w[i] -= learning_rate * v;
@@ -144,8 +138,7 @@ __global__ void sgd_momentum_kernel(float* w, const float* g, float* velocity, s
 
 __global__ void adam_kernel(float* w, const float* g, float* m, float* v, std::size_t count, AdamStep step,
                             float first_correction, float second_correction) {
-  for (std::size_t i = blockIdx.x * std::size_t(blockDim.x) + threadIdx.x; i < count;
-       i += std::size_t(gridDim.x) * blockDim.x) {
+  for (const std::size_t i : grid_stride(count)) {
     const float gradient = g[i];
     const float first = step.beta1 * m[i] + (1.0f - step.beta1) * gradient;
     const float second = step.beta2 * v[i] + (1.0f - step.beta2) * gradient * gradient;
