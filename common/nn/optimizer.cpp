@@ -64,7 +64,7 @@ void Adam<T>::step(const std::vector<Parameter<T>*>& parameters) {
 
 template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, double learning_rate, double weight_decay) {
-  if (name == "sgd") return std::make_unique<SgdMomentum<T>>(learning_rate, 0.9, weight_decay);
+  if (name == "sgd") return std::make_unique<SgdMomentum<T>>(learning_rate, kSgdMomentum, weight_decay);
   if (name == "adam") return std::make_unique<Adam<T>>(learning_rate, 0.9, 0.999, 1e-8, weight_decay);
   throw std::invalid_argument("unknown optimizer '" + name + "' (use sgd or adam)");
 }

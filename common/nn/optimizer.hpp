@@ -28,11 +28,19 @@ class Optimizer {
   double learning_rate_;
 };
 
-/// Whether weight decay applies to a parameter: to weights, not to biases. A bias only
-/// shifts a unit's output; shrinking it towards zero does not make the function simpler.
+/// Whether weight decay applies to the parameter of this name: to weights, not to biases
+/// ("....bias"). A bias only shifts a unit's output; shrinking it towards zero does not make the
+/// function simpler. The GPU optimizers (gpu/optimizer.cuh) ask the same question.
+inline bool decays(const std::string& parameter_name) {
+  const std::string suffix = ".bias";
+  return parameter_name.size() < suffix.size() ||
+         parameter_name.compare(parameter_name.size() - suffix.size(), suffix.size(), suffix) != 0;
+}
+
+/// decays(parameter.name).
 template <typename T>
 bool decays(const Parameter<T>& parameter) {
-  return parameter.name.size() < 5 || parameter.name.compare(parameter.name.size() - 5, 5, ".bias") != 0;
+  return decays(parameter.name);
 }
 
 /// SGD with momentum, as in PyTorch, with L2 weight decay folded into the gradient:
@@ -67,7 +75,10 @@ class Adam : public Optimizer<T> {
   std::vector<std::vector<double>> second_moment_;  // v, one per parameter
 };
 
-/// "sgd" (momentum 0.9) or "adam"; throws std::invalid_argument for any other name.
+/// The momentum of make_optimizer's "sgd", on the CPU and on the GPU.
+inline constexpr double kSgdMomentum = 0.9;
+
+/// "sgd" (momentum kSgdMomentum) or "adam"; throws std::invalid_argument for any other name.
 template <typename T>
 std::unique_ptr<Optimizer<T>> make_optimizer(const std::string& name, double learning_rate, double weight_decay = 0);
 

@@ -1,5 +1,6 @@
 #include "common/nn/gpu/layers.cuh"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <stdexcept>
@@ -7,6 +8,7 @@
 
 #include "common/core/cuda_check.cuh"
 #include "common/core/grid_stride.cuh"
+#include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/pool_index.hpp"
 
 namespace ladder::nn::gpu {
@@ -34,6 +36,124 @@ __global__ void relu_backward_kernel(const float* x, const float* grad_y, float*
   for (const std::size_t i : grid_stride(count)) grad_x[i] = x[i] > 0.0f ? grad_y[i] : 0.0f;
 }
 // [relu]
+
+// [bias]
+__global__ void add_bias_kernel(float* values, const float* bias, int channels, int plane, bool relu,
+                                std::size_t count) {
+  for (const std::size_t i : grid_stride(count)) {
+    const float value = values[i] + bias[i / plane % channels];
+    values[i] = relu && !(value > 0.0f) ? 0.0f : value;  // ReLU as the CPU reference writes it
+  }
+}
+// [bias]
+
+// [transpose]
+constexpr int kTile = 32;
+
+/// A 32 x 32 tile per block: read along rows of `in`, written along rows of `out`. The tile's
+/// extra column puts a column of the tile in 32 different banks, so reading it is conflict-free.
+__global__ void transpose_kernel(const float* in, int rows, int cols, float* out) {
+  __shared__ float tile[kTile][kTile + 1];
+  const int in_col = int(blockIdx.x) * kTile + int(threadIdx.x);
+  for (int i = int(threadIdx.y); i < kTile; i += int(blockDim.y)) {
+    const int in_row = int(blockIdx.y) * kTile + i;
+    if (in_row < rows && in_col < cols) tile[i][threadIdx.x] = in[std::size_t(in_row) * cols + in_col];
+  }
+  __syncthreads();
+  const int out_col = int(blockIdx.y) * kTile + int(threadIdx.x);  // a row of `in`
+  for (int i = int(threadIdx.y); i < kTile; i += int(blockDim.y)) {
+    const int out_row = int(blockIdx.x) * kTile + i;  // a column of `in`
+    if (out_row < cols && out_col < rows) out[std::size_t(out_row) * rows + out_col] = tile[threadIdx.x][i];
+  }
+}
+// [transpose]
+
+__global__ void flip_filters_kernel(const float* filters, ConvProblem forward, float* flipped) {
+  for (const std::size_t i : grid_stride(forward.filter_elements())) {
+    const int s = int(i % forward.s), r = int(i / forward.s % forward.r);
+    const int c = int(i / (std::size_t(forward.s) * forward.r) % forward.c);
+    const int k = int(i / (std::size_t(forward.s) * forward.r * forward.c));
+    flipped[flipped_filter_index(forward, k, c, r, s)] = filters[i];
+  }
+}
+
+/// Fixed-order sums for the gradient reductions.
+constexpr int kWarp = 32;
+constexpr int kWarpsPerBlock = kThreads / kWarp;
+
+__device__ float warp_sum(float value) {  // the same butterfly in every lane: the same sum in every lane
+  for (int offset = kWarp / 2; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
+  return value;
+}
+
+/// The sum of `value` over a block of kThreads threads, in thread 0: each warp's butterfly,
+/// then the warps' sums in warp order. Every thread must call it (it synchronises the block).
+__device__ float block_sum(float value, float (&warp_sums)[kWarpsPerBlock]) {
+  value = warp_sum(value);
+  if (threadIdx.x % kWarp == 0) warp_sums[threadIdx.x / kWarp] = value;
+  __syncthreads();
+  float total = 0.0f;
+  if (threadIdx.x == 0)
+    for (const float warp_total : warp_sums) total += warp_total;
+  __syncthreads();  // warp_sums may be reused at once
+  return total;
+}
+
+// [gradient-sums]
+/// One block per channel.
+__global__ void channel_sums_kernel(const float* values, int batch, int channels, int plane, float* sums) {
+  __shared__ float warp_sums[kWarpsPerBlock];
+  const int channel = int(blockIdx.x);
+  float sum = 0.0f;
+  for (std::size_t i = threadIdx.x; i < std::size_t(batch) * plane; i += kThreads)
+    sum += values[(i / plane * channels + channel) * plane + i % plane];
+  const float total = block_sum(sum, warp_sums);
+  if (threadIdx.x == 0) sums[channel] = total;
+}
+
+/// Block (k·C + c, slice): this slice's share of every tap of filter (k, c).
+__global__ void conv_backward_weight_kernel(const float* x, const float* grad_y, ConvProblem pr, float* partials) {
+  constexpr int kSide = kMaxBackwardWeightFilter;
+  __shared__ float warp_sums[kWarpsPerBlock];
+  const int k = int(blockIdx.x) / pr.c, c = int(blockIdx.x) % pr.c, P = pr.p(), Q = pr.q();
+  const std::size_t outputs = std::size_t(pr.n) * P * Q;
+  const std::size_t slice = (outputs + gridDim.y - 1) / gridDim.y, begin = blockIdx.y * slice;
+  const std::size_t end = begin + slice < outputs ? begin + slice : outputs;
+  float sums[kSide * kSide] = {};  // registers: every index below is a compile-time constant
+  for (std::size_t o = begin + threadIdx.x; o < end; o += kThreads) {
+    const int q = int(o % Q), p = int(o / Q % P), n = int(o / (std::size_t(P) * Q));
+    const float dy = grad_y[((std::size_t(n) * pr.k + k) * P + p) * Q + q];
+    const float* plane = x + (std::size_t(n) * pr.c + c) * pr.h * pr.w;
+#pragma unroll
+    for (int r = 0; r < kSide; ++r) {
+      const int h = p * pr.stride - pr.padding + r;
+      if (r >= pr.r || h < 0 || h >= pr.h) continue;
+#pragma unroll
+      for (int s = 0; s < kSide; ++s) {
+        const int w = q * pr.stride - pr.padding + s;
+        if (s < pr.s && w >= 0 && w < pr.w) sums[r * kSide + s] += dy * plane[h * pr.w + w];
+      }
+    }
+  }
+  const std::size_t filter = pr.filter_elements();
+#pragma unroll
+  for (int tap = 0; tap < kSide * kSide; ++tap) {
+    const int r = tap / kSide, s = tap % kSide;
+    if (r >= pr.r || s >= pr.s) continue;  // the same for the whole block: block_sum's barriers are safe
+    const float total = block_sum(sums[tap], warp_sums);
+    if (threadIdx.x == 0) partials[blockIdx.y * filter + ((std::size_t(k) * pr.c + c) * pr.r + r) * pr.s + s] = total;
+  }
+}
+
+/// grad_w[i] = the slices' partial sums of tap i, added in slice order.
+__global__ void sum_slices_kernel(const float* partials, int slices, std::size_t filter, float* grad_w) {
+  for (const std::size_t i : grid_stride(filter)) {
+    float total = 0.0f;
+    for (int slice = 0; slice < slices; ++slice) total += partials[slice * filter + i];
+    grad_w[i] = total;
+  }
+}
+// [gradient-sums]
 
 // [max-pool]
 /// One thread per output: the window's maximum, first in row-major order on ties.
@@ -75,15 +195,9 @@ __global__ void max_pool_backward_kernel(const float* grad_y, const int* argmax,
 // [max-pool]
 
 // [softmax-cross-entropy]
-constexpr int kWarp = 32;
-
 __device__ float warp_max(float value) {
   for (int offset = kWarp / 2; offset > 0; offset /= 2)
     value = fmaxf(value, __shfl_xor_sync(0xffffffffu, value, offset));
-  return value;
-}
-__device__ float warp_sum(float value) {  // the same butterfly in every lane: the same sum in every lane
-  for (int offset = kWarp / 2; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
   return value;
 }
 
@@ -112,18 +226,13 @@ __global__ void softmax_cross_entropy_kernel(const float* logits, const int* lab
 }
 // [softmax-cross-entropy]
 
-/// One block: each thread sums a fixed stride of the values, then a fixed tree.
+/// One block: each thread sums a fixed stride of the values, then block_sum's fixed order.
 __global__ void mean_kernel(const float* values, int count, float* result) {
-  __shared__ float partial[kThreads];
+  __shared__ float warp_sums[kWarpsPerBlock];
   float sum = 0.0f;
   for (int i = int(threadIdx.x); i < count; i += kThreads) sum += values[i];
-  partial[threadIdx.x] = sum;
-  __syncthreads();
-  for (int half = kThreads / 2; half > 0; half /= 2) {
-    if (int(threadIdx.x) < half) partial[threadIdx.x] += partial[threadIdx.x + half];
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) *result = partial[0] / float(count);
+  const float total = block_sum(sum, warp_sums);
+  if (threadIdx.x == 0) *result = total / float(count);
 }
 
 // [optimizers]
@@ -181,6 +290,61 @@ void relu_forward(const float* x, float* y, std::size_t count, cudaStream_t stre
 void relu_backward(const float* x, const float* grad_y, float* grad_x, std::size_t count, cudaStream_t stream) {
   if (count == 0) return;
   relu_backward_kernel<<<blocks_for(count), kThreads, 0, stream>>>(x, grad_y, grad_x, count);
+  LADDER_CHECK_LAUNCH();
+}
+
+void add_bias(float* values, const float* bias, int batch, int channels, int plane, bool relu, cudaStream_t stream) {
+  require(batch >= 0 && channels >= 1 && plane >= 1, "add_bias: channels and plane must be >= 1");
+  const std::size_t count = std::size_t(batch) * channels * plane;
+  if (count == 0) return;
+  add_bias_kernel<<<blocks_for(count), kThreads, 0, stream>>>(values, bias, channels, plane, relu, count);
+  LADDER_CHECK_LAUNCH();
+}
+
+void channel_sums(const float* values, int batch, int channels, int plane, float* sums, cudaStream_t stream) {
+  require(batch >= 1 && channels >= 1 && plane >= 1, "channel_sums: batch, channels and plane must be >= 1");
+  channel_sums_kernel<<<unsigned(channels), kThreads, 0, stream>>>(values, batch, channels, plane, sums);
+  LADDER_CHECK_LAUNCH();
+}
+
+void transpose(const float* in, int rows, int cols, float* out, cudaStream_t stream) {
+  require(rows >= 1 && cols >= 1, "transpose: rows and cols must be >= 1");
+  require((rows + kTile - 1) / kTile <= 65535, "transpose: at most 65535 * 32 rows");
+  const dim3 block(kTile, 8), grid(unsigned((cols + kTile - 1) / kTile), unsigned((rows + kTile - 1) / kTile));
+  transpose_kernel<<<grid, block, 0, stream>>>(in, rows, cols, out);
+  LADDER_CHECK_LAUNCH();
+}
+
+void flip_filters(const float* filters, const ConvProblem& forward, float* flipped, cudaStream_t stream) {
+  if (const auto reason = invalid_reason(forward)) throw std::invalid_argument("flip_filters: " + *reason);
+  flip_filters_kernel<<<blocks_for(forward.filter_elements()), kThreads, 0, stream>>>(filters, forward, flipped);
+  LADDER_CHECK_LAUNCH();
+}
+
+int conv2d_backward_weight_slices(const ConvProblem& forward) {
+  // About 256 blocks in all, and at least 2048 outputs per slice, so each thread sums 8 or more.
+  const long long outputs = forward.gemm_m(), pairs = (long long)forward.k * forward.c;
+  const long long by_blocks = (256 + pairs - 1) / pairs, by_outputs = (outputs + 2047) / 2048;
+  return int(std::max(1LL, std::min({by_blocks, by_outputs, 64LL})));
+}
+
+std::size_t conv2d_backward_weight_partials(const ConvProblem& forward) {
+  return std::size_t(conv2d_backward_weight_slices(forward)) * forward.filter_elements();
+}
+
+void conv2d_backward_weight(const float* x, const float* grad_y, const ConvProblem& forward, float* partials,
+                            float* grad_w, cudaStream_t stream) {
+  if (const auto reason = invalid_reason(forward)) throw std::invalid_argument("conv2d_backward_weight: " + *reason);
+  require(
+      forward.r <= kMaxBackwardWeightFilter && forward.s <= kMaxBackwardWeightFilter,
+      "conv2d_backward_weight: filters up to 7x7, not " + std::to_string(forward.r) + "x" + std::to_string(forward.s));
+  require((long long)forward.k * forward.c <= INT_MAX, "conv2d_backward_weight: K * C must be < 2^31");
+  const int slices = conv2d_backward_weight_slices(forward);
+  const dim3 grid(unsigned(forward.k * forward.c), unsigned(slices));
+  conv_backward_weight_kernel<<<grid, kThreads, 0, stream>>>(x, grad_y, forward, partials);
+  LADDER_CHECK_LAUNCH();
+  const std::size_t filter = forward.filter_elements();
+  sum_slices_kernel<<<blocks_for(filter), kThreads, 0, stream>>>(partials, slices, filter, grad_w);
   LADDER_CHECK_LAUNCH();
 }
 

@@ -1,7 +1,8 @@
 /// \file common/nn/gpu/layers.cuh
-/// \brief Chapter 14's GPU layers that need no GEMM or convolution: ReLU, max pooling,
-/// softmax with cross-entropy fused, a deterministic mean, and the SGD-momentum and Adam
-/// updates. Each computes what its CPU reference in common/nn computes (layers.hpp,
+/// \brief Chapter 14's GPU layers that need no GEMM or convolution rung: ReLU, bias, max
+/// pooling, softmax with cross-entropy fused, a deterministic mean, the SGD-momentum and Adam
+/// updates, and the pieces around the rungs (transposes, flipped filters, weight and bias
+/// gradients). Each computes what its CPU reference in common/nn computes (layers.hpp,
 /// optimizer.hpp), and the GPU tests compare the two on random inputs.
 ///
 /// All take device pointers and a stream, check their sizes on the host (std::invalid_argument
@@ -13,12 +14,58 @@
 
 #include <cstddef>
 
+#include "common/conv/problem.hpp"
+
 namespace ladder::nn::gpu {
 
 /// y = max(x, 0), element by element.
 void relu_forward(const float* x, float* y, std::size_t count, cudaStream_t stream);
 /// grad_x = grad_y where x > 0, else 0 (x is the forward pass's input).
 void relu_backward(const float* x, const float* grad_y, float* grad_x, std::size_t count, cudaStream_t stream);
+
+/// values (batch, channels, plane) += bias[channel], then max(value, 0) when `relu`, in place:
+/// a convolution's bias and ReLU (plane = P·Q) or a fully connected layer's (plane = 1) in one
+/// pass over the layer's output, instead of two. The ReLU's backward pass needs only the sign
+/// of its output (y > 0 exactly where x > 0), so nothing else is kept.
+void add_bias(float* values, const float* bias, int batch, int channels, int plane, bool relu, cudaStream_t stream);
+
+/// sums[c] = the sum over batch and plane of values (batch, channels, plane): the bias
+/// gradient of a convolution (plane = P·Q) or a fully connected layer (plane = 1). One block
+/// per channel adds in a fixed order: no atomics, the same bits every run.
+void channel_sums(const float* values, int batch, int channels, int plane, float* sums, cudaStream_t stream);
+
+/// out (cols, rows) = in (rows, cols) transposed, through a shared-memory tile so that both
+/// the reads and the writes are coalesced. The GEMM rungs take row-major operands only; this
+/// gives them W^T and dY^T.
+void transpose(const float* in, int rows, int cols, float* out, cudaStream_t stream);
+
+/// flipped (C, K, R, S) = filters (K, C, R, S) with the channels swapped and each filter turned
+/// 180°: what the backward-data convolution convolves dL/dy with (conv_backward.hpp).
+void flip_filters(const float* filters, const ConvProblem& forward, float* flipped, cudaStream_t stream);
+
+/// dL/dw (K, C, R, S) of `forward` (any stride and padding, filters up to 7 x 7):
+/// grad_w[k][c][r][s] = sum over n, p, q of grad_y[n][k][p][q] · x[n][c][p·stride - pad + r][q·stride - pad + s].
+/// One block per (k, c) pair: its threads split the N·P·Q outputs, each keeps all R·S sums in
+/// registers (one read of grad_y serves every tap), and a fixed-order tree adds the threads'
+/// sums. A direct kernel rather than a GEMM: the reduction (N·P·Q, 25,600 for conv2 at batch
+/// 256) is a hundred times longer than the output (K·C·R·S = 2,400), which a GEMM rung would
+/// cover with a handful of tiles, each running the whole reduction alone.
+///
+/// Conv1 has only K·C = 6 pairs, far too few blocks for a GPU, so the N·P·Q outputs are also
+/// split into a fixed number of slices (conv2d_backward_weight_slices: it depends on the
+/// problem only, never on the GPU), each block writes its slice's sums to `partials`, and a
+/// second kernel adds the slices in order: a split-K with a deterministic reduction.
+/// `partials` holds conv2d_backward_weight_partials(forward) floats.
+void conv2d_backward_weight(const float* x, const float* grad_y, const ConvProblem& forward, float* partials,
+                            float* grad_w, cudaStream_t stream);
+
+/// How many slices conv2d_backward_weight splits the N·P·Q outputs into.
+int conv2d_backward_weight_slices(const ConvProblem& forward);
+/// Floats of scratch conv2d_backward_weight needs: slices · K·C·R·S.
+std::size_t conv2d_backward_weight_partials(const ConvProblem& forward);
+
+/// The largest filter side conv2d_backward_weight accepts (its sums live in registers).
+inline constexpr int kMaxBackwardWeightFilter = 7;
 
 /// Max pooling over NCHW planes, no padding.
 struct PoolShape {

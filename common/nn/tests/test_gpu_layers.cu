@@ -11,11 +11,13 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/core/device_buffer.cuh"
 #include "common/core/metrics.hpp"
 #include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/layers.cuh"
 #include "common/nn/layers.hpp"
 #include "common/nn/network.hpp"
@@ -65,6 +67,128 @@ TEST(GpuLayersChecks, BadSizesAreRejectedWithAReason) {
   AdamStep step;
   step.step = 0;
   EXPECT_THROW(adam_step(nullptr, nullptr, nullptr, nullptr, 4, step, nullptr), std::invalid_argument);
+}
+
+TEST(GpuLayersChecks, BadGradientShapesAreRejectedWithAReason) {
+  EXPECT_THROW(channel_sums(nullptr, 0, 4, 4, nullptr, nullptr), std::invalid_argument);
+  EXPECT_THROW(transpose(nullptr, 0, 4, nullptr, nullptr), std::invalid_argument);
+  EXPECT_THROW(add_bias(nullptr, nullptr, 1, 0, 1, true, nullptr), std::invalid_argument);
+  try {
+    conv2d_backward_weight(nullptr, nullptr, ConvProblem{1, 1, 20, 20, 1, 9, 9, 1, 0}, nullptr, nullptr, nullptr);
+    FAIL() << "accepted a 9x9 filter";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("up to 7x7"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(flip_filters(nullptr, ConvProblem{1, 1, 2, 2, 1, 3, 3, 1, 0}, nullptr, nullptr),
+               std::invalid_argument);  // a 3x3 filter on a 2x2 image
+}
+
+// The slices depend on the problem alone (never on the GPU), never exceed 64, and grow with the batch.
+TEST(GpuLayersChecks, BackwardWeightSlicesDependOnTheProblemOnly) {
+  const ConvProblem conv1{256, 1, 28, 28, 6, 5, 5, 1, 2}, conv2{256, 6, 14, 14, 16, 5, 5, 1, 0};
+  EXPECT_EQ(conv2d_backward_weight_slices(conv1), 43);  // 256 blocks / 6 pairs, rounded up
+  EXPECT_EQ(conv2d_backward_weight_slices(conv2), 3);
+  EXPECT_EQ(conv2d_backward_weight_slices(ConvProblem{1, 1, 4, 4, 1, 3, 3, 1, 0}), 1);
+  int previous = 1;
+  for (int batch = 1; batch <= 512; batch *= 2) {
+    const int slices = conv2d_backward_weight_slices({batch, 1, 28, 28, 6, 5, 5, 1, 2});
+    EXPECT_GE(slices, previous);
+    EXPECT_LE(slices, 64);
+    previous = slices;
+  }
+  EXPECT_EQ(conv2d_backward_weight_partials(conv2), 3u * conv2.filter_elements());
+}
+
+TEST(GpuLayers, BiasWithAndWithoutReluMatchesTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const bool relu : {true, false}) {
+    const int batch = 5, channels = 7, plane = 33;
+    const std::vector<float> values = random_values(std::size_t(batch) * channels * plane, 20);
+    const std::vector<float> bias = random_values(channels, 21);
+    DeviceBuffer<float> values_d(values), bias_d(bias);
+    add_bias(values_d.data(), bias_d.data(), batch, channels, plane, relu, nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    std::vector<float> expected = values;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      expected[i] += bias[i / plane % channels];
+      if (relu && !(expected[i] > 0.0f)) expected[i] = 0.0f;
+    }
+    EXPECT_EQ(values_d.download(), expected) << (relu ? "with" : "without") << " ReLU";
+  }
+}
+
+// Shapes that fill no tile exactly, a single row and a single column.
+TEST(GpuLayers, TransposeMovesEveryElement) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const auto [rows, cols] : {std::pair{37, 70}, std::pair{1, 100}, std::pair{100, 1}, std::pair{256, 120}}) {
+    const std::vector<float> in = random_values(std::size_t(rows) * cols, 22);
+    DeviceBuffer<float> in_d(in), out_d(poison(in.size()));
+    transpose(in_d.data(), rows, cols, out_d.data(), nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    const std::vector<float> out = out_d.download();
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c)
+        ASSERT_EQ(out[std::size_t(c) * rows + r], in[std::size_t(r) * cols + c]) << rows << "x" << cols;
+  }
+}
+
+// The bias gradients of a convolution (plane P·Q) and of a fully connected layer (plane 1),
+// and the weight gradient on LeNet's two convolutions at a ragged batch, a strided padded
+// one and a 7x7 filter, against the CPU reference in double; each twice, for the same bits.
+TEST(GpuLayers, ConvGradientsMatchTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const ConvProblem problem :
+       {ConvProblem{37, 1, 28, 28, 6, 5, 5, 1, 2}, ConvProblem{37, 6, 14, 14, 16, 5, 5, 1, 0},
+        ConvProblem{3, 4, 13, 11, 5, 3, 3, 2, 1}, ConvProblem{2, 2, 15, 15, 3, 7, 7, 1, 3}}) {
+    Tensor<float> x({problem.n, problem.c, problem.h, problem.w});
+    x.values = random_values(x.size(), 23);
+    Tensor<float> grad_y({problem.n, problem.k, problem.p(), problem.q()});
+    grad_y.values = random_values(grad_y.size(), 24);
+    const Tensor<double> x64 = tensor_cast<double>(x), grad_y64 = tensor_cast<double>(grad_y);
+    const Conv2dParams params{problem.stride, problem.padding};
+    const Tensor<double> expected_w =
+        conv2d_backward_weight(x64, grad_y64, {problem.k, problem.c, problem.r, problem.s}, params);
+    const Tensor<double> expected_b = conv2d_backward_bias(grad_y64);
+    DeviceBuffer<float> x_d(x.values), grad_y_d(grad_y.values), partials_d(conv2d_backward_weight_partials(problem));
+    DeviceBuffer<float> grad_w_d(poison(expected_w.size())), again_d(poison(expected_w.size())),
+        grad_b_d(poison(problem.k));
+    conv2d_backward_weight(x_d.data(), grad_y_d.data(), problem, partials_d.data(), grad_w_d.data(), nullptr);
+    conv2d_backward_weight(x_d.data(), grad_y_d.data(), problem, partials_d.data(), again_d.data(), nullptr);
+    channel_sums(grad_y_d.data(), problem.n, problem.k, problem.p() * problem.q(), grad_b_d.data(), nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    const std::vector<float> grad_w = grad_w_d.download(), again = again_d.download();
+    // Sums of up to 29,008 products of N(0, 1) values, about 170 in size: fp32 sums of a few
+    // hundred terms each, then a tree, land within 1e-6 of that; a wrong tap is off by O(1).
+    EXPECT_LT(worst_error(grad_w, expected_w.values), 1e-4) << describe(problem);
+    EXPECT_LT(worst_error(grad_b_d.download(), expected_b.values), 1e-4) << describe(problem);
+    EXPECT_EQ(std::memcmp(grad_w.data(), again.data(), grad_w.size() * sizeof(float)), 0) << "the same bits";
+  }
+  // A fully connected layer's bias gradient: dY (batch, features) summed over the batch.
+  const int batch = 67, features = 84;
+  const std::vector<float> grad_y = random_values(std::size_t(batch) * features, 25);
+  std::vector<double> expected(features, 0.0);
+  for (std::size_t i = 0; i < grad_y.size(); ++i) expected[i % features] += grad_y[i];
+  DeviceBuffer<float> grad_y_d(grad_y), sums_d(poison(features));
+  channel_sums(grad_y_d.data(), batch, features, 1, sums_d.data(), nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_LT(worst_error(sums_d.download(), expected), 1e-5);
+}
+
+// flip_filters on the GPU puts every tap where conv_backward.hpp says (the CPU test checks
+// that a forward convolution with those filters is the backward-data pass).
+TEST(GpuLayers, FlipFiltersFollowsTheIndexMap) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const ConvProblem forward{4, 6, 14, 14, 16, 5, 5, 1, 0};
+  const std::vector<float> filters = random_values(forward.filter_elements(), 26);
+  DeviceBuffer<float> filters_d(filters), flipped_d(poison(filters.size()));
+  flip_filters(filters_d.data(), forward, flipped_d.data(), nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  const std::vector<float> flipped = flipped_d.download();
+  std::size_t i = 0;
+  for (int k = 0; k < forward.k; ++k)
+    for (int c = 0; c < forward.c; ++c)
+      for (int r = 0; r < forward.r; ++r)
+        for (int s = 0; s < forward.s; ++s) ASSERT_EQ(flipped[flipped_filter_index(forward, k, c, r, s)], filters[i++]);
 }
 
 TEST(GpuLayers, ReluMatchesTheReference) {

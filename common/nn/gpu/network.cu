@@ -1,0 +1,276 @@
+#include "common/nn/gpu/network.cuh"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "common/core/cuda_check.cuh"
+#include "common/core/device_info.cuh"
+#include "common/nn/gpu/conv_backward.hpp"
+#include "common/nn/gpu/layers.cuh"
+
+namespace ladder::nn::gpu {
+namespace {
+
+// Parameter indices, in the CPU network's order: each weight is followed by its bias.
+enum Param { kConv1W = 0, kConv2W = 2, kFc1W = 4, kFc2W = 6, kFc3W = 8 };
+
+const char* layer_name(int weight) {
+  return weight == kConv1W   ? "conv1"
+         : weight == kConv2W ? "conv2"
+         : weight == kFc1W   ? "fc1"
+         : weight == kFc2W   ? "fc2"
+                             : "fc3";
+}
+
+void require(bool condition, const std::string& message) {
+  if (!condition) throw std::invalid_argument(message);
+}
+
+template <typename Rung, typename Find>
+std::vector<Rung> find_all(const std::vector<std::string>& names, Find find, const char* kind) {
+  std::vector<Rung> rungs;
+  for (const std::string& name : names) {
+    auto rung = find(name);
+    if (!rung) throw std::runtime_error(std::string("no ") + kind + " rung '" + name + "' is linked into this program");
+    rungs.push_back(*rung);
+  }
+  return rungs;
+}
+
+}  // namespace
+
+Kernels find_kernels(const std::vector<std::string>& gemms, const std::vector<std::string>& convs) {
+  return {find_all<GemmRung>(
+              gemms, [](const std::string& name) { return find_gemm(name); }, "GEMM"),
+          find_all<ConvRung>(
+              convs, [](const std::string& name) { return find_conv(name); }, "convolution")};
+}
+
+LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, cudaStream_t stream)
+    : config_(initial.config()),
+      max_batch_(max_batch),
+      kernels_(std::move(kernels)),
+      stream_(stream),
+      compute_capability_(query_device().compute_capability) {
+  require(max_batch >= 1, "LeNetGpu: the largest batch must be at least 1 image");
+  require(!kernels_.gemms.empty() && !kernels_.convs.empty(), "LeNetGpu: needs a GEMM rung and a conv rung");
+  for (const Parameter<float>* p : initial.parameters()) {
+    values_.emplace_back(p->value.values);
+    grads_.emplace_back(p->value.size());
+    parameter_views_.push_back({p->name, values_.back().data(), grads_.back().data(), p->value.size()});
+  }
+  const LeNetConfig& c = config_;
+  const std::size_t batch = std::size_t(max_batch), side = std::size_t(c.image_size), half = side / 2,
+                    conv2_side = half - (kLeNetKernel - 1), pooled = std::size_t(c.pooled_size());
+  const auto floats = [](std::size_t count) { return DeviceBuffer<float>(count); };
+  conv1_ = floats(batch * c.conv1_channels * side * side);
+  pool1_ = floats(batch * c.conv1_channels * half * half);
+  conv2_ = floats(batch * c.conv2_channels * conv2_side * conv2_side);
+  pool2_ = floats(batch * c.conv2_channels * pooled * pooled);
+  fc1_ = floats(batch * c.fc1_features);
+  fc2_ = floats(batch * c.fc2_features);
+  logits_ = floats(batch * c.classes);
+  probabilities_ = floats(batch * c.classes);
+  grad_logits_ = floats(batch * c.classes);
+  row_loss_ = floats(batch);
+  pool1_argmax_ = DeviceBuffer<int>(pool1_.size());
+  pool2_argmax_ = DeviceBuffer<int>(pool2_.size());
+  grad_conv1_ = floats(conv1_.size());
+  grad_pool1_ = floats(pool1_.size());
+  grad_conv2_ = floats(conv2_.size());
+  grad_pool2_ = floats(pool2_.size());
+  grad_fc1_ = floats(fc1_.size());
+  grad_fc2_ = floats(fc2_.size());
+
+  // Scratch, sized for the largest batch: each size below grows with the batch.
+  std::size_t transposed = 0, partials = 0, workspace = 0;
+  for (const int w : {kFc1W, kFc2W, kFc3W}) {
+    const std::size_t outputs = std::size_t(initial.parameters()[w]->value.dim(0));
+    transposed = std::max({transposed, parameter_views_[w].count, outputs * batch});  // W^T, dY^T
+  }
+  for (const int w : {kConv1W, kConv2W}) {
+    const ConvProblem problem = conv_problem(w, max_batch);
+    partials = std::max(partials, conv2d_backward_weight_partials(problem));
+    for (const ConvRung& rung : kernels_.convs) {
+      workspace =
+          std::max({workspace, workspace_bytes(rung, problem), workspace_bytes(rung, backward_data_problem(problem))});
+    }
+  }
+  if (const auto reason = backward_data_unsupported_reason(conv_problem(kConv2W, max_batch)))
+    throw std::invalid_argument("LeNetGpu: conv2: " + *reason);
+  transposed_ = floats(transposed);
+  flipped_ = floats(parameter_views_[kConv2W].count);
+  partials_ = floats(partials);
+  workspace_ = DeviceBuffer<unsigned char>(workspace);
+}
+
+ConvProblem LeNetGpu::conv_problem(int layer, int batch) const {
+  const LeNetConfig& c = config_;
+  if (layer == kConv1W) {
+    return {batch,
+            1,
+            c.image_size,
+            c.image_size,
+            c.conv1_channels,
+            kLeNetKernel,
+            kLeNetKernel,
+            kLeNetConv1.stride,
+            kLeNetConv1.padding};
+  }
+  const int half = c.image_size / 2;
+  return {batch,        c.conv1_channels,   half,
+          half,         c.conv2_channels,   kLeNetKernel,
+          kLeNetKernel, kLeNetConv2.stride, kLeNetConv2.padding};
+}
+
+void LeNetGpu::note(const std::string& what, const std::string& rung) {
+  for (const auto& [done, ran_on] : rung_choices_)
+    if (done == what && ran_on == rung) return;  // a ragged last batch may run on another rung
+  rung_choices_.emplace_back(what, rung);
+}
+
+// [choose-rung]
+/// The first GEMM rung that takes these arguments on this device.
+void LeNetGpu::gemm(const GemmArgs& args, const std::string& what) {
+  for (const GemmRung& rung : kernels_.gemms) {
+    if (unsupported_reason(rung, args, compute_capability_)) continue;
+    note(what, rung.name);
+    rung.launch(args, stream_);
+    return;
+  }
+  throw std::runtime_error(what + ": no GEMM rung takes " + std::to_string(args.m) + "x" + std::to_string(args.n) +
+                           "x" + std::to_string(args.k) + " on this device");
+}
+
+void LeNetGpu::conv(const ConvProblem& problem, const float* x, const float* w, float* y, const std::string& what) {
+  for (const ConvRung& rung : kernels_.convs) {
+    if (unsupported_reason(rung, problem, compute_capability_)) continue;
+    const std::size_t scratch = workspace_bytes(rung, problem);
+    if (scratch > workspace_.size()) continue;
+    note(what, rung.name);
+    rung.launch(ConvArgs{problem, x, w, y, workspace_.data(), scratch}, stream_);
+    return;
+  }
+  throw std::runtime_error(what + ": no conv rung takes " + describe(problem) + " on this device");
+}
+// [choose-rung]
+
+int LeNetGpu::output_features(int layer) const {
+  return layer == kFc1W ? config_.fc1_features : layer == kFc2W ? config_.fc2_features : config_.classes;
+}
+
+// [linear]
+/// output (batch, O) = input (batch, F) · W^T + bias, W (O, F): the rungs multiply row-major
+/// operands, so W^T (F, O) is written out first (O·F floats, a few hundred KB at most).
+void LeNetGpu::linear_forward(int layer, const float* input, float* output, bool relu) {
+  const DeviceParameter& weight = parameter_views_[layer];
+  const int outputs = output_features(layer), inputs = int(weight.count / std::size_t(outputs));
+  transpose(weight.value, outputs, inputs, transposed_.data(), stream_);
+  gemm({batch_, outputs, inputs, 1.0f, 0.0f, input, inputs, transposed_.data(), outputs, output, outputs},
+       std::string(layer_name(layer)) + " forward");
+  add_bias(output, parameter_views_[layer + 1].value, batch_, outputs, 1, relu, stream_);
+}
+
+/// dX = dY · W (batch x F, over O), dW = dY^T · X (O x F, over the batch), db = dY summed over the batch.
+void LeNetGpu::linear_backward(int layer, const float* input, const float* grad_output, float* grad_input) {
+  const DeviceParameter& weight = parameter_views_[layer];
+  const int outputs = output_features(layer), inputs = int(weight.count / std::size_t(outputs));
+  const std::string name = layer_name(layer);
+  gemm({batch_, inputs, outputs, 1.0f, 0.0f, grad_output, outputs, weight.value, inputs, grad_input, inputs},
+       name + " backward data");
+  transpose(grad_output, batch_, outputs, transposed_.data(), stream_);
+  gemm({outputs, inputs, batch_, 1.0f, 0.0f, transposed_.data(), batch_, input, inputs, weight.grad, inputs},
+       name + " backward weight");
+  channel_sums(grad_output, batch_, outputs, 1, parameter_views_[layer + 1].grad, stream_);
+}
+// [linear]
+
+// [conv-backward]
+void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
+                             float* grad_input) {
+  const DeviceParameter& weight = parameter_views_[layer];
+  channel_sums(grad_output, problem.n, problem.k, problem.p() * problem.q(), parameter_views_[layer + 1].grad, stream_);
+  conv2d_backward_weight(input, grad_output, problem, partials_.data(), weight.grad, stream_);
+  if (grad_input == nullptr) return;
+  flip_filters(weight.value, problem, flipped_.data(), stream_);
+  conv(backward_data_problem(problem), grad_output, flipped_.data(), grad_input, "conv2 backward data");
+}
+// [conv-backward]
+
+// [forward]
+const float* LeNetGpu::forward(const float* images, int batch) {
+  require(batch >= 1 && batch <= max_batch_,
+          "LeNetGpu::forward: batch " + std::to_string(batch) + " outside 1 .. " + std::to_string(max_batch_));
+  batch_ = batch;
+  images_ = images;
+  const LeNetConfig& c = config_;
+  const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
+  conv(conv1, images, parameter_views_[kConv1W].value, conv1_.data(), "conv1 forward");
+  add_bias(conv1_.data(), parameter_views_[kConv1W + 1].value, batch, c.conv1_channels, conv1.p() * conv1.q(), true,
+           stream_);
+  max_pool_forward(conv1_.data(), pool1_.data(), pool1_argmax_.data(),
+                   {batch, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  conv(conv2, pool1_.data(), parameter_views_[kConv2W].value, conv2_.data(), "conv2 forward");
+  add_bias(conv2_.data(), parameter_views_[kConv2W + 1].value, batch, c.conv2_channels, conv2.p() * conv2.q(), true,
+           stream_);
+  max_pool_forward(conv2_.data(), pool2_.data(), pool2_argmax_.data(),
+                   {batch, c.conv2_channels, conv2.p(), conv2.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  linear_forward(kFc1W, pool2_.data(), fc1_.data(), true);  // pool2 (N, C2, P, P) read as (N, C2·P·P)
+  linear_forward(kFc2W, fc1_.data(), fc2_.data(), true);
+  linear_forward(kFc3W, fc2_.data(), logits_.data(), false);
+  return logits_.data();
+}
+// [forward]
+
+void LeNetGpu::loss(const int* labels, float* mean_loss) {
+  require(batch_ >= 1, "LeNetGpu::loss: call forward() first");
+  softmax_cross_entropy(logits_.data(), labels, batch_, config_.classes, probabilities_.data(), grad_logits_.data(),
+                        row_loss_.data(), stream_);
+  mean(row_loss_.data(), batch_, mean_loss, stream_);
+}
+
+// [backward]
+void LeNetGpu::backward() {
+  require(batch_ >= 1, "LeNetGpu::backward: call forward() and loss() first");
+  const LeNetConfig& c = config_;
+  const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
+  const std::size_t batch = std::size_t(batch_);
+  // Each ReLU's gradient is taken in place: relu_backward reads and writes element i only.
+  linear_backward(kFc3W, fc2_.data(), grad_logits_.data(), grad_fc2_.data());
+  relu_backward(fc2_.data(), grad_fc2_.data(), grad_fc2_.data(), batch * c.fc2_features, stream_);
+  linear_backward(kFc2W, fc1_.data(), grad_fc2_.data(), grad_fc1_.data());
+  relu_backward(fc1_.data(), grad_fc1_.data(), grad_fc1_.data(), batch * c.fc1_features, stream_);
+  linear_backward(kFc1W, pool2_.data(), grad_fc1_.data(), grad_pool2_.data());
+  max_pool_backward(grad_pool2_.data(), pool2_argmax_.data(), grad_conv2_.data(),
+                    {batch_, c.conv2_channels, conv2.p(), conv2.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  relu_backward(conv2_.data(), grad_conv2_.data(), grad_conv2_.data(), conv2.output_elements(), stream_);
+  conv_backward(kConv2W, conv2, pool1_.data(), grad_conv2_.data(), grad_pool1_.data());
+  max_pool_backward(grad_pool1_.data(), pool1_argmax_.data(), grad_conv1_.data(),
+                    {batch_, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  relu_backward(conv1_.data(), grad_conv1_.data(), grad_conv1_.data(), conv1.output_elements(), stream_);
+  conv_backward(kConv1W, conv1, images_, grad_conv1_.data(), nullptr);  // the images need no gradient
+}
+// [backward]
+
+void LeNetGpu::download(LeNet<float>& host) const {
+  require(host.config().describe() == config_.describe(), "LeNetGpu::download: the host network's sizes differ");
+  LADDER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  std::vector<Parameter<float>*> params = host.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i]->value.values = values_[i].download();
+}
+
+void LeNetGpu::download_grads(LeNet<float>& host) const {
+  require(host.config().describe() == config_.describe(), "LeNetGpu::download_grads: the host network's sizes differ");
+  LADDER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  std::vector<Parameter<float>*> params = host.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) params[i]->grad.values = grads_[i].download();
+}
+
+void LeNetGpu::upload(const LeNet<float>& host) {
+  require(host.config().describe() == config_.describe(), "LeNetGpu::upload: the host network's sizes differ");
+  LADDER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  const std::vector<const Parameter<float>*> params = host.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) values_[i].upload(params[i]->value.values);
+}
+
+}  // namespace ladder::nn::gpu

@@ -1,0 +1,133 @@
+/// \file common/nn/gpu/network.cuh
+/// \brief Chapter 14's LeNet on the GPU: the CPU network's layers (network.hpp), each through a
+/// kernel this project built.
+///
+/// - conv1, conv2: a conv rung (chapters 10-12), then add_bias with the ReLU fused. Backward:
+///   the bias gradient by channel_sums, the weight gradient by conv2d_backward_weight, and (conv2
+///   only: the images need none) the input gradient by the same conv rung on the flipped filters
+///   (conv_backward.hpp).
+/// - pool1, pool2: max_pool_forward, which keeps each window's argmax; backward, a gather.
+/// - ReLU: fused into add_bias; backward, relu_backward on the ReLU's output.
+/// - fc1, fc2, fc3: a GEMM rung (chapters 01-06) on X and W^T, then add_bias (ReLU fused for fc1
+///   and fc2). Backward: dX = dY·W and dW = dY^T·X on the same rungs, the bias by channel_sums.
+/// - the loss: softmax_cross_entropy, fused, which also gives dL/d(logits).
+///
+/// The rungs come from the registries, in an order of preference (Kernels): each product runs on
+/// the first rung that supports it on this device, and rung_choices() says which ran where.
+///
+/// Every buffer is allocated once, for the largest batch, when the network is made: a training
+/// step allocates nothing, copies nothing to the host and never waits for the GPU. Nothing
+/// uses atomics, and every rung chosen is deterministic, so the same weights and batches give
+/// the same bits on the same GPU.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/conv/conv.cuh"
+#include "common/core/device_buffer.cuh"
+#include "common/gemm/gemm.cuh"
+#include "common/nn/network.hpp"
+
+namespace ladder::nn::gpu {
+
+/// The rungs the network multiplies and convolves with, in order of preference.
+struct Kernels {
+  std::vector<GemmRung> gemms;  ///< fp32 rungs; e.g. 06e, and a rung without alignment needs after it
+  std::vector<ConvRung> convs;  ///< fp32 NCHW rungs
+};
+
+/// The rung names default_kernels() looks for, best first. 06e reads rows as float4, so it
+/// needs every row to start on 16 bytes; fc3's rows of 10 logits do not, and take the next.
+inline const std::vector<std::string> kDefaultGemms = {"06e cp.async 3-stage 128x128x16", "04 2-D register tiling"};
+/// Chapter 11's tiled convolution takes 5 x 5 filters at stride 1; chapter 10's direct one takes anything.
+inline const std::vector<std::string> kDefaultConvs = {"11b tiled + output-channel blocking", "10a direct"};
+
+/// The rungs of these names from the registries linked into the program. Throws
+/// std::runtime_error naming the first one missing (its chapter's rungs are not linked in).
+Kernels find_kernels(const std::vector<std::string>& gemms = kDefaultGemms,
+                     const std::vector<std::string>& convs = kDefaultConvs);
+
+/// One parameter's value and gradient on the device.
+struct DeviceParameter {
+  std::string name;  ///< as the CPU network names it: "conv1.weight", ...
+  float* value = nullptr;
+  float* grad = nullptr;
+  std::size_t count = 0;
+};
+
+/// The network on the GPU. Not copyable: it owns its buffers.
+class LeNetGpu {
+ public:
+  /// The weights of `initial` on the GPU, with buffers for batches of up to `max_batch` images.
+  /// Throws std::invalid_argument for a bad batch size, std::runtime_error when no rung in
+  /// `kernels` supports one of the layers, CudaError when the GPU fails.
+  LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, cudaStream_t stream = nullptr);
+
+  /// images (batch, 1, S, S) on the device -> logits (batch, classes) on the device, valid
+  /// until the next forward(). Keeps what backward() needs. Launches only.
+  const float* forward(const float* images, int batch);
+
+  /// Softmax and cross-entropy of the last forward()'s logits against `labels` (device, batch
+  /// of them): dL/d(logits) for backward(), and the batch's mean loss written to *mean_loss
+  /// (one float on the device). Launches only.
+  void loss(const int* labels, float* mean_loss);
+
+  /// Every parameter's gradient for the last forward() and loss(). Launches only.
+  void backward();
+
+  /// The parameters in the CPU network's order (conv1.weight, conv1.bias, ..., fc3.bias).
+  const std::vector<DeviceParameter>& parameters() const { return parameter_views_; }
+
+  /// Copies the weights into `host` (a network of the same config); waits for the GPU.
+  void download(LeNet<float>& host) const;
+  /// Copies the gradients of the last backward() into `host`'s grads; waits for the GPU.
+  void download_grads(LeNet<float>& host) const;
+  /// Copies `host`'s weights to the GPU (same config).
+  void upload(const LeNet<float>& host);
+
+  /// Softmax probabilities of the last loss(), (batch, classes), on the device.
+  const float* probabilities() const { return probabilities_.data(); }
+  const LeNetConfig& config() const { return config_; }
+  int max_batch() const { return max_batch_; }
+
+  /// Each product and convolution the network has run, with the rung that ran it:
+  /// {"fc3 forward", "04 2-D register tiling"}, in the order first run. A product appears twice
+  /// when batches of different sizes ran it on different rungs.
+  const std::vector<std::pair<std::string, std::string>>& rung_choices() const { return rung_choices_; }
+
+ private:
+  void gemm(const GemmArgs& args, const std::string& what);
+  void conv(const ConvProblem& problem, const float* x, const float* w, float* y, const std::string& what);
+  void linear_forward(int layer, const float* input, float* output, bool relu);
+  void linear_backward(int layer, const float* input, const float* grad_output, float* grad_input);
+  void conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
+                     float* grad_input);
+  ConvProblem conv_problem(int layer, int batch) const;
+  int output_features(int layer) const;
+  void note(const std::string& what, const std::string& rung);
+
+  LeNetConfig config_;
+  int max_batch_;
+  Kernels kernels_;
+  cudaStream_t stream_;
+  int compute_capability_;
+  int batch_ = 0;                                    // of the last forward()
+  const float* images_ = nullptr;                    // of the last forward()
+  std::vector<DeviceBuffer<float>> values_, grads_;  // in parameters() order
+  std::vector<DeviceParameter> parameter_views_;
+  // Activations, each of the largest batch: conv outputs after bias and ReLU, pools, fc outputs.
+  DeviceBuffer<float> conv1_, pool1_, conv2_, pool2_, fc1_, fc2_, logits_, probabilities_, grad_logits_, row_loss_;
+  DeviceBuffer<int> pool1_argmax_, pool2_argmax_;
+  // Gradients of the activations, largest first and reused where the shapes allow.
+  DeviceBuffer<float> grad_conv1_, grad_pool1_, grad_conv2_, grad_pool2_, grad_fc1_, grad_fc2_;
+  // Scratch: W^T or dY^T for the GEMMs, flipped filters, backward-weight partial sums, conv workspace.
+  DeviceBuffer<float> transposed_, flipped_, partials_;
+  DeviceBuffer<unsigned char> workspace_;
+  std::vector<std::pair<std::string, std::string>> rung_choices_;
+};
+
+}  // namespace ladder::nn::gpu

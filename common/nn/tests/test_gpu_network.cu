@@ -1,0 +1,196 @@
+// The LeNet on the GPU (common/nn/gpu/network.cuh, optimizer.cuh) against the CPU network
+// (common/nn/network.hpp), from the same weights on the same batches: the logits, the loss,
+// every parameter's gradient, and the losses and weights after several optimizer steps. Each
+// GPU test skips, saying why, without a GPU.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "common/core/device_buffer.cuh"
+#include "common/core/device_info.cuh"
+#include "common/core/metrics.hpp"
+#include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/network.cuh"
+#include "common/nn/gpu/optimizer.cuh"
+#include "common/nn/optimizer.hpp"
+#include "common/nn/random.hpp"
+#include "common/nn/training.hpp"
+
+namespace ladder::nn::gpu {
+namespace {
+
+constexpr std::uint64_t kWeightSeed = 5;
+
+/// `count` random images (pixels in [0, 1], as the datasets give) and labels.
+struct Batch {
+  Tensor<float> images;
+  std::vector<int> labels;
+};
+
+Batch random_batch(int count, int side, std::uint64_t seed) {
+  Random random(seed);
+  Batch batch{Tensor<float>({count, 1, side, side}), {}};
+  for (float& pixel : batch.images.values) pixel = float(random.uniform());
+  for (int n = 0; n < count; ++n) batch.labels.push_back(int(random.below(kMnistClasses)));
+  return batch;
+}
+
+/// max |got - expected| over max |expected|: the error relative to the tensor's own scale, so
+/// that a gradient whose elements are all small is judged by its own size.
+double scaled_error(const std::vector<float>& got, const std::vector<float>& expected) {
+  double worst = 0, scale = 1e-30;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(got[i])) return INFINITY;
+    worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
+    scale = std::max(scale, std::abs(double(expected[i])));
+  }
+  return worst / scale;
+}
+
+std::vector<float> download(const float* device, std::size_t count) {
+  std::vector<float> host(count);
+  EXPECT_EQ(cudaMemcpy(host.data(), device, count * sizeof(float), cudaMemcpyDeviceToHost), cudaSuccess);
+  return host;
+}
+
+TEST(GpuNetworkChecks, AMissingRungIsNamed) {
+  try {
+    find_kernels({"99 no such GEMM"}, kDefaultConvs);
+    FAIL() << "found a rung that does not exist";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("'99 no such GEMM'"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(find_kernels()) << "the default rungs are linked into this test";
+}
+
+// A ragged batch (37 of at most 64) through forward, loss and backward.
+TEST(GpuNetwork, ForwardAndGradientsMatchTheCpuNetwork) {
+  LADDER_SKIP_WITHOUT_GPU();
+  LeNet<float> cpu(LeNetConfig{}, kWeightSeed);
+  LeNetGpu gpu(cpu, 64, find_kernels());
+  const Batch batch = random_batch(37, 28, 1);
+
+  const Tensor<float> logits = cpu.forward(batch.images);
+  const SoftmaxCrossEntropy<float> loss = softmax_cross_entropy(logits, batch.labels);
+  cpu.backward(loss.grad_logits);
+
+  DeviceBuffer<float> images_d(batch.images.values), loss_d(std::vector<float>{poison_value()});
+  DeviceBuffer<int> labels_d(batch.labels);
+  const float* logits_d = gpu.forward(images_d.data(), 37);
+  gpu.loss(labels_d.data(), loss_d.data());
+  gpu.backward();
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+
+  EXPECT_LT(scaled_error(download(logits_d, logits.size()), logits.values), 1e-4);
+  EXPECT_NEAR(loss_d.download()[0], loss.loss, 1e-4 * loss.loss);
+  LeNet<float> from_gpu(LeNetConfig{}, kWeightSeed + 1);
+  gpu.download_grads(from_gpu);
+  for (std::size_t i = 0; i < cpu.parameters().size(); ++i) {
+    const Parameter<float>& expected = *cpu.parameters()[i];
+    EXPECT_LT(scaled_error(from_gpu.parameters()[i]->grad.values, expected.grad.values), 1e-4) << expected.name;
+  }
+
+  // Every layer ran on a rung, and a rung that needs 16-byte rows gave way where rows are 10 floats.
+  std::map<std::string, std::string> choices(gpu.rung_choices().begin(), gpu.rung_choices().end());
+  for (const char* layer : {"conv1 forward", "conv2 forward", "conv2 backward data", "fc1 forward", "fc3 forward",
+                            "fc1 backward data", "fc1 backward weight", "fc3 backward weight"})
+    EXPECT_EQ(choices.count(layer), 1u) << layer;
+  if (query_device().compute_capability >= 80) {  // 06e copies with cp.async
+    EXPECT_EQ(choices["fc1 forward"], kDefaultGemms[0]);
+    EXPECT_EQ(choices["fc3 forward"], kDefaultGemms[1]);
+  }
+}
+
+// Steps of each optimizer on batches of 32, the last one ragged (21), from the same weights:
+// the same loss at every step and the same weights at the end, within fp32's drift.
+TEST(GpuNetwork, TrainingStepsFollowTheCpuNetwork) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const Batch data = random_batch(32 * 4 + 21, 28, 2);
+  for (const std::string name : {"sgd", "adam"}) {
+    const double learning_rate = name == "sgd" ? 0.05 : 1e-3, weight_decay = 1e-3;
+    LeNet<float> cpu(LeNetConfig{}, kWeightSeed);
+    LeNetGpu gpu(cpu, 32, find_kernels());
+    const std::unique_ptr<Optimizer<float>> cpu_optimizer = make_optimizer<float>(name, learning_rate, weight_decay);
+    DeviceOptimizer gpu_optimizer(name, learning_rate, weight_decay, gpu.parameters());
+    DeviceBuffer<float> images_d(data.images.values), losses_d(std::vector<float>(5, poison_value()));
+    DeviceBuffer<int> labels_d(data.labels);
+    std::vector<double> cpu_losses;
+    for (int step = 0, begin = 0; begin < 149; ++step, begin += 32) {
+      const int count = std::min(32, 149 - begin);
+      std::vector<int> indices(static_cast<std::size_t>(count));
+      for (int i = 0; i < count; ++i) indices[std::size_t(i)] = begin + i;
+      const Dataset batch = gather_batch(Dataset{data.images, data.labels}, indices);
+      const SoftmaxCrossEntropy<float> loss = softmax_cross_entropy(cpu.forward(batch.images), batch.labels);
+      cpu.backward(loss.grad_logits);
+      cpu_optimizer->step(cpu.parameters());
+      cpu_losses.push_back(loss.loss);
+
+      gpu.forward(images_d.data() + std::size_t(begin) * 28 * 28, count);
+      gpu.loss(labels_d.data() + begin, losses_d.data() + step);
+      gpu.backward();
+      gpu_optimizer.step();
+    }
+    const std::vector<float> gpu_losses = losses_d.download();
+    for (std::size_t step = 0; step < cpu_losses.size(); ++step)
+      EXPECT_NEAR(gpu_losses[step], cpu_losses[step], 1e-4 * cpu_losses[step]) << name << " step " << step;
+    LeNet<float> trained(LeNetConfig{}, kWeightSeed + 1);
+    gpu.download(trained);
+    for (std::size_t i = 0; i < cpu.parameters().size(); ++i) {
+      const Parameter<float>& expected = *cpu.parameters()[i];
+      EXPECT_LT(scaled_error(trained.parameters()[i]->value.values, expected.value.values), 1e-4)
+          << name << " " << expected.name;
+    }
+  }
+}
+
+// Two networks from the same weights, three steps on the same batches: the same bits.
+TEST(GpuNetwork, TheSameInputsGiveTheSameBits) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const Batch data = random_batch(3 * 50, 28, 3);
+  const LeNet<float> initial(LeNetConfig{}, kWeightSeed);
+  DeviceBuffer<float> images_d(data.images.values), loss_d(1);
+  DeviceBuffer<int> labels_d(data.labels);
+  std::vector<std::vector<float>> runs;
+  for (int run = 0; run < 2; ++run) {
+    LeNetGpu gpu(initial, 50, find_kernels());
+    DeviceOptimizer optimizer("sgd", 0.05, 1e-3, gpu.parameters());
+    for (int step = 0; step < 3; ++step) {
+      gpu.forward(images_d.data() + std::size_t(step) * 50 * 28 * 28, 50);
+      gpu.loss(labels_d.data() + step * 50, loss_d.data());
+      gpu.backward();
+      optimizer.step();
+    }
+    LeNet<float> trained(LeNetConfig{}, kWeightSeed + 1);
+    gpu.download(trained);
+    runs.emplace_back();
+    for (const Parameter<float>* p : trained.parameters())
+      runs.back().insert(runs.back().end(), p->value.values.begin(), p->value.values.end());
+  }
+  ASSERT_EQ(runs[0].size(), runs[1].size());
+  EXPECT_EQ(std::memcmp(runs[0].data(), runs[1].data(), runs[0].size() * sizeof(float)), 0);
+}
+
+TEST(GpuNetwork, ABadBatchIsRejectedWithAReason) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const LeNet<float> initial(LeNetConfig{}, kWeightSeed);
+  EXPECT_THROW(LeNetGpu(initial, 0, find_kernels()), std::invalid_argument);
+  LeNetGpu gpu(initial, 8, find_kernels());
+  EXPECT_THROW(gpu.backward(), std::invalid_argument);  // before any forward()
+  try {
+    gpu.forward(nullptr, 9);
+    FAIL() << "accepted 9 images with room for 8";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("outside 1 .. 8"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(DeviceOptimizer("rmsprop", 0.1, 0, gpu.parameters()), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace ladder::nn::gpu
