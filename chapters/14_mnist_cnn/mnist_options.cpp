@@ -54,7 +54,8 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
 
 void add_flags(CLI::App& app, CommandLine& line) {
   ladder::nn::MnistRunOptions& o = line.options;
-  app.add_flag("--cpu", line.cpu, "Run the CPU reference network (the GPU path arrives with the GPU chapters)");
+  app.add_flag("--cpu", line.cpu,
+               "Run the CPU reference network instead of the GPU (the same batches, in the same order)");
   app.add_option("--data", o.data_dir,
                  "Folder with the four MNIST IDX files, raw or .gz (see get_mnist.py); Fashion-MNIST's work too "
                  "(Debian: apt-get install dataset-fashion-mnist, in /usr/share/datasets/fashion-mnist)");

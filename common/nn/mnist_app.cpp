@@ -18,7 +18,6 @@ namespace ladder::nn {
 namespace {
 
 constexpr char kProgram[] = "ch14_mnist_cnn";
-constexpr int kEvaluationBatch = 256;  // evaluation keeps no gradients, so bigger batches are free
 constexpr std::uint64_t kTrainDataStream = 1, kInitStream = 3, kShuffleStream = 4, kAugmentStream = 5;
 
 std::string percent(double fraction) {
@@ -91,41 +90,62 @@ std::string describe_regularisation(const MnistRunOptions& options, const Affine
   return line;
 }
 
-Evaluation train(const MnistRunOptions& options, LeNet<float>& network, const Dataset& train_set,
-                 const Dataset& test_set, std::ostream& out, std::ostream& err, bool err_is_terminal) {
-  const double learning_rate = effective_learning_rate(options);
-  const std::unique_ptr<Optimizer<float>> optimizer =
-      make_optimizer<float>(options.optimizer, learning_rate, effective_weight_decay(options));
-  Random shuffle(derive_seed(options.seed, kShuffleStream));
-  Random augment_random(derive_seed(options.seed, kAugmentStream));
-  const long steps_per_epoch = (train_set.count() + options.batch_size - 1) / options.batch_size;
-  const long total_steps = steps_per_epoch * options.epochs;
-  StepPlan plan;
-  if (augments(options)) plan.augment = AffineAugment{};
-  plan.augment_random = &augment_random;
-  plan.learning_rate = [&options, learning_rate, total_steps](long step) {
-    return scheduled_learning_rate(options.schedule, learning_rate, step, total_steps);
-  };
+class CpuEngine : public TrainingEngine {
+ public:
+  explicit CpuEngine(const TrainingRun& run)
+      : run_(run),
+        network_(*run.initial),
+        optimizer_(make_optimizer<float>(run.optimizer, run.learning_rate, run.weight_decay)),
+        shuffle_(run.shuffle_seed),
+        augment_random_(run.augment_seed) {
+    plan_.augment = run.augment;
+    plan_.augment_random = &augment_random_;
+    plan_.learning_rate = [this](long step) {
+      return scheduled_learning_rate(run_.schedule, run_.learning_rate, step, run_.total_steps);
+    };
+  }
+
+  EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
+    plan_.first_step = first_step;
+    return nn::train_epoch(network_, *optimizer_, *run_.train_set, run_.batch_size, shuffle_, progress, plan_);
+  }
+  Evaluation evaluate_test() override { return evaluate(network_, *run_.test_set, kEvaluationBatch); }
+  void copy_weights_to(LeNet<float>& network) override { network = network_; }
+
+ private:
+  TrainingRun run_;
+  LeNet<float> network_;
+  std::unique_ptr<Optimizer<float>> optimizer_;
+  Random shuffle_, augment_random_;
+  StepPlan plan_;
+};
+
+void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEngine& engine, Evaluation& evaluation,
+           std::ostream& out, std::ostream& err, bool err_is_terminal) {
   out << "training: " << options.epochs << " epochs, batch " << options.batch_size << ", " << options.optimizer
-      << " lr " << learning_rate << " (" << options.schedule << "), " << describe_regularisation(options, plan.augment)
-      << "\n";
-  Evaluation evaluation;
+      << " lr " << setup.learning_rate << " (" << options.schedule << "), "
+      << describe_regularisation(options, setup.augment) << "\n";
+  const long steps_per_epoch = setup.total_steps / options.epochs;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     ProgressPrinter progress(err, err_is_terminal, epoch, options.epochs);
-    plan.first_step = (epoch - 1) * steps_per_epoch;
-    const EpochStats stats =
-        train_epoch(network, *optimizer, train_set, options.batch_size, shuffle, std::ref(progress), plan);
-    evaluation = evaluate(network, test_set, kEvaluationBatch);
+    const EpochStats stats = engine.train_epoch((epoch - 1) * steps_per_epoch, std::ref(progress));
+    evaluation = engine.evaluate_test();
     char line[200];
-    std::snprintf(line, sizeof line, "epoch %d/%d: loss %.4f, train accuracy %s, test accuracy %s, %.0f images/s\n",
+    std::snprintf(line, sizeof line, "epoch %d/%d: loss %.4f, train accuracy %s, test accuracy %s, %.0f images/s",
                   epoch, options.epochs, stats.mean_loss, percent(stats.train_accuracy).c_str(),
-                  percent(evaluation.confusion.accuracy()).c_str(), train_set.count() / stats.seconds);
-    out << line << std::flush;
+                  percent(evaluation.confusion.accuracy()).c_str(), setup.train_set->count() / stats.seconds);
+    out << line;
+    if (stats.joules >= 0) {
+      std::snprintf(line, sizeof line, ", %.1f J (%.2f mJ per image)", stats.joules,
+                    1e3 * stats.joules / setup.train_set->count());
+      out << line;
+    }
+    out << "\n" << std::flush;
   }
-  return evaluation;
 }
 
-int run(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::ostream& out, std::ostream& err,
+        bool err_is_terminal) {
   const MnistData data = load_data(options, out);
   const Dataset test_set = first_images(make_dataset(data.test), options.test_limit);
   if (options.train_limit > 0 || options.test_limit > 0)
@@ -137,11 +157,32 @@ int run(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bo
     load_checkpoint(options.load_path, network);
     out << "loaded " << options.load_path << "\n";
   }
-  Evaluation evaluation = options.infer_only
-                              ? evaluate(network, test_set, kEvaluationBatch)
-                              : train(options, network, first_images(make_dataset(data.train), options.train_limit),
-                                      test_set, out, err, err_is_terminal);
+  const Dataset train_set =
+      options.infer_only ? Dataset{} : first_images(make_dataset(data.train), options.train_limit);
+  TrainingRun setup;
+  setup.initial = &network;
+  setup.train_set = &train_set;
+  setup.test_set = &test_set;
+  setup.batch_size = options.batch_size;
+  setup.optimizer = options.optimizer;
+  setup.learning_rate = effective_learning_rate(options);
+  setup.weight_decay = effective_weight_decay(options);
+  setup.schedule = options.schedule;
+  setup.total_steps = long((train_set.count() + options.batch_size - 1) / options.batch_size) * options.epochs;
+  if (augments(options)) setup.augment = AffineAugment{};
+  setup.shuffle_seed = derive_seed(options.seed, kShuffleStream);
+  setup.augment_seed = derive_seed(options.seed, kAugmentStream);
+  const std::unique_ptr<TrainingEngine> engine = make_engine(setup);
+
+  Evaluation evaluation;
+  if (options.infer_only) {
+    evaluation = engine->evaluate_test();
+  } else {
+    train(options, setup, *engine, evaluation, out, err, err_is_terminal);
+  }
+  out << engine->summary();
   if (!options.save_path.empty()) {
+    engine->copy_weights_to(network);
     save_checkpoint(options.save_path, network);
     out << "saved " << options.save_path << "\n";
   }
@@ -177,13 +218,20 @@ std::vector<std::string> class_names(const MnistRunOptions& options) {
   return fashion ? fashion_mnist_class_names() : std::vector<std::string>{};
 }
 
-int run_mnist_cpu(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+std::unique_ptr<TrainingEngine> make_cpu_engine(const TrainingRun& run) { return std::make_unique<CpuEngine>(run); }
+
+int run_mnist(const MnistRunOptions& options, const EngineFactory& make_engine, std::ostream& out, std::ostream& err,
+              bool err_is_terminal) {
   try {
-    return run(options, out, err, err_is_terminal);
-  } catch (const std::exception& error) {  // IdxError, CheckpointError, an unwritable file
+    return run(options, make_engine, out, err, err_is_terminal);
+  } catch (const std::exception& error) {  // IdxError, CheckpointError, an unwritable file, the GPU
     err << kProgram << ": " << error.what() << "\n";
     return 1;
   }
+}
+
+int run_mnist_cpu(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+  return run_mnist(options, make_cpu_engine, out, err, err_is_terminal);
 }
 
 }  // namespace ladder::nn

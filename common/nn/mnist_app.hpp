@@ -1,11 +1,16 @@
 /// \file common/nn/mnist_app.hpp
-/// \brief What ch14_mnist_cnn --cpu does: load or generate data, train, evaluate, report.
+/// \brief What ch14_mnist_cnn does: load or generate data, train, evaluate, report, on the CPU
+/// reference layers or on the GPU (a TrainingEngine each).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "common/nn/training.hpp"
 
 namespace ladder::nn {
 
@@ -52,10 +57,57 @@ bool augments(const MnistRunOptions& options);
 /// none (the digits are their own names) otherwise.
 std::vector<std::string> class_names(const MnistRunOptions& options);
 
-/// Runs the CPU reference path. Results go to `out`; progress lines and errors
-/// to `err` (progress is carriage-return updated when `err_is_terminal`).
-/// Returns the exit status: 0, or 1 with one line on `err` when the data or a
-/// checkpoint is unusable.
+/// Images per batch when evaluating: evaluation keeps no gradients, so bigger batches cost no memory worth
+/// counting.
+inline constexpr int kEvaluationBatch = 256;
+
+/// Everything a TrainingEngine needs to know about the run, settled by run_mnist.
+struct TrainingRun {
+  const LeNet<float>* initial = nullptr;  ///< the network to start from (freshly initialised or loaded)
+  const Dataset* train_set = nullptr;     ///< empty for --infer
+  const Dataset* test_set = nullptr;
+  int batch_size = 32;
+  std::string optimizer = "adam";
+  double learning_rate = 0;  ///< the peak the schedule starts from
+  double weight_decay = 0;
+  std::string schedule = "cosine";
+  long total_steps = 1;                              ///< optimizer steps in the whole run, for the schedule
+  AffineAugment augment{0, 0, 0};                    ///< all 0: no augmentation
+  std::uint64_t shuffle_seed = 0, augment_seed = 0;  ///< the streams of Random that order and transform the batches
+};
+
+/// How a run trains and evaluates. run_mnist does the rest (data, checkpoints, reports), so both
+/// engines share flags, progress lines, metrics and checkpoints. Both take the batches in the
+/// same order, transformed the same way: Random(shuffle_seed) drives a Fisher-Yates shuffle per
+/// epoch and Random(augment_seed) four draws per training image, in order.
+class TrainingEngine {
+ public:
+  virtual ~TrainingEngine() = default;
+  /// One pass over the training set, one optimizer step per mini-batch; `progress` is called
+  /// at least at the end (the GPU calls it at each quarter: it waits for the GPU to report).
+  virtual EpochStats train_epoch(long first_step, const ProgressCallback& progress) = 0;
+  /// Loss and confusion matrix of the current network on the test set.
+  virtual Evaluation evaluate_test() = 0;
+  /// The current weights, into a network of the same sizes (for --save).
+  virtual void copy_weights_to(LeNet<float>& network) = 0;
+  /// Lines the run prints after training, about what ran where (may be empty).
+  virtual std::string summary() const { return ""; }
+};
+
+/// Makes the engine of a run; may throw (with a message for the user) when it cannot.
+using EngineFactory = std::function<std::unique_ptr<TrainingEngine>(const TrainingRun& run)>;
+
+/// The CPU reference layers (train_epoch and evaluate of training.hpp).
+std::unique_ptr<TrainingEngine> make_cpu_engine(const TrainingRun& run);
+
+/// Runs chapter 14 with the engine `make_engine` makes. Results go to `out`; progress lines
+/// and errors to `err` (progress is carriage-return updated when `err_is_terminal`). Returns
+/// the exit status: 0, or 1 with one line on `err` when the data, a checkpoint or the engine
+/// is unusable.
+int run_mnist(const MnistRunOptions& options, const EngineFactory& make_engine, std::ostream& out, std::ostream& err,
+              bool err_is_terminal);
+
+/// run_mnist on the CPU reference layers.
 int run_mnist_cpu(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal);
 
 }  // namespace ladder::nn

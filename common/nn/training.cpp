@@ -9,14 +9,6 @@
 namespace ladder::nn {
 namespace {
 
-// Fisher-Yates with our portable generator (std::shuffle may differ between standard libraries).
-std::vector<int> shuffled_indices(int count, Random& random) {
-  std::vector<int> order(static_cast<std::size_t>(count));
-  std::iota(order.begin(), order.end(), 0);
-  for (int i = count - 1; i > 0; --i) std::swap(order[i], order[random.below(std::uint64_t(i) + 1)]);
-  return order;
-}
-
 int count_correct(const Tensor<float>& logits, const std::vector<int>& labels) {
   int correct = 0;
   for (int n = 0; n < int(labels.size()); ++n) correct += predicted_class(logits, n) == labels[n];
@@ -24,6 +16,13 @@ int count_correct(const Tensor<float>& logits, const std::vector<int>& labels) {
 }
 
 }  // namespace
+
+std::vector<int> shuffled_indices(int count, Random& random) {
+  std::vector<int> order(static_cast<std::size_t>(count));
+  std::iota(order.begin(), order.end(), 0);
+  for (int i = count - 1; i > 0; --i) std::swap(order[i], order[random.below(std::uint64_t(i) + 1)]);
+  return order;
+}
 
 Dataset make_dataset(const LabelledImages& set) {
   Dataset data;

@@ -30,6 +30,10 @@ Dataset make_dataset(const LabelledImages& set);
 /// The images and labels of `indices`, in that order: one mini-batch.
 Dataset gather_batch(const Dataset& data, const std::vector<int>& indices);
 
+/// A random order of 0 .. count - 1: Fisher-Yates with our portable generator (std::shuffle may
+/// differ between standard libraries). The GPU path runs the same loop (gpu/training.cuh).
+std::vector<int> shuffled_indices(int count, Random& random);
+
 /// Called after each mini-batch: images done so far this epoch, images in the
 /// epoch, mean loss so far.
 using ProgressCallback = std::function<void(int done, int total, double mean_loss)>;
@@ -39,6 +43,7 @@ struct EpochStats {
   double mean_loss = 0;       ///< mean cross-entropy over the epoch's batches, weighted by batch size
   double train_accuracy = 0;  ///< fraction right, counted as the epoch went (the weights moved meanwhile)
   double seconds = 0;         ///< wall time of the epoch
+  double joules = -1;         ///< the GPU's energy over the epoch, from NVML; below 0 where unknown (the CPU)
 };
 
 /// What a training step does besides forward, backward and the optimizer's step: augment

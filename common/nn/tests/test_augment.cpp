@@ -298,6 +298,32 @@ TEST(AugmentBatch, EachImageGetsItsOwnDrawInImageOrder) {
   EXPECT_NE(image_of(batch, 1), image_of(batch, 2));
 }
 
+// The GPU path finds image i's transform at draw kDrawsPerTransform * i of the stream, without
+// making the draws before it: that holds only if each transform takes exactly that many draws.
+TEST(AugmentBatch, EachTransformTakesKDrawsPerTransformDraws) {
+  Tensor<float> batch = blob_batch(5, kSide);
+  Random random(12);
+  augment_batch(batch, random, AffineAugment{});
+  Random skipped = Random::at(12, 5 * kDrawsPerTransform);
+  EXPECT_EQ(random.next_bits(), skipped.next_bits());
+  // And the third image's transform is the one drawn at 2 * kDrawsPerTransform.
+  Random third = Random::at(12, 2 * kDrawsPerTransform), replay(12);
+  for (int n = 0; n < 2; ++n) random_affine(replay, AffineAugment{}, kSide);
+  const Affine2D expected = random_affine(replay, AffineAugment{}, kSide),
+                 got = random_affine(third, AffineAugment{}, kSide);
+  EXPECT_EQ(got.a, expected.a);
+  EXPECT_EQ(got.c, expected.c);
+  EXPECT_EQ(got.f, expected.f);
+}
+
+TEST(RandomStream, AtSkipsDrawsExactly) {
+  Random sequential(99);
+  for (int draws = 0; draws < 50; ++draws) {
+    Random jumped = Random::at(99, std::uint64_t(draws));
+    EXPECT_EQ(jumped.next_bits(), sequential.next_bits()) << draws;
+  }
+}
+
 TEST(AugmentBatch, ZeroLimitsLeaveTheBatchAndTheStreamUnchanged) {
   const Tensor<float> original = blob_batch(3, kSide);
   Tensor<float> batch = original;

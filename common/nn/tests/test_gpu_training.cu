@@ -1,0 +1,132 @@
+// Chapter 14's training loop on the GPU (common/nn/gpu/training.cuh) against the CPU path: the
+// epoch's order, each batch with its augmentation, the predictions, and a whole epoch of the GPU
+// engine against the CPU engine from the same weights and seeds. Each test skips, saying why,
+// without a GPU.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <vector>
+
+#include "common/core/device_buffer.cuh"
+#include "common/core/metrics.hpp"
+#include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/training.cuh"
+#include "common/nn/synthetic_digits.hpp"
+#include "common/nn/training.hpp"
+
+namespace ladder::nn::gpu {
+namespace {
+
+/// max |got - expected| over max |expected|, NaN counting as infinitely wrong.
+double scaled_error(const std::vector<float>& got, const std::vector<float>& expected) {
+  double worst = 0, scale = 1e-30;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(got[i])) return INFINITY;
+    worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
+    scale = std::max(scale, std::abs(double(expected[i])));
+  }
+  return worst / scale;
+}
+
+TEST(GpuTrainingChecks, BadSizesAreRejected) {
+  EXPECT_THROW(shuffle(nullptr, 0, nullptr, nullptr), std::invalid_argument);
+  EXPECT_THROW(gather_batch(nullptr, nullptr, nullptr, 0, 28, AffineAugment{}, 1, 0, nullptr, nullptr, nullptr),
+               std::invalid_argument);
+  EXPECT_THROW(predict(nullptr, 0, 10, nullptr, nullptr), std::invalid_argument);
+}
+
+// Two epochs in a row: the device-side Random carries on as the CPU's does.
+TEST(GpuTraining, ShuffleIsTheCpuShuffle) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int count = 1001;
+  Random cpu(42);
+  DeviceBuffer<Random> random_d(std::vector<Random>{Random(42)});
+  DeviceBuffer<int> order_d(count);
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    shuffle(order_d.data(), count, random_d.data(), nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    EXPECT_EQ(order_d.download(), shuffled_indices(count, cpu)) << "epoch " << epoch;
+  }
+}
+
+// A batch from the middle of an epoch (the 37th image augmented so far), with and without the
+// transform, against gather_batch and augment_batch on the CPU.
+TEST(GpuTraining, GatherBatchIsTheCpuBatch) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const Dataset data = make_dataset(generate_synthetic_mnist(100, 100, 3).train);
+  std::vector<int> order(50);
+  for (int i = 0; i < 50; ++i) order[std::size_t(i)] = (i * 37 + 11) % 100;
+  DeviceBuffer<float> images_d(data.images.values), batch_d(std::vector<float>(50 * 28 * 28, poison_value()));
+  DeviceBuffer<int> labels_d(data.labels), order_d(order), batch_labels_d(std::vector<int>(50, -1));
+  for (const bool augment : {false, true}) {
+    const AffineAugment limits = augment ? AffineAugment{} : AffineAugment{0, 0, 0};
+    gather_batch(images_d.data(), labels_d.data(), order_d.data(), 50, 28, limits, 77, 37, batch_d.data(),
+                 batch_labels_d.data(), nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    Dataset expected = gather_batch(data, order);
+    Random random = Random::at(77, 37 * kDrawsPerTransform);
+    augment_batch(expected.images, random, limits);
+    EXPECT_EQ(batch_labels_d.download(), expected.labels);
+    const std::vector<float> got = batch_d.download();
+    double worst = 0;
+    for (std::size_t i = 0; i < got.size(); ++i)
+      worst = std::max(worst, std::abs(double(got[i]) - expected.images.values[i]));
+    // Copies are exact; a warp may differ in the last bit of its map (sinpi on the GPU).
+    EXPECT_LE(worst, augment ? 1e-6 : 0.0) << (augment ? "augmented" : "copied");
+  }
+}
+
+TEST(GpuTraining, PredictIsPredictedClass) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int batch = 300, classes = 10;
+  Tensor<float> logits({batch, classes});
+  Random random(5);
+  for (float& z : logits.values) z = float(int(random.below(5)));  // many ties
+  DeviceBuffer<float> logits_d(logits.values);
+  DeviceBuffer<int> predicted_d(std::vector<int>(batch, -1));
+  predict(logits_d.data(), batch, classes, predicted_d.data(), nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  const std::vector<int> predicted = predicted_d.download();
+  for (int n = 0; n < batch; ++n) EXPECT_EQ(predicted[std::size_t(n)], predicted_class(logits, n)) << n;
+}
+
+// One epoch of each engine from the same weights and seeds, with augmentation, Adam and the
+// cosine schedule: the same batches, so the same losses and weights up to fp32 rounding.
+TEST(GpuTraining, AnEpochFollowsTheCpuEngine) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const MnistData data = generate_synthetic_mnist(330, 100, 4);
+  const Dataset train_set = make_dataset(data.train), test_set = make_dataset(data.test);
+  const LeNet<float> initial(LeNetConfig{}, 6);
+  TrainingRun run;
+  run.initial = &initial;
+  run.train_set = &train_set;
+  run.test_set = &test_set;
+  run.batch_size = 32;
+  run.optimizer = "adam";
+  run.learning_rate = 1e-3;
+  run.weight_decay = 0.01;
+  run.total_steps = 11;
+  run.augment = AffineAugment{};
+  run.shuffle_seed = 8;
+  run.augment_seed = 9;
+  const std::unique_ptr<TrainingEngine> cpu = make_cpu_engine(run), gpu = make_gpu_engine(run);
+  const EpochStats cpu_stats = cpu->train_epoch(0, {}), gpu_stats = gpu->train_epoch(0, {});
+  EXPECT_NEAR(gpu_stats.mean_loss, cpu_stats.mean_loss, 1e-3 * cpu_stats.mean_loss);
+  EXPECT_NEAR(gpu_stats.train_accuracy, cpu_stats.train_accuracy, 2.0 / 330);  // a near-tie may flip
+  LeNet<float> cpu_weights(LeNetConfig{}, 1), gpu_weights(LeNetConfig{}, 1);
+  cpu->copy_weights_to(cpu_weights);
+  gpu->copy_weights_to(gpu_weights);
+  for (std::size_t i = 0; i < cpu_weights.parameters().size(); ++i) {
+    EXPECT_LT(scaled_error(gpu_weights.parameters()[i]->value.values, cpu_weights.parameters()[i]->value.values), 1e-3)
+        << cpu_weights.parameters()[i]->name;
+  }
+  const Evaluation cpu_test = cpu->evaluate_test(), gpu_test = gpu->evaluate_test();
+  EXPECT_NEAR(gpu_test.mean_loss, cpu_test.mean_loss, 1e-3 * cpu_test.mean_loss);
+  EXPECT_NEAR(gpu_test.confusion.accuracy(), cpu_test.confusion.accuracy(), 0.02);
+  EXPECT_NE(gpu->summary().find("fc1 forward"), std::string::npos) << gpu->summary();
+}
+
+}  // namespace
+}  // namespace ladder::nn::gpu
