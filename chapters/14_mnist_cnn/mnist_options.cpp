@@ -49,6 +49,12 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
     return "--synthetic-out: no such directory: " + o.synthetic_out;
   }
   if (o.infer_only && o.load_path.empty()) return "--infer evaluates a trained network: give it --load FILE";
+  for (const auto& [flag, path] : {std::pair{"--save", o.save_path}, std::pair{"--save-initial", o.save_initial_path},
+                                   std::pair{"--json", o.json_path}}) {
+    const fs::path folder = fs::path(path).parent_path();
+    if (!path.empty() && !folder.empty() && !fs::is_directory(folder))
+      return std::string(flag) + ": no such directory: " + folder.string();
+  }
   return "";
 }
 
@@ -89,6 +95,12 @@ void add_flags(CLI::App& app, CommandLine& line) {
       ->capture_default_str();
   app.add_option("--save", o.save_path, "Write the trained network to FILE (atomically)");
   app.add_option("--load", o.load_path, "Start from the network in FILE, written by --save");
+  app.add_option("--save-initial", o.save_initial_path,
+                 "Write the weights training starts from to FILE, before training (benchmarks/pytorch_lenet.py "
+                 "starts PyTorch from them)");
+  app.add_option("--json", o.json_path,
+                 "Write the run's results to FILE as JSON (atomically): every epoch's loss, accuracy, time and "
+                 "energy, the inference speed, and the kernel each layer ran on");
   app.add_flag("--infer", o.infer_only, "Only evaluate the --load network on the test set, no training");
 }
 

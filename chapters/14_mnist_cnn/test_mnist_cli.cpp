@@ -95,7 +95,7 @@ TEST(MnistCli, AutoAugmentsDigitsButNotFashion) {
   expect_usage_error({"--cpu", "--augment", "maybe"}, "--augment must be on, off or auto");
 }
 
-TEST(MnistCli, WithoutCpuTheCallerExplainsTheGpuPath) {
+TEST(MnistCli, WithoutCpuTheGpuPathRuns) {
   const CommandLine line = parse({});
   EXPECT_FALSE(line.exit_now);
   EXPECT_FALSE(line.cpu);
@@ -105,9 +105,10 @@ TEST(MnistCli, HelpDocumentsEveryFlag) {
   const CommandLine line = parse({"--help"});
   EXPECT_TRUE(line.exit_now);
   EXPECT_EQ(line.exit_status, 0);
-  for (const char* flag : {"--cpu", "--data", "--synthetic", "--epochs", "--batch", "--lr", "--optimizer", "--seed",
-                           "--save", "--load", "--infer", "--help", "--schedule", "--weight-decay", "--augment",
-                           "--train-count", "--test-count", "--classes"}) {
+  for (const char* flag :
+       {"--cpu",     "--data",        "--synthetic",  "--epochs",  "--batch",        "--lr",       "--optimizer",
+        "--seed",    "--save",        "--load",       "--infer",   "--help",         "--schedule", "--weight-decay",
+        "--augment", "--train-count", "--test-count", "--classes", "--save-initial", "--json"}) {
     EXPECT_NE(line.message.find(flag), std::string::npos) << flag;
   }
 }
@@ -139,6 +140,9 @@ TEST(MnistCli, RejectsMissingOrConflictingData) {
   expect_usage_error({"--cpu", "--data", "/nonexistent/mnist"}, "--data: no such directory");
   expect_usage_error({"--cpu", "--data", ".", "--synthetic", "100"}, "--data");
   expect_usage_error({"--cpu", "--infer"}, "--infer");
+  expect_usage_error({"--cpu", "--json", "/nonexistent/dir/run.json"}, "--json: no such directory: /nonexistent/dir");
+  expect_usage_error({"--cpu", "--save-initial", "/nonexistent/a.ckpt"}, "--save-initial: no such directory");
+  expect_usage_error({"--cpu", "--save", "/nonexistent/a.ckpt"}, "--save: no such directory");
 }
 
 }  // namespace

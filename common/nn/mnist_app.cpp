@@ -9,6 +9,9 @@
 #include <ostream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
+#include "common/core/atomic_file.hpp"
 #include "common/nn/checkpoint.hpp"
 #include "common/nn/random.hpp"
 #include "common/nn/synthetic_digits.hpp"
@@ -90,6 +93,19 @@ std::string describe_regularisation(const MnistRunOptions& options, const Affine
   return line;
 }
 
+constexpr int kCpuInferenceImages = 2048;  // a few seconds of CPU forward passes
+constexpr int kLatencyRepeats = 25;
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
 class CpuEngine : public TrainingEngine {
  public:
   explicit CpuEngine(const TrainingRun& run)
@@ -110,7 +126,27 @@ class CpuEngine : public TrainingEngine {
     return nn::train_epoch(network_, *optimizer_, *run_.train_set, run_.batch_size, shuffle_, progress, plan_);
   }
   Evaluation evaluate_test() override { return evaluate(network_, *run_.test_set, kEvaluationBatch); }
+
+  InferenceSpeed measure_inference() override {
+    const Dataset images = first_images(*run_.test_set, kCpuInferenceImages);
+    InferenceSpeed speed;
+    speed.images = images.count();
+    const auto start = std::chrono::steady_clock::now();
+    evaluate(network_, images, kEvaluationBatch);
+    speed.images_per_second = images.count() == 0 ? 0.0 : images.count() / seconds_since(start);
+    std::vector<double> milliseconds;
+    for (int n = 0; n < kLatencyRepeats && images.count() > 0; ++n) {
+      const Dataset one = first_images(images, 1);
+      const auto begin = std::chrono::steady_clock::now();
+      network_.forward(one.images);
+      milliseconds.push_back(1e3 * seconds_since(begin));
+    }
+    speed.batch1_milliseconds = median(milliseconds);
+    return speed;
+  }
+
   void copy_weights_to(LeNet<float>& network) override { network = network_; }
+  std::string device() const override { return "CPU reference layers"; }
 
  private:
   TrainingRun run_;
@@ -120,8 +156,14 @@ class CpuEngine : public TrainingEngine {
   StepPlan plan_;
 };
 
+/// One epoch's line of the report, kept for the JSON record.
+struct EpochRecord {
+  EpochStats stats;
+  double test_accuracy = 0, test_loss = 0;
+};
+
 void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEngine& engine, Evaluation& evaluation,
-           std::ostream& out, std::ostream& err, bool err_is_terminal) {
+           std::vector<EpochRecord>& records, std::ostream& out, std::ostream& err, bool err_is_terminal) {
   out << "training: " << options.epochs << " epochs, batch " << options.batch_size << ", " << options.optimizer
       << " lr " << setup.learning_rate << " (" << options.schedule << "), "
       << describe_regularisation(options, setup.augment) << "\n";
@@ -130,6 +172,7 @@ void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEng
     ProgressPrinter progress(err, err_is_terminal, epoch, options.epochs);
     const EpochStats stats = engine.train_epoch((epoch - 1) * steps_per_epoch, std::ref(progress));
     evaluation = engine.evaluate_test();
+    records.push_back({stats, evaluation.confusion.accuracy(), evaluation.mean_loss});
     char line[200];
     std::snprintf(line, sizeof line, "epoch %d/%d: loss %.4f, train accuracy %s, test accuracy %s, %.0f images/s",
                   epoch, options.epochs, stats.mean_loss, percent(stats.train_accuracy).c_str(),
@@ -142,6 +185,43 @@ void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEng
     }
     out << "\n" << std::flush;
   }
+}
+
+/// The run as JSON, for benchmarks/pytorch_lenet.py and the results records.
+std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, const TrainingEngine& engine,
+                     const std::vector<EpochRecord>& records, const Evaluation& evaluation,
+                     const InferenceSpeed& speed) {
+  nlohmann::ordered_json json;
+  json["device"] = engine.device();
+  json["data"] = options.data_dir.empty() ? "synthetic " + std::to_string(options.synthetic_count) : options.data_dir;
+  json["train_images"] = setup.train_set->count();
+  json["test_images"] = setup.test_set->count();
+  json["seed"] = options.seed;
+  json["batch"] = options.batch_size;
+  json["optimizer"] = options.optimizer;
+  json["learning_rate"] = setup.learning_rate;
+  json["weight_decay"] = setup.weight_decay;
+  json["schedule"] = options.schedule;
+  json["augment"] = setup.augment.enabled();
+  json["epochs"] = nlohmann::ordered_json::array();
+  for (const EpochRecord& r : records) {
+    nlohmann::ordered_json epoch = {
+        {"loss", r.stats.mean_loss},  {"train_accuracy", r.stats.train_accuracy},
+        {"test_loss", r.test_loss},   {"test_accuracy", r.test_accuracy},
+        {"seconds", r.stats.seconds}, {"images_per_second", setup.train_set->count() / r.stats.seconds}};
+    if (r.stats.joules >= 0) epoch["joules"] = r.stats.joules;
+    json["epochs"].push_back(epoch);
+  }
+  if (records.empty() || records.front().stats.joules < 0)
+    json["energy_unavailable"] = engine.energy_unavailable_reason();
+  json["test_accuracy"] = evaluation.confusion.accuracy();
+  json["inference"] = {{"images_per_second", speed.images_per_second},
+                       {"batch", kEvaluationBatch},
+                       {"images", speed.images},
+                       {"batch1_milliseconds", speed.batch1_milliseconds}};
+  json["kernels"] = nlohmann::ordered_json::array();
+  for (const auto& [what, rung] : engine.kernels()) json["kernels"].push_back({{"what", what}, {"rung", rung}});
+  return json.dump(2) + "\n";
 }
 
 int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::ostream& out, std::ostream& err,
@@ -172,15 +252,32 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
   if (augments(options)) setup.augment = AffineAugment{};
   setup.shuffle_seed = derive_seed(options.seed, kShuffleStream);
   setup.augment_seed = derive_seed(options.seed, kAugmentStream);
+  if (!options.save_initial_path.empty()) {
+    save_checkpoint(options.save_initial_path, network);
+    out << "saved the initial weights to " << options.save_initial_path << "\n";
+  }
   const std::unique_ptr<TrainingEngine> engine = make_engine(setup);
 
   Evaluation evaluation;
+  std::vector<EpochRecord> records;
   if (options.infer_only) {
     evaluation = engine->evaluate_test();
   } else {
-    train(options, setup, *engine, evaluation, out, err, err_is_terminal);
+    train(options, setup, *engine, evaluation, records, out, err, err_is_terminal);
   }
-  out << engine->summary();
+  out << "ran on: " << engine->device() << "\n";
+  if (!engine->kernels().empty()) out << "kernels (what: the rung that ran it):\n";
+  for (const auto& [what, rung] : engine->kernels()) {
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-20s %s\n", what.c_str(), rung.c_str());
+    out << line;
+  }
+  const InferenceSpeed speed = engine->measure_inference();
+  char line[200];
+  std::snprintf(line, sizeof line,
+                "inference: %.0f images/s in batches of %d (%d test images), %.3f ms for one image alone\n",
+                speed.images_per_second, kEvaluationBatch, speed.images, speed.batch1_milliseconds);
+  out << line;
   if (!options.save_path.empty()) {
     engine->copy_weights_to(network);
     save_checkpoint(options.save_path, network);
@@ -188,6 +285,10 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
   }
   out << "test accuracy: " << percent(evaluation.confusion.accuracy()) << "\n\n"
       << format_classification_report(evaluation.confusion, class_names(options)) << std::flush;
+  if (!options.json_path.empty()) {
+    write_file_atomically(options.json_path, run_json(options, setup, *engine, records, evaluation, speed));
+    out << "results written to " << options.json_path << "\n";
+  }
   return 0;
 }
 

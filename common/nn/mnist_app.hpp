@@ -8,6 +8,7 @@
 #include <iosfwd>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/nn/training.hpp"
@@ -32,6 +33,8 @@ struct MnistRunOptions {
   std::string classes = "auto";     ///< class names: "digits", "fashion", or "auto" (fashion when --data says so)
   std::uint64_t seed = 1;           ///< data generation, initialisation and shuffling all derive from it
   std::string save_path;            ///< write a checkpoint here after training
+  std::string save_initial_path;    ///< write the weights training starts from here (for benchmarks/pytorch_lenet.py)
+  std::string json_path;            ///< write the run's results here as JSON
   std::string load_path;            ///< start from this checkpoint
   bool infer_only = false;          ///< evaluate the loaded checkpoint on the test set, no training
 };
@@ -76,6 +79,13 @@ struct TrainingRun {
   std::uint64_t shuffle_seed = 0, augment_seed = 0;  ///< the streams of Random that order and transform the batches
 };
 
+/// How fast an engine infers: throughput in big batches, and the latency of one image alone.
+struct InferenceSpeed {
+  double images_per_second = 0;    ///< forward passes over test images in batches of kEvaluationBatch
+  double batch1_milliseconds = 0;  ///< the median time of one forward pass of a single image
+  int images = 0;                  ///< how many test images the throughput was measured on
+};
+
 /// How a run trains and evaluates. run_mnist does the rest (data, checkpoints, reports), so both
 /// engines share flags, progress lines, metrics and checkpoints. Both take the batches in the
 /// same order, transformed the same way: Random(shuffle_seed) drives a Fisher-Yates shuffle per
@@ -88,10 +98,17 @@ class TrainingEngine {
   virtual EpochStats train_epoch(long first_step, const ProgressCallback& progress) = 0;
   /// Loss and confusion matrix of the current network on the test set.
   virtual Evaluation evaluate_test() = 0;
+  /// Times forward passes over the test set (the CPU: its first 2048 images), then single images.
+  virtual InferenceSpeed measure_inference() = 0;
   /// The current weights, into a network of the same sizes (for --save).
   virtual void copy_weights_to(LeNet<float>& network) = 0;
-  /// Lines the run prints after training, about what ran where (may be empty).
-  virtual std::string summary() const { return ""; }
+  /// Where it runs: "CPU reference layers", or the GPU's name.
+  virtual std::string device() const = 0;
+  /// Each layer's products and convolutions with the kernel that ran them, in the order first run
+  /// (empty for the CPU, whose layers are the loops of layers.cpp).
+  virtual std::vector<std::pair<std::string, std::string>> kernels() const { return {}; }
+  /// Why the energy of an epoch is unknown (EpochStats::joules < 0), or "" when it is known.
+  virtual std::string energy_unavailable_reason() const { return "the CPU path does not measure energy"; }
 };
 
 /// Makes the engine of a run; may throw (with a message for the user) when it cannot.

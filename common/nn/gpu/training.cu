@@ -19,6 +19,7 @@ namespace ladder::nn::gpu {
 namespace {
 
 constexpr int kThreads = 256;
+constexpr int kLatencyRepeats = 50;  // the median of these single-image forward passes
 
 // [shuffle]
 /// One thread, the CPU path's loop exactly: the same Random gives the same order.
@@ -158,22 +159,44 @@ class GpuEngine : public TrainingEngine {
     return result;
   }
 
+  InferenceSpeed measure_inference() override {
+    InferenceSpeed speed;
+    speed.images = run_.test_set->count();
+    if (speed.images == 0) return speed;
+    forward_test_set();  // warm-up: the first launches of each kernel load its code
+    LADDER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+    const auto start = std::chrono::steady_clock::now();
+    forward_test_set();
+    LADDER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+    speed.images_per_second = speed.images / seconds_since(start);
+    std::vector<double> milliseconds;
+    for (int repeat = 0; repeat < kLatencyRepeats; ++repeat) {
+      const auto begin = std::chrono::steady_clock::now();
+      network_.forward(test_images_.data(), 1);
+      LADDER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+      milliseconds.push_back(1e3 * seconds_since(begin));
+    }
+    std::sort(milliseconds.begin(), milliseconds.end());
+    speed.batch1_milliseconds = milliseconds[milliseconds.size() / 2];
+    return speed;
+  }
+
   void copy_weights_to(LeNet<float>& network) override { network_.download(network); }
 
-  std::string summary() const override {
-    std::string text = "GPU: " + device_.name +
-                       (energy_.available() ? "" : " (energy: " + energy_.unavailable_reason() + ")") +
-                       "\nkernels (layer: the rung that ran it):\n";
-    for (const auto& [layer, rung] : network_.rung_choices()) {
-      char line[160];
-      std::snprintf(line, sizeof line, "  %-20s %s\n", layer.c_str(), rung.c_str());
-      text += line;
-    }
-    return text;
-  }
+  std::string device() const override { return device_.name; }
+  std::vector<std::pair<std::string, std::string>> kernels() const override { return network_.rung_choices(); }
+  std::string energy_unavailable_reason() const override { return energy_.unavailable_reason(); }
 
  private:
   static int batches(int count, int batch) { return (count + batch - 1) / batch; }
+  static double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  void forward_test_set() {
+    for (int begin = 0; begin < run_.test_set->count(); begin += kEvaluationBatch)
+      network_.forward(test_images_.data() + std::size_t(begin) * side() * side(),
+                       std::min(kEvaluationBatch, run_.test_set->count() - begin));
+  }
   int side() const { return network_.config().image_size; }
 
   TrainingRun run_;
