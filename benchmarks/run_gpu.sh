@@ -12,6 +12,11 @@
 #   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
 #   bench     Google Benchmark over every GEMM rung and size (bench_gemm) and
 #             every conv rung and layer (bench_conv)
+#   cnn       chapter 14 on the GPU, 3 epochs of Fashion-MNIST (from the kit, or
+#             Debian's dataset-fashion-mnist; else 60,000 synthetic digits), then
+#             the same network in PyTorch from the same weights on the same
+#             batches (benchmarks/pytorch_lenet.py): equal first losses, and
+#             each one's epoch time
 #   record    benchmarks/results/<gpu>.json, then the tables and the chart regenerated
 #   profile   Nsight Compute on every kernel of the ladder at 4096^3 (optional:
 #             its failure is reported but does not fail the run)
@@ -32,17 +37,17 @@
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
 #
-# The output folder gets at most 7 files, directly in it: summary.json
+# The output folder gets at most 8 files, directly in it: summary.json
 # (machine, test counts, sanitizer verdicts), ctest.log, sanitizer.log,
-# ladder.json, bench.json, bench_conv.json and ncu.txt (record.py rebuilds
+# ladder.json, bench.json, bench_conv.json, cnn.json and ncu.txt (record.py rebuilds
 # the results JSON from them wherever they are copied). The last thing
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
 out=${2:-$build/gpu-run}
-phases=${LADDER_PHASES:-build,test,sanitize,ladder,bench,record,profile}
-all_phases="build test sanitize ladder bench record profile"
+phases=${LADDER_PHASES:-build,test,sanitize,ladder,bench,cnn,record,profile}
+all_phases="build test sanitize ladder bench cnn record profile"
 for phase in ${phases//,/ }; do
   if [[ " $all_phases " != *" $phase "* ]]; then
     echo "run_gpu.sh: unknown phase '$phase' in LADDER_PHASES (phases: ${all_phases// /, })" >&2
@@ -178,9 +183,27 @@ phase_bench() {
     --benchmark_out_format=json --benchmark_counters_tabular=true
 }
 
+phase_cnn() {
+  local exe=$build/bin/ch14_mnist_cnn data="" folder
+  for folder in "$kit/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+    [[ -f $folder/train-images-idx3-ubyte.gz ]] && { data=$folder; break; }
+  done
+  local data_args=(--data "$data")
+  if [[ -z $data ]]; then  # written out as IDX files, so that PyTorch reads the same images
+    data=$build/cnn-synthetic
+    mkdir -p "$data"
+    data_args=(--synthetic 60000 --synthetic-out "$data")
+  fi
+  "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
+    --json "$build/cnn-ours.json" || return 1
+  python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
+    --data "$data" --out "$out/cnn.json"
+}
+
 phase_record() {
   local optional_args=() recorded
   [[ -f $out/ladder.json ]] && optional_args+=(--ladder "$out/ladder.json")
+  [[ -f $out/cnn.json ]] && optional_args+=(--cnn "$out/cnn.json")
   [[ -f $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
   recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${optional_args[@]}" \
     --out benchmarks/results) || return 1
@@ -218,6 +241,7 @@ else
   run_phase sanitize "$gvisor_reason" phase_sanitize
   run_phase ladder "" phase_ladder
   run_phase bench "" phase_bench
+  run_phase cnn "" phase_cnn
   run_phase record "" phase_record
   run_phase profile "$gvisor_reason" phase_profile
 fi

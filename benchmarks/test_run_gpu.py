@@ -8,7 +8,7 @@ the first minutes of a GPU session are not spent mending them:
 - test counting: a GPU test skipped for want of a device fails the phase, one
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
-- the record phase handing bench_conv.json to record.py when the bench phase wrote it.
+- the record phase handing bench_conv.json and cnn.json to record.py when earlier phases wrote them.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
 """
@@ -104,6 +104,11 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(json.loads(record.read_text())["conv_benchmarks"]["benchmarks"][0]["name"],
                          "conv/cuDNN/lenet-conv1")
+        self.assertIsNone(json.loads(record.read_text())["cnn"], "no cnn.json: none recorded")
+        (out / "cnn.json").write_text(json.dumps({"ours": {"device": "NVIDIA H200"}, "modes": {}}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(json.loads(record.read_text())["cnn"]["ours"]["device"], "NVIDIA H200")
 
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
         (self.tmp / ".device_kit/googletest").mkdir(parents=True)

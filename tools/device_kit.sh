@@ -5,9 +5,11 @@
 # with that machine's compiler), CLI11 and nlohmann_json as header-only
 # installs with their relocatable CMake package files, and zlib's headers with
 # its static library for common/nn's find_package(ZLIB) (static, so the
-# binaries need no libz.so on that machine either).
+# binaries need no libz.so on that machine either). Where Debian's
+# dataset-fashion-mnist is installed, its four IDX files (30 MB) come along
+# too, for run_gpu.sh's cnn phase: real data beats generated digits.
 #
-#   bash tools/device_kit.sh            # fills .device_kit/ (about 7 MB)
+#   bash tools/device_kit.sh            # fills .device_kit/ (about 7 MB; 37 MB with Fashion-MNIST)
 #   bash tools/device_kit.sh --check    # lists the parts .device_kit/ lacks
 #
 # Takes GoogleTest from /usr/src/googletest and CLI11 / nlohmann_json from the
@@ -142,6 +144,16 @@ cmake -S "$probe" -B "$probe/build" -DCMAKE_PREFIX_PATH="$prefix" -DKIT="$prefix
 cmake --build "$probe/build" >/dev/null
 zlib_version=$("$probe/build/zlib_probe")  # fails if zlib.h and libz.a disagree
 echo "device_kit: find_package(ZLIB) takes the kit's static zlib $zlib_version"
+
+# Optional: real images for chapter 14's GPU run (run_gpu.sh's cnn phase falls back to synthetic digits).
+fashion=/usr/share/datasets/fashion-mnist
+if [[ -f $fashion/train-images-idx3-ubyte.gz ]]; then
+  mkdir "$staging/fashion-mnist"
+  cp "$fashion"/*-idx?-ubyte.gz "$staging/fashion-mnist/"
+  echo "device_kit: Fashion-MNIST from $fashion"
+else
+  echo "device_kit: no Fashion-MNIST in $fashion (apt-get install dataset-fashion-mnist); the cnn phase will generate digits"
+fi
 
 gaps=$(missing "$staging")
 if [[ -n $gaps ]]; then echo "$gaps" >&2; exit 1; fi

@@ -95,6 +95,7 @@ std::string describe_regularisation(const MnistRunOptions& options, const Affine
 
 constexpr int kCpuInferenceImages = 2048;  // a few seconds of CPU forward passes
 constexpr int kLatencyRepeats = 25;
+constexpr std::size_t kRecordedBatchLosses = 50;  // of the first epoch, in the JSON record
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -214,6 +215,17 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
   }
   if (records.empty() || records.front().stats.joules < 0)
     json["energy_unavailable"] = engine.energy_unavailable_reason();
+  // What benchmarks/pytorch_lenet.py checks that it takes the same batches: the first epoch's
+  // first indices, and its first batches' losses.
+  Random shuffle(setup.shuffle_seed);
+  const std::vector<int> order = shuffled_indices(setup.train_set->count(), shuffle);
+  json["first_epoch_order_head"] =
+      std::vector<int>(order.begin(), order.begin() + std::min<std::size_t>(16, order.size()));
+  if (!records.empty()) {
+    const std::vector<double>& losses = records.front().stats.batch_losses;
+    json["first_epoch_batch_losses"] = std::vector<double>(
+        losses.begin(), losses.begin() + std::min<std::size_t>(kRecordedBatchLosses, losses.size()));
+  }
   json["test_accuracy"] = evaluation.confusion.accuracy();
   json["inference"] = {{"images_per_second", speed.images_per_second},
                        {"batch", kEvaluationBatch},

@@ -58,6 +58,7 @@ EpochStats train_epoch(LeNet<float>& network, Optimizer<float>& optimizer, const
   double loss_sum = 0;
   int correct = 0;
   long step = plan.first_step;
+  std::vector<double> batch_losses;
   for (int begin = 0; begin < data.count(); begin += batch_size, ++step) {
     const int end = std::min(data.count(), begin + batch_size);
     Dataset batch = gather_batch(data, std::vector<int>(order.begin() + begin, order.begin() + end));
@@ -68,11 +69,14 @@ EpochStats train_epoch(LeNet<float>& network, Optimizer<float>& optimizer, const
     network.backward(loss.grad_logits);
     optimizer.step(network.parameters());
     loss_sum += loss.loss * (end - begin);
+    batch_losses.push_back(loss.loss);
     correct += count_correct(logits, batch.labels);
     if (progress) progress(end, data.count(), loss_sum / end);
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  return EpochStats{loss_sum / data.count(), double(correct) / data.count(), elapsed.count()};
+  EpochStats stats{loss_sum / data.count(), double(correct) / data.count(), elapsed.count()};
+  stats.batch_losses = std::move(batch_losses);
+  return stats;
 }
 
 Dataset first_images(const Dataset& data, int count) {

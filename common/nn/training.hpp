@@ -40,10 +40,11 @@ using ProgressCallback = std::function<void(int done, int total, double mean_los
 
 /// What one epoch of training measured.
 struct EpochStats {
-  double mean_loss = 0;       ///< mean cross-entropy over the epoch's batches, weighted by batch size
-  double train_accuracy = 0;  ///< fraction right, counted as the epoch went (the weights moved meanwhile)
-  double seconds = 0;         ///< wall time of the epoch
-  double joules = -1;         ///< the GPU's energy over the epoch, from NVML; below 0 where unknown (the CPU)
+  double mean_loss = 0;              ///< mean cross-entropy over the epoch's batches, weighted by batch size
+  double train_accuracy = 0;         ///< fraction right, counted as the epoch went (the weights moved meanwhile)
+  double seconds = 0;                ///< wall time of the epoch
+  double joules = -1;                ///< the GPU's energy over the epoch, from NVML; below 0 where unknown (the CPU)
+  std::vector<double> batch_losses;  ///< each mini-batch's mean loss, in order
 };
 
 /// What a training step does besides forward, backward and the optimizer's step: augment

@@ -136,6 +136,7 @@ class GpuEngine : public TrainingEngine {
     const std::optional<double> joules_after = energy_.joules();
     if (joules_before && joules_after) stats.joules = *joules_after - *joules_before;
     stats.mean_loss = mean_loss(losses, total, batch);
+    stats.batch_losses.assign(losses.begin(), losses.end());
     int correct = 0;
     for (int n = 0; n < total; ++n) correct += labels[std::size_t(n)] == predicted[std::size_t(n)];
     stats.train_accuracy = total == 0 ? 0.0 : double(correct) / total;
