@@ -248,6 +248,8 @@ def main(argv=None):
     parser.add_argument("--weights", required=True, help="the checkpoint ch14_mnist_cnn --save-initial wrote")
     parser.add_argument("--data", required=True, help="the IDX folder the run trained on (--data, or --synthetic-out)")
     parser.add_argument("--out", required=True, help="where to write the comparison as JSON (atomically)")
+    parser.add_argument("--layer-times", help="another ch14_mnist_cnn --json, of a run with --layer-times: kept in "
+                        "--out as where the project's step time goes")
     parser.add_argument("--modes", default="eager fp32,eager bf16,compiled fp32",
                         help="comma-separated PyTorch modes (default: all three)")
     args = parser.parse_args(argv)
@@ -273,6 +275,8 @@ def main(argv=None):
         return 1
 
     results = {"ours": ours, "pytorch_version": torch.__version__, "modes": {}}
+    if args.layer_times:
+        results["layer_times"] = json.loads(Path(args.layer_times).read_text()).get("layer_times")
     for mode in args.modes.split(","):
         print(f"training PyTorch, {mode} ...", file=sys.stderr, flush=True)
         try:

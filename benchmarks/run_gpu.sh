@@ -196,8 +196,12 @@ phase_cnn() {
   fi
   "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
     --json "$build/cnn-ours.json" || return 1
+  # Where a step's time goes: one more epoch, timed layer by layer (which slows it: a separate
+  # run), reading the same IDX files (generated digits were written to $data above).
+  "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
+    return 1
   python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
-    --data "$data" --out "$out/cnn.json"
+    --data "$data" --layer-times "$build/cnn-layers.json" --out "$out/cnn.json"
 }
 
 phase_record() {

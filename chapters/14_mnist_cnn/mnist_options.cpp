@@ -98,6 +98,9 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--save-initial", o.save_initial_path,
                  "Write the weights training starts from to FILE, before training (benchmarks/pytorch_lenet.py "
                  "starts PyTorch from them)");
+  app.add_flag("--layer-times", o.layer_times,
+               "GPU: time each layer of every training step with CUDA events and print where a step's time goes "
+               "(the host then waits for the GPU after every step, so the epoch itself runs slower)");
   app.add_option("--json", o.json_path,
                  "Write the run's results to FILE as JSON (atomically): every epoch's loss, accuracy, time and "
                  "energy, the inference speed, and the kernel each layer ran on");

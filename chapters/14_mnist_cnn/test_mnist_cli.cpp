@@ -108,7 +108,7 @@ TEST(MnistCli, HelpDocumentsEveryFlag) {
   for (const char* flag :
        {"--cpu",     "--data",        "--synthetic",  "--epochs",  "--batch",        "--lr",       "--optimizer",
         "--seed",    "--save",        "--load",       "--infer",   "--help",         "--schedule", "--weight-decay",
-        "--augment", "--train-count", "--test-count", "--classes", "--save-initial", "--json"}) {
+        "--augment", "--train-count", "--test-count", "--classes", "--save-initial", "--json",     "--layer-times"}) {
     EXPECT_NE(line.message.find(flag), std::string::npos) << flag;
   }
 }

@@ -186,6 +186,21 @@ void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEng
     }
     out << "\n" << std::flush;
   }
+  // Time to accuracy: the training time (evaluations left out) until the test accuracy first
+  // reached the target, measured at the end of each epoch.
+  double seconds = 0;
+  const double target = target_accuracy(options);
+  for (std::size_t e = 0; e < records.size(); ++e) {
+    seconds += records[e].stats.seconds;
+    if (records[e].test_accuracy >= target) {
+      char line[160];
+      std::snprintf(line, sizeof line, "time to %s test accuracy: %.2f s of training (epoch %zu)\n",
+                    percent(target).c_str(), seconds, e + 1);
+      out << line;
+      return;
+    }
+  }
+  out << "time to " << percent(target) << " test accuracy: not reached in " << records.size() << " epochs\n";
 }
 
 /// The run as JSON, for benchmarks/pytorch_lenet.py and the results records.
@@ -227,10 +242,24 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
         losses.begin(), losses.begin() + std::min<std::size_t>(kRecordedBatchLosses, losses.size()));
   }
   json["test_accuracy"] = evaluation.confusion.accuracy();
+  json["target_accuracy"] = target_accuracy(options);
+  double training_seconds = 0;
+  json["seconds_to_target"] = nullptr;  // null: not reached
+  for (const EpochRecord& r : records) {
+    training_seconds += r.stats.seconds;
+    if (r.test_accuracy >= target_accuracy(options)) {
+      json["seconds_to_target"] = training_seconds;
+      break;
+    }
+  }
   json["inference"] = {{"images_per_second", speed.images_per_second},
                        {"batch", kEvaluationBatch},
                        {"images", speed.images},
                        {"batch1_milliseconds", speed.batch1_milliseconds}};
+  json["layer_times"] = nlohmann::ordered_json::array();
+  for (const LayerTime& t : engine.layer_times())
+    json["layer_times"].push_back(
+        {{"name", t.name}, {"milliseconds_per_step", t.milliseconds_per_step}, {"steps", t.steps}});
   json["kernels"] = nlohmann::ordered_json::array();
   for (const auto& [what, rung] : engine.kernels()) json["kernels"].push_back({{"what", what}, {"rung", rung}});
   return json.dump(2) + "\n";
@@ -264,6 +293,7 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
   if (augments(options)) setup.augment = AffineAugment{};
   setup.shuffle_seed = derive_seed(options.seed, kShuffleStream);
   setup.augment_seed = derive_seed(options.seed, kAugmentStream);
+  setup.layer_times = options.layer_times;
   if (!options.save_initial_path.empty()) {
     save_checkpoint(options.save_initial_path, network);
     out << "saved the initial weights to " << options.save_initial_path << "\n";
@@ -283,6 +313,23 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
     char line[160];
     std::snprintf(line, sizeof line, "  %-20s %s\n", what.c_str(), rung.c_str());
     out << line;
+  }
+  const std::vector<LayerTime> layer_times = engine->layer_times();
+  if (!layer_times.empty()) {
+    double step = 0;
+    for (const LayerTime& t : layer_times) step += t.milliseconds_per_step;
+    out << "where a training step's GPU time goes (CUDA events, mean of " << layer_times.front().steps << " steps):\n";
+    for (const LayerTime& t : layer_times) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-16s %8.4f ms  %5.1f%%\n", t.name.c_str(), t.milliseconds_per_step,
+                    100.0 * t.milliseconds_per_step / step);
+      out << line;
+    }
+    char line[160];
+    std::snprintf(line, sizeof line, "  %-16s %8.4f ms\n", "step", step);
+    out << line;
+  } else if (options.layer_times) {
+    out << "layer times: the CPU path does not time its layers\n";
   }
   const InferenceSpeed speed = engine->measure_inference();
   char line[200];
@@ -322,6 +369,8 @@ bool augments(const MnistRunOptions& options) {
   if (options.augment != "auto") return options.augment == "on";
   return options.classes != "fashion" && class_names(options).empty();
 }
+
+double target_accuracy(const MnistRunOptions& options) { return class_names(options).empty() ? 0.99 : 0.90; }
 
 std::vector<std::string> class_names(const MnistRunOptions& options) {
   std::string folder = options.data_dir;

@@ -205,18 +205,25 @@ const float* LeNetGpu::forward(const float* images, int batch) {
   images_ = images;
   const LeNetConfig& c = config_;
   const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
+  section("conv1 forward");
   conv(conv1, images, parameter_views_[kConv1W].value, conv1_.data(), "conv1 forward");
   add_bias(conv1_.data(), parameter_views_[kConv1W + 1].value, batch, c.conv1_channels, conv1.p() * conv1.q(), true,
            stream_);
+  section("pool1 forward");
   max_pool_forward(conv1_.data(), pool1_.data(), pool1_argmax_.data(),
                    {batch, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  section("conv2 forward");
   conv(conv2, pool1_.data(), parameter_views_[kConv2W].value, conv2_.data(), "conv2 forward");
   add_bias(conv2_.data(), parameter_views_[kConv2W + 1].value, batch, c.conv2_channels, conv2.p() * conv2.q(), true,
            stream_);
+  section("pool2 forward");
   max_pool_forward(conv2_.data(), pool2_.data(), pool2_argmax_.data(),
                    {batch, c.conv2_channels, conv2.p(), conv2.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  section("fc1 forward");
   linear_forward(kFc1W, pool2_.data(), fc1_.data(), true);  // pool2 (N, C2, P, P) read as (N, C2·P·P)
+  section("fc2 forward");
   linear_forward(kFc2W, fc1_.data(), fc2_.data(), true);
+  section("fc3 forward");
   linear_forward(kFc3W, fc2_.data(), logits_.data(), false);
   return logits_.data();
 }
@@ -224,6 +231,7 @@ const float* LeNetGpu::forward(const float* images, int batch) {
 
 void LeNetGpu::loss(const int* labels, float* mean_loss) {
   require(batch_ >= 1, "LeNetGpu::loss: call forward() first");
+  section("loss");
   softmax_cross_entropy(logits_.data(), labels, batch_, config_.classes, probabilities_.data(), grad_logits_.data(),
                         row_loss_.data(), stream_);
   mean(row_loss_.data(), batch_, mean_loss, stream_);
@@ -236,17 +244,24 @@ void LeNetGpu::backward() {
   const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
   const std::size_t batch = std::size_t(batch_);
   // Each ReLU's gradient is taken in place: relu_backward reads and writes element i only.
+  section("fc3 backward");
   linear_backward(kFc3W, fc2_.data(), grad_logits_.data(), grad_fc2_.data());
+  section("fc2 backward");
   relu_backward(fc2_.data(), grad_fc2_.data(), grad_fc2_.data(), batch * c.fc2_features, stream_);
   linear_backward(kFc2W, fc1_.data(), grad_fc2_.data(), grad_fc1_.data());
+  section("fc1 backward");
   relu_backward(fc1_.data(), grad_fc1_.data(), grad_fc1_.data(), batch * c.fc1_features, stream_);
   linear_backward(kFc1W, pool2_.data(), grad_fc1_.data(), grad_pool2_.data());
+  section("pool2 backward");
   max_pool_backward(grad_pool2_.data(), pool2_argmax_.data(), grad_conv2_.data(),
                     {batch_, c.conv2_channels, conv2.p(), conv2.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  section("conv2 backward");
   relu_backward(conv2_.data(), grad_conv2_.data(), grad_conv2_.data(), conv2.output_elements(), stream_);
   conv_backward(kConv2W, conv2, pool1_.data(), grad_conv2_.data(), grad_pool1_.data());
+  section("pool1 backward");
   max_pool_backward(grad_pool1_.data(), pool1_argmax_.data(), grad_conv1_.data(),
                     {batch_, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  section("conv1 backward");
   relu_backward(conv1_.data(), grad_conv1_.data(), grad_conv1_.data(), conv1.output_elements(), stream_);
   conv_backward(kConv1W, conv1, images_, grad_conv1_.data(), nullptr);  // the images need no gradient
 }

@@ -29,6 +29,7 @@
 
 #include "common/conv/conv.cuh"
 #include "common/core/device_buffer.cuh"
+#include "common/core/section_timer.cuh"
 #include "common/gemm/gemm.cuh"
 #include "common/nn/network.hpp"
 
@@ -94,6 +95,11 @@ class LeNetGpu {
   const LeNetConfig& config() const { return config_; }
   int max_batch() const { return max_batch_; }
 
+  /// Marks each layer's launches as a section of `timer` (nullptr: no timing): "conv1 forward"
+  /// (the convolution, its bias and ReLU), "pool1 forward", ..., "loss", "fc3 backward", ...,
+  /// "conv1 backward" (each backward with the ReLU before it). The caller collects.
+  void time_sections(SectionTimer* timer) { timer_ = timer; }
+
   /// Each product and convolution the network has run, with the rung that ran it:
   /// {"fc3 forward", "04 2-D register tiling"}, in the order first run. A product appears twice
   /// when batches of different sizes ran it on different rungs.
@@ -109,6 +115,9 @@ class LeNetGpu {
   ConvProblem conv_problem(int layer, int batch) const;
   int output_features(int layer) const;
   void note(const std::string& what, const std::string& rung);
+  void section(const char* name) {
+    if (timer_ != nullptr) timer_->mark(name, stream_);
+  }
 
   LeNetConfig config_;
   int max_batch_;
@@ -128,6 +137,7 @@ class LeNetGpu {
   DeviceBuffer<float> transposed_, flipped_, partials_;
   DeviceBuffer<unsigned char> workspace_;
   std::vector<std::pair<std::string, std::string>> rung_choices_;
+  SectionTimer* timer_ = nullptr;
 };
 
 }  // namespace ladder::nn::gpu

@@ -104,7 +104,9 @@ class GpuEngine : public TrainingEngine {
         losses_(std::size_t(std::max(batches(run.train_set->count(), run.batch_size),
                                      batches(run.test_set->count(), kEvaluationBatch)))),
         shuffle_random_(std::vector<Random>{Random(run.shuffle_seed)}),
-        energy_(device_.pci_bus_id) {}
+        energy_(device_.pci_bus_id) {
+    if (run.layer_times) network_.time_sections(&timer_);
+  }
 
   EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
     const auto start = std::chrono::steady_clock::now();
@@ -113,6 +115,7 @@ class GpuEngine : public TrainingEngine {
     shuffle(order_.data(), total, shuffle_random_.data(), nullptr);
     for (int begin = 0, step = 0; begin < total; begin += batch, ++step) {
       const int count = std::min(batch, total - begin);
+      mark("gather batch");
       gather_batch(train_images_.data(), train_labels_.data(), order_.data() + begin, count, side(), run_.augment,
                    run_.augment_seed, augmented_images_, batch_images_.data(), epoch_labels_.data() + begin, nullptr);
       if (run_.augment.enabled()) augmented_images_ += std::uint64_t(count);
@@ -121,8 +124,14 @@ class GpuEngine : public TrainingEngine {
       const float* logits = network_.forward(batch_images_.data(), count);
       network_.loss(epoch_labels_.data() + begin, losses_.data() + step);
       network_.backward();
+      mark("optimizer");
       optimizer_.step();
+      mark("predict");
       predict(logits, count, network_.config().classes, predictions_.data() + begin, nullptr);
+      if (run_.layer_times) {
+        timer_.stop(nullptr);
+        timer_.collect();
+      }
       // The progress line at each quarter of the epoch, and only there: reading the loss waits for the GPU.
       const int end = begin + count;
       if (progress && (end * 4 / total > begin * 4 / total || end == total))
@@ -144,6 +153,7 @@ class GpuEngine : public TrainingEngine {
   }
 
   Evaluation evaluate_test() override {
+    const Untimed untimed(*this);
     const int total = run_.test_set->count();
     for (int begin = 0, step = 0; begin < total; begin += kEvaluationBatch, ++step) {
       const int count = std::min(kEvaluationBatch, total - begin);
@@ -161,6 +171,7 @@ class GpuEngine : public TrainingEngine {
   }
 
   InferenceSpeed measure_inference() override {
+    const Untimed untimed(*this);
     InferenceSpeed speed;
     speed.images = run_.test_set->count();
     if (speed.images == 0) return speed;
@@ -184,11 +195,35 @@ class GpuEngine : public TrainingEngine {
 
   void copy_weights_to(LeNet<float>& network) override { network_.download(network); }
 
+  std::vector<LayerTime> layer_times() const override {
+    std::vector<LayerTime> times;
+    for (const SectionTimer::Total& t : timer_.totals())
+      times.push_back({t.name, t.count == 0 ? 0.0 : t.milliseconds / double(t.count), t.count});
+    return times;
+  }
+
   std::string device() const override { return device_.name; }
   std::vector<std::pair<std::string, std::string>> kernels() const override { return network_.rung_choices(); }
   std::string energy_unavailable_reason() const override { return energy_.unavailable_reason(); }
 
  private:
+  /// Evaluation and inference are not training steps: no sections while one lives.
+  class Untimed {
+   public:
+    explicit Untimed(GpuEngine& engine) : engine_(engine) { engine_.network_.time_sections(nullptr); }
+    ~Untimed() {
+      if (engine_.run_.layer_times) engine_.network_.time_sections(&engine_.timer_);
+    }
+    Untimed(const Untimed&) = delete;
+    Untimed& operator=(const Untimed&) = delete;
+
+   private:
+    GpuEngine& engine_;
+  };
+
+  void mark(const char* name) {
+    if (run_.layer_times) timer_.mark(name, nullptr);
+  }
   static int batches(int count, int batch) { return (count + batch - 1) / batch; }
   static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -215,6 +250,7 @@ class GpuEngine : public TrainingEngine {
   DeviceBuffer<float> losses_;                    // one mean loss per batch of the epoch
   DeviceBuffer<Random> shuffle_random_;
   EnergyMeter energy_;
+  SectionTimer timer_;  // the layers of each training step, when run_.layer_times
   std::uint64_t augmented_images_ = 0;
 };
 
