@@ -42,12 +42,13 @@ class DeviceBuffer {
   /// Copies host.size() elements (at most size()) from the host.
   void upload(const std::vector<T>& host) {
     if (host.size() > count_) throw std::length_error("DeviceBuffer::upload: host vector larger than buffer");
+    if (host.empty()) return;  // nothing to copy (and no device pointer to copy to)
     LADDER_CUDA_CHECK(cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
   }
   /// Copies the whole buffer back to a new host vector.
   std::vector<T> download() const {
     std::vector<T> host(count_);
-    LADDER_CUDA_CHECK(cudaMemcpy(host.data(), data_, bytes(), cudaMemcpyDeviceToHost));
+    if (count_ > 0) LADDER_CUDA_CHECK(cudaMemcpy(host.data(), data_, bytes(), cudaMemcpyDeviceToHost));
     return host;
   }
 
