@@ -250,6 +250,8 @@ def main(argv=None):
     parser.add_argument("--out", required=True, help="where to write the comparison as JSON (atomically)")
     parser.add_argument("--layer-times", help="another ch14_mnist_cnn --json, of a run with --layer-times: kept in "
                         "--out as where the project's step time goes")
+    parser.add_argument("--no-graph-run", help="another ch14_mnist_cnn --json, of a run with --no-graph: kept in "
+                        "--out, and its epoch time beside the graphed one's in the table")
     parser.add_argument("--modes", default="eager fp32,eager bf16,compiled fp32",
                         help="comma-separated PyTorch modes (default: all three)")
     args = parser.parse_args(argv)
@@ -277,6 +279,9 @@ def main(argv=None):
     results = {"ours": ours, "pytorch_version": torch.__version__, "modes": {}}
     if args.layer_times:
         results["layer_times"] = json.loads(Path(args.layer_times).read_text()).get("layer_times")
+    no_graph = json.loads(Path(args.no_graph_run).read_text()) if args.no_graph_run else None
+    if no_graph:
+        results["no_graph"] = no_graph
     for mode in args.modes.split(","):
         print(f"training PyTorch, {mode} ...", file=sys.stderr, flush=True)
         try:
@@ -285,7 +290,12 @@ def main(argv=None):
             results["modes"][mode] = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
 
     ours_seconds = min(epoch["seconds"] for epoch in ours["epochs"])
-    table = [("project (" + ours["device"] + ")", ours_seconds, ours["epochs"][0]["loss"], ours["test_accuracy"], "")]
+    table = [("project (" + ours["device"] + ")", ours_seconds, ours["epochs"][0]["loss"], ours["test_accuracy"],
+              "CUDA graph " + ours.get("cuda_graph", "?")[:40])]
+    if no_graph:
+        seconds = min(epoch["seconds"] for epoch in no_graph["epochs"])
+        table.append(("project, --no-graph", seconds, no_graph["epochs"][0]["loss"], no_graph["test_accuracy"],
+                      f"the graph saves {100 * (1 - ours_seconds / seconds):.0f} % of an epoch"))
     verdict = 0
     for mode, record in results["modes"].items():
         if "error" in record:

@@ -200,8 +200,11 @@ phase_cnn() {
   # run), reading the same IDX files (generated digits were written to $data above).
   "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
     return 1
+  # What the CUDA graph buys: two epochs with every kernel launched from the host.
+  "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
   python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
-    --data "$data" --layer-times "$build/cnn-layers.json" --out "$out/cnn.json"
+    --data "$data" --layer-times "$build/cnn-layers.json" --no-graph-run "$build/cnn-no-graph.json" \
+    --out "$out/cnn.json"
 }
 
 phase_record() {

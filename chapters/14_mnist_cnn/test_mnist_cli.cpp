@@ -99,6 +99,17 @@ TEST(MnistCli, WithoutCpuTheGpuPathRuns) {
   const CommandLine line = parse({});
   EXPECT_FALSE(line.exit_now);
   EXPECT_FALSE(line.cpu);
+  EXPECT_TRUE(line.options.cuda_graph) << "the GPU replays a captured step by default";
+  EXPECT_FALSE(line.options.layer_times);
+}
+
+TEST(MnistCli, GpuMeasurementFlags) {
+  const CommandLine line = parse({"--no-graph", "--layer-times", "--json", "run.json", "--save-initial", "i.ckpt"});
+  EXPECT_FALSE(line.exit_now) << line.message;
+  EXPECT_FALSE(line.options.cuda_graph);
+  EXPECT_TRUE(line.options.layer_times);
+  EXPECT_EQ(line.options.json_path, "run.json");
+  EXPECT_EQ(line.options.save_initial_path, "i.ckpt");
 }
 
 TEST(MnistCli, HelpDocumentsEveryFlag) {

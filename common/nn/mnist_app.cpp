@@ -256,6 +256,7 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
                        {"batch", kEvaluationBatch},
                        {"images", speed.images},
                        {"batch1_milliseconds", speed.batch1_milliseconds}};
+  json["cuda_graph"] = engine.cuda_graph();
   json["layer_times"] = nlohmann::ordered_json::array();
   for (const LayerTime& t : engine.layer_times())
     json["layer_times"].push_back(
@@ -294,6 +295,7 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
   setup.shuffle_seed = derive_seed(options.seed, kShuffleStream);
   setup.augment_seed = derive_seed(options.seed, kAugmentStream);
   setup.layer_times = options.layer_times;
+  setup.cuda_graph = options.cuda_graph;
   if (!options.save_initial_path.empty()) {
     save_checkpoint(options.save_initial_path, network);
     out << "saved the initial weights to " << options.save_initial_path << "\n";
@@ -308,6 +310,7 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
     train(options, setup, *engine, evaluation, records, out, err, err_is_terminal);
   }
   out << "ran on: " << engine->device() << "\n";
+  if (!options.infer_only) out << "CUDA graph: " << engine->cuda_graph() << "\n";
   if (!engine->kernels().empty()) out << "kernels (what: the rung that ran it):\n";
   for (const auto& [what, rung] : engine->kernels()) {
     char line[160];

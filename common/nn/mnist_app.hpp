@@ -36,6 +36,7 @@ struct MnistRunOptions {
   std::string save_initial_path;    ///< write the weights training starts from here (for benchmarks/pytorch_lenet.py)
   std::string json_path;            ///< write the run's results here as JSON
   bool layer_times = false;         ///< GPU: time each layer of every training step with CUDA events
+  bool cuda_graph = true;           ///< GPU: replay each full training step from one captured CUDA graph
   std::string load_path;            ///< start from this checkpoint
   bool infer_only = false;          ///< evaluate the loaded checkpoint on the test set, no training
 };
@@ -83,6 +84,7 @@ struct TrainingRun {
   AffineAugment augment{0, 0, 0};                    ///< all 0: no augmentation
   std::uint64_t shuffle_seed = 0, augment_seed = 0;  ///< the streams of Random that order and transform the batches
   bool layer_times = false;  ///< time each layer of every training step (the GPU engine; it then waits every step)
+  bool cuda_graph = true;    ///< GPU: capture a full training step once and replay it (off with layer_times)
 };
 
 /// How fast an engine infers: throughput in big batches, and the latency of one image alone.
@@ -123,6 +125,8 @@ class TrainingEngine {
   /// Where a training step's time went, when the run asked for layer_times (empty otherwise,
   /// and on the CPU).
   virtual std::vector<LayerTime> layer_times() const { return {}; }
+  /// Whether training steps replayed a CUDA graph, and if not, why: "on: ...", "off (...)".
+  virtual std::string cuda_graph() const { return "off (the CPU path launches nothing)"; }
   /// Why the energy of an epoch is unknown (EpochStats::joules < 0), or "" when it is known.
   virtual std::string energy_unavailable_reason() const { return "the CPU path does not measure energy"; }
 };

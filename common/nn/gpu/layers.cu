@@ -236,8 +236,10 @@ __global__ void mean_kernel(const float* values, int count, float* result) {
 }
 
 // [optimizers]
+/// The learning rate and corrections come by value, or from device memory when `device` is set.
 __global__ void sgd_momentum_kernel(float* w, const float* g, float* velocity, std::size_t count, float learning_rate,
-                                    float momentum, float decay) {
+                                    const StepScalars* device, float momentum, float decay) {
+  if (device != nullptr) learning_rate = device->learning_rate;
   for (const std::size_t i : grid_stride(count)) {
     const float v = momentum * velocity[i] + g[i] + decay * w[i];
     velocity[i] = v;
@@ -246,7 +248,10 @@ __global__ void sgd_momentum_kernel(float* w, const float* g, float* velocity, s
 }
 
 __global__ void adam_kernel(float* w, const float* g, float* m, float* v, std::size_t count, AdamStep step,
-                            float first_correction, float second_correction) {
+                            StepScalars scalars, const StepScalars* device) {
+  if (device != nullptr) scalars = *device;
+  step.learning_rate = scalars.learning_rate;
+  const float first_correction = scalars.first_correction, second_correction = scalars.second_correction;
   for (const std::size_t i : grid_stride(count)) {
     const float gradient = g[i];
     const float first = step.beta1 * m[i] + (1.0f - step.beta1) * gradient;
@@ -389,19 +394,39 @@ void sgd_momentum_step(float* weights, const float* grads, float* velocity, std:
                        float momentum, float decay, cudaStream_t stream) {
   if (count == 0) return;
   sgd_momentum_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, velocity, count, learning_rate,
+                                                                  nullptr, momentum, decay);
+  LADDER_CHECK_LAUNCH();
+}
+
+void sgd_momentum_step(float* weights, const float* grads, float* velocity, std::size_t count,
+                       const StepScalars* scalars, float momentum, float decay, cudaStream_t stream) {
+  require(scalars != nullptr, "sgd_momentum_step: the scalars' device pointer is null");
+  if (count == 0) return;
+  sgd_momentum_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, velocity, count, 0.0f, scalars,
                                                                   momentum, decay);
+  LADDER_CHECK_LAUNCH();
+}
+
+StepScalars adam_scalars(float learning_rate, float beta1, float beta2, long step) {
+  require(step >= 1, "adam_step: steps count from 1");
+  // In double, as the CPU reference does, then rounded once.
+  return {learning_rate, float(1.0 - std::pow(double(beta1), double(step))),
+          float(1.0 - std::pow(double(beta2), double(step)))};
+}
+
+void adam_step(float* weights, const float* grads, float* m, float* v, std::size_t count, const AdamStep& hyper,
+               const StepScalars* scalars, cudaStream_t stream) {
+  require(scalars != nullptr, "adam_step: the scalars' device pointer is null");
+  if (count == 0) return;
+  adam_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, m, v, count, hyper, StepScalars{}, scalars);
   LADDER_CHECK_LAUNCH();
 }
 
 void adam_step(float* weights, const float* grads, float* m, float* v, std::size_t count, const AdamStep& step,
                cudaStream_t stream) {
-  require(step.step >= 1, "adam_step: steps count from 1");
+  const StepScalars scalars = adam_scalars(step.learning_rate, step.beta1, step.beta2, step.step);
   if (count == 0) return;
-  // The bias corrections, once per step on the host, in double as the CPU reference does.
-  const float first_correction = float(1.0 - std::pow(double(step.beta1), double(step.step)));
-  const float second_correction = float(1.0 - std::pow(double(step.beta2), double(step.step)));
-  adam_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, m, v, count, step, first_correction,
-                                                          second_correction);
+  adam_kernel<<<blocks_for(count), kThreads, 0, stream>>>(weights, grads, m, v, count, step, scalars, nullptr);
   LADDER_CHECK_LAUNCH();
 }
 

@@ -100,6 +100,19 @@ void mean(const float* values, int count, float* result, cudaStream_t stream);
 void sgd_momentum_step(float* weights, const float* grads, float* velocity, std::size_t count, float learning_rate,
                        float momentum, float decay, cudaStream_t stream);
 
+/// What changes in an update from one step to the next: the scheduled learning rate, and Adam's
+/// bias corrections 1 - beta1^t and 1 - beta2^t. The overloads below read them from device
+/// memory, so that a CUDA graph captured once can replay every step (a graph replays the kernel
+/// arguments it captured; training.cu writes each step's scalars before the step).
+struct StepScalars {
+  float learning_rate = 0;
+  float first_correction = 1, second_correction = 1;  ///< Adam only
+};
+
+/// sgd_momentum_step with the learning rate read from scalars->learning_rate (device memory).
+void sgd_momentum_step(float* weights, const float* grads, float* velocity, std::size_t count,
+                       const StepScalars* scalars, float momentum, float decay, cudaStream_t stream);
+
 /// Adam's hyper-parameters for one step (`step` counts from 1), as Adam with decoupled
 /// weight decay (AdamW).
 struct AdamStep {
@@ -110,5 +123,14 @@ struct AdamStep {
 /// w -= learning_rate (m / (1 - b1^step) / (sqrt(v / (1 - b2^step)) + epsilon) + decay w).
 void adam_step(float* weights, const float* grads, float* m, float* v, std::size_t count, const AdamStep& step,
                cudaStream_t stream);
+
+/// The scalars of Adam's step `step` (from 1) at this learning rate: the bias corrections in
+/// double, rounded to float, as adam_step computes them.
+StepScalars adam_scalars(float learning_rate, float beta1, float beta2, long step);
+
+/// adam_step with the learning rate and bias corrections read from *scalars (device memory);
+/// hyper's learning_rate and step are ignored.
+void adam_step(float* weights, const float* grads, float* m, float* v, std::size_t count, const AdamStep& hyper,
+               const StepScalars* scalars, cudaStream_t stream);
 
 }  // namespace ladder::nn::gpu

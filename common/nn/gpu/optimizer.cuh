@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/core/device_buffer.cuh"
+#include "common/nn/gpu/layers.cuh"
 #include "common/nn/gpu/network.cuh"
 
 namespace ladder::nn::gpu {
@@ -27,7 +28,16 @@ class DeviceOptimizer {
   /// One update of every parameter from its grad. Launches only.
   void step();
 
+  /// The scalars of update number `update` (from 1) at this learning rate: what step() would use
+  /// then (Adam's bias corrections depend on the update's number).
+  StepScalars scalars(double learning_rate, long update) const;
+  /// One update with the learning rate (and Adam's corrections) read from *device_scalars, so
+  /// that a CUDA graph can replay it with new values. Launches only.
+  void step(const StepScalars* device_scalars);
+
  private:
+  void launch(const StepScalars* device_scalars);  // nullptr: the host's learning rate and step count
+
   bool adam_;
   double learning_rate_, weight_decay_;
   long steps_ = 0;

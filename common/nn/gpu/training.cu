@@ -21,6 +21,40 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int kLatencyRepeats = 50;  // the median of these single-image forward passes
 
+// [cursor]
+/// What changes from one training step to the next, kept in device memory: a CUDA graph replays
+/// the kernel arguments it captured, so whatever differs between steps must be read, not passed.
+struct StepCursor {
+  int step;                        // the step's index in the epoch
+  int begin;                       // its first position in the epoch's order
+  long long global_step;           // its index in the run: the row of the scalars table
+  unsigned long long first_image;  // images augmented before this batch
+};
+
+/// One thread, at the start of an epoch: the cursor at its first step, and that step's scalars.
+__global__ void start_epoch_kernel(StepCursor* cursor, long long first_step, unsigned long long first_image,
+                                   const StepScalars* table, StepScalars* scalars) {
+  *cursor = StepCursor{0, 0, first_step, first_image};
+  *scalars = table[first_step];
+}
+
+/// The end of a step: its loss and predictions into the epoch's arrays, then the cursor and the
+/// scalars moved on to the next step. Every thread reads the cursor before thread 0 moves it.
+__global__ void finish_step_kernel(StepCursor* cursor, int count, bool augmented, const float* batch_loss,
+                                   float* losses, const int* batch_predictions, int* predictions,
+                                   const StepScalars* table, long long table_rows, StepScalars* scalars) {
+  const StepCursor now = *cursor;
+  for (int n = int(threadIdx.x); n < count; n += kThreads) predictions[now.begin + n] = batch_predictions[n];
+  __syncthreads();
+  if (threadIdx.x != 0) return;
+  losses[now.step] = *batch_loss;
+  const StepCursor next{now.step + 1, now.begin + count, now.global_step + 1,
+                        now.first_image + (augmented ? unsigned(count) : 0u)};
+  *cursor = next;
+  if (next.global_step < table_rows) *scalars = table[next.global_step];
+}
+// [cursor]
+
 // [shuffle]
 /// One thread, the CPU path's loop exactly: the same Random gives the same order.
 __global__ void shuffle_kernel(int* order, int count, Random* random) {
@@ -37,15 +71,22 @@ __global__ void shuffle_kernel(int* order, int count, Random* random) {
 // [shuffle]
 
 // [gather]
-/// One block per image of the batch: its label, and its pixels copied or warped.
-__global__ void gather_kernel(const float* images, const int* labels, const int* order, int side, AffineAugment augment,
-                              bool warp, std::uint64_t augment_seed, std::uint64_t first_image, float* batch_images,
-                              int* batch_labels) {
+/// One block per image of the batch: its label, and its pixels copied or warped. Inside a
+/// training step the batch's place in the epoch comes from the device (`cursor`), so that a
+/// CUDA graph of the step serves every step.
+__global__ void gather_kernel(const float* images, const int* labels, const int* order, const StepCursor* cursor,
+                              std::uint64_t first_image, int side, AffineAugment augment, bool warp,
+                              std::uint64_t augment_seed, float* batch_images, int* batch_labels, int* epoch_labels) {
   const int n = int(blockIdx.x), pixels = side * side;
-  const int source_image = order[n];
+  const int begin = cursor != nullptr ? cursor->begin : 0;
+  if (cursor != nullptr) first_image = cursor->first_image;
+  const int source_image = order[begin + n];
   const float* source = images + std::size_t(source_image) * pixels;
   float* destination = batch_images + std::size_t(n) * pixels;
-  if (threadIdx.x == 0) batch_labels[n] = labels[source_image];
+  if (threadIdx.x == 0) {
+    batch_labels[n] = labels[source_image];
+    if (epoch_labels != nullptr) epoch_labels[begin + n] = labels[source_image];  // for the epoch's accuracy
+  }
   if (!warp) {
     for (int p = int(threadIdx.x); p < pixels; p += kThreads) destination[p] = source[p];
     return;
@@ -69,13 +110,6 @@ __global__ void predict_kernel(const float* logits, int batch, int classes, int*
   predicted[row] = best;
 }
 
-template <typename T>
-std::vector<T> download_first(const DeviceBuffer<T>& buffer, std::size_t count) {
-  std::vector<T> host(count);
-  if (count > 0) LADDER_CUDA_CHECK(cudaMemcpy(host.data(), buffer.data(), count * sizeof(T), cudaMemcpyDeviceToHost));
-  return host;
-}
-
 /// The mean loss per image of the first `images` images, from the means of their batches of
 /// `batch_size` (the last may be smaller).
 double mean_loss(const std::vector<float>& batch_losses, int images, int batch_size) {
@@ -85,63 +119,106 @@ double mean_loss(const std::vector<float>& batch_losses, int images, int batch_s
   return images == 0 ? 0.0 : sum / images;
 }
 
+/// A CUDA stream of the engine's own: graphs are captured from a stream other than the legacy
+/// default one. Non-blocking, so every read on the host waits for it explicitly (sync()).
+class Stream {
+ public:
+  Stream() { LADDER_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking)); }
+  ~Stream() { cudaStreamDestroy(stream_); }  // no check: destructors must not throw
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  cudaStream_t get() const { return stream_; }
+
+ private:
+  cudaStream_t stream_ = nullptr;
+};
+
+/// An instantiated CUDA graph, destroyed with its owner.
+class GraphExec {
+ public:
+  GraphExec() = default;
+  ~GraphExec() {
+    if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
+  }
+  GraphExec(const GraphExec&) = delete;
+  GraphExec& operator=(const GraphExec&) = delete;
+  explicit operator bool() const { return exec_ != nullptr; }
+  cudaGraphExec_t get() const { return exec_; }
+  void reset(cudaGraphExec_t exec) {
+    if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
+    exec_ = exec;
+  }
+
+ private:
+  cudaGraphExec_t exec_ = nullptr;
+};
+
+/// Each global step's learning rate (the schedule) and Adam corrections, computed once.
+std::vector<StepScalars> scalars_table(const TrainingRun& run, const DeviceOptimizer& optimizer) {
+  std::vector<StepScalars> table;
+  for (long step = 0; step < std::max(run.total_steps, 1L); ++step)
+    table.push_back(
+        optimizer.scalars(scheduled_learning_rate(run.schedule, run.learning_rate, step, run.total_steps), step + 1));
+  return table;
+}
+
 class GpuEngine : public TrainingEngine {
  public:
   explicit GpuEngine(const TrainingRun& run)
       : run_(run),
         device_(query_device()),
         max_batch_(std::max(run.batch_size, kEvaluationBatch)),
-        network_(*run.initial, max_batch_, find_kernels()),
-        optimizer_(run.optimizer, run.learning_rate, run.weight_decay, network_.parameters()),
+        network_(*run.initial, max_batch_, find_kernels(), stream_.get()),
+        optimizer_(run.optimizer, run.learning_rate, run.weight_decay, network_.parameters(), stream_.get()),
         train_images_(run.train_set->images.values),
         train_labels_(run.train_set->labels),
         test_images_(run.test_set->images.values),
         test_labels_(run.test_set->labels),
         order_(std::size_t(run.train_set->count())),
         batch_images_(std::size_t(max_batch_) * side() * side()),
+        batch_labels_(std::size_t(max_batch_)),
+        batch_predictions_(std::size_t(max_batch_)),
         epoch_labels_(std::size_t(run.train_set->count())),
         predictions_(std::size_t(std::max(run.train_set->count(), run.test_set->count()))),
         losses_(std::size_t(std::max(batches(run.train_set->count(), run.batch_size),
                                      batches(run.test_set->count(), kEvaluationBatch)))),
+        batch_loss_(1),
         shuffle_random_(std::vector<Random>{Random(run.shuffle_seed)}),
+        cursor_(1),
+        scalars_(1),
+        table_(scalars_table(run, optimizer_)),
         energy_(device_.pci_bus_id) {
     if (run.layer_times) network_.time_sections(&timer_);
+    if (!run.cuda_graph) graph_note_ = "off (--no-graph)";
+    if (run.cuda_graph && run.layer_times) graph_note_ = "off (--layer-times times each step's layers one by one)";
   }
 
   EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
     const auto start = std::chrono::steady_clock::now();
     const std::optional<double> joules_before = energy_.joules();
     const int total = run_.train_set->count(), batch = run_.batch_size;
-    shuffle(order_.data(), total, shuffle_random_.data(), nullptr);
+    shuffle(order_.data(), total, shuffle_random_.data(), stream());
+    start_epoch_kernel<<<1, 1, 0, stream()>>>(cursor_.data(), first_step, augmented_images_, table_.data(),
+                                              scalars_.data());
+    LADDER_CHECK_LAUNCH();
     for (int begin = 0, step = 0; begin < total; begin += batch, ++step) {
       const int count = std::min(batch, total - begin);
-      mark("gather batch");
-      gather_batch(train_images_.data(), train_labels_.data(), order_.data() + begin, count, side(), run_.augment,
-                   run_.augment_seed, augmented_images_, batch_images_.data(), epoch_labels_.data() + begin, nullptr);
-      if (run_.augment.enabled()) augmented_images_ += std::uint64_t(count);
-      optimizer_.set_learning_rate(
-          scheduled_learning_rate(run_.schedule, run_.learning_rate, first_step + step, run_.total_steps));
-      const float* logits = network_.forward(batch_images_.data(), count);
-      network_.loss(epoch_labels_.data() + begin, losses_.data() + step);
-      network_.backward();
-      mark("optimizer");
-      optimizer_.step();
-      mark("predict");
-      predict(logits, count, network_.config().classes, predictions_.data() + begin, nullptr);
-      if (run_.layer_times) {
-        timer_.stop(nullptr);
-        timer_.collect();
+      if (count == batch && graph_wanted()) {
+        run_graph_step();
+      } else {
+        launch_step(count);
       }
       // The progress line at each quarter of the epoch, and only there: reading the loss waits for the GPU.
       const int end = begin + count;
       if (progress && (end * 4 / total > begin * 4 / total || end == total))
         progress(end, total, mean_loss(download_first(losses_, std::size_t(step) + 1), end, batch));
     }
+    if (run_.augment.enabled()) augmented_images_ += std::uint64_t(total);
     const std::vector<float> losses = download_first(losses_, std::size_t(batches(total, batch)));
     const std::vector<int> labels = download_first(epoch_labels_, std::size_t(total));
-    const std::vector<int> predicted = download_first(predictions_, std::size_t(total));  // waits for the GPU
+    const std::vector<int> predicted = download_first(predictions_, std::size_t(total));
     EpochStats stats;
-    stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats.seconds = seconds_since(start);
     const std::optional<double> joules_after = energy_.joules();
     if (joules_before && joules_after) stats.joules = *joules_after - *joules_before;
     stats.mean_loss = mean_loss(losses, total, batch);
@@ -159,7 +236,7 @@ class GpuEngine : public TrainingEngine {
       const int count = std::min(kEvaluationBatch, total - begin);
       const float* logits = network_.forward(test_images_.data() + std::size_t(begin) * side() * side(), count);
       network_.loss(test_labels_.data() + begin, losses_.data() + step);
-      predict(logits, count, network_.config().classes, predictions_.data() + begin, nullptr);
+      predict(logits, count, network_.config().classes, predictions_.data() + begin, stream());
     }
     Evaluation result{0.0, ConfusionMatrix(network_.config().classes)};
     result.mean_loss =
@@ -176,16 +253,16 @@ class GpuEngine : public TrainingEngine {
     speed.images = run_.test_set->count();
     if (speed.images == 0) return speed;
     forward_test_set();  // warm-up: the first launches of each kernel load its code
-    LADDER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+    sync();
     const auto start = std::chrono::steady_clock::now();
     forward_test_set();
-    LADDER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+    sync();
     speed.images_per_second = speed.images / seconds_since(start);
     std::vector<double> milliseconds;
     for (int repeat = 0; repeat < kLatencyRepeats; ++repeat) {
       const auto begin = std::chrono::steady_clock::now();
       network_.forward(test_images_.data(), 1);
-      LADDER_CUDA_CHECK(cudaStreamSynchronize(nullptr));
+      sync();
       milliseconds.push_back(1e3 * seconds_since(begin));
     }
     std::sort(milliseconds.begin(), milliseconds.end());
@@ -205,6 +282,7 @@ class GpuEngine : public TrainingEngine {
   std::string device() const override { return device_.name; }
   std::vector<std::pair<std::string, std::string>> kernels() const override { return network_.rung_choices(); }
   std::string energy_unavailable_reason() const override { return energy_.unavailable_reason(); }
+  std::string cuda_graph() const override { return graph_note_.empty() ? "not used yet" : graph_note_; }
 
  private:
   /// Evaluation and inference are not training steps: no sections while one lives.
@@ -221,8 +299,83 @@ class GpuEngine : public TrainingEngine {
     GpuEngine& engine_;
   };
 
+  // [step]
+  /// One training step of `count` images: every launch, none of them with an argument that
+  /// changes between steps of the same size (the cursor and the scalars carry those).
+  void launch_step(int count) {
+    mark("gather batch");
+    gather_kernel<<<unsigned(count), kThreads, 0, stream()>>>(
+        train_images_.data(), train_labels_.data(), order_.data(), cursor_.data(), 0, side(), run_.augment,
+        run_.augment.enabled(), run_.augment_seed, batch_images_.data(), batch_labels_.data(), epoch_labels_.data());
+    LADDER_CHECK_LAUNCH();
+    const float* logits = network_.forward(batch_images_.data(), count);
+    network_.loss(batch_labels_.data(), batch_loss_.data());
+    network_.backward();
+    mark("optimizer");
+    optimizer_.step(scalars_.data());
+    mark("predict");
+    predict(logits, count, network_.config().classes, batch_predictions_.data(), stream());
+    finish_step_kernel<<<1, kThreads, 0, stream()>>>(cursor_.data(), count, run_.augment.enabled(), batch_loss_.data(),
+                                                     losses_.data(), batch_predictions_.data(), predictions_.data(),
+                                                     table_.data(), (long long)table_.size(), scalars_.data());
+    LADDER_CHECK_LAUNCH();
+    if (run_.layer_times) {
+      timer_.stop(stream());
+      timer_.collect();
+    }
+  }
+
+  /// A full step through the CUDA graph: launched directly the first time (so that every rung
+  /// has made its first-launch choices, outside the capture), captured the second time, then
+  /// replayed: one launch instead of about 55.
+  void run_graph_step() {
+    if (!graph_ && !warmed_up_) {
+      warmed_up_ = true;
+      launch_step(run_.batch_size);
+      return;
+    }
+    if (!graph_) capture_graph();
+    if (graph_) {
+      LADDER_CUDA_CHECK(cudaGraphLaunch(graph_.get(), stream()));
+    } else {
+      launch_step(run_.batch_size);  // capture failed: graph_note_ says why
+    }
+  }
+
+  void capture_graph() {
+    cudaGraph_t graph = nullptr;
+    LADDER_CUDA_CHECK(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeThreadLocal));
+    try {
+      launch_step(run_.batch_size);
+    } catch (const std::exception& error) {
+      cudaStreamEndCapture(stream(), &graph);  // ends the capture whatever happened; the graph is dropped
+      if (graph != nullptr) cudaGraphDestroy(graph);
+      cudaGetLastError();  // clears the capture's error
+      graph_note_ = std::string("off (capture failed: ") + error.what() + ")";
+      return;
+    }
+    LADDER_CUDA_CHECK(cudaStreamEndCapture(stream(), &graph));
+    cudaGraphExec_t exec = nullptr;
+    const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
+    cudaGraphDestroy(graph);
+    LADDER_CUDA_CHECK(instantiated);
+    graph_.reset(exec);
+    graph_note_ = "on: each full training step replays one captured graph";
+  }
+  // [step]
+
+  bool graph_wanted() const { return run_.cuda_graph && !run_.layer_times && graph_note_.rfind("off", 0) != 0; }
+  cudaStream_t stream() const { return stream_.get(); }
+  void sync() const { LADDER_CUDA_CHECK(cudaStreamSynchronize(stream_.get())); }
+  template <typename T>
+  std::vector<T> download_first(const DeviceBuffer<T>& buffer, std::size_t count) const {
+    sync();  // the copy below runs on the legacy default stream, which does not wait for ours
+    std::vector<T> host(count);
+    if (count > 0) LADDER_CUDA_CHECK(cudaMemcpy(host.data(), buffer.data(), count * sizeof(T), cudaMemcpyDeviceToHost));
+    return host;
+  }
   void mark(const char* name) {
-    if (run_.layer_times) timer_.mark(name, nullptr);
+    if (run_.layer_times) timer_.mark(name, stream());
   }
   static int batches(int count, int batch) { return (count + batch - 1) / batch; }
   static double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -236,6 +389,7 @@ class GpuEngine : public TrainingEngine {
   int side() const { return network_.config().image_size; }
 
   TrainingRun run_;
+  Stream stream_;  // first: the network and the optimizer launch on it
   DeviceInfo device_;
   int max_batch_;
   LeNetGpu network_;
@@ -246,11 +400,19 @@ class GpuEngine : public TrainingEngine {
   DeviceBuffer<int> test_labels_;
   DeviceBuffer<int> order_;
   DeviceBuffer<float> batch_images_;
+  DeviceBuffer<int> batch_labels_, batch_predictions_;
   DeviceBuffer<int> epoch_labels_, predictions_;  // the epoch's labels in its order, and the predictions
   DeviceBuffer<float> losses_;                    // one mean loss per batch of the epoch
+  DeviceBuffer<float> batch_loss_;
   DeviceBuffer<Random> shuffle_random_;
+  DeviceBuffer<StepCursor> cursor_;
+  DeviceBuffer<StepScalars> scalars_;  // this step's learning rate and corrections
+  DeviceBuffer<StepScalars> table_;    // every step's, from scalars_table
   EnergyMeter energy_;
   SectionTimer timer_;  // the layers of each training step, when run_.layer_times
+  GraphExec graph_;     // one full training step, captured
+  bool warmed_up_ = false;
+  std::string graph_note_;
   std::uint64_t augmented_images_ = 0;
 };
 
@@ -266,8 +428,9 @@ void gather_batch(const float* images, const int* labels, const int* order, int 
                   const AffineAugment& augment, std::uint64_t augment_seed, std::uint64_t first_image,
                   float* batch_images, int* batch_labels, cudaStream_t stream) {
   if (count < 1 || side < 1) throw std::invalid_argument("gather_batch: count and side must be >= 1");
-  gather_kernel<<<unsigned(count), kThreads, 0, stream>>>(images, labels, order, side, augment, augment.enabled(),
-                                                          augment_seed, first_image, batch_images, batch_labels);
+  gather_kernel<<<unsigned(count), kThreads, 0, stream>>>(images, labels, order, nullptr, first_image, side, augment,
+                                                          augment.enabled(), augment_seed, batch_images, batch_labels,
+                                                          nullptr);
   LADDER_CHECK_LAUNCH();
 }
 

@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <memory>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "common/core/device_buffer.cuh"
@@ -128,6 +131,78 @@ TEST(GpuTraining, AnEpochFollowsTheCpuEngine) {
   const auto kernels = gpu->kernels();
   EXPECT_TRUE(std::any_of(kernels.begin(), kernels.end(), [](const auto& k) { return k.first == "fc1 forward"; }));
   EXPECT_TRUE(cpu->kernels().empty());
+}
+
+/// A short run on generated digits, for the engine tests below.
+struct ShortRun {
+  MnistData data = generate_synthetic_mnist(330, 100, 4);
+  Dataset train_set = make_dataset(data.train), test_set = make_dataset(data.test);
+  LeNet<float> initial{LeNetConfig{}, 6};
+  TrainingRun run;
+
+  ShortRun() {
+    run.initial = &initial;
+    run.train_set = &train_set;
+    run.test_set = &test_set;
+    run.batch_size = 32;  // 10 full batches and a ragged one of 10
+    run.optimizer = "adam";
+    run.learning_rate = 1e-3;
+    run.weight_decay = 0.01;
+    run.total_steps = 22;
+    run.augment = AffineAugment{};
+    run.shuffle_seed = 8;
+    run.augment_seed = 9;
+  }
+};
+
+std::vector<float> all_weights(TrainingEngine& engine) {
+  LeNet<float> network(LeNetConfig{}, 1);
+  engine.copy_weights_to(network);
+  std::vector<float> values;
+  for (const Parameter<float>* p : network.parameters())
+    values.insert(values.end(), p->value.values.begin(), p->value.values.end());
+  return values;
+}
+
+// Two epochs replayed from one captured step against two epochs launched step by step: the
+// same kernels on the same data, so the same bits. The second epoch checks that the cursor and
+// the scalars carry on across epochs.
+TEST(GpuTraining, AGraphedEpochIsTheDirectEpoch) {
+  LADDER_SKIP_WITHOUT_GPU();
+  ShortRun graphed, direct;
+  direct.run.cuda_graph = false;
+  const std::unique_ptr<TrainingEngine> with_graph = make_gpu_engine(graphed.run),
+                                        without = make_gpu_engine(direct.run);
+  for (long epoch = 0; epoch < 2; ++epoch) {
+    const EpochStats a = with_graph->train_epoch(epoch * 11, {}), b = without->train_epoch(epoch * 11, {});
+    EXPECT_EQ(a.batch_losses, b.batch_losses) << "epoch " << epoch;
+    EXPECT_EQ(a.train_accuracy, b.train_accuracy) << "epoch " << epoch;
+  }
+  const std::vector<float> wa = all_weights(*with_graph), wb = all_weights(*without);
+  ASSERT_EQ(wa.size(), wb.size());
+  EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
+  EXPECT_EQ(with_graph->cuda_graph().rfind("on", 0), 0u) << with_graph->cuda_graph();
+  EXPECT_EQ(without->cuda_graph().rfind("off", 0), 0u) << without->cuda_graph();
+}
+
+TEST(GpuTraining, LayerTimesCoverEveryLayer) {
+  LADDER_SKIP_WITHOUT_GPU();
+  ShortRun short_run;
+  short_run.run.layer_times = true;
+  const std::unique_ptr<TrainingEngine> engine = make_gpu_engine(short_run.run);
+  engine->train_epoch(0, {});
+  engine->evaluate_test();  // not a training step: adds nothing
+  const std::vector<LayerTime> times = engine->layer_times();
+  std::vector<std::string> names;
+  for (const LayerTime& t : times) {
+    names.push_back(t.name);
+    EXPECT_EQ(t.steps, 11) << t.name;
+    EXPECT_GT(t.milliseconds_per_step, 0.0) << t.name;
+  }
+  for (const char* layer : {"gather batch", "conv1 forward", "pool2 forward", "fc3 forward", "loss", "fc3 backward",
+                            "conv2 backward", "conv1 backward", "optimizer", "predict"})
+    EXPECT_NE(std::find(names.begin(), names.end(), layer), names.end()) << layer;
+  EXPECT_EQ(engine->cuda_graph().rfind("off", 0), 0u) << "layer times turn the graph off";
 }
 
 }  // namespace
