@@ -324,5 +324,44 @@ TEST(GpuLayers, OptimizersMatchTheReference) {
   }
 }
 
+// The overloads a CUDA graph uses, with the learning rate and corrections read from device
+// memory, against the ones given them by value: the same bits, step after step.
+TEST(GpuLayers, DeviceScalarUpdatesEqualHostScalarUpdates) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const std::size_t count = 3001;
+  for (const bool adam : {false, true}) {
+    const std::vector<float> initial = random_values(count, 30);
+    DeviceBuffer<float> by_value(initial), by_device(initial), grads(count);
+    DeviceBuffer<float> state_a(std::vector<float>(count, 0.0f)), state_b(std::vector<float>(count, 0.0f));
+    DeviceBuffer<float> second_a(std::vector<float>(count, 0.0f)), second_b(std::vector<float>(count, 0.0f));
+    DeviceBuffer<StepScalars> scalars(1);
+    for (long step = 1; step <= 3; ++step) {
+      grads.upload(random_values(count, 40 + std::uint64_t(step)));
+      const float rate = 0.01f / float(step);  // a schedule: a new rate every step
+      AdamStep hyper;
+      hyper.learning_rate = rate;
+      hyper.decay = 0.01f;
+      hyper.step = step;
+      const StepScalars now = adam ? adam_scalars(rate, hyper.beta1, hyper.beta2, step) : StepScalars{rate, 1, 1};
+      scalars.upload(std::vector<StepScalars>{now});
+      if (adam) {
+        adam_step(by_value.data(), grads.data(), state_a.data(), second_a.data(), count, hyper, nullptr);
+        adam_step(by_device.data(), grads.data(), state_b.data(), second_b.data(), count, hyper, scalars.data(),
+                  nullptr);
+      } else {
+        sgd_momentum_step(by_value.data(), grads.data(), state_a.data(), count, rate, 0.9f, 0.01f, nullptr);
+        sgd_momentum_step(by_device.data(), grads.data(), state_b.data(), count, scalars.data(), 0.9f, 0.01f, nullptr);
+      }
+      ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    }
+    const std::vector<float> a = by_value.download(), b = by_device.download();
+    EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * sizeof(float)), 0) << (adam ? "adam" : "sgd");
+    EXPECT_NE(a, initial);
+  }
+  EXPECT_THROW(
+      sgd_momentum_step(nullptr, nullptr, nullptr, 4, static_cast<const StepScalars*>(nullptr), 0.9f, 0.0f, nullptr),
+      std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace ladder::nn::gpu
