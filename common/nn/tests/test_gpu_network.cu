@@ -21,6 +21,7 @@
 #include "common/nn/gpu/optimizer.cuh"
 #include "common/nn/optimizer.hpp"
 #include "common/nn/random.hpp"
+#include "common/nn/tests/scaled_error.hpp"
 #include "common/nn/training.hpp"
 
 namespace ladder::nn::gpu {
@@ -40,18 +41,6 @@ Batch random_batch(int count, int side, std::uint64_t seed) {
   for (float& pixel : batch.images.values) pixel = float(random.uniform());
   for (int n = 0; n < count; ++n) batch.labels.push_back(int(random.below(kMnistClasses)));
   return batch;
-}
-
-/// max |got - expected| over max |expected|: the error relative to the tensor's own scale, so
-/// that a gradient whose elements are all small is judged by its own size.
-double scaled_error(const std::vector<float>& got, const std::vector<float>& expected) {
-  double worst = 0, scale = 1e-30;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(got[i])) return INFINITY;
-    worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
-    scale = std::max(scale, std::abs(double(expected[i])));
-  }
-  return worst / scale;
 }
 
 std::vector<float> download(const float* device, std::size_t count) {

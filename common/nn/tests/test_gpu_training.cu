@@ -17,21 +17,11 @@
 #include "common/gemm/testing/rung_test.cuh"
 #include "common/nn/gpu/training.cuh"
 #include "common/nn/synthetic_digits.hpp"
+#include "common/nn/tests/scaled_error.hpp"
 #include "common/nn/training.hpp"
 
 namespace ladder::nn::gpu {
 namespace {
-
-/// max |got - expected| over max |expected|, NaN counting as infinitely wrong.
-double scaled_error(const std::vector<float>& got, const std::vector<float>& expected) {
-  double worst = 0, scale = 1e-30;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (std::isnan(got[i])) return INFINITY;
-    worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
-    scale = std::max(scale, std::abs(double(expected[i])));
-  }
-  return worst / scale;
-}
 
 TEST(GpuTrainingChecks, BadSizesAreRejected) {
   EXPECT_THROW(shuffle(nullptr, 0, nullptr, nullptr), std::invalid_argument);
@@ -95,25 +85,36 @@ TEST(GpuTraining, PredictIsPredictedClass) {
   for (int n = 0; n < batch; ++n) EXPECT_EQ(predicted[std::size_t(n)], predicted_class(logits, n)) << n;
 }
 
+/// A short run on generated digits, for the engine tests below.
+struct ShortRun {
+  MnistData data = generate_synthetic_mnist(330, 100, 4);
+  Dataset train_set = make_dataset(data.train), test_set = make_dataset(data.test);
+  LeNet<float> initial{LeNetConfig{}, 6};
+  TrainingRun run;
+
+  ShortRun(const ShortRun&) = delete;
+  ShortRun& operator=(const ShortRun&) = delete;
+  ShortRun() {  // not copyable: run points into it
+    run.initial = &initial;
+    run.train_set = &train_set;
+    run.test_set = &test_set;
+    run.batch_size = 32;  // 10 full batches and a ragged one of 10
+    run.optimizer = "adam";
+    run.learning_rate = 1e-3;
+    run.weight_decay = 0.01;
+    run.total_steps = 22;
+    run.augment = AffineAugment{};
+    run.shuffle_seed = 8;
+    run.augment_seed = 9;
+  }
+};
+
 // One epoch of each engine from the same weights and seeds, with augmentation, Adam and the
 // cosine schedule: the same batches, so the same losses and weights up to fp32 rounding.
 TEST(GpuTraining, AnEpochFollowsTheCpuEngine) {
   LADDER_SKIP_WITHOUT_GPU();
-  const MnistData data = generate_synthetic_mnist(330, 100, 4);
-  const Dataset train_set = make_dataset(data.train), test_set = make_dataset(data.test);
-  const LeNet<float> initial(LeNetConfig{}, 6);
-  TrainingRun run;
-  run.initial = &initial;
-  run.train_set = &train_set;
-  run.test_set = &test_set;
-  run.batch_size = 32;
-  run.optimizer = "adam";
-  run.learning_rate = 1e-3;
-  run.weight_decay = 0.01;
-  run.total_steps = 11;
-  run.augment = AffineAugment{};
-  run.shuffle_seed = 8;
-  run.augment_seed = 9;
+  const ShortRun short_run;
+  const TrainingRun& run = short_run.run;
   const std::unique_ptr<TrainingEngine> cpu = make_cpu_engine(run), gpu = make_gpu_engine(run);
   const EpochStats cpu_stats = cpu->train_epoch(0, {}), gpu_stats = gpu->train_epoch(0, {});
   EXPECT_NEAR(gpu_stats.mean_loss, cpu_stats.mean_loss, 1e-3 * cpu_stats.mean_loss);
@@ -132,28 +133,6 @@ TEST(GpuTraining, AnEpochFollowsTheCpuEngine) {
   EXPECT_TRUE(std::any_of(kernels.begin(), kernels.end(), [](const auto& k) { return k.first == "fc1 forward"; }));
   EXPECT_TRUE(cpu->kernels().empty());
 }
-
-/// A short run on generated digits, for the engine tests below.
-struct ShortRun {
-  MnistData data = generate_synthetic_mnist(330, 100, 4);
-  Dataset train_set = make_dataset(data.train), test_set = make_dataset(data.test);
-  LeNet<float> initial{LeNetConfig{}, 6};
-  TrainingRun run;
-
-  ShortRun() {
-    run.initial = &initial;
-    run.train_set = &train_set;
-    run.test_set = &test_set;
-    run.batch_size = 32;  // 10 full batches and a ragged one of 10
-    run.optimizer = "adam";
-    run.learning_rate = 1e-3;
-    run.weight_decay = 0.01;
-    run.total_steps = 22;
-    run.augment = AffineAugment{};
-    run.shuffle_seed = 8;
-    run.augment_seed = 9;
-  }
-};
 
 std::vector<float> all_weights(TrainingEngine& engine) {
   LeNet<float> network(LeNetConfig{}, 1);
