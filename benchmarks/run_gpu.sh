@@ -7,8 +7,9 @@
 #             requirement fails the phase
 #   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every GEMM
 #             rung (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
-#             every edge path, and on every conv rung (the last conv chapter)
-#             on a small ragged stride-2 layer; a skipped rung fails the phase
+#             every edge path, on every conv rung (the last conv chapter)
+#             on a small ragged stride-2 layer, and on a short run of chapter
+#             14's GPU training; a skipped rung fails the phase
 #   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
 #   bench     Google Benchmark over every GEMM rung and size (bench_gemm) and
 #             every conv rung and layer (bench_conv)
@@ -167,6 +168,19 @@ phase_sanitize() {
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
         printf 'verdict: %s %s conv ragged layer (exit %s)\n' "$verdict" "$tool" "$status"
+      } >>"$out/sanitizer.log"
+      grep '^verdict:' "$out/sanitizer.log" | tail -n 1
+    fi
+    # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
+    # and its evaluation. The sanitizer also sees the graph's replays.
+    if [[ -x $build/bin/ch14_mnist_cnn ]]; then
+      {
+        printf '\n##### ch14_mnist_cnn short run --tool %s\n' "$tool"
+        compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
+          --test-count 100 --epochs 1 --batch 48 --augment on 2>&1
+        status=$?
+        verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
+        printf 'verdict: %s %s ch14 short run (exit %s)\n' "$verdict" "$tool" "$status"
       } >>"$out/sanitizer.log"
       grep '^verdict:' "$out/sanitizer.log" | tail -n 1
     fi
