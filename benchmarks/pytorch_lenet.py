@@ -252,6 +252,8 @@ def main(argv=None):
                         "--out as where the project's step time goes")
     parser.add_argument("--no-graph-run", help="another ch14_mnist_cnn --json, of a run with --no-graph: kept in "
                         "--out, and its epoch time beside the graphed one's in the table")
+    parser.add_argument("--bf16-run", help="another ch14_mnist_cnn --json, of a run with --precision bf16: kept in "
+                        "--out, and beside PyTorch's eager bf16 in the table")
     parser.add_argument("--modes", default="eager fp32,eager bf16,compiled fp32",
                         help="comma-separated PyTorch modes (default: all three)")
     args = parser.parse_args(argv)
@@ -279,6 +281,9 @@ def main(argv=None):
     results = {"ours": ours, "pytorch_version": torch.__version__, "modes": {}}
     if args.layer_times:
         results["layer_times"] = json.loads(Path(args.layer_times).read_text()).get("layer_times")
+    bf16 = json.loads(Path(args.bf16_run).read_text()) if args.bf16_run else None
+    if bf16:
+        results["bf16"] = bf16
     no_graph = json.loads(Path(args.no_graph_run).read_text()) if args.no_graph_run else None
     if no_graph:
         results["no_graph"] = no_graph
@@ -296,6 +301,10 @@ def main(argv=None):
         seconds = min(epoch["seconds"] for epoch in no_graph["epochs"])
         table.append(("project, --no-graph", seconds, no_graph["epochs"][0]["loss"], no_graph["test_accuracy"],
                       f"the graph saves {100 * (1 - ours_seconds / seconds):.0f} % of an epoch"))
+    if bf16:
+        seconds = min(epoch["seconds"] for epoch in bf16["epochs"])
+        table.append(("project, --precision bf16", seconds, bf16["epochs"][0]["loss"], bf16["test_accuracy"],
+                      f"{100 * (bf16['test_accuracy'] - ours['test_accuracy']):+.2f} points of test accuracy vs fp32"))
     verdict = 0
     for mode, record in results["modes"].items():
         if "error" in record:

@@ -216,9 +216,11 @@ phase_cnn() {
     return 1
   # What the CUDA graph buys: two epochs with every kernel launched from the host.
   "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
+  # Mixed precision: the same 3 epochs with bf16 products and convolutions.
+  "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
   python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
     --data "$data" --layer-times "$build/cnn-layers.json" --no-graph-run "$build/cnn-no-graph.json" \
-    --out "$out/cnn.json"
+    --bf16-run "$build/cnn-bf16.json" --out "$out/cnn.json"
 }
 
 phase_record() {

@@ -49,6 +49,9 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
     return "--synthetic-out: no such directory: " + o.synthetic_out;
   }
   if (o.infer_only && o.load_path.empty()) return "--infer evaluates a trained network: give it --load FILE";
+  if (o.precision != "fp32" && o.precision != "bf16")
+    return "--precision must be fp32 or bf16, got '" + o.precision + "'";
+  if (o.precision == "bf16" && line.cpu) return "--precision bf16 is the GPU path's; the CPU reference is fp32";
   for (const auto& [flag, path] : {std::pair{"--save", o.save_path}, std::pair{"--save-initial", o.save_initial_path},
                                    std::pair{"--json", o.json_path}}) {
     const fs::path folder = fs::path(path).parent_path();
@@ -98,6 +101,10 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--save-initial", o.save_initial_path,
                  "Write the weights training starts from to FILE, before training (benchmarks/pytorch_lenet.py "
                  "starts PyTorch from them)");
+  app.add_option("--precision", o.precision,
+                 "GPU: fp32, or bf16: bf16 operands for the products and convolutions (chapters 08 and 13), fp32 "
+                 "accumulation, master weights and optimizer (mixed precision)")
+      ->capture_default_str();
   app.add_flag("--layer-times", o.layer_times,
                "GPU: time each layer of every training step with CUDA events and print where a step's time goes "
                "(the host then waits for the GPU after every step, so the epoch itself runs slower)");

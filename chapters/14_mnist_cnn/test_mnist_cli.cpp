@@ -145,6 +145,8 @@ TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
   expect_usage_error({"--cpu", "--learning-rate", "0.1"}, "--learning-rate");
   expect_usage_error({"--cpu", "--schedule", "step"}, "--schedule must be cosine or constant");
   expect_usage_error({"--cpu", "--classes", "letters"}, "--classes must be auto, digits or fashion");
+  expect_usage_error({"--precision", "fp16"}, "--precision must be fp32 or bf16, got 'fp16'");
+  expect_usage_error({"--cpu", "--precision", "bf16"}, "--precision bf16 is the GPU path's");
 }
 
 TEST(MnistCli, RejectsMissingOrConflictingData) {

@@ -165,8 +165,8 @@ struct EpochRecord {
 
 void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEngine& engine, Evaluation& evaluation,
            std::vector<EpochRecord>& records, std::ostream& out, std::ostream& err, bool err_is_terminal) {
-  out << "training: " << options.epochs << " epochs, batch " << options.batch_size << ", " << options.optimizer
-      << " lr " << setup.learning_rate << " (" << options.schedule << "), "
+  out << "training: " << options.epochs << " epochs, batch " << options.batch_size << ", " << options.precision << ", "
+      << options.optimizer << " lr " << setup.learning_rate << " (" << options.schedule << "), "
       << describe_regularisation(options, setup.augment) << "\n";
   const long steps_per_epoch = setup.total_steps / options.epochs;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
@@ -256,6 +256,7 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
                        {"batch", kEvaluationBatch},
                        {"images", speed.images},
                        {"batch1_milliseconds", speed.batch1_milliseconds}};
+  json["precision"] = options.precision;
   json["cuda_graph"] = engine.cuda_graph();
   json["layer_times"] = nlohmann::ordered_json::array();
   for (const LayerTime& t : engine.layer_times())
@@ -296,6 +297,7 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
   setup.augment_seed = derive_seed(options.seed, kAugmentStream);
   setup.layer_times = options.layer_times;
   setup.cuda_graph = options.cuda_graph;
+  setup.precision = options.precision;
   if (!options.save_initial_path.empty()) {
     save_checkpoint(options.save_initial_path, network);
     out << "saved the initial weights to " << options.save_initial_path << "\n";

@@ -37,6 +37,7 @@ struct MnistRunOptions {
   std::string json_path;            ///< write the run's results here as JSON
   bool layer_times = false;         ///< GPU: time each layer of every training step with CUDA events
   bool cuda_graph = true;           ///< GPU: replay each full training step from one captured CUDA graph
+  std::string precision = "fp32";   ///< GPU: "fp32", or "bf16" for the products and convolutions (mixed precision)
   std::string load_path;            ///< start from this checkpoint
   bool infer_only = false;          ///< evaluate the loaded checkpoint on the test set, no training
 };
@@ -85,6 +86,7 @@ struct TrainingRun {
   std::uint64_t shuffle_seed = 0, augment_seed = 0;  ///< the streams of Random that order and transform the batches
   bool layer_times = false;  ///< time each layer of every training step (the GPU engine; it then waits every step)
   bool cuda_graph = true;    ///< GPU: capture a full training step once and replay it (off with layer_times)
+  std::string precision = "fp32";  ///< GPU: "fp32" or "bf16" (gpu/bf16_layout.cuh)
 };
 
 /// How fast an engine infers: throughput in big batches, and the latency of one image alone.

@@ -5,6 +5,7 @@
 
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
+#include "common/nn/gpu/bf16_layout.cuh"
 #include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/layers.cuh"
 
@@ -39,11 +40,18 @@ std::vector<Rung> find_all(const std::vector<std::string>& names, Find find, con
 
 }  // namespace
 
-Kernels find_kernels(const std::vector<std::string>& gemms, const std::vector<std::string>& convs) {
-  return {find_all<GemmRung>(
+Kernels find_kernels(Precision precision, const std::vector<std::string>& gemms,
+                     const std::vector<std::string>& convs) {
+  return {precision,
+          find_all<GemmRung>(
               gemms, [](const std::string& name) { return find_gemm(name); }, "GEMM"),
           find_all<ConvRung>(
               convs, [](const std::string& name) { return find_conv(name); }, "convolution")};
+}
+
+Kernels find_kernels(Precision precision) {
+  return precision == Precision::Bf16 ? find_kernels(precision, kDefaultBf16Gemms, kDefaultBf16Convs)
+                                      : find_kernels(precision, kDefaultGemms, kDefaultConvs);
 }
 
 LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, cudaStream_t stream)
@@ -54,6 +62,15 @@ LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, 
       compute_capability_(query_device().compute_capability) {
   require(max_batch >= 1, "LeNetGpu: the largest batch must be at least 1 image");
   require(!kernels_.gemms.empty() && !kernels_.convs.empty(), "LeNetGpu: needs a GEMM rung and a conv rung");
+  const ConvPrecision conv_precision =
+      kernels_.precision == Precision::Bf16 ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw;
+  for (const GemmRung& rung : kernels_.gemms)
+    require(rung.precision() == kernels_.precision, "LeNetGpu: GEMM rung '" + rung.name + "' is " +
+                                                        to_string(rung.precision()) + ", the network " +
+                                                        to_string(kernels_.precision));
+  for (const ConvRung& rung : kernels_.convs)
+    require(rung.precision() == conv_precision, "LeNetGpu: conv rung '" + rung.name + "' is " +
+                                                    to_string(rung.precision()) + ", not " + to_string(conv_precision));
   for (const Parameter<float>* p : initial.parameters()) {
     values_.emplace_back(p->value.values);
     grads_.emplace_back(p->value.size());
@@ -83,23 +100,41 @@ LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, 
   grad_fc2_ = floats(fc2_.size());
 
   // Scratch, sized for the largest batch: each size below grows with the batch.
-  std::size_t transposed = 0, partials = 0, workspace = 0;
+  const bool bf16 = kernels_.precision == Precision::Bf16;
+  const auto pad = [](std::size_t columns) { return std::size_t(bf16_leading_dimension(int(columns))); };
+  std::size_t transposed_a = 0, transposed_b = 0, a16 = 0, b16 = 0, c16 = 0;
   for (const int w : {kFc1W, kFc2W, kFc3W}) {
-    const std::size_t outputs = std::size_t(initial.parameters()[w]->value.dim(0));
-    transposed = std::max({transposed, parameter_views_[w].count, outputs * batch});  // W^T, dY^T
+    const std::size_t outputs = std::size_t(initial.parameters()[w]->value.dim(0)),
+                      inputs = parameter_views_[w].count / outputs;
+    transposed_a = std::max(transposed_a, outputs * batch);   // dY^T
+    transposed_b = std::max(transposed_b, outputs * inputs);  // W^T
+    // The three products' padded bf16 operands (matmul): forward, backward data, backward weight.
+    a16 = std::max({a16, batch * pad(inputs), batch * pad(outputs), outputs * pad(batch)});
+    b16 = std::max({b16, inputs * pad(outputs), outputs * pad(inputs), batch * pad(inputs)});
+    c16 = std::max({c16, batch * pad(outputs), batch * pad(inputs), outputs * pad(inputs)});
   }
+  std::size_t partials = 0, workspace = 0, x16 = 0, y16 = 0, w16 = 0;
   for (const int w : {kConv1W, kConv2W}) {
-    const ConvProblem problem = conv_problem(w, max_batch);
+    const ConvProblem problem = conv_problem(w, max_batch), backward = backward_data_problem(problem);
     partials = std::max(partials, conv2d_backward_weight_partials(problem));
-    for (const ConvRung& rung : kernels_.convs) {
-      workspace =
-          std::max({workspace, workspace_bytes(rung, problem), workspace_bytes(rung, backward_data_problem(problem))});
-    }
+    x16 = std::max({x16, problem.input_elements(), backward.input_elements()});
+    y16 = std::max({y16, problem.output_elements(), backward.output_elements()});
+    w16 = std::max(w16, problem.filter_elements());
+    for (const ConvRung& rung : kernels_.convs)
+      workspace = std::max({workspace, workspace_bytes(rung, problem), workspace_bytes(rung, backward)});
   }
   if (const auto reason = backward_data_unsupported_reason(conv_problem(kConv2W, max_batch)))
     throw std::invalid_argument("LeNetGpu: conv2: " + *reason);
-  transposed_ = floats(transposed);
-  flipped_ = floats(parameter_views_[kConv2W].count);
+  const auto halves = [bf16](std::size_t count) { return DeviceBuffer<__nv_bfloat16>(bf16 ? count : 0); };
+  transposed_a_ = floats(bf16 ? 0 : transposed_a);
+  transposed_b_ = floats(bf16 ? 0 : transposed_b);
+  flipped_ = floats(bf16 ? 0 : parameter_views_[kConv2W].count);
+  a16_ = halves(a16);
+  b16_ = halves(b16);
+  c16_ = halves(c16);
+  x16_ = halves(x16);
+  y16_ = halves(y16);
+  w16_ = halves(w16);
   partials_ = floats(partials);
   workspace_ = DeviceBuffer<unsigned char>(workspace);
 }
@@ -130,8 +165,10 @@ void LeNetGpu::note(const std::string& what, const std::string& rung) {
 }
 
 // [choose-rung]
-/// The first GEMM rung that takes these arguments on this device.
-void LeNetGpu::gemm(const GemmArgs& args, const std::string& what) {
+/// The first rung of `rungs` that takes these arguments on this device; throws naming the
+/// product when none does.
+template <typename Args>
+void LeNetGpu::gemm(const Args& args, const std::string& what) {
   for (const GemmRung& rung : kernels_.gemms) {
     if (unsupported_reason(rung, args, compute_capability_)) continue;
     note(what, rung.name);
@@ -142,32 +179,71 @@ void LeNetGpu::gemm(const GemmArgs& args, const std::string& what) {
                            "x" + std::to_string(args.k) + " on this device");
 }
 
-void LeNetGpu::conv(const ConvProblem& problem, const float* x, const float* w, float* y, const std::string& what) {
+template <typename Element>
+void LeNetGpu::run_conv(const ConvProblem& problem, const Element* x, const Element* w, Element* y,
+                        const std::string& what) {
   for (const ConvRung& rung : kernels_.convs) {
     if (unsupported_reason(rung, problem, compute_capability_)) continue;
     const std::size_t scratch = workspace_bytes(rung, problem);
     if (scratch > workspace_.size()) continue;
     note(what, rung.name);
-    rung.launch(ConvArgs{problem, x, w, y, workspace_.data(), scratch}, stream_);
+    rung.launch(ConvArgsOf<Element>{problem, x, w, y, workspace_.data(), scratch}, stream_);
     return;
   }
   throw std::runtime_error(what + ": no conv rung takes " + describe(problem) + " on this device");
 }
 // [choose-rung]
 
+// [matmul]
+/// c (m, n) fp32 = op(a) · op(b), where op(a) is a (m, k), or a^T when a_transposed (a then
+/// holds k rows of m), and likewise for b (k, n): the three products of a fully connected layer
+/// in one function. The rungs read row-major operands only, so a transposed one is written out
+/// first; in bf16, every operand is converted (and transposed) into a padded bf16 copy.
+void LeNetGpu::matmul(int m, int n, int k, const float* a, bool a_transposed, const float* b, bool b_transposed,
+                      float* c, const std::string& what) {
+  if (kernels_.precision == Precision::Bf16) {
+    const int lda = bf16_leading_dimension(k), ldb = bf16_leading_dimension(n), ldc = bf16_leading_dimension(n);
+    to_bf16_matrix(a, a_transposed ? k : m, a_transposed ? m : k, a_transposed, a16_.data(), lda, stream_);
+    to_bf16_matrix(b, b_transposed ? n : k, b_transposed ? k : n, b_transposed, b16_.data(), ldb, stream_);
+    gemm(Bf16GemmArgs{m, n, k, 1.0f, 0.0f, a16_.data(), lda, b16_.data(), ldb, c16_.data(), ldc}, what);
+    from_bf16_matrix(c16_.data(), m, n, ldc, c, stream_);
+    return;
+  }
+  if (a_transposed) transpose(a, k, m, transposed_a_.data(), stream_);
+  if (b_transposed) transpose(b, n, k, transposed_b_.data(), stream_);
+  gemm(GemmArgs{m, n, k, 1.0f, 0.0f, a_transposed ? transposed_a_.data() : a, k,
+                b_transposed ? transposed_b_.data() : b, n, c, n},
+       what);
+}
+// [matmul]
+
+/// y (NCHW fp32) = the convolution `problem` of x (NCHW fp32) with the filters (KCRS fp32) of
+/// `filters_of`, as they are, or turned for its backward-data pass when `flipped`. In bf16, x and
+/// the filters go into channels-last bf16 copies first, and y comes back from one.
+void LeNetGpu::conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
+                    bool flipped, float* y, const std::string& what) {
+  if (kernels_.precision == Precision::Bf16) {
+    nchw_to_nhwc_bf16(x, problem.n, problem.c, problem.h, problem.w, x16_.data(), stream_);
+    filters_to_krsc_bf16(filters, filters_of, flipped, w16_.data(), stream_);
+    run_conv<__nv_bfloat16>(problem, x16_.data(), w16_.data(), y16_.data(), what);
+    nhwc_bf16_to_nchw(y16_.data(), problem.n, problem.k, problem.p(), problem.q(), y, stream_);
+    return;
+  }
+  if (flipped) flip_filters(filters, filters_of, flipped_.data(), stream_);
+  run_conv<float>(problem, x, flipped ? flipped_.data() : filters, y, what);
+}
+
 int LeNetGpu::output_features(int layer) const {
   return layer == kFc1W ? config_.fc1_features : layer == kFc2W ? config_.fc2_features : config_.classes;
 }
 
 // [linear]
-/// output (batch, O) = input (batch, F) · W^T + bias, W (O, F): the rungs multiply row-major
-/// operands, so W^T (F, O) is written out first (O·F floats, a few hundred KB at most).
+/// output (batch, O) = input (batch, F) · W^T + bias, with W (O, F) as PyTorch keeps it.
 void LeNetGpu::linear_forward(int layer, const float* input, float* output, bool relu) {
   const DeviceParameter& weight = parameter_views_[layer];
   const int outputs = output_features(layer), inputs = int(weight.count / std::size_t(outputs));
-  transpose(weight.value, outputs, inputs, transposed_.data(), stream_);
-  gemm({batch_, outputs, inputs, 1.0f, 0.0f, input, inputs, transposed_.data(), outputs, output, outputs},
-       std::string(layer_name(layer)) + " forward");
+  matmul(batch_, outputs, inputs, input, false, weight.value, true, output,
+         std::string(layer_name(layer)) + " forward");
   add_bias(output, parameter_views_[layer + 1].value, batch_, outputs, 1, relu, stream_);
 }
 
@@ -176,11 +252,8 @@ void LeNetGpu::linear_backward(int layer, const float* input, const float* grad_
   const DeviceParameter& weight = parameter_views_[layer];
   const int outputs = output_features(layer), inputs = int(weight.count / std::size_t(outputs));
   const std::string name = layer_name(layer);
-  gemm({batch_, inputs, outputs, 1.0f, 0.0f, grad_output, outputs, weight.value, inputs, grad_input, inputs},
-       name + " backward data");
-  transpose(grad_output, batch_, outputs, transposed_.data(), stream_);
-  gemm({outputs, inputs, batch_, 1.0f, 0.0f, transposed_.data(), batch_, input, inputs, weight.grad, inputs},
-       name + " backward weight");
+  matmul(batch_, inputs, outputs, grad_output, false, weight.value, false, grad_input, name + " backward data");
+  matmul(outputs, inputs, batch_, grad_output, true, input, false, weight.grad, name + " backward weight");
   channel_sums(grad_output, batch_, outputs, 1, parameter_views_[layer + 1].grad, stream_);
 }
 // [linear]
@@ -192,8 +265,7 @@ void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float*
   channel_sums(grad_output, problem.n, problem.k, problem.p() * problem.q(), parameter_views_[layer + 1].grad, stream_);
   conv2d_backward_weight(input, grad_output, problem, partials_.data(), weight.grad, stream_);
   if (grad_input == nullptr) return;
-  flip_filters(weight.value, problem, flipped_.data(), stream_);
-  conv(backward_data_problem(problem), grad_output, flipped_.data(), grad_input, "conv2 backward data");
+  conv(backward_data_problem(problem), grad_output, weight.value, problem, true, grad_input, "conv2 backward data");
 }
 // [conv-backward]
 
@@ -206,14 +278,14 @@ const float* LeNetGpu::forward(const float* images, int batch) {
   const LeNetConfig& c = config_;
   const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
   section("conv1 forward");
-  conv(conv1, images, parameter_views_[kConv1W].value, conv1_.data(), "conv1 forward");
+  conv(conv1, images, parameter_views_[kConv1W].value, conv1, false, conv1_.data(), "conv1 forward");
   add_bias(conv1_.data(), parameter_views_[kConv1W + 1].value, batch, c.conv1_channels, conv1.p() * conv1.q(), true,
            stream_);
   section("pool1 forward");
   max_pool_forward(conv1_.data(), pool1_.data(), pool1_argmax_.data(),
                    {batch, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
   section("conv2 forward");
-  conv(conv2, pool1_.data(), parameter_views_[kConv2W].value, conv2_.data(), "conv2 forward");
+  conv(conv2, pool1_.data(), parameter_views_[kConv2W].value, conv2, false, conv2_.data(), "conv2 forward");
   add_bias(conv2_.data(), parameter_views_[kConv2W + 1].value, batch, c.conv2_channels, conv2.p() * conv2.q(), true,
            stream_);
   section("pool2 forward");

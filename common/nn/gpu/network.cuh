@@ -35,10 +35,14 @@
 
 namespace ladder::nn::gpu {
 
-/// The rungs the network multiplies and convolves with, in order of preference.
+/// The precision of the network's products and convolutions, and the rungs that compute them,
+/// in order of preference.
 struct Kernels {
-  std::vector<GemmRung> gemms;  ///< fp32 rungs; e.g. 06e, and a rung without alignment needs after it
-  std::vector<ConvRung> convs;  ///< fp32 NCHW rungs
+  /// Fp32: fp32 everywhere. Bf16: bf16 operands and results for the products and convolutions,
+  /// fp32 accumulation inside the rungs, fp32 for everything else (bf16_layout.cuh).
+  Precision precision = Precision::Fp32;
+  std::vector<GemmRung> gemms;  ///< of `precision`; e.g. 06e, and a rung without alignment needs after it
+  std::vector<ConvRung> convs;  ///< fp32 NCHW rungs, or bf16 NHWC ones
 };
 
 /// The rung names default_kernels() looks for, best first. 06e reads rows as float4, so it
@@ -47,10 +51,18 @@ inline const std::vector<std::string> kDefaultGemms = {"06e cp.async 3-stage 128
 /// Chapter 11's tiled convolution takes 5 x 5 filters at stride 1; chapter 10's direct one takes anything.
 inline const std::vector<std::string> kDefaultConvs = {"11b tiled + output-channel blocking", "10a direct"};
 
+/// The bf16 rungs: chapter 08's mma.sync GEMM, and chapter 13's implicit GEMM, tuned per layer
+/// where C is a multiple of 8 (conv2's backward data), else with the channels padded to 8 (conv1
+/// has one input channel, conv2 six).
+inline const std::vector<std::string> kDefaultBf16Gemms = {"08c cp.async 4-stage pipeline"};
+inline const std::vector<std::string> kDefaultBf16Convs = {"13d tile tuned per layer",
+                                                           "13e any C: channels padded to 8"};
+
 /// The rungs of these names from the registries linked into the program. Throws
 /// std::runtime_error naming the first one missing (its chapter's rungs are not linked in).
-Kernels find_kernels(const std::vector<std::string>& gemms = kDefaultGemms,
-                     const std::vector<std::string>& convs = kDefaultConvs);
+Kernels find_kernels(Precision precision, const std::vector<std::string>& gemms, const std::vector<std::string>& convs);
+/// The default rungs of `precision`: kDefaultGemms and kDefaultConvs, or their bf16 lists.
+Kernels find_kernels(Precision precision = Precision::Fp32);
 
 /// One parameter's value and gradient on the device.
 struct DeviceParameter {
@@ -106,8 +118,14 @@ class LeNetGpu {
   const std::vector<std::pair<std::string, std::string>>& rung_choices() const { return rung_choices_; }
 
  private:
-  void gemm(const GemmArgs& args, const std::string& what);
-  void conv(const ConvProblem& problem, const float* x, const float* w, float* y, const std::string& what);
+  template <typename Args>
+  void gemm(const Args& args, const std::string& what);
+  template <typename Element>
+  void run_conv(const ConvProblem& problem, const Element* x, const Element* w, Element* y, const std::string& what);
+  void matmul(int m, int n, int k, const float* a, bool a_transposed, const float* b, bool b_transposed, float* c,
+              const std::string& what);
+  void conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
+            bool flipped, float* y, const std::string& what);
   void linear_forward(int layer, const float* input, float* output, bool relu);
   void linear_backward(int layer, const float* input, const float* grad_output, float* grad_input);
   void conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
@@ -133,8 +151,10 @@ class LeNetGpu {
   DeviceBuffer<int> pool1_argmax_, pool2_argmax_;
   // Gradients of the activations, largest first and reused where the shapes allow.
   DeviceBuffer<float> grad_conv1_, grad_pool1_, grad_conv2_, grad_pool2_, grad_fc1_, grad_fc2_;
-  // Scratch: W^T or dY^T for the GEMMs, flipped filters, backward-weight partial sums, conv workspace.
-  DeviceBuffer<float> transposed_, flipped_, partials_;
+  // Scratch: dY^T and W^T for the fp32 GEMMs, flipped filters, backward-weight partial sums, conv
+  // workspace; in bf16, the products' padded operands and the convolutions' NHWC and KRSC copies.
+  DeviceBuffer<float> transposed_a_, transposed_b_, flipped_, partials_;
+  DeviceBuffer<__nv_bfloat16> a16_, b16_, c16_, x16_, y16_, w16_;
   DeviceBuffer<unsigned char> workspace_;
   std::vector<std::pair<std::string, std::string>> rung_choices_;
   SectionTimer* timer_ = nullptr;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "common/nn/gpu/bf16_index.hpp"
 #include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/layers.hpp"
 #include "common/nn/random.hpp"
@@ -69,6 +70,38 @@ TEST(ConvBackward, BackwardDataIsAForwardConvolutionWithFlippedFilters) {
     }
   const ConvProblem lenet_conv2{8, 6, 14, 14, 16, 5, 5, 1, 0};
   EXPECT_EQ(backward_data_problem(lenet_conv2).padding, 4);
+}
+
+// The bf16 filter layouts: KRSC is a bijection, and its flipped form holds the same bank as
+// flipped_filter_index's (C, K, R, S), only with K innermost: (C, R, S, K).
+TEST(Bf16Index, KrscIsABijectionAndItsFlipIsTheBackwardDataBank) {
+  const ConvProblem forward{2, 6, 14, 14, 16, 5, 5, 1, 0};
+  for (const bool flipped : {false, true}) {
+    std::set<std::size_t> seen;
+    for (int k = 0; k < forward.k; ++k)
+      for (int c = 0; c < forward.c; ++c)
+        for (int r = 0; r < forward.r; ++r)
+          for (int s = 0; s < forward.s; ++s) {
+            seen.insert(krsc_index(forward, flipped, k, c, r, s));
+            if (!flipped) continue;
+            // flipped_filter_index's bank (C, K, R, S): the same tap, the same filter, K moved innermost.
+            const std::size_t ckrs = flipped_filter_index(forward, k, c, r, s);
+            const int s2 = int(ckrs % 5), r2 = int(ckrs / 5 % 5), k2 = int(ckrs / 25 % 16), c2 = int(ckrs / 400);
+            EXPECT_EQ(krsc_index(forward, true, k, c, r, s), ((std::size_t(c2) * 5 + r2) * 5 + s2) * 16 + k2);
+          }
+    EXPECT_EQ(seen.size(), forward.filter_elements());
+    EXPECT_LT(*seen.rbegin(), forward.filter_elements());
+  }
+  EXPECT_EQ(krsc_index(forward, false, 1, 2, 3, 4), ((1u * 5 + 3) * 5 + 4) * 6 + 2);
+}
+
+TEST(Bf16Index, LeadingDimensionsSpanWhole16ByteChunks) {
+  for (int columns = 1; columns <= 200; ++columns) {
+    const int ld = bf16_leading_dimension(columns);
+    EXPECT_GE(ld, columns);
+    EXPECT_LT(ld, columns + 8);
+    EXPECT_EQ(ld * 2 % 16, 0) << columns;
+  }
 }
 
 TEST(ConvBackward, WhatItCannotDoIsSaid) {

@@ -16,7 +16,9 @@
 
 #include "common/core/device_buffer.cuh"
 #include "common/core/metrics.hpp"
+#include "common/gemm/elements.cuh"
 #include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/bf16_layout.cuh"
 #include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/layers.cuh"
 #include "common/nn/layers.hpp"
@@ -361,6 +363,65 @@ TEST(GpuLayers, DeviceScalarUpdatesEqualHostScalarUpdates) {
   EXPECT_THROW(
       sgd_momentum_step(nullptr, nullptr, nullptr, 4, static_cast<const StepScalars*>(nullptr), 0.9f, 0.0f, nullptr),
       std::invalid_argument);
+}
+
+// The bf16 operands, against conversions on the host (cuda_bf16.h's, round to nearest even):
+// matrices as they are and transposed, with zeros in the padding; NCHW to NHWC and back; the
+// filters in KRSC and flipped.
+TEST(GpuLayers, Bf16ConversionsPutEveryValueWhereItBelongs) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int rows = 37, cols = 13, ld = bf16_leading_dimension(rows);  // ld for the transposed case, the wider
+  const std::vector<float> matrix = random_values(std::size_t(rows) * cols, 50);
+  const std::vector<float> rounded = to_floats(to_elements<__nv_bfloat16>(matrix));
+  DeviceBuffer<float> matrix_d(matrix), back_d(poison(matrix.size()));
+  for (const bool transposed : {false, true}) {
+    const int out_rows = transposed ? cols : rows, out_cols = transposed ? rows : cols;
+    DeviceBuffer<__nv_bfloat16> bf16_d(std::size_t(out_rows) * ld);
+    to_bf16_matrix(matrix_d.data(), rows, cols, transposed, bf16_d.data(), ld, nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    const std::vector<float> got = to_floats(bf16_d.download());
+    for (int r = 0; r < out_rows; ++r)
+      for (int c = 0; c < ld; ++c) {
+        const float expected = c >= out_cols ? 0.0f
+                               : transposed  ? rounded[std::size_t(c) * cols + r]
+                                             : rounded[std::size_t(r) * cols + c];
+        ASSERT_EQ(got[std::size_t(r) * ld + c], expected) << (transposed ? "transposed " : "") << r << "," << c;
+      }
+    if (!transposed) {
+      from_bf16_matrix(bf16_d.data(), rows, cols, ld, back_d.data(), nullptr);
+      ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+      EXPECT_EQ(back_d.download(), rounded);
+    }
+  }
+  // NCHW fp32 -> NHWC bf16 -> NCHW fp32 is bf16 rounding, element by element; NHWC order checked once.
+  const int n = 3, c = 5, h = 7, w = 6;
+  const std::vector<float> nchw = random_values(std::size_t(n) * c * h * w, 51);
+  DeviceBuffer<float> nchw_d(nchw), again_d(poison(nchw.size()));
+  DeviceBuffer<__nv_bfloat16> nhwc_d(nchw.size());
+  nchw_to_nhwc_bf16(nchw_d.data(), n, c, h, w, nhwc_d.data(), nullptr);
+  nhwc_bf16_to_nchw(nhwc_d.data(), n, c, h, w, again_d.data(), nullptr);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+  EXPECT_EQ(again_d.download(), to_floats(to_elements<__nv_bfloat16>(nchw)));
+  const std::vector<float> nhwc = to_floats(nhwc_d.download());
+  EXPECT_EQ(nhwc[((std::size_t(2) * h + 3) * w + 4) * c + 1],  // (n 2, y 3, x 4, channel 1)
+            to_floats(to_elements<__nv_bfloat16>({nchw[((std::size_t(2) * c + 1) * h + 3) * w + 4]}))[0]);
+  // Filters: each tap where krsc_index says.
+  const ConvProblem forward{1, 6, 14, 14, 16, 5, 5, 1, 0};
+  const std::vector<float> filters = random_values(forward.filter_elements(), 52);
+  const std::vector<float> filters_rounded = to_floats(to_elements<__nv_bfloat16>(filters));
+  DeviceBuffer<float> filters_d(filters);
+  for (const bool flipped : {false, true}) {
+    DeviceBuffer<__nv_bfloat16> krsc_d(filters.size());
+    filters_to_krsc_bf16(filters_d.data(), forward, flipped, krsc_d.data(), nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    const std::vector<float> krsc = to_floats(krsc_d.download());
+    std::size_t i = 0;
+    for (int k = 0; k < forward.k; ++k)
+      for (int ch = 0; ch < forward.c; ++ch)
+        for (int r = 0; r < forward.r; ++r)
+          for (int s = 0; s < forward.s; ++s, ++i)
+            ASSERT_EQ(krsc[krsc_index(forward, flipped, k, ch, r, s)], filters_rounded[i]) << flipped;
+  }
 }
 
 }  // namespace

@@ -51,12 +51,13 @@ std::vector<float> download(const float* device, std::size_t count) {
 
 TEST(GpuNetworkChecks, AMissingRungIsNamed) {
   try {
-    find_kernels({"99 no such GEMM"}, kDefaultConvs);
+    find_kernels(Precision::Fp32, {"99 no such GEMM"}, kDefaultConvs);
     FAIL() << "found a rung that does not exist";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("'99 no such GEMM'"), std::string::npos) << e.what();
   }
   EXPECT_NO_THROW(find_kernels()) << "the default rungs are linked into this test";
+  EXPECT_NO_THROW(find_kernels(Precision::Bf16)) << "and the bf16 ones";
 }
 
 // A ragged batch (37 of at most 64) through forward, loss and backward.
@@ -94,6 +95,52 @@ TEST(GpuNetwork, ForwardAndGradientsMatchTheCpuNetwork) {
   if (query_device().compute_capability >= 80) {  // 06e copies with cp.async
     EXPECT_EQ(choices["fc1 forward"], kDefaultGemms[0]);
     EXPECT_EQ(choices["fc3 forward"], kDefaultGemms[1]);
+  }
+}
+
+// --precision bf16 against fp32 from the same weights on the same ragged batch: the logits and
+// every gradient within bf16's rounding (8 bits of mantissa: about 0.4 % per operand), and each
+// layer on the rung the bf16 lists give it.
+TEST(GpuNetwork, Bf16FollowsFp32WithinBf16Rounding) {
+  LADDER_SKIP_WITHOUT_GPU();
+  if (query_device().compute_capability < 80) GTEST_SKIP() << "the bf16 rungs need sm_80 (mma.sync bf16, cp.async)";
+  const LeNet<float> initial(LeNetConfig{}, kWeightSeed);
+  const Batch batch = random_batch(37, 28, 4);
+  DeviceBuffer<float> images_d(batch.images.values), loss_d(2);
+  DeviceBuffer<int> labels_d(batch.labels);
+  LeNetGpu fp32(initial, 64, find_kernels(Precision::Fp32)), bf16(initial, 64, find_kernels(Precision::Bf16));
+  std::vector<std::vector<float>> logits;
+  for (LeNetGpu* network : {&fp32, &bf16}) {
+    const float* logits_d = network->forward(images_d.data(), 37);
+    network->loss(labels_d.data(), loss_d.data() + (network == &bf16));
+    network->backward();
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    logits.push_back(download(logits_d, std::size_t(37) * 10));
+  }
+  EXPECT_LT(scaled_error(logits[1], logits[0]), 3e-2);
+  const std::vector<float> losses = loss_d.download();
+  EXPECT_NEAR(losses[1], losses[0], 2e-2 * losses[0]);
+  LeNet<float> grads32(LeNetConfig{}, 1), grads16(LeNetConfig{}, 1);
+  fp32.download_grads(grads32);
+  bf16.download_grads(grads16);
+  for (std::size_t i = 0; i < grads32.parameters().size(); ++i)
+    EXPECT_LT(scaled_error(grads16.parameters()[i]->grad.values, grads32.parameters()[i]->grad.values), 6e-2)
+        << grads32.parameters()[i]->name;
+  std::map<std::string, std::string> choices(bf16.rung_choices().begin(), bf16.rung_choices().end());
+  EXPECT_EQ(choices["fc1 forward"], kDefaultBf16Gemms[0]);
+  EXPECT_EQ(choices["conv1 forward"], kDefaultBf16Convs[1]) << "one input channel: padded to 8";
+  EXPECT_EQ(choices["conv2 backward data"], kDefaultBf16Convs[0]) << "16 input channels";
+}
+
+TEST(GpuNetworkChecks, RungsOfTheOtherPrecisionAreRefused) {
+  LADDER_SKIP_WITHOUT_GPU();
+  Kernels mixed = find_kernels(Precision::Fp32);
+  mixed.gemms = find_kernels(Precision::Bf16).gemms;
+  try {
+    LeNetGpu network(LeNet<float>(LeNetConfig{}, kWeightSeed), 8, mixed);
+    FAIL() << "accepted bf16 GEMM rungs for an fp32 network";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("is bf16, the network fp32"), std::string::npos) << e.what();
   }
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/core/device_buffer.cuh"
+#include "common/core/device_info.cuh"
 #include "common/core/metrics.hpp"
 #include "common/gemm/testing/rung_test.cuh"
 #include "common/nn/gpu/training.cuh"
@@ -162,6 +163,21 @@ TEST(GpuTraining, AGraphedEpochIsTheDirectEpoch) {
   EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
   EXPECT_EQ(with_graph->cuda_graph().rfind("on", 0), 0u) << with_graph->cuda_graph();
   EXPECT_EQ(without->cuda_graph().rfind("off", 0), 0u) << without->cuda_graph();
+}
+
+// An epoch in bf16 from the same weights on the same batches ends near the fp32 epoch: the same
+// training, rounded more coarsely. (The 0.3-point accuracy target is for whole runs on real data,
+// which run_gpu.sh's cnn phase records.)
+TEST(GpuTraining, ABf16EpochFollowsTheFp32Epoch) {
+  LADDER_SKIP_WITHOUT_GPU();
+  if (query_device().compute_capability < 80) GTEST_SKIP() << "the bf16 rungs need sm_80 (mma.sync bf16, cp.async)";
+  ShortRun fp32, bf16;
+  bf16.run.precision = "bf16";
+  const std::unique_ptr<TrainingEngine> a = make_gpu_engine(fp32.run), b = make_gpu_engine(bf16.run);
+  const EpochStats sa = a->train_epoch(0, {}), sb = b->train_epoch(0, {});
+  EXPECT_NEAR(sb.mean_loss, sa.mean_loss, 0.05 * sa.mean_loss);
+  EXPECT_NEAR(sb.train_accuracy, sa.train_accuracy, 0.05);
+  EXPECT_NE(sa.batch_losses, sb.batch_losses) << "bf16 must round somewhere";
 }
 
 TEST(GpuTraining, LayerTimesCoverEveryLayer) {
