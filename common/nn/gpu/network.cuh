@@ -13,7 +13,9 @@
 /// - the loss: softmax_cross_entropy, fused, which also gives dL/d(logits).
 ///
 /// The rungs come from the registries, in an order of preference (Kernels): each product runs on
-/// the first rung that supports it on this device, and rung_choices() says which ran where.
+/// the first rung that supports it on this device, and rung_choices() says which ran where. With
+/// bf16 Kernels the products and convolutions run on tensor-core rungs (chapters 08 and 13) on
+/// bf16 copies of their operands, and everything else stays fp32 (bf16_layout.cuh).
 ///
 /// Every buffer is allocated once, for the largest batch, when the network is made: a training
 /// step allocates nothing, copies nothing to the host and never waits for the GPU. Nothing
