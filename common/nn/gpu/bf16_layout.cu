@@ -5,20 +5,10 @@
 
 #include "common/core/cuda_check.cuh"
 #include "common/core/grid_stride.cuh"
+#include "common/nn/gpu/launch.cuh"
 
 namespace ladder::nn::gpu {
 namespace {
-
-constexpr int kThreads = 256;
-
-unsigned blocks_for(std::size_t count) {
-  const std::size_t blocks = (count + kThreads - 1) / kThreads;
-  return static_cast<unsigned>(blocks < 65535 ? (blocks > 0 ? blocks : 1) : 65535);
-}
-
-void require(bool condition, const std::string& message) {
-  if (!condition) throw std::invalid_argument(message);
-}
 
 // [to-bf16]
 /// One thread per element of out, padding included: zero where no element of in lands.

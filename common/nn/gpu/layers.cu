@@ -9,23 +9,11 @@
 #include "common/core/cuda_check.cuh"
 #include "common/core/grid_stride.cuh"
 #include "common/nn/gpu/conv_backward.hpp"
+#include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/pool_index.hpp"
 
 namespace ladder::nn::gpu {
 namespace {
-
-constexpr int kThreads = 256;
-
-/// Enough blocks of kThreads for `count` elements with a grid-stride loop, capped so the
-/// grid stays small for huge counts (each thread then takes several elements).
-unsigned blocks_for(std::size_t count) {
-  const std::size_t blocks = (count + kThreads - 1) / kThreads;
-  return static_cast<unsigned>(blocks < 65535 ? (blocks > 0 ? blocks : 1) : 65535);
-}
-
-void require(bool condition, const std::string& message) {
-  if (!condition) throw std::invalid_argument(message);
-}
 
 // [relu]
 __global__ void relu_forward_kernel(const float* x, float* y, std::size_t count) {

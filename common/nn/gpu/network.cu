@@ -7,6 +7,7 @@
 #include "common/core/device_info.cuh"
 #include "common/nn/gpu/bf16_layout.cuh"
 #include "common/nn/gpu/conv_backward.hpp"
+#include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/layers.cuh"
 
 namespace ladder::nn::gpu {
@@ -21,10 +22,6 @@ const char* layer_name(int weight) {
          : weight == kFc1W   ? "fc1"
          : weight == kFc2W   ? "fc2"
                              : "fc3";
-}
-
-void require(bool condition, const std::string& message) {
-  if (!condition) throw std::invalid_argument(message);
 }
 
 template <typename Rung, typename Find>

@@ -12,13 +12,13 @@
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/energy.hpp"
+#include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/network.cuh"
 #include "common/nn/gpu/optimizer.cuh"
 
 namespace ladder::nn::gpu {
 namespace {
 
-constexpr int kThreads = 256;
 constexpr int kLatencyRepeats = 50;  // the median of these single-image forward passes
 
 // [cursor]
