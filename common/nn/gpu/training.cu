@@ -198,6 +198,10 @@ class GpuEngine : public TrainingEngine {
     const auto start = std::chrono::steady_clock::now();
     const std::optional<double> joules_before = energy_.joules();
     const int total = run_.train_set->count(), batch = run_.batch_size;
+    const long steps = batches(total, batch);
+    require(first_step >= 0 && first_step + steps <= long(table_.size()),
+            "train_epoch: steps " + std::to_string(first_step) + " .. " + std::to_string(first_step + steps - 1) +
+                " lie beyond the run's " + std::to_string(table_.size()) + " (TrainingRun::total_steps)");
     shuffle(order_.data(), total, shuffle_random_.data(), stream());
     start_epoch_kernel<<<1, 1, 0, stream()>>>(cursor_.data(), first_step, augmented_images_, table_.data(),
                                               scalars_.data());
