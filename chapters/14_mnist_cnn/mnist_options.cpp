@@ -11,6 +11,7 @@ namespace {
 constexpr char kProgram[] = "ch14_mnist_cnn";
 constexpr int kMaxSynthetic = 1'000'000;  // 3 GB of fp32 images; more would only exhaust memory
 constexpr int kMaxBatch = 65'536;
+constexpr int kMaxGpus = 64;
 
 // The first problem among values CLI11 parsed but cannot judge, or "" when all is well.
 std::string validation_error(const CLI::App& app, const CommandLine& line) {
@@ -52,6 +53,9 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
   if (o.precision != "fp32" && o.precision != "bf16")
     return "--precision must be fp32 or bf16, got '" + o.precision + "'";
   if (o.precision == "bf16" && line.cpu) return "--precision bf16 is the GPU path's; the CPU reference is fp32";
+  if (app.count("--gpus") > 0 && (o.gpus < 1 || o.gpus > kMaxGpus))
+    return "--gpus must be between 1 and " + std::to_string(kMaxGpus) + ", got " + std::to_string(o.gpus);
+  if (app.count("--gpus") > 0 && line.cpu) return "--gpus is the GPU path's; the CPU reference runs on one core";
   for (const auto& [flag, path] : {std::pair{"--save", o.save_path}, std::pair{"--save-initial", o.save_initial_path},
                                    std::pair{"--json", o.json_path}}) {
     const fs::path folder = fs::path(path).parent_path();
@@ -105,6 +109,9 @@ void add_flags(CLI::App& app, CommandLine& line) {
                  "GPU: fp32, or bf16: bf16 operands for the products and convolutions (chapters 08 and 13), fp32 "
                  "accumulation, master weights and optimizer (mixed precision)")
       ->capture_default_str();
+  app.add_option("--gpus", o.gpus,
+                 "GPU: train N replicas on GPUs 0 .. N-1, each on a shard of every batch, their gradients summed by "
+                 "NCCL after each backward pass (1 runs that code on one GPU; default: one GPU without it)");
   app.add_flag("--layer-times", o.layer_times,
                "GPU: time each layer of every training step with CUDA events and print where a step's time goes "
                "(the host then waits for the GPU after every step, so the epoch itself runs slower)");

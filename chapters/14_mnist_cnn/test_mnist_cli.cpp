@@ -147,6 +147,8 @@ TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
   expect_usage_error({"--cpu", "--classes", "letters"}, "--classes must be auto, digits or fashion");
   expect_usage_error({"--precision", "fp16"}, "--precision must be fp32 or bf16, got 'fp16'");
   expect_usage_error({"--cpu", "--precision", "bf16"}, "--precision bf16 is the GPU path's");
+  expect_usage_error({"--gpus", "0"}, "--gpus must be between 1 and 64, got 0");
+  expect_usage_error({"--cpu", "--gpus", "2"}, "--gpus is the GPU path's");
 }
 
 TEST(MnistCli, RejectsMissingOrConflictingData) {

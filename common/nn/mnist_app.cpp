@@ -257,6 +257,7 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
                        {"images", speed.images},
                        {"batch1_milliseconds", speed.batch1_milliseconds}};
   json["precision"] = options.precision;
+  json["gpus"] = options.gpus;
   json["cuda_graph"] = engine.cuda_graph();
   json["layer_times"] = nlohmann::ordered_json::array();
   for (const LayerTime& t : engine.layer_times())
@@ -298,6 +299,7 @@ int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::o
   setup.layer_times = options.layer_times;
   setup.cuda_graph = options.cuda_graph;
   setup.precision = options.precision;
+  setup.gpus = options.gpus;
   if (!options.save_initial_path.empty()) {
     save_checkpoint(options.save_initial_path, network);
     out << "saved the initial weights to " << options.save_initial_path << "\n";

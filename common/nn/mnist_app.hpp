@@ -38,6 +38,7 @@ struct MnistRunOptions {
   bool layer_times = false;         ///< GPU: time each layer of every training step with CUDA events
   bool cuda_graph = true;           ///< GPU: replay each full training step from one captured CUDA graph
   std::string precision = "fp32";   ///< GPU: "fp32", or "bf16" for the products and convolutions (mixed precision)
+  int gpus = 0;                     ///< GPU: 0 for one GPU as it is; N >= 1 for N data-parallel replicas over NCCL
   std::string load_path;            ///< start from this checkpoint
   bool infer_only = false;          ///< evaluate the loaded checkpoint on the test set, no training
 };
@@ -87,6 +88,7 @@ struct TrainingRun {
   bool layer_times = false;  ///< time each layer of every training step (the GPU engine; it then waits every step)
   bool cuda_graph = true;    ///< GPU: capture a full training step once and replay it (off with layer_times)
   std::string precision = "fp32";  ///< GPU: "fp32" or "bf16" (gpu/bf16_layout.cuh)
+  int gpus = 0;  ///< 0: one GPU; N >= 1: N data-parallel replicas, gradients summed by NCCL (gpu/data_parallel.cuh)
 };
 
 /// How fast an engine infers: throughput in big batches, and the latency of one image alone.

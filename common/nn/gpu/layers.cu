@@ -191,7 +191,7 @@ __device__ float warp_max(float value) {
 
 /// One warp per row: its maximum, then the sum of exp(z - max), then everything else.
 __global__ void softmax_cross_entropy_kernel(const float* logits, const int* labels, int batch, int classes,
-                                             float* probabilities, float* grad_logits, float* row_loss) {
+                                             float* probabilities, float* grad_logits, float* row_loss, int mean_over) {
   const int row = int(blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp), lane = int(threadIdx.x % kWarp);
   if (row >= batch) return;  // whole warps leave together: row is the same in every lane
   const float* z = logits + std::size_t(row) * classes;
@@ -208,7 +208,7 @@ __global__ void softmax_cross_entropy_kernel(const float* logits, const int* lab
     const float p = expf(z[j] - max_logit - log_sum_exp);
     const std::size_t at = std::size_t(row) * classes + j;
     probabilities[at] = p;
-    grad_logits[at] = (p - (j == label ? 1.0f : 0.0f)) / float(batch);
+    grad_logits[at] = (p - (j == label ? 1.0f : 0.0f)) / float(mean_over);
   }
   if (lane == 0) row_loss[row] = label_ok ? log_sum_exp - (z[label] - max_logit) : NAN;  // -log p(label)
 }
@@ -363,12 +363,13 @@ void max_pool_backward(const float* grad_y, const int* argmax, float* grad_x, co
 }
 
 void softmax_cross_entropy(const float* logits, const int* labels, int batch, int classes, float* probabilities,
-                           float* grad_logits, float* row_loss, cudaStream_t stream) {
+                           float* grad_logits, float* row_loss, cudaStream_t stream, int mean_over) {
   require(batch >= 1 && classes >= 1, "softmax_cross_entropy: batch and classes must be >= 1");
+  require(mean_over == 0 || mean_over >= batch, "softmax_cross_entropy: mean_over is smaller than the batch");
   constexpr int kRowsPerBlock = kThreads / kWarp;
   const unsigned blocks = static_cast<unsigned>((batch + kRowsPerBlock - 1) / kRowsPerBlock);
-  softmax_cross_entropy_kernel<<<blocks, kThreads, 0, stream>>>(logits, labels, batch, classes, probabilities,
-                                                                grad_logits, row_loss);
+  softmax_cross_entropy_kernel<<<blocks, kThreads, 0, stream>>>(
+      logits, labels, batch, classes, probabilities, grad_logits, row_loss, mean_over == 0 ? batch : mean_over);
   LADDER_CHECK_LAUNCH();
 }
 

@@ -88,8 +88,10 @@ void max_pool_backward(const float* grad_y, const int* argmax, float* grad_x, co
 /// -log p(label), all from one pass over the row, with the row's maximum subtracted first
 /// (no overflow for any finite logits). A label outside 0 .. classes - 1 makes its row's
 /// loss NaN (the dataset's labels are checked when it is loaded; this keeps a bad one loud).
+/// `mean_over` (0: batch) is the count the gradient divides by: a data-parallel replica holding a
+/// shard of a larger batch divides by the whole batch's size (data_parallel.hpp).
 void softmax_cross_entropy(const float* logits, const int* labels, int batch, int classes, float* probabilities,
-                           float* grad_logits, float* row_loss, cudaStream_t stream);
+                           float* grad_logits, float* row_loss, cudaStream_t stream, int mean_over = 0);
 
 /// *result = the mean of values[0 .. count - 1], summed in a fixed order by one block:
 /// the same bits every time for the same inputs.

@@ -298,11 +298,16 @@ const float* LeNetGpu::forward(const float* images, int batch) {
 }
 // [forward]
 
-void LeNetGpu::loss(const int* labels, float* mean_loss) {
+void LeNetGpu::zero_grads() {
+  for (const DeviceParameter& p : parameter_views_)
+    LADDER_CUDA_CHECK(cudaMemsetAsync(p.grad, 0, p.count * sizeof(float), stream_));
+}
+
+void LeNetGpu::loss(const int* labels, float* mean_loss, int mean_over) {
   require(batch_ >= 1, "LeNetGpu::loss: call forward() first");
   section("loss");
   softmax_cross_entropy(logits_.data(), labels, batch_, config_.classes, probabilities_.data(), grad_logits_.data(),
-                        row_loss_.data(), stream_);
+                        row_loss_.data(), stream_, mean_over);
   mean(row_loss_.data(), batch_, mean_loss, stream_);
 }
 

@@ -88,8 +88,12 @@ class LeNetGpu {
 
   /// Softmax and cross-entropy of the last forward()'s logits against `labels` (device, batch
   /// of them): dL/d(logits) for backward(), and the batch's mean loss written to *mean_loss
-  /// (one float on the device). Launches only.
-  void loss(const int* labels, float* mean_loss);
+  /// (one float on the device). A data-parallel replica passes `mean_over`, the whole batch's
+  /// size, for the gradient to divide by instead of its shard's (data_parallel.hpp). Launches only.
+  void loss(const int* labels, float* mean_loss, int mean_over = 0);
+
+  /// Sets every gradient to zero: a replica whose shard of a batch is empty adds nothing.
+  void zero_grads();
 
   /// Every parameter's gradient for the last forward() and loss(). Launches only.
   void backward();

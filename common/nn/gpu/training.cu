@@ -2,16 +2,25 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <mutex>
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/energy.hpp"
+#include "common/nn/data_parallel.hpp"
+#include "common/nn/gpu/data_parallel.cuh"
 #include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/network.cuh"
 #include "common/nn/gpu/optimizer.cuh"
@@ -40,14 +49,16 @@ __global__ void start_epoch_kernel(StepCursor* cursor, long long first_step, uns
 
 /// The end of a step: its loss and predictions into the epoch's arrays, then the cursor and the
 /// scalars moved on to the next step. Every thread reads the cursor before thread 0 moves it.
-__global__ void finish_step_kernel(StepCursor* cursor, int count, bool augmented, const float* batch_loss,
-                                   float* losses, const int* batch_predictions, int* predictions,
-                                   const StepScalars* table, long long table_rows, StepScalars* scalars) {
+__global__ void finish_step_kernel(StepCursor* cursor, int count, int shard_start, int shard_count, bool augmented,
+                                   const float* batch_loss, float* losses, const int* batch_predictions,
+                                   int* predictions, const StepScalars* table, long long table_rows,
+                                   StepScalars* scalars) {
   const StepCursor now = *cursor;
-  for (int n = int(threadIdx.x); n < count; n += kThreads) predictions[now.begin + n] = batch_predictions[n];
+  for (int n = int(threadIdx.x); n < shard_count; n += kThreads)
+    predictions[now.begin + shard_start + n] = batch_predictions[n];
   __syncthreads();
   if (threadIdx.x != 0) return;
-  losses[now.step] = *batch_loss;
+  losses[now.step] = shard_count > 0 ? *batch_loss : 0.0f;  // an empty shard's loss weighs nothing
   const StepCursor next{now.step + 1, now.begin + count, now.global_step + 1,
                         now.first_image + (augmented ? unsigned(count) : 0u)};
   *cursor = next;
@@ -75,11 +86,14 @@ __global__ void shuffle_kernel(int* order, int count, Random* random) {
 /// training step the batch's place in the epoch comes from the device (`cursor`), so that a
 /// CUDA graph of the step serves every step.
 __global__ void gather_kernel(const float* images, const int* labels, const int* order, const StepCursor* cursor,
-                              std::uint64_t first_image, int side, AffineAugment augment, bool warp,
+                              int shard_start, std::uint64_t first_image, int side, AffineAugment augment, bool warp,
                               std::uint64_t augment_seed, float* batch_images, int* batch_labels, int* epoch_labels) {
   const int n = int(blockIdx.x), pixels = side * side;
-  const int begin = cursor != nullptr ? cursor->begin : 0;
+  // A data-parallel replica takes images shard_start .. of the batch: their places in the epoch
+  // and in the augmentation stream are those of the whole batch's images.
+  const int begin = (cursor != nullptr ? cursor->begin : 0) + shard_start;
   if (cursor != nullptr) first_image = cursor->first_image;
+  first_image += std::uint64_t(shard_start);
   const int source_image = order[begin + n];
   const float* source = images + std::size_t(source_image) * pixels;
   float* destination = batch_images + std::size_t(n) * pixels;
@@ -118,6 +132,11 @@ double mean_loss(const std::vector<float>& batch_losses, int images, int batch_s
     sum += double(batch_losses[b]) * std::min(batch_size, images - int(b) * batch_size);
   return images == 0 ? 0.0 : sum / images;
 }
+
+/// Makes GPU `index` the calling thread's current device when constructed.
+struct CurrentDevice {
+  explicit CurrentDevice(int index) { LADDER_CUDA_CHECK(cudaSetDevice(index)); }
+};
 
 /// A CUDA stream of the engine's own: graphs are captured from a stream other than the legacy
 /// default one. Non-blocking, so every read on the host waits for it explicitly (sync()).
@@ -164,8 +183,12 @@ std::vector<StepScalars> scalars_table(const TrainingRun& run, const DeviceOptim
 
 class GpuEngine : public TrainingEngine {
  public:
-  explicit GpuEngine(const TrainingRun& run)
+  /// Replica `rank` of `clique` (nullptr: the one GPU of a run without --gpus), on GPU `rank`.
+  GpuEngine(const TrainingRun& run, int rank = 0, const NcclClique* clique = nullptr)
       : run_(run),
+        rank_(rank),
+        replicas_(clique != nullptr ? clique->replicas() : 1),
+        on_device_(rank),
         device_(query_device()),
         max_batch_(std::max(run.batch_size, kEvaluationBatch)),
         network_(*run.initial, max_batch_, find_kernels(run.precision == "bf16" ? Precision::Bf16 : Precision::Fp32),
@@ -192,7 +215,21 @@ class GpuEngine : public TrainingEngine {
     if (run.layer_times) network_.time_sections(&timer_);
     if (!run.cuda_graph) graph_note_ = "off (--no-graph)";
     if (run.cuda_graph && run.layer_times) graph_note_ = "off (--layer-times times each step's layers one by one)";
+    if (clique != nullptr && run.cuda_graph)
+      graph_note_ = "off (--gpus: each step's all-reduce is launched, not replayed)";
   }
+
+  /// Joins the replicas' all-reduce as rank rank_; blocks until every replica has joined, so each
+  /// calls it from its own thread, once every replica exists (a replica that failed to start
+  /// would otherwise leave the others waiting for it).
+  void join(const NcclClique& clique) {
+    LADDER_CUDA_CHECK(cudaSetDevice(rank_));
+    all_reduce_ = std::make_unique<GradientAllReduce>(clique, rank_);
+  }
+
+  /// The images replica `rank_` takes of a batch of `count`.
+  int shard_start(int count) const { return shard_begin(count, replicas_, rank_); }
+  int shard_count(int count) const { return shard_size(count, replicas_, rank_); }
 
   EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
     const auto start = std::chrono::steady_clock::now();
@@ -226,11 +263,19 @@ class GpuEngine : public TrainingEngine {
     stats.seconds = seconds_since(start);
     const std::optional<double> joules_after = energy_.joules();
     if (joules_before && joules_after) stats.joules = *joules_after - *joules_before;
-    stats.mean_loss = mean_loss(losses, total, batch);
+    // This replica's share: its shard of each batch (all of it without --gpus).
+    double loss_sum = 0;
+    int correct = 0, images = 0;
+    for (int begin = 0, step = 0; begin < total; begin += batch, ++step) {
+      const int count = std::min(batch, total - begin), start = shard_start(count), mine = shard_count(count);
+      loss_sum += double(losses[std::size_t(step)]) * mine;
+      for (int n = begin + start; n < begin + start + mine; ++n)
+        correct += labels[std::size_t(n)] == predicted[std::size_t(n)];
+      images += mine;
+    }
+    stats.mean_loss = images == 0 ? 0.0 : loss_sum / images;
+    stats.train_accuracy = images == 0 ? 0.0 : double(correct) / images;
     stats.batch_losses.assign(losses.begin(), losses.end());
-    int correct = 0;
-    for (int n = 0; n < total; ++n) correct += labels[std::size_t(n)] == predicted[std::size_t(n)];
-    stats.train_accuracy = total == 0 ? 0.0 : double(correct) / total;
     return stats;
   }
 
@@ -308,21 +353,30 @@ class GpuEngine : public TrainingEngine {
   /// One training step of `count` images: every launch, none of them with an argument that
   /// changes between steps of the same size (the cursor and the scalars carry those).
   void launch_step(int count) {
+    const int start = shard_start(count), mine = shard_count(count);
     mark("gather batch");
-    gather_kernel<<<unsigned(count), kThreads, 0, stream()>>>(
-        train_images_.data(), train_labels_.data(), order_.data(), cursor_.data(), 0, side(), run_.augment,
-        run_.augment.enabled(), run_.augment_seed, batch_images_.data(), batch_labels_.data(), epoch_labels_.data());
-    LADDER_CHECK_LAUNCH();
-    const float* logits = network_.forward(batch_images_.data(), count);
-    network_.loss(batch_labels_.data(), batch_loss_.data());
-    network_.backward();
+    if (mine > 0) {
+      gather_kernel<<<unsigned(mine), kThreads, 0, stream()>>>(
+          train_images_.data(), train_labels_.data(), order_.data(), cursor_.data(), start, 0, side(), run_.augment,
+          run_.augment.enabled(), run_.augment_seed, batch_images_.data(), batch_labels_.data(), epoch_labels_.data());
+      LADDER_CHECK_LAUNCH();
+      const float* logits = network_.forward(batch_images_.data(), mine);
+      network_.loss(batch_labels_.data(), batch_loss_.data(), count);  // divided by the whole batch
+      network_.backward();
+      mark("predict");
+      predict(logits, mine, network_.config().classes, batch_predictions_.data(), stream());
+    } else {
+      network_.zero_grads();  // a batch smaller than the replica count leaves this one nothing to do
+    }
+    if (all_reduce_) {
+      mark("all-reduce");
+      all_reduce_->sum(network_.parameters(), stream());
+    }
     mark("optimizer");
     optimizer_.step(scalars_.data());
-    mark("predict");
-    predict(logits, count, network_.config().classes, batch_predictions_.data(), stream());
-    finish_step_kernel<<<1, kThreads, 0, stream()>>>(cursor_.data(), count, run_.augment.enabled(), batch_loss_.data(),
-                                                     losses_.data(), batch_predictions_.data(), predictions_.data(),
-                                                     table_.data(), (long long)table_.size(), scalars_.data());
+    finish_step_kernel<<<1, kThreads, 0, stream()>>>(
+        cursor_.data(), count, start, mine, run_.augment.enabled(), batch_loss_.data(), losses_.data(),
+        batch_predictions_.data(), predictions_.data(), table_.data(), (long long)table_.size(), scalars_.data());
     LADDER_CHECK_LAUNCH();
     if (run_.layer_times) {
       timer_.stop(stream());
@@ -394,7 +448,9 @@ class GpuEngine : public TrainingEngine {
   int side() const { return network_.config().image_size; }
 
   TrainingRun run_;
-  Stream stream_;  // first: the network and the optimizer launch on it
+  int rank_, replicas_;
+  CurrentDevice on_device_;  // before anything allocates: this replica's GPU becomes the thread's
+  Stream stream_;            // before the network and the optimizer, which launch on it
   DeviceInfo device_;
   int max_batch_;
   LeNetGpu network_;
@@ -414,12 +470,159 @@ class GpuEngine : public TrainingEngine {
   DeviceBuffer<StepScalars> scalars_;  // this step's learning rate and corrections
   DeviceBuffer<StepScalars> table_;    // every step's, from scalars_table
   EnergyMeter energy_;
-  SectionTimer timer_;  // the layers of each training step, when run_.layer_times
-  GraphExec graph_;     // one full training step, captured
+  SectionTimer timer_;                             // the layers of each training step, when run_.layer_times
+  GraphExec graph_;                                // one full training step, captured
+  std::unique_ptr<GradientAllReduce> all_reduce_;  // --gpus only
   bool warmed_up_ = false;
   std::string graph_note_;
   std::uint64_t augmented_images_ = 0;
 };
+
+// [data-parallel]
+/// A thread that runs the tasks posted to it, in order: one for each replica but the first, so
+/// that each replica's launches and NCCL calls come from a thread of its own.
+class ReplicaThread {
+ public:
+  ReplicaThread() : thread_([this] { run(); }) {}
+  ~ReplicaThread() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    thread_.join();
+  }
+  ReplicaThread(const ReplicaThread&) = delete;
+  ReplicaThread& operator=(const ReplicaThread&) = delete;
+
+  /// Runs `task` on this thread after the ones posted before; the future holds its exception.
+  std::future<void> post(std::function<void()> task) {
+    std::packaged_task<void()> packaged(std::move(task));
+    std::future<void> done = packaged.get_future();
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      tasks_.push_back(std::move(packaged));
+    }
+    ready_.notify_one();
+    return done;
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::packaged_task<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::packaged_task<void()>> tasks_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the members it uses exist
+};
+
+/// --gpus N: a replica per GPU, replica 0 on the calling thread and the others on their own,
+/// each training on its shard of every batch, their gradients summed after each backward pass.
+/// Replica 0 evaluates and reports: after every step all replicas hold the same weights.
+class DataParallelEngine : public TrainingEngine {
+ public:
+  explicit DataParallelEngine(const TrainingRun& run) : run_(run), clique_(run.gpus), replicas_(std::size_t(run.gpus)) {
+    for (int r = 1; r < run.gpus; ++r) threads_.push_back(std::make_unique<ReplicaThread>());
+    on_every_replica([this](int r) { replicas_[std::size_t(r)] = std::make_unique<GpuEngine>(run_, r, &clique_); });
+    on_every_replica([this](int r) { replicas_[std::size_t(r)]->join(clique_); });  // only once all exist
+  }
+
+  ~DataParallelEngine() override {
+    for (int r = 1; r < run_.gpus; ++r)  // each freed on its own thread, with its own GPU current
+      threads_[std::size_t(r) - 1]->post([this, r] { replicas_[std::size_t(r)].reset(); }).wait();
+  }
+
+  EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
+    std::vector<EpochStats> stats(replicas_.size());
+    on_every_replica([&](int r) {
+      stats[std::size_t(r)] = replicas_[std::size_t(r)]->train_epoch(first_step, r == 0 ? progress : nullptr);
+    });
+    return combined(stats);
+  }
+
+  Evaluation evaluate_test() override { return replicas_[0]->evaluate_test(); }
+  InferenceSpeed measure_inference() override { return replicas_[0]->measure_inference(); }
+  void copy_weights_to(LeNet<float>& network) override { replicas_[0]->copy_weights_to(network); }
+  std::string device() const override {
+    return std::to_string(run_.gpus) + " x " + replicas_[0]->device() + " (data parallel, NCCL)";
+  }
+  std::vector<std::pair<std::string, std::string>> kernels() const override { return replicas_[0]->kernels(); }
+  std::vector<LayerTime> layer_times() const override { return replicas_[0]->layer_times(); }
+  std::string cuda_graph() const override { return replicas_[0]->cuda_graph(); }
+  std::string energy_unavailable_reason() const override { return replicas_[0]->energy_unavailable_reason(); }
+
+ private:
+  /// Runs task(r) for every replica r, each on its own thread, and waits for all of them;
+  /// rethrows the first failure.
+  void on_every_replica(const std::function<void(int)>& task) {
+    std::vector<std::future<void>> done;
+    for (int r = 1; r < run_.gpus; ++r) done.push_back(threads_[std::size_t(r) - 1]->post([&task, r] { task(r); }));
+    std::exception_ptr failure;
+    try {
+      task(0);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    for (std::future<void>& d : done) {
+      try {
+        d.get();
+      } catch (...) {
+        if (!failure) failure = std::current_exception();
+      }
+    }
+    if (failure) std::rethrow_exception(failure);
+  }
+
+  /// The epoch of the whole batch from the replicas' shares: each replica's mean loss and
+  /// accuracy are over its shards, weighted here by how many images those held.
+  EpochStats combined(const std::vector<EpochStats>& stats) const {
+    const int total = run_.train_set->count(), batch = run_.batch_size, replicas = run_.gpus;
+    EpochStats whole;
+    double loss = 0, correct = 0, joules = 0;
+    bool energy_known = true;
+    for (int r = 0; r < replicas; ++r) {
+      int images = 0;
+      for (int begin = 0; begin < total; begin += batch)
+        images += shard_size(std::min(batch, total - begin), replicas, r);
+      const EpochStats& s = stats[std::size_t(r)];
+      loss += s.mean_loss * images;
+      correct += s.train_accuracy * images;
+      whole.seconds = std::max(whole.seconds, s.seconds);
+      energy_known = energy_known && s.joules >= 0;
+      joules += s.joules;
+    }
+    whole.mean_loss = total == 0 ? 0.0 : loss / total;
+    whole.train_accuracy = total == 0 ? 0.0 : correct / total;
+    whole.joules = energy_known ? joules : -1;
+    for (std::size_t step = 0; step < stats[0].batch_losses.size(); ++step) {
+      const int count = std::min(batch, total - int(step) * batch);
+      double sum = 0;
+      for (int r = 0; r < replicas; ++r)
+        sum += stats[std::size_t(r)].batch_losses[step] * shard_size(count, replicas, r);
+      whole.batch_losses.push_back(sum / count);
+    }
+    return whole;
+  }
+
+  TrainingRun run_;
+  NcclClique clique_;
+  std::vector<std::unique_ptr<GpuEngine>> replicas_;
+  std::vector<std::unique_ptr<ReplicaThread>> threads_;  // replica r > 0 lives on threads_[r - 1]
+};
+// [data-parallel]
 
 }  // namespace
 
@@ -433,7 +636,7 @@ void gather_batch(const float* images, const int* labels, const int* order, int 
                   const AffineAugment& augment, std::uint64_t augment_seed, std::uint64_t first_image,
                   float* batch_images, int* batch_labels, cudaStream_t stream) {
   if (count < 1 || side < 1) throw std::invalid_argument("gather_batch: count and side must be >= 1");
-  gather_kernel<<<unsigned(count), kThreads, 0, stream>>>(images, labels, order, nullptr, first_image, side, augment,
+  gather_kernel<<<unsigned(count), kThreads, 0, stream>>>(images, labels, order, nullptr, 0, first_image, side, augment,
                                                           augment.enabled(), augment_seed, batch_images, batch_labels,
                                                           nullptr);
   LADDER_CHECK_LAUNCH();
@@ -446,7 +649,10 @@ void predict(const float* logits, int batch, int classes, int* predicted, cudaSt
   LADDER_CHECK_LAUNCH();
 }
 
-std::unique_ptr<TrainingEngine> make_gpu_engine(const TrainingRun& run) { return std::make_unique<GpuEngine>(run); }
+std::unique_ptr<TrainingEngine> make_gpu_engine(const TrainingRun& run) {
+  if (run.gpus >= 1) return std::make_unique<DataParallelEngine>(run);
+  return std::make_unique<GpuEngine>(run);
+}
 
 int run_mnist_gpu(const MnistRunOptions& options, std::ostream& out, std::ostream& err, bool err_is_terminal) {
   if (const auto reason = no_device_reason()) {

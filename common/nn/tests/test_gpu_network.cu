@@ -17,6 +17,7 @@
 #include "common/core/device_info.cuh"
 #include "common/core/metrics.hpp"
 #include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/data_parallel.cuh"
 #include "common/nn/gpu/network.cuh"
 #include "common/nn/gpu/optimizer.cuh"
 #include "common/nn/optimizer.hpp"
@@ -47,6 +48,14 @@ std::vector<float> download(const float* device, std::size_t count) {
   std::vector<float> host(count);
   EXPECT_EQ(cudaMemcpy(host.data(), device, count * sizeof(float), cudaMemcpyDeviceToHost), cudaSuccess);
   return host;
+}
+
+TEST(GpuNetworkChecks, DataParallelSaysWhyItCannotRun) {
+  EXPECT_NE(data_parallel_unavailable_reason(0)->find("at least 1"), std::string::npos);
+  const auto reason = data_parallel_unavailable_reason(1000);  // no build and no machine has that
+  ASSERT_TRUE(reason.has_value());
+  EXPECT_TRUE(reason->find("this machine has") != std::string::npos || reason->find("no NCCL") != std::string::npos)
+      << *reason;
 }
 
 TEST(GpuNetworkChecks, AMissingRungIsNamed) {

@@ -16,6 +16,7 @@
 #include "common/core/device_info.cuh"
 #include "common/core/metrics.hpp"
 #include "common/gemm/testing/rung_test.cuh"
+#include "common/nn/gpu/data_parallel.cuh"
 #include "common/nn/gpu/training.cuh"
 #include "common/nn/synthetic_digits.hpp"
 #include "common/nn/tests/scaled_error.hpp"
@@ -178,6 +179,26 @@ TEST(GpuTraining, ABf16EpochFollowsTheFp32Epoch) {
   EXPECT_NEAR(sb.mean_loss, sa.mean_loss, 0.05 * sa.mean_loss);
   EXPECT_NEAR(sb.train_accuracy, sa.train_accuracy, 0.05);
   EXPECT_NE(sa.batch_losses, sb.batch_losses) << "bf16 must round somewhere";
+}
+
+// --gpus 1: the data-parallel engine (a shard of the whole batch, the loss divided by the whole
+// batch, an NCCL all-reduce over one replica) on one GPU computes what the plain engine does,
+// bit for bit: the same code the N-GPU run takes, checked where one GPU is all there is.
+TEST(GpuTraining, DataParallelOnOneGpuIsThePlainEngine) {
+  LADDER_SKIP_WITHOUT_GPU();
+  if (const auto reason = data_parallel_unavailable_reason(1)) GTEST_SKIP() << *reason;
+  ShortRun plain, parallel;
+  plain.run.cuda_graph = false;  // the data-parallel engine launches each step: compare like with like
+  parallel.run.gpus = 1;
+  const std::unique_ptr<TrainingEngine> a = make_gpu_engine(plain.run), b = make_gpu_engine(parallel.run);
+  for (long epoch = 0; epoch < 2; ++epoch) {
+    const EpochStats sa = a->train_epoch(epoch * 11, {}), sb = b->train_epoch(epoch * 11, {});
+    EXPECT_EQ(sa.batch_losses, sb.batch_losses) << "epoch " << epoch;
+    EXPECT_EQ(sa.train_accuracy, sb.train_accuracy) << "epoch " << epoch;
+  }
+  const std::vector<float> wa = all_weights(*a), wb = all_weights(*b);
+  EXPECT_EQ(std::memcmp(wa.data(), wb.data(), wa.size() * sizeof(float)), 0);
+  EXPECT_NE(b->device().find("data parallel"), std::string::npos) << b->device();
 }
 
 TEST(GpuTraining, LayerTimesCoverEveryLayer) {
