@@ -162,8 +162,8 @@ void LeNetGpu::note(const std::string& what, const std::string& rung) {
 }
 
 // [choose-rung]
-/// The first rung of `rungs` that takes these arguments on this device; throws naming the
-/// product when none does.
+/// The first of the network's GEMM rungs (or conv rungs, below) that takes these arguments on
+/// this device; throws naming the product when none does.
 template <typename Args>
 void LeNetGpu::gemm(const Args& args, const std::string& what) {
   for (const GemmRung& rung : kernels_.gemms) {
