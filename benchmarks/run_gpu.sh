@@ -79,6 +79,8 @@ if [[ -d $kit ]]; then
   if ! bash tools/device_kit.sh --check; then exit 1; fi
   kit_args=(-DCMAKE_PREFIX_PATH="$kit/prefix" -DFETCHCONTENT_FULLY_DISCONNECTED=ON
             -DFETCHCONTENT_SOURCE_DIR_GOOGLETEST="$kit/googletest" -DFETCHCONTENT_SOURCE_DIR_BENCHMARK="$kit/benchmark")
+  # The kit's Fashion-MNIST, when it has it, for chapter 14's real-data test too.
+  [[ -f $kit/fashion-mnist/train-images-idx3-ubyte.gz ]] && kit_args+=(-DLADDER_FASHION_MNIST_DIR="$kit/fashion-mnist")
   echo "offline kit: $kit"
 else
   echo "offline kit: none (.device_kit/ is absent): GoogleTest, Google Benchmark, CLI11, nlohmann_json and zlib" \
