@@ -8,7 +8,8 @@ docs/results.md and every chapter's README.md, and draws
 docs/images/ladder.png, ladder_sizes.png and roofline.png (needs matplotlib).
 
 A block with `chapter=N` shows chapter N's rungs; one without shows every
-rung. Each precision gets its own table, measured against the vendor library
+rung. Chapter 14's block shows the CNN beside PyTorch instead (the record's
+`cnn`, from pytorch_lenet.py), with its targets. Each precision gets its own table, measured against the vendor library
 at that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
 bf16, fp32 NCHW convolutions against cuDNN, bf16 NHWC ones against cuDNN bf16.
 A % of one precision's vendor is never shown next to the other's.
@@ -358,6 +359,82 @@ def conv_tables(run, chapter=None):
     return tables
 
 
+# --- Chapter 14: the CNN beside PyTorch (pytorch_lenet.py's JSON, record.py's "cnn") ---
+
+CNN_SPEEDUP_TARGET = 1.5  # the project's epoch at least this many times faster than PyTorch's eager loop
+CNN_BF16_POINTS = 0.3     # bf16's test accuracy within this many points of fp32's
+
+
+def best_epoch_seconds(record):
+    return min(epoch["seconds"] for epoch in record["epochs"])
+
+
+def cnn_tables(run):
+    """Chapter 14's tables: each training run's epoch against PyTorch's, where a step's time goes,
+    and the targets; [] for a run without chapter 14 results."""
+    cnn = run.get("cnn")
+    if not cnn:
+        return []
+    ours = cnn["ours"]
+    images = ours["train_images"]
+    eager = cnn.get("modes", {}).get("eager fp32", {})
+    eager_seconds = best_epoch_seconds(eager) if eager.get("epochs") else NAN
+
+    def line(name, seconds, loss, accuracy, note=""):
+        speed = eager_seconds / seconds if seconds and not math.isnan(eager_seconds) else NAN
+        return (f"| {escape(name)} | {number(seconds, '.3f')} | {number(images / seconds if seconds else NAN, ',.0f')}"
+                f" | {number(speed, '.2f')} | {number(loss, '.4f')} | {number(100 * accuracy, '.2f')} | {escape(note)} |")
+
+    rows = [line("project, fp32", best_epoch_seconds(ours), ours["epochs"][0]["loss"], ours["test_accuracy"],
+                 "CUDA graph " + ours.get("cuda_graph", "?"))]
+    for key, name in (("no_graph", "project, fp32, --no-graph"), ("bf16", "project, --precision bf16")):
+        if cnn.get(key):
+            r = cnn[key]
+            rows.append(line(name, best_epoch_seconds(r), r["epochs"][0]["loss"], r["test_accuracy"]))
+    for mode, r in cnn.get("modes", {}).items():
+        if "error" in r:
+            rows.append(f"| PyTorch {escape(mode)} | - | - | - | - | - | {escape(r['error'][:80])} |")
+        else:
+            rows.append(line(f"PyTorch {mode}", best_epoch_seconds(r), r["epochs"][0]["loss"], r["test_accuracy"]))
+    table = ["| run | epoch s (best) | images/s | × PyTorch eager fp32 | epoch-1 loss | test accuracy % | note |",
+             "|---|---:|---:|---:|---:|---:|---|"] + rows
+    text = [f"One epoch of {images:,} images, batch {ours['batch']}, {ours['optimizer']}, on "
+            f"{escape(ours['device'])}; each run's best epoch of {len(ours['epochs'])}:\n", "\n".join(table) + "\n"]
+
+    parts = []
+    if not math.isnan(eager_seconds):
+        speedup = eager_seconds / best_epoch_seconds(ours)
+        parts.append(f"{speedup:.2f}× PyTorch's eager loop (target ≥ {CNN_SPEEDUP_TARGET}: "
+                     f"{verdict(speedup >= CNN_SPEEDUP_TARGET)})")
+    if "same_batches_worst_relative_loss_difference" in cnn:
+        parts.append(f"the first 10 batch losses agree with PyTorch's to "
+                     f"{cnn['same_batches_worst_relative_loss_difference']:.1e}")
+    if cnn.get("bf16"):
+        points = 100 * (cnn["bf16"]["test_accuracy"] - ours["test_accuracy"])
+        parts.append(f"bf16 test accuracy {points:+.2f} points from fp32's (target within {CNN_BF16_POINTS}: "
+                     f"{verdict(abs(points) <= CNN_BF16_POINTS)})")
+    seconds = ours.get("seconds_to_target")
+    parts.append(f"time to {100 * ours.get('target_accuracy', 0):.0f} % test accuracy: "
+                 + (f"{seconds:.2f} s of training" if seconds is not None else "not reached"))
+    inference = ours.get("inference", {})
+    if inference:
+        parts.append(f"inference {inference['images_per_second']:,.0f} images/s, "
+                     f"{inference['batch1_milliseconds']:.3f} ms for one image")
+    if ours["epochs"] and "joules" in ours["epochs"][0]:
+        parts.append(f"{min(e['joules'] for e in ours['epochs']):.1f} J per epoch")
+    text.append("Chapter 14's measures: " + "; ".join(parts) + ".\n")
+
+    layer_times = cnn.get("layer_times") or []
+    if layer_times:
+        step = sum(t["milliseconds_per_step"] for t in layer_times)
+        lines = ["| part of a step | ms | % of the step |", "|---|---:|---:|"]
+        lines += [f"| {escape(t['name'])} | {t['milliseconds_per_step']:.4f} | "
+                  f"{100 * t['milliseconds_per_step'] / step:.1f} |" for t in layer_times]
+        text.append("Where a training step's GPU time goes (`--layer-times`, CUDA events, mean over "
+                    f"{layer_times[0]['steps']} steps):\n\n" + "\n".join(lines) + "\n")
+    return text
+
+
 # --- Pages ---
 
 def render_block(runs, args, page_dir=ROOT):
@@ -366,7 +443,7 @@ def render_block(runs, args, page_dir=ROOT):
     chapter = int(match.group(1)) if match else None
     sections = []
     for run in runs:
-        tables = gemm_tables(run, chapter) + conv_tables(run, chapter)
+        tables = cnn_tables(run) if chapter == 14 else gemm_tables(run, chapter) + conv_tables(run, chapter)
         if tables:
             sections.append(f"Measured on {context_line(run)}.\n\n" + "\n".join(tables))
     if not sections:

@@ -293,6 +293,47 @@ class ConvReportTest(unittest.TestCase):
             self.assertEqual(report.render_block([], args), report.NO_RESULTS)
 
 
+def cnn_record(speedup=2.0, bf16_points=-0.1):
+    """pytorch_lenet.py's JSON for a run whose project epoch takes 1 s."""
+    ours = {"device": "NVIDIA H200", "train_images": 60000, "batch": 32, "optimizer": "adam",
+            "epochs": [{"loss": 0.5, "seconds": 1.2, "joules": 300.0}, {"loss": 0.3, "seconds": 1.0, "joules": 250.0}],
+            "test_accuracy": 0.9, "target_accuracy": 0.9, "seconds_to_target": 2.2, "cuda_graph": "on: replayed",
+            "inference": {"images_per_second": 1.5e6, "batch1_milliseconds": 0.05}}
+    eager = {"epochs": [{"loss": 0.5, "seconds": speedup}], "test_accuracy": 0.9}
+    return {"ours": ours, "modes": {"eager fp32": eager, "compiled fp32": {"error": "RuntimeError: no compiler"}},
+            "bf16": {"epochs": [{"loss": 0.51, "seconds": 1.5}], "test_accuracy": 0.9 + bf16_points / 100},
+            "same_batches_worst_relative_loss_difference": 2e-6,
+            "layer_times": [{"name": "conv1 forward", "milliseconds_per_step": 0.03, "steps": 1875},
+                            {"name": "optimizer", "milliseconds_per_step": 0.01, "steps": 1875}]}
+
+
+class CnnReportTest(unittest.TestCase):
+    def test_chapter_14_shows_each_run_beside_pytorch_with_its_targets(self):
+        run = synthetic_run({4096: 96.0})
+        run["cnn"] = cnn_record()
+        text = report.render_block([run], " chapter=14 ")
+        table = table_of(text, "| run |")
+        self.assertIn("| 1.000 | 60,000 | 2.00 |", row(table, "project, fp32"))
+        self.assertIn("| 1.500 | 40,000 | 1.33 |", row(table, "project, --precision bf16"))
+        self.assertIn("RuntimeError: no compiler", row(table, "PyTorch compiled fp32"))
+        self.assertIn("2.00× PyTorch's eager loop (target ≥ 1.5: met)", text)
+        self.assertIn("bf16 test accuracy -0.10 points from fp32's (target within 0.3: met)", text)
+        self.assertIn("time to 90 % test accuracy: 2.20 s of training", text)
+        self.assertIn("250.0 J per epoch", text)
+        self.assertIn("| conv1 forward | 0.0300 | 75.0 |", text)
+        self.assertNotIn("cuBLAS", text, "chapter 14 shows no GEMM tables")
+
+    def test_missed_targets_say_so(self):
+        run = synthetic_run({4096: 96.0})
+        run["cnn"] = cnn_record(speedup=1.2, bf16_points=-0.5)
+        text = report.render_block([run], " chapter=14 ")
+        self.assertIn("1.20× PyTorch's eager loop (target ≥ 1.5: **not met**)", text)
+        self.assertIn("(target within 0.3: **not met**)", text)
+
+    def test_a_run_without_chapter_14_results_has_none(self):
+        self.assertEqual(report.render_block([synthetic_run({4096: 96.0})], " chapter=14 "), report.NO_RESULTS)
+
+
 class RecordTest(unittest.TestCase):
     def test_record_bundles_context_with_a_fake_nvidia_smi(self):
         with tempfile.TemporaryDirectory() as tmp:
