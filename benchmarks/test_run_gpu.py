@@ -161,12 +161,14 @@ class GpuRunBookkeepingTest(unittest.TestCase):
             [("cpu_ok", "run", ""), ("gpu_ok", "run", ""),
              ("cp_async", "notrun", gtest_skip("06 warp tiling does not support this case: needs sm_80")),
              ("starter", "notrun", gtest_skip("exercise starter code: set LADDER_TEST_EXERCISES=1")),
+             ("no_nccl", "notrun", gtest_skip("this build has no NCCL (CMake found none): it cannot train on --gpus 1")),
              ("ptxas_table", "notrun", "")],
-            {"cpu_ok": ["cpu"], "gpu_ok": ["gpu"], "cp_async": ["gpu"], "starter": ["gpu"], "ptxas_table": ["cpu"]})
+            {"cpu_ok": ["cpu"], "gpu_ok": ["gpu"], "cp_async": ["gpu"], "starter": ["gpu"], "no_nccl": ["gpu"],
+             "ptxas_table": ["cpu"]})
         self.assertEqual(result.returncode, 0, result.stdout)
         tests = json.loads(self.summary.read_text())["tests"]
-        self.assertEqual((tests["passed"], tests["failed"], tests["skipped"]), (2, 0, 3))
-        self.assertIn("tests: 2 passed, 0 failed, 3 skipped", result.stdout)
+        self.assertEqual((tests["passed"], tests["failed"], tests["skipped"]), (2, 0, 4))
+        self.assertIn("tests: 2 passed, 0 failed, 4 skipped", result.stdout)
 
     def test_gpu_test_skipped_for_want_of_a_device_fails(self):
         result = self.count_tests(
