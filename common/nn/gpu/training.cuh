@@ -26,7 +26,7 @@ namespace ladder::nn::gpu {
 
 /// order = a random permutation of 0 .. count - 1: the CPU path's Fisher-Yates shuffle (training.cpp),
 /// drawn from *random, which lives on the device and carries on to the next epoch. One thread:
-/// each of its count - 1 swaps depends on the one before, a few milliseconds for 60,000 images.
+/// each of its count - 1 swaps depends on the one before (an estimated 10-30 ms for 60,000 images).
 void shuffle(int* order, int count, Random* random, cudaStream_t stream);
 
 /// For n < count: batch_labels[n] = labels[order[n]] and batch_images[n] = images[order[n]]
