@@ -62,4 +62,11 @@ ErrorReport compare_to_reference(const std::vector<float>& got, const std::vecto
   return report;
 }
 
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t mid = values.size() / 2;
+  return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
+}
+
 }  // namespace ladder

@@ -40,4 +40,7 @@ struct ErrorReport {
 /// Compares `got` with a double-precision reference of the same length.
 ErrorReport compare_to_reference(const std::vector<float>& got, const std::vector<double>& reference, double tolerance);
 
+/// Median of the values (by copy): the mean of the middle two for an even count; 0 for none.
+double median(std::vector<double> values);
+
 }  // namespace ladder

@@ -41,13 +41,6 @@ void flush_l2(cudaStream_t stream) {
 
 }  // namespace
 
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const std::size_t mid = values.size() / 2;
-  return values.size() % 2 ? values[mid] : 0.5 * (values[mid - 1] + values[mid]);
-}
-
 TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const TimingConfig& config,
                         cudaStream_t stream) {
   for (int i = 0; i < config.warmup; ++i) work(stream);

@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "common/core/metrics.hpp"  // median
+
 namespace ladder {
 
 class EnergyMeter;  // common/core/energy.hpp
@@ -49,8 +51,5 @@ struct EnergyStats {
 /// be steady. Nothing when a read of the counter fails.
 std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)>& work, const EnergyMeter& meter,
                                           double min_seconds, double seconds_per_run, cudaStream_t stream = nullptr);
-
-/// Median of the values (by copy); 0 for none.
-double median(std::vector<double> values);
 
 }  // namespace ladder

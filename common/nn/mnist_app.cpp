@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/core/atomic_file.hpp"
+#include "common/core/metrics.hpp"
 #include "common/nn/checkpoint.hpp"
 #include "common/nn/random.hpp"
 #include "common/nn/synthetic_digits.hpp"
@@ -99,12 +100,6 @@ constexpr std::size_t kRecordedBatchLosses = 50;  // of the first epoch, in the 
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 class CpuEngine : public TrainingEngine {

@@ -16,9 +16,11 @@
 #include <vector>
 
 #include "common/core/cuda_check.cuh"
+#include "common/core/cuda_handles.cuh"
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/energy.hpp"
+#include "common/core/metrics.hpp"
 #include "common/nn/data_parallel.hpp"
 #include "common/nn/gpu/data_parallel.cuh"
 #include "common/nn/gpu/launch.cuh"
@@ -133,45 +135,6 @@ double mean_loss(const std::vector<float>& batch_losses, int images, int batch_s
   return images == 0 ? 0.0 : sum / images;
 }
 
-/// Makes GPU `index` the calling thread's current device when constructed.
-struct CurrentDevice {
-  explicit CurrentDevice(int index) { LADDER_CUDA_CHECK(cudaSetDevice(index)); }
-};
-
-/// A CUDA stream of the engine's own: graphs are captured from a stream other than the legacy
-/// default one. Non-blocking, so every read on the host waits for it explicitly (sync()).
-class Stream {
- public:
-  Stream() { LADDER_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking)); }
-  ~Stream() { cudaStreamDestroy(stream_); }  // no check: destructors must not throw
-  Stream(const Stream&) = delete;
-  Stream& operator=(const Stream&) = delete;
-  cudaStream_t get() const { return stream_; }
-
- private:
-  cudaStream_t stream_ = nullptr;
-};
-
-/// An instantiated CUDA graph, destroyed with its owner.
-class GraphExec {
- public:
-  GraphExec() = default;
-  ~GraphExec() {
-    if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
-  }
-  GraphExec(const GraphExec&) = delete;
-  GraphExec& operator=(const GraphExec&) = delete;
-  explicit operator bool() const { return exec_ != nullptr; }
-  cudaGraphExec_t get() const { return exec_; }
-  void reset(cudaGraphExec_t exec) {
-    if (exec_ != nullptr) cudaGraphExecDestroy(exec_);
-    exec_ = exec;
-  }
-
- private:
-  cudaGraphExec_t exec_ = nullptr;
-};
-
 /// Each global step's learning rate (the schedule) and Adam corrections, computed once.
 std::vector<StepScalars> scalars_table(const TrainingRun& run, const DeviceOptimizer& optimizer) {
   std::vector<StepScalars> table;
@@ -220,12 +183,9 @@ class GpuEngine : public TrainingEngine {
   }
 
   /// Joins the replicas' all-reduce as rank rank_; blocks until every replica has joined, so each
-  /// calls it from its own thread, once every replica exists (a replica that failed to start
-  /// would otherwise leave the others waiting for it).
-  void join(const NcclClique& clique) {
-    LADDER_CUDA_CHECK(cudaSetDevice(rank_));
-    all_reduce_ = std::make_unique<GradientAllReduce>(clique, rank_);
-  }
+  /// calls it from its own thread (the one that made it, with its GPU current), once every replica exists (a replica
+  /// that failed to start would otherwise leave the others waiting for it).
+  void join(const NcclClique& clique) { all_reduce_ = std::make_unique<GradientAllReduce>(clique, rank_); }
 
   /// The images replica `rank_` takes of a batch of `count`.
   int shard_start(int count) const { return shard_begin(count, replicas_, rank_); }
@@ -315,8 +275,7 @@ class GpuEngine : public TrainingEngine {
       sync();
       milliseconds.push_back(1e3 * seconds_since(begin));
     }
-    std::sort(milliseconds.begin(), milliseconds.end());
-    speed.batch1_milliseconds = milliseconds[milliseconds.size() / 2];
+    speed.batch1_milliseconds = median(milliseconds);
     return speed;
   }
 
@@ -450,7 +409,8 @@ class GpuEngine : public TrainingEngine {
   TrainingRun run_;
   int rank_, replicas_;
   CurrentDevice on_device_;  // before anything allocates: this replica's GPU becomes the thread's
-  Stream stream_;            // before the network and the optimizer, which launch on it
+  CudaStream stream_;        // before the network and the optimizer, which launch on it; graphs are
+                             // captured from a stream other than the legacy default one
   DeviceInfo device_;
   int max_batch_;
   LeNetGpu network_;
@@ -471,7 +431,7 @@ class GpuEngine : public TrainingEngine {
   DeviceBuffer<StepScalars> table_;    // every step's, from scalars_table
   EnergyMeter energy_;
   SectionTimer timer_;                             // the layers of each training step, when run_.layer_times
-  GraphExec graph_;                                // one full training step, captured
+  CudaGraphExec graph_;                            // one full training step, captured
   std::unique_ptr<GradientAllReduce> all_reduce_;  // --gpus only
   bool warmed_up_ = false;
   std::string graph_note_;
