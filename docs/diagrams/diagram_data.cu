@@ -21,7 +21,14 @@
 ///               the wavefront count is warp_access_model.hpp's
 ///   ch06        warp_tiling_configs.cuh's OneStage, through TileConfig::place, thread_row and
 ///               thread_col: the functions the kernels call
-///   ch08        common/gemm/mma_layout.hpp's fragment tables, which the kernels call
+///   ch07        wmma_gemm.cuh's BlockTile07b: warp_place and the fragment counts the
+///               block-tile kernel loops over
+///   ch08        common/gemm/mma_layout.hpp's fragment tables, which the kernels call; the
+///               shared tiles' offset() of mma_sync_configs.hpp's Padded and Swizzled, with
+///               mma::bank_group and the model's phase_conflict_ways
+///   ch09        hopper_layout.hpp's swizzle_128b, the map TMA and wgmma share
+///   ch11        tiled_conv.cuh's block_work, halo_tile, halo_source and
+///               thread_halo_origin on a small problem with ragged tiles
 ///   ch12        im2col_conv.cuh's lowered_value, the kernel's element function, on a small
 ///               problem, with common/conv/index.hpp's output_position, filter_tap_crs,
 ///               input_row, input_col, inside_image and nchw_offset
@@ -33,12 +40,14 @@
 ///
 /// Usage: diagram_data [--out FILE]   (JSON on stdout without --out)
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -49,6 +58,11 @@
 #include "chapters/04_register_tiling_gemm/register_tiling_tiles.hpp"
 #include "chapters/05_vectorized_gemm/vectorized_gemm.cuh"
 #include "chapters/06_warp_tiling_gemm/warp_tiling_configs.cuh"
+#include "chapters/07_wmma_gemm/wmma_gemm.cuh"
+#include "chapters/08_mma_sync_gemm/mma_sync_configs.hpp"
+#include "chapters/08_mma_sync_gemm/mma_sync_model.hpp"
+#include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
+#include "chapters/11_tiled_conv/tiled_conv.cuh"
 #include "chapters/12_im2col_conv/im2col_conv.cuh"
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp"
 #include "common/conv/index.hpp"
@@ -282,6 +296,43 @@ Json chapter06() {
           {"lane", 5}};
 }
 
+// ---- chapter 07: the block tile of 07b, in warps and WMMA fragments ----
+
+Json chapter07() {
+  using Cfg = ladder::wmma_gemm::BlockTile07b;
+  Grid warp_of = grid(Cfg::kBM, Cfg::kBN);
+  Json warps = Json::array();
+  for (int warp = 0; warp < Cfg::kWarps; ++warp) {
+    const ladder::wmma_gemm::WarpPlace at = Cfg::warp_place(warp);
+    warps.push_back(cell(at.row, at.col));
+    // acc[i][j] of this warp covers rows at.row + 16 i and columns at.col + 16 j (block_tile_kernel)
+    for (int i = 0; i < Cfg::kFragsM; ++i)
+      for (int j = 0; j < Cfg::kFragsN; ++j)
+        for (int r = 0; r < ladder::wmma_gemm::kFragM; ++r)
+          for (int c = 0; c < ladder::wmma_gemm::kFragN; ++c)
+            warp_of[at.row + i * ladder::wmma_gemm::kFragM + r][at.col + j * ladder::wmma_gemm::kFragN + c] = warp;
+  }
+  return {{"kind", "wmma_block_tile"},
+          {"title", "Chapter 07: 07b's block tile, in warps and 16 x 16 accumulator fragments"},
+          {"config", "BlockTile07b = BlockTileConfig<128, 128, 32, 64, 32, 3>"},
+          {"bm", Cfg::kBM},
+          {"bn", Cfg::kBN},
+          {"bk", Cfg::kBK},
+          {"wm", Cfg::kWM},
+          {"wn", Cfg::kWN},
+          {"frag", ladder::wmma_gemm::kFragM},
+          {"frags_m", Cfg::kFragsM},
+          {"frags_n", Cfg::kFragsN},
+          {"threads", Cfg::kThreads},
+          {"stages", Cfg::kStages},
+          {"lda", Cfg::kLdA},
+          {"ldb", Cfg::kLdB},
+          {"smem_bytes", Cfg::kSmemBytes},
+          {"warps", warps},
+          {"warp_of", warp_of},
+          {"warp", 0}};
+}
+
 // ---- chapter 08: the m16n8k16 fragments ----
 
 Json chapter08() {
@@ -303,6 +354,145 @@ Json chapter08() {
           {"a", table(mma::kAElementsPerLane, mma::a_fragment_element)},
           {"b", table(mma::kBElementsPerLane, mma::b_fragment_element)},
           {"c", table(mma::kCElementsPerLane, mma::c_fragment_element)}};
+}
+
+// ---- chapter 08: the shared tiles' layouts and one ldmatrix phase's bank groups ----
+
+/// The first 8 rows of a shared tile as it sits in memory: for each 16-byte slot of a row,
+/// the logical chunk stored there (-1: padding) and its bank group; and the bank groups of
+/// one ldmatrix phase, logical chunk 0 of rows 0-7, with the conflict that gives.
+template <class OffsetOf>
+Json tile_layout(const char* name, int chunks_per_row, int row_elements, OffsetOf offset_of) {
+  namespace mma = ladder::mma;
+  constexpr int kRows = 8;
+  const int slots = row_elements / mma::kChunkElements;
+  Json rows = Json::array();
+  std::array<int, kRows> phase_bytes{};
+  for (int row = 0; row < kRows; ++row) {
+    std::vector<int> logical(std::size_t(slots), -1);
+    for (int chunk = 0; chunk < chunks_per_row; ++chunk) {
+      const int offset = offset_of(row, chunk * mma::kChunkElements);  // in bf16, from the tile's start
+      logical[std::size_t(offset / mma::kChunkElements - row * slots)] = chunk;
+      if (chunk == 0) phase_bytes[std::size_t(row)] = 2 * offset;
+    }
+    Json line = Json::array();
+    for (int slot = 0; slot < slots; ++slot)
+      line.push_back(Json::array(
+          {logical[std::size_t(slot)], mma::bank_group(2 * (row * row_elements + slot * mma::kChunkElements))}));
+    rows.push_back(line);
+  }
+  Json phase_groups = Json::array();
+  for (int byte : phase_bytes) phase_groups.push_back(mma::bank_group(byte));
+  return {{"name", name},
+          {"slots", slots},
+          {"rows", rows},
+          {"phase_groups", phase_groups},
+          {"ways", ladder::mma_sync::model::phase_conflict_ways(phase_bytes)}};
+}
+
+template <class Tile>
+Json tile_layouts(const char* operand) {
+  using ladder::mma_sync::Padded;
+  using ladder::mma_sync::Swizzled;
+  using PaddedTile = std::conditional_t<Tile::kRows == Padded::kBM, Padded::ATile, Padded::BTile>;
+  const int cols = Tile::kCols;
+  return {{"operand", operand},
+          {"rows", Tile::kRows},
+          {"cols", cols},
+          {"layouts",
+           {tile_layout("row-major, unpadded", cols / ladder::mma::kChunkElements, cols,
+                        [cols](int row, int col) { return row * cols + col; }),
+            tile_layout("08a: padded rows", PaddedTile::kChunksPerRow, PaddedTile::kRowElements,
+                        [](int row, int col) { return PaddedTile::offset(row, col); }),
+            tile_layout("08b on: swizzled", Tile::kChunksPerRow, Tile::kRowElements,
+                        [](int row, int col) { return Tile::offset(row, col); })}}};
+}
+
+Json chapter08_layouts() {
+  using ladder::mma_sync::Swizzled;
+  static_assert(Swizzled::kBM != Swizzled::kBK, "tile_layouts tells A from B by its row count");
+  return {{"kind", "shared_layouts"},
+          {"title", "Chapter 08: one ldmatrix phase against the banks, in three layouts"},
+          {"bank_groups", ladder::mma::kBankGroups},
+          {"tiles", {tile_layouts<Swizzled::ATile>("A"), tile_layouts<Swizzled::BTile>("B")}}};
+}
+
+// ---- chapter 09: the 128-byte swizzle ----
+
+Json chapter09() {
+  namespace hopper = ladder::hopper;
+  constexpr int kChunks = hopper::kSw128RowBytes / hopper::kChunkBytes;
+  Grid stored_at = grid(hopper::kSw128AtomRows, kChunks);  // [row][logical chunk] -> physical chunk
+  for (int row = 0; row < hopper::kSw128AtomRows; ++row)
+    for (int chunk = 0; chunk < kChunks; ++chunk) {
+      const int logical_byte = row * hopper::kSw128RowBytes + chunk * hopper::kChunkBytes;
+      const int stored_byte = hopper::swizzle_128b(logical_byte);
+      if (stored_byte / hopper::kSw128RowBytes != row) throw std::logic_error("ch09: the swizzle left its row");
+      stored_at[std::size_t(row)][std::size_t(chunk)] = stored_byte % hopper::kSw128RowBytes / hopper::kChunkBytes;
+    }
+  return {{"kind", "swizzle_128b"},
+          {"title", "Chapter 09: the 128-byte swizzle that TMA writes and wgmma reads"},
+          {"rows", hopper::kSw128AtomRows},
+          {"chunks", kChunks},
+          {"chunk_bytes", hopper::kChunkBytes},
+          {"row_elements", hopper::kSw128RowElements},
+          {"atom_bytes", hopper::kSw128AtomBytes},
+          {"stored_at", stored_at}};
+}
+
+// ---- chapter 11: output tiles and the halos they stage ----
+
+Json chapter11() {
+  namespace tiled = ladder::tiled;
+  ladder::ConvProblem pr;
+  pr.n = pr.c = pr.k = 1;
+  pr.h = 12;  // 12 x 56 outputs: 2 x 2 tiles of 8 x 32, the last row and column of tiles ragged
+  pr.w = 56;
+  pr.r = pr.s = 3;
+  pr.stride = 1;
+  pr.padding = 1;
+  if (auto reason = ladder::invalid_reason(pr)) throw std::runtime_error("ch11 example: " + *reason);
+  Json blocks = Json::array();
+  const long long count = tiled::block_count(pr, tiled::kTileP, 1);
+  for (int block = 0; block < int(count); ++block) {
+    const tiled::BlockWork work = tiled::block_work(pr, block, tiled::kTileP, 1);
+    const tiled::HaloTile halo = tiled::halo_tile(pr, work.p0, work.q0, tiled::kTileP);
+    Grid zero = grid(halo.rows.count, halo.cols.count, 0);  // 1 where the block stages a zero
+    for (int i = 0; i < halo.rows.count; ++i)
+      for (int j = 0; j < halo.cols.count; ++j)
+        zero[std::size_t(i)][std::size_t(j)] = tiled::halo_source(pr, halo, i, j) < 0;
+    blocks.push_back({{"block", block},
+                      {"p0", work.p0},
+                      {"q0", work.q0},
+                      {"halo_rows", Json::array({halo.rows.first, halo.rows.count})},
+                      {"halo_cols", Json::array({halo.cols.first, halo.cols.count})},
+                      {"zero", zero}});
+  }
+  // Thread (tp, tq) of block 0 reads the halo from thread_halo_origin on, one row of S taps per
+  // filter row: its window, as halo (row, column).
+  const int tp = 4, tq = 12;
+  const tiled::HaloTile halo0 = tiled::halo_tile(pr, 0, 0, tiled::kTileP);
+  const int origin = tiled::thread_halo_origin(pr, halo0.cols.count, tp, tq);
+  Json window = Json::array();
+  for (int r = 0; r < pr.r; ++r)
+    for (int s = 0; s < pr.s; ++s) {
+      const int e = origin + r * halo0.cols.count + s;
+      window.push_back(cell(halo0.rows.first + e / halo0.cols.count, halo0.cols.first + e % halo0.cols.count));
+    }
+  return {{"kind", "halo_tiles"},
+          {"title", "Chapter 11: output tiles, and the input halo each block stages"},
+          {"h", pr.h},
+          {"w", pr.w},
+          {"p", pr.p()},
+          {"q", pr.q()},
+          {"r", pr.r},
+          {"s", pr.s},
+          {"padding", pr.padding},
+          {"tile_p", tiled::kTileP},
+          {"tile_q", tiled::kTileQ},
+          {"blocks", blocks},
+          {"thread", Json::array({tp, tq})},
+          {"window", window}};
 }
 
 // ---- chapters 12 and 13: the lowered matrix, built (im2col) or gathered (implicit GEMM) ----
@@ -496,7 +686,11 @@ int main(int argc, char** argv) {
                        {"ch04_thread_tile", chapter04()},
                        {"ch05_vector_loads", chapter05()},
                        {"ch06_warp_tiling", chapter06()},
+                       {"ch07_block_tile", chapter07()},
                        {"ch08_mma_fragments", chapter08()},
+                       {"ch08_shared_layouts", chapter08_layouts()},
+                       {"ch09_swizzle_128b", chapter09()},
+                       {"ch11_halo_tiles", chapter11()},
                        {"ch12_im2col", chapter12()},
                        {"ch13_implicit_gemm_gather", chapter13()},
                        {"ch14_network", chapter14()}}}};

@@ -652,6 +652,80 @@ def warp_tiling(d):
 
 
 # ---------------------------------------------------------------------------------------------
+# Chapter 07: 07b's block tile, in warps and accumulator fragments
+# ---------------------------------------------------------------------------------------------
+
+def wmma_block_tile(d):
+    bm, bn, wm, wn, frag = d["bm"], d["bn"], d["wm"], d["wn"], d["frag"]
+    fm, fn, warp, warp_of = d["frags_m"], d["frags_n"], d["warp"], d["warp_of"]
+    c1, c2 = 3, 7
+    x1, y1 = 80, 130
+    x2 = x1 + bn * c1 + 110
+    width = x2 + wn * c2 + 400
+    height = y1 + max(bm * c1, wm * c2) + 80
+    svg = Svg(width, height, d["title"], f"Chapter 07's {bm} x {bn} block tile split into {len(d['warps'])} warp tiles "
+              f"of {wm} x {wn}, each {fm} x {fn} WMMA accumulator fragments of {frag} x {frag}; warp {warp}'s tile "
+              "enlarged with the name of each fragment.")
+    svg.title(d["title"], f"{d['config']}: block {bm} x {bn}, warp {wm} x {wn}, {d['threads']} threads")
+    colours = [[tint(PALETTE[w % len(PALETTE)], 0.45) for w in row] for row in warp_of]
+    draw_cells(svg, x1, y1, c1, colours, lines_between=False)
+    for i in range(frag, bm, frag):
+        svg.line(x1, y1 + i * c1, x1 + bn * c1, y1 + i * c1, GRID, 0.8)
+    for j in range(frag, bn, frag):
+        svg.line(x1 + j * c1, y1, x1 + j * c1, y1 + bm * c1, GRID, 0.8)
+    for seg in boundaries(warp_of):
+        svg.line(x1 + seg[0] * c1, y1 + seg[1] * c1, x1 + seg[2] * c1, y1 + seg[3] * c1, INK, 1.2)
+    outline(svg, x1, y1, bn * c1, bm * c1)
+    for w, (r, c) in enumerate(d["warps"]):
+        svg.text(x1 + (c + wn / 2) * c1, y1 + (r + wm / 2) * c1 + 4, f"warp {w}", size=12, anchor="middle",
+                 weight="bold")
+    ticks(svg, x1, y1, c1, bn, "x", every=32)
+    ticks(svg, x1, y1, c1, bm, "y", every=32)
+    axis_labels(svg, x1, y1, bn * c1, bm * c1, below="n (columns of C)")
+    svg.text(x1 - 36, y1 + bm * c1 / 2, "m (rows of C)", size=12.5, anchor="middle", rotate=-90)
+    svg.text(x1, y1 - 24, f"1. block tile: {bm // wm} x {bn // wn} warp tiles (thin lines: fragments)", size=13.5,
+             weight="bold")
+
+    r0, c0 = d["warps"][warp]
+    base = tint(PALETTE[warp % len(PALETTE)], 0.45)
+    for i in range(fm):
+        for j in range(fn):
+            x, y = x2 + j * frag * c2, y1 + i * frag * c2
+            svg.rect(x, y, frag * c2, frag * c2, base, "#ffffff", 2)
+            svg.text(x + frag * c2 / 2, y + frag * c2 / 2 - 4, f"acc[{i}][{j}]", size=13, anchor="middle", mono=True)
+            svg.text(x + frag * c2 / 2, y + frag * c2 / 2 + 14, f"C rows {r0 + i * frag}-{r0 + (i + 1) * frag - 1},",
+                     size=10.5, anchor="middle", fill="#444444")
+            svg.text(x + frag * c2 / 2, y + frag * c2 / 2 + 28, f"cols {c0 + j * frag}-{c0 + (j + 1) * frag - 1}",
+                     size=10.5, anchor="middle", fill="#444444")
+    outline(svg, x2, y1, wn * c2, wm * c2)
+    svg.rect(x1 + c0 * c1, y1 + r0 * c1, wn * c1, wm * c1, "none", INK, 3)
+    ticks(svg, x2, y1, c2, wn, "x", every=frag)
+    ticks(svg, x2, y1, c2, wm, "y", every=frag)
+    svg.text(x2, y1 - 24, f"2. warp {warp}'s {wm} x {wn} tile: {fm * fn} fragments", size=13.5, weight="bold")
+
+    nx, yy = x2 + wn * c2 + 40, y1 + 4
+    per_lane = frag * frag // 32
+    for line in (f"Each k-step (k = 16) a warp loads {fm} fragments of A",
+                 f"and {fn} of B from shared memory and issues",
+                 f"{fm} x {fn} = {fm * fn} mma_sync: each A fragment is used",
+                 f"{fn} times, each B fragment {fm} times.", "",
+                 f"An accumulator fragment is {frag} x {frag} floats,",
+                 f"{per_lane} per lane. Which lane holds which element",
+                 "is not specified: the API hides it, so the",
+                 "epilogue stores a fragment through shared",
+                 "memory (store_matrix_sync) to learn it.",
+                 "Chapter 08's mma.sync publishes the layout.", "",
+                 f"The stages: {d['stages']} k-tiles of A ({bm} x {d['bk']}) and",
+                 f"B ({d['bk']} x {bn}), rows padded to {d['lda']} and {d['ldb']}",
+                 f"bf16: {d['smem_bytes']:,} bytes of shared memory.", "",
+                 "Placement: BlockTileConfig::warp_place, the",
+                 "function the kernel calls (wmma_gemm.cuh)."):
+        svg.text(nx, yy, line, size=12.5)
+        yy += 19
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
 # Chapter 08: the m16n8k16 fragments
 # ---------------------------------------------------------------------------------------------
 
@@ -729,6 +803,210 @@ def mma_fragments(d):
     svg.text(lx, y + 34, "light / darker: even / odd group (lane / 4)", size=12)
     svg.text(lx, y + 54, "Source: the PTX ISA's m16n8k16 fragment tables,", size=12, fill="#444444")
     svg.text(lx, y + 72, "as common/gemm/mma_layout.hpp computes them.", size=12, fill="#444444")
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 08: one ldmatrix phase against the banks, unpadded, padded and swizzled
+# ---------------------------------------------------------------------------------------------
+
+def bank_colour(group):
+    return tint(PALETTE[group % len(PALETTE)], 0.5)
+
+
+def shared_layouts(d):
+    cw, ch = 30, 20
+    groups = d["bank_groups"]
+    x0, y0 = 90, 168
+    columns = []  # x of each tile's column of panels
+    x = x0
+    for tile in d["tiles"]:
+        columns.append(x)
+        x += max(max(layout["slots"] for layout in tile["layouts"]) * cw, 300) + 100
+    panel_h = 8 * ch + 96
+    width = max(x - 40, x0 + groups * 84 + 280)
+    height = y0 + 14 + 3 * panel_h
+    svg = Svg(width, height, d["title"], "The first 8 rows of chapter 08's A and B tiles in shared memory, 16-byte "
+              "slot by slot, coloured by bank group and labelled with the logical chunk stored there, in the "
+              "unpadded, padded (08a) and swizzled (08b) layouts; the chunks one ldmatrix phase reads are outlined.")
+    svg.title(d["title"], "a cell: one 16-byte slot (8 bf16); its colour: the slot's bank group; its number: "
+              "the row's chunk stored there")
+    zeros = zeros_pattern(svg)
+    lx = x0
+    for g in range(groups):
+        svg.rect(lx, 82, 14, 14, bank_colour(g), INK, 0.8)
+        svg.text(lx + 19, 94, f"group {g}", size=12)
+        lx += 84
+    svg.rect(lx, 82, 14, 14, zeros, INK, 0.8)
+    svg.text(lx + 19, 94, "padding", size=12)
+    svg.rect(lx + 100, 82, 14, 14, "none", INK, 2.5)
+    svg.text(lx + 119, 94, "one ldmatrix phase", size=12)
+    for tile, x in zip(d["tiles"], columns):
+        svg.text(x, y0 - 34, f"{tile['operand']} tile: {tile['rows']} x {tile['cols']} bf16", size=13.5,
+                 weight="bold")
+        svg.text(x, y0 - 16, f"rows of {tile['cols'] * 2} bytes = {tile['cols'] // 8} chunks; its first 8 rows",
+                 size=12.5)
+        for p, layout in enumerate(tile["layouts"]):
+            y = y0 + 14 + p * panel_h
+            svg.text(x, y, layout["name"], size=13, weight="bold")
+            y += 12
+            for r, row in enumerate(layout["rows"]):
+                for s, (logical, group) in enumerate(row):
+                    cx, cy = x + s * cw, y + r * ch
+                    if logical < 0:
+                        svg.rect(cx, cy, cw, ch, zeros, "#ffffff", 1)
+                    else:
+                        svg.rect(cx, cy, cw, ch, bank_colour(group), "#ffffff", 1)
+                        svg.text(cx + cw / 2, cy + ch / 2 + 4, str(logical), size=10.5, anchor="middle")
+                svg.text(x - 6, y + (r + 0.5) * ch + 4, f"row {r}", size=10.5, anchor="end", fill="#555555")
+            outline(svg, x, y, layout["slots"] * cw, 8 * ch)
+            for r, row in enumerate(layout["rows"]):
+                for s, (logical, _) in enumerate(row):
+                    if logical == 0:
+                        svg.rect(x + s * cw + 1.5, y + r * ch + 1.5, cw - 3, ch - 3, "none", INK, 2.5)
+            ways = layout["ways"]
+            verdict = "conflict-free: 1 wavefront" if ways == 1 else f"{ways}-way conflict: {ways} wavefronts"
+            svg.text(x, y + 8 * ch + 20, f"chunk 0 of rows 0-7: groups {', '.join(map(str, layout['phase_groups']))}",
+                     size=12)
+            svg.text(x, y + 8 * ch + 38, verdict, size=12, weight="bold", fill=INK if ways == 1 else VERMILION)
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 09: the 128-byte swizzle
+# ---------------------------------------------------------------------------------------------
+
+def swizzle_128b(d):
+    rows, chunks, stored_at = d["rows"], d["chunks"], d["stored_at"]
+    cell = 40
+    x1, y1 = 90, 150
+    x2 = x1 + chunks * cell + 130
+    width = x2 + chunks * cell + 60
+    height = y1 + rows * cell + 200
+    svg = Svg(width, height, d["title"], "An 8 x 8 grid of 16-byte chunks, a 1024-byte swizzle atom: where each "
+              "logical chunk of a 128-byte row is stored, chunk XOR row; chunk 0 of all 8 rows is outlined in "
+              "both views.")
+    svg.title(d["title"], "swizzle_128b(offset) = offset ^ (((offset >> 7) & 7) << 4): chunk (bits 4-6) XOR row "
+              "(bits 7-9)")
+
+    def chunk_colour(c):
+        return tint(PALETTE[c % len(PALETTE)], 0.55)
+
+    def panel(x, label_of, caption, below):
+        for r in range(rows):
+            for s in range(chunks):
+                logical = label_of(r, s)
+                svg.rect(x + s * cell, y1 + r * cell, cell, cell, chunk_colour(logical), "#ffffff", 1.5)
+                svg.text(x + (s + 0.5) * cell, y1 + (r + 0.5) * cell + 5, str(logical), size=14, anchor="middle")
+                if logical == 0:
+                    svg.rect(x + s * cell + 2, y1 + r * cell + 2, cell - 4, cell - 4, "none", INK, 3)
+            svg.text(x - 8, y1 + (r + 0.5) * cell + 4, f"row {r}", size=11, anchor="end", fill="#555555")
+        outline(svg, x, y1, chunks * cell, rows * cell)
+        svg.text(x, y1 - 28, caption, size=13.5, weight="bold")
+        for s in range(chunks):
+            svg.text(x + (s + 0.5) * cell, y1 - 6, str(s), size=10.5, anchor="middle", fill="#555555")
+        svg.text(x + chunks * cell / 2, y1 + rows * cell + 22, below, size=12.5, anchor="middle")
+
+    panel(x1, lambda r, s: s, "logical: row r, chunk c (k = 8c .. 8c + 7)",
+          "columns: chunks of a row (bf16 k), 8 per 128 bytes")
+    stored = [[0] * chunks for _ in range(rows)]
+    for r in range(rows):
+        for c in range(chunks):
+            stored[r][stored_at[r][c]] = c
+    panel(x2, lambda r, s: stored[r][s], "in shared memory: chunk c of row r at c XOR r",
+          "columns: the 16-byte slot, = its bank group")
+    svg.arrow(x1 + chunks * cell + 25, y1 + rows * cell / 2, x2 - 25, y1 + rows * cell / 2, width=2)
+    svg.text((x1 + chunks * cell + x2) / 2, y1 + rows * cell / 2 - 10, "TMA", size=12.5, anchor="middle")
+    yy = y1 + rows * cell + 56
+    for line in (f"A row is {d['row_elements']} bf16 = 128 bytes, one line of the 32 banks; each slot is one bank group.",
+                 "Outlined: the 8 chunks one 8 x 16-byte core matrix of wgmma reads (chunk 0 of 8 rows). Left, they",
+                 "would sit in one bank group (8-way conflict); stored swizzled, they fill all 8 groups.",
+                 f"The pattern repeats every {rows} rows ({d['atom_bytes']} bytes): a tile must start on a "
+                 f"{d['atom_bytes']}-byte boundary.",
+                 "TMA writes this (CU_TENSOR_MAP_SWIZZLE_128B) and wgmma's descriptor names the same mode:",
+                 "no thread computes an XOR (chapter 08's 08b did it in software)."):
+        svg.text(x1 - 60, yy, line, size=12.5)
+        yy += 19
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 11: output tiles and the halos they stage
+# ---------------------------------------------------------------------------------------------
+
+def halo_tiles(d):
+    H, W, pad = d["h"], d["w"], d["padding"]
+    blocks = d["blocks"]
+    row0 = min(b["halo_rows"][0] for b in blocks)
+    row1 = max(b["halo_rows"][0] + b["halo_rows"][1] for b in blocks)
+    col0 = min(b["halo_cols"][0] for b in blocks)
+    col1 = max(b["halo_cols"][0] + b["halo_cols"][1] for b in blocks)
+    cell = 13
+    x0, y0 = 70, 150
+    width = x0 + (col1 - col0) * cell + 60
+    height = y0 + (row1 - row0) * cell + 250
+    svg = Svg(width, height, d["title"], f"A {H} x {W} input with {pad} pixel of padding, the {len(blocks)} blocks "
+              f"of {d['tile_p']} x {d['tile_q']} outputs covering it, the halo of input each block stages in "
+              "shared memory (zeros hatched), and the 3 x 3 window one thread reads from it.")
+    svg.title(d["title"], f"{d['r']} x {d['s']} filter, stride 1, padding {pad}: a {d['tile_p']} x {d['tile_q']} "
+              f"tile of outputs reads a {blocks[0]['halo_rows'][1]} x {blocks[0]['halo_cols'][1]} halo of input")
+    zeros = zeros_pattern(svg)
+    staged = {}  # (h, w) -> blocks staging it; zero: True where it is staged as a zero
+    zero_cells = set()
+    for b in blocks:
+        (h0, nh), (w0, nw) = b["halo_rows"], b["halo_cols"]
+        for i in range(nh):
+            for j in range(nw):
+                staged.setdefault((h0 + i, w0 + j), []).append(b["block"])
+                if b["zero"][i][j]:
+                    zero_cells.add((h0 + i, w0 + j))
+    for h in range(row0, row1):
+        for w in range(col0, col1):
+            x, y = x0 + (w - col0) * cell, y0 + (h - row0) * cell
+            if (h, w) in zero_cells:
+                fill = zeros
+            elif (h, w) in staged:
+                fill = tint(SKY, 0.25 if len(staged[(h, w)]) == 1 else 0.7)
+            else:
+                fill = "#ffffff"
+            svg.rect(x, y, cell, cell, fill, "#ffffff", 0.6)
+    svg.rect(x0 + (0 - col0) * cell, y0 + (0 - row0) * cell, W * cell, H * cell, "none", INK, 1.6)
+    for (r, s) in d["window"]:
+        svg.rect(x0 + (s - col0) * cell, y0 + (r - row0) * cell, cell, cell, VERMILION, "#ffffff", 0.6)
+    hues = (ORANGE, GREEN, PURPLE, BLUE)
+    for b in blocks:
+        (h0, nh), (w0, nw) = b["halo_rows"], b["halo_cols"]
+        hue = hues[b["block"] % len(hues)]
+        inset = 1.5 + 2 * (b["block"] % 2)
+        svg.rect(x0 + (w0 - col0) * cell + inset, y0 + (h0 - row0) * cell + inset, nw * cell - 2 * inset,
+                 nh * cell - 2 * inset, "none", hue, 2.5)
+        svg.rect(x0 + (b["q0"] - col0) * cell, y0 + (b["p0"] - row0) * cell, d["tile_q"] * cell, d["tile_p"] * cell,
+                 "none", hue, 1.5, ' stroke-dasharray="5 3"')
+        svg.text(x0 + (b["q0"] - col0 + 1) * cell, y0 + (b["p0"] - row0 + 1.8) * cell,
+                 f"block {b['block']}: outputs ({b['p0']}, {b['q0']}) on", size=11.5, weight="bold")
+    for w in range(0, col1, 8):
+        svg.text(x0 + (w - col0 + 0.5) * cell, y0 - 5, str(w), size=10.5, anchor="middle", fill="#555555")
+    for h in range(0, row1, 4):
+        svg.text(x0 - 5, y0 + (h - row0 + 0.5) * cell + 3.5, str(h), size=10.5, anchor="end", fill="#555555")
+    svg.text(x0, y0 - 22, "input row h (down) and column w (across); black: the image", size=12.5)
+
+    ly = y0 + (row1 - row0) * cell + 24
+    svg.legend(x0, ly, [(tint(SKY, 0.25), None, "input staged by one block"),
+                        (tint(SKY, 0.7), None, "staged by two or more blocks (the halos overlap)"),
+                        (zeros, None, "staged as a zero: padding, or past the image for a ragged tile"),
+                        (VERMILION, None, f"the {d['r']} x {d['s']} window that thread (tp, tq) = "
+                                          f"({d['thread'][0]}, {d['thread'][1]}) of block 0 reads")])
+    halo = blocks[0]["halo_rows"][1] * blocks[0]["halo_cols"][1]
+    outputs = d["tile_p"] * d["tile_q"]
+    yy = ly + 4 * 22 + 14
+    for line in (f"Solid: each block's halo; dashed: its {d['tile_p']} x {d['tile_q']} outputs, each centred on "
+                 "its window.",
+                 f"A halo is {halo} inputs for {outputs} outputs: {halo / outputs:.2f} global loads per output and "
+                 f"input channel, against {d['r'] * d['s']} without the tile.",
+                 f"Zeros staged per block: {', '.join(str(sum(map(sum, b['zero']))) for b in blocks)}: the ragged "
+                 "tiles also stage inputs for outputs that are never stored."):
+        svg.text(x0, yy, line, size=12.5)
+        yy += 19
     return svg
 
 
@@ -1113,7 +1391,8 @@ def network(d):
 
 DRAW = {"warp_map": warp_map, "smem_tiles": smem_tiles, "thread_tile": thread_tile, "vector_loads": vector_loads,
         "warp_tiling": warp_tiling, "mma_fragments": mma_fragments, "im2col": im2col,
-        "implicit_gemm_gather": implicit_gemm_gather, "network": network}
+        "implicit_gemm_gather": implicit_gemm_gather, "network": network, "wmma_block_tile": wmma_block_tile,
+        "shared_layouts": shared_layouts, "swizzle_128b": swizzle_128b, "halo_tiles": halo_tiles}
 
 
 def render_all(data):
