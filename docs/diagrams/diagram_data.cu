@@ -27,6 +27,8 @@
 ///               shared tiles' offset() of mma_sync_configs.hpp's Padded and Swizzled, with
 ///               mma::bank_group and the model's phase_conflict_ways
 ///   ch09        hopper_layout.hpp's swizzle_128b, the map TMA and wgmma share
+///   ch10        direct_conv.cuh's output_element, with index.hpp's input_row, input_col,
+///               nchw_offset and kcrs_offset, and the sector count of warp_access_model.hpp
 ///   ch11        tiled_conv.cuh's block_work, halo_tile, halo_source and
 ///               thread_halo_origin on a small problem with ragged tiles
 ///   ch12        im2col_conv.cuh's lowered_value, the kernel's element function, on a small
@@ -62,6 +64,7 @@
 #include "chapters/08_mma_sync_gemm/mma_sync_configs.hpp"
 #include "chapters/08_mma_sync_gemm/mma_sync_model.hpp"
 #include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
+#include "chapters/10_direct_conv/direct_conv.cuh"
 #include "chapters/11_tiled_conv/tiled_conv.cuh"
 #include "chapters/12_im2col_conv/im2col_conv.cuh"
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp"
@@ -440,6 +443,62 @@ Json chapter09() {
           {"stored_at", stored_at}};
 }
 
+// ---- chapter 10: which outputs a warp owns, and what it reads at one tap ----
+
+Json chapter10() {
+  ladder::ConvProblem pr;
+  pr.n = pr.c = 1;
+  pr.h = 6;  // 6 x 36 outputs: Q is not a multiple of 32, so warp 1 spans two output rows
+  pr.w = 36;
+  pr.k = 2;
+  pr.r = pr.s = 3;
+  pr.stride = 1;
+  pr.padding = 1;
+  if (auto reason = ladder::invalid_reason(pr)) throw std::runtime_error("ch10 example: " + *reason);
+  Grid warp_of = grid(pr.p(), pr.q());
+  for (long long index = 0; index < static_cast<long long>(pr.p()) * pr.q(); ++index) {
+    const ladder::direct::OutputElement out = ladder::direct::output_element(pr, index);
+    if (out.k != 0 || out.n != 0) throw std::logic_error("ch10: the first P*Q threads are not image 0, channel 0");
+    warp_of[std::size_t(out.p)][std::size_t(out.q)] = int(index / kWarp);
+  }
+  const int tap_r = 1, tap_s = 0;  // the tap shown: the middle filter row, its left column
+  Json warps = Json::array();
+  for (int warp = 0; warp < 2; ++warp) {
+    Json reads = Json::array();  // [p, q, h, w, inside] per lane
+    const auto input_byte = [&](int thread) -> long long {
+      const ladder::direct::OutputElement out = ladder::direct::output_element(pr, thread);
+      const int h = ladder::conv::input_row(pr, out.p, tap_r), w = ladder::conv::input_col(pr, out.q, tap_s);
+      if (!ladder::conv::inside_image(pr, h, w)) return -1;  // the kernel skips this tap
+      return static_cast<long long>(ladder::conv::nchw_offset(pr, out.n, 0, h, w)) * ladder::model::kFloatBytes;
+    };
+    const auto weight_byte = [&](int thread) -> long long {
+      const ladder::direct::OutputElement out = ladder::direct::output_element(pr, thread);
+      return static_cast<long long>(ladder::conv::kcrs_offset(pr, out.k, 0, tap_r, tap_s)) * ladder::model::kFloatBytes;
+    };
+    for (int lane = 0; lane < kWarp; ++lane) {
+      const ladder::direct::OutputElement out = ladder::direct::output_element(pr, warp * kWarp + lane);
+      const int h = ladder::conv::input_row(pr, out.p, tap_r), w = ladder::conv::input_col(pr, out.q, tap_s);
+      reads.push_back(Json::array({out.p, out.q, h, w, ladder::conv::inside_image(pr, h, w)}));
+    }
+    warps.push_back({{"warp", warp},
+                     {"reads", reads},
+                     {"input_sectors", ladder::model::sectors(ladder::model::warp_addresses(warp, input_byte))},
+                     {"weight_sectors", ladder::model::sectors(ladder::model::warp_addresses(warp, weight_byte))}});
+  }
+  return {{"kind", "direct_conv_warps"},
+          {"title", "Chapter 10: one thread per output, and what a warp reads at one tap"},
+          {"h", pr.h},
+          {"w", pr.w},
+          {"p", pr.p()},
+          {"q", pr.q()},
+          {"r", pr.r},
+          {"s", pr.s},
+          {"padding", pr.padding},
+          {"tap", Json::array({tap_r, tap_s})},
+          {"warp_of", warp_of},
+          {"warps", warps}};
+}
+
 // ---- chapter 11: output tiles and the halos they stage ----
 
 Json chapter11() {
@@ -690,6 +749,7 @@ int main(int argc, char** argv) {
                        {"ch08_mma_fragments", chapter08()},
                        {"ch08_shared_layouts", chapter08_layouts()},
                        {"ch09_swizzle_128b", chapter09()},
+                       {"ch10_direct_warps", chapter10()},
                        {"ch11_halo_tiles", chapter11()},
                        {"ch12_im2col", chapter12()},
                        {"ch13_implicit_gemm_gather", chapter13()},

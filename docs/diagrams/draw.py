@@ -931,6 +931,99 @@ def swizzle_128b(d):
 
 
 # ---------------------------------------------------------------------------------------------
+# Chapter 10: one thread per output, and what a warp reads at one tap
+# ---------------------------------------------------------------------------------------------
+
+def direct_conv_warps(d):
+    P, Q, H, W, pad = d["p"], d["q"], d["h"], d["w"], d["padding"]
+    (tap_r, tap_s), warp_of, warps = d["tap"], d["warp_of"], d["warps"]
+    cell = 15
+    x0, y1 = 80, 140
+    y2 = y1 + P * cell + 110
+    fx = x0 + (W + 2 * pad) * cell + 70
+    width = fx + d["s"] * 34 + 330
+    height = y2 + (H + 2 * pad) * cell + 170
+    svg = Svg(width, height, d["title"], f"The {P} x {Q} outputs of one channel coloured by the warp that owns "
+              f"them (q fastest, so warp 1 wraps onto the next output row), the inputs warps 0 and 1 read at "
+              f"filter tap ({tap_r}, {tap_s}), and the one weight they all read.")
+    svg.title(d["title"], f"{d['r']} x {d['s']} filter, stride 1, padding {pad}, output_element(): q fastest, "
+              "then p, k, n")
+    hues = (ORANGE, SKY)
+    shown = {w["warp"] for w in warps}
+    colours = [[tint(hues[w], 0.75) if w in shown else LIGHT_GREYS[w % 2] for w in row] for row in warp_of]
+    draw_cells(svg, x0, y1, cell, colours, line_colour=GRID, line_width=0.6)
+    for seg in boundaries(warp_of):
+        svg.line(x0 + seg[0] * cell, y1 + seg[1] * cell, x0 + seg[2] * cell, y1 + seg[3] * cell, INK, 1.4)
+    outline(svg, x0, y1, Q * cell, P * cell)
+    ticks(svg, x0, y1, cell, Q, "x", every=8)
+    ticks(svg, x0, y1, cell, P, "y", every=1)
+    svg.text(x0, y1 - 24, f"1. the outputs y[0][0][p][q]: thread t owns NCHW offset t; warp = t / 32", size=13.5,
+             weight="bold")
+    for w in sorted(shown):
+        p, q = next((p, q) for p in range(P) for q in range(Q) if warp_of[p][q] == w)
+        svg.text(x0 + (q + 0.3) * cell, y1 + (p + 0.75) * cell, f"warp {w}", size=10.5, weight="bold")
+
+    zeros = zeros_pattern(svg)
+    for h in range(-pad, H + pad):
+        for w in range(-pad, W + pad):
+            inside = 0 <= h < H and 0 <= w < W
+            svg.rect(x0 + (w + pad) * cell, y2 + (h + pad) * cell, cell, cell, "#f2f2f2" if inside else zeros,
+                     "#ffffff", 0.6)
+    for warp in warps:
+        hue = hues[warp["warp"]]
+        for _, _, h, w, inside in warp["reads"]:
+            x, y = x0 + (w + pad) * cell, y2 + (h + pad) * cell
+            if inside:
+                svg.rect(x, y, cell, cell, hue, "#ffffff", 0.6)
+            else:
+                svg.rect(x + 2, y + 2, cell - 4, cell - 4, "none", hue, 2)
+    svg.rect(x0 + pad * cell, y2 + pad * cell, W * cell, H * cell, "none", INK, 1.4)
+    for w in range(0, W, 8):
+        svg.text(x0 + (w + pad + 0.5) * cell, y2 - 5, str(w), size=10.5, anchor="middle", fill="#555555")
+    for h in range(H):
+        svg.text(x0 - 5, y2 + (h + pad + 0.5) * cell + 3.5, str(h), size=10.5, anchor="end", fill="#555555")
+    svg.text(x0, y2 - 24, f"2. the inputs x[0][0][h][w] warps 0 and 1 load at tap (r, s) = ({tap_r}, {tap_s})",
+             size=13.5, weight="bold")
+    yy = y2 + (H + 2 * pad) * cell + 26
+    svg.text(x0, yy, f"Output (p, q) reads input h = p - {pad} + r, w = q - {pad} + s at tap (r, s) "
+             "(input_row, input_col).", size=12.5)
+    yy += 24
+    for warp in warps:
+        reads = warp["reads"]
+        rows = sorted({h for _, _, h, _, inside in reads if inside})
+        skipped = sum(1 for *_, inside in reads if not inside)
+        svg.rect(x0, yy - 11, 14, 14, hues[warp["warp"]], INK, 0.8)
+        svg.text(x0 + 22, yy, f"warp {warp['warp']}: {32 - skipped} loads in input row{'s' if len(rows) > 1 else ''} "
+                 f"{' and '.join(map(str, rows))}, {plural(skipped, 'lane')} in the padding (outlined: the tap is "
+                 f"skipped): {plural(warp['input_sectors'], 'sector')} of 32 bytes", size=12.5)
+        yy += 22
+    if (W * 4) % 32:
+        svg.text(x0, yy + 4, f"A row of W = {W} floats is {W * 4} bytes: rows do not all start on a 32-byte sector, "
+                 "so a run of neighbouring loads may touch one sector more than its bytes fill.", size=12.5)
+
+    fc = 34
+    svg.text(fx, y1 - 24, "3. the weights w[0][0][r][s]", size=13.5, weight="bold")
+    for r in range(d["r"]):
+        for s in range(d["s"]):
+            hit = (r, s) == (tap_r, tap_s)
+            svg.rect(fx + s * fc, y1 + r * fc, fc, fc, VERMILION if hit else "#f2f2f2", "#ffffff", 1.5)
+            svg.text(fx + (s + 0.5) * fc, y1 + (r + 0.5) * fc + 4, f"{r},{s}", size=11, anchor="middle",
+                     fill="#ffffff" if hit else INK)
+    outline(svg, fx, y1, d["s"] * fc, d["r"] * fc)
+    lx, ly = fx, y1 + d["r"] * fc + 30
+    for line in (f"At tap ({tap_r}, {tap_s}) every lane of warp 0 reads",
+                 "the same weight (one output channel per",
+                 f"warp): {plural(warps[0]['weight_sectors'], 'sector')}, one address, broadcast.",
+                 "Warp 1 too: it spans two output rows,",
+                 "but still one channel. That one-address",
+                 "access is what the constant cache serves",
+                 "best (10b)."):
+        svg.text(lx, ly, line, size=12.5)
+        ly += 19
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
 # Chapter 11: output tiles and the halos they stage
 # ---------------------------------------------------------------------------------------------
 
@@ -1392,7 +1485,8 @@ def network(d):
 DRAW = {"warp_map": warp_map, "smem_tiles": smem_tiles, "thread_tile": thread_tile, "vector_loads": vector_loads,
         "warp_tiling": warp_tiling, "mma_fragments": mma_fragments, "im2col": im2col,
         "implicit_gemm_gather": implicit_gemm_gather, "network": network, "wmma_block_tile": wmma_block_tile,
-        "shared_layouts": shared_layouts, "swizzle_128b": swizzle_128b, "halo_tiles": halo_tiles}
+        "shared_layouts": shared_layouts, "swizzle_128b": swizzle_128b, "halo_tiles": halo_tiles,
+        "direct_conv_warps": direct_conv_warps}
 
 
 def render_all(data):
