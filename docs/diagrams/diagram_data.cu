@@ -443,6 +443,11 @@ Json chapter09() {
           {"stored_at", stored_at}};
 }
 
+/// A small convolution's sizes, as the conv diagrams name them.
+Json conv_sizes(const ladder::ConvProblem& pr) {
+  return {{"h", pr.h}, {"w", pr.w}, {"p", pr.p()}, {"q", pr.q()}, {"r", pr.r}, {"s", pr.s}, {"padding", pr.padding}};
+}
+
 // ---- chapter 10: which outputs a warp owns, and what it reads at one tap ----
 
 Json chapter10() {
@@ -485,18 +490,11 @@ Json chapter10() {
                      {"input_sectors", ladder::model::sectors(ladder::model::warp_addresses(warp, input_byte))},
                      {"weight_sectors", ladder::model::sectors(ladder::model::warp_addresses(warp, weight_byte))}});
   }
-  return {{"kind", "direct_conv_warps"},
-          {"title", "Chapter 10: one thread per output, and what a warp reads at one tap"},
-          {"h", pr.h},
-          {"w", pr.w},
-          {"p", pr.p()},
-          {"q", pr.q()},
-          {"r", pr.r},
-          {"s", pr.s},
-          {"padding", pr.padding},
-          {"tap", Json::array({tap_r, tap_s})},
-          {"warp_of", warp_of},
-          {"warps", warps}};
+  Json diagram = {{"kind", "direct_conv_warps"},
+                  {"title", "Chapter 10: one thread per output, and what a warp reads at one tap"}};
+  diagram.update(conv_sizes(pr));
+  diagram.update({{"tap", Json::array({tap_r, tap_s})}, {"warp_of", warp_of}, {"warps", warps}});
+  return diagram;
 }
 
 // ---- chapter 11: output tiles and the halos they stage ----
@@ -538,20 +536,14 @@ Json chapter11() {
       const int e = origin + r * halo0.cols.count + s;
       window.push_back(cell(halo0.rows.first + e / halo0.cols.count, halo0.cols.first + e % halo0.cols.count));
     }
-  return {{"kind", "halo_tiles"},
-          {"title", "Chapter 11: output tiles, and the input halo each block stages"},
-          {"h", pr.h},
-          {"w", pr.w},
-          {"p", pr.p()},
-          {"q", pr.q()},
-          {"r", pr.r},
-          {"s", pr.s},
-          {"padding", pr.padding},
-          {"tile_p", tiled::kTileP},
-          {"tile_q", tiled::kTileQ},
-          {"blocks", blocks},
-          {"thread", Json::array({tp, tq})},
-          {"window", window}};
+  Json diagram = {{"kind", "halo_tiles"}, {"title", "Chapter 11: output tiles, and the input halo each block stages"}};
+  diagram.update(conv_sizes(pr));
+  diagram.update({{"tile_p", tiled::kTileP},
+                  {"tile_q", tiled::kTileQ},
+                  {"blocks", blocks},
+                  {"thread", Json::array({tp, tq})},
+                  {"window", window}});
+  return diagram;
 }
 
 // ---- chapters 12 and 13: the lowered matrix, built (im2col) or gathered (implicit GEMM) ----

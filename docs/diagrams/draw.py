@@ -120,6 +120,13 @@ class Svg:
             y += gap
         return y
 
+    def paragraph(self, x, y, lines, size=12.5, step=19):
+        """One text line per entry of `lines`, `step` apart, from baseline y; returns the next baseline."""
+        for line in lines:
+            self.text(x, y, line, size=size)
+            y += step
+        return y
+
     def define(self, content):
         """Adds `content` (a pattern, a marker) to <defs>, once."""
         if content not in self.lines:
@@ -226,6 +233,30 @@ def axis_labels(svg, x, y, w, h, below=None, left=None, right=None, above=None):
         svg.text(x - 30, y + h / 2, left, size=12.5, anchor="middle", rotate=-90)
     if right:
         svg.text(x + w + 22, y + h / 2, right, size=12.5, anchor="middle", rotate=90)
+
+
+def block_of_warps(svg, x, y, cell, warp_of, origins, wm, wn, of, heading, label_size=13, fragment=None):
+    """A block tile coloured by warp, warps outlined and named at their `origins`; thin lines
+    every `fragment` elements when given. `of` names the matrix in the axis labels."""
+    rows, cols = len(warp_of), len(warp_of[0])
+    colours = [[tint(PALETTE[w % len(PALETTE)], 0.45) for w in row] for row in warp_of]
+    draw_cells(svg, x, y, cell, colours, lines_between=False)
+    if fragment:
+        for i in range(fragment, rows, fragment):
+            svg.line(x, y + i * cell, x + cols * cell, y + i * cell, GRID, 0.8)
+        for j in range(fragment, cols, fragment):
+            svg.line(x + j * cell, y, x + j * cell, y + rows * cell, GRID, 0.8)
+    for seg in boundaries(warp_of):
+        svg.line(x + seg[0] * cell, y + seg[1] * cell, x + seg[2] * cell, y + seg[3] * cell, INK, 1.2)
+    outline(svg, x, y, cols * cell, rows * cell)
+    for w, (r, c) in enumerate(origins):
+        svg.text(x + (c + wn / 2) * cell, y + (r + wm / 2) * cell + 4, f"warp {w}", size=label_size, anchor="middle",
+                 weight="bold")
+    ticks(svg, x, y, cell, cols, "x", every=32)
+    ticks(svg, x, y, cell, rows, "y", every=32)
+    axis_labels(svg, x, y, cols * cell, rows * cell, below=f"n (columns of {of})")
+    svg.text(x - 36, y + rows * cell / 2, f"m (rows of {of})", size=12.5, anchor="middle", rotate=-90)
+    svg.text(x, y - 24, heading, size=13.5, weight="bold")
 
 
 def warp_shades(thread_of, warp_size, strong=None, strong_colour=ORANGE):
@@ -589,19 +620,8 @@ def warp_tiling(d):
               "warp tile's first rows.")
     svg.title(d["title"], f"TileConfig {d['config']}: block {bm} x {bn}, warp {wm} x {wn}, "
               f"thread {d['tm']} x {d['tn']}, {d['threads']} threads")
-    colours = [[tint(PALETTE[w % len(PALETTE)], 0.45) for w in row] for row in warp_of]
-    draw_cells(svg, x1, y1, c1, colours, lines_between=False)
-    for seg in boundaries(warp_of):
-        svg.line(x1 + seg[0] * c1, y1 + seg[1] * c1, x1 + seg[2] * c1, y1 + seg[3] * c1, INK, 1.2)
-    outline(svg, x1, y1, bn * c1, bm * c1)
-    for w, (r, c) in enumerate(d["warp_origins"]):
-        svg.text(x1 + (c + wn / 2) * c1, y1 + (r + wm / 2) * c1 + 4, f"warp {w}", size=13, anchor="middle",
-                 weight="bold")
-    ticks(svg, x1, y1, c1, bn, "x", every=32)
-    ticks(svg, x1, y1, c1, bm, "y", every=32)
-    axis_labels(svg, x1, y1, bn * c1, bm * c1, below="n (columns of the block tile)")
-    svg.text(x1 - 36, y1 + bm * c1 / 2, "m (rows of the block tile)", size=12.5, anchor="middle", rotate=-90)
-    svg.text(x1, y1 - 24, f"1. block tile: {bm // wm} x {bn // wn} warp tiles", size=13.5, weight="bold")
+    block_of_warps(svg, x1, y1, c1, warp_of, d["warp_origins"], wm, wn, "the block tile",
+                   f"1. block tile: {bm // wm} x {bn // wn} warp tiles")
 
     # 2: the warp tile, with one lane's elements.
     r0, c0 = d["warp_origins"][warp]
@@ -667,24 +687,9 @@ def wmma_block_tile(d):
               f"of {wm} x {wn}, each {fm} x {fn} WMMA accumulator fragments of {frag} x {frag}; warp {warp}'s tile "
               "enlarged with the name of each fragment.")
     svg.title(d["title"], f"{d['config']}: block {bm} x {bn}, warp {wm} x {wn}, {d['threads']} threads")
-    colours = [[tint(PALETTE[w % len(PALETTE)], 0.45) for w in row] for row in warp_of]
-    draw_cells(svg, x1, y1, c1, colours, lines_between=False)
-    for i in range(frag, bm, frag):
-        svg.line(x1, y1 + i * c1, x1 + bn * c1, y1 + i * c1, GRID, 0.8)
-    for j in range(frag, bn, frag):
-        svg.line(x1 + j * c1, y1, x1 + j * c1, y1 + bm * c1, GRID, 0.8)
-    for seg in boundaries(warp_of):
-        svg.line(x1 + seg[0] * c1, y1 + seg[1] * c1, x1 + seg[2] * c1, y1 + seg[3] * c1, INK, 1.2)
-    outline(svg, x1, y1, bn * c1, bm * c1)
-    for w, (r, c) in enumerate(d["warps"]):
-        svg.text(x1 + (c + wn / 2) * c1, y1 + (r + wm / 2) * c1 + 4, f"warp {w}", size=12, anchor="middle",
-                 weight="bold")
-    ticks(svg, x1, y1, c1, bn, "x", every=32)
-    ticks(svg, x1, y1, c1, bm, "y", every=32)
-    axis_labels(svg, x1, y1, bn * c1, bm * c1, below="n (columns of C)")
-    svg.text(x1 - 36, y1 + bm * c1 / 2, "m (rows of C)", size=12.5, anchor="middle", rotate=-90)
-    svg.text(x1, y1 - 24, f"1. block tile: {bm // wm} x {bn // wn} warp tiles (thin lines: fragments)", size=13.5,
-             weight="bold")
+    block_of_warps(svg, x1, y1, c1, warp_of, d["warps"], wm, wn, "C",
+                   f"1. block tile: {bm // wm} x {bn // wn} warp tiles (thin lines: fragments)", label_size=12,
+                   fragment=frag)
 
     r0, c0 = d["warps"][warp]
     base = tint(PALETTE[warp % len(PALETTE)], 0.45)
@@ -703,9 +708,9 @@ def wmma_block_tile(d):
     ticks(svg, x2, y1, c2, wm, "y", every=frag)
     svg.text(x2, y1 - 24, f"2. warp {warp}'s {wm} x {wn} tile: {fm * fn} fragments", size=13.5, weight="bold")
 
-    nx, yy = x2 + wn * c2 + 40, y1 + 4
+    nx = x2 + wn * c2 + 40
     per_lane = frag * frag // 32
-    for line in (f"Each k-step (k = 16) a warp loads {fm} fragments of A",
+    svg.paragraph(nx, y1 + 4, (f"Each k-step (k = 16) a warp loads {fm} fragments of A",
                  f"and {fn} of B from shared memory and issues",
                  f"{fm} x {fn} = {fm * fn} mma_sync: each A fragment is used",
                  f"{fn} times, each B fragment {fm} times.", "",
@@ -719,9 +724,7 @@ def wmma_block_tile(d):
                  f"B ({d['bk']} x {bn}), rows padded to {d['lda']} and {d['ldb']}",
                  f"bf16: {d['smem_bytes']:,} bytes of shared memory.", "",
                  "Placement: BlockTileConfig::warp_place, the",
-                 "function the kernel calls (wmma_gemm.cuh)."):
-        svg.text(nx, yy, line, size=12.5)
-        yy += 19
+                 "function the kernel calls (wmma_gemm.cuh)."))
     return svg
 
 
@@ -917,16 +920,13 @@ def swizzle_128b(d):
           "columns: the 16-byte slot, = its bank group")
     svg.arrow(x1 + chunks * cell + 25, y1 + rows * cell / 2, x2 - 25, y1 + rows * cell / 2, width=2)
     svg.text((x1 + chunks * cell + x2) / 2, y1 + rows * cell / 2 - 10, "TMA", size=12.5, anchor="middle")
-    yy = y1 + rows * cell + 56
-    for line in (f"A row is {d['row_elements']} bf16 = 128 bytes, one line of the 32 banks; each slot is one bank group.",
+    svg.paragraph(x1 - 60, y1 + rows * cell + 56, (f"A row is {d['row_elements']} bf16 = 128 bytes, one line of the 32 banks; each slot is one bank group.",
                  "Outlined: the 8 chunks one 8 x 16-byte core matrix of wgmma reads (chunk 0 of 8 rows). Left, they",
                  "would sit in one bank group (8-way conflict); stored swizzled, they fill all 8 groups.",
                  f"The pattern repeats every {rows} rows ({d['atom_bytes']} bytes): a tile must start on a "
                  f"{d['atom_bytes']}-byte boundary.",
                  "TMA writes this (CU_TENSOR_MAP_SWIZZLE_128B) and wgmma's descriptor names the same mode:",
-                 "no thread computes an XOR (chapter 08's 08b did it in software)."):
-        svg.text(x1 - 60, yy, line, size=12.5)
-        yy += 19
+                 "no thread computes an XOR (chapter 08's 08b did it in software)."))
     return svg
 
 
@@ -1010,16 +1010,13 @@ def direct_conv_warps(d):
             svg.text(fx + (s + 0.5) * fc, y1 + (r + 0.5) * fc + 4, f"{r},{s}", size=11, anchor="middle",
                      fill="#ffffff" if hit else INK)
     outline(svg, fx, y1, d["s"] * fc, d["r"] * fc)
-    lx, ly = fx, y1 + d["r"] * fc + 30
-    for line in (f"At tap ({tap_r}, {tap_s}) every lane of warp 0 reads",
+    svg.paragraph(fx, y1 + d["r"] * fc + 30, (f"At tap ({tap_r}, {tap_s}) every lane of warp 0 reads",
                  "the same weight (one output channel per",
                  f"warp): {plural(warps[0]['weight_sectors'], 'sector')}, one address, broadcast.",
                  "Warp 1 too: it spans two output rows,",
                  "but still one channel. That one-address",
                  "access is what the constant cache serves",
-                 "best (10b)."):
-        svg.text(lx, ly, line, size=12.5)
-        ly += 19
+                 "best (10b)."))
     return svg
 
 
@@ -1092,14 +1089,12 @@ def halo_tiles(d):
     halo = blocks[0]["halo_rows"][1] * blocks[0]["halo_cols"][1]
     outputs = d["tile_p"] * d["tile_q"]
     yy = ly + 4 * 22 + 14
-    for line in (f"Solid: each block's halo; dashed: its {d['tile_p']} x {d['tile_q']} outputs, each centred on "
+    svg.paragraph(x0, yy, (f"Solid: each block's halo; dashed: its {d['tile_p']} x {d['tile_q']} outputs, each centred on "
                  "its window.",
                  f"A halo is {halo} inputs for {outputs} outputs: {halo / outputs:.2f} global loads per output and "
                  f"input channel, against {d['r'] * d['s']} without the tile.",
                  f"Zeros staged per block: {', '.join(str(sum(map(sum, b['zero']))) for b in blocks)}: the ragged "
-                 "tiles also stage inputs for outputs that are never stored."):
-        svg.text(x0, yy, line, size=12.5)
-        yy += 19
+                 "tiles also stage inputs for outputs that are never stored."))
     return svg
 
 
