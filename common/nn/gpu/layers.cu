@@ -11,6 +11,7 @@
 #include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/pool_index.hpp"
+#include "common/nn/gpu/warp_reduce.cuh"
 
 namespace ladder::nn::gpu {
 namespace {
@@ -65,14 +66,8 @@ __global__ void flip_filters_kernel(const float* filters, ConvProblem forward, f
   }
 }
 
-/// Fixed-order sums for the gradient reductions.
-constexpr int kWarp = 32;
+/// Fixed-order sums for the gradient reductions (warp_sum: warp_reduce.cuh).
 constexpr int kWarpsPerBlock = kThreads / kWarp;
-
-__device__ float warp_sum(float value) {  // the same butterfly in every lane: the same sum in every lane
-  for (int offset = kWarp / 2; offset > 0; offset /= 2) value += __shfl_xor_sync(0xffffffffu, value, offset);
-  return value;
-}
 
 /// The sum of `value` over a block of kThreads threads, in thread 0: each warp's butterfly,
 /// then the warps' sums in warp order. Every thread must call it (it synchronises the block).
@@ -183,12 +178,6 @@ __global__ void max_pool_backward_kernel(const float* grad_y, const int* argmax,
 // [max-pool]
 
 // [softmax-cross-entropy]
-__device__ float warp_max(float value) {
-  for (int offset = kWarp / 2; offset > 0; offset /= 2)
-    value = fmaxf(value, __shfl_xor_sync(0xffffffffu, value, offset));
-  return value;
-}
-
 /// One warp per row: its maximum, then the sum of exp(z - max), then everything else.
 __global__ void softmax_cross_entropy_kernel(const float* logits, const int* labels, int batch, int classes,
                                              float* probabilities, float* grad_logits, float* row_loss, int mean_over) {
