@@ -16,9 +16,10 @@ namespace ladder::naive {
 inline constexpr int kChapterTileRows = 32;  // threads along m: threadIdx.x
 inline constexpr int kChapterTileCols = 32;  // threads along n: threadIdx.y
 
-// `inline`: this header is compiled into the chapter and into the solutions; one definition serves both.
+// `static`: this header is compiled into the chapter and into a solution, and each gets its own copy.
+// (Without relocatable device code, a kernel is launched only from the file that compiles it.)
 // [naive-kernel]
-inline __global__ void naive_gemm_kernel(GemmArgs args) {
+static __global__ void naive_gemm_kernel(GemmArgs args) {
   // Consecutive threadIdx.x take consecutive rows: the obvious choice, and,
   // as chapter 02 shows, the wrong one for memory.
   const int row = blockIdx.x * blockDim.x + threadIdx.x;
