@@ -26,6 +26,8 @@
 # lib/ needs no LD_LIBRARY_PATH. libcudnn.so.9 is a small shim that loads its
 # sub-libraries (libcudnn_cnn.so.9, ...) from its own directory ($ORIGIN).
 
+include(${CMAKE_CURRENT_LIST_DIR}/LadderOptionalLibrary.cmake)
+
 set(LADDER_WITH_CUDNN AUTO CACHE STRING "Use cuDNN for the convolution baselines: AUTO, ON (required) or OFF")
 set_property(CACHE LADDER_WITH_CUDNN PROPERTY STRINGS AUTO ON OFF)
 set(LADDER_CUDNN_MIN_MAJOR 9)
@@ -169,13 +171,7 @@ if(NOT _ladder_cudnn_library)
   return()
 endif()
 
-# UNKNOWN: CMake links the file by its full path (it may be libcudnn.so.9, with
-# no unversioned name to give -l) and adds its directory to the build RPATH.
-if(NOT TARGET ladder::cudnn)
-  add_library(ladder::cudnn UNKNOWN IMPORTED GLOBAL)
-endif()
-set_target_properties(ladder::cudnn PROPERTIES IMPORTED_LOCATION "${_ladder_cudnn_library}"
-                                               INTERFACE_INCLUDE_DIRECTORIES "${_ladder_cudnn_include}")
+ladder_import_library(ladder::cudnn "${_ladder_cudnn_library}" "${_ladder_cudnn_include}")
 set(LADDER_HAVE_CUDNN ON)
 set(LADDER_CUDNN_VERSION "${_ladder_cudnn_version}")
 message(STATUS "Kernel Ladder: cuDNN ${LADDER_CUDNN_VERSION} found in ${_ladder_cudnn_where} (${_ladder_cudnn_library})")

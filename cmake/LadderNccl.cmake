@@ -11,6 +11,8 @@
 #
 # Sets LADDER_HAVE_NCCL (ON or OFF) and, when found, the imported library ladder::nccl.
 
+include(${CMAKE_CURRENT_LIST_DIR}/LadderOptionalLibrary.cmake)
+
 set(LADDER_WITH_NCCL AUTO CACHE STRING "Use NCCL for chapter 14's data parallelism: AUTO, ON (required) or OFF")
 set_property(CACHE LADDER_WITH_NCCL PROPERTY STRINGS AUTO ON OFF)
 set(LADDER_HAVE_NCCL OFF)
@@ -47,11 +49,7 @@ foreach(place IN LISTS _ladder_nccl_places)
     find_library(found_library NAMES nccl libnccl.so.2 NAMES_PER_DIR NO_CACHE)
   endif()
   if(found_include AND found_library)
-    if(NOT TARGET ladder::nccl)
-      add_library(ladder::nccl UNKNOWN IMPORTED GLOBAL)
-    endif()
-    set_target_properties(ladder::nccl PROPERTIES IMPORTED_LOCATION "${found_library}"
-                                                  INTERFACE_INCLUDE_DIRECTORIES "${found_include}")
+    ladder_import_library(ladder::nccl "${found_library}" "${found_include}")
     set(LADDER_HAVE_NCCL ON)
     message(STATUS "Kernel Ladder: NCCL found in ${where} (${found_library})")
     return()

@@ -18,6 +18,7 @@
 
 #include "chapters/14_mnist_cnn/exercises/label_smoothing.hpp"
 #include "common/core/device_buffer.cuh"
+#include "common/core/metrics.hpp"
 #include "common/gemm/testing/rung_test.cuh"
 #include "common/nn/gpu/layers.cuh"
 
@@ -141,7 +142,7 @@ TEST(LADDER_SUITE(LabelSmoothing), BadSmoothingIsRejectedWithAReason) {
 TEST(LADDER_SUITE(LabelSmoothingGpu), MatchesTheReference) {
   LADDER_SKIP_UNLESS_TESTING_EXERCISES();
   LADDER_SKIP_WITHOUT_GPU();
-  const float poison = std::numeric_limits<float>::quiet_NaN();
+  const float poison = poison_value();
   for (const double smoothing : {0.0, 0.1, 0.5})
     for (const int classes : {10, 1, 33, 100}) {
       const int batch = 67;
