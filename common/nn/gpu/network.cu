@@ -24,6 +24,12 @@ const char* layer_name(int weight) {
                              : "fc3";
 }
 
+/// The max-pool that follows convolution `weight`, and its shape: over that convolution's output.
+const char* pool_name(int weight) { return weight == kConv1W ? "pool1" : "pool2"; }
+PoolShape pool_shape(const ConvProblem& conv) {
+  return {conv.n, conv.k, conv.p(), conv.q(), kLeNetPool.window, kLeNetPool.stride};
+}
+
 template <typename Rung, typename Find>
 std::vector<Rung> find_all(const std::vector<std::string>& names, Find find, const char* kind) {
   std::vector<Rung> rungs;
@@ -262,32 +268,33 @@ void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float*
   channel_sums(grad_output, problem.n, problem.k, problem.p() * problem.q(), parameter_views_[layer + 1].grad, stream_);
   conv2d_backward_weight(input, grad_output, problem, partials_.data(), weight.grad, stream_);
   if (grad_input == nullptr) return;
-  conv(backward_data_problem(problem), grad_output, weight.value, problem, true, grad_input, "conv2 backward data");
+  conv(backward_data_problem(problem), grad_output, weight.value, problem, true, grad_input,
+       std::string(layer_name(layer)) + " backward data");
 }
 // [conv-backward]
 
 // [forward]
+/// One of LeNet's two convolution blocks: the convolution, bias and ReLU in one pass over
+/// its output, then the 2 × 2 max-pool, which keeps where each maximum was for backward().
+void LeNetGpu::conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* activation,
+                                  float* pooled, int* argmax) {
+  const std::string name = layer_name(layer);
+  section(name + " forward");
+  conv(problem, input, parameter_views_[layer].value, problem, false, activation, name + " forward");
+  add_bias(activation, parameter_views_[layer + 1].value, problem.n, problem.k, problem.p() * problem.q(), true,
+           stream_);
+  section(std::string(pool_name(layer)) + " forward");
+  max_pool_forward(activation, pooled, argmax, pool_shape(problem), stream_);
+}
+
 const float* LeNetGpu::forward(const float* images, int batch) {
   require(batch >= 1 && batch <= max_batch_,
           "LeNetGpu::forward: batch " + std::to_string(batch) + " outside 1 .. " + std::to_string(max_batch_));
   batch_ = batch;
   images_ = images;
-  const LeNetConfig& c = config_;
-  const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
-  section("conv1 forward");
-  conv(conv1, images, parameter_views_[kConv1W].value, conv1, false, conv1_.data(), "conv1 forward");
-  add_bias(conv1_.data(), parameter_views_[kConv1W + 1].value, batch, c.conv1_channels, conv1.p() * conv1.q(), true,
-           stream_);
-  section("pool1 forward");
-  max_pool_forward(conv1_.data(), pool1_.data(), pool1_argmax_.data(),
-                   {batch, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
-  section("conv2 forward");
-  conv(conv2, pool1_.data(), parameter_views_[kConv2W].value, conv2, false, conv2_.data(), "conv2 forward");
-  add_bias(conv2_.data(), parameter_views_[kConv2W + 1].value, batch, c.conv2_channels, conv2.p() * conv2.q(), true,
-           stream_);
-  section("pool2 forward");
-  max_pool_forward(conv2_.data(), pool2_.data(), pool2_argmax_.data(),
-                   {batch, c.conv2_channels, conv2.p(), conv2.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  conv_block_forward(kConv1W, conv_problem(kConv1W, batch), images, conv1_.data(), pool1_.data(), pool1_argmax_.data());
+  conv_block_forward(kConv2W, conv_problem(kConv2W, batch), pool1_.data(), conv2_.data(), pool2_.data(),
+                     pool2_argmax_.data());
   section("fc1 forward");
   linear_forward(kFc1W, pool2_.data(), fc1_.data(), true);  // pool2 (N, C2, P, P) read as (N, C2·P·P)
   section("fc2 forward");
@@ -327,14 +334,12 @@ void LeNetGpu::backward() {
   relu_backward(fc1_.data(), grad_fc1_.data(), grad_fc1_.data(), batch * c.fc1_features, stream_);
   linear_backward(kFc1W, pool2_.data(), grad_fc1_.data(), grad_pool2_.data());
   section("pool2 backward");
-  max_pool_backward(grad_pool2_.data(), pool2_argmax_.data(), grad_conv2_.data(),
-                    {batch_, c.conv2_channels, conv2.p(), conv2.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  max_pool_backward(grad_pool2_.data(), pool2_argmax_.data(), grad_conv2_.data(), pool_shape(conv2), stream_);
   section("conv2 backward");
   relu_backward(conv2_.data(), grad_conv2_.data(), grad_conv2_.data(), conv2.output_elements(), stream_);
   conv_backward(kConv2W, conv2, pool1_.data(), grad_conv2_.data(), grad_pool1_.data());
   section("pool1 backward");
-  max_pool_backward(grad_pool1_.data(), pool1_argmax_.data(), grad_conv1_.data(),
-                    {batch_, c.conv1_channels, conv1.p(), conv1.q(), kLeNetPool.window, kLeNetPool.stride}, stream_);
+  max_pool_backward(grad_pool1_.data(), pool1_argmax_.data(), grad_conv1_.data(), pool_shape(conv1), stream_);
   section("conv1 backward");
   relu_backward(conv1_.data(), grad_conv1_.data(), grad_conv1_.data(), conv1.output_elements(), stream_);
   conv_backward(kConv1W, conv1, images_, grad_conv1_.data(), nullptr);  // the images need no gradient

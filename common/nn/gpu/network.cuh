@@ -132,6 +132,8 @@ class LeNetGpu {
               const std::string& what);
   void conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
             bool flipped, float* y, const std::string& what);
+  void conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* activation, float* pooled,
+                          int* argmax);
   void linear_forward(int layer, const float* input, float* output, bool relu);
   void linear_backward(int layer, const float* input, const float* grad_output, float* grad_input);
   void conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
@@ -139,7 +141,7 @@ class LeNetGpu {
   ConvProblem conv_problem(int layer, int batch) const;
   int output_features(int layer) const;
   void note(const std::string& what, const std::string& rung);
-  void section(const char* name) {
+  void section(const std::string& name) {
     if (timer_ != nullptr) timer_->mark(name, stream_);
   }
 
