@@ -5,10 +5,9 @@
 ///     ctest --test-dir build -R Chapter06Model
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-
 #include "chapters/06_warp_tiling_gemm/exercises/ex1_my_tiles.cuh"
 #include "chapters/06_warp_tiling_gemm/warp_tiling_model.cuh"
+#include "common/core/exercise_tests.hpp"
 
 namespace {
 
@@ -92,8 +91,7 @@ TEST(Chapter06Model, TrafficOfA4096CubedGemm) {
 
 // Exercise 1: skipped unless LADDER_TEST_EXERCISES=1, like the GPU test of the starter.
 TEST(Chapter06ExerciseModel, MyWarpTileCoversTheBlockTileOnce) {
-  if (std::getenv("LADDER_TEST_EXERCISES") == nullptr)
-    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+  LADDER_SKIP_EXERCISE_STARTER();
   using exercise1::MyTiles;
   EXPECT_EQ(model::coverage_problem<MyTiles>(), "");
   for (int warp = 0; warp < MyTiles::kThreads / 32; ++warp) {

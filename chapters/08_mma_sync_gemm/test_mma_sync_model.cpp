@@ -9,7 +9,6 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <random>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "chapters/08_mma_sync_gemm/exercises/ex1_warp_tile.hpp"
 #include "chapters/08_mma_sync_gemm/mma_sync_configs.hpp"
 #include "chapters/08_mma_sync_gemm/mma_sync_model.hpp"
+#include "common/core/exercise_tests.hpp"
 #include "common/core/occupancy_model.hpp"
 
 namespace ladder::mma_sync {
@@ -302,8 +302,7 @@ TEST(Chapter08Model, KernelModelCatchesAWrongWarpMapping) {
 // ---------------------------------------------------------------------------
 
 TEST(Chapter08ExerciseModel, MyWarpTilesCoverTheBlockTileOnce) {
-  if (std::getenv("LADDER_TEST_EXERCISES") == nullptr)
-    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+  LADDER_SKIP_EXERCISE_STARTER();
   using exercise1::MyWarpTiles;
   EXPECT_EQ(model::accumulator_coverage_problem<MyWarpTiles>(), "");
   EXPECT_EQ(model::ldmatrix_step_problem<MyWarpTiles>(), "");

@@ -7,7 +7,7 @@
 /// and the kernels that call them are traps the registry never launches.
 #pragma once
 
-#include <cuda.h>  // CUtensorMap: the type only; the driver is reached at run time (wgmma_tma_gemm.cu)
+#include <cuda.h>  // CUtensorMap: the type only; the driver is reached at run time (wgmma_launch.cuh)
 
 #include <cstdint>
 

@@ -18,7 +18,9 @@
 #include <vector>
 
 #include "chapters/08_mma_sync_gemm/mma_sync_tiles.hpp"
+#include "chapters/09_wgmma_tma_gemm/exercises/ex1_band_height.hpp"
 #include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
+#include "common/core/exercise_tests.hpp"
 #include "common/gemm/mma_layout.hpp"
 
 namespace ladder::hopper {
@@ -766,6 +768,51 @@ TEST(Chapter09Model, CatchesABoxInTheWrongPlace) {
   const std::uint64_t bd = sw128_mn_k_step_descriptor(128 * kSw128RowBytes, 0, kBoxWidth);
   EXPECT_NE(smem.at(wgmma_mn_read_address(bd, 0, 0)), b.at(0, 0));
   EXPECT_EQ(smem.at(wgmma_mn_read_address(bd, 0, 0)), b.at(0, 64));
+}
+
+// ---------------------------------------------------------------------------
+// Exercise 1: skipped unless LADDER_TEST_EXERCISES=1, like the GPU test of the starter.
+// ---------------------------------------------------------------------------
+
+// The first two waves of 09c at 4096^3 (32 x 16 tiles) on 132 CTAs, worked by hand: bands
+// of 8 are 128 tiles, so wave 0 is band 0 and the first 4 tiles of band 1's column 0, and
+// wave 1 reaches from band 1's fifth tile into band 2's column 0.
+TEST(Chapter09ExerciseModel, WaveFootprintOfTheFirstWaves) {
+  LADDER_SKIP_EXERCISE_STARTER();
+  using exercise1::wave_footprint;
+  EXPECT_EQ(wave_footprint(0, 132, 32, 16, 8), (wave::WaveFootprint{12, 16}));
+  EXPECT_EQ(wave_footprint(132, 132, 32, 16, 8), (wave::WaveFootprint{16, 16}));
+  EXPECT_EQ(wave_footprint(0, 132, 32, 16, 1), (wave::WaveFootprint{9, 16}));  // row-major
+  EXPECT_EQ(wave_footprint(0, 132, 32, 16, 16), (wave::WaveFootprint{16, 9}));
+  EXPECT_EQ(wave_footprint(0, 132, 32, 16, 32), (wave::WaveFootprint{32, 5}));
+}
+
+// Every wave of every order on ragged grids (short last bands, bands taller than the grid,
+// waves of one tile, waves longer than a band) against the walk.
+TEST(Chapter09ExerciseModel, WaveFootprintMatchesTheWalk) {
+  LADDER_SKIP_EXERCISE_STARTER();
+  for (const auto& grid : kGrids)
+    for (int group_rows : kGroupRows)
+      for (int ctas : {1, 3, 7, 20, 132}) {
+        const int tiles = grid[0] * grid[1];
+        for (int first = 0; first < tiles; first += ctas) {
+          const int count = std::min(ctas, tiles - first);
+          ASSERT_EQ(exercise1::wave_footprint(first, count, grid[0], grid[1], group_rows),
+                    wave::walked_footprint(first, count, grid[0], grid[1], group_rows))
+              << grid[0] << " x " << grid[1] << " tiles, bands of " << group_rows << ", tiles " << first << " to "
+              << first + count - 1;
+        }
+      }
+}
+
+// TODO 2, judged by the walk: no other band height moves fewer bytes in the model.
+TEST(Chapter09ExerciseModel, MyGroupRowsMovesTheFewestBytes) {
+  LADDER_SKIP_EXERCISE_STARTER();
+  const auto bytes = [](int group_rows) {
+    return wave::order_dram_bytes(wave::walked_footprint, 4096, 4096, 4096, 128, 256, group_rows, 132);
+  };
+  for (int group_rows : {1, 2, 4, 8, 16, 32})
+    EXPECT_LE(bytes(exercise1::kMyGroupRows), bytes(group_rows)) << "bands of " << group_rows << " move fewer";
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 ///
 /// The index arithmetic (swizzle, descriptors, accumulator layout, tile order) is in
 /// hopper_layout.hpp, tested on the CPU; the PTX wrappers in hopper_ptx.cuh.
-/// wgmma_tma_gemm.cu encodes the tensor maps and registers the rungs.
+/// wgmma_launch.cuh encodes the tensor maps and launches the kernels; wgmma_tma_gemm.cu
+/// registers the rungs.
 ///
 /// Needs sm_90a: wgmma exists only in the arch-specific target of compute capability 9.0,
 /// whose code runs on no other GPU. Compiled for anything else, the kernel is a trap that

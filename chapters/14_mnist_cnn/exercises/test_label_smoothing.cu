@@ -18,6 +18,7 @@
 
 #include "chapters/14_mnist_cnn/exercises/label_smoothing.hpp"
 #include "common/core/device_buffer.cuh"
+#include "common/core/exercise_tests.hpp"
 #include "common/core/metrics.hpp"
 #include "common/gemm/testing/rung_test.cuh"
 #include "common/nn/gpu/layers.cuh"
@@ -26,11 +27,7 @@
 // Solutions14LabelSmoothing*, so that CTest's test names stay unique.
 #ifdef LADDER_LABEL_SMOOTHING_STARTER
 #define LADDER_SUITE(name) Chapter14Exercise##name
-#define LADDER_SKIP_UNLESS_TESTING_EXERCISES()                                                    \
-  do {                                                                                            \
-    if (std::getenv("LADDER_TEST_EXERCISES") == nullptr)                                          \
-      GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution"; \
-  } while (0)
+#define LADDER_SKIP_UNLESS_TESTING_EXERCISES() LADDER_SKIP_EXERCISE_STARTER()
 #else
 #define LADDER_SUITE(name) Solutions14##name
 #define LADDER_SKIP_UNLESS_TESTING_EXERCISES() (void)0

@@ -1,10 +1,10 @@
 #include <cctype>
-#include <cstdlib>
 
 #include "common/conv/device_conv.cuh"
 #include "common/conv/reference.hpp"
 #include "common/conv/testing/conv_rung_test.cuh"
 #include "common/core/device_info.cuh"
+#include "common/core/exercise_tests.hpp"
 #include "common/core/metrics.hpp"
 #include "common/gemm/precision.hpp"
 #include "common/gemm/reference.hpp"
@@ -70,8 +70,7 @@ void check_conv_case(const ConvCase& test_case) {
   LADDER_SKIP_WITHOUT_GPU();
   const auto rung = find_conv(test_case.rung);
   ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
-  if (rung->kind == RungKind::Exercise && std::getenv("LADDER_TEST_EXERCISES") == nullptr)
-    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+  if (rung->kind == RungKind::Exercise && !testing_exercises()) GTEST_SKIP() << kExerciseSkipReason;
   if (const auto reason = unsupported_reason(*rung, test_case.problem, query_device().compute_capability))
     GTEST_SKIP() << rung->name << " cannot run this problem: " << *reason;
   if (rung->precision() == ConvPrecision::Bf16Nhwc)

@@ -5,6 +5,7 @@
 
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
+#include "common/core/exercise_tests.hpp"
 #include "common/core/host_matrix.hpp"
 #include "common/core/metrics.hpp"
 #include "common/gemm/cublas.cuh"
@@ -160,8 +161,7 @@ void check_gemm_case(const GemmCase& test_case) {
   LADDER_SKIP_WITHOUT_GPU();
   const auto rung = find_gemm(test_case.rung);
   ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
-  if (rung->kind == RungKind::Exercise && std::getenv("LADDER_TEST_EXERCISES") == nullptr)
-    GTEST_SKIP() << "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
+  if (rung->kind == RungKind::Exercise && !testing_exercises()) GTEST_SKIP() << kExerciseSkipReason;
   if (rung->precision() == Precision::Bf16)
     check_case<__nv_bfloat16>(*rung, test_case);
   else

@@ -1,0 +1,24 @@
+/// \file solutions/09_wgmma_tma_gemm/ex1_band_height.cu
+/// \brief Solution to chapter 09, exercise 1: 09c with bands of 16 tile rows, registered next
+/// to 09c.
+///
+///     build/bin/sol09_wgmma_tma_gemm          # 09c and this rung side by side
+#include "chapters/09_wgmma_tma_gemm/wgmma_launch.cuh"
+#include "solutions/09_wgmma_tma_gemm/ex1_band_height.hpp"
+
+namespace ladder::wgmma::solution1 {
+
+/// 09c with bands of 16 tile rows: the kernel reads Cfg::kGroupRows.
+struct Bands16 : Tile09c {
+  static constexpr int kGroupRows = hopper::solution1::kBandRows;
+};
+
+namespace {
+
+const bool registered = register_gemm(wgmma_rung<Bands16>(
+    "09 sol1 bands of 16", RungKind::Solution,
+    "solution: 09c with bands of 16 tile rows instead of 8: a wave of 132 tiles reads about 16 slabs of A and 9 "
+    "of B, not 12-16 and 16"));
+
+}  // namespace
+}  // namespace ladder::wgmma::solution1
