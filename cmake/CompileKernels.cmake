@@ -1,8 +1,8 @@
 # Run by the kernels_compile_without_spills test (cmake -P): configures a
 # kernels-only build of the source tree for ARCHITECTURES in BINARY_DIR (with
 # the parent build's compilers and dependency locations from INITIAL_CACHE) and
-# builds the ladder_kernels target, which compiles every rung with the
-# project's ptxas flags (a spill is an error).
+# builds the ladder_kernels target, which compiles every rung and chapter 14's
+# GPU layers with the project's ptxas flags (a spill is an error).
 foreach(var SOURCE_DIR BINARY_DIR ARCHITECTURES GENERATOR INITIAL_CACHE)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "CompileKernels.cmake: -D${var}=... is required")
