@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole GPU verification, in phases, on a machine with an NVIDIA GPU:
 #
-#   build     configure (Release, the GPU's own architecture) and build
+#   build     configure (Release, the GPU's own architecture) and build: everything
+#             when the test phase runs, else only the programs (ladder_programs),
+#             since the tests are most of the build
 #   test      every CTest test with LADDER_REQUIRE_GPU=1: a GPU test that finds
 #             no device fails; one skipped for any reason but its rung's own
 #             requirement fails the phase
@@ -115,12 +117,22 @@ run_phase() {
 last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch0[1-9]_*' | sort | tail -n 1; }
 last_conv_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch1[0-3]_*' | sort | tail -n 1; }
 
+# The test executables are most of the build, and only the test phase runs
+# them: without it, the programs (every chapter, solution and benchmark, and
+# chapter 14) are all the other phases need, and GPU time is scarce.
+build_targets=()
+build_what="everything: the test phase runs every test"
+if [[ ,$phases, != *,test,* ]]; then
+  build_targets=(--target ladder_programs)
+  build_what="the programs only (ladder_programs): no test phase, no tests"
+fi
+
 phase_build() {
   # The docs and the compile-for-other-architectures test are CI's work (it
   # has Doxygen and time); here they would only cost GPU time.
   # shellcheck disable=SC2086
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLADDER_BUILD_DOCS=OFF -DLADDER_TEST_ARCHITECTURES= \
-    "${kit_args[@]}" ${CMAKE_ARGS:-} && cmake --build "$build" -j "$(nproc)"
+    "${kit_args[@]}" ${CMAKE_ARGS:-} && cmake --build "$build" -j "$(nproc)" "${build_targets[@]}"
 }
 
 phase_test() {
@@ -258,6 +270,7 @@ phase_profile() {
   return $status
 }
 
+if [[ ,$phases, == *,build,* ]]; then echo "build: $build_what"; fi
 run_phase build "" phase_build
 if [[ $failed -ne 0 ]]; then
   echo "build failed: nothing else can run" >&2

@@ -77,6 +77,13 @@ class RunGpuScriptTest(unittest.TestCase):
             self.assertNotIn(f"=== {phase}", result.stdout)
         self.assertFalse((self.tmp / "out").exists(), "a dry run writes nothing")
 
+    def test_build_is_the_programs_only_without_the_test_phase(self):
+        with_tests = self.run_script("build,test,sanitize")
+        self.assertIn("build: everything", with_tests.stdout)
+        without_tests = self.run_script("build,ladder,bench,record,profile")
+        self.assertIn("build: the programs only (ladder_programs)", without_tests.stdout)
+        self.assertNotIn("build:", self.run_script("ladder").stdout, "no build phase, no build line")
+
     def test_gvisor_skips_sanitize_and_profile_with_the_reason(self):
         self.kernel = "4.4.0"
         result = self.run_script()
