@@ -87,10 +87,29 @@ __device__ __forceinline__ bool mbarrier_try_wait(std::uint64_t* barrier, std::u
   return done != 0;
 }
 
+/// Nanoseconds on the GPU's global timer (%globaltimer): a clock for timeouts, not for timing.
+__device__ __forceinline__ std::uint64_t global_timer_ns() {
+  std::uint64_t now = 0;
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile("mov.u64 %0, %%globaltimer;\n" : "=l"(now));
+#endif
+  return now;
+}
+
+/// How long a wait may last before it is taken for a deadlock: far beyond any correct
+/// wait here (microseconds), even under compute-sanitizer, which slows kernels a hundredfold.
+inline constexpr std::uint64_t kDeadlockTimeoutNs = 20'000'000'000ull;
+
+/// Waits until the phase with this parity completes. A mistake in the protocol (a wrong
+/// parity, a byte count TMA never delivers, a missing arrival) would otherwise spin for
+/// ever and hang the program; after kDeadlockTimeoutNs the kernel traps instead, and its
+/// launcher reports a CUDA error. The clock is read only once the first try has failed.
 template <bool ClusterScope = false>
 __device__ __forceinline__ void mbarrier_wait(std::uint64_t* barrier, std::uint32_t parity) {
-  while (!mbarrier_try_wait<ClusterScope>(barrier, parity)) {
-  }
+  if (mbarrier_try_wait<ClusterScope>(barrier, parity)) return;
+  const std::uint64_t start = global_timer_ns();
+  while (!mbarrier_try_wait<ClusterScope>(barrier, parity))
+    if (global_timer_ns() - start > kDeadlockTimeoutNs) __trap();
 }
 // [mbarrier]
 

@@ -125,7 +125,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
         multiply_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
         if (threadIdx.x % 32 == 0)  // this warp is done with stage s, in every CTA's count
           for (int cta = 0; cta < kCluster; ++cta)
-            if (kCluster == 1)
+            if constexpr (kCluster == 1)
               mbarrier_arrive(&empty[s]);
             else
               mbarrier_arrive_cluster(&empty[s], unsigned(cta));
@@ -137,7 +137,10 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
     }
     if (threadIdx.x % Cfg::kWarpgroupThreads == 0) tma_store_wait<0>();  // every store done before exit
   }
-  if constexpr (kCluster > 1) cluster_sync();  // no CTA leaves while a peer may still arrive on its barriers
+  if constexpr (kCluster > 1) {  // no CTA leaves while a peer may still arrive on its barriers
+    __syncwarp();                // lane 0 worked alone above; the .aligned barrier wants the whole warp
+    cluster_sync();
+  }
 #else
   __trap();  // not sm_90a: no wgmma, no setmaxnreg; the registry never launches this
 #endif

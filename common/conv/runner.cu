@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <exception>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -40,8 +41,9 @@ std::vector<double> reference_outputs(const ConvInputs& inputs, const std::vecto
   return reference_conv_nchw_images(inputs.problem, inputs.x_nchw, inputs.w_kcrs, images);
 }
 
-/// Verifies, then times, one rung. A launch that fails or a kernel that
-/// faults becomes the rung's failure.
+/// Verifies, then times, one rung. A launch that fails, a kernel that faults,
+/// or a launcher that refuses its arguments (any exception) becomes the rung's
+/// failure, not the table's end.
 template <typename Element>
 ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::vector<int>& images,
                     const std::vector<double>& reference, const ConvOptions& options, const DeviceInfo& device) {
@@ -68,7 +70,7 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
     const TimingConfig config{options.warmup, options.repeat, options.flush_l2};
     result.timing = time_on_gpu([&](cudaStream_t stream) { rung.launch(args, stream); }, config);
     result.tflops = problem.flops() / (result.timing.median_ms * 1e-3) / 1e12;
-  } catch (const CudaError& error) {
+  } catch (const std::exception& error) {
     result.failure = error.what();
   }
   return result;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <exception>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -102,7 +103,8 @@ void reset_output(Problem<Element>& problem) {
 }
 
 /// Verifies, times and (with a meter) measures the energy of one rung. A
-/// launch that fails or a kernel that faults becomes this rung's failure.
+/// launch that fails, a kernel that faults, or a launcher that refuses its
+/// arguments (any exception) becomes this rung's failure, not the table's end.
 template <typename Element>
 RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const DeviceInfo& device,
                     const EnergyMeter* meter) {
@@ -115,8 +117,8 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
   const double tolerance =
       precision_of<Element>() == Precision::Bf16 ? bf16_gemm_tolerance(args.k) : fp32_gemm_tolerance(args.k);
   try {
+    reset_output(problem);  // with --no-check too: beta != 0 must not read what the last rung left
     if (problem.options.check) {
-      reset_output(problem);
       rung.launch(args, nullptr);
       LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
       const std::vector<float> got = to_floats(problem.c_device.download());
@@ -128,7 +130,7 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
     result.tflops = gemm_flops(args.m, args.n, args.k) / (result.timing.median_ms * 1e-3) / 1e12;
     if (meter != nullptr && problem.options.energy_seconds > 0)
       result.energy = measure_energy(work, *meter, problem.options.energy_seconds, result.timing.median_ms * 1e-3);
-  } catch (const CudaError& error) {
+  } catch (const std::exception& error) {
     result.failure = error.what();
   }
   return result;

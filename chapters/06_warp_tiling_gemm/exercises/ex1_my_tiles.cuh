@@ -7,7 +7,9 @@
 /// Keep 32 × 64 or choose 64 × 32 again, change BM, BN, BK and the stages if you
 /// like, then write place() for your warp tile. As given, place() is the
 /// chapter's 64 × 32 mapping written out with literal numbers: it no longer
-/// fits, so threads overlap and part of the block tile is never computed.
+/// fits, so some threads reach past the block tile's last column. The rung
+/// checks the mapping on the host and refuses to launch, with the first
+/// element that goes wrong, until every element of the tile has one owner.
 ///
 /// Two tests tell you when it is right (both skip unless LADDER_TEST_EXERCISES=1):
 ///
