@@ -37,6 +37,10 @@
 # On gVisor (uname -r says 4.4.0) compute-sanitizer and ncu cannot reach the
 # GPU, so sanitize and profile are skipped there, with that reason.
 #
+# Every program runs under a time limit (ctest's per test, `timeout` for the
+# rest): a kernel that deadlocks then costs minutes and is reported as a
+# failure (exit 124), instead of hanging until the whole device call is lost.
+#
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
 #
@@ -138,7 +142,7 @@ phase_build() {
 phase_test() {
   local status
   # -LE site: the docs site's checks need the built site (the docs target), which this run does not build.
-  LADDER_REQUIRE_GPU=1 ctest --test-dir "$build" -LE site --output-on-failure -j "$(nproc)" \
+  LADDER_REQUIRE_GPU=1 ctest --test-dir "$build" -LE site --output-on-failure -j "$(nproc)" --timeout 300 \
     --output-junit "$build/ctest.xml" >"$out/ctest.log" 2>&1
   status=$?
   ctest --test-dir "$build" --show-only=json-v1 >"$build/ctest-tests.json" 2>/dev/null
@@ -163,7 +167,7 @@ phase_sanitize() {
       read -r m n k <<<"$shape"
       {
         printf '\n##### all_rungs %sx%sx%s --tool %s\n' "$m" "$n" "$k" "$tool"
-        compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
+        timeout -k 10 240 compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
           --repeat 1 --no-ceilings --no-flush --energy-seconds 0 --fail-on-skip 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -177,7 +181,7 @@ phase_sanitize() {
     if [[ -n $conv_exe ]]; then
       {
         printf '\n##### %s ragged layer --tool %s\n' "$(basename "$conv_exe")" "$tool"
-        compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
+        timeout -k 10 240 compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
           --s 3 --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -190,7 +194,7 @@ phase_sanitize() {
     if [[ -x $build/bin/ch14_mnist_cnn ]]; then
       {
         printf '\n##### ch14_mnist_cnn short run --tool %s\n' "$tool"
-        compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
+        timeout -k 10 240 compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
           --test-count 100 --epochs 1 --batch 48 --augment on 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -202,12 +206,12 @@ phase_sanitize() {
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
 
-phase_ladder() { "$(last_chapter_exe)" --json "$out/ladder.json"; }
+phase_ladder() { timeout -k 10 300 "$(last_chapter_exe)" --json "$out/ladder.json"; }
 
 phase_bench() {
-  "$build/bin/bench_gemm" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench.json" \
+  timeout -k 10 540 "$build/bin/bench_gemm" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench.json" \
     --benchmark_out_format=json --benchmark_counters_tabular=true || return 1
-  "$build/bin/bench_conv" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench_conv.json" \
+  timeout -k 10 540 "$build/bin/bench_conv" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench_conv.json" \
     --benchmark_out_format=json --benchmark_counters_tabular=true
 }
 
@@ -222,17 +226,17 @@ phase_cnn() {
     mkdir -p "$data"
     data_args=(--synthetic 60000 --synthetic-out "$data")
   fi
-  "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
+  timeout -k 10 300 "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
     --json "$build/cnn-ours.json" || return 1
   # Where a step's time goes: one more epoch, timed layer by layer (which slows it: a separate
   # run), reading the same IDX files (generated digits were written to $data above).
-  "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
+  timeout -k 10 300 "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
     return 1
   # What the CUDA graph buys: two epochs with every kernel launched from the host.
-  "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
+  timeout -k 10 300 "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
   # Mixed precision: the same 3 epochs with bf16 products and convolutions.
-  "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
-  python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
+  timeout -k 10 300 "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
+  timeout -k 10 300 python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
     --data "$data" --layer-times "$build/cnn-layers.json" --no-graph-run "$build/cnn-no-graph.json" \
     --bf16-run "$build/cnn-bf16.json" --out "$out/cnn.json"
 }

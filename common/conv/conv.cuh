@@ -118,6 +118,14 @@ std::optional<ConvRung> find_conv(std::string_view name);
 /// (major*10+minor) in this build, or nothing when it can.
 std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvProblem& problem, int compute_capability);
 
+/// The relative Frobenius error `rung` may show on `problem` against the fp64
+/// reference: the GEMM chapters' bound for a reduction of K_gemm = C·R·S terms
+/// in the rung's precision. cuDNN in fp32 gets 16 times that: its fastest
+/// algorithm may be Winograd or FFT, which reorganise the sum and lose a few
+/// bits more than a direct one (the tables show the error it really had). A
+/// wrong output is still caught: its error is of order one.
+double conv_tolerance(const ConvRung& rung, const ConvProblem& problem);
+
 /// The scratch bytes `rung` needs for `problem` (0 when none).
 std::size_t workspace_bytes(const ConvRung& rung, const ConvProblem& problem);
 

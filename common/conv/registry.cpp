@@ -4,6 +4,8 @@
 #include "common/conv/conv.cuh"
 #include "common/conv/cudnn.cuh"
 #include "common/core/registry.hpp"
+#include "common/gemm/precision.hpp"
+#include "common/gemm/reference.hpp"
 
 namespace ladder {
 
@@ -65,6 +67,13 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
   const std::string reason = why.str();
   if (reason.empty()) return std::nullopt;
   return reason;
+}
+
+double conv_tolerance(const ConvRung& rung, const ConvProblem& problem) {
+  constexpr double kFastAlgorithmSlack = 16;  // Winograd's and FFT's extra rounding; see conv.cuh
+  if (rung.precision() == ConvPrecision::Bf16Nhwc) return bf16_gemm_tolerance(problem.gemm_k());
+  const double bound = fp32_gemm_tolerance(problem.gemm_k());
+  return rung.kind == RungKind::Vendor ? kFastAlgorithmSlack * bound : bound;
 }
 
 std::size_t workspace_bytes(const ConvRung& rung, const ConvProblem& problem) {

@@ -14,8 +14,6 @@
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/table.hpp"
-#include "common/gemm/precision.hpp"
-#include "common/gemm/reference.hpp"
 
 namespace ladder {
 
@@ -52,13 +50,11 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
   const ConvProblem& problem = inputs.problem;
   result.skip_reason = unsupported_reason(rung, problem, device.compute_capability);
   if (result.skip_reason) return result;
-  const bool bf16 = rung.precision() == ConvPrecision::Bf16Nhwc;
   try {
     DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
     if (options.check) {
       const std::vector<float> got = output_images(problem, run_conv_once(rung, tensors), images);
-      const double tolerance = bf16 ? bf16_gemm_tolerance(problem.gemm_k()) : fp32_gemm_tolerance(problem.gemm_k());
-      result.error = compare_to_reference(got, reference, tolerance);
+      result.error = compare_to_reference(got, reference, conv_tolerance(rung, problem));
     }
     const ConvArgsOf<Element> args = tensors.args();
     // One untimed call even with --no-check --warmup 0: cuDNN's first call

@@ -39,11 +39,15 @@ class DeviceBuffer {
   std::size_t size() const { return count_; }
   std::size_t bytes() const { return count_ * sizeof(T); }
 
-  /// Copies host.size() elements (at most size()) from the host.
+  /// Copies host.size() elements (at most size()) from the host; the data is
+  /// on the device when this returns. (cudaMemcpy from pageable memory may
+  /// return once the bytes are staged, before they land, and kernels on a
+  /// non-blocking stream are not ordered after it: hence the synchronisation.)
   void upload(const std::vector<T>& host) {
     if (host.size() > count_) throw std::length_error("DeviceBuffer::upload: host vector larger than buffer");
     if (host.empty()) return;  // nothing to copy (and no device pointer to copy to)
     LADDER_CUDA_CHECK(cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
+    LADDER_CUDA_CHECK(cudaStreamSynchronize(cudaStreamLegacy));
   }
   /// Copies the whole buffer back to a new host vector.
   std::vector<T> download() const {

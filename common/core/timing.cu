@@ -1,6 +1,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include "common/core/device_buffer.cuh"
@@ -25,17 +27,29 @@ class Event {
 };
 
 /// Writing twice the L2 size evicts whatever the previous run left there.
-/// One buffer serves the whole process: allocating it per timed call (a 2×L2
-/// cudaMalloc and a synchronising cudaFree) costs more than the small GEMM it
-/// brackets, and a benchmark makes tens of thousands of such calls. It is never
-/// freed: the driver reclaims it at exit, when cudaFree could no longer run.
+/// One buffer per device serves the whole process: allocating it per timed
+/// call (a 2×L2 cudaMalloc and a synchronising cudaFree) costs more than the
+/// small GEMM it brackets, and a benchmark makes tens of thousands of such
+/// calls. Per device, because a buffer of one GPU is not memory another can
+/// write (chapter 14's replicas time their tiles, each on its own GPU). The
+/// buffers are never freed: the driver reclaims them at exit, when cudaFree
+/// could no longer run.
 void flush_l2(cudaStream_t stream) {
-  static DeviceBuffer<char>* const buffer = [] {
-    int device = 0, l2_bytes = 0;
-    LADDER_CUDA_CHECK(cudaGetDevice(&device));
-    LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&l2_bytes, cudaDevAttrL2CacheSize, device));
-    return new DeviceBuffer<char>(std::size_t(2) * std::max(l2_bytes, 1 << 20));
-  }();
+  static std::mutex buffers_mutex;
+  static std::map<int, DeviceBuffer<char>*> buffers;
+  int device = 0;
+  LADDER_CUDA_CHECK(cudaGetDevice(&device));
+  DeviceBuffer<char>* buffer = nullptr;
+  {
+    const std::lock_guard<std::mutex> lock(buffers_mutex);
+    DeviceBuffer<char>*& slot = buffers[device];
+    if (slot == nullptr) {
+      int l2_bytes = 0;
+      LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&l2_bytes, cudaDevAttrL2CacheSize, device));
+      slot = new DeviceBuffer<char>(std::size_t(2) * std::max(l2_bytes, 1 << 20));
+    }
+    buffer = slot;
+  }
   LADDER_CUDA_CHECK(cudaMemsetAsync(buffer->data(), 0, buffer->bytes(), stream));
 }
 

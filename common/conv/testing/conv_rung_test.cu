@@ -6,8 +6,6 @@
 #include "common/core/device_info.cuh"
 #include "common/core/exercise_tests.hpp"
 #include "common/core/metrics.hpp"
-#include "common/gemm/precision.hpp"
-#include "common/gemm/reference.hpp"
 
 namespace ladder::testing {
 
@@ -31,6 +29,7 @@ std::vector<ConvProblem> ragged_conv_problems() {
       {1, 5, 6, 6, 3, 6, 6, 1, 0},      // the filter covers the whole input: a 1x1 output
       {2, 24, 9, 9, 40, 3, 3, 1, 2},    // padding wider than the filter's reach
       {1, 16, 33, 31, 16, 5, 5, 1, 2},  // an image wider than one output tile, odd both ways
+      {9, 3, 11, 13, 5, 3, 3, 1, 1},    // nine images: a batch walked in chunks (12's exercise: 4, 4, 1)
   };
 }
 
@@ -60,8 +59,7 @@ void check_case(const ConvRung& rung, const ConvProblem& problem) {
   DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
   const std::vector<float> got = run_conv_once(rung, tensors);
   const std::vector<double> expected = reference_conv_nchw(problem, inputs.x_nchw, inputs.w_kcrs);
-  const double tolerance = bf16 ? bf16_gemm_tolerance(problem.gemm_k()) : fp32_gemm_tolerance(problem.gemm_k());
-  const ErrorReport report = compare_to_reference(got, expected, tolerance);
+  const ErrorReport report = compare_to_reference(got, expected, conv_tolerance(rung, problem));
   EXPECT_TRUE(report.passed()) << rung.name << " on " << describe(problem) << ": " << report.describe();
 }
 }  // namespace

@@ -36,6 +36,17 @@ TEST(CudnnRungs, AreVendorRungsThatNeedCudnn) {
   EXPECT_EQ(cudnn_bf16_rung().precision(), ConvPrecision::Bf16Nhwc);
 }
 
+TEST(CudnnRungs, Fp32CudnnAloneGetsTheFastAlgorithmSlack) {
+  const ConvProblem problem{2, 64, 14, 14, 64, 3, 3, 1, 1};  // K_gemm = 576
+  const double fp32_bound = fp32_gemm_tolerance(problem.gemm_k());
+  EXPECT_DOUBLE_EQ(conv_tolerance(cudnn_rung(), problem), 16 * fp32_bound);
+  EXPECT_DOUBLE_EQ(conv_tolerance(cudnn_bf16_rung(), problem), bf16_gemm_tolerance(problem.gemm_k()));
+  ConvRung ours = cudnn_rung();  // the same launcher, as a chapter's rung: no slack
+  ours.chapter = 10;
+  ours.kind = RungKind::Chapter;
+  EXPECT_DOUBLE_EQ(conv_tolerance(ours, problem), fp32_bound);
+}
+
 TEST(CudnnRungs, WithoutCudnnTheLaunchersSaySo) {
   if (cudnn_available()) GTEST_SKIP() << "this build has cuDNN " << cudnn_version();
   const ConvProblem problem{1, 3, 8, 8, 4, 3, 3, 1, 1};
@@ -73,7 +84,7 @@ void check_twice_then_note(const ConvRung& rung, const ConvProblem& problem) {
   // exactly what cuDNN multiplies and only its accumulation and output rounding differ.
   const ConvInputs inputs = random_conv_inputs(problem, /*seed=*/20240917, bf16);
   const std::vector<double> expected = reference_conv_nchw(problem, inputs.x_nchw, inputs.w_kcrs);
-  const double tolerance = bf16 ? bf16_gemm_tolerance(problem.gemm_k()) : fp32_gemm_tolerance(problem.gemm_k());
+  const double tolerance = conv_tolerance(rung, problem);
   DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
   for (const char* call : {"first call (cudnnFind)", "second call (cached plan)"}) {
     const std::vector<float> got = run_conv_once(rung, tensors);  // poisons y first
