@@ -6,7 +6,11 @@
 /// (solutions/01_naive_gemm/ex3_block_shape.cu) registers 16 × 16 and 8 × 32.
 #pragma once
 
+#include <stdexcept>
+#include <string>
+
 #include "common/gemm/device.cuh"
+#include "common/gemm/row_slabs.cuh"
 
 namespace ladder::naive {
 
@@ -38,6 +42,9 @@ void launch_naive_gemm(const GemmArgs& args, cudaStream_t stream) {
   static_assert(kTileRows * kTileCols <= 1024, "a block holds at most 1024 threads");
   const dim3 block(kTileRows, kTileCols);
   const dim3 grid(ceil_div(args.m, kTileRows), ceil_div(args.n, kTileCols));
+  if (grid.y > kMaxGridY)  // grid.x may reach 2^31 - 1 blocks, grid.y only 65,535
+    throw std::invalid_argument("n = " + std::to_string(args.n) + " needs " + std::to_string(grid.y) +
+                                " column tiles on grid.y, more than its 65,535: choose a wider block");
   naive_gemm_kernel<<<grid, block, 0, stream>>>(args);
   LADDER_CHECK_LAUNCH();
 }

@@ -8,6 +8,7 @@
 
 #include "chapters/12_im2col_conv/im2col_conv.cuh"
 #include "common/gemm/cublas.cuh"
+#include "common/gemm/row_slabs.cuh"
 
 namespace ladder::im2col {
 
@@ -105,11 +106,20 @@ namespace {
 /// project built. Looked up by name, so this chapter needs no header of 06.
 constexpr const char* kSimtGemm = "06e cp.async 3-stage 128x128x16";
 
+/// 06e's block tile has 128 rows.
+constexpr int kSimtGemmTileRows = 128;
+
 void launch_with_simt_gemm(const ConvArgs& args, cudaStream_t stream) {
   static const std::optional<GemmRung> gemm = find_gemm(kSimtGemm);
   if (!gemm) throw std::logic_error(std::string("12a needs the GEMM rung '") + kSimtGemm + "' linked in");
+  // 06e puts its row tiles on grid.y (at most 65,535 of them); N·P·Q can be
+  // taller than that, so the product runs in slabs of rows.
   lowered_conv(
-      args, [](const GemmArgs& product, cudaStream_t s) { gemm->launch(product, s); }, stream);
+      args,
+      [](const GemmArgs& product, cudaStream_t s) {
+        launch_in_row_slabs(product, kSimtGemmTileRows, [s](const GemmArgs& slab) { gemm->launch(slab, s); });
+      },
+      stream);
 }
 
 void launch_with_cublas(const ConvArgs& args, cudaStream_t stream) { lowered_conv(args, cublas_sgemm, stream); }

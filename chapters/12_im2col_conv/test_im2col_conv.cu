@@ -69,7 +69,12 @@ TEST(Chapter12Requirements, RungsDeclareTheirWorkspaceAndLimits) {
     // One 2048x2048 image of 64 channels: its lowered matrix has 2.4 billion elements, too many for 32-bit indexing.
     const auto reason = ladder::unsupported_reason(rung, {1, 64, 2048, 2048, 8, 3, 3, 1, 1}, 90);
     ASSERT_TRUE(reason.has_value()) << rung.name;
-    EXPECT_NE(reason->find("lowered matrix"), std::string::npos) << *reason;
+    EXPECT_NE(reason->find("lowered matrices"), std::string::npos) << *reason;
+    // 1x1 over one 30000x30000 image: 9e8 rows of one tap fit 32 bits, but
+    // padded to 4 floats each (16-byte rows) they are 3.6e9 elements.
+    const auto padded = ladder::unsupported_reason(rung, {1, 1, 30000, 30000, 1, 1, 1, 1, 0}, 90);
+    ASSERT_TRUE(padded.has_value()) << rung.name << ": the padded rows were not counted";
+    EXPECT_NE(padded->find("rows padded to 16 bytes"), std::string::npos) << *padded;
   }
   const auto old_gpu = ladder::unsupported_reason(*simt, resnet, 75);
   ASSERT_TRUE(old_gpu.has_value()) << "06e uses cp.async (sm_80)";

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -39,6 +40,16 @@ std::vector<ConvRung> conv_registry() { return mutable_registry().in_ladder_orde
 
 std::optional<ConvRung> find_conv(std::string_view name) { return mutable_registry().find(name); }
 
+namespace {
+/// Elements of the larger N·P·Q-row matrix of an explicit lowering: the
+/// lowered input (C·R·S wide) or the product (K wide), each row padded to 16
+/// bytes as chapter 12 lays them out. The GEMM indexes these with 32-bit ints.
+long long lowered_elements(const ConvProblem& problem) {
+  const long long widest = std::max<long long>(problem.gemm_k(), problem.gemm_n());
+  return problem.gemm_m() * ((widest + 3) / 4 * 4);
+}
+}  // namespace
+
 std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvProblem& problem,
                                               int compute_capability) {
   const ConvRequirements& need = rung.requirements;
@@ -57,9 +68,10 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
         << "x" << problem.s << ")";
   } else if (need.max_stride > 0 && problem.stride > need.max_stride) {
     why << "handles strides up to " << need.max_stride << " (got " << problem.stride << ")";
-  } else if (need.max_lowered_elements > 0 && problem.gemm_m() * problem.gemm_k() > need.max_lowered_elements) {
-    why << "its lowered matrix (N*P*Q x C*R*S = " << problem.gemm_m() << " x " << problem.gemm_k() << ") has more than "
-        << need.max_lowered_elements << " elements";
+  } else if (need.max_lowered_elements > 0 && lowered_elements(problem) > need.max_lowered_elements) {
+    why << "its lowered matrices (N*P*Q = " << problem.gemm_m() << " rows of C*R*S = " << problem.gemm_k()
+        << " and of K = " << problem.gemm_n() << ", rows padded to 16 bytes) reach " << lowered_elements(problem)
+        << " elements, more than " << need.max_lowered_elements;
   } else if (need.max_filter_elements > 0 && problem.filter_elements() > std::size_t(need.max_filter_elements)) {
     why << "holds at most " << need.max_filter_elements << " filter weights (K*C*R*S = " << problem.filter_elements()
         << ")";
