@@ -12,6 +12,8 @@ namespace {
 /// 10a: every thread reads its weights from global memory. The 32 threads of
 /// a warp share one output channel (output_element puts q fastest), so a
 /// warp's weight loads name one address: one transaction, broadcast by L1.
+/// (Where P·Q is not a multiple of 32, a warp that straddles two channels
+/// names two: the second channel costs one more transaction.)
 __global__ void direct_conv_global_kernel(ConvArgs args) {
   const long long index = static_cast<long long>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (index >= static_cast<long long>(args.problem.output_elements())) return;

@@ -81,9 +81,11 @@ double device_bytes_needed(const GemmOptions& o) {
 }
 
 void validate_problem_size(const GemmOptions& o, double host_memory) {
-  // Rows are stored with the padded stride the runner uses (kMaxLdAlignment).
+  // Rows are stored with the padded stride the runner uses: the wider one of
+  // the two tables, bf16's (kBf16LdAlignment elements; fp32 pads to fewer).
+  static_assert(kBf16LdAlignment % kMaxLdAlignment == 0, "bf16's padding covers fp32's");
   const auto check_elements = [](const char* matrix, const char* flags, double rows, double cols) {
-    const double stride = std::ceil(cols / kMaxLdAlignment) * kMaxLdAlignment;
+    const double stride = std::ceil(cols / kBf16LdAlignment) * kBf16LdAlignment;
     if (rows * stride >= 2147483648.0) {
       std::ostringstream why;
       why << flags << ": " << matrix << " would have " << rows * cols

@@ -71,6 +71,21 @@ TEST(Cli, RejectsSizesBeyond32BitIndexing) {
   EXPECT_NE(message.find("--k"), std::string::npos) << message;
 }
 
+TEST(Cli, CountsTheBf16PaddingAgainst32BitIndexing) {
+  GemmOptions options;
+  options.m = 1 << 20;
+  options.n = 8;
+  options.k = 2041;  // rows of A padded to 2044 floats fit below 2^31 elements; to 2048 bf16 (32 bytes) they do not
+  try {
+    validate_problem_size(options, 0);
+    FAIL() << "accepted an A whose bf16 copy has 2^31 elements";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("32-bit"), std::string::npos) << error.what();
+  }
+  options.k = 2032;  // a multiple of 16: 2^20 x 2032 < 2^31
+  EXPECT_NO_THROW(validate_problem_size(options, 0));
+}
+
 TEST(Cli, RejectsProblemsLargerThanHostMemory) {
   GemmOptions options;
   options.m = options.n = options.k = 40000;  // 40000^2 < 2^31, but ~20 GB with the fp64 reference
