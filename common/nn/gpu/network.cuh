@@ -15,7 +15,9 @@
 /// The rungs come from the registries, in an order of preference (Kernels): each product runs on
 /// the first rung that supports it on this device, and rung_choices() says which ran where. With
 /// bf16 Kernels the products and convolutions run on tensor-core rungs (chapters 08 and 13) on
-/// bf16 copies of their operands, and everything else stays fp32 (bf16_layout.cuh).
+/// bf16 copies of their operands and write bf16 results, widened back to fp32 (so the fully
+/// connected layers' weight gradients, products too, carry bf16's 8 bits); the master weights,
+/// the optimizer and everything else stay fp32 (bf16_layout.cuh).
 ///
 /// Every buffer is allocated once, for the largest batch, when the network is made: a training
 /// step allocates nothing, copies nothing to the host and never waits for the GPU. Nothing
@@ -41,7 +43,8 @@ namespace ladder::nn::gpu {
 /// in order of preference.
 struct Kernels {
   /// Fp32: fp32 everywhere. Bf16: bf16 operands and results for the products and convolutions,
-  /// fp32 accumulation inside the rungs, fp32 for everything else (bf16_layout.cuh).
+  /// fp32 accumulation inside the rungs (the fc weight gradients are such products, rounded to
+  /// bf16 like the rest), fp32 for everything else (bf16_layout.cuh).
   Precision precision = Precision::Fp32;
   std::vector<GemmRung> gemms;  ///< of `precision`; e.g. 06e, and a rung without alignment needs after it
   std::vector<ConvRung> convs;  ///< fp32 NCHW rungs, or bf16 NHWC ones
