@@ -21,4 +21,17 @@ inline double scaled_error(const std::vector<float>& got, const std::vector<floa
   return worst / scale;
 }
 
+/// ||got - expected|| / ||expected|| (Euclidean): an error spread thinly over the whole
+/// tensor, which the max-based scaled_error can miss. NaN anywhere is infinitely wrong.
+inline double relative_l2_error(const std::vector<float>& got, const std::vector<float>& expected) {
+  double diff_squared = 0, scale_squared = 1e-60;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(got[i])) return INFINITY;
+    const double diff = double(got[i]) - double(expected[i]);
+    diff_squared += diff * diff;
+    scale_squared += double(expected[i]) * double(expected[i]);
+  }
+  return std::sqrt(diff_squared / scale_squared);
+}
+
 }  // namespace ladder::nn

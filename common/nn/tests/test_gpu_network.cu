@@ -110,6 +110,17 @@ TEST(GpuNetwork, ForwardAndGradientsMatchTheCpuNetwork) {
 // --precision bf16 against fp32 from the same weights on the same ragged batch: the logits and
 // every gradient within bf16's rounding (8 bits of mantissa: about 0.4 % per operand), and each
 // layer on the rung the bf16 lists give it.
+//
+// The gradient bounds are wider than rounding alone needs (about 1e-2), because bf16 also
+// decides some near-ties the other way: a max-pool window's largest input, a ReLU's sign.
+// Each such flip moves a few terms of a gradient by their full size. Measured on the CPU with
+// a bf16 emulation rounding at this path's points (operands and results of every product and
+// convolution), over 300 random batches of 37: about 100 of pool1's 43,512 windows flip, and
+// the gradients of conv1 to fc2 differ by up to 0.126 of their largest element (0.079 in
+// norm), fc3's by up to 0.012. The bounds leave room for that; a real fault (a wrong
+// transpose, flip or channel padding) is off by order one.
+constexpr double kBf16GradientMaxError = 0.2, kBf16GradientNormError = 0.15, kBf16LastLayerMaxError = 3e-2;
+
 TEST(GpuNetwork, Bf16FollowsFp32WithinBf16Rounding) {
   LADDER_SKIP_WITHOUT_GPU();
   if (query_device().compute_capability < 80) GTEST_SKIP() << "the bf16 rungs need sm_80 (mma.sync bf16, cp.async)";
@@ -132,9 +143,15 @@ TEST(GpuNetwork, Bf16FollowsFp32WithinBf16Rounding) {
   LeNet<float> grads32(LeNetConfig{}, 1), grads16(LeNetConfig{}, 1);
   fp32.download_grads(grads32);
   bf16.download_grads(grads16);
-  for (std::size_t i = 0; i < grads32.parameters().size(); ++i)
-    EXPECT_LT(scaled_error(grads16.parameters()[i]->grad.values, grads32.parameters()[i]->grad.values), 6e-2)
-        << grads32.parameters()[i]->name;
+  for (std::size_t i = 0; i < grads32.parameters().size(); ++i) {
+    const std::vector<float>&got = grads16.parameters()[i]->grad.values,
+          &expected = grads32.parameters()[i]->grad.values;
+    const std::string& name = grads32.parameters()[i]->name;
+    // fc3's gradients meet only the flips of fc2's ReLU mask, the fewest of all.
+    const double max_error = name.rfind("fc3", 0) == 0 ? kBf16LastLayerMaxError : kBf16GradientMaxError;
+    EXPECT_LT(scaled_error(got, expected), max_error) << name;
+    EXPECT_LT(relative_l2_error(got, expected), kBf16GradientNormError) << name;
+  }
   std::map<std::string, std::string> choices(bf16.rung_choices().begin(), bf16.rung_choices().end());
   EXPECT_EQ(choices["fc1 forward"], kDefaultBf16Gemms[0]);
   EXPECT_EQ(choices["conv1 forward"], kDefaultBf16Convs[1]) << "one input channel: padded to 8";
