@@ -62,6 +62,11 @@ for phase in ${phases//,/ }; do
   fi
 done
 dry_run=${LADDER_DRY_RUN:-0}
+# The time limits (seconds) that keep a deadlocked kernel from taking the device call:
+test_limit=300       # each CTest test
+sanitizer_limit=240  # each compute-sanitizer run
+program_limit=300    # the ladder, each chapter 14 run, PyTorch
+bench_limit=540      # each benchmark program
 if [[ -d /usr/local/cuda/bin ]]; then PATH=$PATH:/usr/local/cuda/bin; fi  # nvcc, compute-sanitizer, ncu
 build=$(realpath -m "$build")
 out=$(realpath -m "$out")
@@ -142,7 +147,7 @@ phase_build() {
 phase_test() {
   local status
   # -LE site: the docs site's checks need the built site (the docs target), which this run does not build.
-  LADDER_REQUIRE_GPU=1 ctest --test-dir "$build" -LE site --output-on-failure -j "$(nproc)" --timeout 300 \
+  LADDER_REQUIRE_GPU=1 ctest --test-dir "$build" -LE site --output-on-failure -j "$(nproc)" --timeout "$test_limit" \
     --output-junit "$build/ctest.xml" >"$out/ctest.log" 2>&1
   status=$?
   ctest --test-dir "$build" --show-only=json-v1 >"$build/ctest-tests.json" 2>/dev/null
@@ -167,7 +172,7 @@ phase_sanitize() {
       read -r m n k <<<"$shape"
       {
         printf '\n##### all_rungs %sx%sx%s --tool %s\n' "$m" "$n" "$k" "$tool"
-        timeout -k 10 240 compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
+        timeout -k 10 "$sanitizer_limit" compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
           --repeat 1 --no-ceilings --no-flush --energy-seconds 0 --fail-on-skip 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -181,7 +186,7 @@ phase_sanitize() {
     if [[ -n $conv_exe ]]; then
       {
         printf '\n##### %s ragged layer --tool %s\n' "$(basename "$conv_exe")" "$tool"
-        timeout -k 10 240 compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
+        timeout -k 10 "$sanitizer_limit" compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
           --s 3 --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -194,7 +199,7 @@ phase_sanitize() {
     if [[ -x $build/bin/ch14_mnist_cnn ]]; then
       {
         printf '\n##### ch14_mnist_cnn short run --tool %s\n' "$tool"
-        timeout -k 10 240 compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
+        timeout -k 10 "$sanitizer_limit" compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
           --test-count 100 --epochs 1 --batch 48 --augment on 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -206,12 +211,12 @@ phase_sanitize() {
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
 
-phase_ladder() { timeout -k 10 300 "$(last_chapter_exe)" --json "$out/ladder.json"; }
+phase_ladder() { timeout -k 10 "$program_limit" "$(last_chapter_exe)" --json "$out/ladder.json"; }
 
 phase_bench() {
-  timeout -k 10 540 "$build/bin/bench_gemm" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench.json" \
+  timeout -k 10 "$bench_limit" "$build/bin/bench_gemm" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench.json" \
     --benchmark_out_format=json --benchmark_counters_tabular=true || return 1
-  timeout -k 10 540 "$build/bin/bench_conv" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench_conv.json" \
+  timeout -k 10 "$bench_limit" "$build/bin/bench_conv" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench_conv.json" \
     --benchmark_out_format=json --benchmark_counters_tabular=true
 }
 
@@ -226,17 +231,17 @@ phase_cnn() {
     mkdir -p "$data"
     data_args=(--synthetic 60000 --synthetic-out "$data")
   fi
-  timeout -k 10 300 "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
+  timeout -k 10 "$program_limit" "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
     --json "$build/cnn-ours.json" || return 1
   # Where a step's time goes: one more epoch, timed layer by layer (which slows it: a separate
   # run), reading the same IDX files (generated digits were written to $data above).
-  timeout -k 10 300 "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
+  timeout -k 10 "$program_limit" "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
     return 1
   # What the CUDA graph buys: two epochs with every kernel launched from the host.
-  timeout -k 10 300 "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
+  timeout -k 10 "$program_limit" "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
   # Mixed precision: the same 3 epochs with bf16 products and convolutions.
-  timeout -k 10 300 "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
-  timeout -k 10 300 python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
+  timeout -k 10 "$program_limit" "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
+  timeout -k 10 "$program_limit" python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
     --data "$data" --layer-times "$build/cnn-layers.json" --no-graph-run "$build/cnn-no-graph.json" \
     --bf16-run "$build/cnn-bf16.json" --out "$out/cnn.json"
 }

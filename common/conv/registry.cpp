@@ -5,8 +5,7 @@
 #include "common/conv/conv.cuh"
 #include "common/conv/cudnn.cuh"
 #include "common/core/registry.hpp"
-#include "common/gemm/precision.hpp"
-#include "common/gemm/reference.hpp"
+#include "common/gemm/gemm.cuh"
 
 namespace ladder {
 
@@ -45,8 +44,9 @@ namespace {
 /// lowered input (C·R·S wide) or the product (K wide), each row padded to 16
 /// bytes as chapter 12 lays them out. The GEMM indexes these with 32-bit ints.
 long long lowered_elements(const ConvProblem& problem) {
+  constexpr long long kFloatsPerRowMultiple = 4;  // 16 bytes
   const long long widest = std::max<long long>(problem.gemm_k(), problem.gemm_n());
-  return problem.gemm_m() * ((widest + 3) / 4 * 4);
+  return problem.gemm_m() * ((widest + kFloatsPerRowMultiple - 1) / kFloatsPerRowMultiple * kFloatsPerRowMultiple);
 }
 }  // namespace
 
@@ -83,9 +83,9 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
 
 double conv_tolerance(const ConvRung& rung, const ConvProblem& problem) {
   constexpr double kFastAlgorithmSlack = 16;  // Winograd's and FFT's extra rounding; see conv.cuh
-  if (rung.precision() == ConvPrecision::Bf16Nhwc) return bf16_gemm_tolerance(problem.gemm_k());
-  const double bound = fp32_gemm_tolerance(problem.gemm_k());
-  return rung.kind == RungKind::Vendor ? kFastAlgorithmSlack * bound : bound;
+  const bool bf16 = rung.precision() == ConvPrecision::Bf16Nhwc;
+  const double bound = gemm_tolerance(bf16 ? Precision::Bf16 : Precision::Fp32, problem.gemm_k());
+  return rung.kind == RungKind::Vendor && !bf16 ? kFastAlgorithmSlack * bound : bound;
 }
 
 std::size_t workspace_bytes(const ConvRung& rung, const ConvProblem& problem) {

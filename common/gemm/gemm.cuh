@@ -127,6 +127,10 @@ std::optional<std::string> unsupported_reason(const GemmRung& rung, const Bf16Ge
 const char* to_string(Precision precision);
 /// Bytes per element of A, B and C.
 int element_bytes(Precision precision);
+/// The relative Frobenius error a GEMM of this precision may show against the
+/// fp64 reference, for a reduction over k: fp32_gemm_tolerance or
+/// bf16_gemm_tolerance, which say why.
+double gemm_tolerance(Precision precision, int k);
 
 /// The peak rate of one tensor-core instruction on this GPU, measured by a
 /// micro-benchmark that issues only that instruction from registers. Chapters

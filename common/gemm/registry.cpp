@@ -6,6 +6,8 @@
 #include "common/core/registry.hpp"
 #include "common/gemm/cublas.cuh"
 #include "common/gemm/gemm.cuh"
+#include "common/gemm/precision.hpp"
+#include "common/gemm/reference.hpp"
 
 namespace ladder {
 
@@ -93,6 +95,10 @@ std::optional<std::string> unsupported_reason(const GemmRung& rung, const Bf16Ge
 const char* to_string(Precision precision) { return precision == Precision::Bf16 ? "bf16" : "fp32"; }
 
 int element_bytes(Precision precision) { return precision == Precision::Bf16 ? 2 : 4; }
+
+double gemm_tolerance(Precision precision, int k) {
+  return precision == Precision::Bf16 ? bf16_gemm_tolerance(k) : fp32_gemm_tolerance(k);
+}
 
 bool register_instruction_peak(InstructionPeak peak) {
   if (peak.instruction.empty() || peak.measure_tflops == nullptr)

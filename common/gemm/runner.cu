@@ -14,7 +14,6 @@
 #include "common/gemm/ceilings.cuh"
 #include "common/gemm/cublas.cuh"
 #include "common/gemm/elements.cuh"
-#include "common/gemm/reference.hpp"
 #include "common/gemm/runner.cuh"
 
 namespace ladder {
@@ -114,8 +113,7 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
   result.skip_reason = unsupported_reason(rung, args, device.compute_capability);
   if (result.skip_reason) return result;
   const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
-  const double tolerance =
-      precision_of<Element>() == Precision::Bf16 ? bf16_gemm_tolerance(args.k) : fp32_gemm_tolerance(args.k);
+  const double tolerance = gemm_tolerance(precision_of<Element>(), args.k);
   try {
     reset_output(problem);  // with --no-check too: beta != 0 must not read what the last rung left
     if (problem.options.check) {
