@@ -29,10 +29,8 @@ __global__ void relu_backward_kernel(const float* x, const float* grad_y, float*
 // [bias]
 __global__ void add_bias_kernel(float* values, const float* bias, int channels, int plane, bool relu,
                                 std::size_t count) {
-  for (const std::size_t i : grid_stride(count)) {
-    const float value = values[i] + bias[i / plane % channels];
-    values[i] = relu && !(value > 0.0f) ? 0.0f : value;  // ReLU as the CPU reference writes it
-  }
+  for (const std::size_t i : grid_stride(count))
+    values[i] = bias_then_relu(values[i], bias[i / plane % channels], relu);
 }
 // [bias]
 
@@ -139,21 +137,18 @@ __global__ void sum_slices_kernel(const float* partials, int slices, std::size_t
 // [gradient-sums]
 
 // [max-pool]
-/// One thread per output: the window's maximum, first in row-major order on ties.
-__global__ void max_pool_forward_kernel(const float* x, float* y, int* argmax, PoolShape shape, int out_h, int out_w,
-                                        std::size_t outputs) {
+/// One thread per output window (pool_window). With a `bias`, the conv block's bias and ReLU
+/// are applied on the way in (bias_relu_max_pool_forward).
+__global__ void max_pool_forward_kernel(const float* x, const float* bias, float* y, int* argmax, PoolShape shape,
+                                        int out_h, int out_w, std::size_t outputs) {
   for (const std::size_t o : grid_stride(outputs)) {
     const int q = int(o % out_w), p = int(o / out_w % out_h);
     const std::size_t plane = o / (std::size_t(out_w) * out_h);
-    const float* in = x + plane * shape.height * shape.width;
-    int best = p * shape.stride * shape.width + q * shape.stride;
-    for (int i = 0; i < shape.window; ++i)
-      for (int j = 0; j < shape.window; ++j) {
-        const int at = (p * shape.stride + i) * shape.width + q * shape.stride + j;
-        if (in[at] > in[best]) best = at;
-      }
-    y[o] = in[best];
-    argmax[o] = best;
+    const float* channel_bias = bias == nullptr ? nullptr : bias + plane % shape.channels;
+    const PooledWindow best = pool_window(x + plane * shape.height * shape.width, shape.width, p, q, shape.window,
+                                          shape.stride, channel_bias);
+    y[o] = best.value;
+    argmax[o] = best.argmax;
   }
 }
 
@@ -337,7 +332,18 @@ void max_pool_forward(const float* x, float* y, int* argmax, const PoolShape& sh
   check_pool(shape);
   const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
   const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
-  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, y, argmax, shape, out_h, out_w, outputs);
+  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, nullptr, y, argmax, shape, out_h, out_w,
+                                                                        outputs);
+  LADDER_CHECK_LAUNCH();
+}
+
+void bias_relu_max_pool_forward(const float* x, const float* bias, float* y, int* argmax, const PoolShape& shape,
+                                cudaStream_t stream) {
+  check_pool(shape);
+  const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
+  const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
+  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, bias, y, argmax, shape, out_h, out_w,
+                                                                        outputs);
   LADDER_CHECK_LAUNCH();
 }
 

@@ -15,6 +15,7 @@
 #include <cstddef>
 
 #include "common/conv/problem.hpp"
+#include "common/nn/gpu/pool_index.hpp"  // kNoGradient
 
 namespace ladder::nn::gpu {
 
@@ -78,6 +79,15 @@ int pool_output_width(const PoolShape& shape);
 /// y = the maximum of each window (the first one in row-major order on ties, as the CPU
 /// reference), and `argmax` its position within the plane (h * width + w), for backward.
 void max_pool_forward(const float* x, float* y, int* argmax, const PoolShape& shape, cudaStream_t stream);
+/// max_pool_forward of relu(x + bias[channel]), without ever writing relu(x + bias): a
+/// convolution block's bias and ReLU moved into the kernel that reads the convolution's output
+/// anyway, which saves add_bias's pass over it forward and relu_backward's backward. y and
+/// argmax are bit for bit those of add_bias (with the ReLU) then max_pool_forward, except that a
+/// window whose maximum the ReLU clamped to 0 gets argmax kNoGradient: max_pool_backward then
+/// passes it no gradient, which is the ReLU's backward pass. x itself is left unchanged.
+void bias_relu_max_pool_forward(const float* x, const float* bias, float* y, int* argmax, const PoolShape& shape,
+                                cudaStream_t stream);
+
 /// grad_x = for each input element, the sum of grad_y over the windows whose maximum it
 /// was: a gather, so overlapping windows (stride < window) need no atomics.
 void max_pool_backward(const float* grad_y, const int* argmax, float* grad_x, const PoolShape& shape,

@@ -274,17 +274,18 @@ void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float*
 // [conv-backward]
 
 // [forward]
-/// One of LeNet's two convolution blocks: the convolution, bias and ReLU in one pass over
-/// its output, then the 2 × 2 max-pool, which keeps where each maximum was for backward().
-void LeNetGpu::conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* activation,
+/// One of LeNet's two convolution blocks: the convolution, then the 2 × 2 max-pool with the
+/// bias and ReLU done inside it, on the way in. The pool keeps where each maximum was, or
+/// kNoGradient where the ReLU clamped it, for backward(); the convolution's output stays
+/// without its bias, since nothing reads it again.
+void LeNetGpu::conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* conv_output,
                                   float* pooled, int* argmax) {
   const std::string name = layer_name(layer);
   section(name + " forward");
-  conv(problem, input, parameter_views_[layer].value, problem, false, activation, name + " forward");
-  add_bias(activation, parameter_views_[layer + 1].value, problem.n, problem.k, problem.p() * problem.q(), true,
-           stream_);
+  conv(problem, input, parameter_views_[layer].value, problem, false, conv_output, name + " forward");
   section(std::string(pool_name(layer)) + " forward");
-  max_pool_forward(activation, pooled, argmax, pool_shape(problem), stream_);
+  bias_relu_max_pool_forward(conv_output, parameter_views_[layer + 1].value, pooled, argmax, pool_shape(problem),
+                             stream_);
 }
 
 const float* LeNetGpu::forward(const float* images, int batch) {
@@ -324,7 +325,8 @@ void LeNetGpu::backward() {
   const LeNetConfig& c = config_;
   const ConvProblem conv1 = conv_problem(kConv1W, batch_), conv2 = conv_problem(kConv2W, batch_);
   const std::size_t batch = std::size_t(batch_);
-  // Each ReLU's gradient is taken in place: relu_backward reads and writes element i only.
+  // Each fc ReLU's gradient is taken in place: relu_backward reads and writes element i only.
+  // The conv blocks' ReLUs need no pass: their pools' argmax already says where they passed.
   section("fc3 backward");
   linear_backward(kFc3W, fc2_.data(), grad_logits_.data(), grad_fc2_.data());
   section("fc2 backward");
@@ -336,12 +338,10 @@ void LeNetGpu::backward() {
   section("pool2 backward");
   max_pool_backward(grad_pool2_.data(), pool2_argmax_.data(), grad_conv2_.data(), pool_shape(conv2), stream_);
   section("conv2 backward");
-  relu_backward(conv2_.data(), grad_conv2_.data(), grad_conv2_.data(), conv2.output_elements(), stream_);
   conv_backward(kConv2W, conv2, pool1_.data(), grad_conv2_.data(), grad_pool1_.data());
   section("pool1 backward");
   max_pool_backward(grad_pool1_.data(), pool1_argmax_.data(), grad_conv1_.data(), pool_shape(conv1), stream_);
   section("conv1 backward");
-  relu_backward(conv1_.data(), grad_conv1_.data(), grad_conv1_.data(), conv1.output_elements(), stream_);
   conv_backward(kConv1W, conv1, images_, grad_conv1_.data(), nullptr);  // the images need no gradient
 }
 // [backward]

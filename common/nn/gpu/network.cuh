@@ -2,12 +2,14 @@
 /// \brief Chapter 14's LeNet on the GPU: the CPU network's layers (network.hpp), each through a
 /// kernel this project built.
 ///
-/// - conv1, conv2: a conv rung (chapters 10-12), then add_bias with the ReLU fused. Backward:
-///   the bias gradient by channel_sums, the weight gradient by conv2d_backward_weight, and (conv2
-///   only: the images need none) the input gradient by the same conv rung on the flipped filters
-///   (conv_backward.hpp).
-/// - pool1, pool2: max_pool_forward, which keeps each window's argmax; backward, a gather.
-/// - ReLU: fused into add_bias; backward, relu_backward on the ReLU's output.
+/// - conv1, conv2: a conv rung (chapters 10-12); the bias and ReLU run inside the pool that
+///   follows. Backward: the bias gradient by channel_sums, the weight gradient by
+///   conv2d_backward_weight, and (conv2 only: the images need none) the input gradient by the
+///   same conv rung on the flipped filters (conv_backward.hpp).
+/// - pool1, pool2: bias_relu_max_pool_forward, which adds the conv's bias, applies the ReLU and
+///   keeps each window's argmax (kNoGradient where the ReLU clamped it); backward, a gather that
+///   is the ReLU's backward pass too.
+/// - ReLU after fc1, fc2: fused into add_bias; backward, relu_backward on the ReLU's output.
 /// - fc1, fc2, fc3: a GEMM rung (chapters 01-06) on X and W^T, then add_bias (ReLU fused for fc1
 ///   and fc2). Backward: dX = dY·W and dW = dY^T·X on the same rungs, the bias by channel_sums.
 /// - the loss: softmax_cross_entropy, fused, which also gives dL/d(logits).
@@ -135,7 +137,7 @@ class LeNetGpu {
               const std::string& what);
   void conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
             bool flipped, float* y, const std::string& what);
-  void conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* activation, float* pooled,
+  void conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* conv_output, float* pooled,
                           int* argmax);
   void linear_forward(int layer, const float* input, float* output, bool relu);
   void linear_backward(int layer, const float* input, const float* grad_output, float* grad_input);
@@ -157,7 +159,8 @@ class LeNetGpu {
   const float* images_ = nullptr;                    // of the last forward()
   std::vector<DeviceBuffer<float>> values_, grads_;  // in parameters() order
   std::vector<DeviceParameter> parameter_views_;
-  // Activations, each of the largest batch: conv outputs after bias and ReLU, pools, fc outputs.
+  // Activations, each of the largest batch: conv outputs (before their bias, which the pools
+  // add), pools, fc outputs after bias and ReLU.
   DeviceBuffer<float> conv1_, pool1_, conv2_, pool2_, fc1_, fc2_, logits_, probabilities_, grad_logits_, row_loss_;
   DeviceBuffer<int> pool1_argmax_, pool2_argmax_;
   // Gradients of the activations, largest first and reused where the shapes allow.

@@ -63,6 +63,9 @@ TEST(GpuLayersChecks, BadSizesAreRejectedWithAReason) {
   }
   shape = {1, 1, 4, 4, 2, 0};
   EXPECT_THROW(max_pool_forward(nullptr, nullptr, nullptr, shape, nullptr), std::invalid_argument);
+  EXPECT_THROW(bias_relu_max_pool_forward(nullptr, nullptr, nullptr, nullptr, shape, nullptr), std::invalid_argument);
+  EXPECT_THROW(bias_relu_max_pool_forward(nullptr, nullptr, nullptr, nullptr, PoolShape{1, 0, 4, 4, 2, 2}, nullptr),
+               std::invalid_argument);
   EXPECT_THROW(softmax_cross_entropy(nullptr, nullptr, 0, 10, nullptr, nullptr, nullptr, nullptr),
                std::invalid_argument);
   EXPECT_THROW(mean(nullptr, 0, nullptr, nullptr), std::invalid_argument);
@@ -230,6 +233,50 @@ TEST(GpuLayers, MaxPoolMatchesTheReference) {
     // The CPU adds overlapping windows' gradients in window order, the GPU in the same order.
     EXPECT_EQ(grad_x_d.download(), max_pool_backward(x, grad_y, params).values)
         << "window " << shape.window << " stride " << shape.stride;
+  }
+}
+
+// The conv blocks' fused pool against the unfused chain on the CPU: bias and ReLU, pool,
+// then pool backward and ReLU backward. One channel's bias is so negative that the ReLU
+// clamps whole windows (no gradient may pass), another's so positive that none is clamped;
+// overlapping windows and ties as above. Both outputs must match bit for bit, and the
+// convolution's output, which the fused form only reads, must be left as it was.
+TEST(GpuLayers, BiasReluMaxPoolMatchesBiasThenReluThenPool) {
+  LADDER_SKIP_WITHOUT_GPU();
+  for (const PoolShape shape : {PoolShape{5, 6, 28, 28, 2, 2}, PoolShape{3, 3, 13, 11, 2, 2},
+                                PoolShape{2, 3, 9, 10, 3, 2}, PoolShape{1, 4, 7, 7, 3, 1}}) {
+    const int plane = shape.height * shape.width;
+    Tensor<float> x({shape.batch, shape.channels, shape.height, shape.width});
+    x.values = random_values(x.size(), 8);
+    for (std::size_t i = 0; i < x.size(); i += 7) x.values[i] = 0.5f;  // ties
+    std::vector<float> bias = random_values(std::size_t(shape.channels), 9);
+    bias[0] = -100.0f;                         // every window clamped
+    if (shape.channels > 1) bias[1] = 100.0f;  // none clamped
+    Tensor<float> activated = x;               // add_bias's arithmetic, then the ReLU
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const float value = x.values[i] + bias[i / plane % shape.channels];
+      activated.values[i] = value > 0.0f ? value : 0.0f;
+    }
+    const Pool2dParams params{shape.window, shape.stride};
+    const Tensor<float> y = max_pool_forward(activated, params);
+    Tensor<float> grad_y(y.shape);
+    grad_y.values = random_values(y.size(), 10);
+    const Tensor<float> grad_x = relu_backward(activated, max_pool_backward(activated, grad_y, params));
+
+    DeviceBuffer<float> x_d(x.values), bias_d(bias), y_d(poison(y.size())), grad_y_d(grad_y.values),
+        grad_x_d(poison(x.size()));
+    DeviceBuffer<int> argmax_d(std::vector<int>(y.size(), 12345));
+    bias_relu_max_pool_forward(x_d.data(), bias_d.data(), y_d.data(), argmax_d.data(), shape, nullptr);
+    max_pool_backward(grad_y_d.data(), argmax_d.data(), grad_x_d.data(), shape, nullptr);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    const std::string where = "window " + std::to_string(shape.window) + " stride " + std::to_string(shape.stride);
+    EXPECT_EQ(y_d.download(), y.values) << where;
+    EXPECT_EQ(grad_x_d.download(), grad_x.values) << where;
+    EXPECT_EQ(x_d.download(), x.values) << where << ": the fused pool wrote to its input";
+    const std::vector<int> argmax = argmax_d.download();
+    const std::size_t window_count = y.size() / std::size_t(shape.batch * shape.channels);
+    for (std::size_t o = 0; o < window_count; ++o)  // image 0, channel 0: every window clamped
+      EXPECT_EQ(argmax[o], kNoGradient) << where << ", window " << o;
   }
 }
 
