@@ -6,8 +6,12 @@ record.py bundles with the measurements.
     python3 benchmarks/gpu_run.py machine SUMMARY --kernel "$(uname -r)"     # SUMMARY "-": print only
     python3 benchmarks/gpu_run.py tests SUMMARY --junit ctest.xml --tests-json ctest-tests.json
     python3 benchmarks/gpu_run.py sanitizer SUMMARY --log sanitizer.log
+    python3 benchmarks/gpu_run.py tune SUMMARY --out tune.json tune-2048.json tune-4096.json ...
 
-`tests` exits 1 when a test failed, or when a GPU test was skipped for a reason
+`tune` writes tune_simt's runs (one JSON per size) into one file for record.py,
+prints them side by side, best rung first, with the SIMT targets checked for
+the best (report.py's table and verdict), and exits 1 when a rung failed its
+check. `tests` exits 1 when a test failed, or when a GPU test was skipped for a reason
 other than a documented requirement of its rung: on a GPU machine, "needs a
 CUDA device" means the CUDA set-up is broken, not that the test may pass.
 """
@@ -154,6 +158,26 @@ def sanitizer(args):
     return 0 if args.skipped or (verdicts and section["clean"] == section["runs"]) else 1
 
 
+def tune(args):
+    # report.py holds the targets and the table; imported here only, so that the other steps
+    # need no more than this file.
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+    import report
+
+    runs = sorted((json.loads(pathlib.Path(path).read_text()) for path in args.runs),
+                  key=lambda run: run["problem"]["m"])
+    tmp = pathlib.Path(args.out + ".tmp")
+    tmp.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
+    tmp.replace(args.out)  # atomically, like the summary
+    rows, failed = report.tuning_rows(runs)
+    verdict = report.simt_targets(rows, eligible=lambda rung: True)
+    summary = load(args.summary)
+    summary["tune"] = {"device": runs[0]["device"]["name"], "targets": verdict, "failed": failed}
+    save(args.summary, summary)
+    print("".join(report.tuning_table({"tuning": {"runs": runs}})), end="")
+    return 1 if failed else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,8 +192,12 @@ def main():
     p.add_argument("summary")
     p.add_argument("--log", required=True)
     p.add_argument("--skipped", help="why the sanitizers did not run (recorded instead of verdicts)")
+    p = commands.add_parser("tune", help="tune_simt's runs side by side, and the SIMT target's verdict")
+    p.add_argument("summary")
+    p.add_argument("--out", required=True, help="the combined JSON (written atomically)")
+    p.add_argument("runs", nargs="+", help="tune_simt --json files, one per size")
     args = parser.parse_args()
-    return {"machine": machine, "tests": tests, "sanitizer": sanitizer}[args.command](args) or 0
+    return {"machine": machine, "tests": tests, "sanitizer": sanitizer, "tune": tune}[args.command](args) or 0
 
 
 if __name__ == "__main__":

@@ -8,12 +8,13 @@ ones win):
 
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
         --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
-        --cnn run2/cnn.json --out benchmarks/results/
+        --cnn run2/cnn.json --tune run3/tune.json --out benchmarks/results/
 
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
 (bench_conv's; null when not given, as in records made before it existed),
-ladder, and cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's
-JSON; null when not given).
+ladder, cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's
+JSON; null when not given), and tuning (the SIMT tuning sweep: run_gpu.sh's
+tune.json, tune_simt's run at each size; null when not given).
 
 Without a summary's machine section it asks nvidia-smi.
 """
@@ -61,6 +62,7 @@ def main():
     parser.add_argument("--bench-conv", help="bench_conv's Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--ladder", help="a chapter executable's --json output at the headline size")
     parser.add_argument("--cnn", help="benchmarks/pytorch_lenet.py's --out: chapter 14 on the GPU beside PyTorch")
+    parser.add_argument("--tune", help="run_gpu.sh's tune.json: the SIMT tuning sweep")
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
@@ -85,7 +87,7 @@ def main():
         "machine": machine,
     }
     record = {"context": context, "benchmarks": read_json(args.bench), "conv_benchmarks": read_json(args.bench_conv),
-              "ladder": ladder, "cnn": read_json(args.cnn)}
+              "ladder": ladder, "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")

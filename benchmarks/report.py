@@ -9,7 +9,8 @@ docs/images/ladder.png, ladder_sizes.png and roofline.png (needs matplotlib).
 
 A block with `chapter=N` shows chapter N's rungs; one without shows every
 rung. Chapter 14's block shows the CNN beside PyTorch instead (the record's
-`cnn`, from pytorch_lenet.py), with its targets. Each precision gets its own table, measured against the vendor library
+`cnn`, from pytorch_lenet.py), with its targets; chapter 06's adds the SIMT
+tuning sweep (the record's `tuning`, from run_gpu.sh's tune phase). Each precision gets its own table, measured against the vendor library
 at that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
 bf16, fp32 NCHW convolutions against cuDNN, bf16 NHWC ones against cuDNN bf16.
 A % of one precision's vendor is never shown next to the other's.
@@ -244,10 +245,14 @@ def percent(rung, by_size, size):
     return number(value, ".1f")
 
 
-def simt_targets(rows):
-    """Issue 3's targets, checked against the best SIMT rung at the headline size; rows: the fp32 rows."""
+def is_simt_chapter_rung(rung):
+    return 1 <= chapter_of(rung) <= SIMT_LAST_CHAPTER
+
+
+def simt_targets(rows, eligible=is_simt_chapter_rung):
+    """Issue 3's targets, checked against the best eligible rung at the headline size; rows: fp32 rows."""
     simt = {rung: by_size for rung, by_size in rows.items()
-            if 1 <= chapter_of(rung) <= SIMT_LAST_CHAPTER and HEADLINE in by_size and by_size[HEADLINE][2] > 0}
+            if eligible(rung) and HEADLINE in by_size and by_size[HEADLINE][2] > 0}
     if not simt:
         return f"SIMT targets: no SIMT rung measured against cuBLAS at {HEADLINE}³."
     best = max(simt, key=lambda rung: simt[rung][HEADLINE][2])
@@ -327,6 +332,46 @@ def gemm_tables(run, chapter=None):
     if tables and chapter in TENSOR_CORE_TARGETS:
         tables.append(tensor_core_targets(run, chapter) + "\n")
     return tables
+
+
+def tuning_rows(tuning_runs):
+    """tune_simt's runs (one per size) as {rung: {size: (ms, TFLOP/s, % of cuBLAS)}}, cuBLAS left
+    out, and the sorted names of the rungs that failed their check at some size: those are left
+    out of the rows at every size, since a wrong kernel's speed counts for nothing."""
+    rows, failed = {}, set()
+    for run in tuning_runs:
+        size = run["problem"]["m"]
+        for entry in run["results"]:
+            if entry["precision"] != "fp32" or entry["kind"] == "vendor":
+                continue
+            if entry["status"] != "ok":
+                failed.add(entry["name"])
+            else:
+                rows.setdefault(entry["name"], {})[size] = (entry["median_ms"], entry["tflops"],
+                                                            entry["percent_of_cublas"])
+    return {rung: by_size for rung, by_size in rows.items() if rung not in failed}, sorted(failed)
+
+
+def tuning_table(run):
+    """Chapter 06's tuning sweep (the record's `tuning`: run_gpu.sh's tune phase), best at the
+    headline size first, with the SIMT targets for the best of every rung it tried."""
+    rows, failed = tuning_rows((run.get("tuning") or {}).get("runs", []))
+    if not rows and not failed:
+        return []
+    sizes = sorted({size for by_size in rows.values() for size in by_size})
+    ranked = sorted(rows, key=lambda rung: -rows[rung].get(HEADLINE, (NAN, 0, 0))[2])
+    header = ["rung"] + [f"TFLOP/s, % of cuBLAS at {size}³" for size in sizes]
+    lines = ["The SIMT tuning sweep (`benchmarks/tune_simt.cu`: chapter 06's kernel over other tile "
+             f"configurations), fp32, against cuBLAS, best at {HEADLINE}³ first:", "",
+             "| " + " | ".join(header) + " |", "|---|" + "---:|" * len(sizes)]
+    for rung in ranked:
+        cells = [f"{rows[rung][size][1]:.1f}, {rows[rung][size][2]:.1f} %" if size in rows[rung] else "–"
+                 for size in sizes]
+        lines.append("| " + " | ".join([escape(rung)] + cells) + " |")
+    for rung in failed:
+        lines.append("| " + " | ".join([escape(rung)] + ["failed its check"] * len(sizes)) + " |")
+    lines += ["", simt_targets(rows, eligible=lambda rung: True)]
+    return ["\n".join(lines) + "\n"]
 
 
 # --- Convolution ---
@@ -444,6 +489,8 @@ def render_block(runs, args, page_dir=ROOT):
     sections = []
     for run in runs:
         tables = cnn_tables(run) if chapter == 14 else gemm_tables(run, chapter) + conv_tables(run, chapter)
+        if chapter == SIMT_LAST_CHAPTER:
+            tables += tuning_table(run)
         if tables:
             sections.append(f"Measured on {context_line(run)}.\n\n" + "\n".join(tables))
     if not sections:

@@ -15,6 +15,10 @@
 #   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
 #   bench     Google Benchmark over every GEMM rung and size (bench_gemm) and
 #             every conv rung and layer (bench_conv)
+#   tune      issue 9's SIMT tuning sweep (build/bin/tune_simt): every candidate
+#             tile configuration checked on a ragged problem, then timed beside
+#             cuBLAS and chapter 06's steps at 2048^3, 4096^3 and 8192^3;
+#             tune.json, and the target's verdict
 #   cnn       chapter 14 on the GPU, 3 epochs of Fashion-MNIST (from the kit, or
 #             Debian's dataset-fashion-mnist; else 60,000 synthetic digits), then
 #             the same network in PyTorch from the same weights on the same
@@ -44,17 +48,18 @@
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
 #
-# The output folder gets at most 8 files, directly in it: summary.json
-# (machine, test counts, sanitizer verdicts), ctest.log, sanitizer.log,
-# ladder.json, bench.json, bench_conv.json, cnn.json and ncu.txt (record.py rebuilds
-# the results JSON from them wherever they are copied). The last thing
+# The output folder gets at most 9 files, directly in it: summary.json
+# (machine, test counts, sanitizer verdicts, the tuning verdict), ctest.log,
+# sanitizer.log, ladder.json, bench.json, bench_conv.json, tune.json, cnn.json and
+# ncu.txt (record.py rebuilds the results JSON from them wherever they are
+# copied); no one device call's phases write more than 8 of them. The last thing
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
 out=${2:-$build/gpu-run}
-phases=${LADDER_PHASES:-build,test,sanitize,ladder,bench,cnn,record,profile}
-all_phases="build test sanitize ladder bench cnn record profile"
+phases=${LADDER_PHASES:-build,test,sanitize,ladder,bench,tune,cnn,record,profile}
+all_phases="build test sanitize ladder bench tune cnn record profile"
 for phase in ${phases//,/ }; do
   if [[ " $all_phases " != *" $phase "* ]]; then
     echo "run_gpu.sh: unknown phase '$phase' in LADDER_PHASES (phases: ${all_phases// /, })" >&2
@@ -65,7 +70,7 @@ dry_run=${LADDER_DRY_RUN:-0}
 # The time limits (seconds) that keep a deadlocked kernel from taking the device call:
 test_limit=300       # each CTest test
 sanitizer_limit=240  # each compute-sanitizer run
-program_limit=300    # the ladder, each chapter 14 run, PyTorch
+program_limit=300    # the ladder, each tuning run, each chapter 14 run, PyTorch
 bench_limit=540      # each benchmark program
 if [[ -d /usr/local/cuda/bin ]]; then PATH=$PATH:/usr/local/cuda/bin; fi  # nvcc, compute-sanitizer, ncu
 build=$(realpath -m "$build")
@@ -220,6 +225,21 @@ phase_bench() {
     --benchmark_out_format=json --benchmark_counters_tabular=true
 }
 
+phase_tune() {
+  local exe=$build/bin/tune_simt size runs=()
+  [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
+  local quick=(--precision fp32 --no-ceilings --energy-seconds 0 --fail-on-skip)
+  # Correct first: every candidate on ragged m, n and k (edge tiles, a partial k-tile) against the oracle.
+  timeout -k 10 "$program_limit" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush "${quick[@]}" ||
+    return 1
+  for size in 2048 4096 8192; do
+    timeout -k 10 "$program_limit" "$exe" --m "$size" --n "$size" --k "$size" "${quick[@]}" \
+      --json "$build/tune-$size.json" || return 1
+    runs+=("$build/tune-$size.json")
+  done
+  python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${runs[@]}"
+}
+
 phase_cnn() {
   local exe=$build/bin/ch14_mnist_cnn data="" folder
   for folder in "$kit/fashion-mnist" /usr/share/datasets/fashion-mnist; do
@@ -288,6 +308,7 @@ else
   run_phase sanitize "$gvisor_reason" phase_sanitize
   run_phase ladder "" phase_ladder
   run_phase bench "" phase_bench
+  run_phase tune "" phase_tune
   run_phase cnn "" phase_cnn
   run_phase record "" phase_record
   run_phase profile "$gvisor_reason" phase_profile

@@ -259,6 +259,39 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("(target ≥ 95 %: **not met**)", line)
 
 
+def tuning_run(size, percents, statuses=None):
+    """tune_simt's --json at size³: cuBLAS and one candidate per (name, % of cuBLAS)."""
+    results = [{"name": "cuBLAS", "kind": "vendor", "precision": "fp32", "status": "ok", "median_ms": 1.0,
+                "tflops": 50.0, "percent_of_cublas": 100.0}]
+    for name, pct in percents.items():
+        status = (statuses or {}).get(name, "ok")
+        entry = {"name": name, "kind": "candidate", "precision": "fp32", "status": status}
+        if status == "ok":
+            entry.update(median_ms=100.0 / pct, tflops=pct / 2, percent_of_cublas=pct)
+        results.append(entry)
+    return {"device": {"name": "NVIDIA H200"}, "problem": {"m": size, "n": size, "k": size}, "results": results}
+
+
+class TuningReportTest(unittest.TestCase):
+    def test_chapter_6_shows_the_sweep_best_first_without_the_rungs_that_failed(self):
+        run = synthetic_run({4096: 80.0})
+        run["tuning"] = {"runs": [
+            tuning_run(2048, {"06e cp.async": 80.0, "tune 256x128x16": 91.0, "tune broken": 99.0},
+                       {"tune broken": "FAIL: relative error 0.5"}),
+            tuning_run(4096, {"06e cp.async": 82.0, "tune 256x128x16": 96.0, "tune broken": 99.0})]}
+        block = report.render_block([run], " chapter=6 ")
+        table = table_of(block, "The SIMT tuning sweep")
+        self.assertEqual(table[2], "| tune 256x128x16 | 45.5, 91.0 % | 48.0, 96.0 % |", "the best at 4096³ first")
+        self.assertEqual(table[3], "| 06e cp.async | 40.0, 80.0 % | 41.0, 82.0 % |")
+        self.assertEqual(table[4], "| tune broken | failed its check | failed its check |")
+        targets = block[block.index("SIMT targets, best rung at 4096³ (tune 256x128x16)"):]
+        self.assertIn("96.0 % of cuBLAS at 4096³ (target ≥ 95 %: met)", targets)
+        self.assertNotIn("The SIMT tuning sweep", report.render_block([run], " chapter=5 "), "chapter 06 only")
+
+    def test_a_run_without_a_sweep_has_no_sweep_table(self):
+        self.assertNotIn("tuning sweep", report.render_block([synthetic_run({4096: 80.0})], " chapter=6 "))
+
+
 class ConvReportTest(unittest.TestCase):
     def test_chapter_10_block_is_measured_against_cudnn_and_says_what_was_skipped(self):
         for labels in (True, False):
@@ -447,6 +480,18 @@ class PipelineTest(unittest.TestCase):
         if importlib.util.find_spec("matplotlib"):  # report.py draws the charts only where it can
             for chart in ("ladder.png", "ladder_sizes.png", "roofline.png"):
                 self.assertTrue((self.tmp / "docs" / "images" / chart).exists(), chart)
+
+    def test_a_recorded_sweep_reaches_chapter_6(self):
+        tune = self.tmp / "run3" / "tune.json"
+        tune.parent.mkdir()
+        tune.write_text(json.dumps({"runs": [tuning_run(4096, {"tune 128x128x16 w64x32 4-stage": 90.0})]}))
+        self.record("--tune", str(tune))
+        record = json.loads((self.tmp / "benchmarks" / "results" / "NVIDIA_H200.json").read_text())
+        self.assertEqual(record["tuning"]["runs"][0]["problem"]["m"], 4096)
+        self.assertEqual(self.script("report.py").returncode, 0)
+        if (self.tmp / "chapters" / "06_warp_tiling_gemm" / "README.md").exists():
+            self.assertIn("| tune 128x128x16 w64x32 4-stage | 45.0, 90.0 % |",
+                          self.block("chapters/06_warp_tiling_gemm/README.md", 6))
 
     def test_a_record_without_conv_results_still_reports(self):
         self.record()  # no --bench-conv, as every record before bench_conv

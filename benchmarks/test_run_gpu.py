@@ -8,6 +8,7 @@ the first minutes of a GPU session are not spent mending them:
 - test counting: a GPU test skipped for want of a device fails the phase, one
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
+- the tuning sweep's runs side by side, and the SIMT target's verdict;
 - the record phase handing bench_conv.json and cnn.json to record.py when earlier phases wrote them.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
@@ -73,7 +74,7 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertIn("kernel                 6.18.44-fc", result.stdout)
         for phase in ("build", "test", "sanitize"):
             self.assertIn(f"=== {phase}: would run ===", result.stdout)
-        for phase in ("ladder", "bench", "record", "profile"):
+        for phase in ("ladder", "bench", "tune", "record", "profile"):
             self.assertNotIn(f"=== {phase}", result.stdout)
         self.assertFalse((self.tmp / "out").exists(), "a dry run writes nothing")
 
@@ -91,6 +92,7 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertIn("=== sanitize: skipped: gVisor (kernel 4.4.0)", result.stdout)
         self.assertIn("=== profile: skipped: gVisor (kernel 4.4.0)", result.stdout)
         self.assertIn("=== bench: would run ===", result.stdout)
+        self.assertIn("=== tune: would run ===", result.stdout)
 
     def test_no_kit_says_how_to_make_one(self):
         result = self.run_script("build")
@@ -203,6 +205,47 @@ class GpuRunBookkeepingTest(unittest.TestCase):
         (self.tmp / "empty.log").write_text("")
         self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", str(self.tmp / "empty.log")).returncode, 1)
 
+    def tune_run(self, size, percents, statuses=None):
+        """A tune_simt --json file at size^3: cuBLAS, and a rung per (name, % of cuBLAS)."""
+        results = [{"name": "cuBLAS", "kind": "vendor", "precision": "fp32", "status": "ok", "median_ms": 1.0,
+                    "tflops": 50.0, "percent_of_cublas": 100.0}]
+        for name, percent in percents.items():
+            status = (statuses or {}).get(name, "ok")
+            entry = {"name": name, "kind": "candidate", "precision": "fp32", "status": status}
+            if status == "ok":
+                entry.update(median_ms=100.0 / percent, tflops=percent / 2, percent_of_cublas=percent)
+            results.append(entry)
+        path = self.tmp / f"tune-{size}.json"
+        path.write_text(json.dumps({"device": {"name": "NVIDIA H200"}, "problem": {"m": size, "n": size, "k": size},
+                                    "results": results}))
+        return str(path)
+
+    def tune(self, runs):
+        return self.gpu_run("tune", str(self.summary), "--out", str(self.tmp / "tune.json"), *runs)
+
+    def test_tune_ranks_the_rungs_and_checks_the_targets_for_the_best(self):
+        runs = [self.tune_run(4096, {"a": 96.0, "b": 93.0}), self.tune_run(2048, {"a": 91.0, "b": 85.0}),
+                self.tune_run(8192, {"a": 92.0, "b": 99.0})]
+        result = self.tune(runs)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertLess(result.stdout.index("| a |"), result.stdout.index("| b |"), "best at 4096^3 first")
+        self.assertIn("| a | 45.5, 91.0 % | 48.0, 96.0 % | 46.0, 92.0 % |", result.stdout)
+        targets = json.loads(self.summary.read_text())["tune"]["targets"]
+        self.assertIn("best rung at 4096³ (a): 96.0 %", targets)
+        self.assertIn("lowest from 2048 to 8192: 91.0 % at 2048³", targets)
+        self.assertNotIn("not met", targets)
+        combined = json.loads((self.tmp / "tune.json").read_text())
+        self.assertEqual([run["problem"]["m"] for run in combined["runs"]], [2048, 4096, 8192])
+
+    def test_tune_fails_when_a_rung_failed_its_check_and_names_it(self):
+        runs = [self.tune_run(2048, {"a": 88.0, "bad": 99.0}, {"bad": "FAIL: relative error 1e-2"}),
+                self.tune_run(4096, {"a": 93.5, "bad": 99.0})]
+        result = self.tune(runs)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("| bad | failed its check | failed its check |", result.stdout)
+        tune = json.loads(self.summary.read_text())["tune"]
+        self.assertEqual(tune["failed"], ["bad"])
+        self.assertIn("(a): 93.5 % of cuBLAS at 4096³ (target ≥ 95 %: **not met**)", tune["targets"])
 
 if __name__ == "__main__":
     unittest.main()

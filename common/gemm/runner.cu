@@ -377,7 +377,7 @@ void list_rungs(const GemmOptions& options) {
   table.print(std::cout);
 }
 
-int run_chapter(const char* program, const GemmOptions& options) {
+int run_chapter(const char* program, const GemmOptions& options, const ChapterInfo& chapter) {
   const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
   const std::vector<GemmRung> fp32_rungs = select_rungs(options, Precision::Fp32);
   const std::vector<GemmRung> bf16_rungs = select_rungs(options, Precision::Bf16);
@@ -444,6 +444,7 @@ int run_chapter(const char* program, const GemmOptions& options) {
   } else if (options.precision == "bf16") {
     std::cout << "no bf16 rungs in this executable (they start in chapter 07)\n";
   }
+  if (chapter.after_tables != nullptr && !broken_by) chapter.after_tables(std::cout);
   if (!options.json_path.empty())
     write_file_atomically(
         options.json_path,
@@ -466,7 +467,7 @@ int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
       list_rungs(options);
       return 0;
     }
-    return run_chapter(program, options);
+    return run_chapter(program, options, chapter);
   });
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ namespace ladder {
 struct ChapterInfo {
   int number = 0;          ///< the chapter, e.g. 1; 0 for a program over several chapters
   const char* title = "";  ///< "naive GEMM: one thread per output element"
+  /// More to print after the tables, once the rungs have run on a GPU (nullptr: nothing).
+  void (*after_tables)(std::ostream& out) = nullptr;
 };
 
 /// The outcome of one GEMM rung on one problem (status() and passed() come with RungOutcome).

@@ -1,0 +1,66 @@
+/// \file tune_simt_candidates.cuh
+/// \brief The configurations `tune_simt` tries: chapter 06's kernel template (the cp.async
+/// pipeline of 06c-06e) with other block tiles, k-tiles, stage counts, warp tiles and block
+/// orders, for issue 9's SIMT tuning.
+///
+/// Each candidate changes one or two things about 06e (128 × 128 × 16, warp 64 × 32, three
+/// stages, row-major block order), so that the table of a GPU run says what each change is worth
+/// on that GPU. A candidate that wins becomes a chapter step only with the evidence that chose
+/// it, in chapter 06's lesson. The CPU test (test_tune_simt.cu) checks every candidate's index
+/// mapping and shared-memory wavefronts with chapter 06's models; the compiler checks the
+/// rest (TileConfig's static_asserts, and no spills on the build's architecture).
+#pragma once
+
+#include <string>
+#include <tuple>
+
+#include "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cuh"
+#include "solutions/06_warp_tiling_gemm/ex2_block_order.cuh"
+
+namespace ladder::tune_simt {
+
+using warp_tiling::BlockPlace;
+using warp_tiling::TileConfig;
+
+/// A configuration of chapter 06's template, launched in row-major block order (GroupRows 0,
+/// the chapter's) or in groups of GroupRows block rows (chapter 06's exercise 2, for L2 reuse).
+template <class Tiles, int GroupRows = 0>
+struct Candidate : Tiles {
+  static constexpr int kGroupRows = GroupRows;
+  static constexpr __host__ __device__ BlockPlace block_place(int bx, int by, int grid_n, int grid_m) {
+    if constexpr (GroupRows == 0) {
+      return Tiles::block_place(bx, by, grid_n, grid_m);
+    } else {
+      return warp_tiling::solution2::grouped_block_place<GroupRows>(bx, by, grid_n, grid_m);
+    }
+  }
+};
+
+// [candidates]
+// TileConfig<BM, BN, BK, WM, WN, stages>; 06e is TileConfig<128, 128, 16, 64, 32, 3>.
+using Candidates =
+    std::tuple<Candidate<TileConfig<128, 128, 8, 64, 32, 3>>,   // 06c's BK 8 (its two k-steps unrolled), a third stage
+               Candidate<TileConfig<128, 128, 8, 64, 32, 4>>,   // ... and a fourth
+               Candidate<TileConfig<128, 128, 16, 64, 32, 4>>,  // 06e with a fourth stage
+               Candidate<TileConfig<128, 128, 32, 64, 32, 2>>,  // BK 32: half 06e's barriers per FLOP
+               Candidate<TileConfig<128, 128, 16, 32, 64, 3>>,  // 06e with the 32 x 64 warp tile
+               Candidate<TileConfig<256, 128, 16, 64, 32, 2>>,  // 512 threads, a 256-row block tile: a quarter
+               Candidate<TileConfig<256, 128, 16, 64, 32, 3>>,  //   less L2 -> SM traffic per FLOP than 128 x 128
+               Candidate<TileConfig<128, 256, 16, 64, 32, 2>>,  // the same with 256 columns
+               Candidate<TileConfig<128, 256, 16, 64, 32, 3>>,
+               Candidate<TileConfig<128, 128, 8, 64, 32, 3>, 8>,   // the block orders of exercise 2: groups of 8 rows
+               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 8>,  // 06e, grouped
+               Candidate<TileConfig<256, 128, 16, 64, 32, 3>, 8>>;
+// [candidates]
+
+/// "tune 128x128x16 w64x32 3-stage", with " grouped 8" for a grouped block order.
+template <class Cfg>
+std::string candidate_name() {
+  std::string name = "tune " + std::to_string(Cfg::kBM) + "x" + std::to_string(Cfg::kBN) + "x" +
+                     std::to_string(Cfg::kBK) + " w" + std::to_string(Cfg::kWM) + "x" + std::to_string(Cfg::kWN) + " " +
+                     std::to_string(Cfg::kStages) + "-stage";
+  if (Cfg::kGroupRows > 0) name += " grouped " + std::to_string(Cfg::kGroupRows);
+  return name;
+}
+
+}  // namespace ladder::tune_simt
