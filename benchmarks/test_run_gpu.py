@@ -22,6 +22,8 @@ import sys
 import tempfile
 import unittest
 
+from test_report import tuning_run
+
 HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent
 
@@ -206,18 +208,9 @@ class GpuRunBookkeepingTest(unittest.TestCase):
         self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", str(self.tmp / "empty.log")).returncode, 1)
 
     def tune_run(self, size, percents, statuses=None):
-        """A tune_simt --json file at size^3: cuBLAS, and a rung per (name, % of cuBLAS)."""
-        results = [{"name": "cuBLAS", "kind": "vendor", "precision": "fp32", "status": "ok", "median_ms": 1.0,
-                    "tflops": 50.0, "percent_of_cublas": 100.0}]
-        for name, percent in percents.items():
-            status = (statuses or {}).get(name, "ok")
-            entry = {"name": name, "kind": "candidate", "precision": "fp32", "status": status}
-            if status == "ok":
-                entry.update(median_ms=100.0 / percent, tflops=percent / 2, percent_of_cublas=percent)
-            results.append(entry)
+        """tune_simt's --json file at size^3 (test_report's synthetic run), its path."""
         path = self.tmp / f"tune-{size}.json"
-        path.write_text(json.dumps({"device": {"name": "NVIDIA H200"}, "problem": {"m": size, "n": size, "k": size},
-                                    "results": results}))
+        path.write_text(json.dumps(tuning_run(size, percents, statuses)))
         return str(path)
 
     def tune(self, runs):
