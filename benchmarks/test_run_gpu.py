@@ -121,6 +121,31 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(json.loads(record.read_text())["cnn"]["ours"]["device"], "NVIDIA H200")
 
+    def test_tune_phase_keeps_going_past_a_failed_size_and_fails_at_the_end(self):
+        shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
+        shutil.copy(ROOT / "benchmarks/test_report.py", self.tmp / "benchmarks/test_report.py")
+        (self.tmp / "b/bin").mkdir(parents=True)
+        # A stand-in tune_simt: writes a run at the size asked for; at 2048^3 a candidate fails its check.
+        stand_in(self.tmp / "b/bin", "tune_simt", f"""exec {sys.executable} - "$@" <<'PY'
+import json, sys
+sys.path.insert(0, "{self.tmp / 'benchmarks'}")
+from test_report import tuning_run
+args = sys.argv[1:]
+size = int(args[args.index("--m") + 1])
+if "--json" in args:
+    bad = {{"tune bad": "FAIL: relative error 1"}} if size == 2048 else {{}}
+    run = tuning_run(size, {{"06e": 80.0, "tune bad": 99.0}}, bad)
+    open(args[args.index("--json") + 1], "w").write(json.dumps(run))
+    sys.exit(1 if bad else 0)
+PY
+""")
+        result = self.run_script("tune", dry_run=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertRegex(result.stdout, r"tune +FAILED \(exit 1\)")
+        sizes = [run["problem"]["m"] for run in json.loads((self.tmp / "out/tune.json").read_text())["runs"]]
+        self.assertEqual(sizes, [2048, 4096, 8192], "the sizes after the failure still ran")
+        self.assertIn("| tune bad | failed its check | failed its check | failed its check |", result.stdout)
+
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
         (self.tmp / ".device_kit/googletest").mkdir(parents=True)
         (self.tmp / ".device_kit/googletest/CMakeLists.txt").write_text("")
