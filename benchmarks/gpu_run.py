@@ -6,7 +6,7 @@ record.py bundles with the measurements.
     python3 benchmarks/gpu_run.py machine SUMMARY --kernel "$(uname -r)"     # SUMMARY "-": print only
     python3 benchmarks/gpu_run.py tests SUMMARY --junit ctest.xml --tests-json ctest-tests.json
     python3 benchmarks/gpu_run.py sanitizer SUMMARY --log sanitizer.log
-    python3 benchmarks/gpu_run.py tune SUMMARY --out tune.json tune-2048.json tune-4096.json ...
+    python3 benchmarks/gpu_run.py tune SUMMARY --out tune.json --check tune-check.json tune-2048.json ...
 
 `tune` writes tune_simt's runs (one JSON per size) into one file for record.py,
 prints them side by side, best rung first, with the SIMT targets checked for
@@ -166,15 +166,16 @@ def tune(args):
 
     runs = sorted((json.loads(pathlib.Path(path).read_text()) for path in args.runs),
                   key=lambda run: run["problem"]["m"])
+    tuning = {"runs": runs, "check": json.loads(pathlib.Path(args.check).read_text()) if args.check else None}
     tmp = pathlib.Path(args.out + ".tmp")
-    tmp.write_text(json.dumps({"runs": runs}, indent=1) + "\n")
+    tmp.write_text(json.dumps(tuning, indent=1) + "\n")
     tmp.replace(args.out)  # atomically, like the summary
-    rows, failed = report.tuning_rows(runs)
+    rows, failed = report.tuning_rows(tuning)
     verdict = report.simt_targets(rows, eligible=lambda rung: True)
     summary = load(args.summary)
     summary["tune"] = {"device": runs[0]["device"]["name"], "targets": verdict, "failed": failed}
     save(args.summary, summary)
-    print("".join(report.tuning_table({"tuning": {"runs": runs}})), end="")
+    print("".join(report.tuning_table({"tuning": tuning})), end="")
     return 1 if failed else 0
 
 
@@ -195,6 +196,7 @@ def main():
     p = commands.add_parser("tune", help="tune_simt's runs side by side, and the SIMT target's verdict")
     p.add_argument("summary")
     p.add_argument("--out", required=True, help="the combined JSON (written atomically)")
+    p.add_argument("--check", help="tune_simt --json of the ragged correctness run: its failures count too")
     p.add_argument("runs", nargs="+", help="tune_simt --json files, one per size")
     args = parser.parse_args()
     return {"machine": machine, "tests": tests, "sanitizer": sanitizer, "tune": tune}[args.command](args) or 0

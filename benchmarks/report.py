@@ -334,43 +334,52 @@ def gemm_tables(run, chapter=None):
     return tables
 
 
-def tuning_rows(tuning_runs):
-    """tune_simt's runs (one per size) as {rung: {size: (ms, TFLOP/s, % of cuBLAS)}}, cuBLAS left
-    out, and the sorted names of the rungs that failed their check at some size: those are left
-    out of the rows at every size, since a wrong kernel's speed counts for nothing."""
+def tuning_rows(tuning):
+    """The record's `tuning` (tune_simt's timed runs, one per size, and its ragged correctness run)
+    as {rung: {size: (ms, TFLOP/s, % of cuBLAS)}}, cuBLAS left out, and the sorted names of the
+    rungs that failed their check in any run. Those are left out of the rows at every size, since
+    a wrong kernel's speed counts for nothing. A rung that did not run at a size (a fault before
+    it left the GPU unusable, say) is only missing at that size."""
     rows, failed = {}, set()
-    for run in tuning_runs:
-        size = run["problem"]["m"]
+    check = tuning.get("check")
+    for run in tuning.get("runs", []) + ([check] if check else []):
+        timed = run is not check
         for entry in run["results"]:
             if entry["precision"] != "fp32" or entry["kind"] == "vendor":
                 continue
-            if entry["status"] != "ok":
+            if entry["status"].startswith("FAIL"):
                 failed.add(entry["name"])
-            else:
-                rows.setdefault(entry["name"], {})[size] = (entry["median_ms"], entry["tflops"],
-                                                            entry["percent_of_cublas"])
+            elif timed and entry["status"] == "ok":
+                rows.setdefault(entry["name"], {})[run["problem"]["m"]] = (
+                    entry["median_ms"], entry["tflops"], entry["percent_of_cublas"])
     return {rung: by_size for rung, by_size in rows.items() if rung not in failed}, sorted(failed)
 
 
 def tuning_table(run):
     """Chapter 06's tuning sweep (the record's `tuning`: run_gpu.sh's tune phase), best at the
     headline size first, with the SIMT targets for the best of every rung it tried."""
-    rows, failed = tuning_rows((run.get("tuning") or {}).get("runs", []))
+    tuning = run.get("tuning") or {}
+    rows, failed = tuning_rows(tuning)
     if not rows and not failed:
         return []
-    sizes = sorted({size for by_size in rows.values() for size in by_size})
-    ranked = sorted(rows, key=lambda rung: -rows[rung].get(HEADLINE, (NAN, 0, 0))[2])
+    sizes = sorted(run_["problem"]["m"] for run_ in tuning.get("runs", []))
+    order = HEADLINE if HEADLINE in sizes else max(sizes, default=HEADLINE)
+    ranked = sorted(rows, key=lambda rung: -rows[rung].get(order, (NAN, 0, 0))[2])
     header = ["rung"] + [f"TFLOP/s, % of cuBLAS at {size}³" for size in sizes]
     lines = ["The SIMT tuning sweep (`benchmarks/tune_simt.cu`: chapter 06's kernel over other tile "
-             f"configurations), fp32, against cuBLAS, best at {HEADLINE}³ first:", "",
+             f"configurations), fp32, against cuBLAS, best at {order}³ first:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * len(sizes)]
     for rung in ranked:
-        cells = [f"{rows[rung][size][1]:.1f}, {rows[rung][size][2]:.1f} %" if size in rows[rung] else "–"
+        cells = [f"{rows[rung][size][1]:.1f}, {rows[rung][size][2]:.1f} %" if size in rows[rung] else "not run"
                  for size in sizes]
         lines.append("| " + " | ".join([escape(rung)] + cells) + " |")
     for rung in failed:
         lines.append("| " + " | ".join([escape(rung)] + ["failed its check"] * len(sizes)) + " |")
     lines += ["", simt_targets(rows, eligible=lambda rung: True)]
+    missing = [size for size in (TARGET_SIZES[0], HEADLINE, TARGET_SIZES[1]) if size not in sizes]
+    if missing:
+        lines[-1] += (" The sweep has no run at " + ", ".join(f"{size}³" for size in missing) +
+                      ": the targets are checked on the sizes it has.")
     return ["\n".join(lines) + "\n"]
 
 

@@ -52,7 +52,8 @@
 # (machine, test counts, sanitizer verdicts, the tuning verdict), ctest.log,
 # sanitizer.log, ladder.json, bench.json, bench_conv.json, tune.json, cnn.json and
 # ncu.txt (record.py rebuilds the results JSON from them wherever they are
-# copied); no one device call's phases write more than 8 of them. The last thing
+# copied); none of the device calls benchmarks/README.md lists writes more
+# than 8 of them (run.log, from tee, included). The last thing
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -229,9 +230,13 @@ phase_tune() {
   local exe=$build/bin/tune_simt size runs=() status=0
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   local quick=(--precision fp32 --no-ceilings --energy-seconds 0 --fail-on-skip)
-  # Correct first: every candidate on ragged m, n and k (edge tiles, a partial k-tile) against the oracle.
-  timeout -k 10 "$program_limit" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush "${quick[@]}" ||
-    status=1
+  # Correct first: every candidate on ragged m, n and k (edge tiles, a partial k-tile) against the
+  # oracle; a rung that fails here is marked failed in the table whatever its speed.
+  rm -f "$build/tune-check.json"
+  timeout -k 10 "$program_limit" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush "${quick[@]}" \
+    --json "$build/tune-check.json" || status=1
+  local check_args=()
+  [[ -f $build/tune-check.json ]] && check_args=(--check "$build/tune-check.json")
   # A rung that fails its check fails the phase but not the other sizes: the table shows it.
   for size in 2048 4096 8192; do
     rm -f "$build/tune-$size.json"
@@ -240,7 +245,7 @@ phase_tune() {
     [[ -f $build/tune-$size.json ]] && runs+=("$build/tune-$size.json")
   done
   [[ ${#runs[@]} -gt 0 ]] || return 1
-  python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${runs[@]}" || status=1
+  python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${check_args[@]}" "${runs[@]}" || status=1
   return $status
 }
 
@@ -275,6 +280,7 @@ phase_record() {
   [[ -f $out/ladder.json ]] && optional_args+=(--ladder "$out/ladder.json")
   [[ -f $out/cnn.json ]] && optional_args+=(--cnn "$out/cnn.json")
   [[ -f $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
+  [[ -f $out/tune.json ]] && optional_args+=(--tune "$out/tune.json")
   recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${optional_args[@]}" \
     --out benchmarks/results) || return 1
   echo "$recorded"

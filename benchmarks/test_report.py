@@ -288,6 +288,20 @@ class TuningReportTest(unittest.TestCase):
         self.assertIn("96.0 % of cuBLAS at 4096³ (target ≥ 95 %: met)", targets)
         self.assertNotIn("The SIMT tuning sweep", report.render_block([run], " chapter=5 "), "chapter 06 only")
 
+    def test_the_ragged_check_fails_a_rung_and_a_rung_that_did_not_run_is_missing_there_only(self):
+        run = synthetic_run({4096: 80.0})
+        run["tuning"] = {
+            "check": tuning_run(1031, {"tune edge bug": 1.0, "tune ok": 1.0}, {"tune edge bug": "FAIL: max error 3"}),
+            "runs": [tuning_run(2048, {"tune edge bug": 99.0, "tune ok": 90.0}),
+                     tuning_run(8192, {"tune edge bug": 99.0, "tune ok": 91.0},
+                                {"tune ok": "skipped: not run: an earlier rung left the CUDA context unusable"})]}
+        block = report.render_block([run], " chapter=6 ")
+        table = table_of(block, "The SIMT tuning sweep")
+        self.assertIn("best at 8192³ first", block, "no 4096³ run: ranked at the largest size")
+        self.assertEqual(table[2], "| tune ok | 45.0, 90.0 % | not run |")
+        self.assertEqual(table[3], "| tune edge bug | failed its check | failed its check |")
+        self.assertIn("The sweep has no run at 4096³: the targets are checked on the sizes it has.", block)
+
     def test_a_run_without_a_sweep_has_no_sweep_table(self):
         self.assertNotIn("tuning sweep", report.render_block([synthetic_run({4096: 80.0})], " chapter=6 "))
 

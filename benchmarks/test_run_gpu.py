@@ -9,7 +9,8 @@ the first minutes of a GPU session are not spent mending them:
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
 - the tuning sweep's runs side by side, and the SIMT target's verdict;
-- the record phase handing bench_conv.json and cnn.json to record.py when earlier phases wrote them.
+- the record phase handing bench_conv.json, cnn.json and tune.json to record.py when earlier phases wrote them;
+- the tune phase carrying on past a failed size, and counting the ragged check's failures.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
 """
@@ -120,6 +121,11 @@ class RunGpuScriptTest(unittest.TestCase):
         result = self.run_script("record", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(json.loads(record.read_text())["cnn"]["ours"]["device"], "NVIDIA H200")
+        self.assertIsNone(json.loads(record.read_text())["tuning"], "no tune.json: none recorded")
+        (out / "tune.json").write_text(json.dumps({"runs": [], "check": None}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(json.loads(record.read_text())["tuning"], {"runs": [], "check": None})
 
     def test_tune_phase_keeps_going_past_a_failed_size_and_fails_at_the_end(self):
         shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
@@ -132,11 +138,12 @@ sys.path.insert(0, "{self.tmp / 'benchmarks'}")
 from test_report import tuning_run
 args = sys.argv[1:]
 size = int(args[args.index("--m") + 1])
-if "--json" in args:
-    bad = {{"tune bad": "FAIL: relative error 1"}} if size == 2048 else {{}}
-    run = tuning_run(size, {{"06e": 80.0, "tune bad": 99.0}}, bad)
-    open(args[args.index("--json") + 1], "w").write(json.dumps(run))
-    sys.exit(1 if bad else 0)
+bad = {{"tune bad": "FAIL: relative error 1"}} if size == 2048 else {{}}
+if size == 1031:  # the ragged check: another candidate is wrong at the edges only
+    bad = {{"tune edges": "FAIL: max error 2"}}
+run = tuning_run(size, {{"06e": 80.0, "tune bad": 99.0, "tune edges": 99.5}}, bad)
+open(args[args.index("--json") + 1], "w").write(json.dumps(run))
+sys.exit(1 if bad else 0)
 PY
 """)
         result = self.run_script("tune", dry_run=False)
@@ -145,6 +152,8 @@ PY
         sizes = [run["problem"]["m"] for run in json.loads((self.tmp / "out/tune.json").read_text())["runs"]]
         self.assertEqual(sizes, [2048, 4096, 8192], "the sizes after the failure still ran")
         self.assertIn("| tune bad | failed its check | failed its check | failed its check |", result.stdout)
+        self.assertIn("| tune edges | failed its check | failed its check | failed its check |", result.stdout)
+        self.assertIn("best rung at 4096³ (06e)", result.stdout, "neither wrong rung can be the best")
 
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
         (self.tmp / ".device_kit/googletest").mkdir(parents=True)

@@ -28,7 +28,7 @@ class RungList {
   }
 
   /// Every rung, ordered by chapter, then kind (vendor, chapter, solution,
-  /// exercise), then the label that starts its name ("13a", "13c"), then
+  /// exercise, candidate), then the label that starts its name ("13a", "13c"), then
   /// registration order: the order of the ladder's tables. The label matters
   /// when a chapter registers rungs from several files, whose static
   /// initialisers run in an order C++ leaves open.

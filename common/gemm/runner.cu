@@ -444,11 +444,12 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   } else if (options.precision == "bf16") {
     std::cout << "no bf16 rungs in this executable (they start in chapter 07)\n";
   }
-  if (chapter.after_tables != nullptr && !broken_by) chapter.after_tables(std::cout);
   if (!options.json_path.empty())
     write_file_atomically(
         options.json_path,
         to_json(program, device, ceilings, options, results, peaks, cublas_bf16_algorithm).dump(2) + "\n");
+  // After the JSON: whatever the hook asks of the GPU, the measurements are already saved.
+  if (chapter.after_tables != nullptr && !broken_by) chapter.after_tables(std::cout);
   return exit_status_of_run(results, options.fail_on_skip, program);
 }
 
@@ -458,9 +459,9 @@ int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
   const char* program = program_name(argc, argv, "gemm");
   std::ostringstream description;
   if (chapter.number > 0) description << "Chapter " << chapter.number << ": ";
-  description << chapter.title
-              << ".\nRuns cuBLAS and every rung up to this chapter on one problem: verifies each against an fp64 "
-                 "oracle, times it, prints the ladder.";
+  description << chapter.title << ".\nRuns cuBLAS and every rung "
+              << (chapter.number > 0 ? "up to this chapter" : "linked into this program")
+              << " on one problem: verifies each against an fp64 oracle, times it, prints the ladder.";
   return exit_status_of(program, [&] {
     const GemmOptions options = parse_gemm_options(argc, argv, description.str());
     if (options.list) {

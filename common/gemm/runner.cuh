@@ -19,7 +19,8 @@ namespace ladder {
 struct ChapterInfo {
   int number = 0;          ///< the chapter, e.g. 1; 0 for a program over several chapters
   const char* title = "";  ///< "naive GEMM: one thread per output element"
-  /// More to print after the tables, once the rungs have run on a GPU (nullptr: nothing).
+  /// More to print after the tables (and after the JSON is written), once the rungs have run on
+  /// a GPU that no kernel fault has left unusable (nullptr: nothing).
   void (*after_tables)(std::ostream& out) = nullptr;
 };
 

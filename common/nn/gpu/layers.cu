@@ -340,6 +340,7 @@ void max_pool_forward(const float* x, float* y, int* argmax, const PoolShape& sh
 void bias_relu_max_pool_forward(const float* x, const float* bias, float* y, int* argmax, const PoolShape& shape,
                                 cudaStream_t stream) {
   check_pool(shape);
+  require(bias != nullptr, "bias_relu_max_pool_forward: no bias (max_pool_forward pools without one)");
   const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
   const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
   max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, bias, y, argmax, shape, out_h, out_w,

@@ -119,8 +119,10 @@ class LeNetGpu {
   int max_batch() const { return max_batch_; }
 
   /// Marks each layer's launches as a section of `timer` (nullptr: no timing): "conv1 forward"
-  /// (the convolution, its bias and ReLU), "pool1 forward", ..., "loss", "fc3 backward", ...,
-  /// "conv1 backward" (each backward with the ReLU before it). The caller collects.
+  /// (the convolution alone), "pool1 forward" (conv1's bias and ReLU, and the pool), ...,
+  /// "fc1 forward" (the product, its bias and ReLU), ..., "loss", "fc3 backward", ..., "fc1
+  /// backward" (each fc backward with the ReLU before it), "pool2 backward" (the conv's ReLU
+  /// too), ..., "conv1 backward". The caller collects.
   void time_sections(SectionTimer* timer) { timer_ = timer; }
 
   /// Each product and convolution the network has run, with the rung that ran it:
