@@ -173,7 +173,8 @@ def tune(args):
     rows, failed = report.tuning_rows(tuning)
     verdict = report.simt_targets(rows, eligible=lambda rung: True)
     summary = load(args.summary)
-    summary["tune"] = {"device": runs[0]["device"]["name"], "targets": verdict, "failed": failed}
+    summary["tune"] = {"device": runs[0]["device"]["name"], "best": report.best_rung(rows, lambda rung: True),
+                       "targets": verdict, "failed": failed}
     save(args.summary, summary)
     print("".join(report.tuning_table({"tuning": tuning})), end="")
     return 1 if failed else 0

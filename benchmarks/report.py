@@ -249,13 +249,19 @@ def is_simt_chapter_rung(rung):
     return 1 <= chapter_of(rung) <= SIMT_LAST_CHAPTER
 
 
+def best_rung(rows, eligible=is_simt_chapter_rung):
+    """The eligible rung with the highest % of cuBLAS at the headline size; None when none has one."""
+    measured = [rung for rung, by_size in rows.items()
+                if eligible(rung) and HEADLINE in by_size and by_size[HEADLINE][2] > 0]
+    return max(measured, key=lambda rung: rows[rung][HEADLINE][2], default=None)
+
+
 def simt_targets(rows, eligible=is_simt_chapter_rung):
     """Issue 3's targets, checked against the best eligible rung at the headline size; rows: fp32 rows."""
-    simt = {rung: by_size for rung, by_size in rows.items()
-            if eligible(rung) and HEADLINE in by_size and by_size[HEADLINE][2] > 0}
-    if not simt:
+    best = best_rung(rows, eligible)
+    if best is None:
         return f"SIMT targets: no SIMT rung measured against cuBLAS at {HEADLINE}³."
-    best = max(simt, key=lambda rung: simt[rung][HEADLINE][2])
+    simt = rows
     headline_pct = simt[best][HEADLINE][2]
     band = {size: v[2] for size, v in simt[best].items() if TARGET_SIZES[0] <= size <= TARGET_SIZES[1] and v[2] > 0}
     worst_size = min(band, key=band.get)

@@ -18,7 +18,8 @@
 #   tune      issue 9's SIMT tuning sweep (build/bin/tune_simt): every candidate
 #             tile configuration checked on a ragged problem, then timed beside
 #             cuBLAS and chapter 06's steps at 2048^3, 4096^3 and 8192^3;
-#             tune.json, and the target's verdict
+#             tune.json, and the target's verdict; then, where ncu works, Nsight
+#             Compute on the best candidate beside 06e (ncu-tune.txt)
 #   cnn       chapter 14 on the GPU, 3 epochs of Fashion-MNIST (from the kit, or
 #             Debian's dataset-fashion-mnist; else 60,000 synthetic digits), then
 #             the same network in PyTorch from the same weights on the same
@@ -48,10 +49,10 @@
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
 #
-# The output folder gets at most 9 files, directly in it: summary.json
+# The output folder gets at most 10 files, directly in it: summary.json
 # (machine, test counts, sanitizer verdicts, the tuning verdict), ctest.log,
-# sanitizer.log, ladder.json, bench.json, bench_conv.json, tune.json, cnn.json and
-# ncu.txt (record.py rebuilds the results JSON from them wherever they are
+# sanitizer.log, ladder.json, bench.json, bench_conv.json, tune.json, cnn.json,
+# ncu.txt and ncu-tune.txt (record.py rebuilds the results JSON from them wherever they are
 # copied); none of the device calls benchmarks/README.md lists writes more
 # than 8 of them (run.log, from tee, included). The last thing
 # printed is a table of the phases, their status and their time.
@@ -246,6 +247,16 @@ phase_tune() {
   done
   [[ ${#runs[@]} -gt 0 ]] || return 1
   python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${check_args[@]}" "${runs[@]}" || status=1
+  # The evidence for the second round: Nsight Compute on the sweep's best candidate beside 06e,
+  # where ncu can reach the GPU. Optional: its failure is reported, the phase's status is the sweep's.
+  local best
+  best=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("tune", {}).get("best") or "")' \
+    "$summary_file" 2>/dev/null)
+  if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null; then
+    echo "profiling the best of the sweep, '$best', beside 06e (ncu-tune.txt)"
+    ncu_report "$out/ncu-tune.txt" 90 -k regex:cp_async_kernel -- "$exe" --precision fp32 --rung "$best" \
+      --rung "06e cp.async 3-stage 128x128x16" || echo "tune: the profile failed (exit $?); see ncu-tune.txt"
+  fi
   return $status
 }
 
@@ -287,26 +298,33 @@ phase_record() {
   python3 benchmarks/report.py
 }
 
-phase_profile() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
-  # One launch of each kernel (no check run, no warm-up, no energy window),
-  # every rung of the ladder; bounded so the run keeps inside its time.
-  local exe status
-  exe=$(last_chapter_exe)
+# Nsight Compute on one launch of each kernel a GEMM program runs at 4096^3 (no check run, no
+# warm-up, no energy window), into REPORT: the sections, then the issue-slot evidence in numbers
+# (instructions issued vs. FFMAs on the fma pipe, shared-load bank conflicts, barrier stalls),
+# separately, so that a metric this ncu does not know costs only those lines. Bounded by
+# SECONDS + 60 in all. ncu_report REPORT SECONDS [ncu filter...] -- EXE [program args...]
+ncu_report() {
+  local report=$1 seconds=$2 filter=() status
+  shift 2
+  while [[ $1 != -- ]]; do filter+=("$1"); shift; done
+  shift
   local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1
                   --energy-seconds 0)
-  timeout 150 ncu --section SpeedOfLight --section ComputeWorkloadAnalysis --section InstructionStats \
-    --section LaunchStats --section Occupancy --section SchedulerStats --section WarpStateStats \
-    --section MemoryWorkloadAnalysis_Tables "$exe" "${run_args[@]}" >"$out/ncu.txt" 2>&1
+  timeout "$seconds" ncu "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
+    --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
+    --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  # The issue-slot evidence in numbers: instructions issued vs. FFMAs (fma pipe),
-  # shared-load bank conflicts, barrier stalls. Separate, so that a metric this
-  # ncu does not know costs only these lines.
-  timeout 60 ncu --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
-    "$exe" "${run_args[@]}" >>"$out/ncu.txt" 2>&1 || status=$?
+  timeout 60 ncu "${filter[@]}" --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
+    "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E '^\s+[a-z_]+.*\(|Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' \
-    "$out/ncu.txt" | head -n 60
+    "$report" | head -n 60
   return $status
+}
+
+phase_profile() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
+  # Every rung of the ladder; bounded so the run keeps inside its time.
+  ncu_report "$out/ncu.txt" 150 -- "$(last_chapter_exe)"
 }
 
 if [[ ,$phases, == *,build,* ]]; then echo "build: $build_what"; fi

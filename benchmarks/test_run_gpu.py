@@ -146,14 +146,27 @@ open(args[args.index("--json") + 1], "w").write(json.dumps(run))
 sys.exit(1 if bad else 0)
 PY
 """)
+        stand_in(self.bin, "ncu", 'echo "$@" >> "$(dirname "$0")/ncu-calls"\n')
         result = self.run_script("tune", dry_run=False)
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        # The best of the sweep (neither wrong rung) profiled beside 06e, its kernels only.
+        calls = (self.bin / "ncu-calls").read_text().splitlines()
+        self.assertEqual(len(calls), 2, "the sections, then the metrics")
+        for call in calls:
+            self.assertIn("-k regex:cp_async_kernel", call)
+            self.assertIn("--rung 06e --rung 06e cp.async 3-stage 128x128x16", call)
         self.assertRegex(result.stdout, r"tune +FAILED \(exit 1\)")
         sizes = [run["problem"]["m"] for run in json.loads((self.tmp / "out/tune.json").read_text())["runs"]]
         self.assertEqual(sizes, [2048, 4096, 8192], "the sizes after the failure still ran")
         self.assertIn("| tune bad | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("| tune edges | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("best rung at 4096³ (06e)", result.stdout, "neither wrong rung can be the best")
+
+    def test_the_rung_the_tune_phase_profiles_beside_the_best_exists(self):
+        script = (ROOT / "benchmarks/run_gpu.sh").read_text()
+        steps = (ROOT / "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cu").read_text()
+        self.assertIn('--rung "06e cp.async 3-stage 128x128x16"', script)
+        self.assertIn('"06e cp.async 3-stage 128x128x16"', steps)
 
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
         (self.tmp / ".device_kit/googletest").mkdir(parents=True)
