@@ -162,6 +162,21 @@ PY
         self.assertIn("| tune edges | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("best rung at 4096³ (06e)", result.stdout, "neither wrong rung can be the best")
 
+    def test_profile_phase_runs_ncu_on_the_last_gemm_chapter_at_4096(self):
+        (self.tmp / "b/bin").mkdir(parents=True)
+        stand_in(self.tmp / "b/bin", "ch09_wgmma_tma_gemm", "exit 0\n")
+        stand_in(self.tmp / "b/bin", "ch08_mma_sync_gemm", "exit 0\n")
+        stand_in(self.bin, "ncu", 'echo "$@" >> "$(dirname "$0")/ncu-calls"\n')
+        result = self.run_script("profile", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        calls = (self.bin / "ncu-calls").read_text().splitlines()
+        self.assertEqual(len(calls), 2, "the sections, then the metrics")
+        self.assertIn("--section SpeedOfLight", calls[0])
+        self.assertIn("--metrics smsp__inst_executed.sum", calls[1])
+        for call in calls:
+            self.assertIn("ch09_wgmma_tma_gemm --m 4096 --n 4096 --k 4096 --no-check", call)
+            self.assertNotIn("-k regex", call)
+
     def test_the_rung_the_tune_phase_profiles_beside_the_best_exists(self):
         script = (ROOT / "benchmarks/run_gpu.sh").read_text()
         steps = (ROOT / "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cu").read_text()
