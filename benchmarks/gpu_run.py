@@ -171,9 +171,9 @@ def tune(args):
     tmp.write_text(json.dumps(tuning, indent=1) + "\n")
     tmp.replace(args.out)  # atomically, like the summary
     rows, failed = report.tuning_rows(tuning)
-    verdict = report.simt_targets(rows, eligible=lambda rung: True)
+    verdict = report.simt_targets(rows, eligible=report.any_rung)
     summary = load(args.summary)
-    summary["tune"] = {"device": runs[0]["device"]["name"], "best": report.best_rung(rows, lambda rung: True),
+    summary["tune"] = {"device": runs[0]["device"]["name"], "best": report.best_rung(rows, report.any_rung),
                        "targets": verdict, "failed": failed}
     save(args.summary, summary)
     print("".join(report.tuning_table({"tuning": tuning})), end="")

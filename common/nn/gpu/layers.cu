@@ -256,6 +256,17 @@ void check_pool(const PoolShape& shape) {
           "max_pool: a plane must hold < 2^31 elements");
 }
 
+/// The plain pool (bias nullptr) and the fused one share the kernel and its size checks.
+void launch_max_pool_forward(const float* x, const float* bias, float* y, int* argmax, const PoolShape& shape,
+                             cudaStream_t stream) {
+  check_pool(shape);
+  const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
+  const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
+  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, bias, y, argmax, shape, out_h, out_w,
+                                                                        outputs);
+  LADDER_CHECK_LAUNCH();
+}
+
 }  // namespace
 
 void relu_forward(const float* x, float* y, std::size_t count, cudaStream_t stream) {
@@ -329,23 +340,13 @@ int pool_output_height(const PoolShape& shape) { return pool_output_extent(shape
 int pool_output_width(const PoolShape& shape) { return pool_output_extent(shape.width, shape.window, shape.stride); }
 
 void max_pool_forward(const float* x, float* y, int* argmax, const PoolShape& shape, cudaStream_t stream) {
-  check_pool(shape);
-  const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
-  const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
-  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, nullptr, y, argmax, shape, out_h, out_w,
-                                                                        outputs);
-  LADDER_CHECK_LAUNCH();
+  launch_max_pool_forward(x, nullptr, y, argmax, shape, stream);
 }
 
 void bias_relu_max_pool_forward(const float* x, const float* bias, float* y, int* argmax, const PoolShape& shape,
                                 cudaStream_t stream) {
-  check_pool(shape);
   require(bias != nullptr, "bias_relu_max_pool_forward: no bias (max_pool_forward pools without one)");
-  const int out_h = pool_output_height(shape), out_w = pool_output_width(shape);
-  const std::size_t outputs = checked_count(shape, out_h, out_w, "output");
-  max_pool_forward_kernel<<<blocks_for(outputs), kThreads, 0, stream>>>(x, bias, y, argmax, shape, out_h, out_w,
-                                                                        outputs);
-  LADDER_CHECK_LAUNCH();
+  launch_max_pool_forward(x, bias, y, argmax, shape, stream);
 }
 
 void max_pool_backward(const float* grad_y, const int* argmax, float* grad_x, const PoolShape& shape,

@@ -63,8 +63,8 @@ TEST(GpuLayersChecks, BadSizesAreRejectedWithAReason) {
   }
   shape = {1, 1, 4, 4, 2, 0};
   EXPECT_THROW(max_pool_forward(nullptr, nullptr, nullptr, shape, nullptr), std::invalid_argument);
-  EXPECT_THROW(bias_relu_max_pool_forward(nullptr, nullptr, nullptr, nullptr, shape, nullptr), std::invalid_argument);
   const float bias = 0.0f;  // a pointer that is not null; nothing is launched
+  EXPECT_THROW(bias_relu_max_pool_forward(nullptr, &bias, nullptr, nullptr, shape, nullptr), std::invalid_argument);
   EXPECT_THROW(bias_relu_max_pool_forward(nullptr, &bias, nullptr, nullptr, PoolShape{1, 0, 4, 4, 2, 2}, nullptr),
                std::invalid_argument);
   EXPECT_THROW(bias_relu_max_pool_forward(nullptr, nullptr, nullptr, nullptr, PoolShape{1, 1, 4, 4, 2, 2}, nullptr),
