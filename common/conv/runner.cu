@@ -14,25 +14,12 @@
 #include "common/core/cli.hpp"
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
+#include "common/core/rung_runs.cuh"
 #include "common/core/table.hpp"
 
 namespace ladder {
 
 namespace {
-
-/// The rungs of one precision this run asks for; cuDNN always, first.
-std::vector<ConvRung> select_rungs(const ConvOptions& options, ConvPrecision precision) {
-  for (const std::string& name : options.rungs)
-    if (!find_conv(name)) throw UsageError("--rung " + name + ": no such rung in this executable (see --list)");
-  std::vector<ConvRung> selected;
-  for (const ConvRung& rung : conv_registry()) {
-    if (rung.precision() != precision) continue;
-    if (rung.kind == RungKind::Exercise && !options.exercises) continue;
-    const bool named = std::find(options.rungs.begin(), options.rungs.end(), rung.name) != options.rungs.end();
-    if (rung.kind == RungKind::Vendor || options.rungs.empty() || named) selected.push_back(rung);
-  }
-  return selected;
-}
 
 /// The fp64 reference outputs of the checked images, for inputs already
 /// rounded to the table's precision.
@@ -94,24 +81,10 @@ std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const Conv
     std::cerr << "computing the fp64 CPU reference of " << images.size() << " of " << problem.n << " image(s)...\n";
     reference = reference_outputs(inputs, images);
   }
-  std::vector<ConvResult> results;
-  for (std::size_t i = 0; i < rungs.size(); ++i) {
-    std::cerr << "[" << to_string(precision) << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
-    if (broken_by) {
-      ConvResult skipped;
-      skipped.rung = rungs[i];
-      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
-      results.push_back(skipped);
-      continue;
-    }
-    results.push_back(run_rung<Element>(rungs[i], inputs, images, reference, options, device));
-    // A fault inside a kernel is sticky: it fails every later CUDA call.
-    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
-  }
-  const ConvResult& vendor = results.front();
-  for (ConvResult& r : results)
-    if (vendor.passed() && !r.skip_reason && !r.failure)
-      r.percent_of_cudnn = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+  std::vector<ConvResult> results = run_in_order<ConvResult>(
+      rungs, to_string(precision), broken_by,
+      [&](const ConvRung& rung) { return run_rung<Element>(rung, inputs, images, reference, options, device); });
+  set_percent_of_vendor(results, &ConvResult::percent_of_cudnn);
   return results;
 }
 
@@ -150,25 +123,10 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Conv
   const ConvProblem& p = options.problem;
   nlohmann::json rungs = nlohmann::json::array();
   for (const ConvResult& r : results) {
-    nlohmann::json entry = {{"name", r.rung.name},
-                            {"chapter", r.rung.chapter},
-                            {"kind", to_string(r.rung.kind)},
-                            {"precision", to_string(r.rung.precision())},
-                            {"status", r.status()}};
-    if (!r.skip_reason && !r.failure) {
-      entry["median_ms"] = r.timing.median_ms;
-      entry["min_ms"] = r.timing.min_ms;
-      entry["max_ms"] = r.timing.max_ms;
-      entry["tflops"] = r.tflops;
-      entry["percent_of_cudnn"] = r.percent_of_cudnn;
-    }
+    nlohmann::json entry = outcome_json(r);
+    if (!r.skip_reason && !r.failure) entry["percent_of_cudnn"] = r.percent_of_cudnn;
     if (r.rung.kind == RungKind::Vendor) entry["algorithm"] = cudnn_algorithm_note(p, r.rung.precision());
     if (r.rung.choice != nullptr) entry["choice"] = r.rung.choice(p);
-    if (r.error) {
-      entry["relative_error"] = r.error->relative_frobenius;
-      entry["max_abs_error"] = r.error->max_abs;
-      entry["passed"] = r.error->passed();
-    }
     rungs.push_back(entry);
   }
   return {{"program", program},
@@ -191,12 +149,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Conv
 }
 
 void list_rungs_and_layers(const ConvOptions& options) {
-  Table rungs({"rung", "chapter", "kind", "precision", "idea"});
-  for (const ConvRung& rung : conv_registry())
-    if (rung.kind != RungKind::Exercise || options.exercises)
-      rungs.add_row(
-          {rung.name, std::to_string(rung.chapter), to_string(rung.kind), to_string(rung.precision()), rung.summary});
-  rungs.print(std::cout);
+  rung_list(conv_registry(), options.exercises).print(std::cout);
   std::cout << "\n";
   Table layers({"--layer", "problem", "GFLOP", "from"});
   for (const NamedConvLayer& layer : named_conv_layers())
@@ -206,8 +159,10 @@ void list_rungs_and_layers(const ConvOptions& options) {
 
 int run_chapter(const char* program, const ConvOptions& options) {
   const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
-  const std::vector<ConvRung> fp32_rungs = select_rungs(options, ConvPrecision::Fp32Nchw);
-  const std::vector<ConvRung> bf16_rungs = select_rungs(options, ConvPrecision::Bf16Nhwc);
+  const std::vector<ConvRung> fp32_rungs =
+      select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Fp32Nchw);
+  const std::vector<ConvRung> bf16_rungs =
+      select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Bf16Nhwc);
   if (const auto reason = no_device_reason()) {
     std::cerr << program << ": " << *reason << "; this program needs an NVIDIA GPU (the CPU tests run without one: "
               << "ctest -L cpu)\n";

@@ -10,6 +10,7 @@
 #include "common/core/device_info.cuh"
 #include "common/core/energy.hpp"
 #include "common/core/host_matrix.hpp"
+#include "common/core/rung_runs.cuh"
 #include "common/core/table.hpp"
 #include "common/gemm/ceilings.cuh"
 #include "common/gemm/cublas.cuh"
@@ -145,40 +146,10 @@ std::vector<RungResult> run_table(const std::vector<GemmRung>& rungs, const Gemm
   std::cerr << "preparing " << precision << " inputs" << (options.check ? " and the fp64 cuBLAS reference" : "")
             << "...\n";
   Problem<Element> problem = make_problem<Element>(options);
-  std::vector<RungResult> results;
-  for (std::size_t i = 0; i < rungs.size(); ++i) {
-    std::cerr << "[" << precision << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
-    if (broken_by) {
-      RungResult skipped;
-      skipped.rung = rungs[i];
-      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
-      results.push_back(skipped);
-      continue;
-    }
-    results.push_back(run_rung(rungs[i], problem, device, meter));
-    // A bad launch configuration is reported and cleared; a fault inside a
-    // kernel (an illegal address, say) is sticky and fails every later call.
-    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
-  }
-  const RungResult& vendor = results.front();  // the vendor rung sorts first
-  for (RungResult& r : results)
-    if (vendor.passed() && !r.skip_reason && !r.failure)
-      r.percent_of_cublas = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+  std::vector<RungResult> results = run_in_order<RungResult>(
+      rungs, precision, broken_by, [&](const GemmRung& rung) { return run_rung(rung, problem, device, meter); });
+  set_percent_of_vendor(results, &RungResult::percent_of_cublas);
   return results;
-}
-
-/// The rungs of one precision this run asks for; the vendor rung always, first.
-std::vector<GemmRung> select_rungs(const GemmOptions& options, Precision precision) {
-  std::vector<GemmRung> selected;
-  for (const GemmRung& rung : gemm_registry()) {
-    if (rung.precision() != precision) continue;
-    if (rung.kind == RungKind::Exercise && !options.exercises) continue;
-    const bool named = std::find(options.rungs.begin(), options.rungs.end(), rung.name) != options.rungs.end();
-    if (rung.kind == RungKind::Vendor || options.rungs.empty() || named) selected.push_back(rung);
-  }
-  for (const std::string& name : options.rungs)
-    if (!find_gemm(name)) throw UsageError("--rung " + name + ": no such rung in this executable (see --list)");
-  return selected;
 }
 
 void print_two_numbers(const GemmOptions& o, const Ceilings& ceilings) {
@@ -307,19 +278,11 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
                        const std::string& cublas_bf16_algorithm) {
   nlohmann::json rungs = nlohmann::json::array();
   for (const RungResult& r : results) {
-    nlohmann::json entry = {{"name", r.rung.name},
-                            {"chapter", r.rung.chapter},
-                            {"kind", to_string(r.rung.kind)},
-                            {"precision", to_string(r.rung.precision())},
-                            {"status", r.status()}};
+    nlohmann::json entry = outcome_json(r);
     if (!r.rung.instruction.empty()) entry["instruction"] = r.rung.instruction;
     const bool is_cublas_bf16 = r.rung.kind == RungKind::Vendor && r.rung.precision() == Precision::Bf16;
     if (is_cublas_bf16 && !cublas_bf16_algorithm.empty()) entry["algorithm"] = cublas_bf16_algorithm;
     if (!r.skip_reason && !r.failure) {
-      entry["median_ms"] = r.timing.median_ms;
-      entry["min_ms"] = r.timing.min_ms;
-      entry["max_ms"] = r.timing.max_ms;
-      entry["tflops"] = r.tflops;
       entry["percent_of_cublas"] = r.percent_of_cublas;  // cuBLAS at the rung's own precision
       if (r.percent_of_instruction > 0) entry["percent_of_instruction_peak"] = r.percent_of_instruction;
     }
@@ -328,11 +291,6 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
       entry["gflop_per_joule"] = gemm_flops(o.m, o.n, o.k) / r.energy->joules_per_run / 1e9;
       entry["energy_runs"] = r.energy->runs;
       entry["energy_seconds"] = r.energy->seconds;
-    }
-    if (r.error) {
-      entry["relative_error"] = r.error->relative_frobenius;
-      entry["max_abs_error"] = r.error->max_abs;
-      entry["passed"] = r.error->passed();
     }
     rungs.push_back(entry);
   }
@@ -368,19 +326,12 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
           {"results", rungs}};
 }
 
-void list_rungs(const GemmOptions& options) {
-  Table table({"rung", "chapter", "kind", "precision", "idea"});
-  for (const GemmRung& rung : gemm_registry())
-    if (rung.kind != RungKind::Exercise || options.exercises)
-      table.add_row(
-          {rung.name, std::to_string(rung.chapter), to_string(rung.kind), to_string(rung.precision()), rung.summary});
-  table.print(std::cout);
-}
-
 int run_chapter(const char* program, const GemmOptions& options, const ChapterInfo& chapter) {
   const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
-  const std::vector<GemmRung> fp32_rungs = select_rungs(options, Precision::Fp32);
-  const std::vector<GemmRung> bf16_rungs = select_rungs(options, Precision::Bf16);
+  const std::vector<GemmRung> fp32_rungs =
+      select_rungs(gemm_registry(), options.rungs, options.exercises, Precision::Fp32);
+  const std::vector<GemmRung> bf16_rungs =
+      select_rungs(gemm_registry(), options.rungs, options.exercises, Precision::Bf16);
   // A bf16 table needs a bf16 rung besides cuBLAS: chapters 01-06 print the fp32 table alone.
   const bool run_bf16 = want_bf16 && bf16_rungs.size() > 1;
   if (const auto reason = no_device_reason()) {
@@ -465,7 +416,7 @@ int gemm_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
   return exit_status_of(program, [&] {
     const GemmOptions options = parse_gemm_options(argc, argv, description.str());
     if (options.list) {
-      list_rungs(options);
+      rung_list(gemm_registry(), options.exercises).print(std::cout);
       return 0;
     }
     return run_chapter(program, options, chapter);

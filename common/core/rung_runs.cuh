@@ -1,0 +1,117 @@
+/// \file common/core/rung_runs.cuh
+/// \brief What the GEMM and convolution runners share around their own verify-and-time step: which rungs a
+/// run asks for, running them in ladder order, and the fields every rung's row and JSON entry carry.
+///
+/// A Rung has a `name`, a `chapter`, a `kind`, a `summary` and a `precision()`;
+/// a Result is a RungOutcome with a `rung`, a `timing` (TimingStats) and a
+/// `tflops`. Each runner keeps what is its own: the problem, the reference,
+/// the baseline's name in its columns.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstddef>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/core/cli.hpp"
+#include "common/core/outcome.hpp"
+#include "common/core/rung_kind.hpp"
+#include "common/core/table.hpp"
+
+namespace ladder {
+
+/// The rungs of one precision that `--rung` names (all of them when it names
+/// none), in ladder order, with the vendor rung always, first. Exercises only
+/// with `--exercises`. A name that no linked rung has is a UsageError.
+template <typename Rung, typename PrecisionTag>
+std::vector<Rung> select_rungs(const std::vector<Rung>& in_ladder_order, const std::vector<std::string>& names,
+                               bool exercises, PrecisionTag precision) {
+  for (const std::string& name : names)
+    if (std::none_of(in_ladder_order.begin(), in_ladder_order.end(), [&](const Rung& r) { return r.name == name; }))
+      throw UsageError("--rung " + name + ": no such rung in this executable (see --list)");
+  std::vector<Rung> selected;
+  for (const Rung& rung : in_ladder_order) {
+    if (rung.precision() != precision) continue;
+    if (rung.kind == RungKind::Exercise && !exercises) continue;
+    const bool named = std::find(names.begin(), names.end(), rung.name) != names.end();
+    if (rung.kind == RungKind::Vendor || names.empty() || named) selected.push_back(rung);
+  }
+  return selected;
+}
+
+/// `--list`: every linked rung (exercises only with `--exercises`) and its idea.
+template <typename Rung>
+Table rung_list(const std::vector<Rung>& in_ladder_order, bool exercises) {
+  Table table({"rung", "chapter", "kind", "precision", "idea"});
+  for (const Rung& rung : in_ladder_order)
+    if (rung.kind != RungKind::Exercise || exercises)
+      table.add_row(
+          {rung.name, std::to_string(rung.chapter), to_string(rung.kind), to_string(rung.precision()), rung.summary});
+  return table;
+}
+
+/// Runs `run_one(rung)` on each rung in order, saying on stderr which one runs
+/// ("[bf16 3/7] 08a ..."): a long table shows its progress. A fault inside a
+/// kernel is sticky and fails every later CUDA call, so after one the rest are
+/// not run but reported as such, naming the culprit; `broken_by` carries that
+/// name on to the next table. A failure the context survives (a refused launch
+/// configuration, say) is the rung's alone.
+template <typename Result, typename Rung, typename RunOne>
+std::vector<Result> run_in_order(const std::vector<Rung>& rungs, const char* table_name,
+                                 std::optional<std::string>& broken_by, RunOne run_one) {
+  std::vector<Result> results;
+  for (std::size_t i = 0; i < rungs.size(); ++i) {
+    std::cerr << "[" << table_name << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
+    if (broken_by) {
+      Result skipped;
+      skipped.rung = rungs[i];
+      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
+      results.push_back(skipped);
+      continue;
+    }
+    results.push_back(run_one(rungs[i]));
+    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
+  }
+  return results;
+}
+
+/// Each result's speed as a percentage of the first (the vendor rung's), in
+/// `percent`; left 0 where either did not run correctly.
+template <typename Result>
+void set_percent_of_vendor(std::vector<Result>& results, double Result::*percent) {
+  if (results.empty()) return;
+  const Result& vendor = results.front();
+  for (Result& r : results)
+    if (vendor.passed() && !r.skip_reason && !r.failure)
+      r.*percent = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+}
+
+/// The JSON fields every rung's entry has: who it is, its status, and, where
+/// it ran, its timings and, where it was checked, its error.
+template <typename Result>
+nlohmann::json outcome_json(const Result& r) {
+  nlohmann::json entry = {{"name", r.rung.name},
+                          {"chapter", r.rung.chapter},
+                          {"kind", to_string(r.rung.kind)},
+                          {"precision", to_string(r.rung.precision())},
+                          {"status", r.status()}};
+  if (!r.skip_reason && !r.failure) {
+    entry["median_ms"] = r.timing.median_ms;
+    entry["min_ms"] = r.timing.min_ms;
+    entry["max_ms"] = r.timing.max_ms;
+    entry["tflops"] = r.tflops;
+  }
+  if (r.error) {
+    entry["relative_error"] = r.error->relative_frobenius;
+    entry["max_abs_error"] = r.error->max_abs;
+    entry["passed"] = r.error->passed();
+  }
+  return entry;
+}
+
+}  // namespace ladder

@@ -1,0 +1,163 @@
+// What both runners share (common/core/rung_runs.cuh), on a stand-in registry:
+// which rungs a --rung list selects, the --list table, the order and progress
+// of a table's runs, the fault that stops the rest, % of the vendor and the
+// JSON fields. No GPU: no run below fails, so none asks the device anything.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "common/core/rung_runs.cuh"
+#include "common/core/timing.cuh"
+
+namespace ladder {
+namespace {
+
+enum class Shade { Light, Dark };
+const char* to_string(Shade shade) { return shade == Shade::Light ? "light" : "dark"; }
+
+struct FakeRung {
+  std::string name;
+  int chapter = 0;
+  RungKind kind = RungKind::Chapter;
+  std::string summary;
+  Shade shade = Shade::Light;
+  Shade precision() const { return shade; }
+};
+
+struct FakeResult : RungOutcome {
+  FakeRung rung;
+  TimingStats timing;
+  double tflops = 0;
+  double percent_of_baseline = 0;
+};
+
+const std::vector<FakeRung> kLadder = {
+    {"vendor", 0, RungKind::Vendor, "the library", Shade::Light},
+    {"vendor dark", 0, RungKind::Vendor, "the library, dark", Shade::Dark},
+    {"01a", 1, RungKind::Chapter, "first idea", Shade::Light},
+    {"01x", 1, RungKind::Exercise, "an exercise", Shade::Light},
+    {"02a", 2, RungKind::Chapter, "second idea", Shade::Light},
+    {"02b", 2, RungKind::Chapter, "second idea, dark", Shade::Dark},
+};
+
+std::vector<std::string> names_of(const std::vector<FakeRung>& rungs) {
+  std::vector<std::string> names;
+  for (const FakeRung& rung : rungs) names.push_back(rung.name);
+  return names;
+}
+
+TEST(SelectRungs, NoNamesMeansEveryRungOfThePrecisionButTheExercises) {
+  EXPECT_EQ(names_of(select_rungs(kLadder, {}, false, Shade::Light)),
+            (std::vector<std::string>{"vendor", "01a", "02a"}));
+  EXPECT_EQ(names_of(select_rungs(kLadder, {}, true, Shade::Light)),
+            (std::vector<std::string>{"vendor", "01a", "01x", "02a"}));
+  EXPECT_EQ(names_of(select_rungs(kLadder, {}, false, Shade::Dark)), (std::vector<std::string>{"vendor dark", "02b"}));
+}
+
+TEST(SelectRungs, NamedRungsKeepLadderOrderAndTheVendorFirst) {
+  EXPECT_EQ(names_of(select_rungs(kLadder, {"02a", "01a"}, false, Shade::Light)),
+            (std::vector<std::string>{"vendor", "01a", "02a"}));
+  // A name of the other precision selects nothing here but is no error.
+  EXPECT_EQ(names_of(select_rungs(kLadder, {"02b"}, false, Shade::Light)), (std::vector<std::string>{"vendor"}));
+}
+
+TEST(SelectRungs, AnUnknownNameIsAUsageErrorThatSaysWhereToLook) {
+  try {
+    select_rungs(kLadder, {"01a", "9z"}, false, Shade::Light);
+    FAIL() << "no error for an unknown rung";
+  } catch (const UsageError& error) {
+    EXPECT_STREQ(error.what(), "--rung 9z: no such rung in this executable (see --list)");
+  }
+}
+
+TEST(RungList, ListsEveryRungWithItsIdeaAndTheExercisesOnlyWhenAsked) {
+  std::ostringstream without, with;
+  rung_list(kLadder, false).print(without);
+  rung_list(kLadder, true).print(with);
+  EXPECT_NE(without.str().find("second idea, dark"), std::string::npos);
+  EXPECT_EQ(without.str().find("01x"), std::string::npos);
+  EXPECT_NE(with.str().find("01x"), std::string::npos);
+  EXPECT_NE(with.str().find("exercise"), std::string::npos);
+}
+
+FakeResult ran(const FakeRung& rung, double median_ms) {
+  FakeResult result;
+  result.rung = rung;
+  result.timing.median_ms = median_ms;
+  return result;
+}
+
+TEST(RunInOrder, RunsEachRungInOrderAndSaysWhichOnStderr) {
+  const std::vector<FakeRung> rungs = select_rungs(kLadder, {}, false, Shade::Light);
+  std::optional<std::string> broken_by;
+  std::vector<std::string> order;
+  testing::internal::CaptureStderr();
+  const auto results = run_in_order<FakeResult>(rungs, "light", broken_by, [&](const FakeRung& rung) {
+    order.push_back(rung.name);
+    return ran(rung, 1.0);
+  });
+  const std::string progress = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(order, names_of(rungs));
+  EXPECT_EQ(progress, "[light 1/3] vendor\n[light 2/3] 01a\n[light 3/3] 02a\n");
+  EXPECT_FALSE(broken_by);
+  for (const FakeResult& r : results) EXPECT_EQ(r.status(), "not checked");
+}
+
+TEST(RunInOrder, AfterAFaultNoRungRunsAndEachSaysWhichRungBrokeTheContext) {
+  std::optional<std::string> broken_by = "07b";  // as an earlier table leaves it
+  int runs = 0;
+  testing::internal::CaptureStderr();
+  const auto results = run_in_order<FakeResult>(select_rungs(kLadder, {}, false, Shade::Dark), "dark", broken_by,
+                                                [&](const FakeRung& rung) {
+                                                  ++runs;
+                                                  return ran(rung, 1.0);
+                                                });
+  testing::internal::GetCapturedStderr();
+  EXPECT_EQ(runs, 0);
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[1].rung.name, "02b");
+  EXPECT_EQ(results[1].status(), "skipped: not run: 07b left the CUDA context unusable");
+}
+
+TEST(SetPercentOfVendor, IsTheVendorsTimeOverTheRungsAndZeroWhereEitherDidNotRun) {
+  std::vector<FakeResult> results = {ran(kLadder[0], 2.0), ran(kLadder[2], 4.0), ran(kLadder[4], 1.0)};
+  results.push_back(ran(kLadder[4], 1.0));
+  results.back().failure = "launch refused";
+  set_percent_of_vendor(results, &FakeResult::percent_of_baseline);
+  EXPECT_DOUBLE_EQ(results[0].percent_of_baseline, 100.0);
+  EXPECT_DOUBLE_EQ(results[1].percent_of_baseline, 50.0);
+  EXPECT_DOUBLE_EQ(results[2].percent_of_baseline, 200.0);
+  EXPECT_DOUBLE_EQ(results[3].percent_of_baseline, 0.0);
+
+  results[0].skip_reason = "not on this device";  // no baseline: no percentages
+  for (FakeResult& r : results) r.percent_of_baseline = 0;
+  set_percent_of_vendor(results, &FakeResult::percent_of_baseline);
+  for (const FakeResult& r : results) EXPECT_DOUBLE_EQ(r.percent_of_baseline, 0.0);
+}
+
+TEST(OutcomeJson, HasTimingsOnlyWhereTheRungRanAndTheErrorWhereItWasChecked) {
+  FakeResult checked = ran(kLadder[5], 0.5);
+  checked.tflops = 3.0;
+  checked.error = compare_to_reference({1.0f, 2.0f}, {1.0, 2.0}, 1e-6);
+  const nlohmann::json entry = outcome_json(checked);
+  EXPECT_EQ(entry["name"], "02b");
+  EXPECT_EQ(entry["chapter"], 2);
+  EXPECT_EQ(entry["kind"], "chapter");
+  EXPECT_EQ(entry["precision"], "dark");
+  EXPECT_EQ(entry["status"], "ok");
+  EXPECT_EQ(entry["median_ms"], 0.5);
+  EXPECT_EQ(entry["tflops"], 3.0);
+  EXPECT_EQ(entry["passed"], true);
+  EXPECT_EQ(entry["relative_error"], 0.0);
+
+  FakeResult skipped;
+  skipped.rung = kLadder[2];
+  skipped.skip_reason = "needs sm_90";
+  const nlohmann::json skipped_entry = outcome_json(skipped);
+  EXPECT_EQ(skipped_entry["status"], "skipped: needs sm_90");
+  EXPECT_FALSE(skipped_entry.contains("median_ms"));
+  EXPECT_FALSE(skipped_entry.contains("passed"));
+}
+
+}  // namespace
+}  // namespace ladder
