@@ -43,12 +43,25 @@ function(ladder_add_rungs target)
     set_property(TARGET ${target} PROPERTY LADDER_CHAPTER ${ARG_CHAPTER})
   endif()
   set_property(GLOBAL APPEND PROPERTY LADDER_ALL_RUNGS ${target})
-  # `cmake --build <dir> --target ladder_kernels` compiles every kernel and
-  # nothing else: the quick way to check spills on other architectures.
+  ladder_add_to_kernels(${target})
+endfunction()
+
+# `cmake --build <dir> --target ladder_kernels` compiles every kernel: the
+# quick way to check spills on other architectures. With Ninja it names the
+# kernel libraries' object files, so it compiles those and nothing else; a
+# dependency on the libraries themselves would also build what they link
+# (ladder_common's host code: half the time, and no kernel). Make builds only
+# targets, so there it depends on the libraries.
+function(ladder_add_to_kernels target)
   if(NOT TARGET ladder_kernels)
     add_custom_target(ladder_kernels)
   endif()
-  add_dependencies(ladder_kernels ${target})
+  if(CMAKE_GENERATOR MATCHES "Ninja")
+    add_custom_target(${target}_objects DEPENDS $<TARGET_OBJECTS:${target}>)
+    add_dependencies(ladder_kernels ${target}_objects)
+  else()
+    add_dependencies(ladder_kernels ${target})
+  endif()
 endfunction()
 
 # The chapter rung libraries of chapters 1..number, in order.
