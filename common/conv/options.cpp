@@ -56,26 +56,9 @@ ConvOptions parse_conv_options(int argc, const char* const* argv, const std::str
   app.add_option("--stride", stride, "stride, both axes")->check(size);
   app.add_option("--pad", padding, "zero padding on every side")
       ->check(CLI::Validator(whole_number_in(0, 1 << 10), "0..1024"));
-  app.add_option("--warmup", options.warmup, "untimed runs before timing each rung")
-      ->check(CLI::Validator(whole_number_in(0, 1000), "0..1000"))
-      ->capture_default_str();
-  app.add_option("--repeat", options.repeat, "timed runs per rung; the median is reported")
-      ->check(CLI::Validator(whole_number_in(1, 10000), "1..10000"))
-      ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")->capture_default_str();
-  bool no_check = false, no_flush = false;
-  app.add_flag("--no-check", no_check, "skip verification against the fp64 CPU reference");
-  app.add_flag("--no-flush", no_flush, "do not flush L2 between timed runs");
-  app.add_flag("--fail-on-skip", options.fail_on_skip,
-               "a rung that cannot run this problem fails the run (exit 1) instead of being skipped");
-  app.add_option("--rung", options.rungs, "run only this rung (repeatable; cuDNN always runs); see --list");
-  app.add_option("--precision", options.precision,
-                 "which tables to run: all, fp32 (NCHW, CUDA cores) or bf16 (NHWC, tensor cores)")
-      ->check(CLI::IsMember({"all", "fp32", "bf16"}))
-      ->capture_default_str();
-  app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
-  app.add_flag("--list", options.list, "list the rungs in this executable and the named layers, then exit");
-  app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)");
+  add_run_flags(app, options,
+                {"cuDNN", "the fp64 CPU reference", "all, fp32 (NCHW, CUDA cores) or bf16 (NHWC, tensor cores)",
+                 "list the rungs in this executable and the named layers, then exit"});
   app.footer(
       "The output size is P = (H + 2*pad - R)/stride + 1 (Q likewise); FLOPs are 2*N*K*P*Q*C*R*S.\n"
       "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
@@ -94,8 +77,6 @@ ConvOptions parse_conv_options(int argc, const char* const* argv, const std::str
                               {&stride, &p.stride},
                               {&padding, &p.padding}})
     if (*flag) *target = **flag;
-  options.check = !no_check;
-  options.flush_l2 = !no_flush;
   if (const auto why = invalid_reason(p)) throw UsageError(describe(p) + ": " + *why);
   const double needed = conv_host_bytes_needed(p, options.check), available = host_memory_bytes();
   if (available > 0 && needed > 0.8 * available)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/conv/problem.hpp"
+#include "common/core/run_options.hpp"
 
 namespace ladder {
 
@@ -22,21 +23,11 @@ struct NamedConvLayer {
 /// and one 1x1 layer.
 const std::vector<NamedConvLayer>& named_conv_layers();
 
-/// Everything a conv chapter executable can be asked to do.
-struct ConvOptions {
+/// Everything a conv chapter executable can be asked to do: the shared run
+/// options and the layer.
+struct ConvOptions : RunOptions {
   ConvProblem problem;  ///< from --layer, then any --n/--c/... given
   std::string layer;    ///< the --layer it started from ("" when every size was given)
-  int warmup = 2;
-  int repeat = 10;
-  std::uint64_t seed = 42;
-  bool check = true;               ///< verify every rung against the fp64 CPU reference
-  bool flush_l2 = true;            ///< flush L2 between timed runs
-  bool exercises = false;          ///< also run the (unfinished) exercise rungs
-  bool list = false;               ///< list the linked rungs and layers, then exit
-  bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
-  std::vector<std::string> rungs;  ///< run only these (cuDNN always runs as the baseline)
-  std::string precision = "all";   ///< which tables: "all", "fp32" (NCHW) or "bf16" (NHWC)
-  std::string json_path;           ///< write results as JSON here (atomically)
 };
 
 /// Parses and validates the command line: a problem that is not a

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/core/cli.hpp"
+#include "common/core/run_options.hpp"
 
 namespace ladder {
 
@@ -22,6 +23,39 @@ inline void parse_or_throw(CLI::App& app, int argc, const char* const* argv) {
   } catch (const CLI::ParseError& error) {
     throw UsageError(error.what());
   }
+}
+
+/// What the shared flags say that differs between the GEMM and the conv programs.
+struct RunFlagWords {
+  std::string vendor;      ///< the baseline that always runs: "cuBLAS"
+  std::string reference;   ///< what --no-check skips: "the double-precision oracle"
+  std::string precisions;  ///< --precision's help: what each table holds
+  std::string list;        ///< --list's help: what it lists
+};
+
+/// Adds the flags of RunOptions, from --warmup to --json, to `app`.
+inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords& words) {
+  app.add_option("--warmup", options.warmup, "untimed runs before timing each rung")
+      ->check(CLI::Validator(whole_number_in(0, 1000), "0..1000"))
+      ->capture_default_str();
+  app.add_option("--repeat", options.repeat, "timed runs per rung; the median is reported")
+      ->check(CLI::Validator(whole_number_in(1, 10000), "1..10000"))
+      ->capture_default_str();
+  app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")->capture_default_str();
+  app.add_flag_callback(
+      "--no-check", [&options] { options.check = false; }, "skip verification against " + words.reference);
+  app.add_flag_callback(
+      "--no-flush", [&options] { options.flush_l2 = false; }, "do not flush L2 between timed runs");
+  app.add_flag("--fail-on-skip", options.fail_on_skip,
+               "a rung that cannot run this problem fails the run (exit 1) instead of being skipped");
+  app.add_option("--rung", options.rungs,
+                 "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
+  app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)
+      ->check(CLI::IsMember({"all", "fp32", "bf16"}))
+      ->capture_default_str();
+  app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
+  app.add_flag("--list", options.list, words.list);
+  app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)");
 }
 
 }  // namespace ladder

@@ -10,7 +10,7 @@ namespace ladder {
 
 namespace {
 
-void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flush, bool& no_ceilings) {
+void add_flags(CLI::App& app, GemmOptions& options) {
   const CLI::Validator dimension(whole_number_in(1, kMaxDimension), "1..2^20");
   app.add_option("--m", options.m, "rows of A and C")->check(dimension)->capture_default_str();
   app.add_option("--n", options.n, "columns of B and C")->check(dimension)->capture_default_str();
@@ -19,33 +19,19 @@ void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flu
       ->capture_default_str();
   app.add_option("--alpha", options.alpha, "C = alpha*A*B + beta*C")->capture_default_str();
   app.add_option("--beta", options.beta, "C = alpha*A*B + beta*C (0: C is not read)")->capture_default_str();
-  app.add_option("--warmup", options.warmup, "untimed runs before timing each rung")
-      ->check(CLI::Validator(whole_number_in(0, 1000), "0..1000"))
-      ->capture_default_str();
-  app.add_option("--repeat", options.repeat, "timed runs per rung; the median is reported")
-      ->check(CLI::Validator(whole_number_in(1, 10000), "1..10000"))
-      ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")->capture_default_str();
-  app.add_flag("--no-check", no_check, "skip verification against the double-precision oracle");
-  app.add_flag("--no-flush", no_flush, "do not flush L2 between timed runs");
-  app.add_flag("--no-ceilings", no_ceilings,
-               "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
-  app.add_flag("--fail-on-skip", options.fail_on_skip,
-               "a rung that cannot run this problem fails the run (exit 1) instead of being skipped");
+  add_run_flags(app, options,
+                {"cuBLAS", "the double-precision oracle",
+                 "all, fp32 (the CUDA-core rungs) or bf16 (the tensor-core rungs; the bf16 table still shows cuBLAS "
+                 "fp32 for comparison)",
+                 "list the rungs in this executable and exit"});
+  app.add_flag_callback(
+      "--no-ceilings", [&options] { options.ceilings = false; },
+      "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
   app.add_option("--energy-seconds", options.energy_seconds,
                  "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
                  "0: no energy measurement)")
       ->check(CLI::Range(0.0, 60.0))
       ->capture_default_str();
-  app.add_option("--rung", options.rungs, "run only this rung (repeatable; cuBLAS always runs); see --list");
-  app.add_option("--precision", options.precision,
-                 "which tables to run: all, fp32 (the CUDA-core rungs) or bf16 (the tensor-core rungs; the bf16 "
-                 "table still shows cuBLAS fp32 for comparison)")
-      ->check(CLI::IsMember({"all", "fp32", "bf16"}))
-      ->capture_default_str();
-  app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
-  app.add_flag("--list", options.list, "list the rungs in this executable and exit");
-  app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)");
 }
 
 }  // namespace
@@ -53,15 +39,11 @@ void add_flags(CLI::App& app, GemmOptions& options, bool& no_check, bool& no_flu
 GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::string& description) {
   GemmOptions options;
   CLI::App app(description, argc > 0 ? argv[0] : "gemm");
-  bool no_check = false, no_flush = false, no_ceilings = false;
-  add_flags(app, options, no_check, no_flush, no_ceilings);
+  add_flags(app, options);
   app.footer(
       "Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
       "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
   parse_or_throw(app, argc, argv);
-  options.check = !no_check;
-  options.flush_l2 = !no_flush;
-  options.ceilings = !no_ceilings;
   if (!std::isfinite(options.alpha) || !std::isfinite(options.beta))
     throw UsageError("--alpha and --beta must be finite numbers");
   validate_problem_size(options, host_memory_bytes());

@@ -8,26 +8,17 @@
 #include <vector>
 
 #include "common/core/cli.hpp"
+#include "common/core/run_options.hpp"
 
 namespace ladder {
 
-/// Everything a GEMM chapter executable can be asked to do.
-struct GemmOptions {
+/// Everything a GEMM chapter executable can be asked to do: the shared run
+/// options and the problem.
+struct GemmOptions : RunOptions {
   int m = 4096, n = 4096, k = 4096;
   float alpha = 1.0f, beta = 0.0f;
-  int warmup = 2;
-  int repeat = 10;
-  std::uint64_t seed = 42;
-  bool check = true;               ///< verify every rung against the double-precision oracle
-  bool flush_l2 = true;            ///< flush L2 between timed runs
-  bool exercises = false;          ///< also run the (unfinished) exercise rungs
-  bool list = false;               ///< list the linked rungs and exit
-  bool ceilings = true;            ///< measure copy bandwidth and cuBLAS peak for the roofline line
-  bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
-  double energy_seconds = 0.5;     ///< length of each rung's energy window; 0: no energy measurement
-  std::vector<std::string> rungs;  ///< run only these (cuBLAS always runs as the baseline)
-  std::string precision = "all";   ///< which tables: "all", "fp32" (chapters 01-06) or "bf16" (tensor cores)
-  std::string json_path;           ///< write results as JSON here (atomically)
+  bool ceilings = true;         ///< measure copy bandwidth and cuBLAS peak for the roofline line
+  double energy_seconds = 0.5;  ///< length of each rung's energy window; 0: no energy measurement
 };
 
 /// The largest m, n or k accepted: kernels index with 32-bit ints.
