@@ -6,24 +6,17 @@
 #include <initializer_list>
 
 #include "common/conv/options.hpp"
-#include "common/core/cli.hpp"
+#include "common/core/cli_testing.hpp"
 
 namespace ladder {
 namespace {
 
 ConvOptions parse(std::initializer_list<const char*> flags) {
-  std::vector<const char*> argv = {"ch10_direct_conv"};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  return parse_conv_options(int(argv.size()), argv.data(), "test");
+  return parse_flags(parse_conv_options, "ch10_direct_conv", flags);
 }
 
 std::string usage_error(std::initializer_list<const char*> flags) {
-  try {
-    parse(flags);
-  } catch (const UsageError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return usage_error_of(parse_conv_options, "ch10_direct_conv", flags);
 }
 
 TEST(ConvCli, DefaultsToResNet50sMiddleLayerCheckedAndFlushed) {

@@ -3,24 +3,18 @@
 
 #include <initializer_list>
 
+#include "common/core/cli_testing.hpp"
 #include "common/gemm/options.hpp"
 
 namespace ladder {
 namespace {
 
 GemmOptions parse(std::initializer_list<const char*> flags) {
-  std::vector<const char*> argv = {"ch01_naive_gemm"};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  return parse_gemm_options(int(argv.size()), argv.data(), "test");
+  return parse_flags(parse_gemm_options, "ch01_naive_gemm", flags);
 }
 
 std::string usage_error(std::initializer_list<const char*> flags) {
-  try {
-    parse(flags);
-  } catch (const UsageError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return usage_error_of(parse_gemm_options, "ch01_naive_gemm", flags);
 }
 
 TEST(Cli, Defaults) {
