@@ -186,8 +186,18 @@ __device__ __forceinline__ void load_fragments(Fragments<Cfg>& f, const bf16* a_
 template <class Cfg>
 using Accumulators = float[Cfg::kMmaTilesM][Cfg::kMmaTilesN][mma::kCElementsPerLane];
 
-/// acc += the warp's share of one stage: per k-step, load the fragments, then every
-/// (mi, ni) pair of mma tiles. A 64 × 64 warp tile does 32 mma.sync per 8 ldmatrix.x4.
+/// One k-step of the warp tile: an mma.sync for every (mi, ni) pair of mma tiles, each A
+/// fragment used kMmaTilesN times and each B fragment kMmaTilesM times.
+template <class Cfg>
+__device__ __forceinline__ void mma_tiles(Accumulators<Cfg>& acc, const Fragments<Cfg>& f) {
+#pragma unroll
+  for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
+#pragma unroll
+    for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) mma_step(acc[mi][ni], f.a[mi], f.b[ni]);
+}
+
+/// acc += the warp's share of one stage: per k-step, load the fragments, then multiply
+/// them. A 64 × 64 warp tile does 32 mma.sync per 8 ldmatrix.x4.
 template <class Cfg>
 __device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, const bf16* stage, const BlockTile& tile) {
   const bf16* a_tile = stage;
@@ -196,10 +206,7 @@ __device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, const bf1
   for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
     Fragments<Cfg> f;
     load_fragments<Cfg>(f, a_tile, b_tile, tile, ks);
-#pragma unroll
-    for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
-#pragma unroll
-      for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) mma_step(acc[mi][ni], f.a[mi], f.b[ni]);
+    mma_tiles<Cfg>(acc, f);
   }
 }
 // [multiply-stage]

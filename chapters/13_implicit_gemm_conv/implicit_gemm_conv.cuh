@@ -146,11 +146,9 @@ struct HoistedGather {
 // [hoisted-load-stage]
 
 // [load-fragments]
-template <class Cfg>
-struct Fragments {
-  unsigned a[Cfg::kMmaTilesM][4];  // (mi, register): as mma::a_fragment_element places them
-  unsigned b[Cfg::kMmaTilesN][2];  // (ni, register): as mma::b_fragment_element places them
-};
+/// The fragments and accumulators are chapter 08's: the same mma.sync, the same registers.
+using mma_sync::Accumulators;
+using mma_sync::Fragments;
 
 /// A as in chapter 08: one ldmatrix.x4 per 16 × 16 block. B without .trans: the tile is
 /// n-major (row = output channel, k contiguous) and mma's .col B operand wants lane
@@ -177,21 +175,16 @@ __device__ __forceinline__ void load_fragments(Fragments<Cfg>& f, const bf16* a_
 // [load-fragments]
 
 // [multiply-stage]
-/// The warp's accumulators: (mi, ni, e) is element mma_sync::c_row_col(warp_at, lane, mi, ni, e).
-template <class Cfg>
-using Accumulators = float[Cfg::kMmaTilesM][Cfg::kMmaTilesN][mma::kCElementsPerLane];
-
-/// acc += the warp's share of one stage, k-step by k-step.
+/// acc += the warp's share of one stage, k-step by k-step: this chapter's fragments, then
+/// chapter 08's mma.sync over the warp tile. (mi, ni, e) of acc is element
+/// mma_sync::c_row_col(warp_at, lane, mi, ni, e).
 template <class Cfg>
 __device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, const bf16* stage, const BlockTile& tile) {
 #pragma unroll
   for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
     Fragments<Cfg> f;
     load_fragments<Cfg>(f, stage, stage + Cfg::ATile::kElements, tile, ks);
-#pragma unroll
-    for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
-#pragma unroll
-      for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni) mma_sync::mma_step(acc[mi][ni], f.a[mi], f.b[ni]);
+    mma_sync::mma_tiles<Cfg>(acc, f);
   }
 }
 // [multiply-stage]
