@@ -15,12 +15,12 @@
 #include <map>
 #include <memory>
 
+#include "benchmarks/bench_timing.cuh"
 #include "common/conv/conv.cuh"
 #include "common/conv/device_conv.cuh"
 #include "common/conv/options.hpp"
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
-#include "common/core/timing.cuh"
 
 namespace ladder {
 namespace {
@@ -43,17 +43,8 @@ template <typename Element>
 void time_rung(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer) {
   DeviceConv<Element> tensors(inputs_for(layer, sizeof(Element) == 2), workspace_bytes(rung, layer.problem));
   const ConvArgsOf<Element> args = tensors.args();
-  const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
-  const TimingConfig one_run{/*warmup=*/0, /*repeat=*/1, /*flush_l2=*/true};
-  work(nullptr);  // warm-up (and cuDNN's algorithm search); a failure here skips this benchmark only
-  LADDER_CUDA_CHECK(cudaDeviceSynchronize());
-  double total_seconds = 0;
-  for (auto _ : state) {
-    const double seconds = time_on_gpu(work, one_run).median_ms * 1e-3;
-    state.SetIterationTime(seconds);
-    total_seconds += seconds;
-  }
-  const double mean_seconds = total_seconds / double(state.iterations());
+  // A failure, in the warm-up too, skips this benchmark only (run_conv catches it).
+  const double mean_seconds = time_flushed_iterations(state, [&](cudaStream_t stream) { rung.launch(args, stream); });
   state.counters["TFLOP/s"] = layer.problem.flops() / mean_seconds / 1e12;
   const auto key = std::make_pair(layer.name, rung.precision());
   if (rung.kind == RungKind::Vendor) cudnn_seconds()[key] = mean_seconds;
@@ -82,10 +73,7 @@ void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLaye
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
-  if (const auto reason = ladder::no_device_reason()) {
-    std::cerr << "bench_conv: " << *reason << "; the benchmarks need an NVIDIA GPU\n";
-    return 1;
-  }
+  if (!ladder::device_usable_or_say_why("bench_conv", "the benchmarks need an NVIDIA GPU")) return 1;
   const int compute_capability = ladder::query_device().compute_capability;
   // Layer-major order, cuDNN first within a layer, so % of cuDNN is known when each rung runs.
   for (const ladder::NamedConvLayer& layer : ladder::named_conv_layers()) {

@@ -22,6 +22,7 @@
 #include <string>
 #include <tuple>
 
+#include "benchmarks/bench_timing.cuh"
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/energy.hpp"
@@ -111,17 +112,9 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape,
     state.SkipWithError(reason->c_str());
     return;
   }
-  const TimingConfig one_run{/*warmup=*/0, /*repeat=*/1, /*flush_l2=*/true};
   const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
-  try {
-    work(nullptr);  // warm-up; a launch that fails here skips this benchmark, not the whole run
-    double total_seconds = 0;
-    for (auto _ : state) {
-      const double seconds = time_on_gpu(work, one_run).median_ms * 1e-3;
-      state.SetIterationTime(seconds);
-      total_seconds += seconds;
-    }
-    const double mean_seconds = total_seconds / double(state.iterations());
+  try {  // a failure, in the warm-up too, skips this benchmark, not the whole run
+    const double mean_seconds = time_flushed_iterations(state, work);
     const double flops = gemm_flops(shape.m, shape.n, shape.k);
     state.counters["TFLOP/s"] = flops / mean_seconds / 1e12;
     if (context.meter != nullptr) {
@@ -181,10 +174,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   ladder::BenchContext context;
   if (!ladder::parse_own_flags(argc, argv, context.energy_seconds)) return 2;
-  if (const auto reason = ladder::no_device_reason()) {
-    std::cerr << "bench_gemm: " << *reason << "; the benchmarks need an NVIDIA GPU\n";
-    return 1;
-  }
+  if (!ladder::device_usable_or_say_why("bench_gemm", "the benchmarks need an NVIDIA GPU")) return 1;
   const ladder::DeviceInfo device = ladder::query_device();
   context.compute_capability = device.compute_capability;
   const ladder::EnergyMeter meter(device.pci_bus_id);

@@ -163,11 +163,7 @@ int run_chapter(const char* program, const ConvOptions& options) {
       select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Fp32Nchw);
   const std::vector<ConvRung> bf16_rungs =
       select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Bf16Nhwc);
-  if (const auto reason = no_device_reason()) {
-    std::cerr << program << ": " << *reason << "; this program needs an NVIDIA GPU (the CPU tests run without one: "
-              << "ctest -L cpu)\n";
-    return 1;
-  }
+  if (!device_usable_or_say_why(program, kChapterNeedsGpu)) return 1;
   const DeviceInfo device = query_device();
   std::cout << describe(device) << "\n";
   const ConvProblem& p = options.problem;

@@ -1,3 +1,4 @@
+#include <iostream>
 #include <sstream>
 #include <vector>
 
@@ -20,6 +21,12 @@ std::optional<std::string> no_device_reason() {
   }
   if (count == 0) return std::string("no CUDA device found");
   return std::nullopt;
+}
+
+bool device_usable_or_say_why(const std::string& program, const std::string& needs) {
+  const auto reason = no_device_reason();
+  if (reason) std::cerr << program << ": " << *reason << "; " << needs << "\n";
+  return !reason;
 }
 
 DeviceInfo query_device(int index) {

@@ -60,6 +60,10 @@ struct DeviceInfo {
 /// Why no CUDA device can be used (no driver, no device, ...), or nothing when one can.
 std::optional<std::string> no_device_reason();
 
+/// For a program that cannot run without a GPU: true when a device can be used; otherwise
+/// prints "<program>: <reason>; <needs>" on stderr and returns false.
+bool device_usable_or_say_why(const std::string& program, const std::string& needs);
+
 /// Queries device `index` (the current device by default). Throws CudaError without one.
 DeviceInfo query_device(int index = -1);
 

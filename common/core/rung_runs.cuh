@@ -25,6 +25,10 @@
 
 namespace ladder {
 
+/// What a chapter's program says, after the reason, when it finds no GPU to run on.
+inline constexpr const char* kChapterNeedsGpu =
+    "this program needs an NVIDIA GPU (the CPU tests run without one: ctest -L cpu)";
+
 /// The rungs of one precision that `--rung` names (all of them when it names
 /// none), in ladder order, with the vendor rung always, first. Exercises only
 /// with `--exercises`. A name that no linked rung has is a UsageError.

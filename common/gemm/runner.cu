@@ -334,11 +334,7 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
       select_rungs(gemm_registry(), options.rungs, options.exercises, Precision::Bf16);
   // A bf16 table needs a bf16 rung besides cuBLAS: chapters 01-06 print the fp32 table alone.
   const bool run_bf16 = want_bf16 && bf16_rungs.size() > 1;
-  if (const auto reason = no_device_reason()) {
-    std::cerr << program << ": " << *reason << "; this program needs an NVIDIA GPU (the CPU tests run without one: "
-              << "ctest -L cpu)\n";
-    return 1;
-  }
+  if (!device_usable_or_say_why(program, kChapterNeedsGpu)) return 1;
   const DeviceInfo device = query_device();
   std::cout << describe(device) << "\n";
   if (device_bytes_needed(options) > 0.9 * double(device.free_memory)) {
