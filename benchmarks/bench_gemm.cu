@@ -12,7 +12,7 @@
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
-/// joules per GEMM and GFLOP/J over `--energy_seconds` of back-to-back runs.
+/// joules per GEMM, GFLOP/J and the SM clock NVML read, over `--energy_seconds` of back-to-back runs.
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -121,6 +121,7 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape,
       if (const auto energy = measure_energy(work, *context.meter, context.energy_seconds, mean_seconds)) {
         state.counters["J_per_gemm"] = energy->joules_per_run;
         state.counters["GFLOP_per_J"] = flops / energy->joules_per_run / 1e9;
+        if (energy->sm_clock_mhz > 0) state.counters["SM_MHz"] = energy->sm_clock_mhz;  // under this rung's load
       }
     }
     const auto key = std::make_pair(rung.precision(), shape);

@@ -235,6 +235,13 @@ def gemm_notes(run, vendor, rungs, peak_column):
     algorithm = ladder.get(vendor, {}).get("algorithm")
     if algorithm:
         notes.append(f"{vendor} at {shape} (the ladder run) chose: {algorithm}.")
+    clocks = [ladder[rung]["sm_clock_mhz_under_load"] for rung in rungs
+              if "sm_clock_mhz_under_load" in ladder.get(rung, {})]
+    if clocks:
+        peak = run["context"].get("sm_clock_mhz", "?")
+        span = f"{min(clocks):.0f}" if min(clocks) == max(clocks) else f"{min(clocks):.0f}–{max(clocks):.0f}"
+        notes.append(f"SM clock under load (NVML, during each rung's energy window at {shape}): {span} MHz, "
+                     f"against a peak of {peak} MHz.")
     return [line for note in notes for line in ("", note)]  # a paragraph each
 
 

@@ -95,9 +95,9 @@ def ladder_json():
                 rung("cuBLAS bf16", 0, "vendor", "bf16", 0.25, 100.0,
                      algorithm="cuBLASLt algo 66, tile 128x256x64, 4 stages, split-k 1"),
                 rung("07b wmma, shared-memory block tiles", 7, "chapter", "bf16", 0.5, 50.0, instruction=wmma,
-                     percent_of_instruction_peak=40.4),
+                     percent_of_instruction_peak=40.4, sm_clock_mhz_under_load=1755.0),
                 rung("08c cp.async 4-stage pipeline", 8, "chapter", "bf16", 0.31, 80.6, instruction=mma,
-                     percent_of_instruction_peak=63.3),
+                     percent_of_instruction_peak=63.3, sm_clock_mhz_under_load=1620.0),
             ]}
 
 
@@ -196,6 +196,12 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("wmma m16n16k16 bf16 680.0 TFLOP/s", text)
         self.assertNotIn("mma.sync m16n8k16 bf16 700.0", text, "only the instructions of this table's rungs")
         self.assertIn("cuBLAS bf16 at 4096³ (the ladder run) chose: cuBLASLt algo 66", text)
+        self.assertIn("SM clock under load (NVML, during each rung's energy window at 4096³): 1755 MHz", text,
+                      "the clocks of this table's rungs only")
+
+    def test_the_clock_note_spans_the_rungs_clocks(self):
+        text = "\n".join(report.gemm_tables(synthetic_run({2048: 91.0, 4096: 96.0})))
+        self.assertIn("energy window at 4096³): 1620–1755 MHz, against a peak of", text)
 
     def test_training_shapes_have_their_own_bf16_table(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}), chapter=8))

@@ -19,7 +19,7 @@ records the nvcc version, since register allocation changes between releases.
     python3 tools/ptxas_report.py --build build --check    # fail if a lesson table is stale (a CTest test)
 
 Both --write and --check also fail when ptxas reported that it serialised a
-kernel's wgmma instructions (its C7520 "Potential Performance Loss" note, an
+kernel's wgmma instructions (its "Potential Performance Loss" notes, C7515 or C7520, an
 info line that -Werror does not catch): the kernel would still be correct, and
 the loss would show only as a slow rung.
 

@@ -11,7 +11,8 @@
 
 #include <cstdint>
 
-// nvcc defines this when it compiles for sm_90a, the only target with wgmma and setmaxnreg.
+// nvcc defines this when it compiles for sm_90a: the only target with wgmma, and the one of
+// compute capability 9.0 with setmaxnreg.
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 #define LADDER_SM90A_DEVICE 1
 #endif
@@ -131,9 +132,11 @@ __device__ __forceinline__ void tma_load_2d(void* dst, const CUtensorMap* map, i
 // [tma]
 
 // [wgmma]
-/// wgmma reads registers asynchronously: these fences order the warpgroup's earlier
-/// register and shared-memory accesses before the next wgmma (fence), close a batch of
-/// wgmma into a group (commit), and wait until at most `Pending` groups are unfinished.
+/// wgmma reads and writes registers asynchronously: these fences order the warpgroup's
+/// earlier accesses to its accumulator and fragment registers before the next wgmma
+/// (fence), close a batch of wgmma into a group (commit), and wait until at most `Pending`
+/// groups are unfinished. Shared memory written by ordinary stores needs fence.proxy.async
+/// before a wgmma reads it; TMA's writes need only their mbarrier.
 __device__ __forceinline__ void wgmma_fence() {
 #ifdef LADDER_SM90A_DEVICE
   asm volatile("wgmma.fence.sync.aligned;\n" ::: "memory");

@@ -15,7 +15,7 @@ const bool registered[] = {
     register_gemm(wgmma_rung<Tile09a>(
         "09a TMA + wgmma", RungKind::Chapter,
         "TMA copies swizzled tiles into 2 stages, an mbarrier per stage; one warpgroup issues the copies "
-        "and wgmma m64n128k16 from shared memory; 128 x 128 x 64, 64 KB")),
+        "and wgmma m64n128k16 from shared memory; 128 x 128 x 64, 65 KB")),
     register_gemm(wgmma_rung<Tile09b>(
         "09b warp-specialised", RungKind::Chapter,
         "a producer warpgroup only copies (40 registers), two consumer warpgroups only multiply (232), "

@@ -66,7 +66,7 @@ struct HopperTile {
   static_assert(kCluster == 1 || (kPersistent && kBBoxes % kCluster == 0), "clusters: persistent, B split evenly");
 };
 
-/// 09a: 128 x 128, 2 stages, one warpgroup that copies and multiplies: 64 KB.
+/// 09a: 128 x 128, 2 stages of 32 KB, one warpgroup that copies and multiplies: 65 KB.
 using Tile09a = HopperTile<128, 128, 2, 1, false>;
 /// 09b: 128 x 256, 4 stages of 48 KB, two consumer warpgroups and a producer: 193 KB.
 using Tile09b = HopperTile<128, 256, 4, 2, true>;

@@ -16,6 +16,7 @@ using nvmlReturn_t = int;
 using nvmlDevice_t = struct nvmlDevice_st*;
 constexpr nvmlReturn_t kNvmlSuccess = 0;
 constexpr nvmlReturn_t kNvmlErrorNotSupported = 3;  // e.g. the energy counter before Volta
+constexpr int kNvmlClockSm = 1;                     // NVML_CLOCK_SM of nvmlClockType_t
 
 constexpr const char* kDefaultLibrary = "libnvidia-ml.so.1";  // the driver's, found by the loader
 
@@ -31,6 +32,7 @@ struct EnergyMeter::Nvml {
   const char* (*error_string)(nvmlReturn_t) = nullptr;                                    // nvmlErrorString
   nvmlReturn_t (*handle_by_pci_bus_id)(const char*, nvmlDevice_t*) = nullptr;             // ..._v2
   nvmlReturn_t (*total_energy_consumption)(nvmlDevice_t, unsigned long long*) = nullptr;  // millijoules
+  nvmlReturn_t (*clock_info)(nvmlDevice_t, int, unsigned int*) = nullptr;                 // MHz; optional
 
   ~Nvml() {
     if (initialised) shutdown();
@@ -64,6 +66,8 @@ struct EnergyMeter::Nvml {
     load("nvmlDeviceGetHandleByPciBusId_v2", handle_by_pci_bus_id);
     load("nvmlDeviceGetTotalEnergyConsumption", total_energy_consumption);
     if (!missing.empty()) return path + " has no " + missing + " (is the driver too old?)";
+    // The clock is extra: without it the energy columns still stand, and the clock says n/a.
+    clock_info = reinterpret_cast<decltype(clock_info)>(dlsym(library, "nvmlDeviceGetClockInfo"));
 
     if (const nvmlReturn_t code = init(); code != kNvmlSuccess) return "NVML does not start (" + error(code) + ")";
     initialised = true;
@@ -95,6 +99,13 @@ std::optional<double> EnergyMeter::joules() const {
   unsigned long long millijoules = 0;
   if (nvml_->total_energy_consumption(nvml_->device, &millijoules) != kNvmlSuccess) return std::nullopt;
   return static_cast<double>(millijoules) / 1000.0;
+}
+
+std::optional<double> EnergyMeter::sm_clock_mhz() const {
+  if (!available() || nvml_->clock_info == nullptr) return std::nullopt;
+  unsigned int mhz = 0;
+  if (nvml_->clock_info(nvml_->device, kNvmlClockSm, &mhz) != kNvmlSuccess || mhz == 0) return std::nullopt;
+  return static_cast<double>(mhz);
 }
 
 }  // namespace ladder

@@ -1,5 +1,5 @@
 /// \file common/core/energy.hpp
-/// \brief The GPU's energy counter, read through NVML when the driver provides it.
+/// \brief The GPU's energy counter and SM clock, read through NVML when the driver provides it.
 #pragma once
 
 #include <memory>
@@ -8,7 +8,7 @@
 
 namespace ladder {
 
-/// Reads the GPU's total-energy counter through NVML, loaded at run time.
+/// Reads the GPU's total-energy counter, and its SM clock, through NVML, loaded at run time.
 ///
 /// NVML (libnvidia-ml.so.1) comes with the NVIDIA driver, not with the CUDA
 /// toolkit, so it is opened with dlopen when the meter is made: the build needs
@@ -31,6 +31,10 @@ class EnergyMeter {
   const std::string& unavailable_reason() const;
   /// The counter in joules, or nothing when unavailable or the read fails.
   std::optional<double> joules() const;
+  /// The SM clock now, in MHz (NVML's current clock, not the peak the CUDA runtime reports),
+  /// or nothing when unavailable or the read fails. Read while a kernel runs, it shows
+  /// the clock the GPU sustains under that load, which power and heat may hold below peak.
+  std::optional<double> sm_clock_mhz() const;
 
  private:
   struct Nvml;                  // the opened library and its entry points (energy.cpp)

@@ -89,6 +89,7 @@ std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)
   const Clock::time_point start = Clock::now();
   const auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
   int runs = 0;
+  std::optional<double> clock_mhz;
   // Batches sized from the time per run so far: few host round trips, and
   // the GPU never idles inside the window except for one sync per batch.
   while (runs == 0 || elapsed() < min_seconds) {
@@ -96,12 +97,13 @@ std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)
     const int batch = int(std::clamp(std::ceil((min_seconds - elapsed()) / std::max(per_run, 1e-6)), 1.0, 1e6));
     for (int i = 0; i < batch; ++i) work(stream);
     runs += batch;
+    clock_mhz = meter.sm_clock_mhz();  // the batch is queued and running
     LADDER_CUDA_CHECK(cudaStreamSynchronize(stream));
   }
   const double seconds = elapsed();
   const std::optional<double> joules_after = meter.joules();
   if (!joules_before || !joules_after || *joules_after <= *joules_before) return std::nullopt;
-  return EnergyStats{(*joules_after - *joules_before) / runs, runs, seconds};
+  return EnergyStats{(*joules_after - *joules_before) / runs, runs, seconds, clock_mhz.value_or(0.0)};
 }
 
 }  // namespace ladder

@@ -41,6 +41,9 @@ struct EnergyStats {
   double joules_per_run = 0;
   int runs = 0;        ///< runs inside the window
   double seconds = 0;  ///< wall-clock length of the window
+  /// The SM clock (NVML) read while the window's last batch ran, so under this work's own
+  /// load; 0 when it could not be read.
+  double sm_clock_mhz = 0;
 };
 
 /// Runs `work(stream)` back to back for at least `min_seconds` (batches sized
@@ -48,7 +51,8 @@ struct EnergyStats {
 /// and divides the counter's growth by the runs. There is no L2 flush in the
 /// window: the flush would add energy of its own. The counter is updated in
 /// steps (tens of milliseconds), so the window must be long for the figure to
-/// be steady. Nothing when a read of the counter fails.
+/// be steady. Nothing when a read of the counter fails. The SM clock is read
+/// after each batch is queued, while the GPU runs it.
 std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)>& work, const EnergyMeter& meter,
                                           double min_seconds, double seconds_per_run, cudaStream_t stream = nullptr);
 

@@ -190,19 +190,45 @@ double print_fp32_peak(const DeviceInfo& device) {
   return peak;
 }
 
+/// A row's energy columns: joules per GEMM, GFLOP per joule, and the SM clock the GPU ran
+/// this rung at (read during its energy window), "n/a" where unknown.
+std::vector<std::string> energy_cells(const RungResult& r, double flops) {
+  if (!r.energy) return {"n/a", "n/a", "n/a"};
+  return {scientific(r.energy->joules_per_run, 2), fixed(flops / r.energy->joules_per_run / 1e9, 1),
+          r.energy->sm_clock_mhz > 0 ? fixed(r.energy->sm_clock_mhz, 0) : "n/a"};
+}
+
+const std::vector<std::string> kEnergyColumns = {"J/GEMM", "GFLOP/J", "SM MHz"};
+
+/// The table's columns: `first`, the energy columns, then the error and the status.
+std::vector<std::string> ladder_columns(std::vector<std::string> first) {
+  first.insert(first.end(), kEnergyColumns.begin(), kEnergyColumns.end());
+  first.insert(first.end(), {"rel. error", "status"});
+  return first;
+}
+
+/// One row: `first` (name and timing cells), the energy cells, the error and the status;
+/// a rung that did not run shows "-" in every cell but its name and status.
+void add_ladder_row(Table& table, const RungResult& r, std::vector<std::string> first, double flops) {
+  if (r.skip_reason || r.failure) {
+    std::vector<std::string> row(first.size() + kEnergyColumns.size() + 1, "-");
+    row.front() = first.front();
+    row.push_back(r.status());
+    table.add_row(row);
+    return;
+  }
+  const std::vector<std::string> energy = energy_cells(r, flops);
+  first.insert(first.end(), energy.begin(), energy.end());
+  first.insert(first.end(), {r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+  table.add_row(first);
+}
+
 void print_ladder(const std::vector<RungResult>& results, double flops, double fp32_peak) {
-  Table table({"rung", "ms", "TFLOP/s", "% of cuBLAS", "% of FP32 peak", "J/GEMM", "GFLOP/J", "rel. error", "status"});
+  Table table(ladder_columns({"rung", "ms", "TFLOP/s", "% of cuBLAS", "% of FP32 peak"}));
   for (const RungResult& r : results) {
-    if (r.skip_reason || r.failure) {
-      table.add_row({r.rung.name, "-", "-", "-", "-", "-", "-", "-", r.status()});
-      continue;
-    }
     const std::string of_peak = fp32_peak > 0 ? fixed(100.0 * r.tflops / fp32_peak, 1) + "%" : "n/a";
-    const std::string joules = r.energy ? scientific(r.energy->joules_per_run, 2) : "n/a";
-    const std::string flops_per_joule = r.energy ? fixed(flops / r.energy->joules_per_run / 1e9, 1) : "n/a";
     const std::string percent = r.percent_of_cublas > 0 ? fixed(r.percent_of_cublas, 1) + "%" : "-";
-    table.add_row({r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), percent, of_peak, joules,
-                   flops_per_joule, r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+    add_ladder_row(table, r, {r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), percent, of_peak}, flops);
   }
   table.print(std::cout);
 }
@@ -243,19 +269,13 @@ std::map<std::string, double> measure_instruction_peaks(const std::vector<GemmRu
 /// this run, as percentages of cuBLAS bf16 (what the tensor cores buy).
 void print_bf16_ladder(const std::vector<RungResult>& results, const std::vector<RungResult>& fp32_results,
                        double flops) {
-  Table table(
-      {"rung", "ms", "TFLOP/s", "% of cuBLAS bf16", "% of instr. peak", "J/GEMM", "GFLOP/J", "rel. error", "status"});
+  Table table(ladder_columns({"rung", "ms", "TFLOP/s", "% of cuBLAS bf16", "% of instr. peak"}));
   const RungResult& vendor = results.front();
   const auto add = [&](const RungResult& r, const std::string& name, double percent) {
-    if (r.skip_reason || r.failure) {
-      table.add_row({name, "-", "-", "-", "-", "-", "-", "-", r.status()});
-      return;
-    }
-    const std::string joules = r.energy ? scientific(r.energy->joules_per_run, 2) : "n/a";
-    const std::string flops_per_joule = r.energy ? fixed(flops / r.energy->joules_per_run / 1e9, 1) : "n/a";
-    table.add_row({name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), percent > 0 ? fixed(percent, 1) + "%" : "-",
-                   r.percent_of_instruction > 0 ? fixed(r.percent_of_instruction, 1) + "%" : "-", joules,
-                   flops_per_joule, r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+    add_ladder_row(table, r,
+                   {name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), percent > 0 ? fixed(percent, 1) + "%" : "-",
+                    r.percent_of_instruction > 0 ? fixed(r.percent_of_instruction, 1) + "%" : "-"},
+                   flops);
   };
   for (const RungResult& r : results) add(r, r.rung.name, r.percent_of_cublas);
   const RungResult* best_simt = nullptr;
@@ -291,6 +311,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
       entry["gflop_per_joule"] = gemm_flops(o.m, o.n, o.k) / r.energy->joules_per_run / 1e9;
       entry["energy_runs"] = r.energy->runs;
       entry["energy_seconds"] = r.energy->seconds;
+      if (r.energy->sm_clock_mhz > 0) entry["sm_clock_mhz_under_load"] = r.energy->sm_clock_mhz;
     }
     rungs.push_back(entry);
   }
@@ -360,7 +381,8 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
     meter.emplace(device.pci_bus_id);
     if (meter->available())
       std::cout << "energy: NVML's total-energy counter (whole board) over >= " << options.energy_seconds
-                << " s of back-to-back runs per rung, no L2 flush\n\n";
+                << " s of back-to-back runs per rung, no L2 flush; SM MHz: the SM clock NVML read during them "
+                << "(the GPU lowers it under a heavy load to stay within its power limit)\n\n";
     else
       std::cout << "energy: n/a (" << meter->unavailable_reason() << ")\n\n";
   }

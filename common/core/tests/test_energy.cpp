@@ -14,6 +14,7 @@ namespace {
 constexpr const char* kFakeNvml = LADDER_FAKE_NVML;
 constexpr const char* kBusId = "0000:01:00.0";
 constexpr double kFakeStepJoules = 0.250;
+constexpr double kFakeSmClockMhz = 1755;
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
@@ -28,6 +29,7 @@ class EnergyMeterTest : public ::testing::Test {
   void TearDown() override {
     unsetenv("LADDER_NVML_LIBRARY");
     unsetenv("FAKE_NVML_NO_ENERGY_COUNTER");
+    unsetenv("FAKE_NVML_NO_CLOCK");
     if (fake_ == nullptr) return;
     const auto open_sessions = reinterpret_cast<int (*)()>(dlsym(fake_, "fake_nvml_open_sessions"));
     ASSERT_NE(open_sessions, nullptr);
@@ -44,6 +46,7 @@ TEST_F(EnergyMeterTest, MissingLibraryIsUnavailableAndSaysWhich) {
   EXPECT_TRUE(contains(meter.unavailable_reason(), "/nonexistent/libnvidia-ml.so.1 not found"))
       << meter.unavailable_reason();
   EXPECT_FALSE(meter.joules().has_value());
+  EXPECT_FALSE(meter.sm_clock_mhz().has_value());
 }
 
 TEST_F(EnergyMeterTest, FakeCounterAdvancesByItsStepInJoules) {
@@ -54,6 +57,22 @@ TEST_F(EnergyMeterTest, FakeCounterAdvancesByItsStepInJoules) {
   const std::optional<double> after = meter.joules();
   ASSERT_TRUE(before.has_value() && after.has_value());
   EXPECT_DOUBLE_EQ(*after - *before, kFakeStepJoules);
+}
+
+TEST_F(EnergyMeterTest, ReadsTheSmClock) {
+  const EnergyMeter meter(kBusId);
+  ASSERT_TRUE(meter.available()) << meter.unavailable_reason();
+  const std::optional<double> mhz = meter.sm_clock_mhz();
+  ASSERT_TRUE(mhz.has_value());
+  EXPECT_DOUBLE_EQ(*mhz, kFakeSmClockMhz);
+}
+
+TEST_F(EnergyMeterTest, AClockThatCannotBeReadLeavesTheEnergyCounter) {
+  setenv("FAKE_NVML_NO_CLOCK", "1", 1);
+  const EnergyMeter meter(kBusId);
+  ASSERT_TRUE(meter.available()) << meter.unavailable_reason();
+  EXPECT_FALSE(meter.sm_clock_mhz().has_value());
+  EXPECT_TRUE(meter.joules().has_value());
 }
 
 TEST_F(EnergyMeterTest, UnknownBusIdIsUnavailableWithNvmlsError) {
