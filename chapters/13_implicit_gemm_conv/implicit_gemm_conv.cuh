@@ -54,7 +54,7 @@ __device__ __forceinline__ bf16* stage_memory(int s) {
 // [block-tile]
 
 // [load-stage]
-/// One chunk: 16 bytes from `tensor` + source.offset, or 16 zeros (src-size 0 reads
+/// One chunk: 16 bytes from `tensor` + source.offset, or 16 zero bytes (src-size 0 reads
 /// nothing; any valid address will do, so the tensor's start).
 __device__ __forceinline__ void gather_chunk(bf16* dst, const bf16* tensor, GatherSource source) {
   cp_async_16(dst, source.zero ? tensor : tensor + source.offset, source.zero ? 0 : mma::kChunkBytes);

@@ -109,7 +109,7 @@ LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, 
 
 // [hoisted-gather]
 /// 13b's gather: the same chunks as a_chunk_source, with the work split by how often it
-/// changes. a_chunk_source decodes the row (two 64-bit divisions) and the step (three
+/// changes. a_chunk_source decodes the row (a 64-bit division and a 32-bit one) and the step (three
 /// 32-bit ones) for every chunk of every k-tile. But a thread copies the same rows for the
 /// whole k-loop, and all its chunks of a k-tile share one step. So a row is decoded once,
 /// before the loop (RowGather), and the step is a cursor (TapCursor) that moves by BK per
@@ -234,8 +234,9 @@ LADDER_HOST_DEVICE constexpr KRange split_k_range(int tiles, int splits, int spl
   return {begin, begin + share + (split < extra ? 1 : 0)};
 }
 
-/// The partial sums may take at most this much memory (cuBLASLt's recommended workspace on
-/// Hopper is the same 32 MiB), and a block at least this many k-tiles.
+/// The partial sums may take at most this much memory (the workspace cuBLAS recommends on
+/// Hopper, in cublasSetWorkspace's documentation, is the same 32 MiB), in at most this many
+/// splits.
 inline constexpr long long kSplitKBudgetBytes = 32ll << 20;
 inline constexpr int kMaxSplits = 4;
 
