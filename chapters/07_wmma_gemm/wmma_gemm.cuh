@@ -62,7 +62,9 @@ constexpr __host__ __device__ bool rows_in_distinct_bank_groups(int row_stride_b
 /// a fragment (its layout is hidden), and it cannot convert to bf16, so the
 /// fp32 values make a round trip through shared memory. 16 + 4 floats = 80
 /// bytes, an odd number of 16-byte chunks, so the lanes' float4 reads below
-/// spread over all 8 bank groups (4 wavefronts for the warp's 512 bytes).
+/// spread over all 8 bank groups (4 wavefronts for the warp's 512 bytes, counted
+/// over the whole warp: within one phase of 8 lanes two reads can still share a
+/// group, common/core/warp_access_model.hpp says why that is uncertain).
 constexpr int kStagingLd = kFragN + 4;
 constexpr int kStagingFloats = kFragM * kStagingLd;
 static_assert(rows_in_distinct_bank_groups(kStagingLd * 4), "staged rows start in different bank groups");
@@ -222,8 +224,8 @@ __device__ __forceinline__ bf16* stage_memory(int s) {
 /// n0..) into one stage: each thread copies kAChunks + kBChunks chunks of 16
 /// bytes. A warp's 32 chunks of a_tile are 8 rows × 4 chunks (of b_tile 2 rows
 /// × 16): with the padded rows they fall 4 to each bank group, the fewest
-/// wavefronts for 512 bytes. Interior tiles (block-uniform) copy whole chunks
-/// without the bounds arithmetic of copy_chunk, as chapter 06 does.
+/// wavefronts for 512 bytes (counted over the whole warp, as the staging tile's). Interior tiles (block-uniform) copy
+/// whole chunks without the bounds arithmetic of copy_chunk, as chapter 06 does.
 template <class Cfg>
 __device__ __forceinline__ void load_tile(const Bf16GemmArgs& args, int m0, int n0, int k0, bf16* stage) {
   bf16* a_tile = stage;                         // (BM, BK), rows of kLdA

@@ -62,6 +62,14 @@ constexpr int wavefronts(const WarpAddresses& bytes) {
 /// bytes need at 128 per pass. A 16-byte load (LDS.128) whose 32 lanes ask for
 /// 32 different pieces therefore takes at least 4 wavefronts; one piece shared
 /// by all lanes (a broadcast) takes 1.
+///
+/// This treats the warp's request as one. NVIDIA does not document how wide
+/// accesses are split; a common, stricter model (the one CUTLASS's layouts are
+/// built for) serves a 16-byte access in four phases of 8 lanes and an 8-byte
+/// one in two of 16, conflict-free only within each. Under it a layout whose
+/// conflicts this count spreads across phases costs more, and a broadcast
+/// costs one pass per phase. Where the lessons lean on this count, Nsight
+/// Compute's bank-conflict counters settle it.
 constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
   constexpr int kMaxWords = kWarpSize * 4;
   std::array<long long, kMaxWords> words{};
