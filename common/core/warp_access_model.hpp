@@ -68,8 +68,11 @@ constexpr int wavefronts(const WarpAddresses& bytes) {
 /// built for) serves a 16-byte access in four phases of 8 lanes and an 8-byte
 /// one in two of 16, conflict-free only within each. Under it a layout whose
 /// conflicts this count spreads across phases costs more, and a broadcast
-/// costs one pass per phase. Where the lessons lean on this count, Nsight
-/// Compute's bank-conflict counters settle it.
+/// costs one pass per phase. Nor does it count the return path: shared memory
+/// hands the warp 128 bytes of registers a clock, so a 16-byte load may take 4
+/// passes whatever it reads (2 when lanes pair up on addresses), as chapter
+/// 06's lesson explains. Where the lessons lean on this count, Nsight
+/// Compute's shared-memory wavefront and bank-conflict counters settle it.
 constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
   constexpr int kMaxWords = kWarpSize * 4;
   std::array<long long, kMaxWords> words{};
