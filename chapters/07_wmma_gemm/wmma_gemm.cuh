@@ -224,8 +224,9 @@ __device__ __forceinline__ bf16* stage_memory(int s) {
 /// n0..) into one stage: each thread copies kAChunks + kBChunks chunks of 16
 /// bytes. A warp's 32 chunks of a_tile are 8 rows × 4 chunks (of b_tile 2 rows
 /// × 16): with the padded rows they fall 4 to each bank group, the fewest
-/// wavefronts for 512 bytes (counted over the whole warp, as the staging tile's). Interior tiles (block-uniform) copy
-/// whole chunks without the bounds arithmetic of copy_chunk, as chapter 06 does.
+/// wavefronts for 512 bytes (counted over the whole warp, as the staging tile's).
+/// Interior tiles (block-uniform) copy whole chunks without the bounds arithmetic
+/// of copy_chunk, as chapter 06 does.
 template <class Cfg>
 __device__ __forceinline__ void load_tile(const Bf16GemmArgs& args, int m0, int n0, int k0, bf16* stage) {
   bf16* a_tile = stage;                         // (BM, BK), rows of kLdA

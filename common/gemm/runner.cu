@@ -190,36 +190,28 @@ double print_fp32_peak(const DeviceInfo& device) {
   return peak;
 }
 
-/// A row's energy columns: joules per GEMM, GFLOP per joule, and the SM clock the GPU ran
-/// this rung at (read during its energy window), "n/a" where unknown.
-std::vector<std::string> energy_cells(const RungResult& r, double flops) {
-  if (!r.energy) return {"n/a", "n/a", "n/a"};
-  return {scientific(r.energy->joules_per_run, 2), fixed(flops / r.energy->joules_per_run / 1e9, 1),
-          r.energy->sm_clock_mhz > 0 ? fixed(r.energy->sm_clock_mhz, 0) : "n/a"};
-}
-
-const std::vector<std::string> kEnergyColumns = {"J/GEMM", "GFLOP/J", "SM MHz"};
-
-/// The table's columns: `first`, the energy columns, then the error and the status.
+/// The table's columns: `first`, then energy (joules per GEMM, GFLOP per joule, the SM clock
+/// NVML read during the rung's energy window), the error and the status.
 std::vector<std::string> ladder_columns(std::vector<std::string> first) {
-  first.insert(first.end(), kEnergyColumns.begin(), kEnergyColumns.end());
-  first.insert(first.end(), {"rel. error", "status"});
+  first.insert(first.end(), {"J/GEMM", "GFLOP/J", "SM MHz", "rel. error", "status"});
   return first;
 }
 
-/// One row: `first` (name and timing cells), the energy cells, the error and the status;
-/// a rung that did not run shows "-" in every cell but its name and status.
+/// One row: `first` (name and timing cells), then the columns ladder_columns adds; a rung
+/// that did not run shows "-" in every cell but its name and status.
 void add_ladder_row(Table& table, const RungResult& r, std::vector<std::string> first, double flops) {
   if (r.skip_reason || r.failure) {
-    std::vector<std::string> row(first.size() + kEnergyColumns.size() + 1, "-");
+    std::vector<std::string> row(first.size() + 4, "-");  // the timing, energy and error cells
     row.front() = first.front();
     row.push_back(r.status());
     table.add_row(row);
     return;
   }
-  const std::vector<std::string> energy = energy_cells(r, flops);
-  first.insert(first.end(), energy.begin(), energy.end());
-  first.insert(first.end(), {r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+  const auto* energy = r.energy ? &*r.energy : nullptr;
+  first.insert(first.end(), {energy ? scientific(energy->joules_per_run, 2) : "n/a",
+                             energy ? fixed(flops / energy->joules_per_run / 1e9, 1) : "n/a",
+                             energy && energy->sm_clock_mhz > 0 ? fixed(energy->sm_clock_mhz, 0) : "n/a",
+                             r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
   table.add_row(first);
 }
 
