@@ -19,7 +19,7 @@
 #             tile configuration checked on a ragged problem, then timed beside
 #             cuBLAS and chapter 06's steps at 2048^3, 4096^3 and 8192^3;
 #             tune.json, and the target's verdict; then, where ncu works, Nsight
-#             Compute on the best candidate beside 06e (ncu-tune.txt)
+#             Compute on the best candidate beside 06e and 06e paired (ncu-tune.txt)
 #   cnn       chapter 14 on the GPU, 3 epochs of Fashion-MNIST (from the kit, or
 #             Debian's dataset-fashion-mnist; else 60,000 synthetic digits), then
 #             the same network in PyTorch from the same weights on the same
@@ -247,15 +247,18 @@ phase_tune() {
   done
   [[ ${#runs[@]} -gt 0 ]] || return 1
   python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${check_args[@]}" "${runs[@]}" || status=1
-  # The evidence for the second round: Nsight Compute on the sweep's best candidate beside 06e,
-  # where ncu can reach the GPU. Optional: its failure is reported, the phase's status is the sweep's.
+  # The evidence for the second round: Nsight Compute on the sweep's best candidate beside 06e and
+  # 06e with paired lanes (shared-load wavefronts per load: 3 and 2 if chapter 06's return-path count
+  # holds, 1 and 1 if only the banks count), where ncu can reach the GPU. Optional: its failure is
+  # reported, the phase's status is the sweep's.
   local best
   best=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("tune", {}).get("best") or "")' \
     "$summary_file" 2>/dev/null)
   if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null; then
-    echo "profiling the best of the sweep, '$best', beside 06e (ncu-tune.txt)"
+    echo "profiling the best of the sweep, '$best', beside 06e and 06e paired (ncu-tune.txt)"
     ncu_report "$out/ncu-tune.txt" 90 -k regex:cp_async_kernel -- "$exe" --precision fp32 --rung "$best" \
-      --rung "06e cp.async 3-stage 128x128x16" || echo "tune: the profile failed (exit $?); see ncu-tune.txt"
+      --rung "06e cp.async 3-stage 128x128x16" --rung "tune 128x128x16 w64x32 3-stage paired" ||
+      echo "tune: the profile failed (exit $?); see ncu-tune.txt"
   fi
   return $status
 }
@@ -300,7 +303,8 @@ phase_record() {
 
 # Nsight Compute on one launch of each kernel a GEMM program runs at 4096^3 (no check run, no
 # warm-up, no energy window), into REPORT: the sections, then the issue-slot evidence in numbers
-# (instructions issued vs. FFMAs on the fma pipe, shared-load bank conflicts, barrier stalls),
+# (instructions issued vs. FFMAs on the fma pipe; shared loads, their wavefronts and bank conflicts,
+# which tell whether the return-path count of chapter 06 holds; barrier and shared-load stalls),
 # separately, so that a metric this ncu does not know costs only those lines. Bounded by
 # SECONDS + 60 in all. ncu_report REPORT SECONDS [ncu filter...] -- EXE [program args...]
 ncu_report() {
@@ -314,7 +318,7 @@ ncu_report() {
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout 60 ncu "${filter[@]}" --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio \
+  timeout 60 ncu "${filter[@]}" --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,smsp__inst_executed_op_shared_ld.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio,smsp__average_warps_issue_stalled_short_scoreboard_per_issue_active.ratio \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E '^\s+[a-z_]+.*\(|Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' \
     "$report" | head -n 60

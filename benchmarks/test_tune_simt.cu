@@ -1,6 +1,7 @@
 /// \file test_tune_simt.cu
 /// \brief The tuning candidates on the CPU, through chapter 06's models: each block's threads own
-/// its tile exactly once, every shared load is one wavefront, the block order visits every tile
+/// its tile exactly once, every shared load is one wavefront in the banks (and 2 or 4 passes of
+/// the return path, as the lane order predicts), the block order visits every tile
 /// once, and each fits an H100 or H200 (sm_90) with room for the 128 registers ptxas may use.
 ///
 ///     ctest --test-dir build -R TuneSimt
@@ -43,6 +44,9 @@ void check_candidate() {
     const model::StepLoads loads = model::step_loads<Cfg>(warp);
     EXPECT_EQ(loads.a_wavefronts, loads.a_loads) << name << ", warp " << warp << ": a load of A conflicts";
     EXPECT_EQ(loads.b_wavefronts, loads.b_loads) << name << ", warp " << warp << ": a load of B conflicts";
+    // The return path: A's loads pair in every order, B's only in the paired one.
+    EXPECT_EQ(loads.a_passes, 2 * loads.a_loads) << name << ", warp " << warp;
+    EXPECT_EQ(loads.b_passes, (Cfg::kPairedLanes ? 2 : 4) * loads.b_loads) << name << ", warp " << warp;
   }
   // 4096 / 128 and a ragged grid (a last group with fewer rows than the others).
   for (const auto& [grid_n, grid_m] : {std::pair{32, 32}, std::pair{16, 32}, std::pair{7, 13}})
@@ -75,6 +79,8 @@ TEST(TuneSimt, CandidateNamesAreDistinctAndSayWhatDiffers) {
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
   using Grouped = Candidate<TileConfig<256, 128, 16, 64, 32, 3>, 8>;
   EXPECT_EQ(candidate_name<Grouped>(), "tune 256x128x16 w64x32 3-stage grouped 8");
+  using Paired = Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 0, true>;
+  EXPECT_EQ(candidate_name<Paired>(), "tune 128x128x16 w64x32 3-stage paired");
 }
 
 }  // namespace

@@ -4,12 +4,11 @@
 /// orders, for issue 9's SIMT tuning.
 ///
 /// Each candidate changes one or two things about 06e (128 × 128 × 16, warp 64 × 32, three
-/// stages, row-major block order), so that the table of a GPU run says what each change is worth
-/// on that GPU. A candidate that wins becomes a chapter step only with the evidence that chose
-/// it, in chapter 06's lesson. The CPU test (test_tune_simt.cu) checks every candidate's index
-/// mapping and shared-memory wavefronts with chapter 06's models; the compiler checks
-/// TileConfig's static_asserts. Spills are allowed here, unlike in the chapters (see
-/// benchmarks/CMakeLists.txt): tune_simt reports them.
+/// stages, row-major block order, the chapter's lane order), so that the table of a GPU run says what each change is
+/// worth on that GPU. A candidate that wins becomes a chapter step only with the evidence that chose it, in chapter
+/// 06's lesson. The CPU test (test_tune_simt.cu) checks every candidate's index mapping, shared-memory wavefronts and
+/// return-path passes with chapter 06's models; the compiler checks TileConfig's static_asserts. Spills are allowed
+/// here, unlike in the chapters (see benchmarks/CMakeLists.txt): tune_simt reports them.
 #pragma once
 
 #include <string>
@@ -21,18 +20,39 @@
 namespace ladder::tune_simt {
 
 using warp_tiling::BlockPlace;
+using warp_tiling::LanePlace;
 using warp_tiling::TileConfig;
 
 /// A configuration of chapter 06's template, launched in row-major block order (GroupRows 0,
-/// the chapter's) or in groups of GroupRows block rows (chapter 06's exercise 2, for L2 reuse).
-template <class Tiles, int GroupRows = 0>
+/// the chapter's) or in groups of GroupRows block rows (chapter 06's exercise 2, for L2 reuse),
+/// with the chapter's lane order or, with PairedLanes, one in which both float4 loads pair up.
+template <class Tiles, int GroupRows = 0, bool PairedLanes = false>
 struct Candidate : Tiles {
   static constexpr int kGroupRows = GroupRows;
+  static constexpr bool kPairedLanes = PairedLanes;
   static constexpr __host__ __device__ BlockPlace block_place(int bx, int by, int grid_n, int grid_m) {
     if constexpr (GroupRows == 0) {
       return Tiles::block_place(bx, by, grid_n, grid_m);
     } else {
       return warp_tiling::solution2::grouped_block_place<GroupRows>(bx, by, grid_n, grid_m);
+    }
+  }
+
+  /// The same kLanesM × kLanesN lane grid in another order. Shared memory returns one
+  /// register of the warp per pass, so an LDS.128 takes 4 passes, or 2 when lanes n and
+  /// n ^ 1 (or n and n ^ 2) read the same address (common/core/warp_access_model.hpp). The
+  /// chapter's order pairs A's loads (a row is kLanesN consecutive lanes) but not B's
+  /// (neighbouring lanes take neighbouring columns): 48 passes per 4-wide k-step. Here bit 0 of
+  /// the lane and its top bits choose the column, the bits between choose the row: lanes n and
+  /// n ^ 1 differ only in column, so they read the same row of A, and lanes n and n ^ 2 differ
+  /// only in row, so they read the same columns of B. Both loads pair: 32 passes.
+  static constexpr __host__ __device__ LanePlace place(int warp, int lane) {
+    if constexpr (!PairedLanes) {
+      return Tiles::place(warp, lane);
+    } else {
+      const LanePlace warp_origin = Tiles::place(warp, 0);
+      const int row = (lane >> 1) % Tiles::kLanesM, col = (lane & 1) + 2 * ((lane >> 1) / Tiles::kLanesM);
+      return {warp_origin.row + row, warp_origin.col + col * 4};
     }
   }
 };
@@ -51,16 +71,20 @@ using Candidates =
                Candidate<TileConfig<128, 256, 16, 64, 32, 3>>,
                Candidate<TileConfig<128, 128, 8, 64, 32, 3>, 8>,   // the block orders of exercise 2: groups of 8 rows
                Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 8>,  // 06e, grouped
-               Candidate<TileConfig<256, 128, 16, 64, 32, 3>, 8>>;
+               Candidate<TileConfig<256, 128, 16, 64, 32, 3>, 8>,
+               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 0, true>,   // 06e, lanes paired for the return path
+               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 8, true>>;  // ... and grouped
 // [candidates]
 
-/// "tune 128x128x16 w64x32 3-stage", with " grouped 8" for a grouped block order.
+/// "tune 128x128x16 w64x32 3-stage", with " grouped 8" for a grouped block order and
+/// " paired" for the paired lane order.
 template <class Cfg>
 std::string candidate_name() {
   std::string name = "tune " + std::to_string(Cfg::kBM) + "x" + std::to_string(Cfg::kBN) + "x" +
                      std::to_string(Cfg::kBK) + " w" + std::to_string(Cfg::kWM) + "x" + std::to_string(Cfg::kWN) + " " +
                      std::to_string(Cfg::kStages) + "-stage";
   if (Cfg::kGroupRows > 0) name += " grouped " + std::to_string(Cfg::kGroupRows);
+  if (Cfg::kPairedLanes) name += " paired";
   return name;
 }
 

@@ -6,7 +6,7 @@ loads, of which width, and how many other instructions the GPU issues per
 FFMA. ptxas decides those (it merges loads, unrolls, hoists), so this script
 reads them from the machine code the build produced, and fills each block
 
-    <!-- sass:begin kernel=NAME arch=sm_90 nvcc=13.0 k_steps=32 wavefronts="LDS.128=1; LDS=1" -->
+    <!-- sass:begin kernel=NAME arch=sm_90 nvcc=13.0 k_steps=32 wavefronts="LDS.128=1" passes="LDS.128=2" -->
     ...generated...
     <!-- sass:end -->
 
@@ -26,7 +26,10 @@ show, and the source lines that nvdisasm attaches to scheduled loads are not
 reliable enough to tell A's loads from B's. So the lesson states the cost per
 width in `wavefronts` ("LDS.128=1; LDS=2", a fraction such as 3/2 for an
 average over operands) and derives it in its text; Nsight Compute's shared
-wavefront counter measures it on a GPU.
+wavefront counter measures it on a GPU. `passes` states the same loads' cost
+once the return path is counted too (one register of the warp per pass, so
+an LDS.128 takes 4, or 2 when neighbouring lanes pair up on addresses;
+common/core/warp_access_model.hpp): never fewer than `wavefronts`.
 
 A tensor-core kernel's block says `math=HMMA` (and needs no k_steps or
 wavefronts): its report counts HMMA, ldmatrix (LDSM) and cp.async (LDGSTS)
@@ -38,7 +41,7 @@ instruction per clock to 32 FP32 lanes; shared memory serving one wavefront
 per clock per SM):
 - issue slots: FFMA / all instructions of the loop;
 - shared memory: at the FP32 peak an SM retires 4 warp FFMA per clock, so the
-  ceiling is FFMA / (4 x wavefronts), at most 100 %.
+  ceiling is FFMA / (4 x wavefronts), at most 100 %; the same with passes.
 
     python3 tools/sass_report.py --build build            # print every lesson's block
     python3 tools/sass_report.py --build build --write    # regenerate the lessons' blocks
@@ -91,18 +94,28 @@ def find_tool(name: str, build: pathlib.Path):
     return None
 
 
+def parse_rules(text: str):
+    """{"LDS.128": Fraction(3, 2), ...} from "LDS.128=3/2; LDS=1"."""
+    rules = {}
+    for rule in filter(None, text.split(";")):
+        load, count = rule.split("=")
+        rules[load.strip()] = Fraction(count.strip())
+    return rules
+
+
 def parse_attributes(text: str):
     attributes = dict(token.split("=", 1) for token in shlex.split(text))
     attributes.setdefault("math", "FFMA")
-    required = ("kernel", "arch") if attributes["math"] == "HMMA" else ("kernel", "arch", "k_steps", "wavefronts")
+    required = ("kernel", "arch") if attributes["math"] == "HMMA" else ("kernel", "arch", "k_steps", "wavefronts",
+                                                                        "passes")
     for name in required:
         if name not in attributes:
             raise ValueError(f"sass block without {name}=")
-    rules = {}
-    for rule in filter(None, attributes.get("wavefronts", "").split(";")):
-        load, count = rule.split("=")
-        rules[load.strip()] = Fraction(count.strip())
-    attributes["rules"] = rules
+    attributes["rules"] = parse_rules(attributes.get("wavefronts", ""))
+    attributes["pass_rules"] = parse_rules(attributes.get("passes", ""))
+    for load, passes in attributes["pass_rules"].items():
+        if passes < attributes["rules"].get(load, 0):
+            raise ValueError(f"passes={load}={passes} is fewer than its wavefronts: the passes count both limits")
     return attributes
 
 
@@ -216,18 +229,19 @@ def number(value: Fraction):
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.3g}"
 
 
-def shared_loads(body, rules, name: str):
-    """{opcode: (count, wavefronts each)} for the loop's shared loads. `@!PT` marks one that never executes:
-    ptxas places such dummies after cp.async; they take an issue slot but read nothing."""
+def shared_loads(body, attributes, name: str):
+    """{opcode: (count, wavefronts each, passes each)} for the loop's shared loads. `@!PT` marks one that never
+    executes: ptxas places such dummies after cp.async; they take an issue slot but read nothing."""
     loads = {}
     for instruction in body:
         op = opcode(instruction)
         if not op.startswith("LDS") or instruction[1].startswith("@!PT "):
             continue
-        if op not in rules:
-            raise ValueError(f"{name}: no wavefronts rule for {op} (rules: {rules})")
-        count, each = loads.get(op, (0, rules[op]))
-        loads[op] = (count + 1, each)
+        for key, kind in (("rules", "wavefronts"), ("pass_rules", "passes")):
+            if op not in attributes[key]:
+                raise ValueError(f"{name}: no {kind} rule for {op} (rules: {attributes[key]})")
+        count, each, passes = loads.get(op, (0, attributes["rules"][op], attributes["pass_rules"][op]))
+        loads[op] = (count + 1, each, passes)
     return loads
 
 
@@ -243,17 +257,24 @@ def report(name: str, code, attributes):
     per_step = lambda count: Fraction(count, steps)  # noqa: E731
     lines = [f"Main loop of `{name}` on {attributes['arch']}: {len(body)} instructions for {steps} k-step"
              f"{'s' if steps > 1 else ''}; the shortest trip around it issues {trip}.", "",
-             "| per k-step | count | shared wavefronts each | wavefronts |", "| --- | ---: | ---: | ---: |",
-             f"| FFMA | {number(per_step(ffma))} | | |"]
-    loads = shared_loads(body, attributes["rules"], name)
-    wavefronts = Fraction(0)
-    for op, (count, each) in sorted(loads.items()):
+             "| per k-step | count | wavefronts each (banks) | passes each (+ return path) | wavefronts | passes |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |",
+             f"| FFMA | {number(per_step(ffma))} | | | | |"]
+    loads = shared_loads(body, attributes, name)
+    wavefronts, passes = Fraction(0), Fraction(0)
+    for op, (count, each, passes_each) in sorted(loads.items()):
         wavefronts += each * count
-        lines.append(f"| `{op}` | {number(per_step(count))} | {number(each)} | {number(each * per_step(count))} |")
-    others = len(body) - ffma - sum(count for count, _ in loads.values())
-    lines += [f"| other instructions (addresses, loop, barriers, global loads) | {number(per_step(others))} | | |",
-              f"| **all instructions** | **{number(per_step(len(body)))}** | | **{number(wavefronts / steps)}** |"]
-    shared_cap = min(Fraction(1), Fraction(ffma) / (SUB_PARTITIONS * wavefronts)) if wavefronts else Fraction(1)
+        passes += passes_each * count
+        lines.append(f"| `{op}` | {number(per_step(count))} | {number(each)} | {number(passes_each)} | "
+                     f"{number(each * per_step(count))} | {number(passes_each * per_step(count))} |")
+    others = len(body) - ffma - sum(count for count, _, _ in loads.values())
+    lines += [f"| other instructions (addresses, loop, barriers, global loads) | {number(per_step(others))} "
+              "| | | | |",
+              f"| **all instructions** | **{number(per_step(len(body)))}** | | | **{number(wavefronts / steps)}** | "
+              f"**{number(passes / steps)}** |"]
+    def cap(cost):
+        return min(Fraction(1), Fraction(ffma) / (SUB_PARTITIONS * cost)) if cost else Fraction(1)
+
     if trip == len(body):
         issue = f"{ffma} of the {trip} instructions of a trip are FFMA, a ceiling of **{percent(Fraction(ffma, trip))}**"
     else:
@@ -261,8 +282,11 @@ def report(name: str, code, attributes):
                  f"a ceiling between **{percent(Fraction(ffma, len(body)))}** and "
                  f"**{percent(Fraction(ffma, trip))}**")
     lines += ["", f"- Issue slots: {issue} of the FP32 peak.",
-              f"- Shared memory: {number(per_step(ffma))} FFMA per {number(wavefronts / steps)} wavefronts, a "
-              f"ceiling of **{percent(shared_cap)}** of the FP32 peak (FFMA / (4 × wavefronts)).", "",
+              f"- Shared memory, banks only: {number(per_step(ffma))} FFMA per {number(wavefronts / steps)} "
+              f"wavefronts, a ceiling of **{percent(cap(wavefronts))}** of the FP32 peak (FFMA / (4 × wavefronts)).",
+              f"- Shared memory with the return path (one register of the warp per pass): "
+              f"{number(per_step(ffma))} FFMA per {number(passes / steps)} passes, a ceiling of "
+              f"**{percent(cap(passes))}** (FFMA / (4 × passes)).", "",
               "```", *excerpt(body), "```", ""]
     return "\n".join(lines)
 

@@ -44,7 +44,8 @@ LISTING = """
 class SassReportTest(unittest.TestCase):
     def setUp(self):
         self.code = sass_report.parse_listing(LISTING)["_Z6kernelv"]
-        self.attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1; LDS.128=3/2"')
+        self.attributes = sass_report.parse_attributes(
+            'kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1; LDS.128=3/2" passes="LDS=1; LDS.128=3"')
 
     def test_the_main_loop_is_the_one_with_the_ffma(self):
         loop = sass_report.main_loop(self.code)
@@ -62,26 +63,38 @@ class SassReportTest(unittest.TestCase):
 
     def test_never_executed_loads_cost_no_wavefronts(self):
         body = sass_report.instructions(sass_report.main_loop(self.code))
-        loads = sass_report.shared_loads(body, self.attributes["rules"], "k")
-        self.assertEqual(loads, {"LDS": (2, Fraction(1)), "LDS.128": (1, Fraction(3, 2))})
+        loads = sass_report.shared_loads(body, self.attributes, "k")
+        self.assertEqual(loads, {"LDS": (2, Fraction(1), Fraction(1)), "LDS.128": (1, Fraction(3, 2), Fraction(3))})
 
     def test_report_counts_per_k_step_and_ceilings(self):
         text = sass_report.report("k", self.code, self.attributes)
         self.assertIn("17 instructions for 2 k-steps; the shortest trip around it issues 14", text)
-        self.assertIn("| FFMA | 4 | | |", text)
-        self.assertIn("| `LDS` | 1 | 1 | 1 |", text)
-        self.assertIn("| `LDS.128` | 0.5 | 1.5 | 0.75 |", text)
-        # 8 FFMA / 17 = 47 %, 8 / 14 = 57 %; shared: 8 / (4 × 3.5) = 57 %.
+        self.assertIn("| FFMA | 4 | | | | |", text)
+        self.assertIn("| `LDS` | 1 | 1 | 1 | 1 | 1 |", text)
+        self.assertIn("| `LDS.128` | 0.5 | 1.5 | 3 | 0.75 | 1.5 |", text)
+        # 8 FFMA / 17 = 47 %, 8 / 14 = 57 %; shared: 8 / (4 × 3.5) = 57 %, with the return path 8 / (4 × 5) = 40 %.
         self.assertIn("between **47 %** and **57 %**", text)
         self.assertIn("4 FFMA per 1.75 wavefronts, a ceiling of **57 %**", text)
+        self.assertIn("4 FFMA per 2.5 passes, a ceiling of **40 %**", text)
 
     def test_a_load_without_a_rule_is_an_error(self):
-        attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1"')
+        attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1" passes="LDS=1"')
         with self.assertRaisesRegex(ValueError, "no wavefronts rule for LDS.128"):
             sass_report.report("k", self.code, attributes)
+        attributes = sass_report.parse_attributes(
+            'kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1; LDS.128=1" passes="LDS=1"')
+        with self.assertRaisesRegex(ValueError, "no passes rule for LDS.128"):
+            sass_report.report("k", self.code, attributes)
+
+    def test_passes_are_never_fewer_than_wavefronts(self):
+        with self.assertRaisesRegex(ValueError, "fewer than its wavefronts"):
+            sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS.128=2" passes="LDS.128=1"')
+        with self.assertRaisesRegex(ValueError, "without passes="):
+            sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS.128=2"')
 
     def test_k_steps_must_divide_the_ffma(self):
-        attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=3 wavefronts="LDS=1; LDS.128=1"')
+        attributes = sass_report.parse_attributes(
+            'kernel=k arch=sm_90 k_steps=3 wavefronts="LDS=1; LDS.128=1" passes="LDS=1; LDS.128=2"')
         with self.assertRaisesRegex(ValueError, "not a whole number per k-step"):
             sass_report.report("k", self.code, attributes)
 

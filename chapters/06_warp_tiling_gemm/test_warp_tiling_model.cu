@@ -45,9 +45,23 @@ TEST(Chapter06Model, Load128WavefrontsFollowTheBankGroups) {
   EXPECT_EQ(model::load128_wavefronts(offsets), 8);
 }
 
+// The return path: 4 registers a lane, one register of the warp a pass, halved
+// when neighbouring lanes pair up on addresses.
+TEST(Chapter06Model, Load128PassesCountTheReturnPath) {
+  std::vector<int> offsets(32);
+  for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane % 4 * 4;  // 06a's B: neighbours differ
+  EXPECT_EQ(model::load128_passes(offsets), 4);
+  for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane / 4 * 36;  // 06a's A: lanes n, n ^ 1 share a row
+  EXPECT_EQ(model::load128_wavefronts(offsets), 1);
+  EXPECT_EQ(model::load128_passes(offsets), 2);
+  for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane % 8 * 32;  // the banks need more: 8
+  EXPECT_EQ(model::load128_passes(offsets), 8);
+}
+
 // The lesson's count: per 4-wide k-step (4 × 64 warp-FFMAs) a warp issues 8
 // float4 loads of A and 8 of B, one wavefront each: 16, where the bytes alone
-// would need 12. The same for every warp, and for the 32 × 64 warp tile.
+// would need 12. The same for every warp, and for the 32 × 64 warp tile. With
+// the return path, A's loads pair (2 passes each) and B's do not (4): 48.
 TEST(Chapter06Model, SharedLoadsTakeOneWavefrontEach) {
   for (int warp = 0; warp < TwoStages::kThreads / 32; ++warp) {
     const model::StepLoads s = model::step_loads<TwoStages>(warp);
@@ -55,11 +69,15 @@ TEST(Chapter06Model, SharedLoadsTakeOneWavefrontEach) {
     EXPECT_EQ(s.a_wavefronts, 8) << "warp " << warp;
     EXPECT_EQ(s.b_loads, 8);
     EXPECT_EQ(s.b_wavefronts, 8) << "warp " << warp;
+    EXPECT_EQ(s.a_passes, 16) << "warp " << warp;
+    EXPECT_EQ(s.b_passes, 32) << "warp " << warp;
     EXPECT_EQ(s.lower_bound, 12);
   }
   const model::StepLoads k16 = model::step_loads<TwoStagesK16>(3), other = model::step_loads<Warp32x64>(5);
   EXPECT_EQ(k16.a_wavefronts + k16.b_wavefronts, 16);
   EXPECT_EQ(other.a_wavefronts + other.b_wavefronts, 16);
+  EXPECT_EQ(k16.a_passes + k16.b_passes, 48);
+  EXPECT_EQ(other.a_passes + other.b_passes, 48);
   EXPECT_EQ(other.lower_bound, 12);
 }
 
@@ -87,6 +105,7 @@ TEST(Chapter06Model, TrafficOfA4096CubedGemm) {
   EXPECT_DOUBLE_EQ(t.ffma, 4096.0 * 4096 * 4096);
   EXPECT_DOUBLE_EQ(t.l2_to_sm_bytes, 4096.0 * 4096 * 4096 * 4 * (1.0 / 128 + 1.0 / 128));  // 4.3 GB
   EXPECT_DOUBLE_EQ(t.shared_wavefronts, t.warp_ffma / 64 * 4);  // 4 wavefronts per 64 warp-FFMAs
+  EXPECT_DOUBLE_EQ(t.shared_passes, t.warp_ffma / 64 * 12);     // 12 with the return path
 }
 
 // Exercise 1: skipped unless LADDER_TEST_EXERCISES=1, like the GPU test of the starter.

@@ -1,6 +1,6 @@
 /// \file warp_tiling_model.cuh
 /// \brief Host-side models of chapter 06's kernel, checked on the CPU: tile coverage, shared-memory
-/// wavefronts, occupancy per architecture, and the traffic of one GEMM.
+/// wavefronts and passes, occupancy per architecture, and the traffic of one GEMM.
 ///
 /// Every function here evaluates the same constexpr mapping functions the
 /// kernels call (TileConfig::place, thread_row, thread_col, block_place), so a
@@ -43,23 +43,36 @@ std::string coverage_problem() {
   return "";
 }
 
-/// Wavefronts of one warp-wide 128-bit shared load, given each lane's float
-/// offset in the stage (16-byte aligned): common/core/warp_access_model.hpp's
-/// count. Lanes reading the same 16 bytes share them (broadcast); a 16-byte
-/// chunk covers one group of 4 banks, so the load takes as many wavefronts as
-/// the busiest of the 8 groups has distinct chunks.
-inline int load128_wavefronts(const std::vector<int>& float_offsets) {
+/// The byte addresses of one warp-wide 128-bit shared load, from each lane's
+/// float offset in the stage (16-byte aligned).
+inline ladder::model::WarpAddresses load128_bytes(const std::vector<int>& float_offsets) {
   ladder::model::WarpAddresses bytes;
   bytes.fill(-1);
   for (std::size_t lane = 0; lane < float_offsets.size() && lane < bytes.size(); ++lane)
     bytes[lane] = 4LL * float_offsets[lane];
-  return ladder::model::vector_wavefronts(bytes, 16);
+  return bytes;
+}
+
+/// Wavefronts of one warp-wide 128-bit shared load through the banks
+/// (common/core/warp_access_model.hpp's count). Lanes reading the same 16 bytes
+/// share them (broadcast); a 16-byte chunk covers one group of 4 banks, so the
+/// load takes as many wavefronts as the busiest of the 8 groups has distinct chunks.
+inline int load128_wavefronts(const std::vector<int>& float_offsets) {
+  return ladder::model::vector_wavefronts(load128_bytes(float_offsets), 16);
+}
+
+/// Passes of the same load once the return path is counted as well: 4 registers
+/// a lane at one register of the warp a pass, 2 when lanes pair up on addresses
+/// (n with n ^ 1, or n with n ^ 2), or more where the banks need more.
+inline int load128_passes(const std::vector<int>& float_offsets) {
+  return ladder::model::shared_load_passes(load128_bytes(float_offsets), 16);
 }
 
 /// One warp's shared loads in multiply_stage per 4-wide k-step (4 × 64 warp-FFMAs).
 struct StepLoads {
-  int a_loads = 0, a_wavefronts = 0;  // float4 loads of A (8) and the wavefronts they take
+  int a_loads = 0, a_wavefronts = 0;  // float4 loads of A (8) and the wavefronts they take in the banks
   int b_loads = 0, b_wavefronts = 0;  // float4 loads of B (8)
+  int a_passes = 0, b_passes = 0;     // the same loads' passes counting the return path too
   int lower_bound = 0;  // wavefronts if each distinct byte of the warp's footprint were moved once, 128 per wavefront
 };
 
@@ -76,6 +89,7 @@ StepLoads step_loads(int warp) {
     }
     ++s.a_loads;
     s.a_wavefronts += load128_wavefronts(offsets);
+    s.a_passes += load128_passes(offsets);
   }
   for (int q = 0; q < 4; ++q)
     for (int half = 0; half < 2; ++half) {  // b_lo, b_hi = load4(&b_tile[(p4 + q) * kBN + thread_col(p, 0 or 4)])
@@ -86,6 +100,7 @@ StepLoads step_loads(int warp) {
       }
       ++s.b_loads;
       s.b_wavefronts += load128_wavefronts(offsets);
+      s.b_passes += load128_passes(offsets);
     }
   // Per 4-wide k-step: 4 k-values (16 bytes) of each distinct row of A, and 4
   // rows of 16 bytes of each distinct group of 4 columns of B.
@@ -105,7 +120,8 @@ inline int blocks_per_sm(int cc, int threads, int registers_per_thread, int shar
 struct Traffic {
   double ffma;               // thread-level FFMAs, m·n·k (2 FLOPs each)
   double warp_ffma;          // warp-level FFMA instructions of the interior math, ffma / 32
-  double shared_wavefronts;  // shared-load wavefronts of multiply_stage (step_loads of warp 0)
+  double shared_wavefronts;  // shared-load wavefronts of multiply_stage through the banks (step_loads of warp 0)
+  double shared_passes;      // the same loads counting the return path too
   double l2_to_sm_bytes;     // every block reads its BM rows of A and BN columns of B once per k
   long blocks;               // the grid
 };
@@ -120,6 +136,7 @@ Traffic traffic(long m, long n, long k) {
   t.ffma = double(blocks) * Cfg::kBM * Cfg::kBN * k_padded;
   t.warp_ffma = t.ffma / 32;
   t.shared_wavefronts = double(warps) * (k_padded / 4) * (s.a_wavefronts + s.b_wavefronts);
+  t.shared_passes = double(warps) * (k_padded / 4) * (s.a_passes + s.b_passes);
   t.l2_to_sm_bytes = double(blocks) * (Cfg::kBM + Cfg::kBN) * k_padded * 4;
   t.blocks = blocks;
   return t;

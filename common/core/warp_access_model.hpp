@@ -1,11 +1,12 @@
 /// \file common/core/warp_access_model.hpp
-/// \brief What one warp's memory instruction costs: 32-byte sectors of global memory and
-/// wavefronts of shared memory, counted from the 32 addresses of its lanes.
+/// \brief What one warp's memory instruction costs: 32-byte sectors of global memory, and
+/// wavefronts of shared memory through its banks and its return path, counted from the 32
+/// addresses of its lanes.
 ///
 /// A host model, unit-tested on the CPU (common/core/tests/test_warp_access_model.cpp), that
-/// backs the sector and bank-conflict counts of the lessons and worked solutions
-/// (chapters 01 to 05). It follows the same index maps as the kernels; what a GPU
-/// really does is measured with Nsight Compute (the lessons name the metrics).
+/// backs the sector and shared-memory counts of the lessons and worked solutions (chapters 01
+/// to 06 and 11). It follows the same index maps as the kernels; what a GPU really does is
+/// measured with Nsight Compute (the lessons name the metrics).
 #pragma once
 
 #include <array>
@@ -68,11 +69,9 @@ constexpr int wavefronts(const WarpAddresses& bytes) {
 /// built for) serves a 16-byte access in four phases of 8 lanes and an 8-byte
 /// one in two of 16, conflict-free only within each. Under it a layout whose
 /// conflicts this count spreads across phases costs more, and a broadcast
-/// costs one pass per phase. Nor does it count the return path: shared memory
-/// hands the warp 128 bytes of registers a clock, so a 16-byte load may take 4
-/// passes whatever it reads (2 when lanes pair up on addresses), as chapter
-/// 06's lesson explains. Where the lessons lean on this count, Nsight
+/// costs one pass per phase. Where the lessons lean on this count, Nsight
 /// Compute's shared-memory wavefront and bank-conflict counters settle it.
+/// It counts the banks only; shared_load_passes adds the return path.
 constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
   constexpr int kMaxWords = kWarpSize * 4;
   std::array<long long, kMaxWords> words{};
@@ -94,6 +93,37 @@ constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
   }
   const int passes_for_bytes = (distinct * kFloatBytes + 127) / 128;
   return most > passes_for_bytes ? most : passes_for_bytes;
+}
+
+/// True when every lane that takes part reads what lane `lane ^ partner` reads
+/// (a lane whose partner takes no part is left alone).
+constexpr bool lanes_pair_up(const WarpAddresses& bytes, int partner) {
+  for (int lane = 0; lane < kWarpSize; ++lane) {
+    const long long other = bytes[lane ^ partner];
+    if (bytes[lane] >= 0 && other >= 0 && other != bytes[lane]) return false;
+  }
+  return true;
+}
+
+/// Passes the return path needs for a shared-memory load of `width_bytes` (4, 8
+/// or 16) per lane. Shared memory hands the warp 128 bytes a clock, one
+/// 4-byte register of every lane, so a load filling w registers a lane takes w
+/// passes whatever it reads, or w / 2 when the lanes pair up on addresses:
+/// every lane reads what lane n ^ 1 reads, or every lane what lane n ^ 2 reads
+/// (a broadcast is both). NVIDIA engineers have stated this rule on NVIDIA's
+/// forums for compute capability 7.x; that later GPUs keep it is an
+/// assumption, which Nsight Compute's shared-load wavefront counter tests.
+constexpr int return_passes(const WarpAddresses& bytes, int width_bytes) {
+  const int registers = width_bytes / kFloatBytes;
+  const bool paired = lanes_pair_up(bytes, 1) || lanes_pair_up(bytes, 2);
+  return registers > 1 && paired ? registers / 2 : registers;
+}
+
+/// Passes a shared-memory load takes through both limits: the banks
+/// (vector_wavefronts) and the return path (return_passes), whichever needs more.
+constexpr int shared_load_passes(const WarpAddresses& bytes, int width_bytes) {
+  const int banks = vector_wavefronts(bytes, width_bytes), returns = return_passes(bytes, width_bytes);
+  return banks > returns ? banks : returns;
 }
 
 /// An element of a tile of C: the one a thread computes.

@@ -253,8 +253,11 @@ Json chapter05() {
   out["bk"] = 8;  // the chapter's rung: vectorized_gemm_block<8>
   out["pad"] = kPad;
   out["step"] = p;
-  out["wavefronts"] = {{"a_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, a_lo_byte), 16)},
-                       {"b_lo", ladder::model::vector_wavefronts(ladder::model::warp_addresses(0, b_lo_byte), 16)}};
+  const auto a_lo = ladder::model::warp_addresses(0, a_lo_byte), b_lo = ladder::model::warp_addresses(0, b_lo_byte);
+  out["wavefronts"] = {{"a_lo", ladder::model::vector_wavefronts(a_lo, 16)},
+                       {"b_lo", ladder::model::vector_wavefronts(b_lo, 16)}};
+  out["passes"] = {{"a_lo", ladder::model::shared_load_passes(a_lo, 16)},
+                   {"b_lo", ladder::model::shared_load_passes(b_lo, 16)}};
   return out;
 }
 

@@ -53,7 +53,7 @@ def num(value):
 
 
 def plural(count, word):
-    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}{'es' if word.endswith('s') else 's'}"
 
 
 class Svg:
@@ -592,11 +592,13 @@ def vector_loads(d):
                                  (tint(ORANGE, 0.55), None, f"the rest of warp {t // ws}"),
                                  (LIGHT_GREYS[0], None, "other warps, alternating greys"),
                                  (LIGHT_GREYS[1], None, "a_tile's padding (4 floats a row)")])
-    w = d["wavefronts"]
+    w, p = d["wavefronts"], d["passes"]
     for line in (f"thread {t}: rows {compact(rows_t)},", f"columns {compact(cols_t)}", "",
                  f"step p: 4 float4 loads (a_lo, a_hi, b_lo, b_hi)", f"feed {d['tm'] * d['tn']} multiply-adds", "",
                  "warp 0's b_lo: 16 float4s side by side,", f"256 contiguous bytes: {plural(w['b_lo'], 'wavefront')}",
-                 f"warp 0's a_lo: 2 distinct float4s: {plural(w['a_lo'], 'wavefront')}"):
+                 f"warp 0's a_lo: 2 distinct float4s: {plural(w['a_lo'], 'wavefront')}", "",
+                 "counting the return path too:", f"b_lo {plural(p['b_lo'], 'pass')}, "
+                 f"a_lo {plural(p['a_lo'], 'pass')}"):
         yy += 19
         svg.text(nx, yy, line, size=12.5)
     return svg

@@ -32,6 +32,7 @@ TEST(Solutions06Model, Warp32x64TakesTheSameWavefronts) {
   const model::StepLoads s = model::step_loads<solution1::Warp32x64>(0);
   EXPECT_EQ(s.a_wavefronts, 8);
   EXPECT_EQ(s.b_wavefronts, 8);
+  EXPECT_EQ(s.a_passes + s.b_passes, 48);  // with the return path: A's lanes pair, B's do not
   EXPECT_EQ(s.lower_bound, 12);
 }
 
@@ -83,6 +84,7 @@ TEST(Solutions06Model, ProfilePredictionsFor06cAt4096Cubed) {
   const model::Traffic t = model::traffic<Chapter>(4096, 4096, 4096);
   EXPECT_NEAR(t.warp_ffma / 1e9, 2.147, 0.001);
   EXPECT_NEAR(t.shared_wavefronts / 1e6, 134.2, 0.1);
+  EXPECT_NEAR(t.shared_passes / 1e6, 402.7, 0.1);
   EXPECT_NEAR(t.l2_to_sm_bytes / 1e9, 4.29, 0.01);
   EXPECT_EQ(t.blocks, 1024);
   const ladder::model::Occupancy sm90 =

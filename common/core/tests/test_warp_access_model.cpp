@@ -172,17 +172,23 @@ TEST(WarpAccessModel, LessonWavefrontsChapters03And04) {
     const auto b03 = warp_addresses(warp, [](int t) { return word_bytes(5 * 32 + t % 32); });
     EXPECT_EQ(vector_wavefronts(a03, 16), 1);
     EXPECT_EQ(vector_wavefronts(b03, 4), 1);
+    EXPECT_EQ(shared_load_passes(a03, 16), 2);  // the return path: a broadcast pairs, 4 registers in 2 passes
+    EXPECT_EQ(shared_load_passes(b03, 4), 1);
     // 04 1-D: 512 threads as 8 rows of 64, a_tile[64][8], b_tile[8][64].
     const auto a04 = warp_addresses(warp, [](int t) { return word_bytes((t / 64 * 8 + 3) * 8 + 4); });
     const auto b04 = warp_addresses(warp, [](int t) { return word_bytes(5 * 64 + t % 64); });
     EXPECT_EQ(vector_wavefronts(a04, 16), 1);
     EXPECT_EQ(vector_wavefronts(b04, 4), 1);
+    EXPECT_EQ(shared_load_passes(a04, 16), 2);
+    EXPECT_EQ(shared_load_passes(b04, 4), 1);
     // 04 2-D: 16 × 16 threads, a_tile[128][8] read down a column (2-way), and
     // b_tile[p][tx*8 .. +3] merged into LDS.128s 32 bytes apart (4-way).
     const auto a2d = warp_addresses(warp, [](int t) { return word_bytes((t / 16 * 8 + 3) * 8 + 5); });
     const auto b2d = warp_addresses(warp, [](int t) { return word_bytes(5 * 128 + t % 16 * 8); });
     EXPECT_EQ(vector_wavefronts(a2d, 4), 2);
     EXPECT_EQ(vector_wavefronts(b2d, 16), 4);
+    EXPECT_EQ(shared_load_passes(a2d, 4), 2);  // the banks are the limit: the return path needs 1 and 4
+    EXPECT_EQ(shared_load_passes(b2d, 16), 4);
   }
 }
 
@@ -193,6 +199,9 @@ TEST(WarpAccessModel, LessonWavefrontsChapter05) {
     const auto b05 = warp_addresses(warp, [](int t) { return word_bytes(5 * 128 + t % 16 * 4); });
     EXPECT_EQ(vector_wavefronts(a05, 16), 1);
     EXPECT_EQ(vector_wavefronts(b05, 16), 2);
+    // With the return path: A's lanes pair (n and n ^ 1 share ty), B's do not: 2 and 4, 3 on average.
+    EXPECT_EQ(shared_load_passes(a05, 16), 2);
+    EXPECT_EQ(shared_load_passes(b05, 16), 4);
   }
 }
 
@@ -202,6 +211,43 @@ TEST(WarpAccessModel, VectorWavefrontsNeedEnoughPassesForTheBytes) {
   const auto words = warp_addresses(0, [](int t) { return word_bytes(t); });
   EXPECT_EQ(vector_wavefronts(words, 4), 1);
   EXPECT_EQ(vector_wavefronts(words, 4), wavefronts(words));
+}
+
+// The rule as stated on NVIDIA's forums for compute capability 7.x: the return
+// path moves one register of the whole warp (128 bytes) per pass, and lanes that
+// pair up on addresses (n with n ^ 1, or n with n ^ 2) halve that.
+TEST(WarpAccessModel, ReturnPathPassesFollowThePairingRule) {
+  // The forum's example: lane n reads byte n % 4 * 16. 64 bytes, one bank pass,
+  // but lanes n and n ^ 1 (or n ^ 2) read different pieces: 4 passes.
+  const auto quarter = warp_addresses(0, [](int t) { return word_bytes(t % 4 * 4); });
+  EXPECT_EQ(vector_wavefronts(quarter, 16), 1);
+  EXPECT_EQ(return_passes(quarter, 16), 4);
+  EXPECT_EQ(shared_load_passes(quarter, 16), 4);
+  // The same four pieces, paired along n ^ 1 and along n ^ 2: 2 passes.
+  const auto pairs1 = warp_addresses(0, [](int t) { return word_bytes(t / 2 % 4 * 4); });
+  const auto pairs2 = warp_addresses(0, [](int t) { return word_bytes((t % 2 + t / 4 % 2 * 2) * 4); });
+  EXPECT_TRUE(lanes_pair_up(pairs1, 1));
+  EXPECT_FALSE(lanes_pair_up(pairs1, 2));
+  EXPECT_TRUE(lanes_pair_up(pairs2, 2));
+  EXPECT_FALSE(lanes_pair_up(pairs2, 1));
+  EXPECT_EQ(shared_load_passes(pairs1, 16), 2);
+  EXPECT_EQ(shared_load_passes(pairs2, 16), 2);
+  // A broadcast pairs both ways; an 8-byte load needs 2 registers, 1 pass when paired.
+  const auto broadcast = warp_addresses(0, [](int) { return word_bytes(12); });
+  EXPECT_EQ(shared_load_passes(broadcast, 16), 2);
+  EXPECT_EQ(shared_load_passes(broadcast, 8), 1);
+  EXPECT_EQ(shared_load_passes(broadcast, 4), 1);
+  EXPECT_EQ(shared_load_passes(quarter, 8), 2);
+  // Lanes that take no part do not spoil the pairing.
+  WarpAddresses half = pairs1;
+  for (int lane = 1; lane < kWarpSize; lane += 2) half[lane] = -1;
+  EXPECT_EQ(return_passes(half, 16), 2);
+  // Where the banks need more, they decide: 512 distinct bytes take 4 either way, and
+  // 8 rows 128 bytes apart all in one group of 4 banks take 8.
+  const auto distinct = warp_addresses(0, [](int t) { return word_bytes(4 * t); });
+  const auto one_group = warp_addresses(0, [](int t) { return word_bytes(t % 8 * 32); });
+  EXPECT_EQ(shared_load_passes(distinct, 16), 4);
+  EXPECT_EQ(shared_load_passes(one_group, 16), 8);
 }
 
 }  // namespace
