@@ -234,11 +234,13 @@ TEST(Chapter11Model, SharedLoadsOfAWarpAreConflictFreeAtStride1) {
               0, [&](int lane) { return tiled::thread_halo_origin(pr, cols, warp, lane) + r * cols + s; });
           EXPECT_EQ(input, stride) << "stride " << stride << ": 32 words " << stride << " apart";
         }
-    // A tap's weights: every lane reads the same float4, a broadcast.
+    // A tap's weights: every lane reads the same float4, a broadcast: 1 wavefront in the banks,
+    // 2 passes of the return path.
     for (int tap = 0; tap < pr.r * pr.s; ++tap)
       for (int j = 0; j < tiled::kChannelBlock / 4; ++j) {
         const auto bytes = model::warp_addresses(0, [&](int) { return 4LL * (tap * tiled::kChannelBlock + 4 * j); });
         EXPECT_EQ(model::vector_wavefronts(bytes, 16), 1);
+        EXPECT_EQ(model::shared_load_passes(bytes, 16), 2);  // 4 registers a lane, paired: 2 passes back
       }
     // Staging: thread t writes halo element t + 256·i (and reads plan entry t + 256·i): consecutive words.
     for (int warp = 0; warp < tiled::kWarpsPerBlock; ++warp)
