@@ -8,13 +8,17 @@ ones win):
 
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
         --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
-        --cnn run2/cnn.json --tune run3/tune.json --out benchmarks/results/
+        --cnn run2/cnn.json --tune run3/tune.json --ncu run2/ncu.txt --ncu-tune run3/ncu-tune.txt \
+        --out benchmarks/results/
 
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
 (bench_conv's; null when not given, as in records made before it existed),
 ladder, cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's
-JSON; null when not given), and tuning (the SIMT tuning sweep: run_gpu.sh's
-tune.json, tune_simt's run at each size; null when not given).
+JSON; null when not given), tuning (the SIMT tuning sweep: run_gpu.sh's
+tune.json, tune_simt's run at each size; null when not given), and profile
+(Nsight Compute's metrics per launch, read by ncu_metrics.py from the profile
+phase's ncu.txt as `ladder` and the tune phase's ncu-tune.txt as `tune`; null
+when neither was given).
 
 Without a summary's machine section it asks nvidia-smi.
 """
@@ -25,6 +29,10 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import ncu_metrics  # noqa: E402
 
 
 def nvidia_smi(query):
@@ -48,6 +56,15 @@ def read_json(path):
     return json.loads(pathlib.Path(path).read_text()) if path else None
 
 
+def read_profile(ladder_report, tune_report):
+    """{"ladder": launches, "tune": launches} from the ncu reports given (ncu_metrics.parse); None without any."""
+    profile = {}
+    for key, path in (("ladder", ladder_report), ("tune", tune_report)):
+        if path:
+            profile[key] = ncu_metrics.parse(pathlib.Path(path).read_text(errors="replace"))
+    return profile or None
+
+
 def merged_summary(paths):
     """machine, tests and sanitizer sections of run_gpu.sh's summary files; later files win."""
     merged = {}
@@ -63,6 +80,8 @@ def main():
     parser.add_argument("--ladder", help="a chapter executable's --json output at the headline size")
     parser.add_argument("--cnn", help="benchmarks/pytorch_lenet.py's --out: chapter 14 on the GPU beside PyTorch")
     parser.add_argument("--tune", help="run_gpu.sh's tune.json: the SIMT tuning sweep")
+    parser.add_argument("--ncu", help="the profile phase's ncu.txt: Nsight Compute on the ladder at 4096^3")
+    parser.add_argument("--ncu-tune", help="the tune phase's ncu-tune.txt: the sweep's best beside 06e")
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
@@ -87,7 +106,8 @@ def main():
         "machine": machine,
     }
     record = {"context": context, "benchmarks": read_json(args.bench), "conv_benchmarks": read_json(args.bench_conv),
-              "ladder": ladder, "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
+              "ladder": ladder, "cnn": read_json(args.cnn), "tuning": read_json(args.tune),
+              "profile": read_profile(args.ncu, args.ncu_tune)}
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")
@@ -98,4 +118,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except (OSError, json.JSONDecodeError) as error:  # a file named on the command line is missing or not JSON
+        sys.exit(f"record.py: {error}")

@@ -10,7 +10,9 @@ docs/images/ladder.png, ladder_sizes.png and roofline.png (needs matplotlib).
 A block with `chapter=N` shows chapter N's rungs; one without shows every
 rung. Chapter 14's block shows the CNN beside PyTorch instead (the record's
 `cnn`, from pytorch_lenet.py), with its targets; chapter 06's adds the SIMT
-tuning sweep (the record's `tuning`, from run_gpu.sh's tune phase). Each precision gets its own table, measured against the vendor library
+tuning sweep (the record's `tuning`, from run_gpu.sh's tune phase) and its
+Nsight Compute evidence; a block marked `profile` adds the ladder's (the
+record's `profile`, from ncu_metrics.py). Each precision gets its own table, measured against the vendor library
 at that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
 bf16, fp32 NCHW convolutions against cuDNN, bf16 NHWC ones against cuDNN bf16.
 A % of one precision's vendor is never shown next to the other's.
@@ -26,6 +28,9 @@ import os
 import pathlib
 import re
 import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import ncu_metrics  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -43,6 +48,14 @@ TENSOR_CORE_TARGETS = {
     8: ({"4096": 70, "8192": 70}, 90),
     9: ({"2048": 95, "4096": 105, "8192": 100, "16384x14336x4096": 95, "16384x4096x14336": 95}, None),
 }
+PROFILE_LADDER_INTRO = (
+    f"Nsight Compute on one launch of every kernel of the ladder at {HEADLINE}³ (run_gpu.sh's profile phase). "
+    "A shared load's wavefronts are 1 for a conflict-free load if only the banks count; chapter 06's return-path "
+    "count predicts 2 or 4 for an `LDS.128` (3 on average for 05 and 06a–06e):")
+PROFILE_TUNE_INTRO = (
+    "Nsight Compute on the sweep's best candidate beside 06e and 06e with paired lanes (run_gpu.sh's tune "
+    "phase; the return-path count predicts 3 wavefronts per shared load for 06e and 2 with paired lanes, the "
+    "banks alone 1 for both):")
 NO_RESULTS = ("No results recorded yet: run `benchmarks/run_gpu.sh` on a GPU "
               "(see benchmarks/README.md).\n")
 
@@ -400,6 +413,16 @@ def tuning_table(run):
     return ["\n".join(lines) + "\n"]
 
 
+# --- Nsight Compute ---
+
+def profile_table(run, key, intro):
+    """The record's profile[key] (Nsight Compute's metrics per launch, benchmarks/ncu_metrics.py) as a table."""
+    launches = (run.get("profile") or {}).get(key)
+    if not launches:
+        return []
+    return [intro + "\n\n" + ncu_metrics.evidence_table(launches)]
+
+
 # --- Convolution ---
 
 def conv_table(precision, measured, precision_of, chapter):
@@ -517,6 +540,9 @@ def render_block(runs, args, page_dir=ROOT):
         tables = cnn_tables(run) if chapter == 14 else gemm_tables(run, chapter) + conv_tables(run, chapter)
         if chapter == SIMT_LAST_CHAPTER:
             tables += tuning_table(run)
+            tables += profile_table(run, "tune", PROFILE_TUNE_INTRO)
+        if "profile" in args.split():
+            tables += profile_table(run, "ladder", PROFILE_LADDER_INTRO)
         if tables:
             sections.append(f"Measured on {context_line(run)}.\n\n" + "\n".join(tables))
     if not sections:

@@ -295,6 +295,8 @@ phase_record() {
   [[ -f $out/cnn.json ]] && optional_args+=(--cnn "$out/cnn.json")
   [[ -f $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
   [[ -f $out/tune.json ]] && optional_args+=(--tune "$out/tune.json")
+  [[ -f $out/ncu.txt ]] && optional_args+=(--ncu "$out/ncu.txt")  # from an earlier profile phase into this $out
+  [[ -f $out/ncu-tune.txt ]] && optional_args+=(--ncu-tune "$out/ncu-tune.txt")
   recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${optional_args[@]}" \
     --out benchmarks/results) || return 1
   echo "$recorded"
@@ -318,7 +320,7 @@ ncu_report() {
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout 60 ncu "${filter[@]}" --metrics smsp__inst_executed.sum,smsp__inst_executed_pipe_fma.sum,sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active,smsp__inst_executed_op_shared_ld.sum,l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum,l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum,smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio,smsp__average_warps_issue_stalled_short_scoreboard_per_issue_active.ratio \
+  timeout 60 ncu "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E '^\s+[a-z_]+.*\(|Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' \
     "$report" | head -n 60

@@ -431,6 +431,20 @@ class RecordTest(unittest.TestCase):
             self.assertEqual(context["sm_clock_at_record_mhz"], "1980", "the later summary wins")
 
 
+# A profile report as ncu prints it for --metrics, for one launch of `kernel`.
+NCU_REPORT = """  {kernel} (32, 32, 1)x(256, 1, 1), Context 1, Stream 13, Device 0, CC 9.0
+    Section: Command line profiler metrics
+    smsp__inst_executed.sum                                                 inst        2,000
+    smsp__inst_executed_pipe_fma.sum                                        inst        1,600
+    sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active                %        70.00
+    smsp__inst_executed_op_shared_ld.sum                                    inst          100
+    l1tex__data_pipe_lsu_wavefronts_mem_shared_op_ld.sum                                  300
+    l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_ld.sum                                0
+    smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio                     0.25
+    smsp__average_warps_issue_stalled_short_scoreboard_per_issue_active.ratio            0.50
+"""
+
+
 class PipelineTest(unittest.TestCase):
     """record.py then report.py, end to end, on a scratch copy of the scripts and of every page with a results
     block: the real repository is never written."""
@@ -438,7 +452,8 @@ class PipelineTest(unittest.TestCase):
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp())
         pages = [ROOT / "README.md", ROOT / "docs" / "results.md"] + sorted(ROOT.glob("chapters/*/README.md"))
-        for path in [HERE / "record.py", HERE / "report.py"] + [page for page in pages if page.exists()]:
+        scripts = [HERE / "record.py", HERE / "report.py", HERE / "ncu_metrics.py"]
+        for path in scripts + [page for page in pages if page.exists()]:
             copy = self.tmp / path.relative_to(ROOT)
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(path, copy)
@@ -512,6 +527,29 @@ class PipelineTest(unittest.TestCase):
         if (self.tmp / "chapters" / "06_warp_tiling_gemm" / "README.md").exists():
             self.assertIn("| tune 128x128x16 w64x32 4-stage | 45.0, 90.0 % |",
                           self.block("chapters/06_warp_tiling_gemm/README.md", 6))
+
+    def test_recorded_ncu_reports_reach_the_results_page_and_chapter_6(self):
+        ncu, ncu_tune = self.run2 / "ncu.txt", self.run2 / "ncu-tune.txt"
+        ncu.write_text(NCU_REPORT.format(kernel="void ladder::k06a<1>(ladder::GemmArgsOf<float>)"))
+        ncu_tune.write_text(NCU_REPORT.format(kernel="void ladder::cp_async_kernel<ladder::Candidate<2>>(int)"))
+        self.record("--ncu", str(ncu), "--ncu-tune", str(ncu_tune))
+        record = json.loads((self.tmp / "benchmarks" / "results" / "NVIDIA_H200.json").read_text())
+        self.assertEqual(record["profile"]["ladder"][0]["kernel"], "k06a<1>")
+        self.assertEqual(self.script("report.py").returncode, 0)
+        results_page = self.block("docs/results.md")
+        self.assertIn("Nsight Compute on one launch of every kernel", results_page)
+        self.assertIn("| `k06a<1>` | 2e+03 | 80% | 70% | 100 | 3.00 | 0.00 | 0.25 | 0.50 |", results_page)
+        if (self.tmp / "chapters" / "06_warp_tiling_gemm" / "README.md").exists():
+            chapter = self.block("chapters/06_warp_tiling_gemm/README.md", 6)
+            self.assertIn("| `cp_async_kernel<Candidate<2>>` |", chapter)
+            self.assertNotIn("k06a", chapter, "the ladder's profile is on the results page")
+        self.assertNotIn("Nsight Compute", self.block("README.md"), "only the block marked profile has it")
+
+    def test_a_missing_report_is_one_clear_line(self):
+        result = self.script("record.py", "--bench", str(self.run2 / "bench.json"), "--ncu", "nowhere/ncu.txt",
+                             "--summary", str(self.summary), "--out", str(self.tmp / "out"))
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stderr.strip(), r"^record.py: .*nowhere/ncu.txt")
 
     def test_a_record_without_conv_results_still_reports(self):
         self.record()  # no --bench-conv, as every record before bench_conv

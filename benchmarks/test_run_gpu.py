@@ -40,7 +40,8 @@ class RunGpuScriptTest(unittest.TestCase):
 
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp())
-        for part in ("benchmarks/run_gpu.sh", "benchmarks/gpu_run.py", "tools/device_kit.sh"):
+        parts = ("benchmarks/run_gpu.sh", "benchmarks/gpu_run.py", "benchmarks/ncu_metrics.py", "tools/device_kit.sh")
+        for part in parts:
             (self.tmp / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / part, self.tmp / part)
         self.bin = self.tmp / "bin"
