@@ -2,8 +2,8 @@
 /// \brief Runs a launcher on horizontal slabs of C, for rungs whose row tiles on
 /// grid.y would exceed its limit of 65,535 blocks.
 ///
-/// With tiles of 16 rows, 65,535 blocks cover m ≤ 1,048,560: one row short of
-/// the tallest problem the tests and executables allow (2^20). Each slab is an
+/// With tiles of 16 rows, 65,535 blocks cover m ≤ 1,048,560: 16 rows, one tile,
+/// short of the tallest problem the tests and executables allow (2^20). Each slab is an
 /// ordinary GEMM on a sub-matrix: A and C start `first_row` rows further on,
 /// B is shared; so a rung needs no change to run in slabs.
 #pragma once

@@ -65,7 +65,7 @@ std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
       {513, 257, 129},
       {1000, 1234, 777},
       {2048, 2048, 2048},
-      {kMaxDimension, 3, 5}};  // tall: 2^20 rows overflow gridDim.y (65,535) for tiles under 16 rows
+      {kMaxDimension, 3, 5}};  // tall: 2^20 rows overflow gridDim.y (65,535) for tiles of 16 rows or fewer
   std::vector<GemmCase> cases;
   for (const GemmRung& rung : gemm_registry()) {
     if (rung.chapter != chapter || rung.kind != kind) continue;
