@@ -40,9 +40,10 @@ __device__ __forceinline__ void smem_gemm_block(const GemmArgs& args) {
   __shared__ float b_tile[kTile][kTile];                         // (k, n): rows of B for this block's columns of C
   const int ty = threadIdx.x / kTile, tx = threadIdx.x % kTile;  // a warp = one row ty, tx = 0..31
   const int row = blockIdx.y * kTile + ty, col = blockIdx.x * kTile + tx;
-  // Whole tiles need no bounds checks; only blocks on the bottom/right edge
-  // and the last k-tile take the predicated path (the branch is the same for
-  // every thread of the block, so it never diverges).
+  // Whole tiles need no bounds checks; only blocks on the bottom/right edge,
+  // and the last k-tile when K is not a multiple of kTile, take the predicated
+  // path (the branch is the same for every thread of the block, so it never
+  // diverges).
   const bool rows_inside = (blockIdx.y + 1) * kTile <= args.m, cols_inside = (blockIdx.x + 1) * kTile <= args.n;
 
   float acc = 0.0f;
