@@ -143,7 +143,10 @@ def main():
     if not launches:
         print(f"ncu_metrics: {args.report} has no metrics block (did ncu run with --metrics?)", file=sys.stderr)
         return 1
-    print(json.dumps(launches, indent=1) if args.json else evidence_table(launches), end="\n" if args.json else "")
+    if args.json:
+        print(json.dumps(launches, indent=1))
+    else:
+        print(evidence_table(launches), end="")
     return 0
 
 
