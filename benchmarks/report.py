@@ -50,8 +50,9 @@ TENSOR_CORE_TARGETS = {
 }
 PROFILE_LADDER_INTRO = (
     f"Nsight Compute on one launch of every kernel of the ladder at {HEADLINE}³ (run_gpu.sh's profile phase). "
-    "A shared load's wavefronts are 1 for a conflict-free load if only the banks count; chapter 06's return-path "
-    "count predicts 2 or 4 for an `LDS.128` (3 on average for 05 and 06a–06e):")
+    "By the banks alone, a conflict-free shared load of at most 128 bytes takes 1 wavefront (05's loads average "
+    "1.5, 06a–06e's 1); chapter 06's return-path count predicts 2 or 4 for an `LDS.128` (3 on average for 05 and "
+    "06a–06e):")
 PROFILE_TUNE_INTRO = (
     "Nsight Compute on the sweep's best candidate beside 06e and 06e with paired lanes (run_gpu.sh's tune "
     "phase; the return-path count predicts 3 wavefronts per shared load for 06e and 2 with paired lanes, the "
