@@ -2,17 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <exception>
 #include <functional>
-#include <future>
-#include <mutex>
 #include <ostream>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/core/cuda_check.cuh"
@@ -26,6 +21,7 @@
 #include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/network.cuh"
 #include "common/nn/gpu/optimizer.cuh"
+#include "common/nn/replicas.hpp"
 
 namespace ladder::nn::gpu {
 namespace {
@@ -439,77 +435,33 @@ class GpuEngine : public TrainingEngine {
 };
 
 // [data-parallel]
-/// A thread that runs the tasks posted to it, in order: one for each replica but the first, so
-/// that each replica's launches and NCCL calls come from a thread of its own.
-class ReplicaThread {
- public:
-  ReplicaThread() : thread_([this] { run(); }) {}
-  ~ReplicaThread() {
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
-    }
-    ready_.notify_one();
-    thread_.join();
-  }
-  ReplicaThread(const ReplicaThread&) = delete;
-  ReplicaThread& operator=(const ReplicaThread&) = delete;
-
-  /// Runs `task` on this thread after the ones posted before; the future holds its exception.
-  std::future<void> post(std::function<void()> task) {
-    std::packaged_task<void()> packaged(std::move(task));
-    std::future<void> done = packaged.get_future();
-    {
-      const std::lock_guard<std::mutex> lock(mutex_);
-      tasks_.push_back(std::move(packaged));
-    }
-    ready_.notify_one();
-    return done;
-  }
-
- private:
-  void run() {
-    for (;;) {
-      std::packaged_task<void()> task;
-      {
-        std::unique_lock<std::mutex> lock(mutex_);
-        ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
-        if (tasks_.empty()) return;
-        task = std::move(tasks_.front());
-        tasks_.pop_front();
-      }
-      task();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::packaged_task<void()>> tasks_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: it starts once the members it uses exist
-};
-
 /// --gpus N: a replica per GPU, replica 0 on the calling thread and the others on their own,
 /// each training on its shard of every batch, their gradients summed after each backward pass.
 /// Replica 0 evaluates and reports: after every step all replicas hold the same weights.
 class DataParallelEngine : public TrainingEngine {
  public:
-  explicit DataParallelEngine(const TrainingRun& run) : run_(run), clique_(run.gpus), replicas_(std::size_t(run.gpus)) {
-    for (int r = 1; r < run.gpus; ++r) threads_.push_back(std::make_unique<ReplicaThread>());
-    on_every_replica([this](int r) { replicas_[std::size_t(r)] = std::make_unique<GpuEngine>(run_, r, &clique_); });
-    on_every_replica([this](int r) { replicas_[std::size_t(r)]->join(clique_); });  // only once all exist
+  explicit DataParallelEngine(const TrainingRun& run)
+      : run_(run), clique_(run.gpus), group_(run.gpus), replicas_(std::size_t(run.gpus)) {
+    try {
+      group_.run([this](int r) { replicas_[std::size_t(r)] = std::make_unique<GpuEngine>(run_, r, &clique_); },
+                 ReplicaPhase::kIndependent);
+      // Only once all exist: joining waits for every replica, so one that failed to start would strand the rest.
+      group_.run([this](int r) { replicas_[std::size_t(r)]->join(clique_); }, ReplicaPhase::kCollective);
+    } catch (...) {
+      release();  // a throwing constructor runs no destructor
+      throw;
+    }
   }
 
-  ~DataParallelEngine() override {
-    for (int r = 1; r < run_.gpus; ++r)  // each freed on its own thread, with its own GPU current
-      threads_[std::size_t(r) - 1]->post([this, r] { replicas_[std::size_t(r)].reset(); }).wait();
-  }
+  ~DataParallelEngine() override { release(); }
 
   EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
     std::vector<EpochStats> stats(replicas_.size());
-    on_every_replica([&](int r) {
-      stats[std::size_t(r)] = replicas_[std::size_t(r)]->train_epoch(first_step, r == 0 ? progress : nullptr);
-    });
+    group_.run(
+        [&](int r) {
+          stats[std::size_t(r)] = replicas_[std::size_t(r)]->train_epoch(first_step, r == 0 ? progress : nullptr);
+        },
+        ReplicaPhase::kCollective);  // every step all-reduces
     return combined(stats);
   }
 
@@ -525,25 +477,9 @@ class DataParallelEngine : public TrainingEngine {
   std::string energy_unavailable_reason() const override { return replicas_[0]->energy_unavailable_reason(); }
 
  private:
-  /// Runs task(r) for every replica r, each on its own thread, and waits for all of them;
-  /// rethrows the first failure.
-  void on_every_replica(const std::function<void(int)>& task) {
-    std::vector<std::future<void>> done;
-    for (int r = 1; r < run_.gpus; ++r) done.push_back(threads_[std::size_t(r) - 1]->post([&task, r] { task(r); }));
-    std::exception_ptr failure;
-    try {
-      task(0);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    for (std::future<void>& d : done) {
-      try {
-        d.get();
-      } catch (...) {
-        if (!failure) failure = std::current_exception();
-      }
-    }
-    if (failure) std::rethrow_exception(failure);
+  /// Frees each replica on its own thread, with its own GPU current.
+  void release() {
+    group_.run([this](int r) { replicas_[std::size_t(r)].reset(); }, ReplicaPhase::kIndependent);
   }
 
   /// The epoch of the whole batch from the replicas' shares: each replica's mean loss and
@@ -579,8 +515,8 @@ class DataParallelEngine : public TrainingEngine {
 
   TrainingRun run_;
   NcclClique clique_;
+  ReplicaGroup group_;  // replica r lives on group_'s thread r
   std::vector<std::unique_ptr<GpuEngine>> replicas_;
-  std::vector<std::unique_ptr<ReplicaThread>> threads_;  // replica r > 0 lives on threads_[r - 1]
 };
 // [data-parallel]
 
