@@ -58,9 +58,10 @@ void launch_one_warp_per_tile(const Bf16GemmArgs& args, cudaStream_t stream) {
 /// load_matrix_sync reads whole 16 × 16 tiles, so 07a needs m, n and k to be
 /// multiples of 16: it has no way to stop at the edge of a matrix. It also
 /// wants every tile's first element 256-bit (32-byte) aligned and the leading
-/// dimension a multiple of 16 bytes: with 32-byte aligned pointers and leading
-/// dimensions of a multiple of 32 bytes (16 bf16), every tile at (16 i, 16 j)
-/// starts 32-byte aligned.
+/// dimension a multiple of 16 bytes. A tile at (16 i, 16 j) starts 32 (i ld + j)
+/// bytes past the base, so 32-byte aligned pointers align every tile. The
+/// registry's one alignment asks the leading dimensions for 32 bytes too: more
+/// than WMMA needs, and what lets one number state both rules.
 GemmRequirements one_warp_requirements() {
   GemmRequirements need;
   need.min_compute_capability = 80;  // bf16 fragments are sm_80+

@@ -7,12 +7,14 @@
 /// getting the tiles into shared memory cost nothing?
 ///
 /// - One CTA per SM with two warpgroups, as 09b's consumers, so one warpgroup's issue gaps
-///   and waits can be filled by the other's wgmma.
+///   and waits can be filled by the other's wgmma. The CTA asks for more than half the SM's
+///   shared memory, so that no SM can hold two while another holds none.
 /// - Each warpgroup multiplies the same A (64 x 64, K-major) and B (64 x N, MN-major)
 ///   tiles over and over, through the same descriptors the rungs use: the shared-memory
 ///   reads of a real k-loop, without its copies.
 /// - Per k-tile: 4 wgmma on one accumulator set, commit, wait, as the rungs do.
 /// - The accumulators are written out only when a run-time flag says so (it never does).
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -89,7 +91,17 @@ double measure_wgmma_peak() {
                              std::to_string(device.compute_capability % 10));
   if (!kBuiltForSm90a) throw std::runtime_error("the wgmma micro-benchmark was built without sm_90a");
   const auto kernel = wgmma_peak_kernel<N>;
-  LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, peak_smem_bytes<N>()));
+  // One CTA per SM by construction, not by the block scheduler's habit: asking for more than
+  // half an SM's shared memory leaves no room for a second CTA that would idle another SM.
+  int smem_per_sm = 0;
+  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&smem_per_sm, cudaDevAttrMaxSharedMemoryPerMultiprocessor, device.index));
+  const int smem_bytes = std::max(peak_smem_bytes<N>(), smem_per_sm / 2 + 1);
+  LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem_bytes));
+  int ctas_per_sm = 0;
+  LADDER_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&ctas_per_sm, kernel, kPeakThreads, smem_bytes));
+  if (ctas_per_sm != 1)
+    throw std::runtime_error("the wgmma micro-benchmark needs exactly one CTA per SM; the occupancy calculator says " +
+                             std::to_string(ctas_per_sm));
   DeviceBuffer<float> sink(static_cast<std::size_t>(sms) * kPeakThreads);
   TimingConfig timing;
   timing.warmup = 2;
@@ -97,7 +109,7 @@ double measure_wgmma_peak() {
   timing.flush_l2 = false;  // nothing here touches global memory
   const TimingStats stats = time_on_gpu(
       [&](cudaStream_t stream) {
-        kernel<<<sms, kPeakThreads, peak_smem_bytes<N>(), stream>>>(kKTiles, 0, sink.data());
+        kernel<<<sms, kPeakThreads, smem_bytes, stream>>>(kKTiles, 0, sink.data());
         LADDER_CHECK_LAUNCH();
       },
       timing);

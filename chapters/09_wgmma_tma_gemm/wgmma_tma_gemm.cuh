@@ -54,7 +54,7 @@ struct HopperTile {
   // shared memory is only guaranteed 16-byte aligned, so the kernel rounds its start up.
   static constexpr int kSmemBytes = kStages * kStageBytes + kStagingBytes + hopper::kSw128AtomBytes;
   static constexpr int kGroupRows = 8;  // grouped tile order, bands of 8 tile rows (as 08d)
-  // setmaxnreg's split (09b): the producer keeps 40 registers per thread, each consumer
+  // setmaxnreg's split (09b): the producer drops to 40 registers per thread, each consumer
   // takes 232; 128 x 40 + 2 x 128 x 232 = 64,512 of the SM's 65,536.
   static constexpr int kProducerRegisters = 40, kConsumerRegisters = 232;
   static_assert(!kProducer || kWarpgroupThreads * (kProducerRegisters + kConsumers * kConsumerRegisters) <= 65536,

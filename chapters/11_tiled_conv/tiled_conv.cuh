@@ -180,7 +180,7 @@ __device__ inline void plan_halo_copy(const ConvProblem& pr, HaloTile halo, int*
 /// Consecutive threads copy consecutive elements: neighbouring input columns
 /// (coalesced) into neighbouring words (no bank conflict).
 __device__ inline void stage_halo_tile(const float* __restrict__ plane, const int* plan, int floats, float* tile) {
-#pragma unroll 1  // one or two trips at 3x3, up to six at 7x7 stride 2: unrolling only adds code
+#pragma unroll 1  // two trips at 3x3 stride 1, five at stride 2, six at 7x7 stride 2: unrolling only adds code
   for (int e = static_cast<int>(threadIdx.x); e < floats; e += kThreadsPerBlock) {
     const int source = plan[e];
     const float value = plane[source < 0 ? 0 : source];  // always a valid address: no branch around the load

@@ -80,7 +80,7 @@ using Mma128x128x32s4 = ConvTileConfig<128, 128, 32, 64, 64, 4>;  // 128 threads
 // layer has K = 64 output channels, so half of a 128-wide tile multiplies zeros; its
 // 7 × 7 × 512 layer has M = 1 568 positions, 13 × 4 = 52 tiles of 128 × 128 for 132 SMs.
 // The smaller shapes ask for more blocks per SM: 3 or 4 blocks of 128 threads leave at most
-// 168 or 128 registers a thread (65 536 shared, allocated 8 a thread at a time).
+// 168 or 128 registers a thread (65 536 registers per SM, allocated 8 a thread at a time).
 using Mma128x64x32s4 = ConvTileConfig<128, 64, 32, 64, 32, 4, 3>;  // 128 threads, 49 152 B
 using Mma64x64x32s4 = ConvTileConfig<64, 64, 32, 32, 32, 4, 4>;    // 128 threads, 32 768 B
 using Mma64x128x32s4 = ConvTileConfig<64, 128, 32, 32, 64, 4, 3>;  // 128 threads, 49 152 B

@@ -1,8 +1,8 @@
 /// \file chapters/13_implicit_gemm_conv/test_implicit_gemm_conv.cu
-/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13e (bf16 NHWC against
-/// the reference; 13e on C = 1 and C = 3 too); and, on any machine, what the rungs declare:
-/// their precision, sm_80, C a multiple of 8 with the reason for other C (13a-13d), 13e's
-/// workspace, and the order of the ladder.
+/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13f (bf16 NHWC against
+/// the reference; 13e also on the problems whose C is not a multiple of 8); and, on any
+/// machine, what the rungs declare: their precision, sm_80, C a multiple of 8 with the reason
+/// for other C (all but 13e), the workspaces of 13e and 13f, and the order of the ladder.
 #include <string>
 #include <vector>
 

@@ -11,7 +11,7 @@ namespace ladder::implicit_gemm::solution1 {
 // [sol1-element-map]
 /// A(row, step) in x_nhwc, or -1 for a zero (the padding, a row past M, a step past K_gemm).
 /// Unlike a_chunk_source this decodes every step on its own: with C not a multiple of 8,
-/// the 8 steps of one chunk can span two or three taps, so two or three input pixels.
+/// the 8 steps of one chunk can span several taps (up to 8 at C = 1), so as many input pixels.
 LADDER_HOST_DEVICE constexpr long long a_element_offset(const ConvProblem& pr, long long row, int step) {
   if (row >= pr.gemm_m() || step >= pr.gemm_k()) return -1;
   const conv::OutputPosition out = conv::output_position(pr, row);

@@ -51,7 +51,7 @@ TEST(ConvBackward, FlippedFilterIndexIsABijection) {
 // Filters 1x1 to 5x5, every padding from 0 to R - 1, odd image sizes; LeNet's conv2 among them.
 TEST(ConvBackward, BackwardDataIsAForwardConvolutionWithFlippedFilters) {
   Random random(11);
-  for (const int side : {1, 2, 3, 5})
+  for (const int side : {1, 2, 3, 4, 5})
     for (int padding = 0; padding < side; ++padding) {
       const ConvProblem forward{3, 2, 7 + side, 9, 4, side, side, 1, padding};
       ASSERT_FALSE(backward_data_unsupported_reason(forward));
