@@ -130,7 +130,13 @@ void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
       kernel = warp_specialized_kernel<Cfg>;
     else
       kernel = tma_wgmma_kernel<Cfg>;
-    LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+    static int opted_in_device = -1;  // the opt-in holds per device: set once, as resident_clusters asks once
+    int device = 0;
+    LADDER_CUDA_CHECK(cudaGetDevice(&device));
+    if (device != opted_in_device) {
+      LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
+      opted_in_device = device;
+    }
     kernel<<<unsigned(tiles), Cfg::kThreads, Cfg::kSmemBytes, stream>>>(a_map, b_map, args);
   }
   LADDER_CHECK_LAUNCH();
