@@ -74,7 +74,9 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   if (!ladder::device_usable_or_say_why("bench_conv", "the benchmarks need an NVIDIA GPU")) return 1;
-  const int compute_capability = ladder::query_device().compute_capability;
+  const ladder::DeviceInfo device = ladder::query_device();
+  const int compute_capability = device.compute_capability;
+  benchmark::AddCustomContext("gpu", device.name);  // record.py checks that one record is one GPU
   // Layer-major order, cuDNN first within a layer, so % of cuDNN is known when each rung runs.
   for (const ladder::NamedConvLayer& layer : ladder::named_conv_layers()) {
     for (const ladder::ConvRung& rung : ladder::conv_registry()) {

@@ -178,6 +178,7 @@ int main(int argc, char** argv) {
   if (!ladder::device_usable_or_say_why("bench_gemm", "the benchmarks need an NVIDIA GPU")) return 1;
   const ladder::DeviceInfo device = ladder::query_device();
   context.compute_capability = device.compute_capability;
+  benchmark::AddCustomContext("gpu", device.name);  // record.py checks that one record is one GPU
   const ladder::EnergyMeter meter(device.pci_bus_id);
   if (context.energy_seconds > 0 && meter.available())
     context.meter = &meter;

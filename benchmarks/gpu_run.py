@@ -7,6 +7,7 @@ record.py bundles with the measurements.
     python3 benchmarks/gpu_run.py tests SUMMARY --junit ctest.xml --tests-json ctest-tests.json
     python3 benchmarks/gpu_run.py sanitizer SUMMARY --log sanitizer.log
     python3 benchmarks/gpu_run.py tune SUMMARY --out tune.json --check tune-check.json tune-2048.json ...
+    python3 benchmarks/gpu_run.py phase SUMMARY --name test --status ok --seconds 95
 
 `tune` writes tune_simt's runs (one JSON per size) into one file for record.py,
 prints them side by side, best rung first, with the SIMT targets checked for
@@ -26,11 +27,16 @@ import sys
 import xml.etree.ElementTree as ElementTree
 
 # Why a GPU test may be skipped on a working GPU: the rung itself says it
-# cannot run the case (unsupported_reason), the test is an exercise starter,
-# which is unfinished on purpose, or the build found no NCCL, which only
-# chapter 14's --gpus needs (cmake/LadderNccl.cmake; the record shows the count).
-# Anything else fails the phase.
-ALLOWED_GPU_SKIPS = (r"does not support this case:", r"exercise starter code", r"this build has no NCCL")
+# cannot run the case (unsupported_reason: a GEMM or conv rung's requirement),
+# the test is an exercise starter, which is unfinished on purpose, the build
+# found no NCCL, which only chapter 14's --gpus needs (cmake/LadderNccl.cmake;
+# the record shows the count), or the test checks what a build without cuDNN
+# does and this one has it. Anything else fails the phase, and so does a
+# requirement that names a missing cuDNN: the GPU machine has the wheel, and
+# without it the conv tables would have no baseline.
+ALLOWED_GPU_SKIPS = (r"does not support this case:", r"exercise starter code", r"this build has no NCCL",
+                     r"^this build has cuDNN ")
+FORBIDDEN_GPU_SKIPS = (r"no cuDNN", r"without cuDNN")
 
 
 def load(path):
@@ -80,6 +86,7 @@ def machine(args):
         "memory_clock_max_mhz": fields[5] if fields else None,
         "nvcc": release.group(1) if release else None,
         "cmake": (run(["cmake", "--version"]) or "").replace("cmake version ", "") or None,
+        "commit": args.commit or run(["git", "rev-parse", "HEAD"]),  # what was measured, for record.py
     }
     summary = load(args.summary)
     summary["machine"] = facts
@@ -99,6 +106,12 @@ def skip_reason(case):
 
 
 def tests(args):
+    if not pathlib.Path(args.junit).is_file():  # ctest was stopped (the call's time ran out) before writing it
+        summary = load(args.summary)
+        summary["tests"] = {"incomplete": f"no {pathlib.Path(args.junit).name}: ctest did not finish"}
+        save(args.summary, summary)
+        print(f"tests: incomplete: ctest wrote no {args.junit}; ctest.log has what ran")
+        return 1
     labels = {}
     for test in json.loads(pathlib.Path(args.tests_json).read_text())["tests"]:
         for prop in test.get("properties", []):
@@ -117,7 +130,8 @@ def tests(args):
             reason = skip_reason(case)
             if "gpu" not in labels.get(name, []):
                 allowed["cpu test: " + reason] += 1
-            elif any(re.search(pattern, reason) for pattern in ALLOWED_GPU_SKIPS):
+            elif any(re.search(p, reason) for p in ALLOWED_GPU_SKIPS) and \
+                    not any(re.search(p, reason) for p in FORBIDDEN_GPU_SKIPS):
                 allowed[re.split(r":", reason)[0] if "exercise" in reason else reason] += 1
             else:
                 forbidden.append((name, reason))
@@ -140,22 +154,28 @@ def tests(args):
     return 1 if failed or forbidden else 0
 
 
-# run_gpu.sh writes one such line after each sanitizer run.
-VERDICT = re.compile(r"^verdict: (clean|FAILED) ", re.MULTILINE)
+# run_gpu.sh writes one such line after each sanitizer run, or SKIPPED for one the call had no
+# time left for.
+VERDICT = re.compile(r"^verdict: (clean|FAILED|SKIPPED) ", re.MULTILINE)
 
 
 def sanitizer(args):
     log = pathlib.Path(args.log)
     verdicts = VERDICT.findall(log.read_text()) if log.exists() else []
-    section = {"runs": len(verdicts), "clean": verdicts.count("clean")}
+    ran = [v for v in verdicts if v != "SKIPPED"]
+    section = {"runs": len(ran), "clean": ran.count("clean")}
+    if "SKIPPED" in verdicts:
+        section["not_run"] = verdicts.count("SKIPPED")  # out of time: the phase is incomplete
     if args.skipped:
         section["skipped"] = args.skipped
     summary = load(args.summary)
     summary["sanitizer"] = section
     save(args.summary, summary)
     print(f"sanitizer: {section['clean']} of {section['runs']} runs clean"
+          + (f", {section['not_run']} not run (out of time)" if "not_run" in section else "")
           + (f" (skipped: {args.skipped})" if args.skipped else ""))
-    return 0 if args.skipped or (verdicts and section["clean"] == section["runs"]) else 1
+    complete = ran and section["clean"] == section["runs"] and "not_run" not in section
+    return 0 if args.skipped or complete else 1
 
 
 def tune(args):
@@ -180,12 +200,21 @@ def tune(args):
     return 1 if failed else 0
 
 
+def phase(args):
+    """One phase's status and time, as run_gpu.sh's closing table prints it: kept in the summary too,
+    so that a call cut short still says which phases finished."""
+    summary = load(args.summary)
+    summary.setdefault("phases", {})[args.name] = {"status": args.status, "seconds": args.seconds}
+    save(args.summary, summary)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("machine", help="record and print what the machine is")
     p.add_argument("summary")
     p.add_argument("--kernel", required=True, help="uname -r")
+    p.add_argument("--commit", help="the commit measured (LADDER_COMMIT; else git rev-parse HEAD)")
     p = commands.add_parser("tests", help="count CTest results; fail on a GPU test skipped without a rung reason")
     p.add_argument("summary")
     p.add_argument("--junit", required=True, help="ctest --output-junit FILE")
@@ -199,8 +228,14 @@ def main():
     p.add_argument("--out", required=True, help="the combined JSON (written atomically)")
     p.add_argument("--check", help="tune_simt --json of the ragged correctness run: its failures count too")
     p.add_argument("runs", nargs="+", help="tune_simt --json files, one per size")
+    p = commands.add_parser("phase", help="record a phase's status and time")
+    p.add_argument("summary")
+    p.add_argument("--name", required=True)
+    p.add_argument("--status", required=True)
+    p.add_argument("--seconds", type=int, required=True)
     args = parser.parse_args()
-    return {"machine": machine, "tests": tests, "sanitizer": sanitizer, "tune": tune}[args.command](args) or 0
+    return {"machine": machine, "tests": tests, "sanitizer": sanitizer, "tune": tune, "phase": phase}[args.command](
+        args) or 0
 
 
 if __name__ == "__main__":

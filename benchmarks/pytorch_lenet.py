@@ -259,6 +259,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         ours = json.loads(Path(args.ours).read_text())
+        # The project's runs go into --out first, and again after each PyTorch mode: a mode that
+        # fails, or a run cut short by its time limit, loses only what had not finished.
+        results = {"ours": ours, "modes": {}}
+        if args.layer_times:
+            results["layer_times"] = json.loads(Path(args.layer_times).read_text()).get("layer_times")
+        bf16 = json.loads(Path(args.bf16_run).read_text()) if args.bf16_run else None
+        if bf16:
+            results["bf16"] = bf16
+        no_graph = json.loads(Path(args.no_graph_run).read_text()) if args.no_graph_run else None
+        if no_graph:
+            results["no_graph"] = no_graph
+        write_atomically(args.out, json.dumps(results, indent=2) + "\n")
         if ours.get("augment"):
             raise ValueError(f"{args.ours}: the run augmented its batches; run ch14_mnist_cnn with --augment off")
         tensors = read_checkpoint(args.weights)
@@ -276,23 +288,19 @@ def main(argv=None):
         torch.backends.cudnn.allow_tf32 = False
     except (OSError, ValueError, RuntimeError, ImportError, KeyError) as error:
         print(f"pytorch_lenet.py: {error}", file=sys.stderr)
+        if "results" in locals():  # the project's runs were read: keep them, with why PyTorch did not run
+            results["pytorch_error"] = str(error)
+            write_atomically(args.out, json.dumps(results, indent=2) + "\n")
         return 1
 
-    results = {"ours": ours, "pytorch_version": torch.__version__, "modes": {}}
-    if args.layer_times:
-        results["layer_times"] = json.loads(Path(args.layer_times).read_text()).get("layer_times")
-    bf16 = json.loads(Path(args.bf16_run).read_text()) if args.bf16_run else None
-    if bf16:
-        results["bf16"] = bf16
-    no_graph = json.loads(Path(args.no_graph_run).read_text()) if args.no_graph_run else None
-    if no_graph:
-        results["no_graph"] = no_graph
+    results["pytorch_version"] = torch.__version__
     for mode in args.modes.split(","):
         print(f"training PyTorch, {mode} ...", file=sys.stderr, flush=True)
         try:
             results["modes"][mode] = train(torch, mode, tensors, train_set, test_set, orders, ours)
         except Exception as error:  # noqa: BLE001 (torch.compile fails in many ways; record why and go on)
             results["modes"][mode] = {"error": f"{type(error).__name__}: {error}".splitlines()[0]}
+        write_atomically(args.out, json.dumps(results, indent=2) + "\n")
 
     ours_seconds = min(epoch["seconds"] for epoch in ours["epochs"])
     table = [("project (" + ours["device"] + ")", ours_seconds, ours["epochs"][0]["loss"], ours["test_accuracy"],

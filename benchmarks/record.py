@@ -8,7 +8,7 @@ ones win):
 
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
         --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
-        --cnn run2/cnn.json --tune run3/tune.json --ncu run2/ncu.txt --ncu-tune run3/ncu-tune.txt \
+        --cnn run3/cnn.json --tune run3/tune.json --ncu run2/ncu.txt --ncu-tune run3/ncu-tune.txt \
         --out benchmarks/results/
 
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
@@ -20,7 +20,10 @@ tune.json, tune_simt's run at each size; null when not given), and profile
 phase's ncu.txt as `ladder` and the tune phase's ncu-tune.txt as `tune`; null
 when neither was given).
 
-Without a summary's machine section it asks nvidia-smi.
+Without a summary's machine section it asks nvidia-smi. An optional file that
+is missing or empty (a phase that did not run, or ran out of time) is left out
+with a warning; the summaries and bench.json are required. Files measured on
+different GPUs are refused: one record is one GPU.
 """
 import argparse
 import datetime
@@ -51,6 +54,14 @@ def git_commit():
         return os.environ.get("LADDER_COMMIT", "unknown")
 
 
+def present(path):
+    """The path of an optional input, or None, with a warning, when it is missing or empty."""
+    if path and not (pathlib.Path(path).is_file() and pathlib.Path(path).stat().st_size > 0):
+        print(f"record.py: warning: {path} is missing or empty: left out of the record", file=sys.stderr)
+        return None
+    return path
+
+
 def read_json(path):
     """A file's JSON; None when no file was given (that part was not in the run)."""
     return json.loads(pathlib.Path(path).read_text()) if path else None
@@ -66,11 +77,36 @@ def read_profile(ladder_report, tune_report):
 
 
 def merged_summary(paths):
-    """machine, tests and sanitizer sections of run_gpu.sh's summary files; later files win."""
-    merged = {}
+    """machine, tests and sanitizer sections of run_gpu.sh's summary files; later files win, but
+    the phases of every call are kept."""
+    merged, phases = {}, {}
     for path in paths or []:
-        merged.update(json.loads(pathlib.Path(path).read_text()))
+        summary = json.loads(pathlib.Path(path).read_text())
+        phases.update(summary.pop("phases", {}))
+        merged.update(summary)
+    if phases:
+        merged["phases"] = phases
     return merged
+
+
+def gpus_named(paths, summary_paths, parts):
+    """Every GPU name the inputs give: the summaries' machines, the ladder's and the tuning runs'
+    devices, the benchmarks' context."""
+    names = {}
+    for path in summary_paths or []:
+        gpu = (json.loads(pathlib.Path(path).read_text()).get("machine") or {}).get("gpu")
+        if gpu:
+            names[path] = gpu
+    if (parts.get("ladder") or {}).get("device", {}).get("name"):
+        names[paths["ladder"]] = parts["ladder"]["device"]["name"]
+    for run in (parts.get("tuning") or {}).get("runs", []):
+        if run.get("device", {}).get("name"):
+            names[paths["tune"]] = run["device"]["name"]
+    for key in ("benchmarks", "conv_benchmarks"):
+        context = (parts.get(key) or {}).get("context", {})
+        if context.get("gpu"):
+            names[paths[key]] = context["gpu"]
+    return names
 
 
 def main():
@@ -85,6 +121,8 @@ def main():
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
+    for option in ("bench_conv", "ladder", "cnn", "tune", "ncu", "ncu_tune"):
+        setattr(args, option, present(getattr(args, option)))
     summary = merged_summary(args.summary)
     machine = summary.get("machine")
     if machine and machine.get("gpu"):
@@ -95,19 +133,26 @@ def main():
         name, driver, sm_clock, mem_clock, sm_clock_now = nvidia_smi(
             "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
     ladder = read_json(args.ladder)
+    parts = {"benchmarks": read_json(args.bench), "conv_benchmarks": read_json(args.bench_conv), "ladder": ladder,
+             "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
+    paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder, "tune": args.tune}
+    gpus = gpus_named(paths, args.summary, parts)
+    if len(set(gpus.values())) > 1:
+        listing = "; ".join(f"{path}: {gpu}" for path, gpu in gpus.items())
+        sys.exit(f"record.py: these files come from different GPUs ({listing}): record each GPU's on its own")
     context = {
         "gpu": name, "driver": driver, "sm_clock_mhz": sm_clock, "memory_clock_mhz": mem_clock,
         "sm_clock_at_record_mhz": sm_clock_now,
         "cuda": ladder["device"]["runtime_cuda"] if ladder else "unknown",
-        "commit": git_commit(), "date": datetime.date.today().isoformat(),
+        # the commit the device measured (run_gpu.sh's LADDER_COMMIT), else this checkout's
+        "commit": (machine or {}).get("commit") or git_commit(), "date": datetime.date.today().isoformat(),
         # null: that part of the verification was not in the runs recorded here
         "tests": summary.get("tests"),
         "sanitizer": summary.get("sanitizer"),
         "machine": machine,
+        "phases": summary.get("phases"),
     }
-    record = {"context": context, "benchmarks": read_json(args.bench), "conv_benchmarks": read_json(args.bench_conv),
-              "ladder": ladder, "cnn": read_json(args.cnn), "tuning": read_json(args.tune),
-              "profile": read_profile(args.ncu, args.ncu_tune)}
+    record = {"context": context, **parts, "profile": read_profile(args.ncu, args.ncu_tune)}
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")

@@ -35,9 +35,16 @@
 #   LADDER_PHASES   comma-separated phases (default: all of the above, in that order)
 #   LADDER_DRY_RUN  1: print the machine and the plan (which phases run, which
 #                   are skipped and why), run nothing, write nothing
-#   BENCH_FILTER    a --benchmark_filter regex (default: every benchmark)
+#   BENCH_FILTER    a --benchmark_filter regex for bench_gemm (default: every benchmark)
+#   BENCH_CONV_FILTER  the same for bench_conv (default: every benchmark); a program whose
+#                   filter matches nothing is not run (its JSON would be empty)
 #   CMAKE_ARGS      extra configure arguments
 #   LADDER_COMMIT   the commit to record when the tree has no .git (a copied checkout)
+#   LADDER_BUDGET_S the seconds this whole call may take (default 570: the device's
+#                   10-minute limit, less a margin). Every time limit below is cut to what
+#                   is left of it, and a phase that starts with under 30 seconds left is
+#                   skipped as out of time, so that the call ends by itself, with its
+#                   summary and its table, instead of being killed halfway through a phase.
 #
 # On gVisor (uname -r says 4.4.0) compute-sanitizer and ncu cannot reach the
 # GPU, so sanitize and profile are skipped there, with that reason.
@@ -57,6 +64,7 @@
 # than 8 of them (run.log, from tee, included). The last thing
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
+export PYTHONUNBUFFERED=1  # a program stopped by its time limit keeps what it had printed
 cd "$(dirname "$0")/.."
 build=${1:-build-gpu}
 out=${2:-$build/gpu-run}
@@ -74,6 +82,15 @@ test_limit=300       # each CTest test
 sanitizer_limit=240  # each compute-sanitizer run
 program_limit=300    # the ladder, each tuning run, each chapter 14 run, PyTorch
 bench_limit=540      # each benchmark program
+budget=${LADDER_BUDGET_S:-570}
+# The smaller of a limit and what is left of the call's budget (less 20 s for the bookkeeping
+# that closes it), never below 1: `timeout 0` would mean no limit at all.
+limit() {
+  local want=$1 left=$((budget - SECONDS - 20))
+  ((left < want)) && want=$left
+  ((want < 1)) && want=1
+  echo "$want"
+}
 if [[ -d /usr/local/cuda/bin ]]; then PATH=$PATH:/usr/local/cuda/bin; fi  # nvcc, compute-sanitizer, ncu
 build=$(realpath -m "$build")
 out=$(realpath -m "$out")
@@ -85,7 +102,7 @@ fi
 # --- What the machine is: first, because everything after depends on it. ---
 echo "=== machine ==="
 kernel=$(uname -r)
-python3 benchmarks/gpu_run.py machine "$summary_file" --kernel "$kernel"
+python3 benchmarks/gpu_run.py machine "$summary_file" --kernel "$kernel" ${LADDER_COMMIT:+--commit "$LADDER_COMMIT"}
 gvisor_reason=""
 if [[ $kernel == 4.4.0* ]]; then
   gvisor_reason="gVisor (kernel $kernel): compute-sanitizer and ncu cannot reach the GPU there"
@@ -108,13 +125,29 @@ fi
 
 summary=()  # "phase|status|seconds"
 failed=0
+record_phase() {  # name status seconds: the closing table's row, and the same in summary.json
+  summary+=("$1|$2|$3")
+  [[ $dry_run == 1 ]] || python3 benchmarks/gpu_run.py phase "$summary_file" --name "$1" --status "$2" --seconds "$3"
+}
+print_phases() {
+  printf '\n%-10s %-26s %s\n' phase status seconds
+  local row name status seconds
+  for row in "${summary[@]}"; do
+    IFS='|' read -r name status seconds <<<"$row"
+    printf '%-10s %-26s %s\n' "$name" "$status" "$seconds"
+  done
+}
 run_phase() {
   local name=$1 skip_reason=$2
   shift 2
   if [[ ,$phases, != *,$name,* ]]; then return 0; fi
+  if [[ -z $skip_reason && $dry_run != 1 && $((budget - SECONDS)) -lt 30 ]]; then
+    skip_reason="out of time: $((budget - SECONDS)) s left of the call's $budget s (LADDER_BUDGET_S)"
+    [[ $name != profile ]] && failed=1  # not verified is not passed
+  fi
   if [[ -n $skip_reason ]]; then
     printf '\n=== %s: skipped: %s ===\n' "$name" "$skip_reason"
-    summary+=("$name|skipped|0")
+    record_phase "$name" "skipped" 0
     "$@" --skipped "$skip_reason"  # the phase records why it did not run
     return 0
   fi
@@ -122,11 +155,17 @@ run_phase() {
     printf '=== %s: would run ===\n' "$name"
     return 0
   fi
-  printf '\n=== %s ===\n' "$name"
-  local start=$SECONDS status
-  if "$@"; then status=ok; else status="FAILED (exit $?)"; fi
-  if [[ $status != ok && $name != profile ]]; then failed=1; fi
-  summary+=("$name|$status|$((SECONDS - start))")
+  printf '\n=== %s (%s s left) ===\n' "$name" "$((budget - SECONDS))"
+  local start=$SECONDS status code
+  "$@"
+  code=$?
+  case $code in
+    0) status=ok ;;
+    124 | 137) status="TIMED OUT (exit $code)" ;;
+    *) status="FAILED (exit $code)" ;;
+  esac
+  if [[ $code -ne 0 && $name != profile ]]; then failed=1; fi
+  record_phase "$name" "$status" "$((SECONDS - start))"
 }
 
 # GEMM chapters are 01-09, convolution chapters 10-13.
@@ -144,23 +183,37 @@ if [[ ,$phases, != *,test,* ]]; then
 fi
 
 phase_build() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
   # The docs and the compile-for-other-architectures test are CI's work (it
   # has Doxygen and time); here they would only cost GPU time.
   # shellcheck disable=SC2086
   cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLADDER_BUILD_DOCS=OFF -DLADDER_TEST_ARCHITECTURES= \
-    "${kit_args[@]}" ${CMAKE_ARGS:-} && cmake --build "$build" -j "$(nproc)" "${build_targets[@]}"
+    "${kit_args[@]}" ${CMAKE_ARGS:-} || return 1
+  # What the optional libraries came to: a missing cuDNN leaves the conv tables without their
+  # baseline, and is better known now than after the benchmarks.
+  grep -E '^(LADDER_HAVE_CUDNN|LADDER_CUDNN_VERSION|LADDER_HAVE_NCCL|ZLIB_LIBRARY)[:=]' "$build/CMakeCache.txt" |
+    sed 's/^/configured: /'
+  timeout -k 10 "$(limit 100000)" cmake --build "$build" -j "$(nproc)" "${build_targets[@]}"
 }
 
 phase_test() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local status
+  rm -f "$build/ctest.xml" "$build/ctest-tests.json"  # a kept build folder must not lend an old run's results
   # -LE site: the docs site's checks need the built site (the docs target), which this run does not build.
-  LADDER_REQUIRE_GPU=1 ctest --test-dir "$build" -LE site --output-on-failure -j "$(nproc)" --timeout "$test_limit" \
-    --output-junit "$build/ctest.xml" >"$out/ctest.log" 2>&1
+  LADDER_REQUIRE_GPU=1 timeout -k 10 "$(limit 100000)" ctest --test-dir "$build" -LE site --output-on-failure \
+    -j "$(nproc)" --timeout "$(limit "$test_limit")" --output-junit "$build/ctest.xml" >"$out/ctest.log" 2>&1
   status=$?
   ctest --test-dir "$build" --show-only=json-v1 >"$build/ctest-tests.json" 2>/dev/null
   python3 benchmarks/gpu_run.py tests "$summary_file" --junit "$build/ctest.xml" --tests-json "$build/ctest-tests.json" ||
     status=1
   return $status
+}
+
+# out_of_time WHAT: with under 45 s of the call left, logs a SKIPPED verdict for WHAT and succeeds.
+out_of_time() {
+  ((budget - SECONDS >= 45)) && return 1
+  printf 'verdict: SKIPPED %s (out of time: %s s left)\n' "$1" "$((budget - SECONDS))" | tee -a "$out/sanitizer.log"
 }
 
 phase_sanitize() {
@@ -177,9 +230,10 @@ phase_sanitize() {
   for tool in memcheck racecheck synccheck; do
     for shape in "129 260 52" "33 65 12"; do
       read -r m n k <<<"$shape"
+      out_of_time "all_rungs ${m}x${n}x${k} $tool" && continue
       {
         printf '\n##### all_rungs %sx%sx%s --tool %s\n' "$m" "$n" "$k" "$tool"
-        timeout -k 10 "$sanitizer_limit" compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
+        timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
           --repeat 1 --no-ceilings --no-flush --energy-seconds 0 --fail-on-skip 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -190,10 +244,10 @@ phase_sanitize() {
     # Every conv rung (and cuDNN) on a ragged layer: odd sizes, stride 2, padding 1, C a multiple of 8.
     local conv_exe
     conv_exe=$(last_conv_chapter_exe)
-    if [[ -n $conv_exe ]]; then
+    if [[ -n $conv_exe ]] && ! out_of_time "conv ragged layer $tool"; then
       {
         printf '\n##### %s ragged layer --tool %s\n' "$(basename "$conv_exe")" "$tool"
-        timeout -k 10 "$sanitizer_limit" compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
+        timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
           --s 3 --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -203,10 +257,10 @@ phase_sanitize() {
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.
-    if [[ -x $build/bin/ch14_mnist_cnn ]]; then
+    if [[ -x $build/bin/ch14_mnist_cnn ]] && ! out_of_time "ch14 short run $tool"; then
       {
         printf '\n##### ch14_mnist_cnn short run --tool %s\n' "$tool"
-        timeout -k 10 "$sanitizer_limit" compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
+        timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
           --test-count 100 --epochs 1 --batch 48 --augment on 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
@@ -218,35 +272,65 @@ phase_sanitize() {
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
 
-phase_ladder() { timeout -k 10 "$program_limit" "$(last_chapter_exe)" --json "$out/ladder.json"; }
+phase_ladder() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
+  timeout -k 10 "$(limit "$program_limit")" "$(last_chapter_exe)" --json "$out/ladder.json"
+}
 
-phase_bench() {
-  timeout -k 10 "$bench_limit" "$build/bin/bench_gemm" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench.json" \
-    --benchmark_out_format=json --benchmark_counters_tabular=true || return 1
-  timeout -k 10 "$bench_limit" "$build/bin/bench_conv" --benchmark_filter="${BENCH_FILTER:-.}" --benchmark_out="$out/bench_conv.json" \
+# bench_one PROGRAM FILTER JSON: Google Benchmark opens its output file before it applies the
+# filter, so a filter that matches nothing would leave an empty JSON behind: not run then.
+bench_one() {
+  local exe=$1 filter=$2 json=$3
+  if [[ -z $("$exe" --benchmark_filter="$filter" --benchmark_list_tests=true 2>/dev/null) ]]; then
+    echo "$(basename "$exe"): no benchmark matches '$filter': not run"
+    return 0
+  fi
+  rm -f "$json"
+  timeout -k 10 "$(limit "$bench_limit")" "$exe" --benchmark_filter="$filter" --benchmark_out="$json" \
     --benchmark_out_format=json --benchmark_counters_tabular=true
 }
 
+phase_bench() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
+  local status=0  # both programs run, whatever the first one did
+  bench_one "$build/bin/bench_gemm" "${BENCH_FILTER:-.}" "$out/bench.json" || status=$?
+  bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" || status=$?
+  return $status
+}
+
 phase_tune() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local exe=$build/bin/tune_simt size runs=() status=0
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   local quick=(--precision fp32 --no-ceilings --energy-seconds 0 --fail-on-skip)
   # Correct first: every candidate on ragged m, n and k (edge tiles, a partial k-tile) against the
   # oracle; a rung that fails here is marked failed in the table whatever its speed.
   rm -f "$build/tune-check.json"
-  timeout -k 10 "$program_limit" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush "${quick[@]}" \
+  timeout -k 10 "$(limit "$program_limit")" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush "${quick[@]}" \
     --json "$build/tune-check.json" || status=1
   local check_args=()
   [[ -f $build/tune-check.json ]] && check_args=(--check "$build/tune-check.json")
   # A rung that fails its check fails the phase but not the other sizes: the table shows it.
+  # tune.json is rewritten after each size, so that a call cut short keeps the sizes it finished.
+  local combined=0
   for size in 2048 4096 8192; do
+    if ((budget - SECONDS < 60)); then
+      echo "tune: out of time before ${size}^3 ($((budget - SECONDS)) s left)"
+      status=1
+      break
+    fi
     rm -f "$build/tune-$size.json"
-    timeout -k 10 "$program_limit" "$exe" --m "$size" --n "$size" --k "$size" "${quick[@]}" \
+    timeout -k 10 "$(limit "$program_limit")" "$exe" --m "$size" --n "$size" --k "$size" "${quick[@]}" \
       --json "$build/tune-$size.json" || status=1
-    [[ -f $build/tune-$size.json ]] && runs+=("$build/tune-$size.json")
+    [[ -f $build/tune-$size.json ]] || continue
+    runs+=("$build/tune-$size.json")
+    python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${check_args[@]}" "${runs[@]}" \
+      >"$build/tune-table.txt"
+    combined=$?
   done
   [[ ${#runs[@]} -gt 0 ]] || return 1
-  python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${check_args[@]}" "${runs[@]}" || status=1
+  cat "$build/tune-table.txt"
+  ((combined == 0)) || status=1
   # The evidence for the second round: Nsight Compute on the sweep's best candidate beside 06e and
   # 06e with paired lanes (shared-load wavefronts per load: 3 and 2 if chapter 06's return-path count
   # holds, 1 and 1 if only the banks count), where ncu can reach the GPU. Optional: its failure is
@@ -254,16 +338,21 @@ phase_tune() {
   local best
   best=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("tune", {}).get("best") or "")' \
     "$summary_file" 2>/dev/null)
-  if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null; then
+  local profiled=() rung
+  for rung in "$best" "06e cp.async 3-stage 128x128x16" "tune 128x128x16 w64x32 3-stage paired"; do
+    [[ -n $rung && " ${profiled[*]} " != *" --rung $rung "* ]] && profiled+=(--rung "$rung")
+  done
+  if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null && ((budget - SECONDS >= 120)); then
     echo "profiling the best of the sweep, '$best', beside 06e and 06e paired (ncu-tune.txt)"
-    ncu_report "$out/ncu-tune.txt" 90 -k regex:cp_async_kernel -- "$exe" --precision fp32 --rung "$best" \
-      --rung "06e cp.async 3-stage 128x128x16" --rung "tune 128x128x16 w64x32 3-stage paired" ||
-      echo "tune: the profile failed (exit $?); see ncu-tune.txt"
+    # Every kernel of those rungs: the best may be any of chapter 06's kernels.
+    ncu_report "$out/ncu-tune.txt" "$(limit 90)" -k regex:'warp_tiling|cp_async|register_prefetch' -- "$exe" \
+      --precision fp32 "${profiled[@]}" || echo "tune: the profile failed (exit $?); see ncu-tune.txt"
   fi
   return $status
 }
 
 phase_cnn() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local exe=$build/bin/ch14_mnist_cnn data="" folder
   for folder in "$kit/fashion-mnist" /usr/share/datasets/fashion-mnist; do
     [[ -f $folder/train-images-idx3-ubyte.gz ]] && { data=$folder; break; }
@@ -274,26 +363,30 @@ phase_cnn() {
     mkdir -p "$data"
     data_args=(--synthetic 60000 --synthetic-out "$data")
   fi
-  timeout -k 10 "$program_limit" "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
+  timeout -k 10 "$(limit "$program_limit")" "$exe" "${data_args[@]}" --epochs 3 --augment off --seed 1 --save-initial "$build/cnn-initial.ckpt" \
     --json "$build/cnn-ours.json" || return 1
   # Where a step's time goes: one more epoch, timed layer by layer (which slows it: a separate
   # run), reading the same IDX files (generated digits were written to $data above).
-  timeout -k 10 "$program_limit" "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
+  timeout -k 10 "$(limit "$program_limit")" "$exe" --data "$data" --epochs 1 --augment off --seed 1 --layer-times --json "$build/cnn-layers.json" ||
     return 1
   # What the CUDA graph buys: two epochs with every kernel launched from the host.
-  timeout -k 10 "$program_limit" "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
+  timeout -k 10 "$(limit "$program_limit")" "$exe" --data "$data" --epochs 2 --augment off --seed 1 --no-graph --json "$build/cnn-no-graph.json" || return 1
   # Mixed precision: the same 3 epochs with bf16 products and convolutions.
-  timeout -k 10 "$program_limit" "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
-  timeout -k 10 "$program_limit" python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
+  timeout -k 10 "$(limit "$program_limit")" "$exe" --data "$data" --epochs 3 --augment off --seed 1 --precision bf16 --json "$build/cnn-bf16.json" || return 1
+  # pytorch_lenet.py writes cnn.json (the project's runs) before its first PyTorch mode and again
+  # after each one: a mode that fails or runs out of time costs only itself.
+  timeout -k 10 "$(limit "$program_limit")" python3 benchmarks/pytorch_lenet.py --ours "$build/cnn-ours.json" --weights "$build/cnn-initial.ckpt" \
     --data "$data" --layer-times "$build/cnn-layers.json" --no-graph-run "$build/cnn-no-graph.json" \
     --bf16-run "$build/cnn-bf16.json" --out "$out/cnn.json"
 }
 
 phase_record() {
+  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local optional_args=() recorded
+  [[ -s $out/bench.json ]] || { echo "record: no bench.json: the bench phase did not write it" >&2; return 1; }
   [[ -f $out/ladder.json ]] && optional_args+=(--ladder "$out/ladder.json")
   [[ -f $out/cnn.json ]] && optional_args+=(--cnn "$out/cnn.json")
-  [[ -f $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
+  [[ -s $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
   [[ -f $out/tune.json ]] && optional_args+=(--tune "$out/tune.json")
   [[ -f $out/ncu.txt ]] && optional_args+=(--ncu "$out/ncu.txt")  # from an earlier profile phase into this $out
   [[ -f $out/ncu-tune.txt ]] && optional_args+=(--ncu-tune "$out/ncu-tune.txt")
@@ -314,13 +407,13 @@ ncu_report() {
   shift 2
   while [[ $1 != -- ]]; do filter+=("$1"); shift; done
   shift
-  local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-flush --warmup 0 --repeat 1
+  local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-peaks --no-flush --warmup 0 --repeat 1
                   --energy-seconds 0)
   timeout "$seconds" ncu "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout 60 ncu "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
+  timeout "$(limit 60)" ncu "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40
@@ -330,8 +423,21 @@ ncu_report() {
 
 phase_profile() {
   if [[ ${1:-} == --skipped ]]; then return 0; fi
-  # Every rung of the ladder; bounded so the run keeps inside its time.
-  ncu_report "$out/ncu.txt" 150 -- "$(last_chapter_exe)"
+  # Every rung of the ladder, bounded so the run keeps inside its time. ncu prints its report only
+  # when the program exits, so each precision is its own run: one cut short loses only itself.
+  local status=0 precision part
+  : >"$out/ncu.txt"
+  for precision in fp32 bf16; do
+    if ((budget - SECONDS < 60)); then
+      echo "profile: out of time before the $precision ladder" | tee -a "$out/ncu.txt"
+      status=1
+      continue
+    fi
+    part=$build/ncu-$precision.txt
+    ncu_report "$part" "$(limit 120)" -- "$(last_chapter_exe)" --precision "$precision" || status=$?
+    cat "$part" >>"$out/ncu.txt"
+  done
+  return $status
 }
 
 if [[ ,$phases, == *,build,* ]]; then echo "build: $build_what"; fi
@@ -350,9 +456,5 @@ else
 fi
 [[ $dry_run == 1 ]] && exit 0
 
-printf '\n%-10s %-22s %s\n' phase status seconds
-for row in "${summary[@]}"; do
-  IFS='|' read -r name status seconds <<<"$row"
-  printf '%-10s %-22s %s\n' "$name" "$status" "$seconds"
-done
+print_phases
 exit $failed

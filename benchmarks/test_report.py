@@ -545,11 +545,29 @@ class PipelineTest(unittest.TestCase):
             self.assertNotIn("k06a", chapter, "the ladder's profile is on the results page")
         self.assertNotIn("Nsight Compute", self.block("README.md"), "only the block marked profile has it")
 
-    def test_a_missing_report_is_one_clear_line(self):
+    def test_a_missing_optional_file_is_left_out_with_one_line(self):
         result = self.script("record.py", "--bench", str(self.run2 / "bench.json"), "--ncu", "nowhere/ncu.txt",
                              "--summary", str(self.summary), "--out", str(self.tmp / "out"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stderr.strip(), r"^record.py: warning: nowhere/ncu.txt is missing or empty")
+        record = json.loads(next((self.tmp / "out").glob("*.json")).read_text())
+        self.assertIsNone(record["profile"])
+
+    def test_a_missing_bench_is_one_clear_line(self):
+        result = self.script("record.py", "--bench", "nowhere/bench.json", "--summary", str(self.summary),
+                             "--out", str(self.tmp / "out"))
         self.assertEqual(result.returncode, 1)
-        self.assertRegex(result.stderr.strip(), r"^record.py: .*nowhere/ncu.txt")
+        self.assertRegex(result.stderr.strip(), r"^record.py: .*nowhere/bench.json")
+
+    def test_files_from_two_gpus_are_refused(self):
+        ladder = self.tmp / "ladder-h100.json"
+        ladder.write_text(json.dumps({"device": {"name": "NVIDIA H100 80GB HBM3", "runtime_cuda": "13.0"},
+                                      "results": []}))
+        result = self.script("record.py", "--bench", str(self.run2 / "bench.json"), "--ladder", str(ladder),
+                             "--summary", str(self.summary), "--out", str(self.tmp / "out"))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("different GPUs", result.stderr)
+        self.assertFalse((self.tmp / "out").exists() and any((self.tmp / "out").iterdir()))
 
     def test_a_record_without_conv_results_still_reports(self):
         self.record()  # no --bench-conv, as every record before bench_conv

@@ -154,8 +154,9 @@ PY
         calls = (self.bin / "ncu-calls").read_text().splitlines()
         self.assertEqual(len(calls), 2, "the sections, then the metrics")
         for call in calls:
-            self.assertIn("-k regex:cp_async_kernel", call)
+            self.assertIn("-k regex:warp_tiling|cp_async|register_prefetch", call)
             self.assertIn("--rung 06e --rung 06e cp.async 3-stage 128x128x16", call)
+            self.assertEqual(call.count("--rung"), 3, "each rung once")
         self.assertRegex(result.stdout, r"tune +FAILED \(exit 1\)")
         sizes = [run["problem"]["m"] for run in json.loads((self.tmp / "out/tune.json").read_text())["runs"]]
         self.assertEqual(sizes, [2048, 4096, 8192], "the sizes after the failure still ran")
@@ -171,17 +172,60 @@ PY
         result = self.run_script("profile", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         calls = (self.bin / "ncu-calls").read_text().splitlines()
-        self.assertEqual(len(calls), 2, "the sections, then the metrics")
-        self.assertIn("--section SpeedOfLight", calls[0])
-        self.assertIn("--metrics smsp__inst_executed.sum", calls[1])
-        for call in calls:
-            self.assertIn("ch09_wgmma_tma_gemm --m 4096 --n 4096 --k 4096 --no-check", call)
-            self.assertNotIn("-k regex", call)
+        self.assertEqual(len(calls), 4, "per precision: the sections, then the metrics")
+        for precision, sections, metrics in (("fp32", calls[0], calls[1]), ("bf16", calls[2], calls[3])):
+            self.assertIn("--section SpeedOfLight", sections)
+            self.assertIn("--metrics smsp__inst_executed.sum", metrics)
+            for call in (sections, metrics):
+                self.assertIn(f"ch09_wgmma_tma_gemm --precision {precision} --m 4096 --n 4096 --k 4096 --no-check",
+                              call)
+                self.assertIn("--no-peaks", call)
+                self.assertNotIn("-k regex", call)
+
+    def test_a_call_out_of_time_skips_its_phases_and_still_prints_its_table(self):
+        (self.tmp / "b/bin").mkdir(parents=True)
+        stand_in(self.tmp / "b/bin", "ch09_wgmma_tma_gemm", "exit 0\n")
+        env_budget = os.environ.get("LADDER_BUDGET_S")
+        os.environ["LADDER_BUDGET_S"] = "20"  # under the 30 s a phase needs to start
+        try:
+            result = self.run_script("ladder,profile", dry_run=False)
+        finally:
+            if env_budget is None:
+                os.environ.pop("LADDER_BUDGET_S")
+            else:
+                os.environ["LADDER_BUDGET_S"] = env_budget
+        self.assertEqual(result.returncode, 1, "a phase not run is not verified")
+        self.assertIn("=== ladder: skipped: out of time:", result.stdout)
+        self.assertRegex(result.stdout, r"ladder +skipped +0\n")
+        phases = json.loads((self.tmp / "out/summary.json").read_text())["phases"]
+        self.assertEqual(phases["ladder"]["status"], "skipped")
+        self.assertFalse((self.tmp / "out/ladder.json").exists())
+
+    def test_a_bench_filter_that_matches_nothing_leaves_no_empty_json(self):
+        (self.tmp / "b/bin").mkdir(parents=True)
+        lister = ('case "$*" in *--benchmark_list_tests*) case "$0" in *bench_gemm) echo gemm/x;; esac; exit 0;; esac\n'
+                  'for a in "$@"; do case $a in --benchmark_out=*) echo "{}" > "${a#--benchmark_out=}";; esac; done\n')
+        stand_in(self.tmp / "b/bin", "bench_gemm", lister)
+        stand_in(self.tmp / "b/bin", "bench_conv", lister)
+        env_filter = os.environ.get("BENCH_FILTER")
+        os.environ["BENCH_FILTER"] = os.environ["BENCH_CONV_FILTER"] = "gemm"
+        try:
+            result = self.run_script("bench", dry_run=False)
+        finally:
+            os.environ.pop("BENCH_CONV_FILTER")
+            if env_filter is None:
+                os.environ.pop("BENCH_FILTER")
+            else:
+                os.environ["BENCH_FILTER"] = env_filter
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertTrue((self.tmp / "out/bench.json").exists())
+        self.assertFalse((self.tmp / "out/bench_conv.json").exists())
+        self.assertIn("bench_conv: no benchmark matches 'gemm': not run", result.stdout)
 
     def test_the_rung_the_tune_phase_profiles_beside_the_best_exists(self):
         script = (ROOT / "benchmarks/run_gpu.sh").read_text()
         steps = (ROOT / "chapters/06_warp_tiling_gemm/warp_tiling_gemm.cu").read_text()
-        self.assertIn('--rung "06e cp.async 3-stage 128x128x16"', script)
+        self.assertIn('"06e cp.async 3-stage 128x128x16" "tune 128x128x16 w64x32 3-stage paired"', script)
         self.assertIn('"06e cp.async 3-stage 128x128x16"', steps)
 
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
@@ -243,6 +287,41 @@ class GpuRunBookkeepingTest(unittest.TestCase):
         tests = json.loads(self.summary.read_text())["tests"]
         self.assertEqual((tests["passed"], tests["failed"], tests["skipped"]), (2, 0, 4))
         self.assertIn("tests: 2 passed, 0 failed, 4 skipped", result.stdout)
+
+    def test_conv_and_cudnn_skips_are_allowed_but_a_missing_cudnn_is_not(self):
+        result = self.count_tests(
+            [("conv13", "notrun", gtest_skip("13a does not support this case: C must be a multiple of 8")),
+             ("without_cudnn", "notrun", gtest_skip("this build has cuDNN 9.19.0"))],
+            {"conv13": ["gpu"], "without_cudnn": ["gpu"]})
+        self.assertEqual(result.returncode, 0, result.stdout)
+        result = self.count_tests(
+            [("cudnn_rung", "notrun", gtest_skip("cuDNN does not support this case: this build has no cuDNN (CMake "
+                                                  "found none; see LADDER_WITH_CUDNN)"))],
+            {"cudnn_rung": ["gpu"]})
+        self.assertEqual(result.returncode, 1, "the GPU machine has the cuDNN wheel: without it, no baseline")
+        self.assertIn("GPU test skipped without a rung requirement: cudnn_rung", result.stdout)
+
+    def test_tests_without_a_junit_file_are_incomplete(self):
+        (self.tmp / "tests.json").write_text(show_only({}))
+        result = self.gpu_run("tests", str(self.summary), "--junit", str(self.tmp / "none.xml"), "--tests-json",
+                              str(self.tmp / "tests.json"))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("incomplete", json.loads(self.summary.read_text())["tests"])
+
+    def test_sanitizer_runs_skipped_for_time_leave_it_incomplete(self):
+        log = self.tmp / "sanitizer.log"
+        log.write_text("verdict: clean memcheck 129x260x52 (exit 0)\n"
+                       "verdict: SKIPPED all_rungs 33x65x12 racecheck (out of time: 40 s left)\n")
+        result = self.gpu_run("sanitizer", str(self.summary), "--log", str(log))
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(json.loads(self.summary.read_text())["sanitizer"], {"runs": 1, "clean": 1, "not_run": 1})
+
+    def test_phases_are_kept_in_the_summary(self):
+        self.gpu_run("phase", str(self.summary), "--name", "build", "--status", "ok", "--seconds", "90")
+        self.gpu_run("phase", str(self.summary), "--name", "test", "--status", "TIMED OUT (exit 124)", "--seconds", "300")
+        self.assertEqual(json.loads(self.summary.read_text())["phases"],
+                         {"build": {"status": "ok", "seconds": 90},
+                          "test": {"status": "TIMED OUT (exit 124)", "seconds": 300}})
 
     def test_gpu_test_skipped_for_want_of_a_device_fails(self):
         result = self.count_tests(

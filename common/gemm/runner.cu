@@ -391,7 +391,7 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   std::string cublas_bf16_algorithm;  // which of cuBLASLt's algorithms the bf16 baseline ran
   if (run_bf16) {
     print_bf16_numbers(options, ceilings);
-    if (!broken_by) peaks = measure_instruction_peaks(bf16_rungs);
+    if (!broken_by && options.peaks) peaks = measure_instruction_peaks(bf16_rungs);
     std::vector<RungResult> bf16_results = run_table<__nv_bfloat16>(bf16_rungs, options, device, energy, broken_by);
     for (RungResult& r : bf16_results)
       if (peaks.count(r.rung.instruction) && peaks[r.rung.instruction] > 0 && !r.skip_reason && !r.failure)

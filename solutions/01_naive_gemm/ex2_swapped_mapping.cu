@@ -2,12 +2,12 @@
 /// \brief Solution to chapter 01, exercise 2: threadIdx.x along the columns of C.
 ///
 /// In the naive kernel the 32 threads of a warp hold 32 consecutive rows: each
-/// load of A touches 32 addresses k floats apart (32 separate 32-byte sectors),
+/// load of A touches 32 addresses lda floats apart (32 separate 32-byte sectors),
 /// while all threads read the same element of B. Swapped, the warp holds 32
 /// consecutive columns: all threads read one element of A (a broadcast) and 32
 /// neighbouring floats of B (4 sectors), and the stores of C are contiguous.
-/// Far fewer sectors per useful byte: it is several times faster. Chapter 02
-/// measures this.
+/// Far fewer sectors per useful byte. *Prediction*: several times faster;
+/// chapter 02's results table will show it once run on a GPU.
 #include "common/gemm/device.cuh"
 
 namespace ladder {

@@ -15,12 +15,11 @@
 ///
 /// Sectors per 64 FLOPs of one warp-step: 33, 17, 9. The B columns of a warp
 /// start at a multiple of 2 (16 × 16) or 4 (8 × 32) floats, so with a row of B
-/// that starts on a sector they never straddle two sectors (with an odd ldb
-/// some rows do: 2 sectors). Both shapes change the speed, for the same
-/// reason: a warp spans fewer rows of A, so each of its A loads touches fewer
-/// sectors, and its columns share B's sectors. The chapter's block is the worst
-/// of the three (every lane its own row of A); 8 × 32 is the best, and it is
-/// still a warp *along m*: chapter 02's warp along n needs 5 (1 + 4).
+/// that starts on a sector they never straddle two sectors (with an ldb
+/// that is not a multiple of 2 (16 × 16) or of 4 (8 × 32), some rows do: 2 sectors). Both shapes change the speed, for
+/// the same reason: a warp spans fewer rows of A, so each of its A loads touches fewer sectors, and its columns share
+/// B's sectors. The chapter's block is the worst of the three (every lane its own row of A); 8 × 32 is the best, and it
+/// is still a warp *along m*: chapter 02's warp along n needs 5 (1 + 4).
 ///
 /// *Prediction*, from sectors alone (not a measurement): 16 × 16 about 2×,
 /// 8 × 32 about 3× faster than `01 naive`, both below `02 coalesced`. The A

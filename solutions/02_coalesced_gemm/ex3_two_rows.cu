@@ -23,8 +23,8 @@
 /// sector but halves its B sectors, because its two rows read the same 16
 /// columns of B. What does get worse is reuse across the block: a 16 × 16 tile
 /// reads 16 rows of A and 16 columns of B per 256 outputs, twice the distinct
-/// bytes per FLOP of a 32 × 32 tile (2·(1/16 + 1/16)·4 = 1 byte/FLOP instead
-/// of 0.5) for L1 and L2 to absorb. *Prediction* (not a measurement): within
+/// bytes per FLOP of a 32 × 32 tile (chapter 03's 2·(1/BN + 1/BM): 0.25
+/// byte/FLOP instead of 0.125) for L1 and L2 to absorb. *Prediction* (not a measurement): within
 /// about 10–20 % of `02 coalesced`, either side; the sector counts alone say
 /// slightly faster. To change only the warp's shape and keep 1024 threads, a
 /// 64 × 16 tile (exercise 1's kernel) has the same per-warp counts as here.

@@ -6,8 +6,10 @@
 /// iteration t-1, which ended with the barrier, so nobody still reads it; and
 /// the barrier at the end of iteration t makes tile t+1 visible before
 /// iteration t+1 reads it. The loads of tile t+1 are also issued before the
-/// multiply-adds of tile t, so their latency overlaps with arithmetic
-/// (chapter 06 makes this overlap explicit with cp.async).
+/// multiply-adds of tile t, but each thread's store to shared memory waits for
+/// its load, so within a thread they overlap little unless the compiler sinks
+/// those stores below the multiply-adds; other warps hide the wait, as in the
+/// chapter (chapter 06 gets the overlap with register prefetch and cp.async).
 #include "common/gemm/device.cuh"
 
 namespace ladder {

@@ -31,7 +31,7 @@
 /// barriers per FLOP double; on sm_86/sm_89 the extra warps may win some of it
 /// back.
 ///
-/// The chapter's `static_assert(kTile == 32, ...)` holds the chapter's
+/// The chapter's `static_assert(kChapterTile == 32, ...)` holds the chapter's
 /// analysis (a warp stages one 128-byte line); the template's
 /// `32 % kTile == 0 || kTile % 32 == 0` is what correctness needs from the
 /// warp's shape. 16-row tiles on grid.y reach only m = 1,048,560, so the

@@ -11,7 +11,7 @@
 /// is word 32·tx + p: bank p for every lane, 32-way again, at every step p. Per
 /// FFMA: 1 wavefront for `a_tile[ty][p]` (broadcast) + 32 for `b_tile` = 33,
 /// against the chapter's 2: the shared-memory ceiling falls from 1/8 to about
-/// 1/66 of the FP32 peak (4 FFMA per clock, 1 wavefront per clock).
+/// 1/132 of the FP32 peak (4 warp FFMAs per clock, 1 wavefront per clock).
 ///
 /// **Padded to 33 floats.** Word 33·tx + ty is in bank (tx + ty) % 32 and word
 /// 33·tx + p in bank (tx + p) % 32: 32 lanes, 32 different banks, 1 wavefront

@@ -43,7 +43,8 @@ __global__ void smoothed_softmax_cross_entropy_kernel(const float* logits, const
   }
   if (lane == 0)
     row_loss[row] = label >= 0 && label < classes
-                        ? log_sum_exp - (1.0f - smoothing) * (z[label] - max_logit) - off_target * sum_shifted
+                        ? log_sum_exp - (1.0f - smoothing) * (z[label] - max_logit) -
+                              (smoothing > 0.0f ? off_target * sum_shifted : 0.0f)  // 0 · -inf would be NaN
                         : NAN;
 }
 // [sol1-kernel]

@@ -133,6 +133,40 @@ TEST(LADDER_SUITE(LabelSmoothing), BadSmoothingIsRejectedWithAReason) {
   }
 }
 
+// The kernel on its own, whatever the CPU half says: at logits log q it must give back q, a
+// zero gradient, and q's entropy as each row's loss. A kernel that ignores the smoothing fails
+// here even while the CPU half still ignores it too.
+TEST(LADDER_SUITE(LabelSmoothingGpu), StopsAtTheSmoothedTarget) {
+  LADDER_SKIP_UNLESS_TESTING_EXERCISES();
+  LADDER_SKIP_WITHOUT_GPU();
+  const float poison = poison_value();
+  for (const double smoothing : {0.1, 0.5})
+    for (const int classes : {10, 33}) {
+      const int batch = 5;
+      const std::vector<int> labels = spread_labels(batch, classes);
+      std::vector<float> logits(std::size_t(batch) * classes);
+      for (int n = 0; n < batch; ++n)
+        for (int j = 0; j < classes; ++j)
+          logits[std::size_t(n) * classes + j] = float(std::log(smoothed_target(j, labels[n], classes, smoothing)));
+      DeviceBuffer<float> logits_d(logits), p_d(std::vector<float>(logits.size(), poison)),
+          grad_d(std::vector<float>(logits.size(), poison)), loss_d(std::vector<float>(batch, poison));
+      DeviceBuffer<int> labels_d(labels);
+      smoothed_softmax_cross_entropy_gpu(logits_d.data(), labels_d.data(), batch, classes, float(smoothing), p_d.data(),
+                                         grad_d.data(), loss_d.data(), nullptr);
+      ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+      const std::vector<float> p = p_d.download(), grad = grad_d.download(), loss = loss_d.download();
+      for (int n = 0; n < batch; ++n) {
+        EXPECT_NEAR(loss[std::size_t(n)], loss_floor(classes, smoothing), 1e-5)
+            << "smoothing " << smoothing << ", " << classes << " classes, row " << n;
+        for (int j = 0; j < classes; ++j) {
+          const std::size_t at = std::size_t(n) * classes + j;
+          ASSERT_NEAR(p[at], smoothed_target(j, labels[n], classes, smoothing), 1e-6) << "element " << at;
+          ASSERT_NEAR(grad[at], 0.0, 1e-6) << "element " << at;
+        }
+      }
+    }
+}
+
 // The kernel against the CPU reference in double: ragged batches, a single class, more
 // classes than a warp has lanes, logits 10^4 apart, and a label out of range.
 TEST(LADDER_SUITE(LabelSmoothingGpu), MatchesTheReference) {

@@ -70,7 +70,7 @@ void check_conv_case(const ConvCase& test_case) {
   ASSERT_TRUE(rung.has_value()) << test_case.rung << " is not registered";
   if (rung->kind == RungKind::Exercise && !testing_exercises()) GTEST_SKIP() << kExerciseSkipReason;
   if (const auto reason = unsupported_reason(*rung, test_case.problem, query_device().compute_capability))
-    GTEST_SKIP() << rung->name << " cannot run this problem: " << *reason;
+    GTEST_SKIP() << rung->name << " does not support this case: " << *reason;
   if (rung->precision() == ConvPrecision::Bf16Nhwc)
     check_case<__nv_bfloat16>(*rung, test_case.problem);
   else

@@ -23,15 +23,17 @@ TEST(Cli, Defaults) {
   EXPECT_EQ(options.n, 4096);
   EXPECT_EQ(options.k, 4096);
   EXPECT_TRUE(options.check);
+  EXPECT_TRUE(options.peaks);
   EXPECT_TRUE(options.flush_l2);
   EXPECT_EQ(options.beta, 0.0f);
 }
 
 TEST(Cli, ParsesEveryFlag) {
   const GemmOptions options =
-      parse({"--m",      "17",  "--n",    "33",       "--k",        "65",         "--warmup",    "0",
-             "--repeat", "3",   "--seed", "9",        "--no-check", "--no-flush", "--alpha",     "2",
-             "--beta",   "0.5", "--json", "out.json", "--rung",     "01 naive",   "--exercises", "--no-ceilings"});
+      parse({"--m",       "17",  "--n",    "33",       "--k",        "65",         "--warmup",    "0",
+             "--repeat",  "3",   "--seed", "9",        "--no-check", "--no-flush", "--alpha",     "2",
+             "--beta",    "0.5", "--json", "out.json", "--rung",     "01 naive",   "--exercises", "--no-ceilings",
+             "--no-peaks"});
   EXPECT_EQ(options.m, 17);
   EXPECT_EQ(options.n, 33);
   EXPECT_EQ(options.k, 65);
@@ -46,6 +48,7 @@ TEST(Cli, ParsesEveryFlag) {
   EXPECT_EQ(options.rungs, std::vector<std::string>{"01 naive"});
   EXPECT_TRUE(options.exercises);
   EXPECT_FALSE(options.ceilings);
+  EXPECT_FALSE(options.peaks);
 }
 
 TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
@@ -98,8 +101,9 @@ TEST(Cli, HelpListsEveryFlag) {
     FAIL() << "--help did not ask for help";
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
-    for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha",
-                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings", "--precision"})
+    for (const char* flag :
+         {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha", "--beta", "--rung",
+          "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks", "--precision"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }
