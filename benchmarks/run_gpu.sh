@@ -148,7 +148,8 @@ run_phase() {
   if [[ -n $skip_reason ]]; then
     printf '\n=== %s: skipped: %s ===\n' "$name" "$skip_reason"
     record_phase "$name" "skipped" 0
-    "$@" --skipped "$skip_reason"  # the phase records why it did not run
+    # A phase with more to record about its skip has a hook for it: phase_sanitize_skipped.
+    if declare -F "$1_skipped" >/dev/null; then "$1_skipped" "$skip_reason"; fi
     return 0
   fi
   if [[ $dry_run == 1 ]]; then
@@ -183,7 +184,6 @@ if [[ ,$phases, != *,test,* ]]; then
 fi
 
 phase_build() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   # The docs and the compile-for-other-architectures test are CI's work (it
   # has Doxygen and time); here they would only cost GPU time.
   # shellcheck disable=SC2086
@@ -197,7 +197,6 @@ phase_build() {
 }
 
 phase_test() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local status
   rm -f "$build/ctest.xml" "$build/ctest-tests.json"  # a kept build folder must not lend an old run's results
   # -LE site: the docs site's checks need the built site (the docs target), which this run does not build.
@@ -216,11 +215,9 @@ out_of_time() {
   printf 'verdict: SKIPPED %s (out of time: %s s left)\n' "$1" "$((budget - SECONDS))" | tee -a "$out/sanitizer.log"
 }
 
+phase_sanitize_skipped() { python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log /dev/null --skipped "$1"; }
+
 phase_sanitize() {
-  if [[ ${1:-} == --skipped ]]; then
-    python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log /dev/null --skipped "$2"
-    return
-  fi
   local exe=$build/bin/all_rungs tool shape status
   : >"$out/sanitizer.log"
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
@@ -273,7 +270,6 @@ phase_sanitize() {
 }
 
 phase_ladder() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   timeout -k 10 "$(limit "$program_limit")" "$(last_chapter_exe)" --json "$out/ladder.json"
 }
 
@@ -291,7 +287,6 @@ bench_one() {
 }
 
 phase_bench() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local status=0  # both programs run, whatever the first one did
   bench_one "$build/bin/bench_gemm" "${BENCH_FILTER:-.}" "$out/bench.json" || status=$?
   bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" || status=$?
@@ -299,7 +294,6 @@ phase_bench() {
 }
 
 phase_tune() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local exe=$build/bin/tune_simt size runs=() status=0
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   local quick=(--precision fp32 --no-ceilings --energy-seconds 0 --fail-on-skip)
@@ -352,7 +346,6 @@ phase_tune() {
 }
 
 phase_cnn() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local exe=$build/bin/ch14_mnist_cnn data="" folder
   for folder in "$kit/fashion-mnist" /usr/share/datasets/fashion-mnist; do
     [[ -f $folder/train-images-idx3-ubyte.gz ]] && { data=$folder; break; }
@@ -381,7 +374,6 @@ phase_cnn() {
 }
 
 phase_record() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   local optional_args=() recorded
   [[ -s $out/bench.json ]] || { echo "record: no bench.json: the bench phase did not write it" >&2; return 1; }
   [[ -f $out/ladder.json ]] && optional_args+=(--ladder "$out/ladder.json")
@@ -422,7 +414,6 @@ ncu_report() {
 }
 
 phase_profile() {
-  if [[ ${1:-} == --skipped ]]; then return 0; fi
   # Every rung of the ladder, bounded so the run keeps inside its time. ncu prints its report only
   # when the program exits, so each precision is its own run: one cut short loses only itself.
   local status=0 precision part

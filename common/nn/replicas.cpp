@@ -1,13 +1,40 @@
 #include "common/nn/replicas.hpp"
 
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <exception>
+#include <future>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 
 namespace ladder::nn {
+
+/// A thread that runs the tasks posted to it, in order, so that everything one replica does
+/// (its CUDA context's current device, its launches, its NCCL calls) comes from one thread.
+class ReplicaThread {
+ public:
+  ReplicaThread();
+  ~ReplicaThread();  // runs what is queued, then joins
+  ReplicaThread(const ReplicaThread&) = delete;
+  ReplicaThread& operator=(const ReplicaThread&) = delete;
+
+  /// Runs `task` on this thread after the ones posted before; the future holds its exception.
+  std::future<void> post(std::function<void()> task);
+
+ private:
+  void run();
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::packaged_task<void()>> tasks_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: it starts once the members it uses exist
+};
 
 ReplicaThread::ReplicaThread() : thread_([this] { run(); }) {}
 
@@ -89,6 +116,8 @@ ReplicaGroup::ReplicaGroup(int replicas, std::chrono::milliseconds grace) : grac
   if (replicas < 1) throw std::invalid_argument("ReplicaGroup: at least one replica");
   for (int r = 1; r < replicas; ++r) threads_.push_back(std::make_unique<ReplicaThread>());
 }
+
+ReplicaGroup::~ReplicaGroup() = default;
 
 void ReplicaGroup::run(const std::function<void(int)>& task, ReplicaPhase phase) {
   const bool collective = phase == ReplicaPhase::kCollective && replicas() > 1;

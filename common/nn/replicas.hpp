@@ -13,38 +13,14 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <future>
 #include <memory>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 namespace ladder::nn {
 
-/// A thread that runs the tasks posted to it, in order, so that everything one replica does
-/// (its CUDA context's current device, its launches, its NCCL calls) comes from one thread.
-class ReplicaThread {
- public:
-  ReplicaThread();
-  ~ReplicaThread();  // runs what is queued, then joins
-  ReplicaThread(const ReplicaThread&) = delete;
-  ReplicaThread& operator=(const ReplicaThread&) = delete;
-
-  /// Runs `task` on this thread after the ones posted before; the future holds its exception.
-  std::future<void> post(std::function<void()> task);
-
- private:
-  void run();
-
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::packaged_task<void()>> tasks_;
-  bool stopping_ = false;
-  std::thread thread_;  // last: it starts once the members it uses exist
-};
+/// The thread one replica's work runs on (replicas.cpp).
+class ReplicaThread;
 
 /// Whether the replicas of a step meet in a collective, so that one's failure strands the rest.
 enum class ReplicaPhase { kIndependent, kCollective };
@@ -58,6 +34,7 @@ class ReplicaGroup {
   static constexpr std::chrono::milliseconds kDefaultGrace{10000};
 
   explicit ReplicaGroup(int replicas, std::chrono::milliseconds grace = kDefaultGrace);
+  ~ReplicaGroup();  // joins the threads
 
   int replicas() const { return int(threads_.size()) + 1; }
 
