@@ -10,5 +10,5 @@
 #include "common/gemm/runner.cuh"
 
 int main(int argc, char** argv) {
-  return ladder::gemm_chapter_main(argc, argv, {0, "every rung of every chapter, and the worked solutions"});
+  return ladder::gemm_chapter_main(argc, argv, {0, "Every rung of every chapter, and the worked solutions"});
 }

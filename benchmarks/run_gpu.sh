@@ -9,7 +9,7 @@
 #             requirement fails the phase
 #   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every GEMM
 #             rung (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
-#             every edge path, on every conv rung (the last conv chapter)
+#             every edge path, on every conv rung and solution (all_conv_rungs)
 #             on a small ragged stride-2 layer, and on a short run of chapter
 #             14's GPU training; a skipped rung fails the phase
 #   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
@@ -171,7 +171,6 @@ run_phase() {
 
 # GEMM chapters are 01-09, convolution chapters 10-13.
 last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch0[1-9]_*' | sort | tail -n 1; }
-last_conv_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch1[0-3]_*' | sort | tail -n 1; }
 
 # The test executables are most of the build, and only the test phase runs
 # them: without it, the programs (every chapter, solution and benchmark, and
@@ -238,10 +237,10 @@ phase_sanitize() {
       } >>"$out/sanitizer.log"
       grep '^verdict:' "$out/sanitizer.log" | tail -n 1
     done
-    # Every conv rung (and cuDNN) on a ragged layer: odd sizes, stride 2, padding 1, C a multiple of 8.
-    local conv_exe
-    conv_exe=$(last_conv_chapter_exe)
-    if [[ -n $conv_exe ]] && ! out_of_time "conv ragged layer $tool"; then
+    # Every conv rung, chapters and solutions (and cuDNN), on a ragged layer: odd sizes, stride 2,
+    # padding 1, C a multiple of 8.
+    local conv_exe=$build/bin/all_conv_rungs
+    if [[ -x $conv_exe ]] && ! out_of_time "conv ragged layer $tool"; then
       {
         printf '\n##### %s ragged layer --tool %s\n' "$(basename "$conv_exe")" "$tool"
         timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \

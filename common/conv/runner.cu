@@ -203,9 +203,10 @@ int run_chapter(const char* program, const ConvOptions& options) {
 int conv_chapter_main(int argc, char** argv, const ChapterInfo& chapter) {
   const char* program = program_name(argc, argv, "conv");
   std::ostringstream description;
-  description << "Chapter " << chapter.number << ": " << chapter.title
-              << ".\nRuns cuDNN and every conv rung up to this chapter on one layer: verifies each against the fp64 "
-                 "CPU reference, times it, prints the conv ladder.";
+  if (chapter.number > 0) description << "Chapter " << chapter.number << ": ";
+  description << chapter.title << ".\nRuns cuDNN and every conv rung "
+              << (chapter.number > 0 ? "up to this chapter" : "linked into this program")
+              << " on one layer: verifies each against the fp64 CPU reference, times it, prints the conv ladder.";
   return exit_status_of(program, [&] {
     const ConvOptions options = parse_conv_options(argc, argv, description.str());
     if (options.list) {
