@@ -9,9 +9,10 @@
 #             requirement fails the phase
 #   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every GEMM
 #             rung (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
-#             every edge path, on every conv rung and solution (all_conv_rungs)
-#             on a small ragged stride-2 layer, and on a short run of chapter
-#             14's GPU training; a skipped rung fails the phase
+#             every edge path, and 160x96x48, which every rung takes; on every
+#             conv rung and solution (all_conv_rungs) on a small ragged stride-2
+#             layer; and on a short run of chapter 14's GPU training; a rung
+#             skipped at 160x96x48 or on the layer fails the phase
 #   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
 #   bench     Google Benchmark over every GEMM rung and size (bench_gemm) and
 #             every conv rung and layer (bench_conv)
@@ -222,15 +223,20 @@ phase_sanitize() {
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   # Shapes that reach every edge path: ragged m and n tiles (129 = 128 + 1,
   # 260 = 2*128 + 4, 33, 65), a partial last k-tile, and fewer k-tiles than
-  # the pipeline has stages (k = 12) as well as more (k = 52).
+  # the pipeline has stages (k = 12) as well as more (k = 52). The WMMA rungs
+  # that take whole fragments only (07a: multiples of 16, 07 sol1: of 32) skip
+  # those two, so the third is made of whole 32s, and there a skip for any
+  # reason fails: every rung runs under each tool at least once.
+  local shape_flags
   for tool in memcheck racecheck synccheck; do
-    for shape in "129 260 52" "33 65 12"; do
-      read -r m n k <<<"$shape"
+    for shape in "129 260 52" "33 65 12" "160 96 48 --fail-on-skip"; do
+      read -r m n k shape_flags <<<"$shape"
       out_of_time "all_rungs ${m}x${n}x${k} $tool" && continue
       {
         printf '\n##### all_rungs %sx%sx%s --tool %s\n' "$m" "$n" "$k" "$tool"
+        # shellcheck disable=SC2086 # shape_flags: empty, or one flag
         timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
-          --repeat 1 --no-ceilings --no-flush --energy-seconds 0 --fail-on-skip 2>&1
+          --repeat 1 --no-ceilings --no-peaks --no-flush --energy-seconds 0 $shape_flags 2>&1
         status=$?
         verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
         printf 'verdict: %s %s %sx%sx%s (exit %s)\n' "$verdict" "$tool" "$m" "$n" "$k" "$status"
@@ -398,13 +404,15 @@ ncu_report() {
   shift 2
   while [[ $1 != -- ]]; do filter+=("$1"); shift; done
   shift
+  # --profiler-ranges with --profile-from-start off: one timed launch per rung is profiled, and
+  # nothing else (not the untimed first launch, where cuBLASLt searches its algorithms).
   local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-peaks --no-flush --warmup 0 --repeat 1
-                  --energy-seconds 0)
-  timeout "$seconds" ncu "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
+                  --energy-seconds 0 --profiler-ranges)
+  timeout "$seconds" ncu --profile-from-start off "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout "$(limit 60)" ncu "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
+  timeout "$(limit 60)" ncu --profile-from-start off "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40

@@ -26,6 +26,7 @@ __device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map
   const int thread = int(threadIdx.x) % Cfg::kWarpgroupThreads;
   const int barrier = 1 + consumer;           // the warpgroup's own named barrier
   if (thread == 0) tma_store_wait_read<0>();  // the previous tile's stores have read the staging tile
+  __syncwarp();                               // bar.sync is .aligned: the whole warp, together, after lane 0's wait
   named_barrier(barrier, Cfg::kWarpgroupThreads);
 #pragma unroll
   for (int group = 0; group < Cfg::kAccumulators / 8; ++group) {  // 16 columns per stmatrix .x4

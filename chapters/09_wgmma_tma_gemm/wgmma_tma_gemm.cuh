@@ -158,6 +158,7 @@ __device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, Stage sta
   const std::uint32_t a_start = smem_address(stage.a), b_start = smem_address(stage.b);
 #pragma unroll
   for (int mb = 0; mb < Cfg::kMBlocks; ++mb) fence_accumulators(acc[mb]);
+  __syncwarp();  // the lanes left mbarrier_wait's loop one by one; .sync.aligned wants the warp together
   wgmma_fence();
 #pragma unroll
   for (int ks = 0; ks < Cfg::kBK / hopper::kWgmmaK; ++ks) {

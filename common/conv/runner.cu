@@ -59,7 +59,7 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
       rung.launch(args, nullptr);
       LADDER_CUDA_CHECK(cudaDeviceSynchronize());
     }
-    const TimingConfig config{options.warmup, options.repeat, options.flush_l2};
+    const TimingConfig config{options.warmup, options.repeat, options.flush_l2, options.profiler_ranges};
     result.timing = time_on_gpu([&](cudaStream_t stream) { rung.launch(args, stream); }, config);
     result.tflops = problem.flops() / (result.timing.median_ms * 1e-3) / 1e12;
   } catch (const std::exception& error) {

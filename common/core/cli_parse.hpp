@@ -48,6 +48,10 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
       "--no-flush", [&options] { options.flush_l2 = false; }, "do not flush L2 between timed runs");
   app.add_flag("--fail-on-skip", options.fail_on_skip,
                "a rung that cannot run this problem fails the run (exit 1) instead of being skipped");
+  app.add_flag("--profiler-ranges", options.profiler_ranges,
+               "put each timed run, and nothing else, between cudaProfilerStart and cudaProfilerStop, so that "
+               "ncu --profile-from-start off profiles the rungs' timed launches only (not the check run, the "
+               "warm-ups, the L2 flushes or a library's first-call search)");
   app.add_option("--rung", options.rungs,
                  "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
   app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)

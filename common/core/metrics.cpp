@@ -20,15 +20,20 @@ bool is_poison(float value) {
   return bits == kPoisonBits;
 }
 
+double ErrorReport::element_bound() const {
+  return kElementTolerances * tolerance * (reference_rms > 0 ? reference_rms : 1.0);
+}
+
 bool ErrorReport::passed() const {
   return count > 0 && nan_count == 0 && inf_count == 0 && poison_count == 0 && std::isfinite(relative_frobenius) &&
-         relative_frobenius <= tolerance;
+         relative_frobenius <= tolerance && max_abs <= element_bound();
 }
 
 std::string ErrorReport::describe() const {
   std::ostringstream text;
   text.precision(2);
   text << std::scientific << "rel " << relative_frobenius << ", max abs " << max_abs << " (tol " << tolerance << ")";
+  if (max_abs > element_bound()) text << ", an element off by more than " << element_bound();
   if (poison_count > 0) text << ", " << poison_count << " of " << count << " never written";
   if (nan_count > 0) text << ", " << nan_count << " NaN";
   if (inf_count > 0) text << ", " << inf_count << " Inf";
@@ -59,6 +64,7 @@ ErrorReport compare_to_reference(const std::vector<float>& got, const std::vecto
   }
   // A zero reference (possible only with alpha = 0 and beta = 0) is compared absolutely.
   report.relative_frobenius = std::sqrt(diff_squared) / (ref_squared > 0 ? std::sqrt(ref_squared) : 1.0);
+  report.reference_rms = got.empty() ? 0.0 : std::sqrt(ref_squared / double(got.size()));
   return report;
 }
 

@@ -20,18 +20,30 @@ float poison_value();
 /// True when `value` has exactly the poison bit pattern.
 bool is_poison(float value);
 
+/// How many tolerances, in units of the reference's RMS, a single element may be off. The
+/// Frobenius norm averages: an error confined to a small part of a large C (one wrong tile,
+/// a bad edge path) moves it only by the square root of that part's share, and can hide
+/// under the tolerance at 4096^2. Random inputs keep every element within about 6 RMS of
+/// zero, and each element's rounding error in proportion, so a correct result stays well
+/// inside 16; a wrong tile is off by about 1 RMS, hundreds of tolerances.
+inline constexpr double kElementTolerances = 16;
+
 /// What compare_to_reference found.
 struct ErrorReport {
   double relative_frobenius = 0;  ///< ||C - C_ref||_F / ||C_ref||_F over the finite elements
   double max_abs = 0;             ///< max |C - C_ref| over the finite elements
+  double reference_rms = 0;       ///< sqrt(mean(C_ref^2)): the scale of one element
   std::size_t nan_count = 0;      ///< computed NaNs (poison not counted)
   std::size_t inf_count = 0;      ///< infinities
   std::size_t poison_count = 0;   ///< elements never written
   std::size_t count = 0;          ///< elements compared
   double tolerance = 0;           ///< the relative Frobenius bound that was applied
 
-  /// Passes when every element was written, none is NaN or Inf, and the
-  /// relative error is within tolerance. NaN never passes.
+  /// The bound on max_abs: kElementTolerances tolerances of the reference's RMS (of 1 when
+  /// the reference is all zeros, as the relative error then is absolute).
+  double element_bound() const;
+  /// Passes when every element was written, none is NaN or Inf, the relative error is
+  /// within tolerance, and no element is off by more than element_bound(). NaN never passes.
   bool passed() const;
   /// One line: "rel 3.1e-07, max abs 2.4e-06" or what went wrong.
   std::string describe() const;

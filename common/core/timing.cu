@@ -5,6 +5,8 @@
 #include <mutex>
 #include <vector>
 
+#include <cuda_profiler_api.h>
+
 #include "common/core/device_buffer.cuh"
 #include "common/core/energy.hpp"
 #include "common/core/timing.cuh"
@@ -63,9 +65,11 @@ TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const Tim
   std::vector<double> times_ms;
   for (int i = 0; i < config.repeat; ++i) {
     if (config.flush_l2) flush_l2(stream);
+    if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStart());  // host calls: outside the events' span
     LADDER_CUDA_CHECK(cudaEventRecord(start.get(), stream));
     work(stream);
     LADDER_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+    if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStop());
     LADDER_CUDA_CHECK(cudaEventSynchronize(stop.get()));
     float elapsed_ms = 0;
     LADDER_CUDA_CHECK(cudaEventElapsedTime(&elapsed_ms, start.get(), stop.get()));

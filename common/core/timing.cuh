@@ -19,6 +19,9 @@ struct TimingConfig {
   int warmup = 2;        ///< untimed runs first: clocks ramp up, caches and TLBs warm
   int repeat = 10;       ///< timed runs; the median is reported
   bool flush_l2 = true;  ///< overwrite the L2 cache before each timed run, so A and B come from DRAM
+  /// Each timed run between cudaProfilerStart and cudaProfilerStop, for a profiler started with
+  /// profiling off (ncu --profile-from-start off): it then sees these runs and nothing else.
+  bool profiler_ranges = false;
 };
 
 /// Milliseconds per run over `repeats` timed runs.

@@ -223,8 +223,10 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
     if (r.stats.joules >= 0) epoch["joules"] = r.stats.joules;
     json["epochs"].push_back(epoch);
   }
-  if (records.empty() || records.front().stats.joules < 0)
-    json["energy_unavailable"] = engine.energy_unavailable_reason();
+  if (records.empty() || records.front().stats.joules < 0) {
+    const std::string reason = engine.energy_unavailable_reason();  // empty when NVML opened but a read failed
+    json["energy_unavailable"] = !reason.empty() ? reason : "the energy counter could not be read during the epoch";
+  }
   // What benchmarks/pytorch_lenet.py checks that it takes the same batches: the first epoch's
   // first indices, and its first batches' losses.
   Random shuffle(setup.shuffle_seed);

@@ -40,13 +40,14 @@ TEST(ConvCli, SizeFlagsOverrideTheLayerOneByOne) {
 TEST(ConvCli, ParsesTheSharedRunFlags) {
   const ConvOptions options =
       parse({"--warmup", "0", "--repeat", "3", "--seed", "9", "--no-check", "--no-flush", "--fail-on-skip", "--rung",
-             "10a direct", "--precision", "bf16", "--exercises", "--json", "out.json"});
+             "10a direct", "--precision", "bf16", "--exercises", "--json", "out.json", "--profiler-ranges"});
   EXPECT_EQ(options.warmup, 0);
   EXPECT_EQ(options.repeat, 3);
   EXPECT_EQ(options.seed, 9u);
   EXPECT_FALSE(options.check);
   EXPECT_FALSE(options.flush_l2);
   EXPECT_TRUE(options.fail_on_skip);
+  EXPECT_TRUE(options.profiler_ranges);
   EXPECT_EQ(options.rungs, std::vector<std::string>{"10a direct"});
   EXPECT_EQ(options.precision, "bf16");
   EXPECT_TRUE(options.exercises);
@@ -68,10 +69,17 @@ TEST(ConvCli, HelpNamesTheBaselineAndEveryFlag) {
     FAIL() << "--help did not ask for help";
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
-    for (const char* flag :
-         {"--layer",  "--n",         "--c",         "--h",      "--w",    "--k",        "--r",        "--s",
-          "--stride", "--pad",       "--warmup",    "--repeat", "--seed", "--no-check", "--no-flush", "--fail-on-skip",
-          "--rung",   "--precision", "--exercises", "--list",   "--json"})
+    for (const char* flag : {"--layer",     "--n",
+                             "--c",         "--h",
+                             "--w",         "--k",
+                             "--r",         "--s",
+                             "--stride",    "--pad",
+                             "--warmup",    "--repeat",
+                             "--seed",      "--no-check",
+                             "--no-flush",  "--fail-on-skip",
+                             "--rung",      "--precision",
+                             "--exercises", "--list",
+                             "--json",      "--profiler-ranges"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
     EXPECT_NE(text.find("cuDNN always runs"), std::string::npos);
   }

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 
 #include "common/core/metrics.hpp"
 
@@ -60,6 +61,52 @@ TEST(Metrics, SizeMismatchThrows) {
 }
 
 TEST(Metrics, EmptyNeverPasses) { EXPECT_FALSE(compare_to_reference({}, {}, 1.0).passed()); }
+
+/// A reference shaped like a GEMM's: each element a sum of 16 random products.
+std::vector<double> random_reference(std::size_t count) {
+  std::mt19937 generator(7);
+  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+  std::vector<double> reference(count);
+  for (double& value : reference)
+    for (int term = 0; term < 16; ++term) value += uniform(generator) * uniform(generator);
+  return reference;
+}
+
+/// `value` rounded to 8 significant bits, as a bf16 output is.
+float rounded_to_8_bits(double value) {
+  int exponent = 0;
+  const double mantissa = std::frexp(value, &exponent);  // in [0.5, 1): 8 bits are steps of 2^-8
+  return float(std::ldexp(std::round(std::ldexp(mantissa, 8)), exponent - 8));
+}
+
+constexpr double kBf16Tolerance = 1.0 / 256;  // bf16's output rounding, as bf16_gemm_tolerance
+
+TEST(Metrics, EveryElementRoundedToBf16Passes) {
+  const std::vector<double> reference = random_reference(1 << 20);
+  std::vector<float> got(reference.size());
+  for (std::size_t i = 0; i < got.size(); ++i) got[i] = rounded_to_8_bits(reference[i]);
+  const ErrorReport report = compare_to_reference(got, reference, kBf16Tolerance);
+  EXPECT_TRUE(report.passed()) << report.describe();
+  EXPECT_NEAR(report.reference_rms, std::sqrt(16.0 / 9.0), 0.01);  // 16 products of variance 1/9
+  EXPECT_LT(report.max_abs, report.element_bound() / 2);           // well inside, as the rule's comment says
+}
+
+TEST(Metrics, AFewWrongElementsHiddenFromTheNormStillFail) {
+  // 8 elements off by one RMS in 2^20: the relative Frobenius error is sqrt(8 / 2^20), 2.8e-3,
+  // under bf16's tolerance; the element rule catches them.
+  const std::vector<double> reference = random_reference(1 << 20);
+  std::vector<float> got(reference.begin(), reference.end());
+  for (std::size_t i = 1000; i < 1008; ++i) got[i] = float(reference[i] + std::sqrt(16.0 / 9.0));
+  const ErrorReport report = compare_to_reference(got, reference, kBf16Tolerance);
+  EXPECT_LT(report.relative_frobenius, kBf16Tolerance);
+  EXPECT_FALSE(report.passed());
+  EXPECT_NE(report.describe().find("an element off by more than"), std::string::npos) << report.describe();
+}
+
+TEST(Metrics, AnAllZeroReferenceBoundsElementsAbsolutely) {
+  EXPECT_TRUE(compare_to_reference({0.0f, 1e-7f}, {0.0, 0.0}, 1e-6).passed());
+  EXPECT_FALSE(compare_to_reference({0.0f, 1e-4f}, {0.0, 0.0}, 1e-6).passed());
+}
 
 }  // namespace
 }  // namespace ladder

@@ -25,15 +25,24 @@ TEST(Cli, Defaults) {
   EXPECT_TRUE(options.check);
   EXPECT_TRUE(options.peaks);
   EXPECT_TRUE(options.flush_l2);
+  EXPECT_FALSE(options.profiler_ranges);
   EXPECT_EQ(options.beta, 0.0f);
 }
 
 TEST(Cli, ParsesEveryFlag) {
-  const GemmOptions options =
-      parse({"--m",       "17",  "--n",    "33",       "--k",        "65",         "--warmup",    "0",
-             "--repeat",  "3",   "--seed", "9",        "--no-check", "--no-flush", "--alpha",     "2",
-             "--beta",    "0.5", "--json", "out.json", "--rung",     "01 naive",   "--exercises", "--no-ceilings",
-             "--no-peaks"});
+  const GemmOptions options = parse({"--m",         "17",
+                                     "--n",         "33",
+                                     "--k",         "65",
+                                     "--warmup",    "0",
+                                     "--repeat",    "3",
+                                     "--seed",      "9",
+                                     "--no-check",  "--no-flush",
+                                     "--alpha",     "2",
+                                     "--beta",      "0.5",
+                                     "--json",      "out.json",
+                                     "--rung",      "01 naive",
+                                     "--exercises", "--no-ceilings",
+                                     "--no-peaks",  "--profiler-ranges"});
   EXPECT_EQ(options.m, 17);
   EXPECT_EQ(options.n, 33);
   EXPECT_EQ(options.k, 65);
@@ -49,6 +58,7 @@ TEST(Cli, ParsesEveryFlag) {
   EXPECT_TRUE(options.exercises);
   EXPECT_FALSE(options.ceilings);
   EXPECT_FALSE(options.peaks);
+  EXPECT_TRUE(options.profiler_ranges);
 }
 
 TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
@@ -103,7 +113,7 @@ TEST(Cli, HelpListsEveryFlag) {
     const std::string text = help.what();
     for (const char* flag :
          {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha", "--beta", "--rung",
-          "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks", "--precision"})
+          "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks", "--precision", "--profiler-ranges"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }

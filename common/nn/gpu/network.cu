@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <type_traits>
 
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
@@ -41,6 +42,24 @@ std::vector<Rung> find_all(const std::vector<std::string>& names, Find find, con
   return rungs;
 }
 
+/// Throws, before any memory is taken, when none of `rungs` runs on a GPU of this compute
+/// capability (bf16 on a GPU older than sm_80, say): said now, not at the first batch.
+template <typename Rung>
+void require_one_runs_here(const std::vector<Rung>& rungs, int compute_capability, const char* kind) {
+  std::string names;
+  for (const Rung& rung : rungs) {
+    const auto& need = rung.requirements;
+    int newest = compute_capability;  // conv rungs have no upper bound
+    if constexpr (std::is_same_v<Rung, GemmRung>) newest = need.max_compute_capability;
+    if (compute_capability >= need.min_compute_capability && (newest == 0 || compute_capability <= newest)) return;
+    names += (names.empty() ? "" : ", ") + rung.name + " (needs " + std::to_string(need.min_compute_capability / 10) +
+             "." + std::to_string(need.min_compute_capability % 10) + ")";
+  }
+  throw std::runtime_error(std::string("none of the network's ") + kind + " rungs runs on compute capability " +
+                           std::to_string(compute_capability / 10) + "." + std::to_string(compute_capability % 10) +
+                           ": " + names);
+}
+
 }  // namespace
 
 Kernels find_kernels(Precision precision, const std::vector<std::string>& gemms,
@@ -74,6 +93,8 @@ LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, 
   for (const ConvRung& rung : kernels_.convs)
     require(rung.precision() == conv_precision, "LeNetGpu: conv rung '" + rung.name + "' is " +
                                                     to_string(rung.precision()) + ", not " + to_string(conv_precision));
+  require_one_runs_here(kernels_.gemms, compute_capability_, "GEMM");
+  require_one_runs_here(kernels_.convs, compute_capability_, "conv");
   for (const Parameter<float>* p : initial.parameters()) {
     values_.emplace_back(p->value.values);
     grads_.emplace_back(p->value.size());

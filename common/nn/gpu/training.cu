@@ -186,6 +186,18 @@ class GpuEngine : public TrainingEngine {
   /// The images replica `rank_` takes of a batch of `count`.
   int shard_start(int count) const { return shard_begin(count, replicas_, rank_); }
   int shard_count(int count) const { return shard_size(count, replicas_, rank_); }
+  /// The mean loss over this replica's shards of the epoch's first losses.size() batches:
+  /// each batch's loss is the mean over its shard, so it weighs as many images as that held.
+  double shard_mean_loss(const std::vector<float>& losses, int batch, int total) const {
+    double sum = 0;
+    int images = 0;
+    for (std::size_t step = 0; step < losses.size(); ++step) {
+      const int mine = shard_count(std::min(batch, total - int(step) * batch));
+      sum += double(losses[step]) * mine;
+      images += mine;
+    }
+    return images == 0 ? 0.0 : sum / images;
+  }
 
   EpochStats train_epoch(long first_step, const ProgressCallback& progress) override {
     const auto start = std::chrono::steady_clock::now();
@@ -209,7 +221,7 @@ class GpuEngine : public TrainingEngine {
       // The progress line at each quarter of the epoch, and only there: reading the loss waits for the GPU.
       const int end = begin + count;
       if (progress && (end * 4 / total > begin * 4 / total || end == total))
-        progress(end, total, mean_loss(download_first(losses_, std::size_t(step) + 1), end, batch));
+        progress(end, total, shard_mean_loss(download_first(losses_, std::size_t(step) + 1), batch, total));
     }
     if (run_.augment.enabled()) augmented_images_ += std::uint64_t(total);
     const std::vector<float> losses = download_first(losses_, std::size_t(batches(total, batch)));
@@ -220,16 +232,14 @@ class GpuEngine : public TrainingEngine {
     const std::optional<double> joules_after = energy_.joules();
     if (joules_before && joules_after) stats.joules = *joules_after - *joules_before;
     // This replica's share: its shard of each batch (all of it without --gpus).
-    double loss_sum = 0;
     int correct = 0, images = 0;
-    for (int begin = 0, step = 0; begin < total; begin += batch, ++step) {
+    for (int begin = 0; begin < total; begin += batch) {
       const int count = std::min(batch, total - begin), start = shard_start(count), mine = shard_count(count);
-      loss_sum += double(losses[std::size_t(step)]) * mine;
       for (int n = begin + start; n < begin + start + mine; ++n)
         correct += labels[std::size_t(n)] == predicted[std::size_t(n)];
       images += mine;
     }
-    stats.mean_loss = images == 0 ? 0.0 : loss_sum / images;
+    stats.mean_loss = shard_mean_loss(losses, batch, total);
     stats.train_accuracy = images == 0 ? 0.0 : double(correct) / images;
     stats.batch_losses.assign(losses.begin(), losses.end());
     return stats;
@@ -356,23 +366,32 @@ class GpuEngine : public TrainingEngine {
     }
   }
 
+  // A capture that fails, at any of its three steps, turns the graph off for the run: the
+  // steps then launch one by one, which gives the same results.
   void capture_graph() {
     cudaGraph_t graph = nullptr;
     LADDER_CUDA_CHECK(cudaStreamBeginCapture(stream(), cudaStreamCaptureModeThreadLocal));
+    std::string failure;
     try {
       launch_step(run_.batch_size);
     } catch (const std::exception& error) {
-      cudaStreamEndCapture(stream(), &graph);  // ends the capture whatever happened; the graph is dropped
-      if (graph != nullptr) cudaGraphDestroy(graph);
+      failure = error.what();
+    }
+    const cudaError_t ended = cudaStreamEndCapture(stream(), &graph);  // ends the capture whatever happened
+    if (failure.empty() && ended != cudaSuccess)
+      failure = std::string("cudaStreamEndCapture: ") + cudaGetErrorString(ended);
+    cudaGraphExec_t exec = nullptr;
+    if (failure.empty()) {
+      const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
+      if (instantiated != cudaSuccess)
+        failure = std::string("cudaGraphInstantiate: ") + cudaGetErrorString(instantiated);
+    }
+    if (graph != nullptr) LADDER_CUDA_CHECK(cudaGraphDestroy(graph));
+    if (!failure.empty()) {
       cudaGetLastError();  // clears the capture's error
-      graph_note_ = std::string("off (capture failed: ") + error.what() + ")";
+      graph_note_ = "off (capture failed: " + failure + ")";
       return;
     }
-    LADDER_CUDA_CHECK(cudaStreamEndCapture(stream(), &graph));
-    cudaGraphExec_t exec = nullptr;
-    const cudaError_t instantiated = cudaGraphInstantiate(&exec, graph, 0);
-    cudaGraphDestroy(graph);
-    LADDER_CUDA_CHECK(instantiated);
     graph_.reset(exec);
     graph_note_ = "on: each full training step replays one captured graph";
   }
