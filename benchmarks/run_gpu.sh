@@ -406,13 +406,15 @@ ncu_report() {
   shift
   # --profiler-ranges with --profile-from-start off: one timed launch per rung is profiled, and
   # nothing else (not the untimed first launch, where cuBLASLt searches its algorithms).
+  # --clock-control none: ncu would otherwise lock the GPU's clocks to base while it profiles,
+  # and a borrowed GPU's settings are left as they are found.
   local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-peaks --no-flush --warmup 0 --repeat 1
                   --energy-seconds 0 --profiler-ranges)
-  timeout "$seconds" ncu --profile-from-start off "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
+  timeout "$seconds" ncu --clock-control none --profile-from-start off "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout "$(limit 60)" ncu --profile-from-start off "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
+  timeout "$(limit 60)" ncu --clock-control none --profile-from-start off "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40

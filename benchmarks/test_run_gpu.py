@@ -181,6 +181,30 @@ PY
                               call)
                 self.assertIn("--no-peaks", call)
                 self.assertNotIn("-k regex", call)
+                # One timed launch per rung and nothing else, with the GPU's clocks as found.
+                self.assertIn("--profile-from-start off", call)
+                self.assertIn("--profiler-ranges", call)
+                self.assertIn("--clock-control none", call)
+
+    def test_sanitize_phase_runs_every_rung_and_fails_on_skips_only_where_every_rung_fits(self):
+        (self.tmp / "b/bin").mkdir(parents=True)
+        for program in ("all_rungs", "all_conv_rungs", "ch14_mnist_cnn"):
+            stand_in(self.tmp / "b/bin", program, "exit 0\n")
+        stand_in(self.bin, "compute-sanitizer", 'echo "$@" >> "$(dirname "$0")/sanitizer-calls"\n')
+        result = self.run_script("sanitize", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        calls = (self.bin / "sanitizer-calls").read_text().splitlines()
+        self.assertEqual(len(calls), 15, "3 tools x (3 GEMM shapes, the conv layer, chapter 14)")
+        gemm = [call for call in calls if "/all_rungs " in call]
+        self.assertEqual(len(gemm), 9)
+        for call in gemm:
+            self.assertIn("--no-peaks", call, "no instruction-peak micro-benchmarks under the sanitizer")
+            # 07a and 07 sol1 take whole fragments only: the ragged shapes may skip them.
+            self.assertEqual("--fail-on-skip" in call, "--m 160 --n 96 --k 48" in call, call)
+        conv = [call for call in calls if "/all_conv_rungs " in call]
+        self.assertEqual(len(conv), 3)
+        self.assertTrue(all("--fail-on-skip" in call for call in conv))
+        self.assertIn("sanitizer: 15 of 15 runs clean", result.stdout)
 
     def test_a_call_out_of_time_skips_its_phases_and_still_prints_its_table(self):
         (self.tmp / "b/bin").mkdir(parents=True)
