@@ -67,6 +67,26 @@ def read_json(path):
     return json.loads(pathlib.Path(path).read_text()) if path else None
 
 
+def read_benchmarks(path):
+    """A Google Benchmark JSON, or None when no file was given. A program stopped at its time
+    limit never writes the closing brackets (and loses what it had not flushed): such a file
+    is read up to its last whole benchmark, with a warning, and marked "truncated"."""
+    if not path:
+        return None
+    text = pathlib.Path(path).read_text()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        last = text.rfind("\n    }")  # the end of a benchmark: Google Benchmark indents them by four
+        if "\"benchmarks\": [" not in text or last < text.index("\"benchmarks\": ["):
+            raise
+        data = json.loads(text[:last + len("\n    }")] + "\n  ]\n}\n")
+        data["truncated"] = True
+        print(f"record.py: warning: {path} was cut short: its {len(data['benchmarks'])} whole benchmarks are "
+              "recorded", file=sys.stderr)
+        return data
+
+
 def read_profile(ladder_report, tune_report):
     """{"ladder": launches, "tune": launches} from the ncu reports given (ncu_metrics.parse); None without any."""
     profile = {}
@@ -133,7 +153,8 @@ def main():
         name, driver, sm_clock, mem_clock, sm_clock_now = nvidia_smi(
             "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
     ladder = read_json(args.ladder)
-    parts = {"benchmarks": read_json(args.bench), "conv_benchmarks": read_json(args.bench_conv), "ladder": ladder,
+    parts = {"benchmarks": read_benchmarks(args.bench), "conv_benchmarks": read_benchmarks(args.bench_conv),
+             "ladder": ladder,
              "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
     paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder, "tune": args.tune}
     gpus = gpus_named(paths, args.summary, parts)

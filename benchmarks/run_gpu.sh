@@ -4,7 +4,8 @@
 #   build     configure (Release, the GPU's own architecture) and build: everything
 #             when the test phase runs, else only the programs (ladder_programs),
 #             since the tests are most of the build
-#   test      every CTest test with LADDER_REQUIRE_GPU=1: a GPU test that finds
+#   test      every CTest test but CI's checks of the source (labels site, docs,
+#             build), with LADDER_REQUIRE_GPU=1: a GPU test that finds
 #             no device fails; one skipped for any reason but its rung's own
 #             requirement fails the phase
 #   sanitize  compute-sanitizer memcheck, racecheck and synccheck on every GEMM
@@ -199,8 +200,11 @@ phase_build() {
 phase_test() {
   local status
   rm -f "$build/ctest.xml" "$build/ctest-tests.json"  # a kept build folder must not lend an old run's results
-  # -LE site: the docs site's checks need the built site (the docs target), which this run does not build.
-  LADDER_REQUIRE_GPU=1 timeout -k 10 "$(limit 100000)" ctest --test-dir "$build" -LE site --output-on-failure \
+  # Not the labels site (the docs site's checks need the built site, which this run does not
+  # build), docs and build: the lessons' quoted code, register and SASS tables, the format, the
+  # scripts' own tests and the machine code's instructions are CI's checks of the source, and
+  # here would only compare this machine's toolkit and tools with CI's.
+  LADDER_REQUIRE_GPU=1 timeout -k 10 "$(limit 100000)" ctest --test-dir "$build" -LE 'site|docs|build' --output-on-failure \
     -j "$(nproc)" --timeout "$(limit "$test_limit")" --output-junit "$build/ctest.xml" >"$out/ctest.log" 2>&1
   status=$?
   ctest --test-dir "$build" --show-only=json-v1 >"$build/ctest-tests.json" 2>/dev/null
@@ -278,23 +282,37 @@ phase_ladder() {
   timeout -k 10 "$(limit "$program_limit")" "$(last_chapter_exe)" --json "$out/ladder.json"
 }
 
-# bench_one PROGRAM FILTER JSON: Google Benchmark opens its output file before it applies the
-# filter, so a filter that matches nothing would leave an empty JSON behind: not run then.
+# bench_one PROGRAM FILTER JSON RESERVE [ARGS...]: Google Benchmark opens its output file before it
+# applies the filter, so a filter that matches nothing would leave an empty JSON behind: not run
+# then. A program that cannot even list its benchmarks fails. RESERVE seconds of the budget are
+# left for what follows. A program stopped at its limit leaves its JSON without its closing
+# brackets; record.py reads such a file up to its last whole benchmark.
 bench_one() {
-  local exe=$1 filter=$2 json=$3
-  if [[ -z $("$exe" --benchmark_filter="$filter" --benchmark_list_tests=true 2>/dev/null) ]]; then
+  local exe=$1 filter=$2 json=$3 reserve=$4 listed status
+  shift 4
+  listed=$("$exe" --benchmark_filter="$filter" --benchmark_list_tests=true 2>&1)
+  status=$?
+  if ((status != 0)); then
+    echo "$(basename "$exe") cannot list its benchmarks (exit $status): $listed"
+    return "$status"
+  fi
+  if [[ -z $listed ]]; then
     echo "$(basename "$exe"): no benchmark matches '$filter': not run"
     return 0
   fi
   rm -f "$json"
-  timeout -k 10 "$(limit "$bench_limit")" "$exe" --benchmark_filter="$filter" --benchmark_out="$json" \
-    --benchmark_out_format=json --benchmark_counters_tabular=true
+  local seconds=$(($(limit "$bench_limit") - reserve))
+  ((seconds < 1)) && seconds=1
+  timeout -k 10 "$seconds" "$exe" --benchmark_filter="$filter" --benchmark_out="$json" \
+    --benchmark_out_format=json --benchmark_counters_tabular=true "$@"
 }
 
 phase_bench() {
-  local status=0  # both programs run, whatever the first one did
-  bench_one "$build/bin/bench_gemm" "${BENCH_FILTER:-.}" "$out/bench.json" || status=$?
-  bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" || status=$?
+  local status=0  # both programs run, whatever the first one did; the GEMMs leave the conv layers 90 s
+  # No energy windows here: the ladder phase measures each rung's energy at the headline size,
+  # and a quarter of a second for each of some 330 benchmarks would cost the call 80 s.
+  bench_one "$build/bin/bench_gemm" "${BENCH_FILTER:-.}" "$out/bench.json" 90 --energy_seconds=0 || status=$?
+  bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" 0 || status=$?
   return $status
 }
 
@@ -341,7 +359,10 @@ phase_tune() {
   for rung in "$best" "06e cp.async 3-stage 128x128x16" "tune 128x128x16 w64x32 3-stage paired"; do
     [[ -n $rung && " ${profiled[*]} " != *" --rung $rung "* ]] && profiled+=(--rung "$rung")
   done
-  if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null && ((budget - SECONDS >= 120)); then
+  # The profile is evidence, not a verdict: it yields to the cnn phase, when that follows, 4 minutes.
+  local needed=120
+  [[ ,$phases, == *,cnn,* ]] && needed=$((needed + 240))
+  if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null && ((budget - SECONDS >= needed)); then
     echo "profiling the best of the sweep, '$best', beside 06e and 06e paired (ncu-tune.txt)"
     # Every kernel of those rungs: the best may be any of chapter 06's kernels.
     ncu_report "$out/ncu-tune.txt" "$(limit 90)" -k regex:'warp_tiling|cp_async|register_prefetch' -- "$exe" \
@@ -410,11 +431,11 @@ ncu_report() {
   # and a borrowed GPU's settings are left as they are found.
   local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-peaks --no-flush --warmup 0 --repeat 1
                   --energy-seconds 0 --profiler-ranges)
-  timeout "$seconds" ncu --clock-control none --profile-from-start off "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
+  timeout -k 10 "$seconds" ncu --clock-control none --profile-from-start off "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout "$(limit 60)" ncu --clock-control none --profile-from-start off "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
+  timeout -k 10 "$(limit 60)" ncu --clock-control none --profile-from-start off "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40

@@ -553,6 +553,22 @@ class PipelineTest(unittest.TestCase):
         record = json.loads(next((self.tmp / "out").glob("*.json")).read_text())
         self.assertIsNone(record["profile"])
 
+    def test_a_benchmark_file_cut_short_keeps_its_whole_benchmarks(self):
+        whole = json.dumps(gemm_bench({2048: 91.0, 4096: 96.0, 8192: 92.0}), indent=2)  # as Google Benchmark lays it out
+        entries = len(json.loads(whole)["benchmarks"])
+        cut = self.run2 / "bench-cut.json"
+        cut.write_text(whole[:whole.rindex('"name"')])  # killed inside the last benchmark
+        result = self.script("record.py", "--bench", str(cut), "--summary", str(self.summary),
+                             "--out", str(self.tmp / "out"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(f"was cut short: its {entries - 1} whole benchmarks are recorded", result.stderr)
+        record = json.loads(next((self.tmp / "out").glob("*.json")).read_text())
+        self.assertEqual(len(record["benchmarks"]["benchmarks"]), entries - 1)
+        self.assertTrue(record["benchmarks"]["truncated"])
+        cut.write_text(whole[:20])  # not even its list: not a benchmark file
+        self.assertEqual(self.script("record.py", "--bench", str(cut), "--summary", str(self.summary),
+                                     "--out", str(self.tmp / "out2")).returncode, 1)
+
     def test_a_missing_bench_is_one_clear_line(self):
         result = self.script("record.py", "--bench", "nowhere/bench.json", "--summary", str(self.summary),
                              "--out", str(self.tmp / "out"))

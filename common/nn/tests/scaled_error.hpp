@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace ladder::nn {
@@ -32,6 +34,35 @@ inline double relative_l2_error(const std::vector<float>& got, const std::vector
     scale_squared += double(expected[i]) * double(expected[i]);
   }
   return std::sqrt(diff_squared / scale_squared);
+}
+
+/// scaled_error with the `outliers` worst elements set aside. Adam's step is lr · m̂ / (√v̂ + ε),
+/// and at the first step m̂ / √v̂ = g / |g|: as a gradient crosses zero, within ε = 1e-8 of it,
+/// the step swings from -lr to +lr. A gradient that is a near-cancelling sum can land within
+/// fp32 rounding of zero, and then its weight may move by up to 2 lr more on one path than
+/// on the other; the test bounds those few elements by that instead.
+inline double scaled_error_but_worst(const std::vector<float>& got, const std::vector<float>& expected,
+                                     std::size_t outliers) {
+  std::vector<double> errors(got.size());
+  double scale = 1e-30;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(got[i])) return INFINITY;
+    errors[i] = std::abs(double(got[i]) - double(expected[i]));
+    scale = std::max(scale, std::abs(double(expected[i])));
+  }
+  if (errors.size() <= outliers) return 0;
+  std::nth_element(errors.begin(), errors.begin() + std::ptrdiff_t(outliers), errors.end(), std::greater<>());
+  return errors[outliers] / scale;
+}
+
+/// max |got - expected|: NaN anywhere is infinitely wrong.
+inline double max_abs_error(const std::vector<float>& got, const std::vector<float>& expected) {
+  double worst = 0;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (std::isnan(got[i])) return INFINITY;
+    worst = std::max(worst, std::abs(double(got[i]) - double(expected[i])));
+  }
+  return worst;
 }
 
 }  // namespace ladder::nn
