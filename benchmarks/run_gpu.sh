@@ -67,7 +67,7 @@
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 export PYTHONUNBUFFERED=1  # a program stopped by its time limit keeps what it had printed
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=${1:-build-gpu}
 out=${2:-$build/gpu-run}
 phases=${LADDER_PHASES:-build,test,sanitize,ladder,bench,tune,cnn,record,profile}
@@ -221,59 +221,63 @@ out_of_time() {
 
 phase_sanitize_skipped() { python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log /dev/null --skipped "$1"; }
 
+# sanitize_run LOG TOOL WHAT PROGRAM [ARGS...]: PROGRAM under compute-sanitizer's TOOL, its output
+# into LOG, closed by the verdict line that gpu_run.py counts.
+sanitize_run() {
+  local log=$1 tool=$2 what=$3 status
+  shift 3
+  {
+    printf '\n##### %s --tool %s\n' "$what" "$tool"
+    timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$@" 2>&1
+    status=$?
+    printf 'verdict: %s %s %s (exit %s)\n' "$([[ $status -eq 0 ]] && echo clean || echo FAILED)" "$tool" "$what" "$status"
+  } >"$log"
+}
+
 phase_sanitize() {
-  local exe=$build/bin/all_rungs tool shape status
+  local exe=$build/bin/all_rungs conv_exe=$build/bin/all_conv_rungs cnn_exe=$build/bin/ch14_mnist_cnn
+  local tool shape shape_flags m n k logs log
   : >"$out/sanitizer.log"
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
-  # Shapes that reach every edge path: ragged m and n tiles (129 = 128 + 1,
-  # 260 = 2*128 + 4, 33, 65), a partial last k-tile, and fewer k-tiles than
-  # the pipeline has stages (k = 12) as well as more (k = 52). The WMMA rungs
-  # that take whole fragments only (07a: multiples of 16, 07 sol1: of 32) skip
-  # those two, so the third is made of whole 32s, and there a skip for any
-  # reason fails: every rung runs under each tool at least once.
-  local shape_flags
+  # One wave per tool, memcheck first; within a wave the runs go side by side, since a sanitizer
+  # run spends most of its time on the CPU (instrumenting every module it loads), and the
+  # machine has cores to spare. The logs are joined in order afterwards.
   for tool in memcheck racecheck synccheck; do
+    out_of_time "every $tool run" && continue
+    logs=()
+    # Shapes that reach every edge path: ragged m and n tiles (129 = 128 + 1,
+    # 260 = 2*128 + 4, 33, 65), a partial last k-tile, and fewer k-tiles than
+    # the pipeline has stages (k = 12) as well as more (k = 52). The WMMA rungs
+    # that take whole fragments only (07a: multiples of 16, 07 sol1: of 32) skip
+    # those two, so the third is made of whole 32s, and there a skip for any
+    # reason fails: every rung runs under each tool at least once.
     for shape in "129 260 52" "33 65 12" "160 96 48 --fail-on-skip"; do
       read -r m n k shape_flags <<<"$shape"
-      out_of_time "all_rungs ${m}x${n}x${k} $tool" && continue
-      {
-        printf '\n##### all_rungs %sx%sx%s --tool %s\n' "$m" "$n" "$k" "$tool"
-        # shellcheck disable=SC2086 # shape_flags: empty, or one flag
-        timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 \
-          --repeat 1 --no-ceilings --no-peaks --no-flush --energy-seconds 0 $shape_flags 2>&1
-        status=$?
-        verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
-        printf 'verdict: %s %s %sx%sx%s (exit %s)\n' "$verdict" "$tool" "$m" "$n" "$k" "$status"
-      } >>"$out/sanitizer.log"
-      grep '^verdict:' "$out/sanitizer.log" | tail -n 1
+      logs+=("$build/sanitize-$tool-${m}x${n}x${k}.log")
+      # shellcheck disable=SC2086 # shape_flags: empty, or one flag
+      sanitize_run "${logs[-1]}" "$tool" "${m}x${n}x${k}" "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 --repeat 1 \
+        --no-ceilings --no-peaks --no-flush --energy-seconds 0 $shape_flags &
     done
     # Every conv rung, chapters and solutions (and cuDNN), on a ragged layer: odd sizes, stride 2,
     # padding 1, C a multiple of 8.
-    local conv_exe=$build/bin/all_conv_rungs
-    if [[ -x $conv_exe ]] && ! out_of_time "conv ragged layer $tool"; then
-      {
-        printf '\n##### %s ragged layer --tool %s\n' "$(basename "$conv_exe")" "$tool"
-        timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 \
-          --s 3 --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip 2>&1
-        status=$?
-        verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
-        printf 'verdict: %s %s conv ragged layer (exit %s)\n' "$verdict" "$tool" "$status"
-      } >>"$out/sanitizer.log"
-      grep '^verdict:' "$out/sanitizer.log" | tail -n 1
+    if [[ -x $conv_exe ]]; then
+      logs+=("$build/sanitize-$tool-conv.log")
+      sanitize_run "${logs[-1]}" "$tool" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
+        --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip &
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.
-    if [[ -x $build/bin/ch14_mnist_cnn ]] && ! out_of_time "ch14 short run $tool"; then
-      {
-        printf '\n##### ch14_mnist_cnn short run --tool %s\n' "$tool"
-        timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" --error-exitcode 99 "$build/bin/ch14_mnist_cnn" --synthetic 200 \
-          --test-count 100 --epochs 1 --batch 48 --augment on 2>&1
-        status=$?
-        verdict=$([[ $status -eq 0 ]] && echo clean || echo FAILED)
-        printf 'verdict: %s %s ch14 short run (exit %s)\n' "$verdict" "$tool" "$status"
-      } >>"$out/sanitizer.log"
-      grep '^verdict:' "$out/sanitizer.log" | tail -n 1
+    if [[ -x $cnn_exe ]]; then
+      logs+=("$build/sanitize-$tool-ch14.log")
+      sanitize_run "${logs[-1]}" "$tool" "ch14 short run" "$cnn_exe" --synthetic 200 --test-count 100 --epochs 1 \
+        --batch 48 --augment on &
     fi
+    wait
+    for log in "${logs[@]}"; do
+      cat "$log" >>"$out/sanitizer.log"
+      grep '^verdict:' "$log" || echo "verdict: FAILED $tool ${log##*/} (no verdict: the run did not finish)" |
+        tee -a "$out/sanitizer.log"
+    done
   done
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
