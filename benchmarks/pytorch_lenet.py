@@ -342,7 +342,7 @@ def main(argv=None):
                  f"{loss:13.4f}" if loss is not None else f"{'-':>13}",
                  f"{100 * accuracy:8.2f}%" if accuracy is not None else f"{'-':>9}"]
         print(f"{name:<42} {' '.join(cells)}  {note}")
-    if verdict:
+    if verdict and eager is not None and "error" not in eager:
         print("pytorch_lenet.py: PyTorch and the project did not compute the same first losses", file=sys.stderr)
     return verdict
 

@@ -292,12 +292,13 @@ phase_ladder() {
 # left for what follows. A program stopped at its limit leaves its JSON without its closing
 # brackets; record.py reads such a file up to its last whole benchmark.
 bench_one() {
-  local exe=$1 filter=$2 json=$3 reserve=$4 listed status
+  local exe=$1 filter=$2 json=$3 reserve=$4 listed status errors=$build/bench-list-errors.txt
   shift 4
-  listed=$("$exe" --benchmark_filter="$filter" --benchmark_list_tests=true 2>&1)
+  # stdout alone: Google Benchmark says on stderr, and exits 0, when nothing matches.
+  listed=$("$exe" --benchmark_filter="$filter" --benchmark_list_tests=true 2>"$errors")
   status=$?
   if ((status != 0)); then
-    echo "$(basename "$exe") cannot list its benchmarks (exit $status): $listed"
+    echo "$(basename "$exe") cannot list its benchmarks (exit $status): $(cat "$errors")"
     return "$status"
   fi
   if [[ -z $listed ]]; then
@@ -312,11 +313,14 @@ bench_one() {
 }
 
 phase_bench() {
-  local status=0  # both programs run, whatever the first one did; the GEMMs leave the conv layers 90 s
+  # Both programs run, whatever the first one did. bench_conv leaves the record phase 40 s (a
+  # phase needs 30 s to start), and bench_gemm leaves bench_conv 90 s more.
+  local status=0 record_reserve=40
   # No energy windows here: the ladder phase measures each rung's energy at the headline size,
   # and a quarter of a second for each of some 330 benchmarks would cost the call 80 s.
-  bench_one "$build/bin/bench_gemm" "${BENCH_FILTER:-.}" "$out/bench.json" 90 --energy_seconds=0 || status=$?
-  bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" 0 || status=$?
+  bench_one "$build/bin/bench_gemm" "${BENCH_FILTER:-.}" "$out/bench.json" $((record_reserve + 90)) \
+    --energy_seconds=0 || status=$?
+  bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" "$record_reserve" || status=$?
   return $status
 }
 

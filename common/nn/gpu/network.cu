@@ -52,8 +52,10 @@ void require_one_runs_here(const std::vector<Rung>& rungs, int compute_capabilit
     int newest = compute_capability;  // conv rungs have no upper bound
     if constexpr (std::is_same_v<Rung, GemmRung>) newest = need.max_compute_capability;
     if (compute_capability >= need.min_compute_capability && (newest == 0 || compute_capability <= newest)) return;
-    names += (names.empty() ? "" : ", ") + rung.name + " (needs " + std::to_string(need.min_compute_capability / 10) +
-             "." + std::to_string(need.min_compute_capability % 10) + ")";
+    const int bound = compute_capability < need.min_compute_capability ? need.min_compute_capability : newest;
+    names += (names.empty() ? "" : ", ") + rung.name +
+             (compute_capability < need.min_compute_capability ? " (needs " : " (runs on at most ") +
+             std::to_string(bound / 10) + "." + std::to_string(bound % 10) + ")";
   }
   throw std::runtime_error(std::string("none of the network's ") + kind + " rungs runs on compute capability " +
                            std::to_string(compute_capability / 10) + "." + std::to_string(compute_capability % 10) +
