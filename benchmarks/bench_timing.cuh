@@ -9,7 +9,6 @@
 
 #include <functional>
 
-#include "common/core/cuda_check.cuh"
 #include "common/core/timing.cuh"
 
 namespace ladder {
@@ -18,8 +17,7 @@ namespace ladder {
 /// reports. The warm-up takes module loading, handle creation and cuDNN's algorithm
 /// search out of the timed runs; a failure there throws before any iteration.
 inline double time_flushed_iterations(benchmark::State& state, const std::function<void(cudaStream_t)>& work) {
-  work(nullptr);
-  LADDER_CUDA_CHECK(cudaDeviceSynchronize());
+  run_once_untimed(work);
   const TimingConfig one_run{/*warmup=*/0, /*repeat=*/1, /*flush_l2=*/true};
   double total_seconds = 0;
   for (auto _ : state) {

@@ -439,11 +439,12 @@ ncu_report() {
   # and a borrowed GPU's settings are left as they are found.
   local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-peaks --no-flush --warmup 0 --repeat 1
                   --energy-seconds 0 --profiler-ranges)
-  timeout -k 10 "$seconds" ncu --clock-control none --profile-from-start off "${filter[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
+  local ncu_args=(--clock-control none --profile-from-start off "${filter[@]}")
+  timeout -k 10 "$seconds" ncu "${ncu_args[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
     --section WarpStateStats --section MemoryWorkloadAnalysis_Tables "$@" "${run_args[@]}" >"$report" 2>&1
   status=$?
-  timeout -k 10 "$(limit 60)" ncu --clock-control none --profile-from-start off "${filter[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
+  timeout -k 10 "$(limit 60)" ncu "${ncu_args[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40

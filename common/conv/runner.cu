@@ -53,14 +53,12 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
       }
     }
     const ConvArgsOf<Element> args = tensors.args();
+    const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
     // One untimed call even with --no-check --warmup 0: cuDNN's first call
     // for a layer searches for its fastest algorithm, which must not be timed.
-    if (!options.check) {
-      rung.launch(args, nullptr);
-      LADDER_CUDA_CHECK(cudaDeviceSynchronize());
-    }
+    if (!options.check) run_once_untimed(work);
     const TimingConfig config{options.warmup, options.repeat, options.flush_l2, options.profiler_ranges};
-    result.timing = time_on_gpu([&](cudaStream_t stream) { rung.launch(args, stream); }, config);
+    result.timing = time_on_gpu(work, config);
     result.tflops = problem.flops() / (result.timing.median_ms * 1e-3) / 1e12;
   } catch (const std::exception& error) {
     result.failure = error.what();

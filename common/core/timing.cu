@@ -57,6 +57,11 @@ void flush_l2(cudaStream_t stream) {
 
 }  // namespace
 
+void run_once_untimed(const std::function<void(cudaStream_t)>& work) {
+  work(nullptr);
+  LADDER_CUDA_CHECK(cudaDeviceSynchronize());
+}
+
 TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const TimingConfig& config,
                         cudaStream_t stream) {
   for (int i = 0; i < config.warmup; ++i) work(stream);

@@ -32,6 +32,11 @@ struct TimingStats {
   int repeats = 0;
 };
 
+/// Runs `work` once on the default stream and waits for it: a first call's own work (a
+/// library's algorithm search, lazy module loading) then stays out of whatever is timed next,
+/// even with no warm-up, and a fault surfaces here.
+void run_once_untimed(const std::function<void(cudaStream_t)>& work);
+
 /// Times `work(stream)`: each timed run sits between two events recorded on
 /// `stream`, so only GPU time is measured, and the L2 flush happens outside them.
 /// The median resists the odd slow run (another process, a clock change).

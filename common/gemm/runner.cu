@@ -124,10 +124,7 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
       result.error =
           compare_to_reference(without_row_stride(got, args.m, args.n, args.ldc), problem.reference, tolerance);
     }
-    if (!problem.options.check) {  // one untimed launch all the same: a first call's own work (cuBLASLt's
-      rung.launch(args, nullptr);  // algorithm search, lazy module loading) must not be timed with --warmup 0
-      LADDER_CUDA_CHECK(cudaDeviceSynchronize());
-    }
+    if (!problem.options.check) run_once_untimed(work);  // as the check run would: first-call work untimed
     const TimingConfig config{problem.options.warmup, problem.options.repeat, problem.options.flush_l2,
                               problem.options.profiler_ranges};
     result.timing = time_on_gpu(work, config);

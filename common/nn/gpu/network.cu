@@ -46,20 +46,23 @@ std::vector<Rung> find_all(const std::vector<std::string>& names, Find find, con
 /// capability (bf16 on a GPU older than sm_80, say): said now, not at the first batch.
 template <typename Rung>
 void require_one_runs_here(const std::vector<Rung>& rungs, int compute_capability, const char* kind) {
-  std::string names;
+  const auto version = [](int capability) {
+    return std::to_string(capability / 10) + "." + std::to_string(capability % 10);
+  };
+  std::string why_not;
   for (const Rung& rung : rungs) {
-    const auto& need = rung.requirements;
-    int newest = compute_capability;  // conv rungs have no upper bound
-    if constexpr (std::is_same_v<Rung, GemmRung>) newest = need.max_compute_capability;
-    if (compute_capability >= need.min_compute_capability && (newest == 0 || compute_capability <= newest)) return;
-    const int bound = compute_capability < need.min_compute_capability ? need.min_compute_capability : newest;
-    names += (names.empty() ? "" : ", ") + rung.name +
-             (compute_capability < need.min_compute_capability ? " (needs " : " (runs on at most ") +
-             std::to_string(bound / 10) + "." + std::to_string(bound % 10) + ")";
+    const int oldest = rung.requirements.min_compute_capability;
+    int newest = 0;  // 0: any newer GPU too, as for every conv rung
+    if constexpr (std::is_same_v<Rung, GemmRung>) newest = rung.requirements.max_compute_capability;
+    if (compute_capability < oldest)
+      why_not += ", " + rung.name + " (needs " + version(oldest) + ")";
+    else if (newest != 0 && compute_capability > newest)
+      why_not += ", " + rung.name + " (runs on at most " + version(newest) + ")";
+    else
+      return;
   }
   throw std::runtime_error(std::string("none of the network's ") + kind + " rungs runs on compute capability " +
-                           std::to_string(compute_capability / 10) + "." + std::to_string(compute_capability % 10) +
-                           ": " + names);
+                           version(compute_capability) + ":" + why_not.substr(1));
 }
 
 }  // namespace

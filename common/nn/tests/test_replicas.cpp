@@ -41,6 +41,20 @@ std::string failure_of(Run&& run) {
   return "";
 }
 
+/// What `group` reports when, in `phase`, replica `failing` throws `message` while the others
+/// work for `others_take`.
+std::string one_fails(ReplicaGroup& group, int failing, const char* message, milliseconds others_take,
+                      ReplicaPhase phase) {
+  return failure_of([&] {
+    group.run(
+        [&](int r) {
+          if (r == failing) throw std::runtime_error(message);
+          std::this_thread::sleep_for(others_take);
+        },
+        phase);
+  });
+}
+
 TEST(ReplicaGroup, RunsEachReplicaOnAThreadOfItsOwnAndKeepsIt) {
   ReplicaGroup group(4);
   ASSERT_EQ(group.replicas(), 4);
@@ -105,14 +119,7 @@ TEST(ReplicaGroup, ACollectiveFailureEveryReplicaSharesComesBack) {
 TEST(ReplicaGroup, ACollectiveFailureAfterTheOthersLastCollectiveComesBack) {
   // The others had passed their last all-reduce: they finish within the grace period.
   ReplicaGroup group(3, milliseconds(20000));
-  EXPECT_EQ(failure_of([&] {
-              group.run(
-                  [](int r) {
-                    if (r == 1) throw std::runtime_error("replica 1 failed to copy its loss");
-                    std::this_thread::sleep_for(milliseconds(100));
-                  },
-                  ReplicaPhase::kCollective);
-            }),
+  EXPECT_EQ(one_fails(group, 1, "replica 1 failed to copy its loss", milliseconds(100), ReplicaPhase::kCollective),
             "replica 1 failed to copy its loss");
 }
 
@@ -150,14 +157,7 @@ TEST(ReplicaGroupDeathTest, AFailureThatStrandsTheOthersStopsTheProcessWithOneLi
 TEST(ReplicaGroup, AnIndependentFailureNeverStopsTheProcess) {
   // Construction, say: nobody waits for anybody, so the failure is an exception, however long the others take.
   ReplicaGroup group(2, milliseconds(10));
-  EXPECT_EQ(failure_of([&] {
-              group.run(
-                  [](int r) {
-                    if (r == 0) throw std::runtime_error("no memory on GPU 0");
-                    std::this_thread::sleep_for(milliseconds(300));
-                  },
-                  ReplicaPhase::kIndependent);
-            }),
+  EXPECT_EQ(one_fails(group, 0, "no memory on GPU 0", milliseconds(300), ReplicaPhase::kIndependent),
             "no memory on GPU 0");
 }
 
