@@ -184,14 +184,34 @@ PY
                 for flag in ("--no-peaks", "--profile-from-start off", "--profiler-ranges", "--clock-control none"):
                     self.assertIn(flag, call)
 
-    def test_sanitize_phase_runs_every_rung_and_fails_on_skips_only_where_every_rung_fits(self):
+    def sanitize_with_stand_ins(self, kernel_filter):
+        """The sanitize phase over stand-in programs and a compute-sanitizer that records its
+        arguments; its --help lists --kernel-name where kernel_filter. Returns the result and
+        the recorded calls."""
         (self.tmp / "b/bin").mkdir(parents=True)
         for program in ("all_rungs", "all_conv_rungs", "ch14_mnist_cnn"):
             stand_in(self.tmp / "b/bin", program, "exit 0\n")
-        stand_in(self.bin, "compute-sanitizer", 'echo "$@" >> "$(dirname "$0")/sanitizer-calls"\n')
+        help_text = "  --kernel-name arg   key1=val1" if kernel_filter else "  --tool arg"
+        stand_in(self.bin, "compute-sanitizer",
+                 f'if [ "$1" = --help ]; then echo "{help_text}"; exit 0; fi\n'
+                 'echo "$@" >> "$(dirname "$0")/sanitizer-calls"\n')
         result = self.run_script("sanitize", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        calls = (self.bin / "sanitizer-calls").read_text().splitlines()
+        return result, (self.bin / "sanitizer-calls").read_text().splitlines()
+
+    def test_racecheck_and_synccheck_judge_our_kernels_only_where_the_sanitizer_can_filter(self):
+        _, calls = self.sanitize_with_stand_ins(kernel_filter=True)
+        for call in calls:
+            # memcheck still sees cuBLAS and cuDNN, whose faults may be our arguments' fault.
+            self.assertEqual("--kernel-name kns=6ladder" in call, "--tool memcheck" not in call, call)
+
+    def test_without_the_filter_every_kernel_is_checked_and_the_log_says_so(self):
+        result, calls = self.sanitize_with_stand_ins(kernel_filter=False)
+        self.assertFalse(any("--kernel-name" in call for call in calls))
+        self.assertIn("racecheck and synccheck also check vendor kernels", result.stdout)
+
+    def test_sanitize_phase_runs_every_rung_and_fails_on_skips_only_where_every_rung_fits(self):
+        result, calls = self.sanitize_with_stand_ins(kernel_filter=True)
         self.assertEqual(len(calls), 15, "3 tools x (3 GEMM shapes, the conv layer, chapter 14)")
         gemm = [call for call in calls if "/all_rungs " in call]
         self.assertEqual(len(gemm), 9)
