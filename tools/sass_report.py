@@ -276,16 +276,18 @@ def report(name: str, code, attributes):
         return min(Fraction(1), Fraction(ffma) / (SUB_PARTITIONS * cost)) if cost else Fraction(1)
 
     if trip == len(body):
-        issue = f"{ffma} of the {trip} instructions of a trip are FFMA, a ceiling of **{percent(Fraction(ffma, trip))}**"
+        issue = (f"{ffma} of the {trip} instructions of a trip are FFMA, "
+                 f"a predicted ceiling of **{percent(Fraction(ffma, trip))}**")
     else:
         issue = (f"{ffma} FFMA among the loop's {len(body)} instructions, of which a trip issues at least {trip}: "
-                 f"a ceiling between **{percent(Fraction(ffma, len(body)))}** and "
+                 f"a predicted ceiling between **{percent(Fraction(ffma, len(body)))}** and "
                  f"**{percent(Fraction(ffma, trip))}**")
     lines += ["", f"- Issue slots: {issue} of the FP32 peak.",
               f"- Shared memory, banks only: {number(per_step(ffma))} FFMA per {number(wavefronts / steps)} "
-              f"wavefronts, a ceiling of **{percent(cap(wavefronts))}** of the FP32 peak (FFMA / (4 × wavefronts)).",
+              f"wavefronts, a predicted ceiling of **{percent(cap(wavefronts))}** of the FP32 peak "
+              "(FFMA / (4 × wavefronts)).",
               f"- Shared memory with the return path (one register of the warp per pass): "
-              f"{number(per_step(ffma))} FFMA per {number(passes / steps)} passes, a ceiling of "
+              f"{number(per_step(ffma))} FFMA per {number(passes / steps)} passes, a predicted ceiling of "
               f"**{percent(cap(passes))}** (FFMA / (4 × passes)).", "",
               "```", *excerpt(body), "```", ""]
     return "\n".join(lines)
@@ -314,7 +316,7 @@ def report_mma(name: str, code, attributes):
               f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hmma))}** |", "",
               f"- Issue slots: at the tensor cores' peak a sub-partition issues one HMMA every {HMMA_CLOCKS} clocks, "
               f"so at most {HMMA_CLOCKS} instructions per HMMA fit. An interior k-tile issues "
-              f"{number(Fraction(interior, hmma))} per HMMA: a ceiling of "
+              f"{number(Fraction(interior, hmma))} per HMMA: a predicted ceiling of "
               f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, interior)))}** of the dense bf16 peak "
               f"(the shortest trip, {number(Fraction(trip, hmma))} per HMMA, "
               f"{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, trip)))}).", ""]

@@ -74,8 +74,8 @@ class SassReportTest(unittest.TestCase):
         self.assertIn("| `LDS.128` | 0.5 | 1.5 | 3 | 0.75 | 1.5 |", text)
         # 8 FFMA / 17 = 47 %, 8 / 14 = 57 %; shared: 8 / (4 × 3.5) = 57 %, with the return path 8 / (4 × 5) = 40 %.
         self.assertIn("between **47 %** and **57 %**", text)
-        self.assertIn("4 FFMA per 1.75 wavefronts, a ceiling of **57 %**", text)
-        self.assertIn("4 FFMA per 2.5 passes, a ceiling of **40 %**", text)
+        self.assertIn("4 FFMA per 1.75 wavefronts, a predicted ceiling of **57 %**", text)
+        self.assertIn("4 FFMA per 2.5 passes, a predicted ceiling of **40 %**", text)
 
     def test_a_load_without_a_rule_is_an_error(self):
         attributes = sass_report.parse_attributes('kernel=k arch=sm_90 k_steps=2 wavefronts="LDS=1" passes="LDS=1"')
@@ -147,13 +147,13 @@ class MmaReportTest(unittest.TestCase):
         self.assertIn("| `LDGSTS` | 2 | 0.5 |", text)
         self.assertIn("| **all instructions** | **14** | **3.5** |", text)
         # 13 instructions per 4 HMMA: 3.25 per HMMA, under the 4 that fit, so the ceiling is the peak.
-        self.assertIn("An interior k-tile issues 3.25 per HMMA: a ceiling of **100 %**", text)
+        self.assertIn("An interior k-tile issues 3.25 per HMMA: a predicted ceiling of **100 %**", text)
 
     def test_a_loop_issuing_more_than_four_per_hmma_is_capped(self):
         slow = MMA_LISTING.replace("HMMA.16816.F32.BF16 R36, R6, R10, R36", "IMAD R36, R6, R10, R36")
         code = sass_report.parse_listing(slow)["_Z3mmav"]
         # 3 HMMA, 13 instructions on the interior trip: 4 x 3 / 13 = 92 %.
-        self.assertIn("a ceiling of **92 %**", sass_report.report_mma("k", code, self.attributes))
+        self.assertIn("a predicted ceiling of **92 %**", sass_report.report_mma("k", code, self.attributes))
 
 
 if __name__ == "__main__":
