@@ -67,11 +67,18 @@ void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLaye
   }
 }
 
+/// --help: what this program times, then Google Benchmark's flags (it has none of its own).
+void print_help() {
+  std::cout << "bench_conv: times cuDNN and every conv rung on the named layers (`ch10_direct_conv --list`\n"
+               "names them; benchmarks/README.md).\n\nGoogle Benchmark's flags:\n";
+  benchmark::PrintDefaultHelp();
+}
+
 }  // namespace
 }  // namespace ladder
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
+  benchmark::Initialize(&argc, argv, ladder::print_help);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
   if (!ladder::device_usable_or_say_why("bench_conv", "the benchmarks need an NVIDIA GPU")) return 1;
   const ladder::DeviceInfo device = ladder::query_device();

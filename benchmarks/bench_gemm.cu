@@ -179,11 +179,22 @@ bool parse_own_flags(int argc, char** argv, double& energy_seconds) {
   return true;
 }
 
+/// --help: what this program times and its own flag, then Google Benchmark's flags.
+void print_help() {
+  std::cout << "bench_gemm: times cuBLAS and every GEMM rung at 256^3 to 8192^3, and the bf16 rungs on two\n"
+               "transformer-training shapes (benchmarks/README.md).\n\n"
+               "Own flag:\n"
+               "  --energy_seconds=S  seconds of back-to-back runs per benchmark for the energy counters\n"
+               "                      (0..60, default "
+            << BenchContext{}.energy_seconds << "; 0: no energy measurement)\n\nGoogle Benchmark's flags:\n";
+  benchmark::PrintDefaultHelp();
+}
+
 }  // namespace
 }  // namespace ladder
 
 int main(int argc, char** argv) {
-  benchmark::Initialize(&argc, argv);
+  benchmark::Initialize(&argc, argv, ladder::print_help);
   ladder::BenchContext context;
   if (!ladder::parse_own_flags(argc, argv, context.energy_seconds)) return 2;
   if (!ladder::device_usable_or_say_why("bench_gemm", "the benchmarks need an NVIDIA GPU")) return 1;

@@ -115,9 +115,10 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_flag("--layer-times", o.layer_times,
                "GPU: time each layer of every training step with CUDA events and print where a step's time goes "
                "(the host then waits for the GPU after every step, so the epoch itself runs slower)");
-  app.add_flag("--no-graph{false}", o.cuda_graph,
-               "GPU: launch every kernel of every training step from the host, instead of replaying one captured "
-               "CUDA graph per step (to measure what the graph buys)");
+  app.add_flag_callback(
+      "--no-graph", [&o] { o.cuda_graph = false; },
+      "GPU: launch every kernel of every training step from the host, instead of replaying one captured "
+      "CUDA graph per step (to measure what the graph buys)");
   app.add_option("--json", o.json_path,
                  "Write the run's results to FILE as JSON (atomically): every epoch's loss, accuracy, time and "
                  "energy, the inference speed, and the kernel each layer ran on");
