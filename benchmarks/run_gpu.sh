@@ -237,6 +237,7 @@ sanitize_run() {
 phase_sanitize() {
   local exe=$build/bin/all_rungs conv_exe=$build/bin/all_conv_rungs cnn_exe=$build/bin/ch14_mnist_cnn
   local tool shape shape_flags m n k logs log
+  local sanitizer_help
   local -a own_kernels=() tool_flags
   : >"$out/sanitizer.log"
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
@@ -244,7 +245,10 @@ phase_sanitize() {
   # (6ladder in its mangled name), and a hazard report from inside cuBLAS or cuDNN is not ours to
   # fix. memcheck still checks the vendor kernels, since a wrong leading dimension passed to
   # cuBLAS faults there. A compute-sanitizer without the filter checks everything.
-  if compute-sanitizer --help 2>/dev/null | grep -q -- '--kernel-name '; then
+  # (The help is read whole first: grep -q quitting early would break the pipe, and pipefail
+  # would then read that as "no filter".)
+  sanitizer_help=$(compute-sanitizer --help 2>/dev/null)
+  if [[ $sanitizer_help == *"--kernel-name "* ]]; then
     own_kernels=(--kernel-name kns=6ladder)
   else
     echo "compute-sanitizer has no --kernel-name: racecheck and synccheck also check vendor kernels" |
