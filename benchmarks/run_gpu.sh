@@ -241,15 +241,17 @@ phase_sanitize() {
   local -a own_kernels=() tool_flags
   : >"$out/sanitizer.log"
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
-  # racecheck and synccheck judge our kernels only: every one of them lives in namespace ladder
-  # (6ladder in its mangled name), and a hazard report from inside cuBLAS or cuDNN is not ours to
-  # fix. memcheck still checks the vendor kernels, since a wrong leading dimension passed to
-  # cuBLAS faults there. A compute-sanitizer without the filter checks everything.
+  # racecheck and synccheck judge our kernels only: every one of them lives in namespace ladder,
+  # and a hazard report from inside cuBLAS or cuDNN is not ours to fix. memcheck still checks the
+  # vendor kernels, since a wrong leading dimension passed to cuBLAS faults there. Filters add up:
+  # 6ladder matches the mangled name (as compute-sanitizer 2026.4's help says it compares),
+  # ladder:: the demangled one, should this machine's version compare that instead; a filter that
+  # matched nothing would pass every run unchecked. Without the option, everything is checked.
   # (The help is read whole first: grep -q quitting early would break the pipe, and pipefail
   # would then read that as "no filter".)
   sanitizer_help=$(compute-sanitizer --help 2>/dev/null)
   if [[ $sanitizer_help == *"--kernel-name "* ]]; then
-    own_kernels=(--kernel-name kns=6ladder)
+    own_kernels=(--kernel-name kns=6ladder --kernel-name kns=ladder::)
   else
     echo "compute-sanitizer has no --kernel-name: racecheck and synccheck also check vendor kernels" |
       tee -a "$out/sanitizer.log"

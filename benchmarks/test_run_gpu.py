@@ -203,7 +203,8 @@ PY
         _, calls = self.sanitize_with_stand_ins(kernel_filter=True)
         for call in calls:
             # memcheck still sees cuBLAS and cuDNN, whose faults may be our arguments' fault.
-            self.assertEqual("--kernel-name kns=6ladder" in call, "--tool memcheck" not in call, call)
+            self.assertEqual("--kernel-name kns=6ladder --kernel-name kns=ladder:: " in call,
+                             "--tool memcheck" not in call, call)
 
     def test_without_the_filter_every_kernel_is_checked_and_the_log_says_so(self):
         result, calls = self.sanitize_with_stand_ins(kernel_filter=False)

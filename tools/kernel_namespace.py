@@ -3,10 +3,11 @@
 
 The GPU run's racecheck and synccheck check our kernels only, picked by
 compute-sanitizer's `--kernel-name kns=6ladder` (benchmarks/run_gpu.sh): the
-substring that namespace ladder puts into every mangled name. A kernel defined
-outside the namespace would silently go unchecked. This lists every kernel of
-the programs the sanitize phase runs and fails on any whose mangled name lacks
-the substring.
+substring that namespace ladder puts into every mangled name (with
+`kns=ladder::` beside it, for a sanitizer that compares demangled names). A
+kernel defined outside the namespace would silently go unchecked. This lists
+every kernel of the programs the sanitize phase runs and fails on any whose
+mangled name lacks the substring.
 
     python3 tools/kernel_namespace.py --build build      # exit 77 (skip) without cuobjdump
 
