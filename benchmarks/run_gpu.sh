@@ -221,14 +221,16 @@ out_of_time() {
 
 phase_sanitize_skipped() { python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log /dev/null --skipped "$1"; }
 
-# sanitize_run LOG TOOL WHAT PROGRAM [ARGS...]: PROGRAM under compute-sanitizer's TOOL (with the
-# caller's tool_flags), its output into LOG, closed by the verdict line that gpu_run.py counts.
+# sanitize_run LOG TOOL FILTER WHAT PROGRAM [ARGS...]: PROGRAM under compute-sanitizer's TOOL, which
+# checks the kernels that FILTER picks (its --kernel-name flags; empty: every kernel), its output
+# into LOG, closed by the verdict line that gpu_run.py counts.
 sanitize_run() {
-  local log=$1 tool=$2 what=$3 status
-  shift 3
+  local log=$1 tool=$2 filter=$3 what=$4 status
+  shift 4
   {
     printf '\n##### %s --tool %s\n' "$what" "$tool"
-    timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" "${tool_flags[@]}" --error-exitcode 99 "$@" 2>&1
+    # shellcheck disable=SC2086 # filter: flags whose values hold no spaces, split on purpose
+    timeout -k 10 "$(limit "$sanitizer_limit")" compute-sanitizer --tool "$tool" $filter --error-exitcode 99 "$@" 2>&1
     status=$?
     printf 'verdict: %s %s %s (exit %s)\n' "$([[ $status -eq 0 ]] && echo clean || echo FAILED)" "$tool" "$what" "$status"
   } >"$log"
@@ -237,8 +239,7 @@ sanitize_run() {
 phase_sanitize() {
   local exe=$build/bin/all_rungs conv_exe=$build/bin/all_conv_rungs cnn_exe=$build/bin/ch14_mnist_cnn
   local tool shape shape_flags m n k logs log
-  local sanitizer_help
-  local -a own_kernels=() tool_flags
+  local sanitizer_help own_kernels="" filter
   : >"$out/sanitizer.log"
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   # racecheck and synccheck judge our kernels only: every one of them lives in namespace ladder,
@@ -251,7 +252,7 @@ phase_sanitize() {
   # would then read that as "no filter".)
   sanitizer_help=$(compute-sanitizer --help 2>/dev/null)
   if [[ $sanitizer_help == *"--kernel-name "* ]]; then
-    own_kernels=(--kernel-name kns=6ladder --kernel-name kns=ladder::)
+    own_kernels="--kernel-name kns=6ladder --kernel-name kns=ladder::"
   else
     echo "compute-sanitizer has no --kernel-name: racecheck and synccheck also check vendor kernels" |
       tee -a "$out/sanitizer.log"
@@ -262,8 +263,8 @@ phase_sanitize() {
   for tool in memcheck racecheck synccheck; do
     out_of_time "every $tool run" && continue
     logs=()
-    tool_flags=()
-    [[ $tool == memcheck ]] || tool_flags=("${own_kernels[@]}")
+    filter=""
+    [[ $tool != memcheck ]] && filter=$own_kernels
     # Shapes that reach every edge path: ragged m and n tiles (129 = 128 + 1,
     # 260 = 2*128 + 4, 33, 65), a partial last k-tile, and fewer k-tiles than
     # the pipeline has stages (k = 12) as well as more (k = 52). The WMMA rungs
@@ -274,21 +275,21 @@ phase_sanitize() {
       read -r m n k shape_flags <<<"$shape"
       logs+=("$build/sanitize-$tool-${m}x${n}x${k}.log")
       # shellcheck disable=SC2086 # shape_flags: empty, or one flag
-      sanitize_run "${logs[-1]}" "$tool" "${m}x${n}x${k}" "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 --repeat 1 \
+      sanitize_run "${logs[-1]}" "$tool" "$filter" "${m}x${n}x${k}" "$exe" --m "$m" --n "$n" --k "$k" --warmup 0 --repeat 1 \
         --no-ceilings --no-peaks --no-flush --energy-seconds 0 $shape_flags &
     done
     # Every conv rung, chapters and solutions (and cuDNN), on a ragged layer: odd sizes, stride 2,
     # padding 1, C a multiple of 8.
     if [[ -x $conv_exe ]]; then
       logs+=("$build/sanitize-$tool-conv.log")
-      sanitize_run "${logs[-1]}" "$tool" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
+      sanitize_run "${logs[-1]}" "$tool" "$filter" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
         --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip &
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.
     if [[ -x $cnn_exe ]]; then
       logs+=("$build/sanitize-$tool-ch14.log")
-      sanitize_run "${logs[-1]}" "$tool" "ch14 short run" "$cnn_exe" --synthetic 200 --test-count 100 --epochs 1 \
+      sanitize_run "${logs[-1]}" "$tool" "$filter" "ch14 short run" "$cnn_exe" --synthetic 200 --test-count 100 --epochs 1 \
         --batch 48 --augment on &
     fi
     wait
