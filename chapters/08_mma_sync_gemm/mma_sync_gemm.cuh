@@ -116,8 +116,10 @@ __device__ __forceinline__ void copy_edge_chunk(bf16* dst, const bf16* matrix, i
 /// Issues this thread's cp.async copies of k-tile `k0` into `stage`: chunks a_chunk(t, i)
 /// and b_chunk(t, i), each where the layout puts it. Chunk i lies i passes of whole rows
 /// below chunk 0, in global memory and, since the layouts repeat every 8 rows, in shared
-/// memory too: one address per matrix, then constant steps. Tiles inside the matrix (a
-/// block-uniform test) copy whole chunks; edge tiles copy what exists. The caller commits.
+/// memory too: one offset per matrix, then constant steps. Tiles inside the matrix (a
+/// block-uniform test) copy whole chunks; edge tiles copy what exists. The steps are kept
+/// as offsets, not pointers: an edge tile's would point outside the matrix, which C++ does
+/// not allow even unread. The caller commits.
 template <class Cfg>
 __device__ __forceinline__ void load_stage(const Bf16GemmArgs& args, const BlockTile& tile, int k0, bf16* stage) {
   const bool k_inside = k0 + Cfg::kBK <= args.k;
@@ -125,25 +127,26 @@ __device__ __forceinline__ void load_stage(const Bf16GemmArgs& args, const Block
   const RowCol a0 = a_chunk<Cfg>(thread, 0), b0 = b_chunk<Cfg>(thread, 0);
   bf16* a_dst = stage + a_copy_offset<Cfg>(thread);                          // in the A tile (m, k)
   bf16* b_dst = stage + Cfg::ATile::kElements + b_copy_offset<Cfg>(thread);  // in the B tile (k, n)
-  const bf16* a_src = args.a + static_cast<long long>(tile.m0 + a0.row) * args.lda + k0 + a0.col;
-  const bf16* b_src = args.b + static_cast<long long>(k0 + b0.row) * args.ldb + tile.n0 + b0.col;
+
+  long long a_offset = static_cast<long long>(tile.m0 + a0.row) * args.lda + k0 + a0.col;  // of chunk 0 in A
+  long long b_offset = static_cast<long long>(k0 + b0.row) * args.ldb + tile.n0 + b0.col;  // ... and in B
 #pragma unroll
   for (int i = 0; i < Cfg::kAChunksPerThread; ++i) {
     bf16* dst = a_dst + i * Cfg::kAPassElements;
     if (tile.rows_inside && k_inside)
-      cp_async_16(dst, a_src, 16);
+      cp_async_16(dst, args.a + a_offset, 16);
     else
       copy_edge_chunk(dst, args.a, args.lda, tile.m0 + a0.row + i * Cfg::kARowsPerPass, k0 + a0.col, args.m, args.k);
-    a_src += Cfg::kARowsPerPass * args.lda;
+    a_offset += Cfg::kARowsPerPass * args.lda;
   }
 #pragma unroll
   for (int i = 0; i < Cfg::kBChunksPerThread; ++i) {
     bf16* dst = b_dst + i * Cfg::kBPassElements;
     if (tile.cols_inside && k_inside)
-      cp_async_16(dst, b_src, 16);
+      cp_async_16(dst, args.b + b_offset, 16);
     else
       copy_edge_chunk(dst, args.b, args.ldb, k0 + b0.row + i * Cfg::kBRowsPerPass, tile.n0 + b0.col, args.k, args.n);
-    b_src += Cfg::kBRowsPerPass * args.ldb;
+    b_offset += Cfg::kBRowsPerPass * args.ldb;
   }
 }
 // [load-stage]

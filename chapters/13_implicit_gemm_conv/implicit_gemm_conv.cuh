@@ -137,8 +137,9 @@ struct HoistedGather {
     const bool steps_left = tap.step < pr.gemm_k();
 #pragma unroll
     for (int i = 0; i < Cfg::kBChunksPerThread; ++i) {
+      // The sum only when it is a real chunk's offset: past the end it could pass INT_MAX.
       const bool real = steps_left && filter_offsets[i] >= 0;
-      gather_chunk(b_dst + i * Cfg::kPassElements, args.w, {!real, filter_offsets[i] + tap.step});
+      gather_chunk(b_dst + i * Cfg::kPassElements, args.w, {!real, real ? filter_offsets[i] + tap.step : 0});
     }
     advance(pr, tap, Cfg::kBK);
   }

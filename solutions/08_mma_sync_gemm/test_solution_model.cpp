@@ -51,15 +51,15 @@ TEST(Solutions08Model, SharedWavefrontsPerMma) {
   EXPECT_DOUBLE_EQ(model::shared_wavefronts_per_mma<Sweep128x128x32s4>(), 1.5);
 }
 
-// README: 126 registers (ptxas, nvcc 13.0) x 256 threads: 2 blocks, 16 warps per SM where
+// README: 128 registers (ptxas, nvcc 13.0) x 256 threads: 2 blocks, 16 warps per SM where
 // 64 KB of shared memory allows two (sm_80, sm_90), one on sm_86 and sm_89.
 TEST(Solutions08Model, BlocksPerSm) {
   using ladder::model::occupancy;
   using ladder::model::sm_resources;
-  for (int cc : {80, 90}) EXPECT_EQ(occupancy(sm_resources(cc), 256, 126, Warp64x32::kSmemBytes).blocks, 2) << cc;
-  for (int cc : {86, 89}) EXPECT_EQ(occupancy(sm_resources(cc), 256, 126, Warp64x32::kSmemBytes).blocks, 1) << cc;
-  for (int cc : {80, 90})  // the chapter's 4 warps of 64 x 64 at 230 registers: 8 warps per SM
-    EXPECT_EQ(occupancy(sm_resources(cc), 128, 230, Sweep128x128x32s4::kSmemBytes).warps, 8) << cc;
+  for (int cc : {80, 90}) EXPECT_EQ(occupancy(sm_resources(cc), 256, 128, Warp64x32::kSmemBytes).blocks, 2) << cc;
+  for (int cc : {86, 89}) EXPECT_EQ(occupancy(sm_resources(cc), 256, 128, Warp64x32::kSmemBytes).blocks, 1) << cc;
+  for (int cc : {80, 90})  // the chapter's 4 warps of 64 x 64 at 228 registers: 8 warps per SM
+    EXPECT_EQ(occupancy(sm_resources(cc), 128, 228, Sweep128x128x32s4::kSmemBytes).warps, 8) << cc;
 }
 
 }  // namespace
