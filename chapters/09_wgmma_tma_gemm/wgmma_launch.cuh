@@ -29,8 +29,12 @@ inline PFN_cuTensorMapEncodeTiled_v12000 tensor_map_encoder() {
   static const PFN_cuTensorMapEncodeTiled_v12000 encoder = [] {
     void* function = nullptr;
     cudaDriverEntryPointQueryResult found{};
+#if CUDART_VERSION >= 12050  // asks for the function as CUDA 12.0 defined it, whatever the driver's version
     LADDER_CUDA_CHECK(
         cudaGetDriverEntryPointByVersion("cuTensorMapEncodeTiled", &function, 12000, cudaEnableDefault, &found));
+#else  // toolkits before 12.5 have only the unversioned lookup, which gives the runtime's own version
+    LADDER_CUDA_CHECK(cudaGetDriverEntryPoint("cuTensorMapEncodeTiled", &function, cudaEnableDefault, &found));
+#endif
     if (found != cudaDriverEntryPointSuccess || function == nullptr)
       throw std::runtime_error("the CUDA driver has no cuTensorMapEncodeTiled (it needs CUDA 12.0 or newer)");
     return reinterpret_cast<PFN_cuTensorMapEncodeTiled_v12000>(function);

@@ -1,12 +1,13 @@
 // Chapter 14: a LeNet-5 CNN trained on MNIST, on the GPU with the chapters' kernels, or with
 // --cpu on the CPU reference layers.
 //
-//   bin/ch14_mnist_cnn --synthetic 20000 --epochs 3           # offline: generated digits
-//   bin/ch14_mnist_cnn --data ~/mnist --epochs 3              # after get_mnist.py --dir ~/mnist
-//   bin/ch14_mnist_cnn --cpu --data ~/mnist --epochs 3        # the CPU reference, the same batches
+//   build/bin/ch14_mnist_cnn --synthetic 20000 --epochs 3        # offline: generated digits
+//   build/bin/ch14_mnist_cnn --data data/mnist --epochs 3        # after get_mnist.py --dir data/mnist
+//   build/bin/ch14_mnist_cnn --cpu --data data/mnist --epochs 3  # the CPU reference, the same batches
+//   build/bin/ch14_mnist_cnn --data /usr/share/datasets/fashion-mnist  # Debian's dataset-fashion-mnist
 //
-// prints a progress line per epoch (stderr), a summary per epoch, then
-// "test accuracy: 98.76%", per-class precision, recall and F1 and the confusion matrix.
+// prints a progress line per epoch (stderr), a summary per epoch, then the test accuracy,
+// per-class precision, recall and F1 and the confusion matrix.
 #include <unistd.h>
 
 #include <cstdio>
