@@ -87,7 +87,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
   if (threadIdx.x == 0) {
     for (int s = 0; s < Cfg::kStages; ++s) {
       mbarrier_init(&full[s], 1);
-      mbarrier_init(&empty[s], kCluster * Cfg::kConsumers * 4);  // every consumer warp of the cluster
+      mbarrier_init(&empty[s], kCluster * Cfg::kConsumerWarps);  // every consumer warp of the cluster
     }
     fence_barrier_init();
   }

@@ -41,6 +41,7 @@ struct HopperTile {
   static constexpr int kCluster = Cluster;         // 09d: CTAs on vertically adjacent tiles, sharing B
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
+  static constexpr int kConsumerWarps = kConsumers * kWarpgroupThreads / 32;  // each arrives on empty[s]
   static constexpr int kWgmmaM = 64, kWgmmaN = kBN;
   static constexpr int kMBlocks = kBM / kConsumers / kWgmmaM;        // wgmma per k-step per consumer
   static constexpr int kAccumulators = kWgmmaN / 2;                  // fp32 registers per thread per wgmma
@@ -251,7 +252,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
   if (threadIdx.x == 0) {
     for (int s = 0; s < Cfg::kStages; ++s) {
       mbarrier_init(&full[s], 1);                     // the producer's arrival (plus the bytes)
-      mbarrier_init(&empty[s], Cfg::kConsumers * 4);  // one arrival per consumer warp
+      mbarrier_init(&empty[s], Cfg::kConsumerWarps);  // one arrival per consumer warp
     }
     fence_barrier_init();
   }
@@ -274,7 +275,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
       mbarrier_wait(&full[s], (t / Cfg::kStages) % 2);
       multiply_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
       // This warp's wgmma have finished reading stage s (wgmma_wait): lane 0 says so, and
-      // the stage is free once all kConsumers x 4 warps have.
+      // the stage is free once all kConsumerWarps have.
       if (threadIdx.x % 32 == 0) mbarrier_arrive(&empty[s]);
     }
     store_tile<Cfg>(args, acc, origin, consumer);

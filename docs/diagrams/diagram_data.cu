@@ -26,7 +26,10 @@
 ///   ch08        common/gemm/mma_layout.hpp's fragment tables, which the kernels call; the
 ///               shared tiles' offset() of mma_sync_configs.hpp's Padded and Swizzled, with
 ///               mma::bank_group and the model's phase_conflict_ways
-///   ch09        hopper_layout.hpp's swizzle_128b, the map TMA and wgmma share
+///   ch09        hopper_layout.hpp's swizzle_128b, the map TMA and wgmma share; 09b's ring
+///               from wgmma_tma_gemm.cuh's Tile09b: its stages, warpgroups, barrier counts
+///               and register split, and the stage and parity of each k-tile, by the
+///               expressions warp_specialized_kernel uses
 ///   ch10        direct_conv.cuh's output_element, with index.hpp's input_row, input_col,
 ///               nchw_offset and kcrs_offset, and the sector count of warp_access_model.hpp
 ///   ch11        tiled_conv.cuh's block_work, halo_tile, halo_source and
@@ -64,6 +67,7 @@
 #include "chapters/08_mma_sync_gemm/mma_sync_configs.hpp"
 #include "chapters/08_mma_sync_gemm/mma_sync_model.hpp"
 #include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
+#include "chapters/09_wgmma_tma_gemm/wgmma_tma_gemm.cuh"
 #include "chapters/10_direct_conv/direct_conv.cuh"
 #include "chapters/11_tiled_conv/tiled_conv.cuh"
 #include "chapters/12_im2col_conv/im2col_conv.cuh"
@@ -446,6 +450,42 @@ Json chapter09() {
           {"stored_at", stored_at}};
 }
 
+/// 09b's producer, ring and consumers, from Tile09b itself. The per-k-tile rows repeat
+/// warp_specialized_kernel's expressions: stage t % kStages; the consumers wait for phase
+/// parity (t / kStages) % 2 of full[s]; the producer, from the second round on, for parity
+/// (round - 1) % 2 of empty[s].
+Json chapter09_pipeline() {
+  using Cfg = ladder::wgmma::Tile09b;
+  static_assert(Cfg::kProducer && !Cfg::kPersistent, "the diagram shows 09b: a producer, one tile per CTA");
+  Json k_tiles = Json::array();
+  for (int t = 0; t < 2 * Cfg::kStages; ++t) {
+    const int round = t / Cfg::kStages;
+    k_tiles.push_back({{"t", t},
+                       {"stage", t % Cfg::kStages},
+                       {"full_parity", round % 2},
+                       {"empty_parity", round > 0 ? Json((round - 1) % 2) : Json(nullptr)}});
+  }
+  return {{"kind", "warp_specialized_ring"},
+          {"title", "Chapter 09b: one producer, a ring of stages, two consumers"},
+          {"bm", Cfg::kBM},
+          {"bn", Cfg::kBN},
+          {"bk", Cfg::kBK},
+          {"stages", Cfg::kStages},
+          {"consumers", Cfg::kConsumers},
+          {"warpgroup_threads", Cfg::kWarpgroupThreads},
+          {"rows_per_consumer", Cfg::kBM / Cfg::kConsumers},
+          {"wgmma_n", Cfg::kWgmmaN},
+          {"wgmma_per_k_tile", Cfg::kMBlocks * (Cfg::kBK / 16)},  // k = 16 per wgmma
+          {"a_tile_bytes", Cfg::kATileBytes},
+          {"b_tile_bytes", Cfg::kBBoxes * Cfg::kBBoxBytes},
+          {"stage_bytes", Cfg::kStageBytes},
+          {"smem_bytes", Cfg::kSmemBytes},
+          {"empty_arrivals", Cfg::kConsumerWarps},  // the count empty[s] is initialised with
+          {"producer_registers", Cfg::kProducerRegisters},
+          {"consumer_registers", Cfg::kConsumerRegisters},
+          {"k_tiles", k_tiles}};
+}
+
 /// A small convolution's sizes, as the conv diagrams name them.
 Json conv_sizes(const ladder::ConvProblem& pr) {
   return {{"h", pr.h}, {"w", pr.w}, {"p", pr.p()}, {"q", pr.q()}, {"r", pr.r}, {"s", pr.s}, {"padding", pr.padding}};
@@ -744,6 +784,7 @@ int main(int argc, char** argv) {
                        {"ch08_mma_fragments", chapter08()},
                        {"ch08_shared_layouts", chapter08_layouts()},
                        {"ch09_swizzle_128b", chapter09()},
+                       {"ch09_warp_specialized_ring", chapter09_pipeline()},
                        {"ch10_direct_warps", chapter10()},
                        {"ch11_halo_tiles", chapter11()},
                        {"ch12_im2col", chapter12()},

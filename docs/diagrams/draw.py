@@ -933,6 +933,101 @@ def swizzle_128b(d):
 
 
 # ---------------------------------------------------------------------------------------------
+# Chapter 09b: the producer, the ring of stages and the consumers
+# ---------------------------------------------------------------------------------------------
+
+def warp_specialized_ring(d):
+    stages, consumers, wg = d["stages"], d["consumers"], d["warpgroup_threads"]
+    kb = 1024
+    width, height = 1010, 750
+    svg = Svg(width, height, d["title"], f"09b's CTA: a producer warpgroup fills a ring of {stages} shared-memory "
+              f"stages with TMA, {consumers} consumer warpgroups multiply from them with wgmma, and two mbarriers "
+              "per stage (full, empty) are all they say to each other; below, each k-tile's stage and the phase "
+              "parity each side waits for.")
+    svg.title(d["title"], f"Tile09b: a {d['bm']} x {d['bn']} tile of C, k-tiles of {d['bk']}, {stages} stages of "
+              f"{d['stage_bytes'] // kb} KB, {(consumers + 1) * wg} threads")
+
+    def box(x, y, w, h, fill, heading, lines):
+        svg.rect(x, y, w, h, fill, INK, 1.5)
+        svg.text(x + 12, y + 24, heading, size=14, weight="bold")
+        svg.paragraph(x + 12, y + 46, lines, size=12, step=18)
+
+    # The producer, left; the consumers, right; the ring between them.
+    px, py, pw, ph = 30, 150, 230, 120
+    box(px, py, pw, ph, tint(ORANGE, 0.7), "producer", (f"warpgroup 0 (threads 0-{wg - 1})",
+        f"setmaxnreg: {d['producer_registers']} registers", "thread 0 alone issues the", "TMA copies"))
+    sx, sw, sh, gap = 390, 250, 58, 16
+    sy = 110
+    a_w = sw * d["a_tile_bytes"] / d["stage_bytes"]
+    for s in range(stages):
+        y = sy + s * (sh + gap)
+        svg.rect(sx, y, a_w, sh, tint(SKY, 0.6), INK, 1.2)
+        svg.rect(sx + a_w, y, sw - a_w, sh, tint(GREEN, 0.6), INK, 1.2)
+        svg.text(sx + a_w / 2, y + 24, f"A {d['bm']} x {d['bk']}", size=11.5, anchor="middle")
+        svg.text(sx + a_w / 2, y + 42, f"{d['a_tile_bytes'] // kb} KB", size=11.5, anchor="middle")
+        svg.text(sx + a_w + (sw - a_w) / 2, y + 24, f"B {d['bk']} x {d['bn']}", size=11.5, anchor="middle")
+        svg.text(sx + a_w + (sw - a_w) / 2, y + 42, f"{d['b_tile_bytes'] // kb} KB", size=11.5, anchor="middle")
+        svg.text(sx - 10, y + 22, f"full[{s}]", size=12, anchor="end", mono=True)
+        svg.text(sx - 10, y + 40, f"stage {s}", size=11.5, anchor="end", fill="#555555")
+        svg.text(sx + sw + 10, y + 33, f"empty[{s}]", size=12, mono=True)
+    ring_bottom = sy + stages * (sh + gap) - gap
+    svg.text(sx + sw / 2, sy - 14, f"shared memory: {stages} stages, {d['smem_bytes'] // kb} KB with the alignment",
+             size=12.5, anchor="middle", weight="bold")
+    cx, cw, ch = 740, 245, 130
+    rows = d["rows_per_consumer"]
+    for c in range(consumers):
+        y = 120 + c * (ch + 30)
+        box(cx, y, cw, ch, tint(PURPLE, 0.7), f"consumer {c + 1}", (f"warpgroup {c + 1}: rows {c * rows}-{(c + 1) * rows - 1}",
+            f"{d['wgmma_per_k_tile']} wgmma m64n{d['wgmma_n']}k16", "per k-tile, from shared memory",
+            f"setmaxnreg: {d['consumer_registers']} registers", f"({d['wgmma_n'] // 2} of them accumulators)"))
+    consumers_bottom = 120 + consumers * (ch + 30) - 30
+
+    # Who waits for whom: the numbered steps of one k-tile t in stage s = t mod stages.
+    svg.arrow(px + pw, py + 50, sx - 78, py + 50, width=2)
+    svg.text(px + pw + 6, py + 40, "TMA", size=12, weight="bold")
+    svg.arrow(sx + sw + 78, 200, cx, 200, width=2)
+    svg.text(cx - 6, 190, "wgmma", size=12, anchor="end", weight="bold")
+    back_y = max(ring_bottom, consumers_bottom) + 34
+    svg.path(f"M{num(cx + cw / 2)},{num(consumers_bottom)} L{num(cx + cw / 2)},{num(back_y)} "
+             f"L{num(px + pw / 2)},{num(back_y)} L{num(px + pw / 2)},{num(py + ph + 4)}", INK, 1.5,
+             extra=' stroke-dasharray="5 4" marker-end="url(#arrow)"')
+    svg.text((px + cx + cw) / 2, back_y - 8, f"empty[s]: {d['empty_arrivals']} arrivals, one per consumer warp, "
+             "hand stage s back to the producer", size=12, anchor="middle")
+    steps_y = back_y + 36
+    steps = (f"k-tile t goes to stage s = t mod {stages}. Producer: (1) wait until empty[s] says the consumers "
+             f"are done with k-tile t - {stages}, the stage's last;",
+             f"(2) arm full[s] with the stage's {d['stage_bytes'] // kb} KB and issue the TMA copies of A and B. "
+             "Consumers: (3) wait until full[s] has counted every byte;",
+             f"(4) issue the wgmma, wait for them to finish reading the stage; (5) each warp arrives on empty[s]. "
+             "Neither side ever waits for the other",
+             f"except through these barriers: the producer can run up to {stages} k-tiles ahead.")
+    svg.paragraph(30, steps_y, steps, size=12.5, step=19)
+
+    # The parities: an mbarrier's phase flips each time it completes, so a waiter names the phase.
+    ty = steps_y + 4 * 19 + 24
+    label_w, col_w, row_h = 330, 76, 26
+    heads = ("k-tile t", "stage s = t mod " + str(stages), "consumers wait on full[s] for parity",
+             "producer waits on empty[s] for parity")
+    for i, head in enumerate(heads):
+        y = ty + i * row_h
+        svg.rect(30, y, label_w, row_h, "#f2f2f2" if i == 0 else "#ffffff", "#bbbbbb", 0.8)
+        svg.text(38, y + 18, head, size=12, weight="bold" if i == 0 else None)
+        for j, k in enumerate(d["k_tiles"]):
+            value = (k["t"], k["stage"], k["full_parity"], k["empty_parity"])[i]
+            fill = "#f2f2f2" if i == 0 else (tint(SKY, 0.8) if k["t"] < stages else "#ffffff")
+            svg.rect(30 + label_w + j * col_w, y, col_w, row_h, fill, "#bbbbbb", 0.8)
+            svg.text(30 + label_w + (j + 0.5) * col_w, y + 18, "none" if value is None else str(value), size=12,
+                     anchor="middle", mono=True)
+    note_y = ty + 4 * row_h + 26
+    svg.paragraph(30, note_y, (f"Shaded: the first round, when every stage starts empty, so the producer waits for "
+                               "nothing. A barrier's phase flips each time it completes,",
+                               f"so k-tile t is phase t / {stages} of its stage's barriers and a waiter names that "
+                               "phase's parity, (t / " + str(stages) + ") mod 2, which the kernel computes."),
+                  size=12, step=18)
+    return svg
+
+
+# ---------------------------------------------------------------------------------------------
 # Chapter 10: one thread per output, and what a warp reads at one tap
 # ---------------------------------------------------------------------------------------------
 
@@ -1482,8 +1577,8 @@ def network(d):
 DRAW = {"warp_map": warp_map, "smem_tiles": smem_tiles, "thread_tile": thread_tile, "vector_loads": vector_loads,
         "warp_tiling": warp_tiling, "mma_fragments": mma_fragments, "im2col": im2col,
         "implicit_gemm_gather": implicit_gemm_gather, "network": network, "wmma_block_tile": wmma_block_tile,
-        "shared_layouts": shared_layouts, "swizzle_128b": swizzle_128b, "halo_tiles": halo_tiles,
-        "direct_conv_warps": direct_conv_warps}
+        "shared_layouts": shared_layouts, "swizzle_128b": swizzle_128b, "warp_specialized_ring": warp_specialized_ring,
+        "halo_tiles": halo_tiles, "direct_conv_warps": direct_conv_warps}
 
 
 def render_all(data):
