@@ -283,7 +283,7 @@ phase_sanitize() {
     if [[ -x $conv_exe ]]; then
       logs+=("$build/sanitize-$tool-conv.log")
       sanitize_run "${logs[-1]}" "$tool" "$filter" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
-        --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --fail-on-skip &
+        --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --no-peaks --fail-on-skip &
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.

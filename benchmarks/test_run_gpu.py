@@ -223,6 +223,7 @@ PY
         conv = [call for call in calls if "/all_conv_rungs " in call]
         self.assertEqual(len(conv), 3)
         self.assertTrue(all("--fail-on-skip" in call for call in conv))
+        self.assertTrue(all("--no-peaks" in call for call in conv), "no mma.sync micro-benchmark under the sanitizer")
         self.assertIn("sanitizer: 15 of 15 runs clean", result.stdout)
 
     def test_a_call_out_of_time_skips_its_phases_and_still_prints_its_table(self):

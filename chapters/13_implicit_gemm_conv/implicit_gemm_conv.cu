@@ -12,14 +12,15 @@ namespace {
 
 // [rungs]
 const bool registered[] = {
-    register_conv({"13a implicit GEMM, mma.sync", 13, RungKind::Chapter,
-                   launch_implicit_gemm<Mma128x128x32s4, AnalyticGather>, requirements(),
-                   "gather A's 16-byte chunks from NHWC x with cp.async (zeros in the padding), B from KRSC w; "
-                   "ldmatrix + mma.sync m16n8k16, 128x128x32, 4 warps of 64x64, 4 stages, 64 KB"}),
-    register_conv({"13b hoisted gather", 13, RungKind::Chapter, launch_implicit_gemm<Mma128x128x32s4, HoistedGather>,
-                   requirements(),
-                   "13a with each row decoded once before the k-loop and the filter tap a cursor: "
-                   "no division in the loop, 32-bit offsets"}),
+    register_conv(
+        mma_sync_rung({"13a implicit GEMM, mma.sync", 13, RungKind::Chapter,
+                       launch_implicit_gemm<Mma128x128x32s4, AnalyticGather>, requirements(),
+                       "gather A's 16-byte chunks from NHWC x with cp.async (zeros in the padding), B from KRSC w; "
+                       "ldmatrix + mma.sync m16n8k16, 128x128x32, 4 warps of 64x64, 4 stages, 64 KB"})),
+    register_conv(mma_sync_rung({"13b hoisted gather", 13, RungKind::Chapter,
+                                 launch_implicit_gemm<Mma128x128x32s4, HoistedGather>, requirements(),
+                                 "13a with each row decoded once before the k-loop and the filter tap a cursor: "
+                                 "no division in the loop, 32-bit offsets"})),
 };
 // [rungs]
 

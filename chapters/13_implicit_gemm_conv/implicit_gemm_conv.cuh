@@ -357,4 +357,11 @@ inline ConvRequirements requirements() {
   return need;
 }
 
+/// A rung of this chapter: every one issues chapter 08's mma.sync, so the bf16 table also
+/// shows it as a percentage of that instruction's measured peak (chapter 08's mma_peak).
+inline ConvRung mma_sync_rung(ConvRung rung) {
+  rung.instruction = mma_sync::kInstruction;
+  return rung;
+}
+
 }  // namespace ladder::implicit_gemm

@@ -187,21 +187,23 @@ ConvRung sweep_rung(const TileCandidate& candidate) {
 
 // [rungs]
 const bool registered[] = {
-    register_conv(sweep_rung(kSweep[1])),
-    register_conv(sweep_rung(kSweep[2])),
-    register_conv(sweep_rung(kSweep[3])),
-    register_conv(sweep_rung(kSweep[4])),
-    register_conv(sweep_rung(kSweep[5])),
-    register_conv({"13d tile tuned per layer", 13, RungKind::Chapter, launch_tuned, requirements(),
-                   "13b's kernel at the fastest of the 13c shapes (and 13b's), timed on the first launch", nullptr,
-                   tuned_choice}),
-    register_conv({"13e any C: channels padded to 8", 13, RungKind::Chapter, launch_padded, ConvRequirements{80},
-                   "pad x and w to a multiple of 8 channels in a workspace (zeros add nothing), then 13d",
-                   channel_padding_workspace_bytes, padded_choice}),
-    register_conv({"13f split-K", 13, RungKind::Chapter, launch_split_k, requirements(),
-                   "13d with the k-tiles split across blocks when the layer has too few tiles for the SMs; "
-                   "fp32 partial sums, then a deterministic reduction",
-                   split_k_workspace_bytes, split_k_choice}),
+    register_conv(mma_sync_rung(sweep_rung(kSweep[1]))),
+    register_conv(mma_sync_rung(sweep_rung(kSweep[2]))),
+    register_conv(mma_sync_rung(sweep_rung(kSweep[3]))),
+    register_conv(mma_sync_rung(sweep_rung(kSweep[4]))),
+    register_conv(mma_sync_rung(sweep_rung(kSweep[5]))),
+    register_conv(mma_sync_rung({"13d tile tuned per layer", 13, RungKind::Chapter, launch_tuned, requirements(),
+                                 "13b's kernel at the fastest of the 13c shapes (and 13b's), timed on the first launch",
+                                 nullptr, tuned_choice})),
+    register_conv(
+        mma_sync_rung({"13e any C: channels padded to 8", 13, RungKind::Chapter, launch_padded, ConvRequirements{80},
+                       "pad x and w to a multiple of 8 channels in a workspace (zeros add nothing), then 13d",
+                       channel_padding_workspace_bytes, padded_choice})),
+    register_conv(
+        mma_sync_rung({"13f split-K", 13, RungKind::Chapter, launch_split_k, requirements(),
+                       "13d with the k-tiles split across blocks when the layer has too few tiles for the SMs; "
+                       "fp32 partial sums, then a deterministic reduction",
+                       split_k_workspace_bytes, split_k_choice})),
 };
 // [rungs]
 

@@ -2,7 +2,8 @@
 /// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13f (bf16 NHWC against
 /// the reference; 13e also on the problems whose C is not a multiple of 8); and, on any
 /// machine, what the rungs declare: their precision, sm_80, C a multiple of 8 with the reason
-/// for other C (all but 13e), the workspaces of 13e and 13f, and the order of the ladder.
+/// for other C (all but 13e), the workspaces of 13e and 13f, the instruction whose peak the
+/// table divides by, and the order of the ladder.
 #include <string>
 #include <vector>
 
@@ -34,6 +35,22 @@ TEST(Chapter13Requirements, TheRungIsBf16NhwcOnSm80WithoutWorkspace) {
   const auto old_gpu = ladder::unsupported_reason(*rung, resnet, 75);
   ASSERT_TRUE(old_gpu.has_value()) << "bf16 mma.sync and cp.async need sm_80";
   EXPECT_NE(old_gpu->find("8.0"), std::string::npos) << *old_gpu;
+}
+
+// The bf16 table shows each rung as a % of its instruction's peak: every rung of this
+// chapter names mma.sync, whose micro-benchmark chapter 08 registers (the chapter programs
+// link every chapter's rungs up to theirs; this test links chapter 13's alone).
+TEST(Chapter13Requirements, EveryRungNamesMmaSync) {
+  int rungs = 0;
+  for (const ladder::ConvRung& rung : ladder::conv_registry()) {
+    if (rung.chapter != 13) continue;
+    EXPECT_EQ(rung.instruction, ladder::mma_sync::kInstruction) << rung.name;
+    ++rungs;
+  }
+  EXPECT_GE(rungs, 10) << "13a, 13b, five 13c shapes, 13d, 13e, 13f";
+  for (const ladder::ConvRung& rung : ladder::conv_registry())
+    if (rung.precision() == ladder::ConvPrecision::Fp32Nchw)
+      EXPECT_TRUE(rung.instruction.empty()) << rung.name << ": CUDA-core rungs have no tensor-core peak";
 }
 
 TEST(Chapter13Requirements, ChannelsNotAMultipleOf8AreRejectedWithTheReason) {

@@ -102,6 +102,9 @@ struct ConvRung {
   /// tile shape), or "" before that; nullptr for rungs that choose nothing. Shown under
   /// the table and in the JSON, as cuDNN's algorithm is.
   std::string (*choice)(const ConvProblem& problem) = nullptr;
+  /// The tensor-core instruction the rung issues ("mma.sync m16n8k16 bf16"), for its % of
+  /// that instruction's measured peak in the table; "" for the SIMT rungs and cuDNN.
+  std::string instruction;
   ConvPrecision precision() const { return launch.precision(); }
 };
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/core/device_info.cuh"
 #include "common/core/rung_runs.cuh"
 #include "common/core/table.hpp"
+#include "common/gemm/gemm.cuh"  // measure_instruction_peaks: the tensor-core rungs' % of peak
 
 namespace ladder {
 
@@ -66,10 +68,12 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
   return result;
 }
 
-/// One table: cuDNN first, then every rung of this precision, on fresh inputs.
+/// One table: cuDNN first, then every rung of this precision, on fresh inputs; a tensor-core
+/// rung also as a percentage of its instruction's peak, where `peaks` has it.
 template <typename Element>
 std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const ConvOptions& options,
-                                  const DeviceInfo& device, std::optional<std::string>& broken_by) {
+                                  const DeviceInfo& device, const std::map<std::string, double>& peaks,
+                                  std::optional<std::string>& broken_by) {
   const ConvPrecision precision = sizeof(Element) == 2 ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw;
   const ConvProblem& problem = options.problem;
   const ConvInputs inputs = random_conv_inputs(problem, options.seed, precision == ConvPrecision::Bf16Nhwc);
@@ -83,6 +87,9 @@ std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const Conv
       rungs, to_string(precision), broken_by,
       [&](const ConvRung& rung) { return run_rung<Element>(rung, inputs, images, reference, options, device); });
   set_percent_of_vendor(results, &ConvResult::percent_of_cudnn);
+  for (ConvResult& r : results)
+    if (peaks.count(r.rung.instruction) && peaks.at(r.rung.instruction) > 0 && !r.skip_reason && !r.failure)
+      r.percent_of_instruction = 100.0 * r.tflops / peaks.at(r.rung.instruction);
   return results;
 }
 
@@ -103,26 +110,34 @@ void print_table(const std::vector<ConvResult>& results, ConvPrecision precision
   std::cout << "\n== " << to_string(precision)
             << (precision == ConvPrecision::Bf16Nhwc ? ", fp32 accumulation (tensor cores) ==\n"
                                                      : " (CUDA cores) ==\n");
-  Table table({"rung", "ms", "TFLOP/s", "% of cuDNN", "rel. error", "status"});
+  // The tensor-core table also divides by the instruction's measured peak (chapter 08's mma_peak).
+  const bool peak_column = precision == ConvPrecision::Bf16Nhwc;
+  std::vector<std::string> header = {"rung", "ms", "TFLOP/s", "% of cuDNN"};
+  if (peak_column) header.push_back("% of instr. peak");
+  header.insert(header.end(), {"rel. error", "status"});
+  Table table(header);
   for (const ConvResult& r : results) {
-    if (r.skip_reason || r.failure) {
-      table.add_row({r.rung.name, "-", "-", "-", "-", r.status()});
-      continue;
-    }
-    table.add_row({r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2),
-                   r.percent_of_cudnn > 0 ? fixed(r.percent_of_cudnn, 1) + "%" : "-",
-                   r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+    std::vector<std::string> row = {r.rung.name, "-", "-", "-"};
+    if (!r.skip_reason && !r.failure)
+      row = {r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2),
+             r.percent_of_cudnn > 0 ? fixed(r.percent_of_cudnn, 1) + "%" : "-"};
+    if (peak_column) row.push_back(r.percent_of_instruction > 0 ? fixed(r.percent_of_instruction, 1) + "%" : "-");
+    row.push_back(r.error && !r.skip_reason && !r.failure ? scientific(r.error->relative_frobenius, 1) : "-");
+    row.push_back(r.status());
+    table.add_row(row);
   }
   table.print(std::cout);
 }
 
 nlohmann::json to_json(const char* program, const DeviceInfo& device, const ConvOptions& options,
-                       const std::vector<ConvResult>& results) {
+                       const std::vector<ConvResult>& results, const std::map<std::string, double>& peaks) {
   const ConvProblem& p = options.problem;
   nlohmann::json rungs = nlohmann::json::array();
   for (const ConvResult& r : results) {
     nlohmann::json entry = outcome_json(r);
     if (!r.skip_reason && !r.failure) entry["percent_of_cudnn"] = r.percent_of_cudnn;
+    if (!r.rung.instruction.empty()) entry["instruction"] = r.rung.instruction;
+    if (r.percent_of_instruction > 0) entry["percent_of_instruction_peak"] = r.percent_of_instruction;
     if (r.rung.kind == RungKind::Vendor) entry["algorithm"] = cudnn_algorithm_note(p, r.rung.precision());
     if (r.rung.choice != nullptr) entry["choice"] = r.rung.choice(p);
     rungs.push_back(entry);
@@ -143,6 +158,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Conv
             {"flops", p.flops()},
             {"seed", options.seed},
             {"repeat", options.repeat}}},
+          {"instruction_peaks_tflops", peaks},
           {"results", rungs}};
 }
 
@@ -176,9 +192,15 @@ int run_chapter(const char* program, const ConvOptions& options) {
 
   std::optional<std::string> broken_by;  // a kernel fault leaves the CUDA context unusable
   std::vector<ConvResult> results;
+  std::map<std::string, double> peaks;
   const auto run_precision = [&](auto element, const std::vector<ConvRung>& rungs, ConvPrecision precision) {
     using Element = decltype(element);
-    std::vector<ConvResult> table = run_table<Element>(rungs, options, device, broken_by);
+    if (precision == ConvPrecision::Bf16Nhwc && options.peaks && !broken_by) {
+      std::vector<std::string> instructions;
+      for (const ConvRung& rung : rungs) instructions.push_back(rung.instruction);
+      peaks = measure_instruction_peaks(instructions);
+    }
+    std::vector<ConvResult> table = run_table<Element>(rungs, options, device, peaks, broken_by);
     print_table(table, precision);
     const std::string note = cudnn_algorithm_note(p, precision);
     if (!note.empty()) std::cout << "cuDNN: " << note << "\n";
@@ -192,7 +214,7 @@ int run_chapter(const char* program, const ConvOptions& options) {
   if (want_bf16 && bf16_rungs.size() > 1) run_precision(__nv_bfloat16{}, bf16_rungs, ConvPrecision::Bf16Nhwc);
   if (results.empty()) std::cout << "no conv rungs of the requested precision in this executable\n";
   if (!options.json_path.empty())
-    write_file_atomically(options.json_path, to_json(program, device, options, results).dump(2) + "\n");
+    write_file_atomically(options.json_path, to_json(program, device, options, results, peaks).dump(2) + "\n");
   return exit_status_of_run(results, options.fail_on_skip, program);
 }
 

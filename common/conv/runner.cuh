@@ -17,7 +17,8 @@ struct ConvResult : RungOutcome {
   ConvRung rung;
   TimingStats timing;
   double tflops = 0;
-  double percent_of_cudnn = 0;  ///< of cuDNN at the same precision and layout
+  double percent_of_cudnn = 0;        ///< of cuDNN at the same precision and layout
+  double percent_of_instruction = 0;  ///< of the measured peak of rung.instruction (tensor-core rungs)
 };
 
 /// Parses the conv flags, checks for a device, runs cuDNN and every linked conv

@@ -52,6 +52,10 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
                "put each timed run, and nothing else, between cudaProfilerStart and cudaProfilerStop, so that "
                "ncu --profile-from-start off profiles the rungs' timed launches only (not the check run, the "
                "warm-ups, the L2 flushes or a library's first-call search)");
+  app.add_flag_callback(
+      "--no-peaks", [&options] { options.peaks = false; },
+      "skip the instruction-peak micro-benchmarks (the bf16 table then has no % of instr. peak); for quick, "
+      "sanitizer or profiling runs");
   app.add_option("--rung", options.rungs,
                  "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
   app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)

@@ -18,6 +18,7 @@
 #include <cuda_bf16.h>
 #include <cuda_runtime.h>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -147,5 +148,9 @@ struct InstructionPeak {
 bool register_instruction_peak(InstructionPeak peak);
 /// The micro-benchmark of this instruction, or nothing.
 std::optional<InstructionPeak> find_instruction_peak(std::string_view instruction);
+/// Runs the micro-benchmark of each named instruction that has one, once each, printing
+/// its result; returns instruction -> TFLOP/s. Shared by the GEMM and conv tables, whose
+/// tensor-core rungs are shown as a percentage of their instruction's peak.
+std::map<std::string, double> measure_instruction_peaks(const std::vector<std::string>& instructions);
 
 }  // namespace ladder

@@ -27,10 +27,6 @@ void add_flags(CLI::App& app, GemmOptions& options) {
   app.add_flag_callback(
       "--no-ceilings", [&options] { options.ceilings = false; },
       "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
-  app.add_flag_callback(
-      "--no-peaks", [&options] { options.peaks = false; },
-      "skip the instruction-peak micro-benchmarks (the bf16 table then has no % of instr. peak); for profiling "
-      "the rungs alone");
   app.add_option("--energy-seconds", options.energy_seconds,
                  "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
                  "0: no energy measurement)")

@@ -18,7 +18,6 @@ struct GemmOptions : RunOptions {
   int m = 4096, n = 4096, k = 4096;
   float alpha = 1.0f, beta = 0.0f;
   bool ceilings = true;         ///< measure copy bandwidth and cuBLAS peak for the roofline line
-  bool peaks = true;            ///< measure the tensor-core instructions' peaks (the bf16 table's % of instr. peak)
   double energy_seconds = 0.5;  ///< length of each rung's energy window; 0: no energy measurement
 };
 

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 #include <sstream>
 #include <stdexcept>
 
 #include "common/core/registry.hpp"
+#include "common/core/table.hpp"
 #include "common/gemm/cublas.cuh"
 #include "common/gemm/gemm.cuh"
 #include "common/gemm/precision.hpp"
@@ -111,6 +113,20 @@ std::optional<InstructionPeak> find_instruction_peak(std::string_view instructio
   for (const auto& peak : mutable_peaks())
     if (peak.instruction == instruction) return peak;
   return std::nullopt;
+}
+
+std::map<std::string, double> measure_instruction_peaks(const std::vector<std::string>& instructions) {
+  std::map<std::string, double> peaks;
+  for (const std::string& instruction : instructions) {
+    if (instruction.empty() || peaks.count(instruction)) continue;
+    const auto peak = find_instruction_peak(instruction);
+    if (!peak) continue;
+    std::cerr << "measuring the peak of " << instruction << " (micro-benchmark)...\n";
+    peaks[instruction] = peak->measure_tflops();
+    std::cout << "instruction peak: " << instruction << ": " << fixed(peaks[instruction], 1) << " TFLOP/s ("
+              << peak->summary << ")\n";
+  }
+  return peaks;
 }
 
 }  // namespace ladder

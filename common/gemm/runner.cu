@@ -243,21 +243,6 @@ void print_bf16_numbers(const GemmOptions& o, const Ceilings& ceilings) {
   }
 }
 
-/// Measures the peak of every instruction the bf16 rungs name (once each).
-std::map<std::string, double> measure_instruction_peaks(const std::vector<GemmRung>& rungs) {
-  std::map<std::string, double> peaks;
-  for (const GemmRung& rung : rungs) {
-    if (rung.instruction.empty() || peaks.count(rung.instruction)) continue;
-    const auto peak = find_instruction_peak(rung.instruction);
-    if (!peak) continue;
-    std::cerr << "measuring the peak of " << rung.instruction << " (micro-benchmark)...\n";
-    peaks[rung.instruction] = peak->measure_tflops();
-    std::cout << "instruction peak: " << rung.instruction << ": " << fixed(peaks[rung.instruction], 1) << " TFLOP/s ("
-              << peak->summary << ")\n";
-  }
-  return peaks;
-}
-
 /// The bf16 ladder: every bf16 rung against cuBLAS bf16 and its instruction's
 /// peak, then, for scale, cuBLAS fp32 and the fastest correct fp32 rung of
 /// this run, as percentages of cuBLAS bf16 (what the tensor cores buy).
@@ -396,7 +381,11 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   std::string cublas_bf16_algorithm;  // which of cuBLASLt's algorithms the bf16 baseline ran
   if (run_bf16) {
     print_bf16_numbers(options, ceilings);
-    if (!broken_by && options.peaks) peaks = measure_instruction_peaks(bf16_rungs);
+    if (!broken_by && options.peaks) {
+      std::vector<std::string> instructions;
+      for (const GemmRung& rung : bf16_rungs) instructions.push_back(rung.instruction);
+      peaks = measure_instruction_peaks(instructions);
+    }
     std::vector<RungResult> bf16_results = run_table<__nv_bfloat16>(bf16_rungs, options, device, energy, broken_by);
     for (RungResult& r : bf16_results)
       if (peaks.count(r.rung.instruction) && peaks[r.rung.instruction] > 0 && !r.skip_reason && !r.failure)

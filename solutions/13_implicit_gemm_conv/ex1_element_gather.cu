@@ -65,10 +65,11 @@ struct ElementGather {
 };
 // [sol1-gather]
 
-const bool registered = register_conv({"13 sol1 element gather, any C", 13, RungKind::Solution,
-                                       launch_implicit_gemm<Mma128x128x32s4, ElementGather>, ConvRequirements{80},
-                                       "exercise 1: 13a's kernel with a plain-load gather, element by element: "
-                                       "any C, no workspace"});
+const bool registered =
+    register_conv(mma_sync_rung({"13 sol1 element gather, any C", 13, RungKind::Solution,
+                                 launch_implicit_gemm<Mma128x128x32s4, ElementGather>, ConvRequirements{80},
+                                 "exercise 1: 13a's kernel with a plain-load gather, element by element: "
+                                 "any C, no workspace"}));
 
 }  // namespace
 }  // namespace ladder::implicit_gemm::solution1
