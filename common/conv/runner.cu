@@ -87,9 +87,7 @@ std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const Conv
       rungs, to_string(precision), broken_by,
       [&](const ConvRung& rung) { return run_rung<Element>(rung, inputs, images, reference, options, device); });
   set_percent_of_vendor(results, &ConvResult::percent_of_cudnn);
-  for (ConvResult& r : results)
-    if (peaks.count(r.rung.instruction) && peaks.at(r.rung.instruction) > 0 && !r.skip_reason && !r.failure)
-      r.percent_of_instruction = 100.0 * r.tflops / peaks.at(r.rung.instruction);
+  set_percent_of_instruction(results, peaks);
   return results;
 }
 
@@ -116,13 +114,13 @@ void print_table(const std::vector<ConvResult>& results, ConvPrecision precision
   if (peak_column) header.push_back("% of instr. peak");
   header.insert(header.end(), {"rel. error", "status"});
   Table table(header);
+  const auto percent = [](double value) { return value > 0 ? fixed(value, 1) + "%" : std::string("-"); };
   for (const ConvResult& r : results) {
-    std::vector<std::string> row = {r.rung.name, "-", "-", "-"};
-    if (!r.skip_reason && !r.failure)
-      row = {r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2),
-             r.percent_of_cudnn > 0 ? fixed(r.percent_of_cudnn, 1) + "%" : "-"};
-    if (peak_column) row.push_back(r.percent_of_instruction > 0 ? fixed(r.percent_of_instruction, 1) + "%" : "-");
-    row.push_back(r.error && !r.skip_reason && !r.failure ? scientific(r.error->relative_frobenius, 1) : "-");
+    const bool ran = !r.skip_reason && !r.failure;
+    std::vector<std::string> row = {r.rung.name, ran ? fixed(r.timing.median_ms, 3) : "-",
+                                    ran ? fixed(r.tflops, 2) : "-", percent(r.percent_of_cudnn)};
+    if (peak_column) row.push_back(percent(r.percent_of_instruction));
+    row.push_back(ran && r.error ? scientific(r.error->relative_frobenius, 1) : "-");
     row.push_back(r.status());
     table.add_row(row);
   }

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -93,6 +94,17 @@ void set_percent_of_vendor(std::vector<Result>& results, double Result::*percent
   for (Result& r : results)
     if (vendor.passed() && !r.skip_reason && !r.failure)
       r.*percent = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+}
+
+/// Each correct result's TFLOP/s as a percentage of its rung's instruction's peak, where
+/// `peaks` (instruction -> TFLOP/s, from measure_instruction_peaks) has one; left 0 elsewhere.
+template <typename Result>
+void set_percent_of_instruction(std::vector<Result>& results, const std::map<std::string, double>& peaks) {
+  for (Result& r : results) {
+    const auto peak = peaks.find(r.rung.instruction);
+    if (peak != peaks.end() && peak->second > 0 && !r.skip_reason && !r.failure)
+      r.percent_of_instruction = 100.0 * r.tflops / peak->second;
+  }
 }
 
 /// The JSON fields every rung's entry has: who it is, its status, and, where

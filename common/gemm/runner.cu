@@ -387,9 +387,7 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
       peaks = measure_instruction_peaks(instructions);
     }
     std::vector<RungResult> bf16_results = run_table<__nv_bfloat16>(bf16_rungs, options, device, energy, broken_by);
-    for (RungResult& r : bf16_results)
-      if (peaks.count(r.rung.instruction) && peaks[r.rung.instruction] > 0 && !r.skip_reason && !r.failure)
-        r.percent_of_instruction = 100.0 * r.tflops / peaks[r.rung.instruction];
+    set_percent_of_instruction(bf16_results, peaks);
     std::cout << "\n";
     print_bf16_ladder(bf16_results, want_fp32 ? fp32_results : std::vector<RungResult>{fp32_results.front()},
                       gemm_flops(options.m, options.n, options.k));
