@@ -8,12 +8,14 @@ ones win):
 
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
         --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
+        --ladder-conv run2/ladder_conv.json \
         --cnn run3/cnn.json --tune run3/tune.json --ncu run2/ncu.txt --ncu-tune run3/ncu-tune.txt \
         --out benchmarks/results/
 
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
 (bench_conv's; null when not given, as in records made before it existed),
-ladder, cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's
+ladder (the last GEMM chapter's --json at the headline size), ladder_conv
+(the last conv chapter's --json on its default layer; null when not given), cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's
 JSON; null when not given), tuning (the SIMT tuning sweep: run_gpu.sh's
 tune.json, tune_simt's run at each size; null when not given), and profile
 (Nsight Compute's metrics per launch, read by ncu_metrics.py from the profile
@@ -110,15 +112,16 @@ def merged_summary(paths):
 
 
 def gpus_named(paths, summary_paths, parts):
-    """Every GPU name the inputs give: the summaries' machines, the ladder's and the tuning runs'
+    """Every GPU name the inputs give: the summaries' machines, the ladders' and the tuning runs'
     devices, the benchmarks' context."""
     names = {}
     for path in summary_paths or []:
         gpu = (json.loads(pathlib.Path(path).read_text()).get("machine") or {}).get("gpu")
         if gpu:
             names[path] = gpu
-    if (parts.get("ladder") or {}).get("device", {}).get("name"):
-        names[paths["ladder"]] = parts["ladder"]["device"]["name"]
+    for key in ("ladder", "ladder_conv"):
+        if (parts.get(key) or {}).get("device", {}).get("name"):
+            names[paths[key]] = parts[key]["device"]["name"]
     for run in (parts.get("tuning") or {}).get("runs", []):
         if run.get("device", {}).get("name"):
             names[paths["tune"]] = run["device"]["name"]
@@ -133,7 +136,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", required=True, help="bench_gemm's Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--bench-conv", help="bench_conv's Google Benchmark JSON (--benchmark_out)")
-    parser.add_argument("--ladder", help="a chapter executable's --json output at the headline size")
+    parser.add_argument("--ladder", help="a GEMM chapter executable's --json output at the headline size")
+    parser.add_argument("--ladder-conv", help="a conv chapter executable's --json output on its default layer")
     parser.add_argument("--cnn", help="benchmarks/pytorch_lenet.py's --out: chapter 14 on the GPU beside PyTorch")
     parser.add_argument("--tune", help="run_gpu.sh's tune.json: the SIMT tuning sweep")
     parser.add_argument("--ncu", help="the profile phase's ncu.txt: Nsight Compute on the ladder at 4096^3")
@@ -141,7 +145,7 @@ def main():
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
-    for option in ("bench_conv", "ladder", "cnn", "tune", "ncu", "ncu_tune"):
+    for option in ("bench_conv", "ladder", "ladder_conv", "cnn", "tune", "ncu", "ncu_tune"):
         setattr(args, option, present(getattr(args, option)))
     summary = merged_summary(args.summary)
     machine = summary.get("machine")
@@ -154,9 +158,10 @@ def main():
             "name,driver_version,clocks.max.sm,clocks.max.mem,clocks.sm")
     ladder = read_json(args.ladder)
     parts = {"benchmarks": read_benchmarks(args.bench), "conv_benchmarks": read_benchmarks(args.bench_conv),
-             "ladder": ladder,
+             "ladder": ladder, "ladder_conv": read_json(args.ladder_conv),
              "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
-    paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder, "tune": args.tune}
+    paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder,
+             "ladder_conv": args.ladder_conv, "tune": args.tune}
     gpus = gpus_named(paths, args.summary, parts)
     if len(set(gpus.values())) > 1:
         listing = "; ".join(f"{path}: {gpu}" for path, gpu in gpus.items())

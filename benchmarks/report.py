@@ -12,7 +12,9 @@ rung. Chapter 14's block shows the CNN beside PyTorch instead (the record's
 `cnn`, from pytorch_lenet.py), with its targets; chapter 06's adds the SIMT
 tuning sweep (the record's `tuning`, from run_gpu.sh's tune phase) and its
 Nsight Compute evidence; a block marked `profile` adds the ladder's (the
-record's `profile`, from ncu_metrics.py). Each precision gets its own table, measured against the vendor library
+record's `profile`, from ncu_metrics.py). The chapter programs' own runs (the
+record's `ladder` at 4096³ and `ladder_conv` on one layer) add what Google
+Benchmark does not measure: % of each instruction's peak, and the energy. Each precision gets its own table, measured against the vendor library
 at that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
 bf16, fp32 NCHW convolutions against cuDNN, bf16 NHWC ones against cuDNN bf16.
 A % of one precision's vendor is never shown next to the other's.
@@ -208,6 +210,17 @@ def ladder_entries(run):
     return {entry.get("name"): entry for entry in ladder.get("results", [])}, shape
 
 
+def peak_note(ladder, entries):
+    """The instruction peaks (a ladder run's micro-benchmarks) that these entries' % of peak divide by; [] when none."""
+    peaks = ladder.get("instruction_peaks_tflops", {})
+    instructions = dict.fromkeys(entry["instruction"] for entry in entries if "instruction" in entry)
+    measured = [f"{name} {peaks[name]:.1f} TFLOP/s" for name in instructions if name in peaks]
+    if not measured:
+        return []
+    return ["Instruction peaks on this GPU (a micro-benchmark issuing only that instruction, from registers): "
+            + "; ".join(measured) + "."]
+
+
 def gemm_table(run, precision, rows, chapter):
     """One precision's table: the chapter's rungs and that precision's cuBLAS; [] when the chapter has none."""
     rungs = [rung for rung in rows if in_chapter(rung, chapter)]
@@ -218,9 +231,13 @@ def gemm_table(run, precision, rows, chapter):
     ladder, shape = ladder_entries(run)
     # Tensor-core rungs are also measured against their instruction's peak (the ladder run's micro-benchmarks).
     peak_column = any("percent_of_instruction_peak" in ladder.get(rung, {}) for rung in rungs)
+    # The energy of each rung, from the same ladder run (NVML; none where the GPU has no counter).
+    energy_columns = any("joules_per_gemm" in ladder.get(rung, {}) for rung in rungs)
     header = ["rung", f"ms at {HEADLINE}³", f"TFLOP/s at {HEADLINE}³"]
     if peak_column:
         header.append(f"% of instruction peak at {shape}")
+    if energy_columns:
+        header += [f"J/GEMM at {shape}", f"GFLOP/J at {shape}"]
     header += [f"% of {vendor} at {size}" for size in sizes]
     lines = [f"GEMM, {precision}, against {vendor}:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
@@ -229,6 +246,8 @@ def gemm_table(run, precision, rows, chapter):
         cells = [rung, number(ms, ".3f"), number(tflops, ".2f")]
         if peak_column:
             cells.append(number(ladder.get(rung, {}).get("percent_of_instruction_peak"), ".1f"))
+        if energy_columns:
+            cells += energy_cells(ladder.get(rung, {}), "joules_per_gemm")
         cells += [percent(rung, rows[rung], size) for size in sizes]
         lines.append("| " + " | ".join(cells) + " |")
     return lines + gemm_notes(run, vendor, rungs, peak_column)
@@ -237,26 +256,28 @@ def gemm_table(run, precision, rows, chapter):
 def gemm_notes(run, vendor, rungs, peak_column):
     """Lines under a table: the instruction peaks its % column divides by, and the algorithm cuBLAS chose."""
     ladder, shape = ladder_entries(run)
-    notes = []
-    if peak_column:
-        peaks = (run.get("ladder") or {}).get("instruction_peaks_tflops", {})
-        instructions = dict.fromkeys(ladder[rung]["instruction"] for rung in rungs
-                                     if "instruction" in ladder.get(rung, {}))
-        measured = [f"{name} {peaks[name]:.1f} TFLOP/s" for name in instructions if name in peaks]
-        if measured:
-            notes.append("Instruction peaks on this GPU (a micro-benchmark issuing only that instruction, "
-                         "from registers): " + "; ".join(measured) + ".")
+    notes = peak_note(run.get("ladder") or {}, [ladder[rung] for rung in rungs if rung in ladder]) if peak_column else []
     algorithm = ladder.get(vendor, {}).get("algorithm")
     if algorithm:
         notes.append(f"{vendor} at {shape} (the ladder run) chose: {algorithm}.")
-    clocks = [ladder[rung]["sm_clock_mhz_under_load"] for rung in rungs
-              if "sm_clock_mhz_under_load" in ladder.get(rung, {})]
-    if clocks:
-        peak = run["context"].get("sm_clock_mhz", "?")
-        span = f"{min(clocks):.0f}" if min(clocks) == max(clocks) else f"{min(clocks):.0f}–{max(clocks):.0f}"
-        notes.append(f"SM clock under load (NVML, during each rung's energy window at {shape}): {span} MHz, "
-                     f"against a peak of {peak} MHz.")
+    notes += clock_note(run, [ladder[rung] for rung in rungs if rung in ladder], shape)
     return [line for note in notes for line in ("", note)]  # a paragraph each
+
+
+def energy_cells(entry, joules_key):
+    """A ladder entry's joules per run and GFLOP per joule; "–" where its energy was not measured."""
+    return [number(entry.get(joules_key), ".3g"), number(entry.get("gflop_per_joule"), ".1f")]
+
+
+def clock_note(run, entries, shape):
+    """The span of the SM clocks NVML read during these entries' energy windows, beside the peak; [] when none."""
+    clocks = [entry["sm_clock_mhz_under_load"] for entry in entries if "sm_clock_mhz_under_load" in entry]
+    if not clocks:
+        return []
+    peak = run["context"].get("sm_clock_mhz", "?")
+    span = f"{min(clocks):.0f}" if min(clocks) == max(clocks) else f"{min(clocks):.0f}–{max(clocks):.0f}"
+    return [f"SM clock under load (NVML, during each rung's energy window at {shape}): {span} MHz, "
+            f"against a peak of {peak} MHz."]
 
 
 def percent(rung, by_size, size):
@@ -442,8 +463,44 @@ def conv_table(precision, measured, precision_of, chapter):
     return lines
 
 
+def conv_ladder_table(run, precision, chapter):
+    """One precision's rungs in the last conv chapter's own run on its layer (the record's `ladder_conv`),
+    with what bench_conv does not measure: % of the instruction's peak and the energy; [] without it."""
+    ladder = run.get("ladder_conv") or {}
+    entries = [entry for entry in ladder.get("results", []) if in_chapter(entry.get("name", ""), chapter)
+               and precision_from_label(entry.get("precision", "")) == precision]
+    if all(is_vendor(entry["name"]) for entry in entries):
+        return []
+    vendor, layer = VENDORS["conv"][precision], ladder.get("problem", {}).get("layer") or "its layer"
+    peak_column = any("percent_of_instruction_peak" in entry for entry in entries)
+    energy_columns = any("joules_per_conv" in entry for entry in entries)
+    header = ["rung", "ms", "TFLOP/s", f"% of {vendor}"]
+    if peak_column:
+        header.append("% of instruction peak")
+    if energy_columns:
+        header += ["J/conv", "GFLOP/J"]
+    lines = [f"Convolution on {layer}, {CONV_LAYOUTS[precision]}: the chapter program's own run "
+             f"(`{ladder.get('program', '?')}`), with each rung's energy and % of its instruction's peak:", "",
+             "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    for entry in entries:
+        if "median_ms" not in entry:  # skipped, or failed before it was timed
+            cells = [escape(entry.get("status", "not run"))] + ["–"] * (len(header) - 2)
+        else:
+            cells = [number(entry["median_ms"], ".3f"), number(entry["tflops"], ".2f"),
+                     number(entry.get("percent_of_cudnn"), ".1f")]
+            if peak_column:
+                cells.append(number(entry.get("percent_of_instruction_peak"), ".1f"))
+            if energy_columns:
+                cells += energy_cells(entry, "joules_per_conv")
+        lines.append(f"| {entry['name']} | " + " | ".join(cells) + " |")
+    notes = peak_note(ladder, entries) if peak_column else []
+    notes += clock_note(run, entries, layer)
+    return lines + [line for note in notes for line in ("", note)]
+
+
 def conv_tables(run, chapter=None):
-    """Every precision's conv table for the chapter (all rungs when None); [] for a run without conv results."""
+    """Every precision's conv tables for the chapter (all rungs when None): bench_conv's over the named
+    layers, then the chapter program's run on one layer; [] for a run without conv results."""
     measured = measurements(run.get("conv_benchmarks"), "conv", "pct_of_cudnn")
     precision_of = rung_precisions(measured)
     tables = ["\n".join(lines) + "\n" for precision in PRECISIONS
@@ -451,7 +508,8 @@ def conv_tables(run, chapter=None):
     if tables:
         tables[-1] += ("\nThe layers are `bench_conv`'s named layers; a conv chapter's `--list` "
                        "(e.g. `build/bin/ch10_direct_conv --list`) gives their sizes.\n")
-    return tables
+    return tables + ["\n".join(lines) + "\n" for precision in PRECISIONS
+                     if (lines := conv_ladder_table(run, precision, chapter))]
 
 
 # --- Chapter 14: the CNN beside PyTorch (pytorch_lenet.py's JSON, record.py's "cnn") ---

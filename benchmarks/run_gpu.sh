@@ -14,7 +14,8 @@
 #             conv rung and solution (all_conv_rungs) on a small ragged stride-2
 #             layer; and on a short run of chapter 14's GPU training; a rung
 #             skipped at 160x96x48 or on the layer fails the phase
-#   ladder    the last GEMM chapter's executable at 4096^3: the ladder table and its JSON
+#   ladder    the last GEMM chapter's executable at 4096^3, then the last conv chapter's on its
+#             default layer: the ladder tables, with energy, and their JSON
 #   bench     Google Benchmark over every GEMM rung and size (bench_gemm) and
 #             every conv rung and layer (bench_conv)
 #   tune      issue 9's SIMT tuning sweep (build/bin/tune_simt): every candidate
@@ -58,9 +59,9 @@
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
 #
-# The output folder gets at most 10 files, directly in it: summary.json
+# The output folder gets at most 11 files, directly in it: summary.json
 # (machine, test counts, sanitizer verdicts, the tuning verdict), ctest.log,
-# sanitizer.log, ladder.json, bench.json, bench_conv.json, tune.json, cnn.json,
+# sanitizer.log, ladder.json, ladder_conv.json, bench.json, bench_conv.json, tune.json, cnn.json,
 # ncu.txt and ncu-tune.txt (record.py rebuilds the results JSON from them wherever they are
 # copied); none of the device calls benchmarks/README.md lists writes more
 # than 8 of them (run.log, from tee, included). The last thing
@@ -173,6 +174,7 @@ run_phase() {
 
 # GEMM chapters are 01-09, convolution chapters 10-13.
 last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch0[1-9]_*' | sort | tail -n 1; }
+last_conv_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch1[0-3]_*' | sort | tail -n 1; }
 
 # The test executables are most of the build, and only the test phase runs
 # them: without it, the programs (every chapter, solution and benchmark, and
@@ -283,7 +285,7 @@ phase_sanitize() {
     if [[ -x $conv_exe ]]; then
       logs+=("$build/sanitize-$tool-conv.log")
       sanitize_run "${logs[-1]}" "$tool" "$filter" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
-        --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --no-peaks --fail-on-skip &
+        --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --no-peaks --energy-seconds 0 --fail-on-skip &
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.
@@ -302,8 +304,17 @@ phase_sanitize() {
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
 
+# The conv ladder runs too, on the conv chapters' default layer (ResNet-50's 3x3 at 28x28): the
+# energy and the % of mma.sync's peak of every conv rung, which bench_conv does not measure. Both
+# run, whatever the first one did.
 phase_ladder() {
-  timeout -k 10 "$(limit "$program_limit")" "$(last_chapter_exe)" --json "$out/ladder.json"
+  local status=0 conv_exe
+  timeout -k 10 "$(limit "$program_limit")" "$(last_chapter_exe)" --json "$out/ladder.json" || status=$?
+  conv_exe=$(last_conv_chapter_exe)
+  if [[ -n $conv_exe ]]; then
+    timeout -k 10 "$(limit "$program_limit")" "$conv_exe" --json "$out/ladder_conv.json" || status=$?
+  fi
+  return $status
 }
 
 # bench_one PROGRAM FILTER JSON RESERVE [ARGS...]: Google Benchmark opens its output file before it
@@ -431,6 +442,7 @@ phase_record() {
   local optional_args=() recorded
   [[ -s $out/bench.json ]] || { echo "record: no bench.json: the bench phase did not write it" >&2; return 1; }
   [[ -f $out/ladder.json ]] && optional_args+=(--ladder "$out/ladder.json")
+  [[ -f $out/ladder_conv.json ]] && optional_args+=(--ladder-conv "$out/ladder_conv.json")
   [[ -f $out/cnn.json ]] && optional_args+=(--cnn "$out/cnn.json")
   [[ -s $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
   [[ -f $out/tune.json ]] && optional_args+=(--tune "$out/tune.json")

@@ -4,8 +4,9 @@ on synthetic Google Benchmark output, so the first GPU run cannot fail in it.
 
 The synthetic runs have what a real one has: fp32 and bf16 GEMM rungs (each
 measured against cuBLAS at its own precision), the ladder JSON's per-rung
-precision, instruction peaks and cuBLAS bf16's algorithm, and bench_conv's
-fp32 NCHW and bf16 NHWC rungs with cuDNN, one of them skipped.
+precision, instruction peaks and cuBLAS bf16's algorithm, bench_conv's
+fp32 NCHW and bf16 NHWC rungs with cuDNN, one of them skipped, and the conv
+chapter program's own run on one layer, with its energy and % of peak.
 
     python3 benchmarks/test_report.py      # also run by CTest (record_and_report_pipeline)
 """
@@ -126,6 +127,32 @@ def conv_bench(labels=True):
     return {"context": {"executable": "bench_conv"}, "benchmarks": benches}
 
 
+def ladder_conv_json():
+    """The last conv chapter's --json on its default layer (common/conv/runner.cu to_json): 10b skipped,
+    12a with its instruction's peak and both tensor-core rungs with their energy."""
+    flops = 2 * 32 * 128 * 28**2 * 128 * 9
+    mma = "mma.sync m16n8k16 bf16"
+
+    def rung(name, chapter, kind, precision, ms, pct, **extra):
+        return dict({"name": name, "chapter": chapter, "kind": kind, "precision": precision, "status": "ok",
+                     "median_ms": ms, "tflops": flops / (ms * 1e-3) / 1e12, "percent_of_cudnn": pct}, **extra)
+    return {"program": "ch13_implicit_gemm_conv", "device": {"name": "NVIDIA H200", "compute_capability": 90},
+            "problem": {"layer": "resnet50-3x3-28", "n": 32, "c": 128, "h": 28, "w": 28, "k": 128, "r": 3, "s": 3,
+                        "stride": 1, "padding": 1, "flops": flops},
+            "instruction_peaks_tflops": {mma: 700.0},
+            "results": [
+                rung("cuDNN", 0, "vendor", "fp32 NCHW", 0.8, 100.0, joules_per_conv=0.4, gflop_per_joule=18.5),
+                rung("10a direct", 10, "chapter", "fp32 NCHW", 3.2, 25.0, joules_per_conv=1.6,
+                     gflop_per_joule=4.62),
+                {"name": "10b direct, constant-memory filter", "chapter": 10, "kind": "chapter",
+                 "precision": "fp32 NCHW", "status": f"skipped: {CONSTANT_MEMORY_LIMIT}"},
+                rung("cuDNN bf16", 0, "vendor", "bf16 NHWC", 0.1, 100.0),
+                rung("12a im2col, mma.sync", 12, "chapter", "bf16 NHWC", 0.2, 50.0, instruction=mma,
+                     percent_of_instruction_peak=10.6, joules_per_conv=0.0406, gflop_per_joule=182.2,
+                     sm_clock_mhz_under_load=1710.0),
+            ]}
+
+
 def synthetic_run(simt_pct_by_size, labels=False, with_conv=True, with_ladder=True):
     """A results file as record.py writes it (plus the file name report.py adds)."""
     return {"context": {"gpu": "NVIDIA H200", "driver": "1", "cuda": "13.0", "commit": "0123456789abcdef",
@@ -237,6 +264,17 @@ class GemmReportTest(unittest.TestCase):
         self.assertNotIn("400.0", text, "a bf16 rung shown as a % of cuBLAS fp32")
         self.assertIn("SIMT targets", text)
 
+    def test_the_ladder_runs_energy_fills_two_columns_where_it_was_measured(self):
+        run = synthetic_run({4096: 96.0})
+        for entry in run["ladder"]["results"]:
+            if entry["name"] == "08c cp.async 4-stage pipeline":
+                entry.update(joules_per_gemm=0.125, gflop_per_joule=1099.5)
+        table = table_of(report.render_block([run], " chapter=8 "), "GEMM, bf16, against cuBLAS bf16:")
+        self.assertIn("| % of instruction peak at 4096³ | J/GEMM at 4096³ | GFLOP/J at 4096³ |", table[0])
+        self.assertIn("| 63.3 | 0.125 | 1099.5 |", row(table, "08c cp.async 4-stage pipeline"))
+        self.assertIn("| – | – | – |", row(table, "cuBLAS bf16"), "no peak, no energy measured")
+        self.assertNotIn("J/GEMM", report.render_block([synthetic_run({4096: 96.0})], " chapter=8 "))
+
     def test_without_a_ladder_there_is_no_instruction_peak_column(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}, with_ladder=False), chapter=8))
         self.assertNotIn("instruction peak", text)
@@ -333,6 +371,27 @@ class ConvReportTest(unittest.TestCase):
                              "| 12a im2col, mma.sync | 0.00250 ms, 50.0 % | 0.200 ms, 50.0 % |", f"labels={labels}")
             self.assertIn("| cuDNN bf16 |", text)
             self.assertNotIn("| cuDNN |", text)
+
+    def test_the_chapter_programs_conv_run_adds_energy_and_the_instructions_peak(self):
+        run = dict(synthetic_run({4096: 96.0}, labels=True), ladder_conv=ladder_conv_json())
+        chapter12 = report.render_block([run], " chapter=12 ")
+        table = table_of(chapter12, "Convolution on resnet50-3x3-28, bf16 NHWC: the chapter program's own run")
+        self.assertEqual(table[0], "| rung | ms | TFLOP/s | % of cuDNN bf16 | % of instruction peak | J/conv | "
+                                   "GFLOP/J |")
+        self.assertEqual(row(table, "cuDNN bf16"), "| cuDNN bf16 | 0.100 | 73.99 | 100.0 | – | – | – |")
+        self.assertEqual(row(table, "12a im2col, mma.sync"),
+                         "| 12a im2col, mma.sync | 0.200 | 36.99 | 50.0 | 10.6 | 0.0406 | 182.2 |")
+        self.assertIn("mma.sync m16n8k16 bf16 700.0 TFLOP/s", chapter12)
+        self.assertIn("energy window at resnet50-3x3-28): 1710 MHz", chapter12)
+        self.assertNotIn("fp32 NCHW: the chapter program's own run", chapter12, "chapter 12 has no fp32 rung")
+        chapter10 = report.render_block([run], " chapter=10 ")
+        table = table_of(chapter10, "Convolution on resnet50-3x3-28, fp32 NCHW")
+        self.assertEqual(table[0], "| rung | ms | TFLOP/s | % of cuDNN | J/conv | GFLOP/J |", "no tensor-core rung")
+        self.assertEqual(row(table, "10a direct"), "| 10a direct | 3.200 | 2.31 | 25.0 | 1.6 | 4.6 |")
+        self.assertEqual(row(table, "10b direct, constant-memory filter"),
+                         f"| 10b direct, constant-memory filter | skipped: {CONSTANT_MEMORY_LIMIT} | – | – | – | – |")
+        without = report.render_block([synthetic_run({4096: 96.0}, labels=True)], " chapter=12 ")
+        self.assertNotIn("the chapter program's own run", without, "no ladder_conv, no such table")
 
     def test_a_run_without_conv_results_leaves_the_conv_chapters_without_results(self):
         old = synthetic_run({4096: 96.0}, with_conv=False)
@@ -467,6 +526,7 @@ class PipelineTest(unittest.TestCase):
         (self.run2 / "bench.json").write_text(json.dumps(gemm_bench({2048: 91.0, 4096: 96.0, 8192: 92.0})))
         (self.run2 / "bench_conv.json").write_text(json.dumps(conv_bench()))
         (self.run2 / "ladder.json").write_text(json.dumps(ladder_json()))
+        (self.run2 / "ladder_conv.json").write_text(json.dumps(ladder_conv_json()))
 
     def tearDown(self):
         shutil.rmtree(self.tmp)
@@ -488,9 +548,11 @@ class PipelineTest(unittest.TestCase):
         return text[text.index(begin):text.index("<!-- results:end -->", text.index(begin))]
 
     def test_recorded_run_fills_every_block_and_check_passes_after(self):
-        self.record("--bench-conv", str(self.run2 / "bench_conv.json"))
+        self.record("--bench-conv", str(self.run2 / "bench_conv.json"), "--ladder-conv",
+                    str(self.run2 / "ladder_conv.json"))
         record = json.loads((self.tmp / "benchmarks" / "results" / "NVIDIA_H200.json").read_text())
         self.assertEqual(len(record["conv_benchmarks"]["benchmarks"]), len(conv_bench()["benchmarks"]))
+        self.assertEqual(record["ladder_conv"]["program"], "ch13_implicit_gemm_conv")
         if (self.tmp / "chapters" / "07_wmma_gemm" / "README.md").exists():  # blocks stale until report runs
             self.assertEqual(self.script("report.py", "--check").returncode, 1)
         result = self.script("report.py")
@@ -511,6 +573,7 @@ class PipelineTest(unittest.TestCase):
             chapter10 = self.block("chapters/10_direct_conv/README.md", 10)
             self.assertIn("| cuDNN | 0.0100 ms | 0.800 ms |", chapter10)
             self.assertIn(f"skipped: {CONSTANT_MEMORY_LIMIT}", chapter10)
+            self.assertIn("| 10a direct | 3.200 | 2.31 | 25.0 | 1.6 | 4.6 |", chapter10, "the conv ladder's row")
         self.assertIn("](images/roofline.png)", self.block("docs/results.md"))
         if importlib.util.find_spec("matplotlib"):  # report.py draws the charts only where it can
             for chart in ("ladder.png", "ladder_sizes.png", "roofline.png"):
@@ -584,6 +647,15 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("different GPUs", result.stderr)
         self.assertFalse((self.tmp / "out").exists() and any((self.tmp / "out").iterdir()))
+
+    def test_a_conv_ladder_from_another_gpu_is_refused(self):
+        ladder_conv = dict(ladder_conv_json(), device={"name": "NVIDIA H100 80GB HBM3"})
+        (self.run2 / "ladder_conv.json").write_text(json.dumps(ladder_conv))
+        result = self.script("record.py", "--bench", str(self.run2 / "bench.json"), "--ladder-conv",
+                             str(self.run2 / "ladder_conv.json"), "--summary", str(self.summary),
+                             "--out", str(self.tmp / "out"))
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("ladder_conv.json: NVIDIA H100 80GB HBM3", result.stderr)
 
     def test_a_record_without_conv_results_still_reports(self):
         self.record()  # no --bench-conv, as every record before bench_conv

@@ -9,7 +9,8 @@ the first minutes of a GPU session are not spent mending them:
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
 - the tuning sweep's runs side by side, and the SIMT target's verdict;
-- the record phase handing bench_conv.json, cnn.json and tune.json to record.py when earlier phases wrote them;
+- the record phase handing bench_conv.json, ladder_conv.json, cnn.json and tune.json to record.py when earlier phases wrote them;
+- the ladder phase running the last GEMM and the last conv chapter, the second whatever the first did;
 - the tune phase carrying on past a failed size, and counting the ragged check's failures.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
@@ -117,6 +118,11 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(json.loads(record.read_text())["conv_benchmarks"]["benchmarks"][0]["name"],
                          "conv/cuDNN/lenet-conv1")
+        self.assertIsNone(json.loads(record.read_text())["ladder_conv"], "no ladder_conv.json: none recorded")
+        (out / "ladder_conv.json").write_text(json.dumps({"program": "ch13_implicit_gemm_conv", "results": []}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(json.loads(record.read_text())["ladder_conv"]["program"], "ch13_implicit_gemm_conv")
         self.assertIsNone(json.loads(record.read_text())["cnn"], "no cnn.json: none recorded")
         (out / "cnn.json").write_text(json.dumps({"ours": {"device": "NVIDIA H200"}, "modes": {}}))
         result = self.run_script("record", dry_run=False)
@@ -163,6 +169,19 @@ PY
         self.assertIn("| tune bad | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("| tune edges | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("best rung at 4096³ (06e)", result.stdout, "neither wrong rung can be the best")
+
+    def test_ladder_phase_runs_the_last_gemm_and_the_last_conv_chapter_each_with_its_json(self):
+        (self.tmp / "b/bin").mkdir(parents=True)
+        for program in ("ch08_mma_sync_gemm", "ch09_wgmma_tma_gemm", "ch10_direct_conv", "ch13_implicit_gemm_conv",
+                        "ch14_mnist_cnn"):
+            # The GEMM chapter fails: the conv chapter still runs, and the phase fails.
+            status = 1 if program == "ch09_wgmma_tma_gemm" else 0
+            stand_in(self.tmp / "b/bin", program, f'echo "{program} $@" >> "{self.bin}/ladder-calls"\nexit {status}\n')
+        result = self.run_script("ladder", dry_run=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        calls = (self.bin / "ladder-calls").read_text().splitlines()
+        self.assertEqual(calls, [f"ch09_wgmma_tma_gemm --json {self.tmp}/out/ladder.json",
+                                 f"ch13_implicit_gemm_conv --json {self.tmp}/out/ladder_conv.json"])
 
     def test_profile_phase_runs_ncu_on_the_last_gemm_chapter_at_4096(self):
         (self.tmp / "b/bin").mkdir(parents=True)
@@ -224,6 +243,7 @@ PY
         self.assertEqual(len(conv), 3)
         self.assertTrue(all("--fail-on-skip" in call for call in conv))
         self.assertTrue(all("--no-peaks" in call for call in conv), "no mma.sync micro-benchmark under the sanitizer")
+        self.assertTrue(all("--energy-seconds 0" in call for call in conv), "no energy window under the sanitizer")
         self.assertIn("sanitizer: 15 of 15 runs clean", result.stdout)
 
     def test_a_call_out_of_time_skips_its_phases_and_still_prints_its_table(self):

@@ -2,6 +2,7 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -29,12 +30,13 @@ std::vector<double> reference_outputs(const ConvInputs& inputs, const std::vecto
   return reference_conv_nchw_images(inputs.problem, inputs.x_nchw, inputs.w_kcrs, images);
 }
 
-/// Verifies, then times, one rung. A launch that fails, a kernel that faults,
-/// or a launcher that refuses its arguments (any exception) becomes the rung's
-/// failure, not the table's end.
+/// Verifies, times and (with a meter) measures the energy of one rung. A launch
+/// that fails, a kernel that faults, or a launcher that refuses its arguments
+/// (any exception) becomes the rung's failure, not the table's end.
 template <typename Element>
 ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::vector<int>& images,
-                    const std::vector<double>& reference, const ConvOptions& options, const DeviceInfo& device) {
+                    const std::vector<double>& reference, const ConvOptions& options, const DeviceInfo& device,
+                    const EnergyMeter* meter) {
   ConvResult result;
   result.rung = rung;
   const ConvProblem& problem = inputs.problem;
@@ -62,6 +64,8 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
     const TimingConfig config{options.warmup, options.repeat, options.flush_l2, options.profiler_ranges};
     result.timing = time_on_gpu(work, config);
     result.tflops = problem.flops() / (result.timing.median_ms * 1e-3) / 1e12;
+    if (meter != nullptr)  // open_energy_meter gives one only for a window > 0
+      result.energy = measure_energy(work, *meter, options.energy_seconds, result.timing.median_ms * 1e-3);
   } catch (const std::exception& error) {
     result.failure = error.what();
   }
@@ -73,7 +77,7 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
 template <typename Element>
 std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const ConvOptions& options,
                                   const DeviceInfo& device, const std::map<std::string, double>& peaks,
-                                  std::optional<std::string>& broken_by) {
+                                  const EnergyMeter* meter, std::optional<std::string>& broken_by) {
   const ConvPrecision precision = sizeof(Element) == 2 ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw;
   const ConvProblem& problem = options.problem;
   const ConvInputs inputs = random_conv_inputs(problem, options.seed, precision == ConvPrecision::Bf16Nhwc);
@@ -85,7 +89,7 @@ std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const Conv
   }
   std::vector<ConvResult> results = run_in_order<ConvResult>(
       rungs, to_string(precision), broken_by,
-      [&](const ConvRung& rung) { return run_rung<Element>(rung, inputs, images, reference, options, device); });
+      [&](const ConvRung& rung) { return run_rung<Element>(rung, inputs, images, reference, options, device, meter); });
   set_percent_of_vendor(results, &ConvResult::percent_of_cudnn);
   set_percent_of_instruction(results, peaks);
   return results;
@@ -104,7 +108,7 @@ void print_problem(const ConvOptions& options) {
               << " against the fp64 CPU reference (the whole batch would take too long on the CPU)\n";
 }
 
-void print_table(const std::vector<ConvResult>& results, ConvPrecision precision) {
+void print_table(const std::vector<ConvResult>& results, ConvPrecision precision, double flops) {
   std::cout << "\n== " << to_string(precision)
             << (precision == ConvPrecision::Bf16Nhwc ? ", fp32 accumulation (tensor cores) ==\n"
                                                      : " (CUDA cores) ==\n");
@@ -112,6 +116,8 @@ void print_table(const std::vector<ConvResult>& results, ConvPrecision precision
   const bool peak_column = precision == ConvPrecision::Bf16Nhwc;
   std::vector<std::string> header = {"rung", "ms", "TFLOP/s", "% of cuDNN"};
   if (peak_column) header.push_back("% of instr. peak");
+  const std::vector<std::string> energy_columns = energy_headers("conv");
+  header.insert(header.end(), energy_columns.begin(), energy_columns.end());
   header.insert(header.end(), {"rel. error", "status"});
   Table table(header);
   const auto percent = [](double value) { return value > 0 ? fixed(value, 1) + "%" : std::string("-"); };
@@ -120,6 +126,8 @@ void print_table(const std::vector<ConvResult>& results, ConvPrecision precision
     std::vector<std::string> row = {r.rung.name, ran ? fixed(r.timing.median_ms, 3) : "-",
                                     ran ? fixed(r.tflops, 2) : "-", percent(r.percent_of_cudnn)};
     if (peak_column) row.push_back(percent(r.percent_of_instruction));
+    const std::vector<std::string> energy = ran ? energy_cells(r.energy, flops) : std::vector<std::string>(3, "-");
+    row.insert(row.end(), energy.begin(), energy.end());
     row.push_back(ran && r.error ? scientific(r.error->relative_frobenius, 1) : "-");
     row.push_back(r.status());
     table.add_row(row);
@@ -138,6 +146,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Conv
     if (r.percent_of_instruction > 0) entry["percent_of_instruction_peak"] = r.percent_of_instruction;
     if (r.rung.kind == RungKind::Vendor) entry["algorithm"] = cudnn_algorithm_note(p, r.rung.precision());
     if (r.rung.choice != nullptr) entry["choice"] = r.rung.choice(p);
+    add_energy_json(entry, r.energy, p.flops(), "conv");
     rungs.push_back(entry);
   }
   return {{"program", program},
@@ -187,6 +196,8 @@ int run_chapter(const char* program, const ConvOptions& options) {
     throw UsageError(describe(p) + ": needs " + format_bytes(device_bytes) + " of device memory, " +
                      format_bytes(double(device.free_memory)) + " is free");
   print_problem(options);
+  // The energy columns read the GPU's total-energy counter (NVML), where there is one.
+  const std::unique_ptr<EnergyMeter> meter = open_energy_meter(device.pci_bus_id, options.energy_seconds);
 
   std::optional<std::string> broken_by;  // a kernel fault leaves the CUDA context unusable
   std::vector<ConvResult> results;
@@ -198,8 +209,8 @@ int run_chapter(const char* program, const ConvOptions& options) {
       for (const ConvRung& rung : rungs) instructions.push_back(rung.instruction);
       peaks = measure_instruction_peaks(instructions);
     }
-    std::vector<ConvResult> table = run_table<Element>(rungs, options, device, peaks, broken_by);
-    print_table(table, precision);
+    std::vector<ConvResult> table = run_table<Element>(rungs, options, device, peaks, meter.get(), broken_by);
+    print_table(table, precision, p.flops());
     const std::string note = cudnn_algorithm_note(p, precision);
     if (!note.empty()) std::cout << "cuDNN: " << note << "\n";
     for (const ConvResult& r : table)

@@ -16,6 +16,7 @@ namespace ladder {
 struct ConvResult : RungOutcome {
   ConvRung rung;
   TimingStats timing;
+  std::optional<EnergyStats> energy;  ///< set when the GPU's energy counter was read
   double tflops = 0;
   double percent_of_cudnn = 0;        ///< of cuDNN at the same precision and layout
   double percent_of_instruction = 0;  ///< of the measured peak of rung.instruction (tensor-core rungs)

@@ -56,6 +56,11 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
       "--no-peaks", [&options] { options.peaks = false; },
       "skip the instruction-peak micro-benchmarks (the bf16 table then has no % of instr. peak); for quick, "
       "sanitizer or profiling runs");
+  app.add_option("--energy-seconds", options.energy_seconds,
+                 "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
+                 "0: no energy measurement)")
+      ->check(CLI::Range(0.0, 60.0))
+      ->capture_default_str();
   app.add_option("--rung", options.rungs,
                  "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
   app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)

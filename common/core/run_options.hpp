@@ -22,6 +22,7 @@ struct RunOptions {
   bool fail_on_skip = false;       ///< a rung that cannot run this problem is a failure, not a skip
   bool profiler_ranges = false;    ///< only the timed runs between cudaProfilerStart and Stop (for ncu)
   bool peaks = true;               ///< measure the tensor-core instructions' peaks (bf16 tables' % of peak)
+  double energy_seconds = 0.5;     ///< length of each rung's energy window (NVML); 0: no energy measurement
   std::vector<std::string> rungs;  ///< run only these (the vendor rung always runs as the baseline)
   std::string precision = "all";   ///< which tables: "all", "fp32" (CUDA cores) or "bf16" (tensor cores)
   std::string json_path;           ///< write results as JSON here (atomically)

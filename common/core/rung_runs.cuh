@@ -5,7 +5,8 @@
 /// A Rung has a `name`, a `chapter`, a `kind`, a `summary` and a `precision()`;
 /// a Result is a RungOutcome with a `rung`, a `timing` (TimingStats) and a
 /// `tflops`. Each runner keeps what is its own: the problem, the reference,
-/// the baseline's name in its columns.
+/// the baseline's name in its columns. A Result that `energy` (an
+/// optional EnergyStats) also gets the energy columns and fields below.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -14,15 +15,18 @@
 #include <cstddef>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/core/cli.hpp"
+#include "common/core/energy.hpp"
 #include "common/core/outcome.hpp"
 #include "common/core/rung_kind.hpp"
 #include "common/core/table.hpp"
+#include "common/core/timing.cuh"
 
 namespace ladder {
 
@@ -105,6 +109,47 @@ void set_percent_of_instruction(std::vector<Result>& results, const std::map<std
     if (peak != peaks.end() && peak->second > 0 && !r.skip_reason && !r.failure)
       r.percent_of_instruction = 100.0 * r.tflops / peak->second;
   }
+}
+
+/// The meter for the energy columns of a run with `energy_seconds` > 0, once it has said in
+/// one line what they measure; null, once it has said why they are n/a, where NVML has no
+/// energy counter, and null without a word when no energy was asked for.
+inline std::unique_ptr<EnergyMeter> open_energy_meter(const std::string& pci_bus_id, double energy_seconds) {
+  if (energy_seconds <= 0) return nullptr;
+  auto meter = std::make_unique<EnergyMeter>(pci_bus_id);
+  if (!meter->available()) {
+    std::cout << "energy: n/a (" << meter->unavailable_reason() << ")\n\n";
+    return nullptr;
+  }
+  std::cout << "energy: NVML's total-energy counter (whole board) over >= " << energy_seconds
+            << " s of back-to-back runs per rung, no L2 flush; SM MHz: the SM clock NVML read during them "
+            << "(the GPU lowers it under a heavy load to stay within its power limit)\n\n";
+  return meter;
+}
+
+/// The energy columns' headers: joules per `operation` ("GEMM", "conv"), GFLOP per joule,
+/// and the SM clock NVML read during the energy window.
+inline std::vector<std::string> energy_headers(const std::string& operation) {
+  return {"J/" + operation, "GFLOP/J", "SM MHz"};
+}
+
+/// The energy cells of a row whose run took `flops`; "n/a" where the counter was not read.
+inline std::vector<std::string> energy_cells(const std::optional<EnergyStats>& energy, double flops) {
+  if (!energy) return {"n/a", "n/a", "n/a"};
+  return {scientific(energy->joules_per_run, 2), fixed(flops / energy->joules_per_run / 1e9, 1),
+          energy->sm_clock_mhz > 0 ? fixed(energy->sm_clock_mhz, 0) : "n/a"};
+}
+
+/// Adds the energy fields to a rung's JSON entry ("joules_per_gemm" for `operation` "gemm"),
+/// where the counter was read.
+inline void add_energy_json(nlohmann::json& entry, const std::optional<EnergyStats>& energy, double flops,
+                            const std::string& operation) {
+  if (!energy) return;
+  entry["joules_per_" + operation] = energy->joules_per_run;
+  entry["gflop_per_joule"] = flops / energy->joules_per_run / 1e9;
+  entry["energy_runs"] = energy->runs;
+  entry["energy_seconds"] = energy->seconds;
+  if (energy->sm_clock_mhz > 0) entry["sm_clock_mhz_under_load"] = energy->sm_clock_mhz;
 }
 
 /// The JSON fields every rung's entry has: who it is, its status, and, where

@@ -27,11 +27,6 @@ void add_flags(CLI::App& app, GemmOptions& options) {
   app.add_flag_callback(
       "--no-ceilings", [&options] { options.ceilings = false; },
       "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
-  app.add_option("--energy-seconds", options.energy_seconds,
-                 "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
-                 "0: no energy measurement)")
-      ->check(CLI::Range(0.0, 60.0))
-      ->capture_default_str();
 }
 
 }  // namespace

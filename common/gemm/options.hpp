@@ -17,8 +17,7 @@ namespace ladder {
 struct GemmOptions : RunOptions {
   int m = 4096, n = 4096, k = 4096;
   float alpha = 1.0f, beta = 0.0f;
-  bool ceilings = true;         ///< measure copy bandwidth and cuBLAS peak for the roofline line
-  double energy_seconds = 0.5;  ///< length of each rung's energy window; 0: no energy measurement
+  bool ceilings = true;  ///< measure copy bandwidth and cuBLAS peak for the roofline line
 };
 
 /// The largest m, n or k accepted: kernels index with 32-bit ints.

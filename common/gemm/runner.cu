@@ -2,6 +2,7 @@
 #include <exception>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -129,7 +130,7 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
                               problem.options.profiler_ranges};
     result.timing = time_on_gpu(work, config);
     result.tflops = gemm_flops(args.m, args.n, args.k) / (result.timing.median_ms * 1e-3) / 1e12;
-    if (meter != nullptr && problem.options.energy_seconds > 0)
+    if (meter != nullptr)  // open_energy_meter gives one only for a window > 0
       result.energy = measure_energy(work, *meter, problem.options.energy_seconds, result.timing.median_ms * 1e-3);
   } catch (const std::exception& error) {
     result.failure = error.what();
@@ -195,7 +196,9 @@ double print_fp32_peak(const DeviceInfo& device) {
 /// The table's columns: `first`, then energy (joules per GEMM, GFLOP per joule, the SM clock
 /// NVML read during the rung's energy window), the error and the status.
 std::vector<std::string> ladder_columns(std::vector<std::string> first) {
-  first.insert(first.end(), {"J/GEMM", "GFLOP/J", "SM MHz", "rel. error", "status"});
+  const std::vector<std::string> energy = energy_headers("GEMM");
+  first.insert(first.end(), energy.begin(), energy.end());
+  first.insert(first.end(), {"rel. error", "status"});
   return first;
 }
 
@@ -209,11 +212,9 @@ void add_ladder_row(Table& table, const RungResult& r, std::vector<std::string> 
     table.add_row(row);
     return;
   }
-  const auto* energy = r.energy ? &*r.energy : nullptr;
-  first.insert(first.end(), {energy ? scientific(energy->joules_per_run, 2) : "n/a",
-                             energy ? fixed(flops / energy->joules_per_run / 1e9, 1) : "n/a",
-                             energy && energy->sm_clock_mhz > 0 ? fixed(energy->sm_clock_mhz, 0) : "n/a",
-                             r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
+  const std::vector<std::string> energy = energy_cells(r.energy, flops);
+  first.insert(first.end(), energy.begin(), energy.end());
+  first.insert(first.end(), {r.error ? scientific(r.error->relative_frobenius, 1) : "-", r.status()});
   table.add_row(first);
 }
 
@@ -285,13 +286,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
       entry["percent_of_cublas"] = r.percent_of_cublas;  // cuBLAS at the rung's own precision
       if (r.percent_of_instruction > 0) entry["percent_of_instruction_peak"] = r.percent_of_instruction;
     }
-    if (r.energy) {
-      entry["joules_per_gemm"] = r.energy->joules_per_run;
-      entry["gflop_per_joule"] = gemm_flops(o.m, o.n, o.k) / r.energy->joules_per_run / 1e9;
-      entry["energy_runs"] = r.energy->runs;
-      entry["energy_seconds"] = r.energy->seconds;
-      if (r.energy->sm_clock_mhz > 0) entry["sm_clock_mhz_under_load"] = r.energy->sm_clock_mhz;
-    }
+    add_energy_json(entry, r.energy, gemm_flops(o.m, o.n, o.k), "gemm");
     rungs.push_back(entry);
   }
   return {{"program", program},
@@ -358,18 +353,8 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   }
 
   // The energy columns read the GPU's total-energy counter (NVML), where there is one.
-  std::optional<EnergyMeter> meter;
-  if (options.energy_seconds > 0) {
-    meter.emplace(device.pci_bus_id);
-    if (meter->available())
-      std::cout << "energy: NVML's total-energy counter (whole board) over >= " << options.energy_seconds
-                << " s of back-to-back runs per rung, no L2 flush; SM MHz: the SM clock NVML read during them "
-                << "(the GPU lowers it under a heavy load to stay within its power limit)\n\n";
-    else
-      std::cout << "energy: n/a (" << meter->unavailable_reason() << ")\n\n";
-  }
-
-  const EnergyMeter* energy = meter && meter->available() ? &*meter : nullptr;
+  const std::unique_ptr<EnergyMeter> meter = open_energy_meter(device.pci_bus_id, options.energy_seconds);
+  const EnergyMeter* energy = meter.get();
   std::optional<std::string> broken_by;  // a kernel fault leaves the CUDA context unusable
   // The bf16 table shows cuBLAS fp32 for scale, so it runs even with --precision bf16.
   const std::vector<GemmRung> fp32_selected =

@@ -27,6 +27,7 @@ TEST(ConvCli, DefaultsToResNet50sMiddleLayerCheckedAndFlushed) {
   EXPECT_TRUE(options.check);
   EXPECT_TRUE(options.flush_l2);
   EXPECT_EQ(options.precision, "all");
+  EXPECT_GT(options.energy_seconds, 0.0);  // the energy columns are on by default, as in the GEMM chapters
 }
 
 TEST(ConvCli, SizeFlagsOverrideTheLayerOneByOne) {
@@ -38,9 +39,26 @@ TEST(ConvCli, SizeFlagsOverrideTheLayerOneByOne) {
 }
 
 TEST(ConvCli, ParsesTheSharedRunFlags) {
-  const ConvOptions options =
-      parse({"--warmup", "0", "--repeat", "3", "--seed", "9", "--no-check", "--no-flush", "--fail-on-skip", "--rung",
-             "10a direct", "--precision", "bf16", "--exercises", "--json", "out.json", "--profiler-ranges"});
+  const ConvOptions options = parse({"--warmup",
+                                     "0",
+                                     "--repeat",
+                                     "3",
+                                     "--seed",
+                                     "9",
+                                     "--no-check",
+                                     "--no-flush",
+                                     "--fail-on-skip",
+                                     "--rung",
+                                     "10a direct",
+                                     "--precision",
+                                     "bf16",
+                                     "--exercises",
+                                     "--json",
+                                     "out.json",
+                                     "--profiler-ranges",
+                                     "--no-peaks",
+                                     "--energy-seconds",
+                                     "0"});
   EXPECT_EQ(options.warmup, 0);
   EXPECT_EQ(options.repeat, 3);
   EXPECT_EQ(options.seed, 9u);
@@ -48,6 +66,8 @@ TEST(ConvCli, ParsesTheSharedRunFlags) {
   EXPECT_FALSE(options.flush_l2);
   EXPECT_TRUE(options.fail_on_skip);
   EXPECT_TRUE(options.profiler_ranges);
+  EXPECT_FALSE(options.peaks);
+  EXPECT_EQ(options.energy_seconds, 0.0);
   EXPECT_EQ(options.rungs, std::vector<std::string>{"10a direct"});
   EXPECT_EQ(options.precision, "bf16");
   EXPECT_TRUE(options.exercises);
@@ -59,6 +79,7 @@ TEST(ConvCli, BadValuesNameTheirFlag) {
   EXPECT_NE(usage_error({"--repeat", "0"}).find("--repeat"), std::string::npos);
   EXPECT_NE(usage_error({"--precision", "fp8"}).find("--precision"), std::string::npos);
   EXPECT_NE(usage_error({"--k", "x"}).find("--k"), std::string::npos);
+  EXPECT_NE(usage_error({"--energy-seconds", "-1"}).find("--energy-seconds"), std::string::npos);
   // A filter larger than the padded input is no convolution.
   EXPECT_NE(usage_error({"--layer", "lenet-conv2", "--r", "20"}), "(no error)");
 }
@@ -79,7 +100,8 @@ TEST(ConvCli, HelpNamesTheBaselineAndEveryFlag) {
                              "--no-flush",  "--fail-on-skip",
                              "--rung",      "--precision",
                              "--exercises", "--list",
-                             "--json",      "--profiler-ranges"})
+                             "--json",      "--profiler-ranges",
+                             "--no-peaks",  "--energy-seconds"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
     EXPECT_NE(text.find("cuDNN always runs"), std::string::npos);
   }

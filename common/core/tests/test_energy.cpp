@@ -3,8 +3,12 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <sstream>
 
 #include "common/core/energy.hpp"
+#include "common/core/rung_runs.cuh"  // open_energy_meter
 
 namespace ladder {
 namespace {
@@ -89,6 +93,34 @@ TEST_F(EnergyMeterTest, GpuWithoutCounterIsUnavailableUpFront) {
   EXPECT_FALSE(meter.available());
   EXPECT_EQ(meter.unavailable_reason(), "the GPU has no energy counter (NVML: Not Supported)");
   EXPECT_FALSE(meter.joules().has_value());
+}
+
+/// What open_energy_meter printed on stdout, and the meter it gave.
+std::pair<std::string, std::unique_ptr<EnergyMeter>> open_and_capture(double energy_seconds) {
+  std::ostringstream printed;
+  std::streambuf* const saved = std::cout.rdbuf(printed.rdbuf());
+  std::unique_ptr<EnergyMeter> meter = open_energy_meter(kBusId, energy_seconds);
+  std::cout.rdbuf(saved);
+  return {printed.str(), std::move(meter)};
+}
+
+TEST_F(EnergyMeterTest, ARunsMeterSaysWhatTheEnergyColumnsMeasure) {
+  const auto [printed, meter] = open_and_capture(0.5);
+  ASSERT_NE(meter, nullptr);
+  EXPECT_TRUE(contains(printed, "energy: NVML's total-energy counter (whole board) over >= 0.5 s")) << printed;
+}
+
+TEST_F(EnergyMeterTest, ARunWithoutACounterSaysWhyItsEnergyIsNa) {
+  setenv("FAKE_NVML_NO_ENERGY_COUNTER", "1", 1);
+  const auto [printed, meter] = open_and_capture(0.5);
+  EXPECT_EQ(meter, nullptr);
+  EXPECT_TRUE(contains(printed, "energy: n/a (the GPU has no energy counter")) << printed;
+}
+
+TEST_F(EnergyMeterTest, ARunThatAsksForNoEnergyOpensNothingAndSaysNothing) {
+  const auto [printed, meter] = open_and_capture(0.0);
+  EXPECT_EQ(meter, nullptr);
+  EXPECT_EQ(printed, "");
 }
 
 }  // namespace

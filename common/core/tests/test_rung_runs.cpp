@@ -159,5 +159,27 @@ TEST(OutcomeJson, HasTimingsOnlyWhereTheRungRanAndTheErrorWhereItWasChecked) {
   EXPECT_FALSE(skipped_entry.contains("passed"));
 }
 
+TEST(EnergyColumns, SayJoulesPerRunGflopPerJouleAndTheClockOrNaWithoutACounter) {
+  EXPECT_EQ(energy_headers("conv"), (std::vector<std::string>{"J/conv", "GFLOP/J", "SM MHz"}));
+  const EnergyStats energy{/*joules_per_run=*/0.25, /*runs=*/40, /*seconds=*/0.5, /*sm_clock_mhz=*/1755};
+  // 5e9 FLOP for a quarter of a joule: 20 GFLOP per joule.
+  EXPECT_EQ(energy_cells(energy, 5e9), (std::vector<std::string>{"2.50e-01", "20.0", "1755"}));
+  EXPECT_EQ(energy_cells(std::nullopt, 5e9), (std::vector<std::string>{"n/a", "n/a", "n/a"}));
+  const EnergyStats no_clock{0.25, 40, 0.5, 0};
+  EXPECT_EQ(energy_cells(no_clock, 5e9).back(), "n/a");
+}
+
+TEST(EnergyColumns, JsonNamesTheOperationAndHasNoFieldsWithoutACounter) {
+  nlohmann::json entry = nlohmann::json::object();
+  add_energy_json(entry, EnergyStats{0.25, 40, 0.5, 1755}, 5e9, "conv");
+  EXPECT_EQ(entry["joules_per_conv"], 0.25);
+  EXPECT_DOUBLE_EQ(entry["gflop_per_joule"].get<double>(), 20.0);
+  EXPECT_EQ(entry["energy_runs"], 40);
+  EXPECT_EQ(entry["sm_clock_mhz_under_load"], 1755.0);
+  nlohmann::json unmeasured = nlohmann::json::object();
+  add_energy_json(unmeasured, std::nullopt, 5e9, "conv");
+  EXPECT_TRUE(unmeasured.empty());
+}
+
 }  // namespace
 }  // namespace ladder
