@@ -3,12 +3,15 @@
 ///
 ///     build/bin/bench_conv                                   # every rung on every layer
 ///     build/bin/bench_conv --benchmark_filter='resnet50-3x3' --benchmark_out=conv.json --benchmark_out_format=json
+///     build/bin/bench_conv --energy_seconds=0                # no energy counters
 ///
 /// Each benchmark is named `conv/<rung>/<layer>`. Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration. Counters:
-/// TFLOP/s (2·N·K·P·Q·C·R·S per run) and % of cuDNN at the same layer and
-/// precision (the cuDNN rungs are timed first within each layer). Correctness
-/// is the tests' and the chapter executables' job; this program only times.
+/// TFLOP/s (2·N·K·P·Q·C·R·S per run), % of cuDNN at the same layer and
+/// precision (the cuDNN rungs are timed first within each layer), and, where
+/// NVML has an energy counter, joules per convolution, GFLOP/J and the SM clock
+/// NVML read, over `--energy_seconds` of back-to-back runs. Correctness is the
+/// tests' and the chapter executables' job; this program only times.
 #include <benchmark/benchmark.h>
 
 #include <iostream>
@@ -40,18 +43,21 @@ const ConvInputs& inputs_for(const NamedConvLayer& layer, bool bf16) {
 }
 
 template <typename Element>
-void time_rung(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer) {
+void time_rung(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer, const BenchEnergy& energy) {
   DeviceConv<Element> tensors(inputs_for(layer, sizeof(Element) == 2), workspace_bytes(rung, layer.problem));
   const ConvArgsOf<Element> args = tensors.args();
+  const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
   // A failure, in the warm-up too, skips this benchmark only (run_conv catches it).
-  const double mean_seconds = time_flushed_iterations(state, [&](cudaStream_t stream) { rung.launch(args, stream); });
+  const double mean_seconds = time_flushed_iterations(state, work);
   state.counters["TFLOP/s"] = layer.problem.flops() / mean_seconds / 1e12;
+  add_energy_counters(state, energy, work, mean_seconds, layer.problem.flops(), "conv");
   const auto key = std::make_pair(layer.name, rung.precision());
   if (rung.kind == RungKind::Vendor) cudnn_seconds()[key] = mean_seconds;
   if (cudnn_seconds().count(key)) state.counters["pct_of_cudnn"] = 100.0 * cudnn_seconds()[key] / mean_seconds;
 }
 
-void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer, int compute_capability) {
+void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLayer& layer, int compute_capability,
+              const BenchEnergy& energy) {
   state.SetLabel(to_string(rung.precision()));  // "fp32 NCHW" or "bf16 NHWC": report.py's tables split on it
   if (const auto reason = unsupported_reason(rung, layer.problem, compute_capability)) {
     state.SkipWithError(reason->c_str());
@@ -59,18 +65,19 @@ void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLaye
   }
   try {
     if (rung.precision() == ConvPrecision::Bf16Nhwc)
-      time_rung<__nv_bfloat16>(state, rung, layer);
+      time_rung<__nv_bfloat16>(state, rung, layer, energy);
     else
-      time_rung<float>(state, rung, layer);
+      time_rung<float>(state, rung, layer, energy);
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
   }
 }
 
-/// --help: what this program times, then Google Benchmark's flags (it has none of its own).
+/// --help: what this program times and its own flag, then Google Benchmark's flags.
 void print_help() {
   std::cout << "bench_conv: times cuDNN and every conv rung on the named layers (`ch10_direct_conv --list`\n"
-               "names them; benchmarks/README.md).\n\nGoogle Benchmark's flags:\n";
+               "names them; benchmarks/README.md).\n\nOwn flag:\n"
+            << energy_flag_help() << "\nGoogle Benchmark's flags:\n";
   benchmark::PrintDefaultHelp();
 }
 
@@ -79,22 +86,24 @@ void print_help() {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv, ladder::print_help);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+  ladder::BenchEnergy energy;
+  if (!ladder::parse_energy_seconds("bench_conv", argc, argv, energy.seconds)) return 2;
   if (!ladder::device_usable_or_say_why("bench_conv", "the benchmarks need an NVIDIA GPU")) return 1;
   const ladder::DeviceInfo device = ladder::query_device();
   const int compute_capability = device.compute_capability;
   benchmark::AddCustomContext("gpu", device.name);  // record.py checks that one record is one GPU
+  ladder::open_bench_energy("bench_conv", device.pci_bus_id, energy);
   // Layer-major order, cuDNN first within a layer, so % of cuDNN is known when each rung runs.
   for (const ladder::NamedConvLayer& layer : ladder::named_conv_layers()) {
     for (const ladder::ConvRung& rung : ladder::conv_registry()) {
       if (rung.kind == ladder::RungKind::Exercise) continue;
       benchmark::RegisterBenchmark(("conv/" + rung.name + "/" + layer.name).c_str(),
-                                   [rung, layer, compute_capability](benchmark::State& state) {
-                                     ladder::run_conv(state, rung, layer, compute_capability);
+                                   [rung, layer, compute_capability, &energy](benchmark::State& state) {
+                                     ladder::run_conv(state, rung, layer, compute_capability, energy);
                                    })
           ->UseManualTime()
           ->Unit(benchmark::kMillisecond)
-          ->MinTime(0.1);
+          ->MinTime(ladder::kMinSeconds);
     }
   }
   benchmark::RunSpecifiedBenchmarks();

@@ -25,7 +25,6 @@
 #include "benchmarks/bench_timing.cuh"
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
-#include "common/core/energy.hpp"
 #include "common/core/host_matrix.hpp"
 #include "common/gemm/cublas.cuh"
 #include "common/gemm/elements.cuh"
@@ -101,14 +100,10 @@ Inputs& inputs_for(const Shape& shape) {
   return *cache[shape];
 }
 
-/// Each benchmark runs until its timed iterations add up to this many seconds of GPU time.
-constexpr double kMinSeconds = 0.1;
-
-/// What every benchmark shares: the device and the energy meter.
+/// What every benchmark shares: the device and the energy counters.
 struct BenchContext {
   int compute_capability = 0;
-  const EnergyMeter* meter = nullptr;  ///< null: no energy counters
-  double energy_seconds = 0.25;
+  BenchEnergy energy;
 };
 
 template <typename Args>
@@ -123,18 +118,7 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape,
     const double mean_seconds = time_flushed_iterations(state, work);
     const double flops = gemm_flops(shape.m, shape.n, shape.k);
     state.counters["TFLOP/s"] = flops / mean_seconds / 1e12;
-    // Google Benchmark calls this function again with more iterations until their time
-    // reaches the minimum, and reports only that last attempt: the energy window, a quarter
-    // of a second, is spent on it alone (from 90 % of the minimum, in case the sums differ
-    // in their last bit), not on every attempt.
-    const bool reported_attempt = mean_seconds * double(state.iterations()) >= 0.9 * kMinSeconds;
-    if (context.meter != nullptr && reported_attempt) {
-      if (const auto energy = measure_energy(work, *context.meter, context.energy_seconds, mean_seconds)) {
-        state.counters["J_per_gemm"] = energy->joules_per_run;
-        state.counters["GFLOP_per_J"] = flops / energy->joules_per_run / 1e9;
-        if (energy->sm_clock_mhz > 0) state.counters["SM_MHz"] = energy->sm_clock_mhz;  // under this rung's load
-      }
-    }
+    add_energy_counters(state, context.energy, work, mean_seconds, flops, "gemm");
     const auto key = std::make_pair(rung.precision(), shape);
     if (rung.kind == RungKind::Vendor) cublas_seconds()[key] = mean_seconds;
     if (cublas_seconds().count(key)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[key] / mean_seconds;
@@ -161,32 +145,12 @@ void register_gemm_benchmark(const GemmRung& rung, const Shape& shape, const Ben
       ->MinTime(kMinSeconds);
 }
 
-/// Takes `--energy_seconds=S` (0..60) out of the arguments Google Benchmark left.
-/// Returns false, having said why, on any other argument or a bad value.
-bool parse_own_flags(int argc, char** argv, double& energy_seconds) {
-  const std::string flag = "--energy_seconds=";
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    char* end = nullptr;
-    if (arg.rfind(flag, 0) == 0) energy_seconds = std::strtod(arg.c_str() + flag.size(), &end);
-    if (arg.rfind(flag, 0) != 0 || end == arg.c_str() + flag.size() || *end != '\0' || !(energy_seconds >= 0) ||
-        energy_seconds > 60) {
-      std::cerr << "bench_gemm: unknown or bad argument '" << arg
-                << "' (own flag: --energy_seconds=S, 0..60; see --help for Google Benchmark's)\n";
-      return false;
-    }
-  }
-  return true;
-}
-
 /// --help: what this program times and its own flag, then Google Benchmark's flags.
 void print_help() {
   std::cout << "bench_gemm: times cuBLAS and every GEMM rung at 256^3 to 8192^3, and the bf16 rungs on two\n"
                "transformer-training shapes (benchmarks/README.md).\n\n"
                "Own flag:\n"
-               "  --energy_seconds=S  seconds of back-to-back runs per benchmark for the energy counters\n"
-               "                      (0..60, default "
-            << BenchContext{}.energy_seconds << "; 0: no energy measurement)\n\nGoogle Benchmark's flags:\n";
+            << energy_flag_help() << "\nGoogle Benchmark's flags:\n";
   benchmark::PrintDefaultHelp();
 }
 
@@ -196,16 +160,12 @@ void print_help() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv, ladder::print_help);
   ladder::BenchContext context;
-  if (!ladder::parse_own_flags(argc, argv, context.energy_seconds)) return 2;
+  if (!ladder::parse_energy_seconds("bench_gemm", argc, argv, context.energy.seconds)) return 2;
   if (!ladder::device_usable_or_say_why("bench_gemm", "the benchmarks need an NVIDIA GPU")) return 1;
   const ladder::DeviceInfo device = ladder::query_device();
   context.compute_capability = device.compute_capability;
   benchmark::AddCustomContext("gpu", device.name);  // record.py checks that one record is one GPU
-  const ladder::EnergyMeter meter(device.pci_bus_id);
-  if (context.energy_seconds > 0 && meter.available())
-    context.meter = &meter;
-  else if (context.energy_seconds > 0)
-    std::cerr << "bench_gemm: no energy counters: " << meter.unavailable_reason() << "\n";
+  ladder::open_bench_energy("bench_gemm", device.pci_bus_id, context.energy);
   // Shape-major order, cuBLAS first within a shape, so % of cuBLAS is known when each rung runs;
   // the shapes with targets first (the square ones, then the training ones), the small sizes last.
   const auto register_square = [&context](int n) {
