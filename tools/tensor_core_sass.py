@@ -8,7 +8,10 @@ without the instruction), and its results would still be correct, so only the
 machine code can tell. For every kernel of the rung objects of the tensor-core
 chapters (07, 08 and 13: their rungs and the instruction micro-benchmarks, on
 every architecture the build made; 09 on sm_90a, when the build has it), this
-counts the chapter's instruction and fails if a kernel has none.
+counts the chapter's instruction and fails if a kernel has none. Chapter 09's
+B is row-major K x N, so every one of its HGMMA must read B transposed
+(`tnspB`, MN-major): one without it multiplies by B's transpose's layout, a
+descriptor or layout mistake that a square test with a symmetric B would miss.
 
     python3 tools/tensor_core_sass.py --build build        # exit 77 (skip) without cuobjdump/nvdisasm
 
@@ -47,8 +50,9 @@ def rung_objects(build: pathlib.Path):
     return found
 
 
-def instruction_counts(functions, opcode):
-    return {name: sum(1 for _, text in code if isinstance(text, str) and text.split()[0].split(".")[0] == opcode)
+def instructions(functions, opcode):
+    """{kernel: the text of each of its instructions whose opcode is `opcode`}."""
+    return {name: [text for _, text in code if isinstance(text, str) and text.split()[0].split(".")[0] == opcode]
             for name, code in functions.items()}
 
 
@@ -75,19 +79,23 @@ def main():
             print(f"{folder}: no {' or '.join(architectures)} code in this build, nothing to check")
         for arch, functions in built.items():
             names = demangle(sorted(functions))
-            for mangled, count in sorted(instruction_counts(functions, opcode).items()):
+            for mangled, found in sorted(instructions(functions, opcode).items()):
                 if names[mangled].startswith(HELPER_KERNELS):
                     continue
                 checked += 1
-                line = f"{folder} {arch} {names[mangled]}: {count} {opcode}"
+                line = f"{folder} {arch} {names[mangled]}: {len(found)} {opcode}"
+                untransposed = [text for text in found if opcode == "HGMMA" and ".tnspB" not in text]
+                if opcode == "HGMMA":
+                    line += f", {len(found) - len(untransposed)} of them reading B MN-major (tnspB)"
                 print(line)
-                if count == 0:
+                if not found or untransposed:
                     failures.append(line)
     if checked == 0:
         sys.exit("tensor_core_sass: no kernel built for " + ", ".join(HMMA_ARCHITECTURES))
     if failures:
-        sys.exit("tensor_core_sass: kernels without a tensor-core instruction:\n  " + "\n  ".join(failures))
-    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA or HGMMA")
+        sys.exit("tensor_core_sass: kernels without a tensor-core instruction, or with an HGMMA that reads B "
+                 "K-major:\n  " + "\n  ".join(failures))
+    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA or HGMMA (every HGMMA with tnspB)")
 
 
 if __name__ == "__main__":
