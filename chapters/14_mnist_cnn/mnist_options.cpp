@@ -82,8 +82,9 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--lr", o.learning_rate, "Learning rate (default: 0.001 for adam, 0.01 for sgd)");
   app.add_option("--optimizer", o.optimizer, "sgd (momentum 0.9) or adam (with --weight-decay: AdamW)")
       ->capture_default_str();
-  app.add_option("--schedule", o.schedule,
-                 "Learning rate over the run: cosine (from --lr down to 0 at the last step) or constant")
+  app.add_option(
+         "--schedule", o.schedule,
+         "Learning rate over the run: cosine (from --lr towards 0, reached one step after the last) or constant")
       ->capture_default_str();
   app.add_option("--weight-decay", o.weight_decay,
                  "Weight decay of the weights, not the biases (default: 0.01 for adam, decoupled; 5e-4 for sgd; "
@@ -96,7 +97,7 @@ void add_flags(CLI::App& app, CommandLine& line) {
   app.add_option("--test-count", o.test_limit, "Test on the first N test images only (default: all)");
   app.add_option("--classes", o.classes,
                  "Class names in the report: digits, fashion (Fashion-MNIST's), or auto: fashion when the --data "
-                 "folder's name contains 'fashion'")
+                 "path contains 'fashion'")
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of data generation, initialisation and shuffling: same seed, same result")
       ->capture_default_str();

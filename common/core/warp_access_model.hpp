@@ -111,7 +111,9 @@ constexpr bool lanes_pair_up(const WarpAddresses& bytes, int partner) {
 /// passes whatever it reads, or w / 2 when the lanes pair up on addresses:
 /// every lane reads what lane n ^ 1 reads, or every lane what lane n ^ 2 reads
 /// (a broadcast is both). NVIDIA engineers have stated this rule on NVIDIA's
-/// forums for compute capability 7.x; that later GPUs keep it is an
+/// forums for compute capability 7.x
+/// (https://forums.developer.nvidia.com/t/unexpected-shared-memory-bank-conflict/77228/2);
+/// that later GPUs keep it is an
 /// assumption, which Nsight Compute's shared-load wavefront counter tests.
 constexpr int return_passes(const WarpAddresses& bytes, int width_bytes) {
   const int registers = width_bytes / kFloatBytes;

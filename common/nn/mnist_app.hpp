@@ -60,7 +60,7 @@ double effective_weight_decay(const MnistRunOptions& options);
 bool augments(const MnistRunOptions& options);
 
 /// The names the report gives the classes: Fashion-MNIST's for "fashion", and for "auto" when
-/// the data folder's name contains "fashion" (as Debian's /usr/share/datasets/fashion-mnist);
+/// the --data path contains "fashion" (as Debian's /usr/share/datasets/fashion-mnist);
 /// none (the digits are their own names) otherwise.
 std::vector<std::string> class_names(const MnistRunOptions& options);
 

@@ -113,11 +113,12 @@ TEST(GpuNetwork, ForwardAndGradientsMatchTheCpuNetwork) {
 //
 // The gradient bounds are wider than rounding alone needs (about 1e-2), because bf16 also
 // decides some near-ties the other way: a max-pool window's largest input, a ReLU's sign.
-// Each such flip moves a few terms of a gradient by their full size. Measured on the CPU with
-// a bf16 emulation rounding at this path's points (operands and results of every product and
-// convolution), over 300 random batches of 37: about 100 of pool1's 43,512 windows flip, and
-// the gradients of conv1 to fc2 differ by up to 0.126 of their largest element (0.079 in
-// norm), fc3's by up to 0.012. The bounds leave room for that; a real fault (a wrong
+// Each such flip moves a few terms of a gradient by their full size. A one-off experiment
+// while this test was written (a CPU emulation of bf16 rounding at this path's points, the
+// operands and results of every product and convolution; not kept in the repository), over
+// 300 random batches of 37, found about 100 of pool1's 43,512 windows flipped, and the
+// gradients of conv1 to fc2 off by up to 0.126 of their largest element (0.079 in norm),
+// fc3's by up to 0.012. The bounds leave room for that; a real fault (a wrong
 // transpose, flip or channel padding) is off by order one.
 constexpr double kBf16GradientMaxError = 0.2, kBf16GradientNormError = 0.15, kBf16LastLayerMaxError = 3e-2;
 

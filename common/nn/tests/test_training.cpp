@@ -2,6 +2,8 @@
 // and the same seed gives bit-identical weights. Plus the confusion matrix.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "common/nn/random.hpp"
 #include "common/nn/synthetic_digits.hpp"
 #include "common/nn/training.hpp"
@@ -13,7 +15,7 @@ namespace {
 constexpr int kTrainImages = 2000;
 constexpr int kTestImages = 500;
 constexpr int kEpochs = 2;
-// Measured: about 80% after these two epochs (seed 11); 10% is chance.
+// On the CPU these two epochs reach about 80 % (seed 11; the test prints what it reached); 10 % is chance.
 constexpr double kRequiredAccuracy = 0.65;
 
 TEST(Training, LowersTheLossAndLearnsSyntheticDigits) {
@@ -28,6 +30,7 @@ TEST(Training, LowersTheLossAndLearnsSyntheticDigits) {
   const Evaluation after = evaluate(network, test_set, 128);
   EXPECT_LT(after.mean_loss, 0.6 * before.mean_loss);
   EXPECT_GT(last.train_accuracy, 0.5);
+  std::cout << "test accuracy after " << kEpochs << " epochs: " << 100.0 * after.confusion.accuracy() << " %\n";
   EXPECT_GE(after.confusion.accuracy(), kRequiredAccuracy);
   EXPECT_EQ(after.confusion.total(), kTestImages);
 }
