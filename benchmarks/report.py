@@ -14,8 +14,9 @@ tuning sweep (the record's `tuning`, from run_gpu.sh's tune phase) and its
 Nsight Compute evidence; a block marked `profile` adds the ladder's (the
 record's `profile`, from ncu_metrics.py). The chapter programs' own runs (the
 record's `ladder` at 4096³ and `ladder_conv` on one layer) add what Google
-Benchmark does not measure: % of each instruction's peak, and the energy. Each precision gets its own table, measured against the vendor library
-at that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
+Benchmark does not measure: % of each instruction's peak, and the energy.
+Each precision gets its own table, measured against the vendor library at
+that precision: fp32 GEMM rungs against cuBLAS, bf16 ones against cuBLAS
 bf16, fp32 NCHW convolutions against cuDNN, bf16 NHWC ones against cuDNN bf16.
 A % of one precision's vendor is never shown next to the other's.
 
@@ -256,11 +257,12 @@ def gemm_table(run, precision, rows, chapter):
 def gemm_notes(run, vendor, rungs, peak_column):
     """Lines under a table: the instruction peaks its % column divides by, and the algorithm cuBLAS chose."""
     ladder, shape = ladder_entries(run)
-    notes = peak_note(run.get("ladder") or {}, [ladder[rung] for rung in rungs if rung in ladder]) if peak_column else []
+    entries = [ladder[rung] for rung in rungs if rung in ladder]
+    notes = peak_note(run.get("ladder") or {}, entries) if peak_column else []
     algorithm = ladder.get(vendor, {}).get("algorithm")
     if algorithm:
         notes.append(f"{vendor} at {shape} (the ladder run) chose: {algorithm}.")
-    notes += clock_note(run, [ladder[rung] for rung in rungs if rung in ladder], shape)
+    notes += clock_note(run, entries, shape)
     return [line for note in notes for line in ("", note)]  # a paragraph each
 
 
@@ -483,7 +485,7 @@ def conv_ladder_table(run, precision, chapter):
              f"(`{ladder.get('program', '?')}`), with each rung's energy and % of its instruction's peak:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for entry in entries:
-        if "median_ms" not in entry:  # skipped, or failed before it was timed
+        if "median_ms" not in entry or entry.get("status", "").startswith("FAIL"):  # a wrong rung has no speed
             cells = [escape(entry.get("status", "not run"))] + ["–"] * (len(header) - 2)
         else:
             cells = [number(entry["median_ms"], ".3f"), number(entry["tflops"], ".2f"),

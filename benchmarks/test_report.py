@@ -389,7 +389,12 @@ class ConvReportTest(unittest.TestCase):
         self.assertEqual(table[0], "| rung | ms | TFLOP/s | % of cuDNN | J/conv | GFLOP/J |", "no tensor-core rung")
         self.assertEqual(row(table, "10a direct"), "| 10a direct | 3.200 | 2.31 | 25.0 | 1.6 | 4.6 |")
         self.assertEqual(row(table, "10b direct, constant-memory filter"),
-                         f"| 10b direct, constant-memory filter | skipped: {CONSTANT_MEMORY_LIMIT} | – | – | – | – |")
+                         f"| 10b direct, constant-memory filter | skipped: {CONSTANT_MEMORY_LIMIT} | "
+                         "– | – | – | – |")
+        run["ladder_conv"]["results"][1]["status"] = "FAIL: rel 3.1e-01, max abs 2.0e+00 (tol 1.0e-05)"
+        table = table_of(report.render_block([run], " chapter=10 "), "Convolution on resnet50-3x3-28, fp32 NCHW")
+        self.assertEqual(row(table, "10a direct"), "| 10a direct | FAIL: rel 3.1e-01, max abs 2.0e+00 (tol 1.0e-05) | "
+                                                   "– | – | – | – |", "a wrong rung shows why, not its speed")
         without = report.render_block([synthetic_run({4096: 96.0}, labels=True)], " chapter=12 ")
         self.assertNotIn("the chapter program's own run", without, "no ladder_conv, no such table")
 

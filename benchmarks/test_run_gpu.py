@@ -9,7 +9,8 @@ the first minutes of a GPU session are not spent mending them:
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
 - the tuning sweep's runs side by side, and the SIMT target's verdict;
-- the record phase handing bench_conv.json, ladder_conv.json, cnn.json and tune.json to record.py when earlier phases wrote them;
+- the record phase handing bench_conv.json, ladder_conv.json, cnn.json and
+  tune.json to record.py when earlier phases wrote them;
 - the ladder phase running the last GEMM and the last conv chapter, the second whatever the first did;
 - the tune phase carrying on past a failed size, and counting the ragged check's failures.
 
