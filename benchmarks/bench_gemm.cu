@@ -15,7 +15,6 @@
 /// joules per GEMM, GFLOP/J and the SM clock NVML read, over `--energy_seconds` of back-to-back runs.
 #include <benchmark/benchmark.h>
 
-#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <memory>
