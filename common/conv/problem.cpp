@@ -86,4 +86,14 @@ std::string describe(const ConvProblem& problem) {
   return text + " (output " + area(pr.p(), pr.q()) + ")";
 }
 
+ElementNamer nchw_output_namer(const ConvProblem& problem, std::vector<int> images) {
+  const std::size_t q = problem.q(), p = problem.p(), per_image = std::size_t(problem.k) * p * q;
+  return [images = std::move(images), q, p, per_image](std::size_t index) {
+    const std::size_t slot = index / per_image, in_image = index % per_image;
+    const std::size_t image = images.empty() ? slot : std::size_t(images.at(slot));
+    return "image " + std::to_string(image) + ", channel " + std::to_string(in_image / (p * q)) + ", row " +
+           std::to_string(in_image / q % p) + ", col " + std::to_string(in_image % q);
+  };
+}
+
 }  // namespace ladder

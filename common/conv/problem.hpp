@@ -18,8 +18,10 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/core/host_device.hpp"
+#include "common/core/metrics.hpp"
 
 namespace ladder {
 
@@ -76,5 +78,9 @@ std::optional<std::string> invalid_reason(const ConvProblem& problem);
 
 /// "N32 C64 56x56 -> K64 3x3 stride 1 pad 1 (output 56x56)", for tables and messages.
 std::string describe(const ConvProblem& problem);
+
+/// Names element `index` of NCHW outputs that hold the images `images`, in that order (the
+/// whole batch when empty), for error reports: "image 31, channel 5, row 0, col 13".
+ElementNamer nchw_output_namer(const ConvProblem& problem, std::vector<int> images = {});
 
 }  // namespace ladder

@@ -46,7 +46,8 @@ ConvResult run_rung(const ConvRung& rung, const ConvInputs& inputs, const std::v
     DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
     if (options.check) {
       const std::vector<float> y = run_conv_once(rung, tensors);  // poisoned before the run
-      result.error = compare_to_reference(output_images(problem, y, images), reference, conv_tolerance(rung, problem));
+      result.error = compare_to_reference(output_images(problem, y, images), reference, conv_tolerance(rung, problem),
+                                          nchw_output_namer(problem, images));
       // The reference covers only some images of a large batch; an element
       // left unwritten anywhere is cheap to find, so every image is searched.
       const auto unwritten = std::count_if(y.begin(), y.end(), [](float value) { return is_poison(value); });

@@ -118,12 +118,12 @@ inline std::unique_ptr<EnergyMeter> open_energy_meter(const std::string& pci_bus
   if (energy_seconds <= 0) return nullptr;
   auto meter = std::make_unique<EnergyMeter>(pci_bus_id);
   if (!meter->available()) {
-    std::cout << "energy: n/a (" << meter->unavailable_reason() << ")\n\n";
+    std::cout << "energy: n/a (" << meter->unavailable_reason() << ")\n";
     return nullptr;
   }
   std::cout << "energy: NVML's total-energy counter (whole board) over >= " << energy_seconds
             << " s of back-to-back runs per rung, no L2 flush; SM MHz: the SM clock NVML read during them "
-            << "(the GPU lowers it under a heavy load to stay within its power limit)\n\n";
+            << "(the GPU lowers it under a heavy load to stay within its power limit)\n";
   return meter;
 }
 

@@ -122,8 +122,8 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
       rung.launch(args, nullptr);
       LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
       const std::vector<float> got = to_floats(problem.c_device.download());
-      result.error =
-          compare_to_reference(without_row_stride(got, args.m, args.n, args.ldc), problem.reference, tolerance);
+      result.error = compare_to_reference(without_row_stride(got, args.m, args.n, args.ldc), problem.reference,
+                                          tolerance, row_col_namer(std::size_t(args.n)));
     }
     if (!problem.options.check) run_once_untimed(work);  // as the check run would: first-call work untimed
     const TimingConfig config{problem.options.warmup, problem.options.repeat, problem.options.flush_l2,
@@ -225,6 +225,7 @@ void print_ladder(const std::vector<RungResult>& results, double flops, double f
     const std::string percent = r.percent_of_cublas > 0 ? fixed(r.percent_of_cublas, 1) + "%" : "-";
     add_ladder_row(table, r, {r.rung.name, fixed(r.timing.median_ms, 3), fixed(r.tflops, 2), percent, of_peak}, flops);
   }
+  std::cout << "\n";
   table.print(std::cout);
 }
 

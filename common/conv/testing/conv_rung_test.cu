@@ -59,7 +59,8 @@ void check_case(const ConvRung& rung, const ConvProblem& problem) {
   DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
   const std::vector<float> got = run_conv_once(rung, tensors);
   const std::vector<double> expected = reference_conv_nchw(problem, inputs.x_nchw, inputs.w_kcrs);
-  const ErrorReport report = compare_to_reference(got, expected, conv_tolerance(rung, problem));
+  const ErrorReport report =
+      compare_to_reference(got, expected, conv_tolerance(rung, problem), nchw_output_namer(problem));
   EXPECT_TRUE(report.passed()) << rung.name << " on " << describe(problem) << ": " << report.describe();
 }
 }  // namespace

@@ -165,5 +165,25 @@ TEST(ConvProblemDescribe, NamesSizesLayoutAndOutput) {
   EXPECT_EQ(describe((ConvProblem{1, 1, 5, 5, 1, 3, 3, 0, 1})), "N1 C1 5x5 -> K1 3x3 stride 0 pad 1");
 }
 
+// ---- nchw_output_namer -----------------------------------------------------------
+
+TEST(ConvProblemNamer, NamesImageChannelRowAndColumnOfAnNchwOutput) {
+  const ConvProblem problem{4, 3, 5, 7, 6, 3, 3, 1, 1};  // output 4 x 6 x 5 x 7
+  const ElementNamer name = nchw_output_namer(problem);
+  EXPECT_EQ(name(0), "image 0, channel 0, row 0, col 0");
+  EXPECT_EQ(name(6), "image 0, channel 0, row 0, col 6");
+  EXPECT_EQ(name(7), "image 0, channel 0, row 1, col 0");
+  EXPECT_EQ(name(35), "image 0, channel 1, row 0, col 0");
+  EXPECT_EQ(name(3 * 6 * 35 + 2 * 35 + 4 * 7 + 6), "image 3, channel 2, row 4, col 6");
+}
+
+TEST(ConvProblemNamer, CountsImagesThroughTheCheckedList) {
+  // The runner compares the first and the last image only: slot 1 is image 3.
+  const ConvProblem problem{4, 3, 5, 7, 6, 3, 3, 1, 1};
+  const ElementNamer name = nchw_output_namer(problem, {0, 3});
+  EXPECT_EQ(name(6 * 35 + 35 + 8), "image 3, channel 1, row 1, col 1");
+  EXPECT_EQ(name(5), "image 0, channel 0, row 0, col 5");
+}
+
 }  // namespace
 }  // namespace ladder

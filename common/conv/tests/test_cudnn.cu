@@ -88,7 +88,7 @@ void check_twice_then_note(const ConvRung& rung, const ConvProblem& problem) {
   DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
   for (const char* call : {"first call (cudnnFind)", "second call (cached plan)"}) {
     const std::vector<float> got = run_conv_once(rung, tensors);  // poisons y first
-    const ErrorReport report = compare_to_reference(got, expected, tolerance);
+    const ErrorReport report = compare_to_reference(got, expected, tolerance, nchw_output_namer(problem));
     EXPECT_TRUE(report.passed()) << call << ": " << report.describe();
   }
   const std::string note = cudnn_algorithm_note(problem, rung.precision());

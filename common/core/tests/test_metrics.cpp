@@ -47,6 +47,44 @@ TEST(Metrics, PoisonIsCountedAsUnwritten) {
   EXPECT_EQ(report.nan_count, 0u);  // the poison is a NaN, but counted once, as unwritten
   EXPECT_FALSE(report.passed());
   EXPECT_NE(report.describe().find("2 of 4 never written"), std::string::npos);
+  EXPECT_EQ(report.wrong_count, 2u);
+  ASSERT_TRUE(report.first_wrong.has_value());
+  EXPECT_EQ(report.first_wrong->where, "element 0");
+  EXPECT_NE(report.describe().find("2 of 4 elements wrong, the first at element 0 (got the poison, want 1)"),
+            std::string::npos)
+      << report.describe();
+}
+
+TEST(Metrics, AFailureSaysWhereInTheNamersTerms) {
+  // A 2 x 2 matrix whose last element is off: row 1, col 1.
+  const ErrorReport report = compare_to_reference({1.0f, -2.0f, 3.0f, 0.75f}, kReference, 1e-6, row_col_namer(2));
+  EXPECT_FALSE(report.passed());
+  EXPECT_EQ(report.wrong_count, 1u);
+  ASSERT_TRUE(report.first_wrong.has_value() && report.worst.has_value());
+  EXPECT_EQ(report.first_wrong->where, "row 1, col 1");
+  EXPECT_EQ(report.first_wrong->got, 0.75f);
+  EXPECT_EQ(report.first_wrong->want, 0.5);
+  EXPECT_NE(report.describe().find("1 of 4 elements wrong, the first at row 1, col 1 (got 0.75, want 0.5), the worst "
+                                   "at row 1, col 1"),
+            std::string::npos)
+      << report.describe();
+}
+
+TEST(Metrics, APassingReportNamesNoElement) {
+  const ErrorReport report = compare_to_reference({1.0f, -2.0f, 3.0f, 0.5f + 1e-7f}, kReference, 1e-6);
+  EXPECT_TRUE(report.passed());
+  EXPECT_EQ(report.wrong_count, 0u);
+  EXPECT_FALSE(report.first_wrong.has_value());
+  EXPECT_EQ(report.describe().find("wrong"), std::string::npos) << report.describe();
+  EXPECT_EQ(report.describe().find("worst"), std::string::npos) << report.describe();
+}
+
+TEST(Metrics, RowColNamerCountsFromZero) {
+  const ElementNamer name = row_col_namer(7);
+  EXPECT_EQ(name(0), "row 0, col 0");
+  EXPECT_EQ(name(6), "row 0, col 6");
+  EXPECT_EQ(name(7), "row 1, col 0");
+  EXPECT_EQ(name(7 * 4096 + 3), "row 4096, col 3");
 }
 
 TEST(Metrics, PoisonIsADistinctNaN) {
@@ -101,6 +139,21 @@ TEST(Metrics, AFewWrongElementsHiddenFromTheNormStillFail) {
   EXPECT_LT(report.relative_frobenius, kBf16Tolerance);
   EXPECT_FALSE(report.passed());
   EXPECT_NE(report.describe().find("an element off by more than"), std::string::npos) << report.describe();
+  EXPECT_EQ(report.wrong_count, 8u);
+  ASSERT_TRUE(report.first_wrong.has_value());
+  EXPECT_EQ(report.first_wrong->where, "element 1000");
+}
+
+TEST(Metrics, ADiffuseErrorUnderTheElementBoundStillNamesTheWorst) {
+  // Every element 1 % off: no element past 16 tolerances, but the norm fails.
+  std::vector<float> got;
+  for (double value : kReference) got.push_back(float(value * 1.01));
+  const ErrorReport report = compare_to_reference(got, kReference, 1e-3);
+  EXPECT_FALSE(report.passed());
+  EXPECT_EQ(report.wrong_count, 0u);
+  ASSERT_TRUE(report.worst.has_value());
+  EXPECT_EQ(report.worst->where, "element 2");  // 3.0, the largest, is off the most
+  EXPECT_NE(report.describe().find("; the worst at element 2"), std::string::npos) << report.describe();
 }
 
 // With an all-zero reference the scale is 1: the error is absolute (the Frobenius check decides).

@@ -149,7 +149,8 @@ void check_case(const GemmRung& rung, const GemmCase& test_case) {
   const bool small = double(m) * n * k <= kCpuReferenceLimit;
   const std::vector<double> reference = small ? reference_gemm(a, b, &c0, test_case.alpha, test_case.beta)
                                               : cublas_reference_gemm(a, b, &c0, test_case.alpha, test_case.beta);
-  const ErrorReport report = compare_to_reference(got, reference, gemm_tolerance(precision_of<Element>(), k));
+  const ErrorReport report =
+      compare_to_reference(got, reference, gemm_tolerance(precision_of<Element>(), k), row_col_namer(std::size_t(n)));
   EXPECT_TRUE(report.passed()) << test_case.rung << " on " << m << "x" << n << "x" << k << ": " << report.describe()
                                << (small ? " (CPU fp64 reference)" : " (cuBLAS fp64 reference)");
 }
