@@ -119,10 +119,8 @@ struct HoistedGather {
 #pragma unroll
     for (int i = 0; i < Cfg::kAChunksPerThread; ++i) rows[i] = row_gather(pr, tile.m0 + at.row + i * Cfg::kRowsPerPass);
 #pragma unroll
-    for (int i = 0; i < Cfg::kBChunksPerThread; ++i) {
-      const int k_out = tile.n0 + at.row + i * Cfg::kRowsPerPass;
-      filter_offsets[i] = k_out < pr.k ? k_out * pr.gemm_k() : -1;
-    }
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
+      filter_offsets[i] = filter_offset(pr, tile.n0 + at.row + i * Cfg::kRowsPerPass);
     tap = tap_cursor(pr, first * Cfg::kBK + at.col);
     dst_offset = Cfg::ATile::offset(at.row, at.col);
   }
@@ -134,13 +132,9 @@ struct HoistedGather {
 #pragma unroll
     for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
       gather_chunk(a_dst + i * Cfg::kPassElements, args.x, a_chunk_source(pr, rows[i], tap));
-    const bool steps_left = tap.step < pr.gemm_k();
 #pragma unroll
-    for (int i = 0; i < Cfg::kBChunksPerThread; ++i) {
-      // The sum only when it is a real chunk's offset: past the end it could pass INT_MAX.
-      const bool real = steps_left && filter_offsets[i] >= 0;
-      gather_chunk(b_dst + i * Cfg::kPassElements, args.w, {!real, real ? filter_offsets[i] + tap.step : 0});
-    }
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
+      gather_chunk(b_dst + i * Cfg::kPassElements, args.w, b_chunk_source(pr, filter_offsets[i], tap));
     advance(pr, tap, Cfg::kBK);
   }
 };

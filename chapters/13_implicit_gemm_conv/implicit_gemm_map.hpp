@@ -160,6 +160,19 @@ LADDER_HOST_DEVICE constexpr GatherSource a_chunk_source(const ConvProblem& pr, 
   if (!row.valid || tap.r >= pr.r || !conv::inside_image(pr, h, w)) return {true, 0};
   return {false, row.image_offset + (h * pr.w + w) * pr.c + tap.c};
 }
+
+/// B's side, decoded before the loop: output channel k_out's first weight, or -1 past K.
+LADDER_HOST_DEVICE constexpr int filter_offset(const ConvProblem& pr, int k_out) {
+  return k_out < pr.k ? k_out * pr.gemm_k() : -1;
+}
+
+/// b_chunk_source(pr, k_out, tap.step), from filter_offset(pr, k_out) and the cursor. The
+/// sum only for a real chunk: past the end of the reduction it could pass INT_MAX.
+LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, int filter_offset,
+                                                         const TapCursor& tap) {
+  const bool real = tap.step < pr.gemm_k() && filter_offset >= 0;
+  return {!real, real ? filter_offset + tap.step : 0};
+}
 // [hoisted-gather]
 
 // [channel-padding]

@@ -324,6 +324,19 @@ TEST(Chapter13Model, HoistedGatherHasTheAnalyticGathersSources) {
     }
 }
 
+TEST(Chapter13Model, HoistedBGatherHasTheAnalyticGathersSources) {
+  for (const ConvProblem& pr : kProblems)
+    for (int k_out = 0; k_out < pr.gemm_n() + 3; ++k_out) {
+      const int first_weight = filter_offset(pr, k_out);
+      for (int k0 = 0; k0 < 32; k0 += kChunkElements) {
+        TapCursor tap = tap_cursor(pr, k0);
+        for (int step = k0; step < pr.gemm_k() + 64; step += 32, advance(pr, tap, 32))
+          ASSERT_EQ(b_chunk_source(pr, first_weight, tap), b_chunk_source(pr, k_out, step))
+              << describe(pr) << " k_out " << k_out << " step " << step;
+      }
+    }
+}
+
 TEST(Chapter13Model, HoistedGatherCheckFindsAMissedCarry) {
   // A cursor that forgets to wrap the filter column (s) reads the wrong pixel.
   const ConvProblem& pr = kProblems[1];
