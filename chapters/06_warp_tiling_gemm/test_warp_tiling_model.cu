@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "chapters/06_warp_tiling_gemm/exercises/ex1_my_tiles.cuh"
+#include "chapters/06_warp_tiling_gemm/warp_tiling_configs.cuh"
 #include "chapters/06_warp_tiling_gemm/warp_tiling_model.cuh"
 #include "common/core/exercise_tests.hpp"
 
@@ -13,11 +14,8 @@ namespace {
 
 using namespace ladder::warp_tiling;
 
-// The chapter's configurations (warp_tiling_gemm.cu), and the other warp tile the asserts allow.
-using OneStage = TileConfig<128, 128, 8, 64, 32, 1>;
-using TwoStages = TileConfig<128, 128, 8, 64, 32, 2>;
-using TwoStagesK16 = TileConfig<128, 128, 16, 64, 32, 2>;
-using ThreeStagesK16 = TileConfig<128, 128, 16, 64, 32, 3>;
+// The chapter's configurations are warp_tiling_configs.cuh's, the very types the rungs
+// register; beside them, the other warp tile and block shape the asserts allow.
 using Warp32x64 = TileConfig<128, 128, 8, 32, 64, 2>;
 using FourWarps = TileConfig<64, 128, 8, 64, 32, 2>;
 

@@ -4,6 +4,7 @@
 /// Run it: `build/bin/ch12_im2col_conv` (ResNet-50's 28x28x128 layer at batch
 /// 32); the table shows 10a-12b against cuDNN, and the lesson explains why the
 /// extra memory of the lowering can pay.
+#include <cstdint>
 #include <stdexcept>
 
 #include "chapters/12_im2col_conv/im2col_conv.cuh"
@@ -65,6 +66,9 @@ LoweredMatrices carve_workspace(const ConvArgs& args) {
   const LoweredLayout layout = lowered_layout(args.problem);
   if (args.workspace == nullptr || args.workspace_bytes < layout.total_bytes)
     throw std::invalid_argument("im2col: the workspace is smaller than lowered_workspace_bytes(problem)");
+  // The layout aligns each matrix to 256 bytes from the base: a GEMM's 16-byte loads need the base aligned too.
+  if (reinterpret_cast<std::uintptr_t>(args.workspace) % 256 != 0)
+    throw std::invalid_argument("im2col: the workspace must be 256-byte aligned, as cudaMalloc's memory is");
   auto* base = static_cast<unsigned char*>(args.workspace);
   return {reinterpret_cast<float*>(base + layout.lowered_offset),
           reinterpret_cast<float*>(base + layout.filter_t_offset), reinterpret_cast<float*>(base + layout.out_offset),

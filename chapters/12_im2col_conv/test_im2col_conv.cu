@@ -75,6 +75,13 @@ TEST(Chapter12Requirements, RungsDeclareTheirWorkspaceAndLimits) {
     const auto padded = ladder::unsupported_reason(rung, {1, 1, 30000, 30000, 1, 1, 1, 1, 0}, 90);
     ASSERT_TRUE(padded.has_value()) << rung.name << ": the padded rows were not counted";
     EXPECT_NE(padded->find("rows padded to 16 bytes"), std::string::npos) << *padded;
+    // filterᵀ: C*R*S = 1048577 rows of K = 2045 padded to 2048 is 2^31 + 2048 elements, though
+    // K*C*R*S itself (2144339965) fits and the N*P*Q-row matrices are small.
+    const ConvProblem wide_filter{1, 1048577, 1, 1, 2045, 1, 1, 1, 0};
+    ASSERT_FALSE(ladder::invalid_reason(wide_filter).has_value());
+    const auto filter_t = ladder::unsupported_reason(rung, wide_filter, 90);
+    ASSERT_TRUE(filter_t.has_value()) << rung.name << ": filterᵀ was not counted";
+    EXPECT_NE(filter_t->find("2147485696 elements"), std::string::npos) << *filter_t;
   }
   const auto old_gpu = ladder::unsupported_reason(*simt, resnet, 75);
   ASSERT_TRUE(old_gpu.has_value()) << "06e uses cp.async (sm_80)";

@@ -40,13 +40,15 @@ std::vector<ConvRung> conv_registry() { return mutable_registry().in_ladder_orde
 std::optional<ConvRung> find_conv(std::string_view name) { return mutable_registry().find(name); }
 
 namespace {
-/// Elements of the larger N·P·Q-row matrix of an explicit lowering: the
-/// lowered input (C·R·S wide) or the product (K wide), each row padded to 16
-/// bytes as chapter 12 lays them out. The GEMM indexes these with 32-bit ints.
+/// Elements of the largest matrix of an explicit lowering, each row padded to 16 bytes as
+/// chapter 12 lays them out: the lowered input (N·P·Q × C·R·S), filterᵀ (C·R·S × K) or
+/// the product (N·P·Q × K). The GEMM indexes all three with 32-bit ints. filterᵀ is the
+/// largest only for a huge C with a K just short of a multiple of 4, where the padding
+/// takes it past what invalid_reason's bound on K·C·R·S allows.
 long long lowered_elements(const ConvProblem& problem) {
-  constexpr long long kFloatsPerRowMultiple = 4;  // 16 bytes
-  const long long widest = std::max<long long>(problem.gemm_k(), problem.gemm_n());
-  return problem.gemm_m() * ((widest + kFloatsPerRowMultiple - 1) / kFloatsPerRowMultiple * kFloatsPerRowMultiple);
+  const auto padded = [](long long floats) { return (floats + 3) / 4 * 4; };  // 16-byte rows
+  const long long rows = problem.gemm_m(), reduction = problem.gemm_k(), channels = problem.gemm_n();
+  return std::max({rows * padded(reduction), reduction * padded(channels), rows * padded(channels)});
 }
 }  // namespace
 
@@ -70,8 +72,8 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
     why << "handles strides up to " << need.max_stride << " (got " << problem.stride << ")";
   } else if (need.max_lowered_elements > 0 && lowered_elements(problem) > need.max_lowered_elements) {
     why << "its lowered matrices (N*P*Q = " << problem.gemm_m() << " rows of C*R*S = " << problem.gemm_k()
-        << " and of K = " << problem.gemm_n() << ", rows padded to 16 bytes) reach " << lowered_elements(problem)
-        << " elements, more than " << need.max_lowered_elements;
+        << " and of K = " << problem.gemm_n() << ", C*R*S rows of K, rows padded to 16 bytes) reach "
+        << lowered_elements(problem) << " elements, more than " << need.max_lowered_elements;
   } else if (need.max_filter_elements > 0 && problem.filter_elements() > std::size_t(need.max_filter_elements)) {
     why << "holds at most " << need.max_filter_elements << " filter weights (K*C*R*S = " << problem.filter_elements()
         << ")";
