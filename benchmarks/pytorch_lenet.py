@@ -163,6 +163,12 @@ def cosine_rate(schedule, peak, step, total):
     return peak * (1 + math.cos(math.pi * min(step, total) / total)) / 2
 
 
+def on_device(torch, data, dtype, device):
+    """IDX bytes as a `dtype` tensor on `device`. frombuffer reads them in place; torch.tensor
+    would walk the 47 million bytes of the training images one Python int at a time."""
+    return torch.frombuffer(bytearray(data), dtype=torch.uint8).to(device=device, dtype=dtype)
+
+
 def train(torch, mode, tensors, train_set, test_set, orders, ours):
     """Trains one mode for len(orders) epochs; returns its record."""
     functional = torch.nn.functional
@@ -188,9 +194,9 @@ def train(torch, mode, tensors, train_set, test_set, orders, ours):
         optimizer = torch.optim.SGD(groups, lr=ours["learning_rate"], momentum=0.9)
     forward = torch.compile(model) if mode == "compiled fp32" else model
 
-    images = torch.tensor(bytearray(train_set[0]), dtype=torch.uint8, device=device)
+    images = on_device(torch, train_set[0], torch.uint8, device)
     images = (images.float() / 255.0).view(-1, 1, train_set[2], train_set[2])
-    labels = torch.tensor(bytearray(train_set[1]), dtype=torch.int64, device=device)
+    labels = on_device(torch, train_set[1], torch.int64, device)
     count, batch = images.shape[0], ours["batch"]
     steps = (count + batch - 1) // batch
     total_steps = steps * len(orders)
@@ -221,9 +227,9 @@ def train(torch, mode, tensors, train_set, test_set, orders, ours):
         sizes = [min(batch, count - s * batch) for s in range(steps)]
         epochs.append({"loss": sum(l * n for l, n in zip(batch_losses, sizes)) / count, "seconds": seconds,
                        "images_per_second": count / seconds, "batch_losses": batch_losses[:50]})
-    test_images = torch.tensor(bytearray(test_set[0]), dtype=torch.uint8, device=device)
+    test_images = on_device(torch, test_set[0], torch.uint8, device)
     test_images = (test_images.float() / 255.0).view(-1, 1, test_set[2], test_set[2])
-    test_labels = torch.tensor(bytearray(test_set[1]), dtype=torch.int64, device=device)
+    test_labels = on_device(torch, test_set[1], torch.int64, device)
     with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=bf16):
         predicted = torch.cat([forward(test_images[b : b + 256]).argmax(1) for b in range(0, len(test_labels), 256)])
     accuracy = (predicted == test_labels).float().mean().item()

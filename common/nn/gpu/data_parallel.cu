@@ -76,8 +76,13 @@ GradientAllReduce::~GradientAllReduce() {
 void GradientAllReduce::sum(const std::vector<DeviceParameter>& parameters, cudaStream_t stream) {
 #if LADDER_HAVE_NCCL
   LADDER_NCCL_CHECK(ncclGroupStart());
-  for (const DeviceParameter& p : parameters)
-    LADDER_NCCL_CHECK(ncclAllReduce(p.grad, p.grad, p.count, ncclFloat, ncclSum, comm_->comm, stream));
+  try {
+    for (const DeviceParameter& p : parameters)
+      LADDER_NCCL_CHECK(ncclAllReduce(p.grad, p.grad, p.count, ncclFloat, ncclSum, comm_->comm, stream));
+  } catch (...) {
+    ncclGroupEnd();  // a group left open would swallow the next NCCL call; the first error is the one to report
+    throw;
+  }
   LADDER_NCCL_CHECK(ncclGroupEnd());
 #else
   (void)parameters;

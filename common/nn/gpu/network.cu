@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <type_traits>
+#include <vector>
 
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
@@ -144,13 +145,18 @@ LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, 
   }
   std::size_t partials = 0, workspace = 0, x16 = 0, y16 = 0, w16 = 0;
   for (const int w : {kConv1W, kConv2W}) {
-    const ConvProblem problem = conv_problem(w, max_batch), backward = backward_data_problem(problem);
+    const ConvProblem problem = conv_problem(w, max_batch);
     partials = std::max(partials, conv2d_backward_weight_partials(problem));
-    x16 = std::max({x16, problem.input_elements(), backward.input_elements()});
-    y16 = std::max({y16, problem.output_elements(), backward.output_elements()});
     w16 = std::max(w16, problem.filter_elements());
-    for (const ConvRung& rung : kernels_.convs)
-      workspace = std::max({workspace, workspace_bytes(rung, problem), workspace_bytes(rung, backward)});
+    // The convolutions conv() runs: each forward, and conv2's backward data (conv1's input,
+    // the images, needs no gradient).
+    std::vector<ConvProblem> passes = {problem};
+    if (w != kConv1W) passes.push_back(backward_data_problem(problem));
+    for (const ConvProblem& pass : passes) {
+      x16 = std::max(x16, pass.input_elements());
+      y16 = std::max(y16, pass.output_elements());
+      for (const ConvRung& rung : kernels_.convs) workspace = std::max(workspace, workspace_bytes(rung, pass));
+    }
   }
   if (const auto reason = backward_data_unsupported_reason(conv_problem(kConv2W, max_batch)))
     throw std::invalid_argument("LeNetGpu: conv2: " + *reason);
