@@ -339,7 +339,8 @@ def main(argv=None):
             if worst > TOLERANCE:
                 verdict = 1
                 note += f"; first losses differ by {worst:.1e} (> {TOLERANCE:g}): not the same computation"
-        table.append((f"PyTorch {mode}", best_seconds(record), record["epochs"][0]["loss"], record["test_accuracy"], note))
+        first_loss = record["epochs"][0]["loss"]
+        table.append((f"PyTorch {mode}", best_seconds(record), first_loss, record["test_accuracy"], note))
     write_atomically(args.out, json.dumps(results, indent=2) + "\n")
 
     print(f"\n{'run':<42} {'epoch s':>9} {'epoch-1 loss':>13} {'test acc':>9}  note")
