@@ -15,8 +15,9 @@ ones win):
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
 (bench_conv's; null when not given, as in records made before it existed),
 ladder (the last GEMM chapter's --json at the headline size), ladder_conv
-(the last conv chapter's --json on its default layer; null when not given), cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's
-JSON; null when not given), tuning (the SIMT tuning sweep: run_gpu.sh's
+(the last conv chapter's --json on its default layer; null when not given),
+cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's JSON; null
+when not given), tuning (the SIMT tuning sweep: run_gpu.sh's
 tune.json, tune_simt's run at each size; null when not given), and profile
 (Nsight Compute's metrics per launch, read by ncu_metrics.py from the profile
 phase's ncu.txt as `ladder` and the tune phase's ncu-tune.txt as `tune`; null

@@ -537,8 +537,9 @@ def cnn_tables(run):
 
     def line(name, seconds, loss, accuracy, note=""):
         speed = eager_seconds / seconds if seconds and not math.isnan(eager_seconds) else NAN
-        return (f"| {escape(name)} | {number(seconds, '.3f')} | {number(images / seconds if seconds else NAN, ',.0f')}"
-                f" | {number(speed, '.2f')} | {number(loss, '.4f')} | {number(100 * accuracy, '.2f')} | {escape(note)} |")
+        rate = images / seconds if seconds else NAN
+        return (f"| {escape(name)} | {number(seconds, '.3f')} | {number(rate, ',.0f')} | {number(speed, '.2f')}"
+                f" | {number(loss, '.4f')} | {number(100 * accuracy, '.2f')} | {escape(note)} |")
 
     rows = [line("project, fp32", best_epoch_seconds(ours), ours["epochs"][0]["loss"], ours["test_accuracy"],
                  "CUDA graph " + ours.get("cuda_graph", "?"))]

@@ -622,7 +622,8 @@ class PipelineTest(unittest.TestCase):
         self.assertIsNone(record["profile"])
 
     def test_a_benchmark_file_cut_short_keeps_its_whole_benchmarks(self):
-        whole = json.dumps(gemm_bench({2048: 91.0, 4096: 96.0, 8192: 92.0}), indent=2)  # as Google Benchmark lays it out
+        # As Google Benchmark lays it out.
+        whole = json.dumps(gemm_bench({2048: 91.0, 4096: 96.0, 8192: 92.0}), indent=2)
         entries = len(json.loads(whole)["benchmarks"])
         cut = self.run2 / "bench-cut.json"
         cut.write_text(whole[:whole.rindex('"name"')])  # killed inside the last benchmark

@@ -346,7 +346,8 @@ class GpuRunBookkeepingTest(unittest.TestCase):
             [("cpu_ok", "run", ""), ("gpu_ok", "run", ""),
              ("cp_async", "notrun", gtest_skip("06 warp tiling does not support this case: needs sm_80")),
              ("starter", "notrun", gtest_skip("exercise starter code: set LADDER_TEST_EXERCISES=1")),
-             ("no_nccl", "notrun", gtest_skip("this build has no NCCL (CMake found none): it cannot train on --gpus 1")),
+             ("no_nccl", "notrun",
+              gtest_skip("this build has no NCCL (CMake found none): it cannot train on --gpus 1")),
              ("nccl_vm", "notrun", gtest_skip("NCCL cannot start on this machine: ncclCommInitRank(...): unhandled "
                                               "system error")),
              ("ptxas_table", "notrun", "")],
@@ -387,7 +388,8 @@ class GpuRunBookkeepingTest(unittest.TestCase):
 
     def test_phases_are_kept_in_the_summary(self):
         self.gpu_run("phase", str(self.summary), "--name", "build", "--status", "ok", "--seconds", "90")
-        self.gpu_run("phase", str(self.summary), "--name", "test", "--status", "TIMED OUT (exit 124)", "--seconds", "300")
+        self.gpu_run("phase", str(self.summary), "--name", "test", "--status", "TIMED OUT (exit 124)",
+                     "--seconds", "300")
         self.assertEqual(json.loads(self.summary.read_text())["phases"],
                          {"build": {"status": "ok", "seconds": 90},
                           "test": {"status": "TIMED OUT (exit 124)", "seconds": 300}})
@@ -416,7 +418,8 @@ class GpuRunBookkeepingTest(unittest.TestCase):
 
     def test_sanitizer_without_verdicts_fails(self):
         (self.tmp / "empty.log").write_text("")
-        self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", str(self.tmp / "empty.log")).returncode, 1)
+        empty_log = str(self.tmp / "empty.log")
+        self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", empty_log).returncode, 1)
 
     def tune_run(self, size, percents, statuses=None):
         """tune_simt's --json file at size^3 (test_report's synthetic run), its path."""

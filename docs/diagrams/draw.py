@@ -922,7 +922,9 @@ def swizzle_128b(d):
           "columns: the 16-byte slot, = its bank group")
     svg.arrow(x1 + chunks * cell + 25, y1 + rows * cell / 2, x2 - 25, y1 + rows * cell / 2, width=2)
     svg.text((x1 + chunks * cell + x2) / 2, y1 + rows * cell / 2 - 10, "TMA", size=12.5, anchor="middle")
-    svg.paragraph(x1 - 60, y1 + rows * cell + 56, (f"A row is {d['row_elements']} bf16 = 128 bytes, one line of the 32 banks; each slot is one bank group.",
+    svg.paragraph(x1 - 60, y1 + rows * cell + 56, (
+                 f"A row is {d['row_elements']} bf16 = 128 bytes, one line of the 32 banks; "
+                 "each slot is one bank group.",
                  "Outlined: the 8 chunks one 8 x 16-byte core matrix of wgmma reads (chunk 0 of 8 rows). Left, they",
                  "would sit in one bank group (8-way conflict); stored swizzled, they fill all 8 groups.",
                  f"The pattern repeats every {rows} rows ({d['atom_bytes']} bytes): a tile must start on a "
@@ -977,7 +979,8 @@ def warp_specialized_ring(d):
     rows = d["rows_per_consumer"]
     for c in range(consumers):
         y = 120 + c * (ch + 30)
-        box(cx, y, cw, ch, tint(PURPLE, 0.7), f"consumer {c + 1}", (f"warpgroup {c + 1}: rows {c * rows}-{(c + 1) * rows - 1}",
+        box(cx, y, cw, ch, tint(PURPLE, 0.7), f"consumer {c + 1}", (
+            f"warpgroup {c + 1}: rows {c * rows}-{(c + 1) * rows - 1}",
             f"{d['wgmma_per_k_tile']} wgmma m64n{d['wgmma_n']}k16", "per k-tile, from shared memory",
             f"setmaxnreg: {d['consumer_registers']} registers", f"({d['wgmma_n'] // 2} of them accumulators)"))
     consumers_bottom = 120 + consumers * (ch + 30) - 30
@@ -1186,7 +1189,8 @@ def halo_tiles(d):
     halo = blocks[0]["halo_rows"][1] * blocks[0]["halo_cols"][1]
     outputs = d["tile_p"] * d["tile_q"]
     yy = ly + 4 * 22 + 14
-    svg.paragraph(x0, yy, (f"Solid: each block's halo; dashed: its {d['tile_p']} x {d['tile_q']} outputs, each centred on "
+    svg.paragraph(x0, yy, (
+                 f"Solid: each block's halo; dashed: its {d['tile_p']} x {d['tile_q']} outputs, each centred on "
                  "its window.",
                  f"A halo is {halo} inputs for {outputs} outputs: {halo / outputs:.2f} global loads per output and "
                  f"input channel, against {d['r'] * d['s']} without the tile.",
