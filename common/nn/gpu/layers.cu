@@ -92,7 +92,8 @@ __global__ void channel_sums_kernel(const float* values, int batch, int channels
   if (threadIdx.x == 0) sums[channel] = total;
 }
 
-/// Block (k·C + c, slice): this slice's share of every tap of filter (k, c).
+/// Block (k·C + c, slice): this slice's share of every tap of filter (k, c), and, in the
+/// blocks with c = 0, of bias k: the sum of the same dL/dy values, which they read anyway.
 __global__ void conv_backward_weight_kernel(const float* x, const float* grad_y, ConvProblem pr, float* partials) {
   constexpr int kSide = kMaxBackwardWeightFilter;
   __shared__ float warp_sums[kWarpsPerBlock];
@@ -101,9 +102,11 @@ __global__ void conv_backward_weight_kernel(const float* x, const float* grad_y,
   const std::size_t slice = (outputs + gridDim.y - 1) / gridDim.y, begin = blockIdx.y * slice;
   const std::size_t end = begin + slice < outputs ? begin + slice : outputs;
   float sums[kSide * kSide] = {};  // registers: every index below is a compile-time constant
+  float bias_sum = 0.0f;
   for (std::size_t o = begin + threadIdx.x; o < end; o += kThreads) {
     const int q = int(o % Q), p = int(o / Q % P), n = int(o / (std::size_t(P) * Q));
     const float dy = grad_y[((std::size_t(n) * pr.k + k) * P + p) * Q + q];
+    bias_sum += dy;
     const float* plane = x + (std::size_t(n) * pr.c + c) * pr.h * pr.w;
 #pragma unroll
     for (int r = 0; r < kSide; ++r) {
@@ -116,22 +119,33 @@ __global__ void conv_backward_weight_kernel(const float* x, const float* grad_y,
       }
     }
   }
+  // This slice's partial sums: the K·C·R·S taps, then the K biases.
   const std::size_t filter = pr.filter_elements();
+  float* slice_sums = partials + blockIdx.y * (filter + pr.k);
 #pragma unroll
   for (int tap = 0; tap < kSide * kSide; ++tap) {
     const int r = tap / kSide, s = tap % kSide;
     if (r >= pr.r || s >= pr.s) continue;  // the same for the whole block: block_sum's barriers are safe
     const float total = block_sum(sums[tap], warp_sums);
-    if (threadIdx.x == 0) partials[blockIdx.y * filter + ((std::size_t(k) * pr.c + c) * pr.r + r) * pr.s + s] = total;
+    if (threadIdx.x == 0) slice_sums[((std::size_t(k) * pr.c + c) * pr.r + r) * pr.s + s] = total;
   }
+  if (c != 0) return;  // the same for the whole block, too
+  const float total = block_sum(bias_sum, warp_sums);
+  if (threadIdx.x == 0) slice_sums[filter + k] = total;
 }
 
-/// grad_w[i] = the slices' partial sums of tap i, added in slice order.
-__global__ void sum_slices_kernel(const float* partials, int slices, std::size_t filter, float* grad_w) {
-  for (const std::size_t i : grid_stride(filter)) {
+/// Entry i of a slice (a tap, then a bias) = the slices' partial sums of it, added in slice
+/// order, into grad_w[i] or grad_b[i - K·C·R·S].
+__global__ void sum_slices_kernel(const float* partials, int slices, std::size_t filter, int biases, float* grad_w,
+                                  float* grad_b) {
+  const std::size_t per_slice = filter + biases;
+  for (const std::size_t i : grid_stride(per_slice)) {
     float total = 0.0f;
-    for (int slice = 0; slice < slices; ++slice) total += partials[slice * filter + i];
-    grad_w[i] = total;
+    for (int slice = 0; slice < slices; ++slice) total += partials[slice * per_slice + i];
+    if (i < filter)
+      grad_w[i] = total;
+    else
+      grad_b[i - filter] = total;
   }
 }
 // [gradient-sums]
@@ -317,11 +331,11 @@ int conv2d_backward_weight_slices(const ConvProblem& forward) {
 }
 
 std::size_t conv2d_backward_weight_partials(const ConvProblem& forward) {
-  return std::size_t(conv2d_backward_weight_slices(forward)) * forward.filter_elements();
+  return std::size_t(conv2d_backward_weight_slices(forward)) * (forward.filter_elements() + std::size_t(forward.k));
 }
 
 void conv2d_backward_weight(const float* x, const float* grad_y, const ConvProblem& forward, float* partials,
-                            float* grad_w, cudaStream_t stream) {
+                            float* grad_w, float* grad_b, cudaStream_t stream) {
   if (const auto reason = invalid_reason(forward)) throw std::invalid_argument("conv2d_backward_weight: " + *reason);
   require(
       forward.r <= kMaxBackwardWeightFilter && forward.s <= kMaxBackwardWeightFilter,
@@ -332,7 +346,8 @@ void conv2d_backward_weight(const float* x, const float* grad_y, const ConvProbl
   conv_backward_weight_kernel<<<grid, kThreads, 0, stream>>>(x, grad_y, forward, partials);
   LADDER_CHECK_LAUNCH();
   const std::size_t filter = forward.filter_elements();
-  sum_slices_kernel<<<blocks_for(filter), kThreads, 0, stream>>>(partials, slices, filter, grad_w);
+  sum_slices_kernel<<<blocks_for(filter + forward.k), kThreads, 0, stream>>>(partials, slices, filter, forward.k,
+                                                                             grad_w, grad_b);
   LADDER_CHECK_LAUNCH();
 }
 

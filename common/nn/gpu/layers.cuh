@@ -31,8 +31,9 @@ void relu_backward(const float* x, const float* grad_y, float* grad_x, std::size
 void add_bias(float* values, const float* bias, int batch, int channels, int plane, bool relu, cudaStream_t stream);
 
 /// sums[c] = the sum over batch and plane of values (batch, channels, plane): the bias
-/// gradient of a convolution (plane = P·Q) or a fully connected layer (plane = 1). One block
-/// per channel adds in a fixed order: no atomics, the same bits every run.
+/// gradient of a fully connected layer (plane = 1; a convolution's comes with its weights',
+/// from conv2d_backward_weight). One block per channel adds in a fixed order: no atomics,
+/// the same bits every run.
 void channel_sums(const float* values, int batch, int channels, int plane, float* sums, cudaStream_t stream);
 
 /// out (cols, rows) = in (rows, cols) transposed, through a shared-memory tile so that both
@@ -44,8 +45,9 @@ void transpose(const float* in, int rows, int cols, float* out, cudaStream_t str
 /// 180°: what the backward-data convolution convolves dL/dy with (conv_backward.hpp).
 void flip_filters(const float* filters, const ConvProblem& forward, float* flipped, cudaStream_t stream);
 
-/// dL/dw (K, C, R, S) of `forward` (any stride and padding, filters up to 7 x 7):
-/// grad_w[k][c][r][s] = sum over n, p, q of grad_y[n][k][p][q] · x[n][c][p·stride - pad + r][q·stride - pad + s].
+/// dL/dw (K, C, R, S) and dL/db (K) of `forward` (any stride and padding, filters up to 7 x 7):
+/// grad_w[k][c][r][s] = sum over n, p, q of grad_y[n][k][p][q] · x[n][c][p·stride - pad + r][q·stride - pad + s],
+/// grad_b[k] = sum over n, p, q of grad_y[n][k][p][q].
 /// One block per (k, c) pair: its threads split the N·P·Q outputs, each keeps all R·S sums in
 /// registers (one read of grad_y serves every tap), and a fixed-order tree adds the threads'
 /// sums. A direct kernel rather than a GEMM: the reduction (N·P·Q, 25,600 for conv2 at batch
@@ -56,13 +58,17 @@ void flip_filters(const float* filters, const ConvProblem& forward, float* flipp
 /// split into a fixed number of slices (conv2d_backward_weight_slices: it depends on the
 /// problem only, never on the GPU), each block writes its slice's sums to `partials`, and a
 /// second kernel adds the slices in order: a split-K with a deterministic reduction.
+///
+/// The bias gradient comes from the same reads: the blocks with c = 0 also add up the dL/dy
+/// values they read. On a kernel of its own, one block per channel, conv1's 6 biases would
+/// get 6 blocks, each summing all 200,704 values at batch 256.
 /// `partials` holds conv2d_backward_weight_partials(forward) floats.
 void conv2d_backward_weight(const float* x, const float* grad_y, const ConvProblem& forward, float* partials,
-                            float* grad_w, cudaStream_t stream);
+                            float* grad_w, float* grad_b, cudaStream_t stream);
 
 /// How many slices conv2d_backward_weight splits the N·P·Q outputs into.
 int conv2d_backward_weight_slices(const ConvProblem& forward);
-/// Floats of scratch conv2d_backward_weight needs: slices · K·C·R·S.
+/// Floats of scratch conv2d_backward_weight needs: slices · (K·C·R·S + K).
 std::size_t conv2d_backward_weight_partials(const ConvProblem& forward);
 
 /// The largest filter side conv2d_backward_weight accepts (its sums live in registers).

@@ -297,8 +297,8 @@ void LeNetGpu::linear_backward(int layer, const float* input, const float* grad_
 void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
                              float* grad_input) {
   const DeviceParameter& weight = parameter_views_[layer];
-  channel_sums(grad_output, problem.n, problem.k, problem.p() * problem.q(), parameter_views_[layer + 1].grad, stream_);
-  conv2d_backward_weight(input, grad_output, problem, partials_.data(), weight.grad, stream_);
+  conv2d_backward_weight(input, grad_output, problem, partials_.data(), weight.grad, parameter_views_[layer + 1].grad,
+                         stream_);
   if (grad_input == nullptr) return;
   conv(backward_data_problem(problem), grad_output, weight.value, problem, true, grad_input,
        std::string(layer_name(layer)) + " backward data");

@@ -3,8 +3,8 @@
 /// kernel this project built.
 ///
 /// - conv1, conv2: a conv rung (chapters 10-12); the bias and ReLU run inside the pool that
-///   follows. Backward: the bias gradient by channel_sums, the weight gradient by
-///   conv2d_backward_weight, and (conv2 only: the images need none) the input gradient by the
+///   follows. Backward: the weight and bias gradients by conv2d_backward_weight, from the same
+///   reads of dL/dy, and (conv2 only: the images need none) the input gradient by the
 ///   same conv rung on the flipped filters (conv_backward.hpp).
 /// - pool1, pool2: bias_relu_max_pool_forward, which adds the conv's bias, applies the ReLU and
 ///   keeps each window's argmax (kNoGradient where the ReLU clamped it); backward, a gather that

@@ -82,7 +82,8 @@ TEST(GpuLayersChecks, BadGradientShapesAreRejectedWithAReason) {
   EXPECT_THROW(transpose(nullptr, 0, 4, nullptr, nullptr), std::invalid_argument);
   EXPECT_THROW(add_bias(nullptr, nullptr, 1, 0, 1, true, nullptr), std::invalid_argument);
   try {
-    conv2d_backward_weight(nullptr, nullptr, ConvProblem{1, 1, 20, 20, 1, 9, 9, 1, 0}, nullptr, nullptr, nullptr);
+    conv2d_backward_weight(nullptr, nullptr, ConvProblem{1, 1, 20, 20, 1, 9, 9, 1, 0}, nullptr, nullptr, nullptr,
+                           nullptr);
     FAIL() << "accepted a 9x9 filter";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("up to 7x7"), std::string::npos) << e.what();
@@ -104,7 +105,7 @@ TEST(GpuLayersChecks, BackwardWeightSlicesDependOnTheProblemOnly) {
     EXPECT_LE(slices, 64);
     previous = slices;
   }
-  EXPECT_EQ(conv2d_backward_weight_partials(conv2), 3u * conv2.filter_elements());
+  EXPECT_EQ(conv2d_backward_weight_partials(conv2), 3u * (conv2.filter_elements() + 16));  // the taps, then the biases
 }
 
 TEST(GpuLayers, BiasWithAndWithoutReluMatchesTheReference) {
@@ -140,9 +141,9 @@ TEST(GpuLayers, TransposeMovesEveryElement) {
   }
 }
 
-// The bias gradients of a convolution (plane P·Q) and of a fully connected layer (plane 1),
-// and the weight gradient on LeNet's two convolutions at a ragged batch, a strided padded
-// one and a 7x7 filter, against the CPU reference in double; each twice, for the same bits.
+// The weight and bias gradients on LeNet's two convolutions at a ragged batch, a strided
+// padded one and a 7x7 filter, and the bias gradient of a fully connected layer, against
+// the CPU reference in double; the convolutions' twice, for the same bits.
 TEST(GpuLayers, ConvGradientsMatchTheReference) {
   LADDER_SKIP_WITHOUT_GPU();
   for (const ConvProblem problem :
@@ -159,17 +160,20 @@ TEST(GpuLayers, ConvGradientsMatchTheReference) {
     const Tensor<double> expected_b = conv2d_backward_bias(grad_y64);
     DeviceBuffer<float> x_d(x.values), grad_y_d(grad_y.values), partials_d(conv2d_backward_weight_partials(problem));
     DeviceBuffer<float> grad_w_d(poison(expected_w.size())), again_d(poison(expected_w.size())),
-        grad_b_d(poison(problem.k));
-    conv2d_backward_weight(x_d.data(), grad_y_d.data(), problem, partials_d.data(), grad_w_d.data(), nullptr);
-    conv2d_backward_weight(x_d.data(), grad_y_d.data(), problem, partials_d.data(), again_d.data(), nullptr);
-    channel_sums(grad_y_d.data(), problem.n, problem.k, problem.p() * problem.q(), grad_b_d.data(), nullptr);
+        grad_b_d(poison(problem.k)), bias_again_d(poison(problem.k));
+    conv2d_backward_weight(x_d.data(), grad_y_d.data(), problem, partials_d.data(), grad_w_d.data(), grad_b_d.data(),
+                           nullptr);
+    conv2d_backward_weight(x_d.data(), grad_y_d.data(), problem, partials_d.data(), again_d.data(), bias_again_d.data(),
+                           nullptr);
     ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
     const std::vector<float> grad_w = grad_w_d.download(), again = again_d.download();
+    const std::vector<float> grad_b = grad_b_d.download(), bias_again = bias_again_d.download();
     // Sums of up to 29,008 products of N(0, 1) values, about 170 in size: fp32 sums of a few
     // hundred terms each, then a tree, land within 1e-6 of that; a wrong tap is off by O(1).
     EXPECT_LT(worst_error(grad_w, expected_w.values), 1e-4) << describe(problem);
-    EXPECT_LT(worst_error(grad_b_d.download(), expected_b.values), 1e-4) << describe(problem);
+    EXPECT_LT(worst_error(grad_b, expected_b.values), 1e-4) << describe(problem);
     EXPECT_EQ(std::memcmp(grad_w.data(), again.data(), grad_w.size() * sizeof(float)), 0) << "the same bits";
+    EXPECT_EQ(std::memcmp(grad_b.data(), bias_again.data(), grad_b.size() * sizeof(float)), 0) << "the same bits";
   }
   // A fully connected layer's bias gradient: dY (batch, features) summed over the batch.
   const int batch = 67, features = 84;
