@@ -311,16 +311,24 @@ TEST(Chapter13Model, TapCursorVisitsTheTapsOfEveryKTile) {
       }
 }
 
+/// Calls check(step, cursor) for a cursor started at each chunk column of a BK = 32 tile and
+/// moved a k-tile at a time, as the kernel moves it, on past the end of the reduction.
+template <class Check>
+void for_each_cursor_step(const ConvProblem& pr, Check check) {
+  for (int k0 = 0; k0 < 32; k0 += kChunkElements) {
+    TapCursor tap = tap_cursor(pr, k0);
+    for (int step = k0; step < pr.gemm_k() + 64; step += 32, advance(pr, tap, 32)) check(step, tap);
+  }
+}
+
 TEST(Chapter13Model, HoistedGatherHasTheAnalyticGathersSources) {
   for (const ConvProblem& pr : kProblems)
     for (long long row = 0; row < pr.gemm_m() + 3; ++row) {
       const RowGather decoded = row_gather(pr, row);
-      for (int k0 = 0; k0 < 32; k0 += kChunkElements) {
-        TapCursor tap = tap_cursor(pr, k0);
-        for (int step = k0; step < pr.gemm_k() + 64; step += 32, advance(pr, tap, 32))
-          ASSERT_EQ(a_chunk_source(pr, decoded, tap), a_chunk_source(pr, row, step))
-              << describe(pr) << " row " << row << " step " << step;
-      }
+      for_each_cursor_step(pr, [&](int step, const TapCursor& tap) {
+        EXPECT_EQ(a_chunk_source(pr, decoded, tap), a_chunk_source(pr, row, step))
+            << describe(pr) << " row " << row << " step " << step;
+      });
     }
 }
 
@@ -328,12 +336,10 @@ TEST(Chapter13Model, HoistedBGatherHasTheAnalyticGathersSources) {
   for (const ConvProblem& pr : kProblems)
     for (int k_out = 0; k_out < pr.gemm_n() + 3; ++k_out) {
       const int first_weight = filter_offset(pr, k_out);
-      for (int k0 = 0; k0 < 32; k0 += kChunkElements) {
-        TapCursor tap = tap_cursor(pr, k0);
-        for (int step = k0; step < pr.gemm_k() + 64; step += 32, advance(pr, tap, 32))
-          ASSERT_EQ(b_chunk_source(pr, first_weight, tap), b_chunk_source(pr, k_out, step))
-              << describe(pr) << " k_out " << k_out << " step " << step;
-      }
+      for_each_cursor_step(pr, [&](int step, const TapCursor& tap) {
+        EXPECT_EQ(b_chunk_source(pr, first_weight, tap), b_chunk_source(pr, k_out, step))
+            << describe(pr) << " k_out " << k_out << " step " << step;
+      });
     }
 }
 
