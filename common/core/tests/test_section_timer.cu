@@ -22,6 +22,10 @@ TEST(SectionTimer, EachSectionGetsItsOwnLaunches) {
   LADDER_SKIP_WITHOUT_GPU();
   SectionTimer timer;
   constexpr long long kCycles = 2'000'000;  // about a millisecond at 1.5-2 GHz
+  // Untimed first: the kernel's first launch loads it, and a GPU that sat idle raises its
+  // clock under load. Either, inside the first "long" section, would stretch it.
+  spin<<<1, 1>>>(8 * kCycles);
+  ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   for (int repeat = 0; repeat < 2; ++repeat) {
     timer.mark("long", nullptr);
     spin<<<1, 1>>>(4 * kCycles);
@@ -39,7 +43,9 @@ TEST(SectionTimer, EachSectionGetsItsOwnLaunches) {
   EXPECT_EQ(short_section.count, 2);
   const double ratio = long_section.milliseconds / short_section.milliseconds;
   EXPECT_GT(ratio, 3.0) << long_section.milliseconds << " ms vs " << short_section.milliseconds << " ms";
-  EXPECT_LT(ratio, 5.0) << "the untimed spin after the stop leaked into a section";
+  // 4 to 1 in cycles; a clock that moves between sections bends that, a leak breaks it: the
+  // spin after the stop in "short" gives 4/9, in "long" (at the next mark) 12/1.
+  EXPECT_LT(ratio, 8.0) << "the untimed spin after the stop leaked into a section";
 }
 
 TEST(SectionTimer, AnOpenSectionCarriesOverToTheNextCollect) {
