@@ -21,28 +21,16 @@
 #include "common/nn/gpu/network.cuh"
 #include "common/nn/gpu/optimizer.cuh"
 #include "common/nn/optimizer.hpp"
-#include "common/nn/random.hpp"
+#include "common/nn/tests/gpu_test_runs.hpp"
 #include "common/nn/tests/scaled_error.hpp"
 #include "common/nn/training.hpp"
 
 namespace ladder::nn::gpu {
 namespace {
 
-constexpr std::uint64_t kWeightSeed = 5;
-
-/// `count` random images (pixels in [0, 1], as the datasets give) and labels.
-struct Batch {
-  Tensor<float> images;
-  std::vector<int> labels;
-};
-
-Batch random_batch(int count, int side, std::uint64_t seed) {
-  Random random(seed);
-  Batch batch{Tensor<float>({count, 1, side, side}), {}};
-  for (float& pixel : batch.images.values) pixel = float(random.uniform());
-  for (int n = 0; n < count; ++n) batch.labels.push_back(int(random.below(kMnistClasses)));
-  return batch;
-}
+using test_runs::Batch;
+using test_runs::kWeightSeed;
+using test_runs::random_batch;
 
 std::vector<float> download(const float* device, std::size_t count) {
   std::vector<float> host(count);
@@ -74,7 +62,7 @@ TEST(GpuNetwork, ForwardAndGradientsMatchTheCpuNetwork) {
   LADDER_SKIP_WITHOUT_GPU();
   LeNet<float> cpu(LeNetConfig{}, kWeightSeed);
   LeNetGpu gpu(cpu, 64, find_kernels());
-  const Batch batch = random_batch(37, 28, 1);
+  const Batch batch = test_runs::gradient_test_batch();
 
   const Tensor<float> logits = cpu.forward(batch.images);
   const SoftmaxCrossEntropy<float> loss = softmax_cross_entropy(logits, batch.labels);
@@ -87,13 +75,14 @@ TEST(GpuNetwork, ForwardAndGradientsMatchTheCpuNetwork) {
   gpu.backward();
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
 
-  EXPECT_LT(scaled_error(download(logits_d, logits.size()), logits.values), 1e-4);
-  EXPECT_NEAR(loss_d.download()[0], loss.loss, 1e-4 * loss.loss);
+  EXPECT_LT(scaled_error(download(logits_d, logits.size()), logits.values), test_runs::kGradientError);
+  EXPECT_NEAR(loss_d.download()[0], loss.loss, test_runs::kGradientError * loss.loss);
   LeNet<float> from_gpu(LeNetConfig{}, kWeightSeed + 1);
   gpu.download_grads(from_gpu);
   for (std::size_t i = 0; i < cpu.parameters().size(); ++i) {
     const Parameter<float>& expected = *cpu.parameters()[i];
-    EXPECT_LT(scaled_error(from_gpu.parameters()[i]->grad.values, expected.grad.values), 1e-4) << expected.name;
+    EXPECT_LT(scaled_error(from_gpu.parameters()[i]->grad.values, expected.grad.values), test_runs::kGradientError)
+        << expected.name;
   }
 
   // Every layer ran on a rung, and a rung that needs 16-byte rows gave way where rows are 10 floats.
@@ -173,36 +162,31 @@ TEST(GpuNetworkChecks, RungsOfTheOtherPrecisionAreRefused) {
 
 // Steps of each optimizer on batches of 32, the last one ragged (21), from the same weights:
 // the same loss at every step and the same weights at the end, within fp32's drift.
+// (test_runs::FewSteps is a well-conditioned run: test_gpu_test_conditioning.cpp.)
 TEST(GpuNetwork, TrainingStepsFollowTheCpuNetwork) {
   LADDER_SKIP_WITHOUT_GPU();
-  const Batch data = random_batch(32 * 4 + 21, 28, 2);
+  using test_runs::FewSteps;
+  const Batch data = FewSteps::data();
   for (const std::string name : {"sgd", "adam"}) {
-    const double learning_rate = name == "sgd" ? 0.05 : 1e-3, weight_decay = 1e-3;
+    const double learning_rate = FewSteps::learning_rate(name);
     LeNet<float> cpu(LeNetConfig{}, kWeightSeed);
-    LeNetGpu gpu(cpu, 32, find_kernels());
-    const std::unique_ptr<Optimizer<float>> cpu_optimizer = make_optimizer<float>(name, learning_rate, weight_decay);
-    DeviceOptimizer gpu_optimizer(name, learning_rate, weight_decay, gpu.parameters());
-    DeviceBuffer<float> images_d(data.images.values), losses_d(std::vector<float>(5, poison_value()));
+    LeNetGpu gpu(cpu, FewSteps::kBatch, find_kernels());
+    const std::vector<double> cpu_losses = test_runs::cpu_few_steps(cpu, name);
+    DeviceOptimizer gpu_optimizer(name, learning_rate, FewSteps::kWeightDecay, gpu.parameters());
+    DeviceBuffer<float> images_d(data.images.values),
+        losses_d(std::vector<float>(std::size_t(FewSteps::steps()), poison_value()));
     DeviceBuffer<int> labels_d(data.labels);
-    std::vector<double> cpu_losses;
-    for (int step = 0, begin = 0; begin < 149; ++step, begin += 32) {
-      const int count = std::min(32, 149 - begin);
-      std::vector<int> indices(static_cast<std::size_t>(count));
-      for (int i = 0; i < count; ++i) indices[std::size_t(i)] = begin + i;
-      const Dataset batch = gather_batch(Dataset{data.images, data.labels}, indices);
-      const SoftmaxCrossEntropy<float> loss = softmax_cross_entropy(cpu.forward(batch.images), batch.labels);
-      cpu.backward(loss.grad_logits);
-      cpu_optimizer->step(cpu.parameters());
-      cpu_losses.push_back(loss.loss);
-
-      gpu.forward(images_d.data() + std::size_t(begin) * 28 * 28, count);
+    for (int step = 0, begin = 0; begin < FewSteps::kImages; ++step, begin += FewSteps::kBatch) {
+      gpu.forward(images_d.data() + std::size_t(begin) * 28 * 28,
+                  std::min(FewSteps::kBatch, FewSteps::kImages - begin));
       gpu.loss(labels_d.data() + begin, losses_d.data() + step);
       gpu.backward();
       gpu_optimizer.step();
     }
     const std::vector<float> gpu_losses = losses_d.download();
+    ASSERT_EQ(gpu_losses.size(), cpu_losses.size());
     for (std::size_t step = 0; step < cpu_losses.size(); ++step)
-      EXPECT_NEAR(gpu_losses[step], cpu_losses[step], 1e-4 * cpu_losses[step]) << name << " step " << step;
+      EXPECT_NEAR(gpu_losses[step], cpu_losses[step], FewSteps::kError * cpu_losses[step]) << name << " step " << step;
     LeNet<float> trained(LeNetConfig{}, kWeightSeed + 1);
     gpu.download(trained);
     const int steps = int(cpu_losses.size());
@@ -210,9 +194,10 @@ TEST(GpuNetwork, TrainingStepsFollowTheCpuNetwork) {
       const Parameter<float>& expected = *cpu.parameters()[i];
       const std::vector<float>& got = trained.parameters()[i]->value.values;
       if (name == "sgd") {
-        EXPECT_LT(scaled_error(got, expected.value.values), 1e-4) << name << " " << expected.name;
+        EXPECT_LT(scaled_error(got, expected.value.values), FewSteps::kError) << name << " " << expected.name;
       } else {  // a few weights whose gradient fell within rounding of zero may differ by up to 2 lr a step
-        EXPECT_LT(scaled_error_but_worst(got, expected.value.values, 4), 1e-4) << name << " " << expected.name;
+        EXPECT_LT(scaled_error_but_worst(got, expected.value.values, FewSteps::kAdamOutliers), FewSteps::kError)
+            << name << " " << expected.name;
         EXPECT_LE(max_abs_error(got, expected.value.values), 2 * learning_rate * steps) << name << " " << expected.name;
       }
     }

@@ -18,7 +18,7 @@
 #include "common/gemm/testing/rung_test.cuh"
 #include "common/nn/gpu/data_parallel.cuh"
 #include "common/nn/gpu/training.cuh"
-#include "common/nn/synthetic_digits.hpp"
+#include "common/nn/tests/gpu_test_runs.hpp"
 #include "common/nn/tests/scaled_error.hpp"
 #include "common/nn/training.hpp"
 
@@ -87,49 +87,29 @@ TEST(GpuTraining, PredictIsPredictedClass) {
   for (int n = 0; n < batch; ++n) EXPECT_EQ(predicted[std::size_t(n)], predicted_class(logits, n)) << n;
 }
 
-/// A short run on generated digits, for the engine tests below.
-struct ShortRun {
-  MnistData data = generate_synthetic_mnist(330, 100, 4);
-  Dataset train_set = make_dataset(data.train), test_set = make_dataset(data.test);
-  LeNet<float> initial{LeNetConfig{}, 6};
-  TrainingRun run;
-
-  ShortRun(const ShortRun&) = delete;
-  ShortRun& operator=(const ShortRun&) = delete;
-  ShortRun() {  // not copyable: run points into it
-    run.initial = &initial;
-    run.train_set = &train_set;
-    run.test_set = &test_set;
-    run.batch_size = 32;  // 10 full batches and a ragged one of 10
-    run.optimizer = "adam";
-    run.learning_rate = 1e-3;
-    run.weight_decay = 0.01;
-    run.total_steps = 22;
-    run.augment = AffineAugment{};
-    run.shuffle_seed = 8;
-    run.augment_seed = 9;
-  }
-};
+using test_runs::ShortRun;
 
 // One epoch of each engine from the same weights and seeds, with augmentation, Adam and the
 // cosine schedule: the same batches, so the same losses and weights up to fp32 rounding.
+// (ShortRun is a well-conditioned run: test_gpu_test_conditioning.cpp.)
 TEST(GpuTraining, AnEpochFollowsTheCpuEngine) {
   LADDER_SKIP_WITHOUT_GPU();
   const ShortRun short_run;
   const TrainingRun& run = short_run.run;
   const std::unique_ptr<TrainingEngine> cpu = make_cpu_engine(run), gpu = make_gpu_engine(run);
   const EpochStats cpu_stats = cpu->train_epoch(0, {}), gpu_stats = gpu->train_epoch(0, {});
-  EXPECT_NEAR(gpu_stats.mean_loss, cpu_stats.mean_loss, 1e-3 * cpu_stats.mean_loss);
+  EXPECT_NEAR(gpu_stats.mean_loss, cpu_stats.mean_loss, ShortRun::kError * cpu_stats.mean_loss);
   EXPECT_NEAR(gpu_stats.train_accuracy, cpu_stats.train_accuracy, 2.0 / 330);  // a near-tie may flip
   LeNet<float> cpu_weights(LeNetConfig{}, 1), gpu_weights(LeNetConfig{}, 1);
   cpu->copy_weights_to(cpu_weights);
   gpu->copy_weights_to(gpu_weights);
   for (std::size_t i = 0; i < cpu_weights.parameters().size(); ++i) {
-    EXPECT_LT(scaled_error(gpu_weights.parameters()[i]->value.values, cpu_weights.parameters()[i]->value.values), 1e-3)
+    EXPECT_LT(scaled_error(gpu_weights.parameters()[i]->value.values, cpu_weights.parameters()[i]->value.values),
+              ShortRun::kError)
         << cpu_weights.parameters()[i]->name;
   }
   const Evaluation cpu_test = cpu->evaluate_test(), gpu_test = gpu->evaluate_test();
-  EXPECT_NEAR(gpu_test.mean_loss, cpu_test.mean_loss, 1e-3 * cpu_test.mean_loss);
+  EXPECT_NEAR(gpu_test.mean_loss, cpu_test.mean_loss, ShortRun::kError * cpu_test.mean_loss);
   EXPECT_NEAR(gpu_test.confusion.accuracy(), cpu_test.confusion.accuracy(), 0.02);
   const auto kernels = gpu->kernels();
   EXPECT_TRUE(std::any_of(kernels.begin(), kernels.end(), [](const auto& k) { return k.first == "fc1 forward"; }));
@@ -139,10 +119,7 @@ TEST(GpuTraining, AnEpochFollowsTheCpuEngine) {
 std::vector<float> all_weights(TrainingEngine& engine) {
   LeNet<float> network(LeNetConfig{}, 1);
   engine.copy_weights_to(network);
-  std::vector<float> values;
-  for (const Parameter<float>* p : network.parameters())
-    values.insert(values.end(), p->value.values.begin(), p->value.values.end());
-  return values;
+  return test_runs::all_values(network);
 }
 
 // Two epochs replayed from one captured step against two epochs launched step by step: the
