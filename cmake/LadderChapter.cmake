@@ -79,8 +79,10 @@ endfunction()
 
 # SERIAL: ctest runs these tests alone, for tests that time the GPU against itself (another
 # process's kernels time-share it and would land inside their events).
+# TIMEOUT seconds: each test's own limit, in place of ctest --timeout's (a test that waits on
+# something outside the project, such as NCCL's start, gets a shorter one).
 function(ladder_add_gtest name)
-  cmake_parse_arguments(ARG "SERIAL" "" "SOURCES;LIBRARIES;LABELS" ${ARGN})
+  cmake_parse_arguments(ARG "SERIAL" "TIMEOUT" "SOURCES;LIBRARIES;LABELS" ${ARGN})
   if(NOT LADDER_BUILD_TESTS)
     return()
   endif()
@@ -101,7 +103,11 @@ function(ladder_add_gtest name)
   if(ARG_SERIAL)
     set(serial TRUE)
   endif()
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS ${kind} RUN_SERIAL ${serial})
+  set(timeout)
+  if(ARG_TIMEOUT)
+    set(timeout TIMEOUT ${ARG_TIMEOUT})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS ${kind} RUN_SERIAL ${serial} ${timeout})
   if(ARG_LABELS)
     set_property(DIRECTORY APPEND PROPERTY LABELS ${ARG_LABELS})
   endif()
