@@ -99,8 +99,9 @@ LADDER_HOST_DEVICE constexpr GatherSource a_chunk_source(const ConvProblem& pr, 
 /// The chunk B(k0 .. k0 + 7, k_out), in w_krsc. Output channel k_out's weights are K_gemm
 /// consecutive elements in RSC order, the reduction's own order, so step k0 of column k_out
 /// is simply element k_out·K_gemm + k0 (= conv::krsc_offset(k_out, filter_tap_rsc(k0))).
-/// Requires k0 % 8 == 0; K_gemm = R·S·C is then a multiple of 8 too, so a chunk never runs
-/// into the next filter and is 16-byte aligned. Columns past K, steps past K_gemm: zero.
+/// Requires k0 % 8 == 0 and C % 8 == 0, the rung's requirement, which makes K_gemm = R·S·C a
+/// multiple of 8 too: a chunk never runs into the next filter and is 16-byte aligned.
+/// Columns past K, steps past K_gemm: zero.
 LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, int k_out, int k0) {
   if (k_out >= pr.gemm_n() || k0 >= pr.gemm_k()) return {true, 0};
   return {false, static_cast<long long>(k_out) * pr.gemm_k() + k0};

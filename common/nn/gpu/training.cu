@@ -351,7 +351,7 @@ class GpuEngine : public TrainingEngine {
 
   /// A full step through the CUDA graph: launched directly the first time (so that every rung
   /// has made its first-launch choices, outside the capture), captured the second time, then
-  /// replayed: one launch instead of about 52.
+  /// replayed: one launch instead of about 50.
   void run_graph_step() {
     if (!graph_ && !warmed_up_) {
       warmed_up_ = true;
