@@ -110,22 +110,4 @@ struct ShortRun {
   }
 };
 
-/// `network` with each weight and bias multiplied by 1 + relative·u, u uniform in [-1, 1) from
-/// `seed`: the same network, moved by about `relative` of each value.
-inline LeNet<float> perturbed(const LeNet<float>& network, double relative, std::uint64_t seed) {
-  LeNet<float> copy = network;
-  Random random(seed);
-  for (Parameter<float>* parameter : copy.parameters())
-    for (float& value : parameter->value.values) value *= float(1 + relative * random.uniform(-1, 1));
-  return copy;
-}
-
-/// Every parameter's values, in parameters() order, one after the other.
-inline std::vector<float> all_values(const LeNet<float>& network) {
-  std::vector<float> values;
-  for (const Parameter<float>* parameter : network.parameters())
-    values.insert(values.end(), parameter->value.values.begin(), parameter->value.values.end());
-  return values;
-}
-
 }  // namespace ladder::nn::test_runs
