@@ -22,7 +22,10 @@ if(_ladder_nccl_mode STREQUAL "OFF")
   return()
 endif()
 
-set(_ladder_nccl_places "the CUDA toolkit|${CUDAToolkit_INCLUDE_DIRS}|${CUDAToolkit_LIBRARY_DIR}" "the system paths||")
+# Each place is "name|include dirs|library dirs"; a folder list inside it is joined with "," so that the
+# places stay one CMake list (CUDAToolkit_INCLUDE_DIRS is itself a list: include and include/cccl).
+string(REPLACE ";" "," _ladder_toolkit_includes "${CUDAToolkit_INCLUDE_DIRS}")
+set(_ladder_nccl_places "the CUDA toolkit|${_ladder_toolkit_includes}|${CUDAToolkit_LIBRARY_DIR}" "the system paths||")
 find_package(Python3 COMPONENTS Interpreter QUIET)
 if(Python3_Interpreter_FOUND)
   execute_process(COMMAND "${Python3_EXECUTABLE}" -c "import nvidia.nccl as m; print(list(m.__path__)[0])"
@@ -39,6 +42,7 @@ foreach(place IN LISTS _ladder_nccl_places)
   list(GET parts 0 where)
   list(GET parts 1 include_dirs)
   list(GET parts 2 library_dirs)
+  string(REPLACE "," ";" include_dirs "${include_dirs}")
   unset(found_include)
   unset(found_library)
   if(include_dirs)
