@@ -169,9 +169,10 @@ struct ConvPlan {
   cudnnConvolutionFwdAlgo_t algorithm = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
   cudnnMathType_t math = CUDNN_DEFAULT_MATH;
   DeviceBuffer<unsigned char> workspace;
-  float find_ms = 0;             ///< the chosen algorithm's time in cudnnFind
-  int algorithms_found = 0;      ///< results that ran and were eligible
-  int tf32_results_skipped = 0;  ///< fp32 results cuDNN ran with a math type that allows TF32
+  float find_ms = 0;                  ///< the chosen algorithm's time in cudnnFind
+  int algorithms_found = 0;           ///< results that ran and were eligible
+  int tf32_results_skipped = 0;       ///< fp32 results cuDNN ran with a math type that allows TF32
+  int transform_results_skipped = 0;  ///< FFT and Winograd results: not a direct sum of products
 };
 
 /// Everything the best algorithm can depend on: the problem, the precision,
@@ -268,6 +269,12 @@ std::size_t find_workspace_bytes(cudnnHandle_t handle, const ConvPlan& plan) {
   return std::min({largest, kMaxFindWorkspaceBytes, free_bytes / 2});
 }
 
+/// FFT and Winograd: algorithms that do not sum the products directly.
+bool is_transform_algorithm(cudnnConvolutionFwdAlgo_t algorithm) {
+  return algorithm == CUDNN_CONVOLUTION_FWD_ALGO_FFT || algorithm == CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING ||
+         algorithm == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD || algorithm == CUDNN_CONVOLUTION_FWD_ALGO_WINOGRAD_NONFUSED;
+}
+
 /// Makes the plan of `key`: descriptors, then cudnnFind on the caller's x and
 /// w, writing a scratch y so the caller's y is left as it was.
 ConvPlan make_plan(const PlanKey& key, const void* x, const void* w, cudnnHandle_t handle, cudaStream_t stream) {
@@ -300,9 +307,16 @@ ConvPlan make_plan(const PlanKey& key, const void* x, const void* w, cudnnHandle
   // cuDNN at its fastest, as a framework's benchmark mode would pick it. Each
   // result names the math type it ran with; for fp32 only CUDNN_FMA_MATH is
   // true fp32 (see setup_of), so results under another math type are passed over.
+  // So are the FFT and Winograd algorithms: they multiply in a transformed domain,
+  // and on the H200 FFT_TILING missed the fp32 tolerance that every rung, a direct
+  // sum of products, is held to (rel 3.9e-4 for 5x5 filters over 6 channels).
   const cudnnConvolutionFwdAlgoPerf_t* best = nullptr;
   for (const cudnnConvolutionFwdAlgoPerf_t& result : results) {
     if (result.status != CUDNN_STATUS_SUCCESS) continue;
+    if (is_transform_algorithm(result.algo)) {
+      ++plan.transform_results_skipped;
+      continue;
+    }
     if (key.precision == ConvPrecision::Fp32Nchw && result.mathType != CUDNN_FMA_MATH) {
       ++plan.tf32_results_skipped;
       continue;
@@ -313,7 +327,8 @@ ConvPlan make_plan(const PlanKey& key, const void* x, const void* w, cudnnHandle
   if (best == nullptr)
     throw CudaError("cudnnFindConvolutionForwardAlgorithmEx found no algorithm that runs " + describe(p) + " in " +
                     to_string(key.precision) + " (" + std::to_string(returned) + " results, " +
-                    std::to_string(plan.tf32_results_skipped) + " of them ran with TF32 allowed; " +
+                    std::to_string(plan.tf32_results_skipped) + " of them ran with TF32 allowed, " +
+                    std::to_string(plan.transform_results_skipped) + " FFT or Winograd; " +
                     format_bytes(double(find_workspace.bytes())) + " of workspace)");
 
   // The algorithm number alone does not say whether tensor cores are used;
@@ -412,6 +427,8 @@ std::string cudnn_algorithm_note(const ConvProblem& problem, ConvPrecision preci
        << format_bytes(double(plan.workspace.bytes())) << ", " << plan.find_ms << " ms in cudnnFind, fastest of "
        << plan.algorithms_found << " algorithms cuDNN found";
   if (plan.tf32_results_skipped > 0) note << " (" << plan.tf32_results_skipped << " more allowed TF32: passed over)";
+  if (plan.transform_results_skipped > 0)
+    note << " (" << plan.transform_results_skipped << " more were FFT or Winograd: passed over)";
   return note.str();
 }
 
