@@ -27,6 +27,11 @@ void add_flags(CLI::App& app, GemmOptions& options) {
   app.add_flag_callback(
       "--no-ceilings", [&options] { options.ceilings = false; },
       "skip measuring copy bandwidth and cuBLAS peak (the roofline line); for quick or sanitizer runs");
+  app.add_flag_callback(
+      "--no-vendor", [&options] { options.vendor = false; },
+      "run no cuBLAS rung (its rows say skipped, the % of cuBLAS columns stay empty, and --fail-on-skip does not "
+      "count them); for racecheck and synccheck runs, which judge our kernels only, and on the H200 could not run "
+      "one of cuBLAS's bf16 kernels");
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ struct GemmOptions : RunOptions {
   int m = 4096, n = 4096, k = 4096;
   float alpha = 1.0f, beta = 0.0f;
   bool ceilings = true;  ///< measure copy bandwidth and cuBLAS peak for the roofline line
+  bool vendor = true;    ///< run the cuBLAS rungs (--no-vendor: sanitizer runs of our kernels only)
 };
 
 /// The largest m, n or k accepted: kernels index with 32-bit ints.

@@ -112,6 +112,10 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
   RungResult result;
   result.rung = rung;
   const GemmArgsOf<Element> args = problem.args();
+  if (rung.kind == RungKind::Vendor && !problem.options.vendor) {
+    result.skip_reason = "not run: --no-vendor";
+    return result;
+  }
   result.skip_reason = unsupported_reason(rung, args, device.compute_capability);
   if (result.skip_reason) return result;
   const auto work = [&](cudaStream_t stream) { rung.launch(args, stream); };
@@ -389,6 +393,8 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
         to_json(program, device, ceilings, options, results, peaks, cublas_bf16_algorithm).dump(2) + "\n");
   // After the JSON: whatever the hook asks of the GPU, the measurements are already saved.
   if (chapter.after_tables != nullptr && !broken_by) chapter.after_tables(std::cout);
+  // --no-vendor's skips were asked for: --fail-on-skip judges the other rungs.
+  std::erase_if(results, [&](const RungResult& r) { return r.rung.kind == RungKind::Vendor && !options.vendor; });
   return exit_status_of_run(results, options.fail_on_skip, program);
 }
 

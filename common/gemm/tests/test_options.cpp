@@ -26,6 +26,7 @@ TEST(Cli, Defaults) {
   EXPECT_TRUE(options.peaks);
   EXPECT_TRUE(options.flush_l2);
   EXPECT_FALSE(options.profiler_ranges);
+  EXPECT_TRUE(options.vendor);
   EXPECT_EQ(options.beta, 0.0f);
 }
 
@@ -42,7 +43,8 @@ TEST(Cli, ParsesEveryFlag) {
                                      "--json",      "out.json",
                                      "--rung",      "01 naive",
                                      "--exercises", "--no-ceilings",
-                                     "--no-peaks",  "--profiler-ranges"});
+                                     "--no-peaks",  "--profiler-ranges",
+                                     "--no-vendor"});
   EXPECT_EQ(options.m, 17);
   EXPECT_EQ(options.n, 33);
   EXPECT_EQ(options.k, 65);
@@ -59,6 +61,7 @@ TEST(Cli, ParsesEveryFlag) {
   EXPECT_FALSE(options.ceilings);
   EXPECT_FALSE(options.peaks);
   EXPECT_TRUE(options.profiler_ranges);
+  EXPECT_FALSE(options.vendor);
 }
 
 TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
@@ -113,7 +116,8 @@ TEST(Cli, HelpListsEveryFlag) {
     const std::string text = help.what();
     for (const char* flag :
          {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha", "--beta", "--rung",
-          "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks", "--precision", "--profiler-ranges"})
+          "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks", "--precision", "--profiler-ranges",
+          "--no-vendor"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }
