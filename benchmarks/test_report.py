@@ -275,6 +275,12 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("| – | – | – |", row(table, "cuBLAS bf16"), "no peak, no energy measured")
         self.assertNotIn("J/GEMM", report.render_block([synthetic_run({4096: 96.0})], " chapter=8 "))
 
+    def test_a_note_says_which_columns_the_ladder_run_gave_and_how_far_its_times_are(self):
+        text = report.render_block([synthetic_run({4096: 96.0})], " chapter=8 ")
+        self.assertIn("ms, TFLOP/s and % of cuBLAS come from bench_gemm; % of instruction peak from the ladder run "
+                      "at 4096³, which times each rung again; its times differ from bench_gemm's by up to 0.8 %.",
+                      text)
+
     def test_without_a_ladder_there_is_no_instruction_peak_column(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}, with_ladder=False), chapter=8))
         self.assertNotIn("instruction peak", text)

@@ -243,7 +243,9 @@ __device__ __forceinline__ void stmatrix_x4(void* row, const std::uint32_t (&pai
 }
 
 /// One TMA store: the box at `src` in shared memory to (inner, outer) of the tensor `map`
-/// describes. The parts of the box outside the tensor are not written.
+/// describes. Rows of the box below the tensor are not written; columns past its width
+/// were, on the H200, up to the next 16 bytes (into a padded row's padding), so 09c
+/// stores only boxes whole in the width this way.
 __device__ __forceinline__ void tma_store_2d(const CUtensorMap* map, const void* src, int inner, int outer) {
 #ifdef LADDER_SM90A_DEVICE
   asm volatile("cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [%0, {%1, %2}], [%3];\n" ::"l"(

@@ -1,7 +1,8 @@
 /// \file persistent_gemm.cuh
 /// \brief Rungs 09c and 09d: 09b's warp-specialised CTA made persistent. About one CTA per
 /// SM walks the tiles of C in grouped order, its ring of stages running on from one tile
-/// into the next, and each tile leaves through shared memory: stmatrix, then TMA stores.
+/// into the next, and each tile leaves through shared memory: stmatrix, then TMA stores
+/// (a tile across C's right edge, or with beta != 0, takes 09b's direct stores instead).
 /// 09d runs the same kernel in clusters of two CTAs that share B through TMA multicast.
 ///
 /// The stage helpers (load_stage, multiply_stage, store_tile) are 09a's and 09b's, from
@@ -16,8 +17,9 @@ namespace ladder::wgmma {
 // [staged-epilogue]
 /// One consumer's epilogue when beta = 0: alpha · acc, rounded to bf16, into its staging
 /// tile with stmatrix (16 bytes per lane per instruction, no bank conflicts on the swizzled
-/// layout), then one thread sends the tile to C in TMA stores, which skip what lies outside
-/// C. The stores run on while the consumer starts its next tile; the staging tile is
+/// layout), then one thread sends the tile to C in TMA stores, which skip the rows below C
+/// (the caller sends only tiles whole in n: past column n - 1, the H200 wrote C's row
+/// padding). The stores run on while the consumer starts its next tile; the staging tile is
 /// reused only once they have read it.
 template <class Cfg>
 __device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map, const Accumulators<Cfg>& acc,

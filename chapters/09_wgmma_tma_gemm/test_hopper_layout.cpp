@@ -627,10 +627,10 @@ TEST(Chapter09Scheduler, ClusterUnitsCoverEveryTileOnce) {
 // definitions: TMA copies each box the kernel names (a_box_at, b_box_at) into a stage,
 // swizzled, with zeros outside the matrix; wgmma reads the operands through the
 // descriptors the kernel builds, with the address models above; the accumulators sit in
-// registers as wgmma_accumulator_at says; the epilogue is store_pair's (09a, 09b) or
-// stmatrix into the staging tile and TMA stores of the boxes c_box_at names, clipped at
-// C's edges (09c, 09d). For 09d each box of B comes from the CTA whose share it is. Small
-// integers keep every sum exact, so C must equal a plain triple loop exactly.
+// registers as wgmma_accumulator_at says; the epilogue is store_pair's (09a, 09b, and a
+// 09c/09d tile across C's right edge) or stmatrix into the staging tile and TMA stores of
+// the boxes c_box_at names, clipped at C's bottom edge (09c, 09d). For 09d each box of B comes from the CTA whose share
+// it is. Small integers keep every sum exact, so C must equal a plain triple loop exactly.
 
 /// A rung's shape, as its HopperTile says (wgmma_tma_gemm.cuh).
 struct ModelTile {
@@ -705,7 +705,10 @@ Matrix model_gemm(const ModelTile& tile, const Matrix& a, const Matrix& b) {
           return acc[block][at.row * tile.bn + at.col];
         };
         const int block_row0 = row0 + block * 64;
-        if (!tile.staged) {  // store_pair: each register to its element, clipped at C's edges
+        // As the kernel: only a tile whole in n leaves through TMA (on the H200, a TMA store
+        // wrote C's row padding past column n - 1).
+        if (!tile.staged ||
+            col0 + tile.bn > c.cols) {  // store_pair: each register to its element, clipped at C's edges
           for (int thread = 0; thread < 128; ++thread)
             for (int reg = 0; reg < tile.bn / 2; ++reg) {
               const mma::RowCol at = wgmma_accumulator_at(thread, reg);
