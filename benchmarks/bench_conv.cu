@@ -52,7 +52,11 @@ void time_rung(benchmark::State& state, const ConvRung& rung, const NamedConvLay
   state.counters["TFLOP/s"] = layer.problem.flops() / mean_seconds / 1e12;
   add_energy_counters(state, energy, work, mean_seconds, layer.problem.flops(), "conv");
   const auto key = std::make_pair(layer.name, rung.precision());
-  if (rung.kind == RungKind::Vendor) cudnn_seconds()[key] = mean_seconds;
+  if (rung.kind == RungKind::Vendor) {
+    cudnn_seconds()[key] = mean_seconds;
+    // Which algorithm cuDNN timed as its fastest here: its choice can differ from the chapter program's.
+    state.SetLabel(to_string(rung.precision()) + "; " + cudnn_algorithm_note(layer.problem, rung.precision()));
+  }
   if (cudnn_seconds().count(key)) state.counters["pct_of_cudnn"] = 100.0 * cudnn_seconds()[key] / mean_seconds;
 }
 

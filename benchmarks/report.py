@@ -477,7 +477,9 @@ def conv_table(precision, measured, precision_of, chapter):
              "| rung | " + " | ".join(layers) + " |", "|---|" + "---:|" * len(layers)]
     for rung in rungs:
         lines.append(f"| {rung} | " + " | ".join(measurement_cell(cell.get((rung, layer))) for layer in layers) + " |")
-    return lines
+    # bench_conv labels cuDNN's benchmarks "<precision>; <the algorithm it chose>" (records before that: none).
+    chosen = [f"{m.case}: {m.label.split('; ', 1)[1]}" for m in mine if is_vendor(m.rung) and "; " in m.label]
+    return lines + (["", f"{vendor} chose, per layer: " + "; ".join(chosen) + "."] if chosen else [])
 
 
 def conv_ladder_table(run, precision, chapter):
@@ -569,8 +571,14 @@ def cnn_tables(run):
             rows.append(line(f"PyTorch {mode}", best_epoch_seconds(r), r["epochs"][0]["loss"], r["test_accuracy"]))
     table = ["| run | epoch s (best) | images/s | × PyTorch eager fp32 | epoch-1 loss | test accuracy % | note |",
              "|---|---:|---:|---:|---:|---:|---|"] + rows
+    runs = {"project, fp32": ours} | {name: cnn[key] for key, name in (("no_graph", "--no-graph"), ("bf16", "bf16"))
+                                      if cnn.get(key)}
+    runs |= {f"PyTorch {mode}": r for mode, r in cnn.get("modes", {}).items() if r.get("epochs")}
+    counts = {name: len(r["epochs"]) for name, r in runs.items()}
+    of = (f"of {counts['project, fp32']}" if len(set(counts.values())) == 1 else
+          "(epochs run: " + ", ".join(f"{name} {count}" for name, count in counts.items()) + ")")
     text = [f"One epoch of {images:,} images, batch {ours['batch']}, {ours['optimizer']}, on "
-            f"{escape(ours['device'])}; each run's best epoch of {len(ours['epochs'])}:\n", "\n".join(table) + "\n"]
+            f"{escape(ours['device'])}; each run's best epoch {of}:\n", "\n".join(table) + "\n"]
 
     parts = []
     if not math.isnan(eager_seconds):

@@ -378,6 +378,19 @@ class ConvReportTest(unittest.TestCase):
             self.assertIn("| cuDNN bf16 |", text)
             self.assertNotIn("| cuDNN |", text)
 
+    def test_the_algorithm_cudnn_chose_on_each_layer_is_named_under_its_table(self):
+        run = synthetic_run({4096: 96.0}, True)
+        for entry in run["conv_benchmarks"]["benchmarks"]:
+            if entry["name"].startswith("conv/cuDNN/"):
+                layer = entry["name"].split("/")[2]
+                entry["label"] += "; " + ("FFT" if layer == "lenet-conv1" else "IMPLICIT_GEMM (FMA math)")
+        text = report.render_block([run], " chapter=10 ")
+        self.assertIn("\ncuDNN chose, per layer: lenet-conv1: FFT; resnet50-3x3-28: IMPLICIT_GEMM (FMA math).\n", text)
+        self.assertEqual(row(table_of(text, "Convolution, fp32 NCHW"), "cuDNN"), "| cuDNN | 0.0100 ms | 0.800 ms |",
+                         "the label's precision still sorts the row into its table")
+        self.assertNotIn("chose, per layer", report.render_block([synthetic_run({4096: 96.0})], " chapter=10 "),
+                         "older records' labels name no algorithm")
+
     def test_the_chapter_programs_conv_run_adds_energy_and_the_instructions_peak(self):
         run = dict(synthetic_run({4096: 96.0}, labels=True), ladder_conv=ladder_conv_json())
         chapter12 = report.render_block([run], " chapter=12 ")
@@ -445,6 +458,15 @@ class CnnReportTest(unittest.TestCase):
         self.assertIn("250.0 J per epoch", text)
         self.assertIn("| conv1 forward | 0.0300 | 75.0 |", text)
         self.assertNotIn("cuBLAS", text, "chapter 14 shows no GEMM tables")
+
+    def test_runs_of_different_lengths_say_how_many_epochs_each_ran(self):
+        run = synthetic_run({4096: 96.0})
+        run["cnn"] = cnn_record()
+        text = report.render_block([run], " chapter=14 ")
+        self.assertIn("each run's best epoch (epochs run: project, fp32 2, bf16 1, PyTorch eager fp32 1):", text)
+        for record in (run["cnn"]["bf16"], run["cnn"]["modes"]["eager fp32"]):
+            record["epochs"] *= 2
+        self.assertIn("each run's best epoch of 2:", report.render_block([run], " chapter=14 "))
 
     def test_missed_targets_say_so(self):
         run = synthetic_run({4096: 96.0})
