@@ -114,10 +114,9 @@ TEST(Cli, HelpListsEveryFlag) {
     FAIL() << "--help did not ask for help";
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
-    for (const char* flag :
-         {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha", "--beta", "--rung",
-          "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks", "--precision", "--profiler-ranges",
-          "--no-vendor"})
+    for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha",
+                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks",
+                             "--precision", "--profiler-ranges", "--no-vendor"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
 }
