@@ -2,6 +2,10 @@
 /// \brief Solution to chapter 08, exercise 1: 64 × 32 warp tiles, registered next to 08d.
 ///
 ///     build/bin/sol08_mma_sync_gemm          # 08d 128x128x32 s4 and this rung side by side
+///
+/// Measured on the H200: 0.411 ms at 4096³ against 08d's 0.420, ahead at every square
+/// size (by 20 to 25 % up to 1024³, where there are fewer blocks than SMs) and 2.5 to 3 %
+/// behind on the training shapes. The README sets this beside the prediction.
 #include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
 #include "solutions/08_mma_sync_gemm/ex1_warp_tile.hpp"
 

@@ -3,6 +3,10 @@
 /// to 09c.
 ///
 ///     build/bin/sol09_wgmma_tma_gemm          # 09c and this rung side by side
+///
+/// Measured on the H200: 0.204 ms at 4096³ against 09c's 0.220 (92.1 % of cuBLAS bf16, the
+/// best bf16 rung), 6.0 % faster at 8192³, level at 2048³ and on the wide training shape.
+/// The README sets this beside the model's bytes.
 #include "chapters/09_wgmma_tma_gemm/wgmma_launch.cuh"
 #include "solutions/09_wgmma_tma_gemm/ex1_band_height.hpp"
 

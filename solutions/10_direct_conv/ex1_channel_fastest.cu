@@ -3,7 +3,9 @@
 ///
 /// 10a numbers its threads with q fastest; this rung numbers them with k
 /// fastest, the NHWC order of the output. solutions/10_direct_conv/README.md
-/// works through the prediction the exercise asks for.
+/// works through the prediction the exercise asks for (3 to 10 times slower
+/// than 10a). Measured on the H200: 14.5 ms on resnet50-3x3-28 against 10a's
+/// 4.26, 3.4 times as long.
 ///
 ///     build/bin/sol10_direct_conv --layer resnet50-3x3-28
 #include "chapters/10_direct_conv/direct_conv.cuh"
