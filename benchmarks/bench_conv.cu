@@ -17,9 +17,11 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <string>
 
 #include "benchmarks/bench_timing.cuh"
 #include "common/conv/conv.cuh"
+#include "common/conv/cudnn.cuh"
 #include "common/conv/device_conv.cuh"
 #include "common/conv/options.hpp"
 #include "common/core/cuda_check.cuh"
@@ -55,7 +57,8 @@ void time_rung(benchmark::State& state, const ConvRung& rung, const NamedConvLay
   if (rung.kind == RungKind::Vendor) {
     cudnn_seconds()[key] = mean_seconds;
     // Which algorithm cuDNN timed as its fastest here: its choice can differ from the chapter program's.
-    state.SetLabel(to_string(rung.precision()) + "; " + cudnn_algorithm_note(layer.problem, rung.precision()));
+    const std::string algorithm = cudnn_algorithm_note(layer.problem, rung.precision());
+    if (!algorithm.empty()) state.SetLabel(std::string(to_string(rung.precision())) + "; " + algorithm);
   }
   if (cudnn_seconds().count(key)) state.counters["pct_of_cudnn"] = 100.0 * cudnn_seconds()[key] / mean_seconds;
 }

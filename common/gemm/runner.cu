@@ -394,7 +394,9 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   // After the JSON: whatever the hook asks of the GPU, the measurements are already saved.
   if (chapter.after_tables != nullptr && !broken_by) chapter.after_tables(std::cout);
   // --no-vendor's skips were asked for: --fail-on-skip judges the other rungs.
-  std::erase_if(results, [&](const RungResult& r) { return r.rung.kind == RungKind::Vendor && !options.vendor; });
+  results.erase(std::remove_if(results.begin(), results.end(),
+                               [&](const RungResult& r) { return r.rung.kind == RungKind::Vendor && !options.vendor; }),
+                results.end());
   return exit_status_of_run(results, options.fail_on_skip, program);
 }
 
