@@ -2,7 +2,7 @@
 /// \brief The tuning candidates on the CPU, through chapter 06's models: each block's threads own
 /// its tile exactly once, every shared load is one wavefront in the banks (and 2 or 4 passes of
 /// the return path, as the lane order predicts), the block order visits every tile
-/// once, and each fits an H100 or H200 (sm_90) with room for the 128 registers ptxas may use.
+/// once, and each fits an H100 or H200 (sm_90) with room for the registers ptxas may use.
 ///
 ///     ctest --test-dir build -R TuneSimt
 #include <gtest/gtest.h>
@@ -51,7 +51,8 @@ void check_candidate() {
   // 4096 / 128 and a ragged grid (a last group with fewer rows than the others).
   for (const auto& [grid_n, grid_m] : {std::pair{32, 32}, std::pair{16, 32}, std::pair{7, 13}})
     EXPECT_EQ(block_order_problem<Cfg>(grid_n, grid_m), "") << name << ", grid " << grid_n << " x " << grid_m;
-  EXPECT_GE(model::blocks_per_sm(90, Cfg::kThreads, 128, Cfg::kSmemBytes), 1) << name << " does not fit sm_90";
+  EXPECT_GE(model::blocks_per_sm(90, Cfg::kThreads, Cfg::kMaxRegisters, Cfg::kSmemBytes), 1)
+      << name << " does not fit sm_90";
 }
 
 template <class... Cfgs>
@@ -81,6 +82,22 @@ TEST(TuneSimt, CandidateNamesAreDistinctAndSayWhatDiffers) {
   EXPECT_EQ(candidate_name<Grouped>(), "tune 256x128x16 w64x32 3-stage grouped 8");
   using Paired = Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 0, true>;
   EXPECT_EQ(candidate_name<Paired>(), "tune 128x128x16 w64x32 3-stage paired");
+  using Wide = Candidate<ThreadTileConfig<256, 128, 8, 64, 64, 3, 8, 16, 255>>;
+  EXPECT_EQ(candidate_name<Wide>(), "tune 256x128x8 w64x64 3-stage t8x16");
+}
+
+// Round 2's thread tile of 8 x 16 reads B in four float4s a quarter of a warp tile apart: per
+// 4-wide k-step 8 loads of A (2 passes each) and 16 of B (4 passes each), 80 passes for 512 FFMAs
+// per lane, 10 per 64 where the 8 x 8 tiles take 12 (48 for 256), as cuBLAS's profile showed.
+TEST(TuneSimt, TheWideThreadTileTakesTenPassesPer64Ffmas) {
+  using Wide = Candidate<ThreadTileConfig<256, 128, 8, 64, 64, 3, 8, 16, 255>>;
+  const model::StepLoads wide = model::step_loads<Wide>(0),
+                         chapter = model::step_loads<TileConfig<128, 128, 16, 64, 32, 3>>(0);
+  EXPECT_EQ(wide.a_loads + wide.b_loads, 24);
+  EXPECT_EQ((wide.a_passes + wide.b_passes) * 64 / (4 * Wide::kTM * Wide::kTN), 10);
+  EXPECT_EQ((chapter.a_passes + chapter.b_passes) * 64 / (4 * 8 * 8), 12);
+  EXPECT_EQ(Wide::kThreads, 256);
+  EXPECT_EQ(Wide::kMinBlocksPerSm, 1);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ namespace ladder::tune_simt {
 
 using warp_tiling::BlockPlace;
 using warp_tiling::LanePlace;
+using warp_tiling::ThreadTileConfig;
 using warp_tiling::TileConfig;
 
 /// A configuration of chapter 06's template, launched in row-major block order (GroupRows 0,
@@ -72,17 +73,24 @@ using Candidates =
                Candidate<TileConfig<128, 128, 8, 64, 32, 3>, 8>,   // the block orders of exercise 2: groups of 8 rows
                Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 8>,  // 06e, grouped
                Candidate<TileConfig<256, 128, 16, 64, 32, 3>, 8>,
-               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 0, true>,   // 06e, lanes paired for the return path
-               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 8, true>>;  // ... and grouped
+               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 0, true>,  // 06e, lanes paired for the return path
+               Candidate<TileConfig<128, 128, 16, 64, 32, 3>, 8, true>,  // ... and grouped
+               // Round 2, from the H200 profile (chapter 06, "What the next round should try"): cuBLAS's
+               // shape. 8 x 16 per thread, 256 threads, one block per SM with up to 255 registers: 3 shared
+               // loads per 64 FFMAs instead of 4, twice the independent FFMAs per warp.
+               Candidate<ThreadTileConfig<256, 128, 8, 64, 64, 3, 8, 16, 255>>,
+               Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 2, 8, 16, 255>>,
+               Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 3, 8, 16, 255>>>;
 // [candidates]
 
-/// "tune 128x128x16 w64x32 3-stage", with " grouped 8" for a grouped block order and
-/// " paired" for the paired lane order.
+/// "tune 128x128x16 w64x32 3-stage", with " t8x16" for a thread tile other than 8 × 8,
+/// " grouped 8" for a grouped block order and " paired" for the paired lane order.
 template <class Cfg>
 std::string candidate_name() {
   std::string name = "tune " + std::to_string(Cfg::kBM) + "x" + std::to_string(Cfg::kBN) + "x" +
                      std::to_string(Cfg::kBK) + " w" + std::to_string(Cfg::kWM) + "x" + std::to_string(Cfg::kWN) + " " +
                      std::to_string(Cfg::kStages) + "-stage";
+  if (Cfg::kTM != 8 || Cfg::kTN != 8) name += " t" + std::to_string(Cfg::kTM) + "x" + std::to_string(Cfg::kTN);
   if (Cfg::kGroupRows > 0) name += " grouped " + std::to_string(Cfg::kGroupRows);
   if (Cfg::kPairedLanes) name += " paired";
   return name;

@@ -19,8 +19,8 @@
 
 namespace ladder::warp_tiling {
 
-/// Where a thread's 8 × 8 tile of C starts inside the block tile: its first
-/// row of a_tile and its first column of b_tile (see TileConfig::place).
+/// Where a thread's tile of C (8 × 8 in the chapter) starts inside the block
+/// tile: its first row of a_tile and its first column of b_tile (see TileConfig::place).
 struct LanePlace {
   int row, col;
 };
@@ -31,16 +31,20 @@ struct BlockPlace {
 };
 
 // [tile-config]
-/// The tile sizes of one configuration. A thread always owns 8 × 8 elements of
-/// C: 8 rows kLanesM apart, and two groups of 4 columns half a warp tile apart
-/// (so its shared loads are float4s that do not conflict); the warp's 32 lanes
-/// form a kLanesM × kLanesN grid (8 × 4 for the chapter's 64 × 32 warp tile).
-template <int BM, int BN, int BK, int WM, int WN, int Stages>
-struct TileConfig {
+/// The tile sizes of one configuration. In every step of the chapter a thread
+/// owns 8 × 8 elements of C: 8 rows kLanesM apart, and two groups of 4 columns
+/// half a warp tile apart (so its shared loads are float4s that do not
+/// conflict); the warp's 32 lanes form a kLanesM × kLanesN grid (8 × 4 for the
+/// chapter's 64 × 32 warp tile). TileConfig, below, fixes those 8 × 8 and the
+/// 128-register cap; the tuning sweep also tries wider thread tiles (TN = 16:
+/// four groups of 4 columns, a quarter of a warp tile apart) with more registers.
+template <int BM, int BN, int BK, int WM, int WN, int Stages, int TM, int TN, int MaxRegisters>
+struct ThreadTileConfig {
   static constexpr int kStages = Stages;  // k-tiles in shared memory at once (06a: 1; pipelines: 1 + in flight)
   static constexpr int kBM = BM, kBN = BN, kBK = BK;  // block tile of C, and the k-step
   static constexpr int kWM = WM, kWN = WN;            // warp tile of C
-  static constexpr int kTM = 8, kTN = 8;              // thread tile of C
+  static constexpr int kTM = TM, kTN = TN;            // thread tile of C
+  static constexpr int kMaxRegisters = MaxRegisters;  // per thread, at the kMinBlocksPerSm ptxas is asked for
   static constexpr int kLanesM = kWM / kTM;           // lanes along m in a warp: a thread's rows are kLanesM apart
   static constexpr int kLanesN = kWN / kTN;           // lanes along n in a warp
   static constexpr int kThreads = (BM / WM) * (BN / WN) * 32;
@@ -49,11 +53,12 @@ struct TileConfig {
   static constexpr int kSmemBytes = Stages * kStageFloats * int(sizeof(float));
   static constexpr int kAChunks = BM * BK / 4 / kThreads;  // float4s of A each thread stages per k-tile
   static constexpr int kBChunks = BK * BN / 4 / kThreads;
-  static constexpr int kMinBlocksPerSm = 65536 / (kThreads * 128);  // caps ptxas at 128 registers per thread
+  static constexpr int kMinBlocksPerSm = 65536 / (kThreads * MaxRegisters);  // caps ptxas at MaxRegisters
   static constexpr int kUnrollSteps = BK == 8 ? 2 : 1;  // 4-wide k-steps unrolled in multiply_stage (see there)
 
   static_assert(BM % WM == 0 && BN % WN == 0, "the block tile splits into whole warp tiles");
-  static_assert(WM % kTM == 0 && WN % kTN == 0 && kLanesM * kLanesN == 32, "a warp tile is 32 thread tiles of 8 x 8");
+  static_assert(WM % kTM == 0 && WN % kTN == 0 && kLanesM * kLanesN == 32, "a warp tile is 32 thread tiles");
+  static_assert(kTN % 4 == 0 && kTM <= 8, "a thread's columns come in float4s; its rows' float4s of A fit 8");
   static_assert(kLanesM <= 8,
                 "a float4 load of A reaches kLanesM rows of a_tile at once; up to 8 consecutive rows lie in "
                 "different bank groups (odd kLdA / 4), so the load is one wavefront: WM <= 64");
@@ -64,7 +69,7 @@ struct TileConfig {
   static_assert(kAChunks * kThreads * 4 == BM * BK && kBChunks * kThreads * 4 == BK * BN,
                 "every thread stages the same whole number of float4s of each tile");
   static_assert(kLdA % 8 == 4, "rows r and r+1..r+7 of a_tile start in 8 different groups of 4 banks: no conflict");
-  static_assert(kMinBlocksPerSm >= 1, "at most 512 threads: 128 registers each must fit the SM's 65 536");
+  static_assert(kMinBlocksPerSm >= 1, "kThreads x MaxRegisters must fit the SM's 65 536 registers");
   static_assert(Stages >= 1, "at least the stage being multiplied");
   static_assert(kSmemBytes <= 99 * 1024,
                 "at most 99 KB of shared memory per block: the smallest sm_80+ limit (sm_86, sm_89)");
@@ -89,23 +94,28 @@ struct TileConfig {
   // [place]
 };
 
+/// The chapter's configurations: 8 × 8 per thread, at most 128 registers each.
+template <int BM, int BN, int BK, int WM, int WN, int Stages>
+struct TileConfig : ThreadTileConfig<BM, BN, BK, WM, WN, Stages, 8, 8, 128> {};
+
 // [thread-elements]
-/// Row (in the block tile) of row i = 0..7 of the thread tile at `p`: kLanesM apart.
+/// Row (in the block tile) of row i = 0..kTM-1 of the thread tile at `p`: kLanesM apart.
 template <class Cfg>
 constexpr __host__ __device__ int thread_row(LanePlace p, int i) {
   return p.row + i * Cfg::kLanesM;
 }
-/// Column of column j = 0..7 of the thread tile: two groups of 4, half a warp tile apart.
+/// Column of column j = 0..kTN-1 of the thread tile: groups of 4, the warp tile
+/// split evenly between them (two groups half a warp tile apart for 8 × 8).
 template <class Cfg>
 constexpr __host__ __device__ int thread_col(LanePlace p, int j) {
-  return p.col + j % 4 + j / 4 * (Cfg::kWN / 2);
+  return p.col + j % 4 + j / 4 * (Cfg::kWN / (Cfg::kTN / 4));
 }
 // [thread-elements]
 
 __device__ __forceinline__ float component(float4 v, int i) { return i == 0 ? v.x : i == 1 ? v.y : i == 2 ? v.z : v.w; }
 
 // [thread-tile]
-/// Where this thread's 8 × 8 piece of C lies: block tile → warp tile → lane.
+/// Where this thread's piece of C lies: block tile → warp tile → lane.
 struct ThreadTile {
   int m0, n0;                     // the block tile's first row and column of C
   bool rows_inside, cols_inside;  // the whole block tile lies inside C: no bounds checks (block-uniform)
@@ -135,9 +145,9 @@ __device__ __forceinline__ float* stage_memory(int s) {
 // [multiply-stage]
 /// acc += a_tile · b_tile for one stage: the thread's rows thread_row(p, i) and
 /// columns thread_col(p, j). A is read as float4s along k (4 steps at once), B
-/// as float4s along n: 16 shared loads per 256 multiply-adds.
+/// as float4s along n: 16 shared loads per 256 multiply-adds (8 × 8 per thread).
 template <class Cfg>
-__device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* stage, LanePlace p) {
+__device__ __forceinline__ void multiply_stage(float (&acc)[Cfg::kTM][Cfg::kTN], const float* stage, LanePlace p) {
   const float* a_tile = stage;                         // (m, k)
   const float* b_tile = stage + Cfg::kBM * Cfg::kLdA;  // (k, n)
   // Unrolled, ptxas hoists the next step's shared loads above this step's math:
@@ -145,34 +155,47 @@ __device__ __forceinline__ void multiply_stage(float (&acc)[8][8], const float* 
   // 128 registers; 2 or 4 steps of BK = 16 spill, so those loops stay rolled.
 #pragma unroll(Cfg::kUnrollSteps)
   for (int p4 = 0; p4 < Cfg::kBK; p4 += 4) {
-    float4 a[8];  // (m, 4 k): the thread's 8 rows of A, 4 k-values each
+    float4 a[Cfg::kTM];  // (m, 4 k): the thread's rows of A, 4 k-values each
 #pragma unroll
-    for (int i = 0; i < 8; ++i) a[i] = load4(&a_tile[thread_row<Cfg>(p, i) * Cfg::kLdA + p4]);
+    for (int i = 0; i < Cfg::kTM; ++i) a[i] = load4(&a_tile[thread_row<Cfg>(p, i) * Cfg::kLdA + p4]);
 #pragma unroll
     for (int q = 0; q < 4; ++q) {
-      const float4 b_lo = load4(&b_tile[(p4 + q) * Cfg::kBN + thread_col<Cfg>(p, 0)]);
-      const float4 b_hi = load4(&b_tile[(p4 + q) * Cfg::kBN + thread_col<Cfg>(p, 4)]);
-      const float b[8] = {b_lo.x, b_lo.y, b_lo.z, b_lo.w, b_hi.x, b_hi.y, b_hi.z, b_hi.w};
+      float4 b4[Cfg::kTN / 4];  // the thread's columns of row p4 + q of B, a float4 per group of 4
 #pragma unroll
-      for (int i = 0; i < 8; ++i)
+      for (int g = 0; g < Cfg::kTN / 4; ++g) b4[g] = load4(&b_tile[(p4 + q) * Cfg::kBN + thread_col<Cfg>(p, 4 * g)]);
+      float b[Cfg::kTN];
 #pragma unroll
-        for (int j = 0; j < 8; ++j) acc[i][j] += component(a[i], q) * b[j];
+      for (int j = 0; j < Cfg::kTN; ++j) b[j] = component(b4[j / 4], j % 4);
+#pragma unroll
+      for (int i = 0; i < Cfg::kTM; ++i)
+#pragma unroll
+        for (int j = 0; j < Cfg::kTN; ++j) acc[i][j] += component(a[i], q) * b[j];
     }
   }
 }
 // [multiply-stage]
 
-/// alpha · acc (+ beta · C) to the thread's 8 rows × 2 groups of 4 columns:
+/// alpha · acc (+ beta · C) to the thread's rows × groups of 4 columns:
 /// 128-bit stores when the block tile lies inside C, per element at the edges.
 template <class Cfg>
 __device__ __forceinline__ void store_thread_tile(const GemmArgs& args, const ThreadTile& tile,
-                                                  const float (&acc)[8][8]) {
+                                                  const float (&acc)[Cfg::kTM][Cfg::kTN]) {
   const bool inside = tile.rows_inside && tile.cols_inside;
 #pragma unroll
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < Cfg::kTM; ++i) {
     const int row = tile.m0 + thread_row<Cfg>(tile.place, i);
-    store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 0), {acc[i][0], acc[i][1], acc[i][2], acc[i][3]}, inside);
-    store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 4), {acc[i][4], acc[i][5], acc[i][6], acc[i][7]}, inside);
+    if constexpr (Cfg::kTN == 8) {  // the chapter's two groups, written out: as a loop, ptxas schedules
+      // the whole kernel differently (06b: 171 registers instead of the 155 measured on the H200)
+      store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 0), {acc[i][0], acc[i][1], acc[i][2], acc[i][3]},
+               inside);
+      store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 4), {acc[i][4], acc[i][5], acc[i][6], acc[i][7]},
+               inside);
+    } else {
+#pragma unroll
+      for (int g = 0; g < Cfg::kTN / 4; ++g)
+        store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 4 * g),
+                 {acc[i][4 * g], acc[i][4 * g + 1], acc[i][4 * g + 2], acc[i][4 * g + 3]}, inside);
+    }
   }
 }
 
@@ -224,7 +247,7 @@ template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) warp_tiling_kernel(GemmArgs args) {
   static_assert(Cfg::kStages == 1, "one stage: loaded, then multiplied");
   const ThreadTile tile = thread_tile<Cfg>(args);
-  float acc[8][8] = {};  // (m, n): element (i, j) is C(thread_row(i), thread_col(j)) of the block tile
+  float acc[Cfg::kTM][Cfg::kTN] = {};  // (m, n): element (i, j) is C(thread_row(i), thread_col(j)) of the block tile
   float* stage = stage_memory<Cfg>(0);
   for (int k0 = 0; k0 < args.k; k0 += Cfg::kBK) {
     TileLoads<Cfg> loads;
@@ -249,7 +272,7 @@ __global__ void __launch_bounds__(Cfg::kThreads) register_prefetch_kernel(GemmAr
   static_assert(Cfg::kStages == 2, "the register pipeline holds one tile in registers: 2 stages");
   static_assert(Cfg::kSmemBytes <= 64 * 1024, "at most 64 KB of shared memory per block on sm_75");
   const ThreadTile tile = thread_tile<Cfg>(args);
-  float acc[8][8] = {};
+  float acc[Cfg::kTM][Cfg::kTN] = {};
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   TileLoads<Cfg> next;
   next.fetch(args, tile, 0);
@@ -312,7 +335,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) cp_async_
   static_assert(Cfg::kStages >= 2, "one stage is multiplied while the others are loaded");
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   const ThreadTile tile = thread_tile<Cfg>(args);
-  float acc[8][8] = {};
+  float acc[Cfg::kTM][Cfg::kTN] = {};
   const int k_tiles = ceil_div(args.k, Cfg::kBK);
   // Prologue: tiles 0 .. kStages-2 in flight, one commit group each.
   for (int s = 0; s < Cfg::kStages - 1; ++s) {

@@ -27,8 +27,8 @@ std::string coverage_problem() {
   std::vector<int> owners(Cfg::kBM * Cfg::kBN, 0);
   for (int t = 0; t < Cfg::kThreads; ++t) {
     const LanePlace p = Cfg::place(t / 32, t % 32);
-    for (int i = 0; i < 8; ++i)
-      for (int j = 0; j < 8; ++j) {
+    for (int i = 0; i < Cfg::kTM; ++i)
+      for (int j = 0; j < Cfg::kTN; ++j) {
         const int r = thread_row<Cfg>(p, i), c = thread_col<Cfg>(p, j);
         if (r < 0 || r >= Cfg::kBM || c < 0 || c >= Cfg::kBN)
           return "thread " + std::to_string(t) + " element (" + std::to_string(i) + ", " + std::to_string(j) +
@@ -70,8 +70,8 @@ inline int load128_passes(const std::vector<int>& float_offsets) {
 
 /// One warp's shared loads in multiply_stage per 4-wide k-step (4 × 64 warp-FFMAs).
 struct StepLoads {
-  int a_loads = 0, a_wavefronts = 0;  // float4 loads of A (8) and the wavefronts they take in the banks
-  int b_loads = 0, b_wavefronts = 0;  // float4 loads of B (8)
+  int a_loads = 0, a_wavefronts = 0;  // float4 loads of A (kTM) and the wavefronts they take in the banks
+  int b_loads = 0, b_wavefronts = 0;  // float4 loads of B (4 × kTN / 4)
   int a_passes = 0, b_passes = 0;     // the same loads' passes counting the return path too
   int lower_bound = 0;  // wavefronts if each distinct byte of the warp's footprint were moved once, 128 per wavefront
 };
@@ -82,7 +82,7 @@ StepLoads step_loads(int warp) {
   StepLoads s;
   std::vector<int> offsets(32);
   std::set<int> a_rows, b_cols;
-  for (int i = 0; i < 8; ++i) {  // a[i] = load4(&a_tile[thread_row(p, i) * kLdA + p4])
+  for (int i = 0; i < Cfg::kTM; ++i) {  // a[i] = load4(&a_tile[thread_row(p, i) * kLdA + p4])
     for (int lane = 0; lane < 32; ++lane) {
       offsets[lane] = thread_row<Cfg>(Cfg::place(warp, lane), i) * Cfg::kLdA;
       a_rows.insert(offsets[lane]);
@@ -92,9 +92,9 @@ StepLoads step_loads(int warp) {
     s.a_passes += load128_passes(offsets);
   }
   for (int q = 0; q < 4; ++q)
-    for (int half = 0; half < 2; ++half) {  // b_lo, b_hi = load4(&b_tile[(p4 + q) * kBN + thread_col(p, 0 or 4)])
+    for (int g = 0; g < Cfg::kTN / 4; ++g) {  // b4 = load4(&b_tile[(p4 + q) * kBN + thread_col(p, 4 g)])
       for (int lane = 0; lane < 32; ++lane) {
-        const int col = thread_col<Cfg>(Cfg::place(warp, lane), 4 * half);
+        const int col = thread_col<Cfg>(Cfg::place(warp, lane), 4 * g);
         offsets[lane] = Cfg::kBM * Cfg::kLdA + q * Cfg::kBN + col;
         if (q == 0) b_cols.insert(col);
       }
