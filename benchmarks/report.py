@@ -251,28 +251,30 @@ def gemm_table(run, precision, rows, chapter):
             cells += energy_cells(ladder.get(rung, {}), "joules_per_gemm")
         cells += [percent(rung, rows[rung], size) for size in sizes]
         lines.append("| " + " | ".join(cells) + " |")
-    return lines + gemm_notes(run, vendor, rows, rungs, peak_column or energy_columns)
+    return lines + gemm_notes(run, vendor, rows, rungs, peak_column)
 
 
 def two_runs_note(rows, ladder, rungs, shape):
-    """Which columns come from which run, when a table joins bench_gemm's times and the ladder run's."""
-    differences = [abs(ladder[rung]["median_ms"] / rows[rung][HEADLINE][0] - 1) for rung in rungs
-                   if rung in ladder and "median_ms" in ladder[rung] and rows[rung].get(HEADLINE, (0,))[0] > 0]
-    spread = f"; its times differ from bench_gemm's by up to {100 * max(differences):.1f} %" if differences else ""
+    """Which columns come from which run, when a table joins bench_gemm's times and the ladder run's; [] when
+    it shows none of the ladder run's columns."""
     columns = " and ".join(name for key, name in (("percent_of_instruction_peak", "% of instruction peak"),
                                                   ("joules_per_gemm", "J/GEMM, GFLOP/J"))
                            if any(key in ladder.get(rung, {}) for rung in rungs))
+    if not columns:
+        return []
+    differences = [abs(ladder[rung]["median_ms"] / rows[rung][HEADLINE][0] - 1) for rung in rungs
+                   if rung in ladder and "median_ms" in ladder[rung] and rows[rung].get(HEADLINE, (0,))[0] > 0]
+    spread = f"; its times differ from bench_gemm's by up to {100 * max(differences):.1f} %" if differences else ""
     return [f"ms, TFLOP/s and % of cuBLAS come from bench_gemm; {columns} from the ladder run at {shape}, which "
             f"times each rung again{spread}."]
 
 
-def gemm_notes(run, vendor, rows, rungs, from_ladder):
+def gemm_notes(run, vendor, rows, rungs, peak_column):
     """Lines under a table: which run each column comes from, the instruction peaks its % column divides by,
     and the algorithm cuBLAS chose."""
     ladder, shape = ladder_entries(run)
     entries = [ladder[rung] for rung in rungs if rung in ladder]
-    peak_column = any("percent_of_instruction_peak" in entry for entry in entries)
-    notes = two_runs_note(rows, ladder, rungs, shape) if from_ladder else []
+    notes = two_runs_note(rows, ladder, rungs, shape)
     notes += peak_note(run.get("ladder") or {}, entries) if peak_column else []
     algorithm = ladder.get(vendor, {}).get("algorithm")
     if algorithm:

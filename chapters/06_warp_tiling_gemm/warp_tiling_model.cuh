@@ -71,7 +71,7 @@ inline int load128_passes(const std::vector<int>& float_offsets) {
 /// One warp's shared loads in multiply_stage per 4-wide k-step (4 × 64 warp-FFMAs).
 struct StepLoads {
   int a_loads = 0, a_wavefronts = 0;  // float4 loads of A (kTM) and the wavefronts they take in the banks
-  int b_loads = 0, b_wavefronts = 0;  // float4 loads of B (4 × kTN / 4)
+  int b_loads = 0, b_wavefronts = 0;  // float4 loads of B (kTN: 4 rows of kTN / 4 each)
   int a_passes = 0, b_passes = 0;     // the same loads' passes counting the return path too
   int lower_bound = 0;  // wavefronts if each distinct byte of the warp's footprint were moved once, 128 per wavefront
 };

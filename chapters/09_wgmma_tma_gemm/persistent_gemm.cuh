@@ -133,9 +133,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
             else
               mbarrier_arrive_cluster(&empty[s], unsigned(cta));
       }
-      // C write-only and the tile's columns all inside C: through shared memory and TMA.
-      // A tile across C's right edge takes 09b's direct stores too: on the H200, a TMA store
-      // wrote the whole 16-byte chunk holding column n - 1, past n into C's row padding.
+      // C write-only and the tile whole in n (see store_tile_through_smem): shared memory and TMA
       if (args.beta == 0.0f && origin.col + Cfg::kBN <= args.n)
         store_tile_through_smem<Cfg>(&c_map, acc, args.alpha, staging, origin, consumer);
       else  // C is read too, or the tile is ragged on the right

@@ -103,6 +103,11 @@ void reset_output(Problem<Element>& problem) {
     problem.c_device.upload(stored_c0(problem));
 }
 
+/// Whether --no-vendor leaves `rung` out: it is cuBLAS.
+bool left_out(const GemmRung& rung, const GemmOptions& options) {
+  return rung.kind == RungKind::Vendor && !options.vendor;
+}
+
 /// Verifies, times and (with a meter) measures the energy of one rung. A
 /// launch that fails, a kernel that faults, or a launcher that refuses its
 /// arguments (any exception) becomes this rung's failure, not the table's end.
@@ -112,7 +117,7 @@ RungResult run_rung(const GemmRung& rung, Problem<Element>& problem, const Devic
   RungResult result;
   result.rung = rung;
   const GemmArgsOf<Element> args = problem.args();
-  if (rung.kind == RungKind::Vendor && !problem.options.vendor) {
+  if (left_out(rung, problem.options)) {
     result.skip_reason = "not run: --no-vendor";
     return result;
   }
@@ -394,9 +399,9 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   // After the JSON: whatever the hook asks of the GPU, the measurements are already saved.
   if (chapter.after_tables != nullptr && !broken_by) chapter.after_tables(std::cout);
   // --no-vendor's skips were asked for: --fail-on-skip judges the other rungs.
-  results.erase(std::remove_if(results.begin(), results.end(),
-                               [&](const RungResult& r) { return r.rung.kind == RungKind::Vendor && !options.vendor; }),
-                results.end());
+  results.erase(
+      std::remove_if(results.begin(), results.end(), [&](const RungResult& r) { return left_out(r.rung, options); }),
+      results.end());
   return exit_status_of_run(results, options.fail_on_skip, program);
 }
 
