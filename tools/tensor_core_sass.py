@@ -12,6 +12,10 @@ counts the chapter's instruction and fails if a kernel has none. Chapter 09's
 B is row-major K x N, so every one of its HGMMA must read B transposed
 (`tnspB`, MN-major): one without it multiplies by B's transpose's layout, a
 descriptor or layout mistake that a square test with a symmetric B would miss.
+And the loop that issues a chapter 09 kernel's HGMMA must hold no GPU-wide memory
+barrier (MEMBAR ... .GPU): 09d's consumers once arrived on their peer's barrier with
+a cluster-scope release, which ptxas compiles to one before every arrival, and the
+rung ran at two thirds of 09c's speed.
 
     python3 tools/tensor_core_sass.py --build build        # exit 77 (skip) without cuobjdump/nvdisasm
 
@@ -26,7 +30,8 @@ import sys
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lessons import ROOT, SKIP  # noqa: E402
 from ptxas_report import demangle  # noqa: E402
-from sass_report import disassemble, find_tool  # noqa: E402
+from sass_report import disassemble, find_tool, main_loop, opcode as opcode_of  # noqa: E402
+from sass_report import instructions as loop_instructions  # noqa: E402
 
 HMMA_ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
 # Chapter: (the architectures its kernels are checked on, the instruction they must issue).
@@ -54,6 +59,13 @@ def instructions(functions, opcode):
     """{kernel: the text of each of its instructions whose opcode is `opcode`}."""
     return {name: [text for _, text in code if isinstance(text, str) and text.split()[0].split(".")[0] == opcode]
             for name, code in functions.items()}
+
+
+def gpu_fences_in_math_loop(code, opcode):
+    """The GPU-wide memory barriers in the loop that issues the most `opcode` instructions (none: no loop)."""
+    loop = main_loop(code, opcode)
+    return [] if loop is None else [item[1] for item in loop_instructions(loop)
+                                    if opcode_of(item) == "MEMBAR" and ".GPU" in item[1]]
 
 
 def main():
@@ -85,17 +97,20 @@ def main():
                 checked += 1
                 line = f"{folder} {arch} {names[mangled]}: {len(found)} {opcode}"
                 untransposed = [text for text in found if opcode == "HGMMA" and ".tnspB" not in text]
+                fences = gpu_fences_in_math_loop(functions[mangled], opcode) if opcode == "HGMMA" else []
                 if opcode == "HGMMA":
-                    line += f", {len(found) - len(untransposed)} of them reading B MN-major (tnspB)"
+                    line += (f", {len(found) - len(untransposed)} of them reading B MN-major (tnspB), "
+                             f"{len(fences)} GPU-wide memory barriers in their loop")
                 print(line)
-                if not found or untransposed:
+                if not found or untransposed or fences:
                     failures.append(line)
     if checked == 0:
         sys.exit("tensor_core_sass: no kernel built for " + ", ".join(HMMA_ARCHITECTURES))
     if failures:
-        sys.exit("tensor_core_sass: kernels without a tensor-core instruction, or with an HGMMA that reads B "
-                 "K-major:\n  " + "\n  ".join(failures))
-    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA or HGMMA (every HGMMA with tnspB)")
+        sys.exit("tensor_core_sass: kernels without a tensor-core instruction, with an HGMMA that reads B "
+                 "K-major, or with a GPU-wide memory barrier in their HGMMA loop:\n  " + "\n  ".join(failures))
+    print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA or HGMMA (every HGMMA with tnspB, "
+          "no GPU-wide memory barrier in its loop)")
 
 
 if __name__ == "__main__":

@@ -63,27 +63,19 @@ __device__ __forceinline__ void mbarrier_arrive(std::uint64_t* barrier) {
 #endif
 }
 
-/// Whether the phase with this parity has completed (a bounded wait in hardware). With
-/// ClusterScope the wait acquires at cluster scope, which a barrier that other CTAs of the
-/// cluster arrive on needs (09d), so that what they released before arriving is seen.
-template <bool ClusterScope = false>
+/// Whether the phase with this parity has completed (a bounded wait in hardware). The wait
+/// acquires at CTA scope, the default, even where other CTAs of the cluster arrive (09d):
+/// their arrivals carry no data to see, only "done reading" (mbarrier_arrive_cluster).
 __device__ __forceinline__ bool mbarrier_try_wait(std::uint64_t* barrier, std::uint32_t parity) {
   std::uint32_t done = 1;
 #ifdef LADDER_SM90A_DEVICE
-#define LADDER_TRY_WAIT(scope)                  \
-  asm volatile(                                 \
-      "{\n.reg .pred complete;\n"               \
-      "mbarrier.try_wait.parity" scope          \
-      ".shared::cta.b64 complete, [%1], %2;\n"  \
-      "selp.u32 %0, 1, 0, complete;\n}\n"       \
-      : "=r"(done)                              \
-      : "r"(smem_address(barrier)), "r"(parity) \
-      : "memory")
-  if constexpr (ClusterScope)
-    LADDER_TRY_WAIT(".acquire.cluster");
-  else
-    LADDER_TRY_WAIT("");
-#undef LADDER_TRY_WAIT
+  asm volatile(
+      "{\n.reg .pred complete;\n"
+      "mbarrier.try_wait.parity.shared::cta.b64 complete, [%1], %2;\n"
+      "selp.u32 %0, 1, 0, complete;\n}\n"
+      : "=r"(done)
+      : "r"(smem_address(barrier)), "r"(parity)
+      : "memory");
 #endif
   return done != 0;
 }
@@ -105,11 +97,10 @@ inline constexpr std::uint64_t kDeadlockTimeoutNs = 20'000'000'000ull;
 /// parity, a byte count TMA never delivers, a missing arrival) would otherwise spin for
 /// ever and hang the program; after kDeadlockTimeoutNs the kernel traps instead, and its
 /// launcher reports a CUDA error. The clock is read only once the first try has failed.
-template <bool ClusterScope = false>
 __device__ __forceinline__ void mbarrier_wait(std::uint64_t* barrier, std::uint32_t parity) {
-  if (mbarrier_try_wait<ClusterScope>(barrier, parity)) return;
+  if (mbarrier_try_wait(barrier, parity)) return;
   const std::uint64_t start = global_timer_ns();
-  while (!mbarrier_try_wait<ClusterScope>(barrier, parity))
+  while (!mbarrier_try_wait(barrier, parity))
     if (global_timer_ns() - start > kDeadlockTimeoutNs) __trap();
 }
 // [mbarrier]
@@ -307,13 +298,17 @@ __device__ __forceinline__ void cluster_sync() {
 }
 
 /// Arrives on the barrier at the same shared-memory offset in CTA `cta` of the cluster
-/// (mapa turns the local address into that CTA's), releasing at cluster scope.
+/// (mapa turns the local address into that CTA's). A consumer says with it that its wgmma
+/// have finished reading a stage (wgmma_wait came first); it wrote nothing another CTA must
+/// see, so the arrival releases at CTA scope, the default, as CUTLASS's ClusterBarrier
+/// does. With .release.cluster, ptxas puts a GPU-wide memory barrier (MEMBAR.ALL.GPU)
+/// before every arrival, inside the loop: the likely cause of 09d's slowdown (lesson, 09d).
 __device__ __forceinline__ void mbarrier_arrive_cluster(std::uint64_t* barrier, unsigned cta) {
 #ifdef LADDER_SM90A_DEVICE
   asm volatile(
       "{\n.reg .b32 remote;\n"
       "mapa.shared::cluster.u32 remote, %0, %1;\n"
-      "mbarrier.arrive.release.cluster.shared::cluster.b64 _, [remote];\n}\n" ::"r"(smem_address(barrier)),
+      "mbarrier.arrive.shared::cluster.b64 _, [remote];\n}\n" ::"r"(smem_address(barrier)),
       "r"(cta)
       : "memory");
 #endif

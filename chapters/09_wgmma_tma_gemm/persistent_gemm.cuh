@@ -106,7 +106,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
         const mma::RowCol origin = origin_of(unit);
         for (int t = 0; t < k_tiles; ++t, ++it) {
           const int s = it % Cfg::kStages, round = it / Cfg::kStages;
-          if (round > 0) mbarrier_wait<true>(&empty[s], (round - 1) % 2);  // other CTAs arrive on it too
+          if (round > 0) mbarrier_wait(&empty[s], (round - 1) % 2);  // in 09d, both CTAs' consumers
           load_stage<Cfg>(&a_map, &b_map, stage_at<Cfg>(smem, s), &full[s], t, origin, rank);
         }
       }
