@@ -260,6 +260,8 @@ def main(argv=None):
                         "--out, and its epoch time beside the graphed one's in the table")
     parser.add_argument("--bf16-run", help="another ch14_mnist_cnn --json, of a run with --precision bf16: kept in "
                         "--out, and beside PyTorch's eager bf16 in the table")
+    parser.add_argument("--to-target-run", help="another ch14_mnist_cnn --json, of a longer run: kept in --out, "
+                        "for its time to the target accuracy")
     parser.add_argument("--modes", default="eager fp32,eager bf16,compiled fp32",
                         help="comma-separated PyTorch modes (default: all three)")
     args = parser.parse_args(argv)
@@ -276,6 +278,8 @@ def main(argv=None):
         no_graph = json.loads(Path(args.no_graph_run).read_text()) if args.no_graph_run else None
         if no_graph:
             results["no_graph"] = no_graph
+        if args.to_target_run:
+            results["to_target"] = json.loads(Path(args.to_target_run).read_text())
         write_atomically(args.out, json.dumps(results, indent=2) + "\n")
         if ours.get("augment"):
             raise ValueError(f"{args.ours}: the run augmented its batches; run ch14_mnist_cnn with --augment off")
