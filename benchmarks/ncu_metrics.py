@@ -22,6 +22,7 @@ Mbyte) is scaled back to its base unit.
     python3 benchmarks/ncu_metrics.py ncu.txt            # the evidence table, as report.py prints it
     python3 benchmarks/ncu_metrics.py ncu.txt --json     # the launches and their metrics
     python3 benchmarks/ncu_metrics.py --metric-list      # what run_gpu.sh asks ncu for
+    python3 benchmarks/ncu_metrics.py --stall-metric-list   # ... and in its stall pass
 """
 import argparse
 import json
@@ -60,7 +61,20 @@ def short_name(name):
 
 
 def parse(text):
-    """[{"kernel": short name, "metrics": {name: value or None}}] for every launch with metrics."""
+    """[{"kernel": short name, "metrics": {name: value or None}}] for every launch with metrics. A report may
+    hold a second metrics pass over the same launches after a STALL_PASS line (run_gpu.sh's stall reasons):
+    its launches' metrics join those of the first pass's launch at the same place, when the kernels match."""
+    first, _, second = text.partition(STALL_PASS)
+    launches = parse_pass(first)
+    for index, launch in enumerate(parse_pass(second)):
+        if index < len(launches) and launches[index]["kernel"] == launch["kernel"]:
+            launches[index]["metrics"].update(launch["metrics"])
+        else:
+            launches.append(launch)
+    return launches
+
+
+def parse_pass(text):
     launches, current = [], None
     for line in text.splitlines():
         if match := LAUNCH.match(line):
@@ -96,6 +110,15 @@ def per_shared_load(metric):
 
 METRICS = (ISSUED, FMA_PIPE, FMA_BUSY, SHARED_LOADS, WAVEFRONTS, CONFLICTS, BARRIER_STALL, SHORT_SCOREBOARD_STALL)
 
+# The stall pass: every stall reason, as cycles per issued instruction, and how busy each pipe was. Asked for
+# by pattern (ncu's "regex:" prefix), in a pass of its own: should this ncu not know a name, only this pass fails.
+STALL_PASS = "==LADDER== stall reasons"
+STALL = re.compile(r"^smsp__average_warps_issue_stalled_(?P<reason>\w+?)_per_issue_active\.ratio$")
+PIPE = re.compile(r"^sm__pipe_(?P<pipe>\w+?)_cycles_active\.avg\.pct_of_peak_sustained_active$")
+STALL_METRICS = (r"regex:^smsp__average_warps_issue_stalled_[a-z_]+_per_issue_active\.ratio$",
+                 r"regex:^sm__pipe_[a-z0-9_]+_cycles_active\.avg\.pct_of_peak_sustained_active$")
+TOP = 4  # stall reasons and pipes named per launch
+
 
 COLUMNS = (  # (title, value from a launch's metrics, format)
     ("warp instructions issued", lambda m: m.get(ISSUED), "{:.3g}"),
@@ -122,15 +145,44 @@ def evidence_table(launches):
     return "\n".join(lines) + "\n"
 
 
+def ranked(metrics, pattern, group):
+    """[(name, value)] of the metrics `pattern` matches, largest first, without the ones ncu could not collect."""
+    found = [(m.group(group), value) for name, value in metrics.items()
+             if (m := pattern.match(name)) and value is not None]
+    return sorted(found, key=lambda item: -item[1])
+
+
+def stall_table(launches):
+    """A Markdown table of where each launch's warps waited: the cycles between two issues of a warp (the
+    stall reasons' sum, "selected" included: the issue cycle itself), the largest reasons, and the busiest
+    pipes; "" when no launch has the stall pass's metrics."""
+    rows = []
+    for launch in launches:
+        stalls = ranked(launch["metrics"], STALL, "reason")
+        if "selected" not in dict(stalls):  # not the stall pass: the first pass's two reasons only
+            continue
+        pipes = ranked(launch["metrics"], PIPE, "pipe")
+        total = sum(value for _, value in stalls)
+        rows.append(f"| `{launch['kernel']}` | {total:.2f} | "
+                    + ", ".join(f"{reason} {value:.2f}" for reason, value in stalls[:TOP]) + " | "
+                    + (", ".join(f"{pipe} {value:.0f} %" for pipe, value in pipes[:TOP]) or "n/a") + " |")
+    if not rows:
+        return ""
+    return "\n".join(["| kernel | cycles per issue | largest stall reasons (cycles per issue) | busiest pipes |",
+                      "|---|---:|---|---|", *rows]) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("report", nargs="?", help="an ncu text report with a --metrics block (run_gpu.sh's ncu.txt)")
     parser.add_argument("--json", action="store_true", help="print the parsed launches as JSON instead")
     parser.add_argument("--metric-list", action="store_true",
                         help="print the metrics the table needs, comma-separated, for ncu --metrics")
+    parser.add_argument("--stall-metric-list", action="store_true",
+                        help="print the stall pass's metric patterns, comma-separated, for ncu --metrics")
     args = parser.parse_args()
-    if args.metric_list:
-        print(",".join(METRICS))
+    if args.metric_list or args.stall_metric_list:
+        print(",".join(METRICS if args.metric_list else STALL_METRICS))
         return 0
     if not args.report:
         parser.error("name a report, or ask for --metric-list")
@@ -147,6 +199,8 @@ def main():
         print(json.dumps(launches, indent=1))
     else:
         print(evidence_table(launches), end="")
+        if stalls := stall_table(launches):
+            print("\n" + stalls, end="")
     return 0
 
 

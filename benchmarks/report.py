@@ -461,7 +461,9 @@ def profile_table(run, key, intro):
     launches = (run.get("profile") or {}).get(key)
     if not launches:
         return []
-    return [intro + "\n\n" + ncu_metrics.evidence_table(launches)]
+    stalls = ncu_metrics.stall_table(launches)
+    return [intro + "\n\n" + ncu_metrics.evidence_table(launches)
+            + (f"\nWhere the warps waited (the stall pass):\n\n{stalls}" if stalls else "")]
 
 
 # --- Convolution ---

@@ -467,8 +467,8 @@ phase_record() {
 # warm-up, no energy window), into REPORT: the sections, then the issue-slot evidence in numbers
 # (instructions issued vs. FFMAs on the fma pipe; shared loads, their wavefronts and bank conflicts,
 # which tell whether the return-path count of chapter 06 holds; barrier and shared-load stalls),
-# separately, so that a metric this ncu does not know costs only those lines. Bounded by
-# SECONDS + 60 in all. ncu_report REPORT SECONDS [ncu filter...] -- EXE [program args...]
+# separately, so that a metric this ncu does not know costs only those lines; then every stall
+# reason and pipe. Bounded by SECONDS + 120 in all. ncu_report REPORT SECONDS [ncu filter...] -- EXE [program args...]
 ncu_report() {
   local report=$1 seconds=$2 filter=() status
   shift 2
@@ -487,6 +487,11 @@ ncu_report() {
   status=$?
   timeout -k 10 "$(limit 60)" ncu "${ncu_args[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
+  # Every stall reason and every pipe's activity, by pattern, in a pass of its own after the marker
+  # line ncu_metrics.py looks for: a pattern this ncu rejects costs only this pass, and is no failure.
+  echo "==LADDER== stall reasons" >>"$report"
+  timeout -k 10 "$(limit 60)" ncu "${ncu_args[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --stall-metric-list)" \
+    "$@" "${run_args[@]}" >>"$report" 2>&1 || echo "ncu_report: the stall pass failed (exit $?); see $report"
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40
   python3 benchmarks/ncu_metrics.py "$report" || true  # the evidence table (none if the metrics pass failed)

@@ -6,6 +6,7 @@ could not collect, and units with an SI prefix.
     python3 benchmarks/test_ncu_metrics.py      # also run by CTest (ncu_metrics)
 """
 import pathlib
+import re
 import sys
 import unittest
 
@@ -59,6 +60,26 @@ OLD_REPORT = """[20936] simpleDivergence@127.0.0.1
     ---------------------------------------------------------------------- --------------- -----------
 """
 
+# run_gpu.sh's stall pass, appended to REPORT after the marker: the same two launches again.
+STALL_REPORT = REPORT + ncu_metrics.STALL_PASS + """
+  void ladder::warp_tiling::cp_async_kernel<ladder::warp_tiling::TileConfig<128, 128, 16, 64, 32, 3>>\
+(ladder::GemmArgsOf<float>) (32, 32, 1)x(256, 1, 1), Context 1, Stream 13, Device 0, CC 9.0
+    Section: Command line profiler metrics
+    sm__pipe_fma_cycles_active.avg.pct_of_peak_sustained_active                          %        81.53
+    sm__pipe_alu_cycles_active.avg.pct_of_peak_sustained_active                          %         9.10
+    smsp__average_warps_issue_stalled_barrier_per_issue_active.ratio                            0.12
+    smsp__average_warps_issue_stalled_long_scoreboard_per_issue_active.ratio                    0.05
+    smsp__average_warps_issue_stalled_math_pipe_throttle_per_issue_active.ratio                 1.40
+    smsp__average_warps_issue_stalled_not_selected_per_issue_active.ratio                       0.60
+    smsp__average_warps_issue_stalled_selected_per_issue_active.ratio                           1.00
+    smsp__average_warps_issue_stalled_short_scoreboard_per_issue_active.ratio                   0.30
+    smsp__average_warps_issue_stalled_wait_per_issue_active.ratio                               0.50
+    smsp__average_warps_issue_stalled_sleeping_per_issue_active.ratio                        (!) n/a
+  ampere_sgemm_128x64_nn (64, 32, 1)x(128, 1, 1), Context 1, Stream 13, Device 0, CC 9.0
+    Section: Command line profiler metrics
+    smsp__average_warps_issue_stalled_selected_per_issue_active.ratio                           1.00
+"""
+
 
 class NcuMetricsTest(unittest.TestCase):
     def test_reads_each_launch_with_metrics_in_order(self):
@@ -103,9 +124,37 @@ class NcuMetricsTest(unittest.TestCase):
         self.assertEqual(row[1:], ["2.52e+09", "85%", "82%", "1.34e+08", "3.00", "0.00", "0.12", "n/a |"])
         self.assertTrue(lines[3].endswith("| n/a | n/a | n/a | n/a | n/a | n/a | n/a |"))
 
+    def test_the_stall_pass_joins_the_launches_of_the_first(self):
+        launches = ncu_metrics.parse(STALL_REPORT)
+        self.assertEqual(len(launches), 2)
+        metrics = launches[0]["metrics"]
+        self.assertEqual(metrics["smsp__inst_executed.sum"], 2520.5e6)  # from the first pass
+        self.assertEqual(metrics["smsp__average_warps_issue_stalled_wait_per_issue_active.ratio"], 0.5)
+        self.assertEqual(launches[1]["metrics"]["smsp__inst_executed.sum"], 1000)
+        # A launch of the stall pass with no match in the first is kept, not merged into another.
+        other = STALL_REPORT.replace("ampere_sgemm_128x64_nn (64", "sm90_other (64")
+        self.assertEqual([launch["kernel"] for launch in ncu_metrics.parse(other)][-1], "sm90_other")
+
+    def test_the_stall_table_ranks_reasons_and_pipes(self):
+        table = ncu_metrics.stall_table(ncu_metrics.parse(STALL_REPORT)).splitlines()
+        self.assertEqual(len(table), 4)  # header, rule, and a row per launch of the stall pass
+        self.assertEqual(table[2], "| `cp_async_kernel<TileConfig<128, 128, 16, 64, 32, 3>>` | 3.97 | "
+                                   "math_pipe_throttle 1.40, selected 1.00, not_selected 0.60, wait 0.50 | "
+                                   "fma 82 %, alu 9 % |")
+        self.assertEqual(table[3], "| `ampere_sgemm_128x64_nn` | 1.00 | selected 1.00 | n/a |")
+        # The first pass alone (barrier and short scoreboard only) makes no stall table.
+        self.assertEqual(ncu_metrics.stall_table(ncu_metrics.parse(REPORT)), "")
+
     def test_the_metric_list_holds_metric_names(self):
         for metric in ncu_metrics.METRICS:
             self.assertRegex(metric, r"^[a-z][a-z0-9]*__[a-z0-9_.]+$")
+
+    def test_the_stall_patterns_match_the_names_they_are_for(self):
+        stall, pipe = (re.compile(pattern.removeprefix("regex:")) for pattern in ncu_metrics.STALL_METRICS)
+        self.assertTrue(stall.match("smsp__average_warps_issue_stalled_math_pipe_throttle_per_issue_active.ratio"))
+        self.assertTrue(pipe.match("sm__pipe_tensor_op_hmma_cycles_active.avg.pct_of_peak_sustained_active"))
+        self.assertFalse(stall.match(ncu_metrics.ISSUED))
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -159,7 +159,7 @@ PY
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         # The best of the sweep (neither wrong rung) profiled beside 06e, its kernels only.
         calls = (self.bin / "ncu-calls").read_text().splitlines()
-        self.assertEqual(len(calls), 2, "the sections, then the metrics")
+        self.assertEqual(len(calls), 3, "the sections, the metrics, then the stall reasons")
         for call in calls:
             self.assertIn("-k regex:warp_tiling|cp_async|register_prefetch", call)
             self.assertIn("--rung 06e --rung 06e cp.async 3-stage 128x128x16", call)
@@ -192,11 +192,12 @@ PY
         result = self.run_script("profile", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         calls = (self.bin / "ncu-calls").read_text().splitlines()
-        self.assertEqual(len(calls), 4, "per precision: the sections, then the metrics")
-        for precision, sections, metrics in (("fp32", calls[0], calls[1]), ("bf16", calls[2], calls[3])):
+        self.assertEqual(len(calls), 6, "per precision: the sections, the metrics, then the stall reasons")
+        for precision, sections, metrics, stalls in (("fp32", *calls[0:3]), ("bf16", *calls[3:6])):
             self.assertIn("--section SpeedOfLight", sections)
             self.assertIn("--metrics smsp__inst_executed.sum", metrics)
-            for call in (sections, metrics):
+            self.assertIn("--metrics regex:^smsp__average_warps_issue_stalled_", stalls)
+            for call in (sections, metrics, stalls):
                 self.assertIn(f"ch09_wgmma_tma_gemm --precision {precision} --m 4096 --n 4096 --k 4096 --no-check",
                               call)
                 self.assertNotIn("-k regex", call)
