@@ -24,6 +24,7 @@ import textwrap
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lessons import ROOT, lessons  # noqa: E402
 MARKER = re.compile(r"^<!-- snippet: (\S+) (\S+) -->\n```(\w*)\n(.*?)^```\n", re.M | re.S)
+NESTED = re.compile(r"^\s*// \[[\w-]+\]\s*$")
 
 
 def source_region(path: str, name: str) -> str:
@@ -32,7 +33,9 @@ def source_region(path: str, name: str) -> str:
     marks = [i for i, line in enumerate(lines) if line.strip() == tag]
     if len(marks) != 2:
         raise SystemExit(f"{path}: expected two '{tag}' lines, found {len(marks)}")
-    return textwrap.dedent("".join(lines[marks[0] + 1 : marks[1]]))
+    # Another region's marker lines inside this one are the source's bookkeeping, not the lesson's.
+    inner = [line for line in lines[marks[0] + 1 : marks[1]] if not NESTED.match(line)]
+    return textwrap.dedent("".join(inner))
 
 
 def process(lesson: pathlib.Path, write: bool) -> list:

@@ -485,4 +485,18 @@ LADDER_HOST_DEVICE constexpr ScheduledTile cluster_tile_at(int unit, int rank, i
 }
 // [tile-order]
 
+// ---------------------------------------------------------------------------
+// The ring of stages across k-tiles (09e)
+// ---------------------------------------------------------------------------
+
+// [ring]
+/// A persistent CTA counts the k-tiles its consumers have started, across its tiles: `it`.
+/// k-tile `it` lives in stage it % stages. When a consumer has started the wgmma of k-tile
+/// `it` and waited until at most `in_flight` of its groups still run (09c: 0, 09e: 1), the
+/// newest k-tile whose reads are done is it - in_flight: its stage is the one to release.
+LADDER_HOST_DEVICE constexpr int stage_to_release(int it, int in_flight, int stages) {
+  return (it - in_flight) % stages;
+}
+// [ring]
+
 }  // namespace ladder::hopper

@@ -1,5 +1,5 @@
 /// \file chapters/09_wgmma_tma_gemm/main.cu
-/// \brief `ch09_wgmma_tma_gemm`: the ladder so far, then the bf16 table with rungs 09a-09d.
+/// \brief `ch09_wgmma_tma_gemm`: the ladder so far, then the bf16 table with rungs 09a-09e.
 ///
 ///     build/bin/ch09_wgmma_tma_gemm                  # 4096³: verify, time, print both tables
 ///     build/bin/ch09_wgmma_tma_gemm --m 8192 --n 8192 --k 8192

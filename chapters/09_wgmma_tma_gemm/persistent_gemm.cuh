@@ -116,6 +116,15 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
     const int consumer = warpgroup - 1;
     bf16* staging =
         reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
+    // [consumer-ring]
+    const auto release = [&](int s) {  // this warp is done with stage s, in every CTA's count
+      if (threadIdx.x % 32 == 0)
+        for (int cta = 0; cta < kCluster; ++cta)
+          if constexpr (kCluster == 1)
+            mbarrier_arrive(&empty[s]);
+          else
+            mbarrier_arrive_cluster(&empty[s], unsigned(cta));
+    };
     int it = 0;
     for (int unit = first_unit; unit < units; unit += unit_step) {
       const mma::RowCol origin = origin_of(unit);
@@ -125,14 +134,17 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
       for (int t = 0; t < k_tiles; ++t, ++it) {
         const int s = it % Cfg::kStages;
         mbarrier_wait(&full[s], (it / Cfg::kStages) % 2);
-        multiply_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
-        if (threadIdx.x % 32 == 0)  // this warp is done with stage s, in every CTA's count
-          for (int cta = 0; cta < kCluster; ++cta)
-            if constexpr (kCluster == 1)
-              mbarrier_arrive(&empty[s]);
-            else
-              mbarrier_arrive_cluster(&empty[s], unsigned(cta));
+        start_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
+        // 09e: only k-tile t's group may still run, so k-tile t - 1's stage is read: release it.
+        finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
+        if (t >= Cfg::kMmaInFlight) release(hopper::stage_to_release(it, Cfg::kMmaInFlight, Cfg::kStages));
       }
+      if constexpr (Cfg::kMmaInFlight > 0) {  // the tile's last k-tiles: done, and their stages free
+        finish_stages<0, Cfg>(acc);
+        for (int back = min(Cfg::kMmaInFlight, k_tiles); back > 0; --back)
+          release(hopper::stage_to_release(it, back, Cfg::kStages));
+      }
+      // [consumer-ring]
       // C write-only and the tile whole in n (see store_tile_through_smem): shared memory and TMA
       if (args.beta == 0.0f && origin.col + Cfg::kBN <= args.n)
         store_tile_through_smem<Cfg>(&c_map, acc, args.alpha, staging, origin, consumer);

@@ -818,5 +818,121 @@ TEST(Chapter09ExerciseModel, MyGroupRowsMovesTheFewestBytes) {
     EXPECT_LE(bytes(exercise1::kMyGroupRows), bytes(group_rows)) << "bands of " << group_rows << " move fewer";
 }
 
+// ---------------------------------------------------------------------------
+// The ring of the persistent kernel (persistent_gemm.cuh), played on the CPU
+// ---------------------------------------------------------------------------
+
+/// persistent_kernel's ring on the CPU: a producer and `consumers` consumers run its loops over
+/// `tiles` tiles of `k_tiles` k-tiles each, in a random interleaving, and a consumer's started
+/// wgmma groups finish in order, at random moments or when its wait demands it. A consumer
+/// waits until at most `in_flight` groups run, then releases the stage of the k-tile `lag`
+/// back (stage_to_release; the kernel's lag is its in_flight), and at a tile's end the rest.
+/// Returns the first problem: the producer refilling a stage before every consumer has
+/// started reading it or while one still reads it, a stage released a wrong number of
+/// times, or a deadlock; "" if none.
+std::string ring_problem(int stages, int in_flight, int lag, int consumers, int tiles, int k_tiles, unsigned seed) {
+  enum class At { kTop, kStarted, kDraining };  // top of the k-loop; after start_stage; finish_stages<0> at tile end
+  struct Consumer {
+    At at = At::kTop;
+    int it = 0, t = 0, tile = 0;  // as in the kernel: k-tiles started so far, this tile's k-tile, tiles done
+    std::vector<int> running;     // started k-tiles whose wgmma have not finished, oldest first
+  };
+  const int total = tiles * k_tiles;
+  std::vector<Consumer> cs(consumers);
+  std::vector<int> arrivals(stages, 0);  // on each stage's empty barrier, all rounds together
+  int filled = 0;                        // k-tiles the producer has loaded
+  std::mt19937 random(seed);
+  // The moves that can happen now: 0 the producer loads; 1 + c consumer c goes on; 1 + consumers + c
+  // consumer c's oldest running group finishes.
+  const auto moves = [&] {
+    std::vector<int> can;
+    if (filled < total && (filled < stages || arrivals[filled % stages] >= filled / stages * consumers))
+      can.push_back(0);  // mbarrier_wait(empty) passes
+    for (int c = 0; c < consumers; ++c) {
+      const Consumer& x = cs[c];
+      if ((x.at == At::kTop && x.tile < tiles && x.it < filled) ||         // mbarrier_wait(full) passes
+          (x.at == At::kStarted && int(x.running.size()) <= in_flight) ||  // finish_stages<in_flight>
+          (x.at == At::kDraining && x.running.empty()))                    // finish_stages<0>
+        can.push_back(1 + c);
+      if (!x.running.empty()) can.push_back(1 + consumers + c);
+    }
+    return can;
+  };
+  for (std::vector<int> can = moves(); !can.empty(); can = moves()) {
+    const int move = can[random() % can.size()];
+    if (move == 0) {
+      const int previous = filled - stages;  // the k-tile this load overwrites
+      for (int c = 0; c < consumers && previous >= 0; ++c) {
+        const Consumer& x = cs[c];
+        const bool reading = std::find(x.running.begin(), x.running.end(), previous) != x.running.end();
+        if (x.it <= previous || reading)
+          return "k-tile " + std::to_string(filled) + " loaded over k-tile " + std::to_string(previous) +
+                 ", which consumer " + std::to_string(c) + (reading ? " still reads" : " had not started");
+      }
+      ++filled;
+      continue;
+    }
+    if (move > consumers) {
+      cs[move - 1 - consumers].running.erase(cs[move - 1 - consumers].running.begin());
+      continue;
+    }
+    Consumer& x = cs[move - 1];
+    if (x.at == At::kTop) {  // start_stage
+      x.running.push_back(x.it);
+      x.at = At::kStarted;
+    } else if (x.at == At::kStarted) {  // finish_stages<in_flight> returned: release, next k-tile
+      if (x.t >= lag) ++arrivals[stage_to_release(x.it, lag, stages)];
+      ++x.it;
+      x.at = At::kTop;
+      if (++x.t == k_tiles) {
+        x.t = 0;
+        if (in_flight > 0 || lag > 0)
+          x.at = At::kDraining;
+        else
+          ++x.tile;
+      }
+    } else {  // the tile's end: its last k-tiles' stages
+      for (int back = std::min(lag, k_tiles); back > 0; --back) ++arrivals[stage_to_release(x.it, back, stages)];
+      x.at = At::kTop;
+      ++x.tile;
+    }
+  }
+  for (int c = 0; c < consumers; ++c)
+    if (cs[c].tile < tiles)
+      return "deadlock: consumer " + std::to_string(c) + " stopped at k-tile " + std::to_string(cs[c].it) +
+             ", the producer at " + std::to_string(filled);
+  for (int stage = 0; stage < stages; ++stage) {
+    const int uses = total / stages + (stage < total % stages ? 1 : 0);
+    if (arrivals[stage] != uses * consumers)
+      return "stage " + std::to_string(stage) + " released " + std::to_string(arrivals[stage]) + " times, not " +
+             std::to_string(uses * consumers);
+  }
+  return "";
+}
+
+TEST(Chapter09Ring, EveryStageIsRefilledOnlyOnceItsReadsAreDone) {
+  for (int in_flight : {0, 1, 2})
+    for (int stages : {2, 3, 4})
+      for (int k_tiles : {1, 2, 3, 7})
+        for (unsigned seed = 0; seed < 40; ++seed) {
+          if (in_flight >= stages) continue;  // the consumers would hold every stage
+          EXPECT_EQ(ring_problem(stages, in_flight, in_flight, 2, 3, k_tiles, seed), "")
+              << in_flight << " in flight, " << stages << " stages, " << k_tiles << " k-tiles, seed " << seed;
+        }
+}
+
+TEST(Chapter09Ring, CatchesAStageReleasedWhileItsWgmmaStillRun) {
+  // 09e's wait with 09c's release: the stage of the group still running is given back.
+  bool caught = false;
+  for (unsigned seed = 0; seed < 40 && !caught; ++seed)
+    caught = ring_problem(3, 1, 0, 2, 3, 7, seed).find("still reads") != std::string::npos;
+  EXPECT_TRUE(caught);
+}
+
+TEST(Chapter09Ring, CatchesConsumersThatHoldEveryStage) {
+  // Two stages, each consumer keeping two k-tiles unreleased: the producer waits for ever.
+  EXPECT_NE(ring_problem(2, 1, 2, 2, 3, 7, 0).find("deadlock"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ladder::hopper

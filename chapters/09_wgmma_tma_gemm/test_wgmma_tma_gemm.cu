@@ -1,5 +1,5 @@
 /// \file test_wgmma_tma_gemm.cu
-/// \brief Chapter 09 on the GPU: the shared rung tests for 09a to 09d, and, without a GPU,
+/// \brief Chapter 09 on the GPU: the shared rung tests for 09a to 09e, and, without a GPU,
 /// what the rungs declare.
 ///
 /// The shared cases keep m, n and k ragged (k = 1, 5, 7, 9, 17, ... included) while rounding
@@ -25,6 +25,7 @@ constexpr const char* k09a = "09a TMA + wgmma";
 constexpr const char* k09b = "09b warp-specialised";
 constexpr const char* k09c = "09c persistent";
 constexpr const char* k09d = "09d clusters + multicast";
+constexpr const char* k09e = "09e wgmma in flight";
 
 // No GPU needed: what the rungs declare.
 TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
@@ -42,12 +43,13 @@ TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
     const std::string& missing = rung.requirements.missing_from_build;
     if (!missing.empty()) EXPECT_NE(missing.find("sm_90a"), std::string::npos) << missing;
   }
-  EXPECT_EQ(rungs, 4) << "09a to 09d";
-  for (const char* name : {k09a, k09b, k09c, k09d}) ASSERT_TRUE(ladder::find_gemm(name).has_value()) << name;
+  EXPECT_EQ(rungs, 5) << "09a to 09e";
+  for (const char* name : {k09a, k09b, k09c, k09d, k09e}) ASSERT_TRUE(ladder::find_gemm(name).has_value()) << name;
   EXPECT_EQ(ladder::find_gemm(k09a)->instruction, "wgmma m64n128k16 bf16");
   EXPECT_EQ(ladder::find_gemm(k09b)->instruction, "wgmma m64n256k16 bf16");
   EXPECT_EQ(ladder::find_gemm(k09c)->instruction, "wgmma m64n256k16 bf16");
   EXPECT_EQ(ladder::find_gemm(k09d)->instruction, "wgmma m64n256k16 bf16");
+  EXPECT_EQ(ladder::find_gemm(k09e)->instruction, "wgmma m64n256k16 bf16");
 }
 
 TEST(Chapter09Requirements, TheWgmmaPeaksAreRegistered) {

@@ -1,9 +1,9 @@
 /// \file wgmma_tma_gemm.cu
-/// \brief Chapter 09's rungs, 09a to 09d, registered. Their tensor maps and launch are in
+/// \brief Chapter 09's rungs, 09a to 09e, registered. Their tensor maps and launch are in
 /// wgmma_launch.cuh, which the exercise and the solution share.
 ///
 /// Run it: `build/bin/ch09_wgmma_tma_gemm` (4096³). It prints the fp32 ladder so far, then
-/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a to 09d. On a GPU other than
+/// the bf16 table with cuBLAS bf16, chapter 08's rungs and 09a to 09e. On a GPU other than
 /// compute capability 9.0, or from a build without sm_90a, they skip and say why.
 #include "chapters/09_wgmma_tma_gemm/wgmma_launch.cuh"
 
@@ -28,6 +28,10 @@ const bool registered[] = {
         "09d clusters + multicast", RungKind::Chapter,
         "09c in clusters of 2 CTAs on vertically adjacent tiles: each loads half of their common B tile "
         "and multicasts it to both; empty barriers count both CTAs' consumers")),
+    register_gemm(wgmma_rung<Tile09e>(
+        "09e wgmma in flight", RungKind::Chapter,
+        "09c whose consumers leave one k-tile of wgmma running while they wait for the next stage, and "
+        "release each stage one k-tile later")),
 };
 // [rungs]
 

@@ -39,6 +39,7 @@ struct HopperTile {
   static constexpr bool kProducer = Producer;
   static constexpr bool kPersistent = Persistent;  // 09c: loops over tiles, C leaves through shared memory
   static constexpr int kCluster = Cluster;         // 09d: CTAs on vertically adjacent tiles, sharing B
+  static constexpr int kMmaInFlight = 0;           // 09e: k-tiles of wgmma left running when a stage is released
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
   static constexpr int kConsumerWarps = kConsumers * kWarpgroupThreads / 32;  // each arrives on empty[s]
@@ -77,6 +78,11 @@ using Tile09c = HopperTile<128, 256, 3, 2, true, true>;
 /// 09d: 09c in clusters of 2 CTAs on vertically adjacent tiles, each loading half of the
 /// B tile they share and multicasting it to both.
 using Tile09d = HopperTile<128, 256, 3, 2, true, true, 2>;
+/// 09e: 09c whose consumers keep one k-tile of wgmma running while they wait for the next
+/// stage, and release each stage one k-tile later.
+struct Tile09e : Tile09c {
+  static constexpr int kMmaInFlight = 1;
+};
 // [config]
 
 /// The instruction each rung issues, the name its peak would be registered under.
@@ -151,11 +157,12 @@ __device__ __forceinline__ void wgmma_tile(float (&d)[Cfg::kAccumulators], std::
     wgmma_m64n128k16(d, a, b);
 }
 
-/// acc += this stage's A · B for the rows of `consumer`: 4 k-steps of 16, each one wgmma
-/// per 64 rows. The descriptors are all the consumer computes: the hardware reads the
-/// swizzled tiles itself. Returns once the wgmma are done, so the stage can be reused.
+/// Starts acc += this stage's A · B for the rows of `consumer`: 4 k-steps of 16, each one
+/// wgmma per 64 rows, committed as one group. The descriptors are all the consumer
+/// computes: the hardware reads the swizzled tiles itself. Returns at once, the wgmma still
+/// running: the stage may be reused only after a wgmma_wait that covers this group.
 template <class Cfg>
-__device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, Stage stage, int consumer) {
+__device__ __forceinline__ void start_stage(Accumulators<Cfg>& acc, Stage stage, int consumer) {
   const std::uint32_t a_start = smem_address(stage.a), b_start = smem_address(stage.b);
 #pragma unroll
   for (int mb = 0; mb < Cfg::kMBlocks; ++mb) fence_accumulators(acc[mb]);
@@ -171,9 +178,23 @@ __device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, Stage sta
     }
   }
   wgmma_commit();
-  wgmma_wait<0>();
+}
+
+/// Waits until at most `Pending` of this warpgroup's wgmma groups are unfinished; with 0,
+/// acc holds every product so far and may be read.
+template <int Pending, class Cfg>
+__device__ __forceinline__ void finish_stages(Accumulators<Cfg>& acc) {
+  wgmma_wait<Pending>();
 #pragma unroll
   for (int mb = 0; mb < Cfg::kMBlocks; ++mb) fence_accumulators(acc[mb]);
+}
+
+/// acc += this stage's A · B for the rows of `consumer`, and returns once the wgmma are
+/// done, so the stage can be reused.
+template <class Cfg>
+__device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, Stage stage, int consumer) {
+  start_stage<Cfg>(acc, stage, consumer);
+  finish_stages<0, Cfg>(acc);
 }
 // [multiply-stage]
 
