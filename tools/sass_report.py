@@ -32,9 +32,11 @@ an LDS.128 takes 4, or 2 when neighbouring lanes pair up on addresses;
 common/core/warp_access_model.hpp): never fewer than `wavefronts`.
 
 A tensor-core kernel's block says `math=HMMA` (and needs no k_steps or
-wavefronts): its report counts HMMA, ldmatrix (LDSM) and cp.async (LDGSTS)
-per k-tile against all the loop's instructions, and the issue ceiling that
-follows from one HMMA per HMMA_CLOCKS clocks per sub-partition at the peak.
+wavefronts): its report counts HMMA, ldmatrix (LDSM), generic loads (LD: a
+WMMA fragment loaded through a generic pointer), register transposes (MOVM)
+and cp.async (LDGSTS) per k-tile against all the loop's instructions, and the
+issue ceiling that follows from one HMMA per HMMA_CLOCKS clocks per
+sub-partition at the peak.
 
 The ceilings, on sm_90 (4 sub-partitions per SM, each issuing one warp
 instruction per clock to 32 FP32 lanes; shared memory serving one wavefront
@@ -294,13 +296,15 @@ def report(name: str, code, attributes):
 
 
 def report_mma(name: str, code, attributes):
-    """A tensor-core kernel's main loop (one trip: one k-tile): its HMMA, ldmatrix (LDSM) and cp.async (LDGSTS)
-    against everything else it issues, and the issue ceiling that implies on sm_90 (HMMA_CLOCKS)."""
+    """A tensor-core kernel's main loop (one trip: one k-tile): its HMMA, ldmatrix (LDSM), generic loads (LD),
+    register transposes (MOVM) and cp.async (LDGSTS) against everything else it issues, and the issue ceiling that
+    implies on sm_90 (HMMA_CLOCKS)."""
     loop = main_loop(code, "HMMA")
     if loop is None:
         raise ValueError(f"{name}: no loop in the machine code")
     body, trip, interior = instructions(loop), shortest_trip(loop), longest_plain_trip(loop)
-    counts = {op: sum(opcode(i) == op for i in body) for op in ("HMMA", "LDSM", "LDGSTS")}
+    counts = {op: sum(opcode(i) == op for i in body) for op in ("HMMA", "LDSM", "LD", "MOVM", "LDGSTS")}
+    counts = {op: count for op, count in counts.items() if count or op == "HMMA"}  # rows for what the loop holds
     if counts["HMMA"] == 0:
         raise ValueError(f"{name}: no HMMA in the main loop")
     hmma = counts["HMMA"]

@@ -1,8 +1,8 @@
 /// \file test_wmma_gemm.cu
-/// \brief Chapter 07 on the GPU: the shared rung tests for 07a and 07b; and, on the CPU, what they declare.
+/// \brief Chapter 07 on the GPU: the shared rung tests for 07a to 07c; and, on the CPU, what they declare.
 ///
 /// 07a runs only the shapes whose m, n and k are multiples of 16 (the others
-/// are skipped with the registry's reason). 07b runs every shape: ragged m and
+/// are skipped with the registry's reason). 07b and 07c run every shape: ragged m and
 /// n (zero-filled copies, guarded stores), k not a multiple of 8 (partial
 /// 16-byte copies of the last chunk of a row) and k shorter than one k-tile.
 #include <string>
@@ -17,6 +17,7 @@ namespace {
 
 constexpr const char* kOneWarp = "07a wmma, one warp per tile";
 constexpr const char* kBlockTile = "07b wmma, shared-memory block tiles";
+constexpr const char* kSharedLoads = "07c wmma, fragments loaded from .shared";
 constexpr const char* kInstruction = "wmma m16n16k16 bf16";
 
 // The problem the lesson uses to show what each rung accepts: ragged in m, n
@@ -35,7 +36,7 @@ TEST(Chapter07Requirements, RungsAreRegisteredWithTheirRequirements) {
       EXPECT_EQ(rung.requirements.min_compute_capability, 80) << rung.name << ": bf16 WMMA needs sm_80";
       EXPECT_EQ(rung.instruction, kInstruction) << rung.name;
     }
-  EXPECT_EQ(chapter_rungs, 2) << "07a and 07b";
+  EXPECT_EQ(chapter_rungs, 3) << "07a to 07c";
 
   const auto one_warp = ladder::find_gemm(kOneWarp);
   ASSERT_TRUE(one_warp.has_value());
@@ -44,12 +45,14 @@ TEST(Chapter07Requirements, RungsAreRegisteredWithTheirRequirements) {
   EXPECT_EQ(one_warp->requirements.k_multiple, 16);
   EXPECT_EQ(one_warp->requirements.alignment_bytes, 32) << "256-bit aligned fragment pointers";
 
-  const auto block_tile = ladder::find_gemm(kBlockTile);
-  ASSERT_TRUE(block_tile.has_value());
-  EXPECT_EQ(block_tile->requirements.m_multiple, 1);
-  EXPECT_EQ(block_tile->requirements.n_multiple, 1);
-  EXPECT_EQ(block_tile->requirements.k_multiple, 1);
-  EXPECT_EQ(block_tile->requirements.alignment_bytes, 16) << "16-byte cp.async copies and stores";
+  for (const char* name : {kBlockTile, kSharedLoads}) {
+    const auto block_tile = ladder::find_gemm(name);
+    ASSERT_TRUE(block_tile.has_value()) << name;
+    EXPECT_EQ(block_tile->requirements.m_multiple, 1) << name;
+    EXPECT_EQ(block_tile->requirements.n_multiple, 1) << name;
+    EXPECT_EQ(block_tile->requirements.k_multiple, 1) << name;
+    EXPECT_EQ(block_tile->requirements.alignment_bytes, 16) << name << ": 16-byte cp.async copies and stores";
+  }
 }
 
 TEST(Chapter07Requirements, OneWarpPerTileRejectsRaggedShapesWithTheReason) {

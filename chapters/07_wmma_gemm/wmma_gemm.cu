@@ -83,6 +83,11 @@ const bool registered[] = {
                    "128x128x32 block tiles in padded shared memory, 3-stage cp.async, 4x2 fragments per warp; "
                    "any m, n, k",
                    "wmma m16n16k16 bf16"}),
+    register_gemm({"07c wmma, fragments loaded from .shared", 7, RungKind::Chapter, launch_block_tile<BlockTile07c>,
+                   block_tile_requirements(),
+                   "07b with each fragment loaded by a wmma.load that names shared memory: one ldmatrix in the "
+                   "SASS instead of four generic loads",
+                   "wmma m16n16k16 bf16"}),
 };
 // [steps]
 

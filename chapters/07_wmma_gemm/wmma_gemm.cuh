@@ -9,7 +9,9 @@
 ///
 /// - 07a: one warp per 16 × 16 tile of C, fragments loaded straight from global memory;
 /// - 07b: `BlockTileConfig` below, 128 × 128 block tiles staged in padded shared
-///   memory by a cp.async pipeline (chapter 06), each warp owning 4 × 2 fragments.
+///   memory by a cp.async pipeline (chapter 06), each warp owning 4 × 2 fragments;
+/// - 07c: 07b with the fragments loaded by a `wmma.load` that names shared memory
+///   (`load_shared_fragment`), which the C++ API cannot say.
 ///
 /// bf16 fragments need sm_80: every kernel body is compiled only for sm_80 and
 /// newer (older targets get a trap, which the registry never launches).
@@ -17,8 +19,10 @@
 
 #include <mma.h>
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 #include "common/gemm/cp_async.cuh"
 #include "common/gemm/device.cuh"
@@ -145,14 +149,19 @@ struct ChunkPlace {
 };
 
 // [block-tile-config]
+/// How a warp loads its fragments from the stages (a type, so that kernel names say it).
+struct GenericLoads {};  // wmma::load_matrix_sync: a generic pointer (07b)
+struct SharedLoads {};   // load_shared_fragment: wmma.load from the .shared state space (07c)
+
 /// 07b's tile sizes, and everything derived from them, checked at compile time.
 /// A block computes a BM × BN tile of C with (BM / WM) × (BN / WN) warps; a
 /// warp owns a WM × WN tile: (WM / 16) × (WN / 16) accumulator fragments.
 /// Each k-tile (BK deep) of A and B is staged in shared memory in `Stages`
 /// buffers filled by cp.async, in rows padded to an odd number of 16-byte chunks.
-template <int BM, int BN, int BK, int WM, int WN, int Stages>
+template <int BM, int BN, int BK, int WM, int WN, int Stages, class Loads = GenericLoads>
 struct BlockTileConfig {
   static constexpr int kBM = BM, kBN = BN, kBK = BK, kWM = WM, kWN = WN, kStages = Stages;
+  static constexpr bool kSharedLoads = std::is_same_v<Loads, SharedLoads>;
   static constexpr int kWarpsN = BN / WN;             // warps across the block tile
   static constexpr int kWarps = (BM / WM) * kWarpsN;  // warps in the block
   static constexpr int kThreads = kWarps * 32;
@@ -201,6 +210,8 @@ struct BlockTileConfig {
 /// 07b's configuration: 8 warps (2 × 4), each with 4 × 2 fragments; 3 stages of
 /// 18.5 KB (55.5 KB, above the 48 KB default: launch_block_tile opts in).
 using BlockTile07b = BlockTileConfig<128, 128, 32, 64, 32, 3>;
+/// 07c: 07b, its fragments loaded from shared memory by name.
+using BlockTile07c = BlockTileConfig<128, 128, 32, 64, 32, 3, SharedLoads>;
 
 // [cp-async]
 /// Elements (r, c..c+7) of a rows × cols matrix into `dst`: those that exist,
@@ -253,6 +264,44 @@ __device__ __forceinline__ void load_tile(const Bf16GemmArgs& args, int m0, int 
 }
 // [load-tile]
 
+// [shared-fragment]
+/// load_matrix_sync, for a fragment in shared memory, saying so. The C++ API takes a
+/// generic pointer, and nvcc 13.0 compiles it to PTX's generic `wmma.load`, which ptxas
+/// turns into four 32-bit generic loads (LD.E, 64-bit addresses) per bf16 fragment. The
+/// same PTX instruction with the .shared state space becomes one ldmatrix (LDSM.16.M88.4
+/// for A, LDSM.16.MT88.4 for row-major B) in the SASS. The registers it fills are the
+/// fragment's, in the order load_matrix_sync fills them: the same instruction but for the
+/// state space. (`memcpy`: the fragment's elements are bf16, the PTX's registers 32-bit.)
+template <class Fragment>
+__device__ __forceinline__ void load_shared_fragment(Fragment& fragment, const bf16* tile, unsigned ld) {
+  static_assert(sizeof(fragment.x) == 16, "a bf16 16 x 16 x 16 A or B fragment is 4 registers per lane");
+#if __CUDA_ARCH__ >= 800
+  const unsigned address = static_cast<unsigned>(__cvta_generic_to_shared(tile));
+  unsigned r[4];
+  if constexpr (std::is_same_v<Fragment, AFragment>)
+    asm volatile("wmma.load.a.sync.aligned.row.m16n16k16.shared.bf16 {%0, %1, %2, %3}, [%4], %5;\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(address), "r"(ld)
+                 : "memory");
+  else
+    asm volatile("wmma.load.b.sync.aligned.row.m16n16k16.shared.bf16 {%0, %1, %2, %3}, [%4], %5;\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(address), "r"(ld)
+                 : "memory");
+  memcpy(fragment.x, r, sizeof r);
+#endif
+}
+
+/// A fragment of a stage, loaded as the configuration says (07b generic, 07c shared).
+template <class Cfg, class Fragment>
+__device__ __forceinline__ void load_fragment(Fragment& fragment, const bf16* tile, unsigned ld) {
+  if constexpr (Cfg::kSharedLoads)
+    load_shared_fragment(fragment, tile, ld);
+  else
+    wmma::load_matrix_sync(fragment, tile, ld);
+}
+// [shared-fragment]
+
 // [multiply-stage]
 /// acc += a_tile · b_tile for one stage, as the warp at `w` sees it: per 16-deep
 /// step, load the warp's kFragsM fragments of A and kFragsN of B once, then
@@ -271,11 +320,9 @@ __device__ __forceinline__ void multiply_stage(AccumulatorFragment (&acc)[Cfg::k
     AFragment a[Cfg::kFragsM];
     BFragment b[Cfg::kFragsN];
 #pragma unroll
-    for (int i = 0; i < Cfg::kFragsM; ++i)
-      wmma::load_matrix_sync(a[i], a_rows + (i * kFragM * Cfg::kLdA + kk), Cfg::kLdA);
+    for (int i = 0; i < Cfg::kFragsM; ++i) load_fragment<Cfg>(a[i], a_rows + (i * kFragM * Cfg::kLdA + kk), Cfg::kLdA);
 #pragma unroll
-    for (int j = 0; j < Cfg::kFragsN; ++j)
-      wmma::load_matrix_sync(b[j], b_cols + (kk * Cfg::kLdB + j * kFragN), Cfg::kLdB);
+    for (int j = 0; j < Cfg::kFragsN; ++j) load_fragment<Cfg>(b[j], b_cols + (kk * Cfg::kLdB + j * kFragN), Cfg::kLdB);
 #pragma unroll
     for (int i = 0; i < Cfg::kFragsM; ++i)
 #pragma unroll
