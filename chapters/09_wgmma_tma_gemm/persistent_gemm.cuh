@@ -135,7 +135,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
         const int s = it % Cfg::kStages;
         mbarrier_wait(&full[s], (it / Cfg::kStages) % 2);
         start_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
-        // 09e: only k-tile t's group may still run, so k-tile t - 1's stage is read: release it.
+        // Left running: none (09c), or k-tile t's group (09e), so k-tile t - 1's stage is read.
         finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
         if (t >= Cfg::kMmaInFlight) release(hopper::stage_to_release(it, Cfg::kMmaInFlight, Cfg::kStages));
       }
