@@ -201,6 +201,23 @@ def tune(args):
     return 1 if failed else 0
 
 
+def best_simt(args):
+    """The best SIMT rung of bench_gemm's run (report.best_rung at the headline size: chapters 01-06 and their
+    solutions), and the first of the programs whose --list holds it, printed as "PROGRAM<tab>RUNG"; nothing
+    when no rung or no program has it."""
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+    import report
+
+    rows = report.gemm_rows({"benchmarks": json.loads(pathlib.Path(args.bench).read_text())}).get("fp32", {})
+    best = report.best_rung(rows)
+    for program in args.programs if best else []:
+        listing = subprocess.run([program, "--list"], capture_output=True, text=True).stdout.splitlines()
+        if any(re.match(re.escape(best) + r"(\s{2,}|$)", line) for line in listing):
+            print(f"{program}\t{best}")
+            return 0
+    return 0
+
+
 def phase(args):
     """One phase's status and time, as run_gpu.sh's closing table prints it: kept in the summary too,
     so that a call cut short still says which phases finished."""
@@ -229,14 +246,17 @@ def main():
     p.add_argument("--out", required=True, help="the combined JSON (written atomically)")
     p.add_argument("--check", help="tune_simt --json of the ragged correctness run: its failures count too")
     p.add_argument("runs", nargs="+", help="tune_simt --json files, one per size")
+    p = commands.add_parser("best-simt", help="the best SIMT rung of a bench_gemm run, and a program that has it")
+    p.add_argument("bench", help="bench_gemm --benchmark_out's JSON")
+    p.add_argument("--programs", nargs="+", required=True, help="the programs to look in, in order")
     p = commands.add_parser("phase", help="record a phase's status and time")
     p.add_argument("summary")
     p.add_argument("--name", required=True)
     p.add_argument("--status", required=True)
     p.add_argument("--seconds", type=int, required=True)
     args = parser.parse_args()
-    return {"machine": machine, "tests": tests, "sanitizer": sanitizer, "tune": tune, "phase": phase}[args.command](
-        args) or 0
+    return {"machine": machine, "tests": tests, "sanitizer": sanitizer, "tune": tune, "best-simt": best_simt,
+            "phase": phase}[args.command](args) or 0
 
 
 if __name__ == "__main__":

@@ -61,17 +61,21 @@ def short_name(name):
 
 
 def parse(text):
-    """[{"kernel": short name, "metrics": {name: value or None}}] for every launch with metrics. A report may
-    hold a second metrics pass over the same launches after a STALL_PASS line (run_gpu.sh's stall reasons):
-    its launches' metrics join those of the first pass's launch at the same place, when the kernels match."""
-    first, _, second = text.partition(STALL_PASS)
-    launches = parse_pass(first)
-    for index, launch in enumerate(parse_pass(second)):
-        if index < len(launches) and launches[index]["kernel"] == launch["kernel"]:
-            launches[index]["metrics"].update(launch["metrics"])
-        else:
-            launches.append(launch)
-    return launches
+    """[{"kernel": short name, "metrics": {name: value or None}}] for every launch with metrics. After a
+    program's metrics run, a report may hold its stall pass over the same launches, between a STALL_PASS line
+    and a STALL_PASS_END line (or the end of the report): those launches' metrics join the ones of the same
+    program's launches at the same place, when the kernels match. A report may hold several programs' runs."""
+    launches, program_start, position = [], 0, 0
+    for section in STALL_SECTION.finditer(text):
+        launches += parse_pass(text[position:section.start()])
+        program = launches[program_start:]
+        for index, launch in enumerate(parse_pass(section.group(1))):
+            if index < len(program) and program[index]["kernel"] == launch["kernel"]:
+                program[index]["metrics"].update(launch["metrics"])
+            else:
+                launches.append(launch)
+        program_start, position = len(launches), section.end()
+    return launches + parse_pass(text[position:])
 
 
 def parse_pass(text):
@@ -112,7 +116,8 @@ METRICS = (ISSUED, FMA_PIPE, FMA_BUSY, SHARED_LOADS, WAVEFRONTS, CONFLICTS, BARR
 
 # The stall pass: every stall reason, as cycles per issued instruction, and how busy each pipe was. Asked for
 # by pattern (ncu's "regex:" prefix), in a pass of its own: should this ncu not know a name, only this pass fails.
-STALL_PASS = "==LADDER== stall reasons"
+STALL_PASS, STALL_PASS_END = "==LADDER== stall reasons", "==LADDER== end of stall reasons"
+STALL_SECTION = re.compile(re.escape(STALL_PASS) + r"(.*?)(?:" + re.escape(STALL_PASS_END) + r"|\Z)", re.S)
 STALL = re.compile(r"^smsp__average_warps_issue_stalled_(?P<reason>\w+?)_per_issue_active\.ratio$")
 PIPE = re.compile(r"^sm__pipe_(?P<pipe>\w+?)_cycles_active\.avg\.pct_of_peak_sustained_active$")
 STALL_METRICS = (r"regex:^smsp__average_warps_issue_stalled_[a-z_]+_per_issue_active\.ratio$",

@@ -487,11 +487,12 @@ ncu_report() {
   status=$?
   timeout -k 10 "$(limit 60)" ncu "${ncu_args[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
-  # Every stall reason and every pipe's activity, by pattern, in a pass of its own after the marker
-  # line ncu_metrics.py looks for: a pattern this ncu rejects costs only this pass, and is no failure.
+  # Every stall reason and every pipe's activity, by pattern, in a pass of its own between the marker
+  # lines ncu_metrics.py looks for: a pattern this ncu rejects costs only this pass, and is no failure.
   echo "==LADDER== stall reasons" >>"$report"
   timeout -k 10 "$(limit 60)" ncu "${ncu_args[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --stall-metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || echo "ncu_report: the stall pass failed (exit $?); see $report"
+  echo "==LADDER== end of stall reasons" >>"$report"
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40
   python3 benchmarks/ncu_metrics.py "$report" || true  # the evidence table (none if the metrics pass failed)
@@ -513,6 +514,18 @@ phase_profile() {
     ncu_report "$part" "$(limit 120)" -- "$(last_chapter_exe)" --precision "$precision" || status=$?
     cat "$part" >>"$out/ncu.txt"
   done
+  # The best SIMT rung of this run's benchmarks, when a solution's program holds it (the ladder runs
+  # the chapters' rungs only): the rung whose limits issue 9's note must show.
+  local best_exe="" best_rung=""
+  if [[ -s $out/bench.json ]] && ((budget - SECONDS >= 60)); then
+    IFS=$'\t' read -r best_exe best_rung < <(python3 benchmarks/gpu_run.py best-simt "$out/bench.json" \
+      --programs "$(last_chapter_exe)" "$build"/bin/sol0[1-6]_* 2>/dev/null)
+  fi
+  if [[ -n $best_exe && $best_exe != "$(last_chapter_exe)" ]]; then
+    echo "profile: the best SIMT rung, '$best_rung' ($(basename "$best_exe"))"
+    ncu_report "$build/ncu-best.txt" "$(limit 60)" -- "$best_exe" --precision fp32 --rung "$best_rung" || status=$?
+    cat "$build/ncu-best.txt" >>"$out/ncu.txt"
+  fi
   return $status
 }
 

@@ -135,6 +135,16 @@ class NcuMetricsTest(unittest.TestCase):
         other = STALL_REPORT.replace("ampere_sgemm_128x64_nn (64", "sm90_other (64")
         self.assertEqual([launch["kernel"] for launch in ncu_metrics.parse(other)][-1], "sm90_other")
 
+    def test_each_programs_stall_pass_joins_that_programs_launches(self):
+        # Two programs' reports one after the other (run_gpu.sh's fp32, then bf16), each closed by its end marker.
+        closed = STALL_REPORT + ncu_metrics.STALL_PASS_END + "\n"
+        launches = ncu_metrics.parse(closed + closed.replace("ampere_sgemm_128x64_nn", "sm90_bf16_kernel"))
+        self.assertEqual([launch["kernel"] for launch in launches][1::2], ["ampere_sgemm_128x64_nn", "sm90_bf16_kernel"])
+        self.assertEqual(len(launches), 4)
+        for launch in launches:
+            self.assertIn("smsp__average_warps_issue_stalled_selected_per_issue_active.ratio", launch["metrics"])
+            self.assertIn("smsp__inst_executed.sum", launch["metrics"])
+
     def test_the_stall_table_ranks_reasons_and_pipes(self):
         table = ncu_metrics.stall_table(ncu_metrics.parse(STALL_REPORT)).splitlines()
         self.assertEqual(len(table), 4)  # header, rule, and a row per launch of the stall pass

@@ -205,6 +205,26 @@ PY
                 for flag in ("--no-peaks", "--profile-from-start off", "--profiler-ranges", "--clock-control none"):
                     self.assertIn(flag, call)
 
+    def test_profile_phase_also_profiles_the_best_simt_rung_where_a_solution_holds_it(self):
+        shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
+        (self.tmp / "b/bin").mkdir(parents=True)
+        stand_in(self.tmp / "b/bin", "ch09_wgmma_tma_gemm", 'echo "06e cp.async 3-stage 128x128x16    6  chapter"\n')
+        stand_in(self.tmp / "b/bin", "sol05_vectorized_gemm", 'echo "05 sol3 BK 16                     5  solution"\n')
+        stand_in(self.bin, "ncu", 'echo "$@" >> "$(dirname "$0")/ncu-calls"\n')
+        (self.tmp / "out").mkdir()
+        bench = [{"name": f"gemm/{rung}/4096/manual_time", "run_type": "iteration", "real_time": ms,
+                  "time_unit": "ms", "TFLOP/s": 1.0, "pct_of_cublas": pct, "label": "fp32"}
+                 for rung, ms, pct in (("cuBLAS", 2.7, 100.0), ("06e cp.async 3-stage 128x128x16", 3.6, 75.1),
+                                       ("05 sol3 BK 16", 3.3, 81.8))]
+        (self.tmp / "out/bench.json").write_text(json.dumps({"benchmarks": bench}))
+        result = self.run_script("profile", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("profile: the best SIMT rung, '05 sol3 BK 16' (sol05_vectorized_gemm)", result.stdout)
+        calls = (self.bin / "ncu-calls").read_text().splitlines()
+        self.assertEqual(len(calls), 9, "the two ladders and the best rung: sections, metrics and stall reasons each")
+        for call in calls[6:]:
+            self.assertIn("sol05_vectorized_gemm --precision fp32 --rung 05 sol3 BK 16 --m 4096", call)
+
     def sanitize_with_stand_ins(self, kernel_filter):
         """The sanitize phase over stand-in programs and a compute-sanitizer that records its
         arguments; its --help lists --kernel-name where kernel_filter. Returns the result and
