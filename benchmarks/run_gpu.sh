@@ -29,8 +29,10 @@
 #             batches (benchmarks/pytorch_lenet.py): equal first losses, and
 #             each one's epoch time; and 10 epochs for the time to 90 %
 #   record    benchmarks/results/<gpu>.json, then the tables and the chart regenerated
-#   profile   Nsight Compute on every kernel of the ladder at 4096^3 (optional:
-#             its failure is reported but does not fail the run)
+#   profile   Nsight Compute on every kernel of the ladder at 4096^3, on the best
+#             SIMT rung when a solution holds it, and on the bf16 conv ladder on
+#             resnet50-3x3-14 (optional: its failure is reported but does not
+#             fail the run)
 #
 #   bash benchmarks/run_gpu.sh [build-dir] [output-dir]
 #
@@ -174,6 +176,7 @@ run_phase() {
 
 # GEMM chapters are 01-09, convolution chapters 10-13.
 last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch0[1-9]_*' | sort | tail -n 1; }
+gemm_problem=(--m 4096 --n 4096 --k 4096 --no-ceilings)  # what the GEMM programs are profiled on
 last_conv_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch1[0-3]_*' | sort | tail -n 1; }
 
 # The test executables are most of the build, and only the test phase runs
@@ -410,7 +413,7 @@ phase_tune() {
     echo "profiling the best of the sweep, '$best', beside 06e and 06e paired (ncu-tune.txt)"
     # Every kernel of those rungs: the best may be any of chapter 06's kernels.
     ncu_report "$out/ncu-tune.txt" "$(limit 90)" -k regex:'warp_tiling|cp_async|register_prefetch' -- "$exe" \
-      --precision fp32 "${profiled[@]}" || echo "tune: the profile failed (exit $?); see ncu-tune.txt"
+      "${gemm_problem[@]}" --precision fp32 "${profiled[@]}" || echo "tune: the profile failed (exit $?); see ncu-tune.txt"
   fi
   return $status
 }
@@ -463,8 +466,8 @@ phase_record() {
   python3 benchmarks/report.py
 }
 
-# Nsight Compute on one launch of each kernel a GEMM program runs at 4096^3 (no check run, no
-# warm-up, no energy window), into REPORT: the sections, then the issue-slot evidence in numbers
+# Nsight Compute on one launch of each kernel a program runs on the problem its arguments name (no
+# check run, no warm-up, no energy window), into REPORT: the sections, then the issue-slot evidence in numbers
 # (instructions issued vs. FFMAs on the fma pipe; shared loads, their wavefronts and bank conflicts,
 # which tell whether the return-path count of chapter 06 holds; barrier and shared-load stalls),
 # separately, so that a metric this ncu does not know costs only those lines; then every stall
@@ -478,8 +481,7 @@ ncu_report() {
   # nothing else (not the untimed first launch, where cuBLASLt searches its algorithms).
   # --clock-control none: ncu would otherwise lock the GPU's clocks to base while it profiles,
   # and a borrowed GPU's settings are left as they are found.
-  local run_args=(--m 4096 --n 4096 --k 4096 --no-check --no-ceilings --no-peaks --no-flush --warmup 0 --repeat 1
-                  --energy-seconds 0 --profiler-ranges)
+  local run_args=(--no-check --no-peaks --no-flush --warmup 0 --repeat 1 --energy-seconds 0 --profiler-ranges)
   local ncu_args=(--clock-control none --profile-from-start off "${filter[@]}")
   timeout -k 10 "$seconds" ncu "${ncu_args[@]}" --section SpeedOfLight --section ComputeWorkloadAnalysis \
     --section InstructionStats --section LaunchStats --section Occupancy --section SchedulerStats \
@@ -511,7 +513,8 @@ phase_profile() {
       continue
     fi
     part=$build/ncu-$precision.txt
-    ncu_report "$part" "$(limit 120)" -- "$(last_chapter_exe)" --precision "$precision" || status=$?
+    ncu_report "$part" "$(limit 120)" -- "$(last_chapter_exe)" "${gemm_problem[@]}" --precision "$precision" ||
+      status=$?
     cat "$part" >>"$out/ncu.txt"
   done
   # The best SIMT rung of this run's benchmarks, when a solution's program holds it (the ladder runs
@@ -523,8 +526,19 @@ phase_profile() {
   fi
   if [[ -n $best_exe && $best_exe != "$(last_chapter_exe)" ]]; then
     echo "profile: the best SIMT rung, '$best_rung' ($(basename "$best_exe"))"
-    ncu_report "$build/ncu-best.txt" "$(limit 60)" -- "$best_exe" --precision fp32 --rung "$best_rung" || status=$?
+    ncu_report "$build/ncu-best.txt" "$(limit 60)" -- "$best_exe" "${gemm_problem[@]}" --precision fp32 \
+      --rung "$best_rung" || status=$?
     cat "$build/ncu-best.txt" >>"$out/ncu.txt"
+  fi
+  # The conv ladder in bf16 on the ResNet-50 layer where chapter 13 was furthest from cuDNN on the
+  # H200 (80 % on 14 x 14 x 256): no conv kernel had been profiled.
+  local conv_exe
+  conv_exe=$(last_conv_chapter_exe)
+  if [[ -n $conv_exe ]] && ((budget - SECONDS >= 60)); then
+    echo "profile: the bf16 conv ladder on resnet50-3x3-14 ($(basename "$conv_exe"))"
+    ncu_report "$build/ncu-conv.txt" "$(limit 90)" -- "$conv_exe" --layer resnet50-3x3-14 --precision bf16 ||
+      status=$?
+    cat "$build/ncu-conv.txt" >>"$out/ncu.txt"
   fi
   return $status
 }

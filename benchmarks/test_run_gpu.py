@@ -188,18 +188,22 @@ PY
         (self.tmp / "b/bin").mkdir(parents=True)
         stand_in(self.tmp / "b/bin", "ch09_wgmma_tma_gemm", "exit 0\n")
         stand_in(self.tmp / "b/bin", "ch08_mma_sync_gemm", "exit 0\n")
+        stand_in(self.tmp / "b/bin", "ch13_implicit_gemm_conv", "exit 0\n")
         stand_in(self.bin, "ncu", 'echo "$@" >> "$(dirname "$0")/ncu-calls"\n')
         result = self.run_script("profile", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         calls = (self.bin / "ncu-calls").read_text().splitlines()
-        self.assertEqual(len(calls), 6, "per precision: the sections, the metrics, then the stall reasons")
+        self.assertEqual(len(calls), 9, "per GEMM precision and for the conv layer: sections, metrics, stall reasons")
+        for call in calls[6:]:  # the conv chapter in bf16 on the layer furthest from cuDNN
+            self.assertIn("ch13_implicit_gemm_conv --layer resnet50-3x3-14 --precision bf16 --no-check", call)
+            self.assertNotIn("--m 4096", call)
         for precision, sections, metrics, stalls in (("fp32", *calls[0:3]), ("bf16", *calls[3:6])):
             self.assertIn("--section SpeedOfLight", sections)
             self.assertIn("--metrics smsp__inst_executed.sum", metrics)
             self.assertIn("--metrics regex:^smsp__average_warps_issue_stalled_", stalls)
             for call in (sections, metrics, stalls):
-                self.assertIn(f"ch09_wgmma_tma_gemm --precision {precision} --m 4096 --n 4096 --k 4096 --no-check",
-                              call)
+                self.assertIn(f"ch09_wgmma_tma_gemm --m 4096 --n 4096 --k 4096 --no-ceilings --precision {precision} "
+                              "--no-check", call)
                 self.assertNotIn("-k regex", call)
                 # No peak micro-benchmarks; one timed launch per rung and nothing else; the GPU's clocks as found.
                 for flag in ("--no-peaks", "--profile-from-start off", "--profiler-ranges", "--clock-control none"):
@@ -222,8 +226,9 @@ PY
         self.assertIn("profile: the best SIMT rung, '05 sol3 BK 16' (sol05_vectorized_gemm)", result.stdout)
         calls = (self.bin / "ncu-calls").read_text().splitlines()
         self.assertEqual(len(calls), 9, "the two ladders and the best rung: sections, metrics and stall reasons each")
-        for call in calls[6:]:
-            self.assertIn("sol05_vectorized_gemm --precision fp32 --rung 05 sol3 BK 16 --m 4096", call)
+        for call in calls[6:9]:
+            self.assertIn("sol05_vectorized_gemm --m 4096 --n 4096 --k 4096 --no-ceilings --precision fp32 "
+                          "--rung 05 sol3 BK 16 --no-check", call)
 
     def sanitize_with_stand_ins(self, kernel_filter):
         """The sanitize phase over stand-in programs and a compute-sanitizer that records its
