@@ -41,6 +41,7 @@ const TileCandidate kSweep[] = {
     candidate<Mma128x128x32s4>("128x128x32 s4"), candidate<Mma128x64x32s4>("128x64x32 s4"),
     candidate<Mma64x128x32s4>("64x128x32 s4"),   candidate<Mma64x64x32s4>("64x64x32 s4"),
     candidate<Mma256x128x32s3>("256x128x32 s3"), candidate<Mma128x128x64s3>("128x128x64 s3"),
+    candidate<Mma64x64x64s3>("64x64x64 s3"),
 };
 // [sweep]
 
@@ -192,6 +193,7 @@ const bool registered[] = {
     register_conv(mma_sync_rung(sweep_rung(kSweep[3]))),
     register_conv(mma_sync_rung(sweep_rung(kSweep[4]))),
     register_conv(mma_sync_rung(sweep_rung(kSweep[5]))),
+    register_conv(mma_sync_rung(sweep_rung(kSweep[6]))),
     register_conv(mma_sync_rung({"13d tile tuned per layer", 13, RungKind::Chapter, launch_tuned, requirements(),
                                  "13b's kernel at the fastest of the 13c shapes (and 13b's), timed on the first launch",
                                  nullptr, tuned_choice})),

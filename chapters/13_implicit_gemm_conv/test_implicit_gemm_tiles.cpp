@@ -117,8 +117,8 @@ TEST(Chapter13Tiles, TheFirstRungsConfiguration) {
 
 template <class Cfg>
 class Chapter13Configs : public ::testing::Test {};
-using Configs =
-    ::testing::Types<Mma128x128x32s4, Mma128x64x32s4, Mma64x64x32s4, Mma64x128x32s4, Mma256x128x32s3, Mma128x128x64s3>;
+using Configs = ::testing::Types<Mma128x128x32s4, Mma128x64x32s4, Mma64x64x32s4, Mma64x128x32s4, Mma256x128x32s3,
+                                 Mma128x128x64s3, Mma64x64x64s3>;
 TYPED_TEST_SUITE(Chapter13Configs, Configs);
 
 /// Every chunk of a rows × BK tile is copied by exactly one (thread, i), and the kernel's
