@@ -21,6 +21,11 @@ using Sweep128x256x32s3 = TileConfig<128, 256, 32, 64, 64, 3, SwizzledRows, kGro
 using Sweep256x128x32s3 = TileConfig<256, 128, 32, 64, 64, 3, SwizzledRows, kGroupRows>;  // 256 threads, 73 728 B
 using Sweep128x256x32s4 = TileConfig<128, 256, 32, 64, 64, 4, SwizzledRows, kGroupRows>;  // 256 threads, 98 304 B
 using Sweep128x128x64s3 = TileConfig<128, 128, 64, 64, 64, 3, SwizzledRows, kGroupRows>;  // 128 threads, 98 304 B
+
+// 08e: 08d's fastest shape on the H200, its k-tiles' loads spread over their k-steps.
+struct Interleaved128x128x64s3 : Sweep128x128x64s3 {
+  static constexpr bool kInterleaved = true;
+};
 // [configs]
 
 }  // namespace ladder::mma_sync

@@ -35,6 +35,10 @@ const bool registered[] = {
                                                    "grouped order, 8 warps (2 x 4), 4 stages, 96 KB")),
     register_gemm(mma_sync_rung<Sweep128x128x64s3>("08d 128x128x64 s3", RungKind::Chapter,
                                                    "grouped order, 4 warps, BK 64, 3 stages, 96 KB")),
+    register_gemm(mma_sync_rung<Interleaved128x128x64s3>(
+        "08e loads spread over the k-steps", RungKind::Chapter,
+        "08d 128x128x64 s3 with each k-step's fragments loaded a step ahead (two register sets) and the next "
+        "k-tile's copies issued after the first k-step's loads")),
 };
 // [rungs]
 

@@ -184,6 +184,13 @@ __device__ __forceinline__ void load_fragments(Fragments<Cfg>& f, const bf16* a_
 }
 // [load-fragments]
 
+/// load_fragments from stage memory: its A tile first, then its B tile.
+template <class Cfg>
+__device__ __forceinline__ void load_stage_fragments(Fragments<Cfg>& f, const bf16* stage, const BlockTile& tile,
+                                                     int ks) {
+  load_fragments<Cfg>(f, stage, stage + Cfg::ATile::kElements, tile, ks);
+}
+
 // [multiply-stage]
 /// The warp's accumulators: (mi, ni, e) is element c_row_col(warp_at, lane, mi, ni, e).
 template <class Cfg>
@@ -281,6 +288,54 @@ __global__ void __launch_bounds__(Cfg::kThreads) single_stage_kernel(Bf16GemmArg
 }
 // [single-stage-kernel]
 
+// [interleaved-kernel]
+/// 08e: 08d's ring, with a k-tile's side work spread over its k-steps, the shape of
+/// CUTLASS's Ampere main loop. Each k-step first loads the next k-step's fragments into a
+/// second set of registers (across the barrier: the next k-tile's first), then multiplies
+/// the ones loaded a step before, so ldmatrix's latency hides behind mma.sync; and the
+/// copies of k-tile t + kStages - 1 go out after the first k-step's loads, not all at the
+/// k-tile's start. One barrier per k-tile, before the last k-step, as in 08c.
+template <class Cfg>
+__global__ void __launch_bounds__(Cfg::kThreads) interleaved_kernel(Bf16GemmArgs args) {
+  static_assert(Cfg::kStages >= 2, "one stage is multiplied while the others are loaded");
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+  const BlockTile tile = block_tile<Cfg>(args);
+  Accumulators<Cfg> acc = {};
+  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  for (int s = 0; s < Cfg::kStages - 1; ++s) {  // prologue, as 08c: group g is k-tile g
+    if (s < k_tiles) load_stage<Cfg>(args, tile, s * Cfg::kBK, stage_memory<Cfg>(s));
+    cp_async_commit();
+  }
+  cp_async_wait<Cfg::kStages - 2>();  // k-tile 0 has landed, everyone's copies
+  __syncthreads();
+  Fragments<Cfg> f[2];  // the k-step being multiplied, and the next one's
+  load_stage_fragments<Cfg>(f[0], stage_memory<Cfg>(0), tile, 0);
+  for (int t = 0; t < k_tiles; ++t) {
+#pragma unroll
+    for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
+      const bool last = ks == Cfg::kKSteps - 1;
+      if (last) {                           // the next k-step is the next k-tile's first:
+        cp_async_wait<Cfg::kStages - 2>();  // k-tile t + 1 has landed (this thread's copies),
+        __syncthreads();                    // everyone's; and nobody reads k-tile t - 1's stage any more
+      }
+      if (!last || t + 1 < k_tiles)
+        load_stage_fragments<Cfg>(f[(ks + 1) % 2], stage_memory<Cfg>((t + last) % Cfg::kStages), tile,
+                                  last ? 0 : ks + 1);
+      if (ks == 0) {  // into k-tile t - 1's stage, which every warp left before the last barrier
+        const int next = t + Cfg::kStages - 1;
+        if (next < k_tiles) load_stage<Cfg>(args, tile, next * Cfg::kBK, stage_memory<Cfg>(next % Cfg::kStages));
+        cp_async_commit();  // always, maybe empty: group g stays k-tile g
+      }
+      mma_tiles<Cfg>(acc, f[ks % 2]);
+    }
+  }
+  store_tile<Cfg>(args, tile, acc);
+#else
+  __trap();  // before sm_80: no bf16 mma.sync, no cp.async; the registry never launches this
+#endif
+}
+// [interleaved-kernel]
+
 // [pipelined-kernel]
 /// 08c, 08d: kStages stages in a ring. While k-tile t is multiplied, tiles t+1 ..
 /// t+kStages-1 are being copied; one barrier per k-tile.
@@ -316,6 +371,8 @@ void launch_mma_sync(const Bf16GemmArgs& args, cudaStream_t stream) {
   void (*kernel)(Bf16GemmArgs) = nullptr;  // if constexpr: only the chosen kernel is instantiated
   if constexpr (Cfg::kStages == 1)
     kernel = single_stage_kernel<Cfg>;
+  else if constexpr (Cfg::kInterleaved)
+    kernel = interleaved_kernel<Cfg>;
   else
     kernel = pipelined_kernel<Cfg>;
   // A binary built for pre-sm_80 targets only would JIT this kernel's trap on a newer GPU:

@@ -91,6 +91,7 @@ struct TileConfig {
   static constexpr int kBM = BM, kBN = BN, kBK = BK, kWM = WM, kWN = WN;
   static constexpr int kStages = Stages;
   static constexpr int kGroupRows = GroupRows;  // block order: bands of this many block rows (1: row-major)
+  static constexpr bool kInterleaved = false;   // 08e: a k-tile's loads spread over its k-steps
   static constexpr int kWarpsM = BM / WM, kWarpsN = BN / WN;
   static constexpr int kThreads = kWarpsM * kWarpsN * mma::kWarpSize;
   static constexpr int kMmaTilesM = WM / mma::kMmaM;  // 16-row mma tiles down a warp tile

@@ -35,10 +35,10 @@ TEST(Chapter08Requirements, RungsAreRegisteredWithTheirRequirements) {
     EXPECT_EQ(rung.requirements.min_k, 1) << rung.name;
     EXPECT_EQ(rung.instruction, kInstruction) << rung.name;
   }
-  EXPECT_EQ(rungs, 9) << "08a, 08b, 08c and six 08d configurations";
+  EXPECT_EQ(rungs, 10) << "08a, 08b, 08c, six 08d configurations and 08e";
   for (const char* name : {"08a mma.sync + ldmatrix, padded smem", "08b swizzled smem", "08c cp.async 4-stage pipeline",
                            "08d 128x128x32 s4", "08d 128x128x32 s3", "08d 128x256x32 s3", "08d 256x128x32 s3",
-                           "08d 128x256x32 s4", "08d 128x128x64 s3"})
+                           "08d 128x256x32 s4", "08d 128x128x64 s3", "08e loads spread over the k-steps"})
     EXPECT_TRUE(ladder::find_gemm(name).has_value()) << name;
 }
 

@@ -34,6 +34,7 @@ void for_each_config() {
   Check<Sweep256x128x32s3>{}("08d 256x128x32 s3");
   Check<Sweep128x256x32s4>{}("08d 128x256x32 s4");
   Check<Sweep128x128x64s3>{}("08d 128x128x64 s3");
+  Check<Interleaved128x128x64s3>{}("08e Interleaved128x128x64s3");
 }
 
 // ---------------------------------------------------------------------------
