@@ -298,6 +298,9 @@ __global__ void __launch_bounds__(Cfg::kThreads) single_stage_kernel(Bf16GemmArg
 template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads) interleaved_kernel(Bf16GemmArgs args) {
   static_assert(Cfg::kStages >= 2, "one stage is multiplied while the others are loaded");
+  static_assert(Cfg::kKSteps % 2 == 0,
+                "the two register sets alternate by k-step, so a k-tile's last k-step "
+                "fills the set the next k-tile's first one reads");
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   const BlockTile tile = block_tile<Cfg>(args);
   Accumulators<Cfg> acc = {};
