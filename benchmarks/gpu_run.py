@@ -211,7 +211,11 @@ def best_simt(args):
     rows = report.gemm_rows({"benchmarks": json.loads(pathlib.Path(args.bench).read_text())}).get("fp32", {})
     best = report.best_rung(rows)
     for program in args.programs if best else []:
-        listing = subprocess.run([program, "--list"], capture_output=True, text=True).stdout.splitlines()
+        try:
+            listing = subprocess.run([program, "--list"], capture_output=True, text=True).stdout.splitlines()
+        except OSError as error:  # not built, or not a program: look in the next one
+            print(f"gpu_run.py best-simt: {program}: {error.strerror}", file=sys.stderr)
+            continue
         if any(re.match(re.escape(best) + r"(\s{2,}|$)", line) for line in listing):
             print(f"{program}\t{best}")
             return 0
