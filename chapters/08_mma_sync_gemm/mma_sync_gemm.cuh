@@ -319,7 +319,7 @@ __global__ void __launch_bounds__(Cfg::kThreads) interleaved_kernel(Bf16GemmArgs
       const bool last = ks == Cfg::kKSteps - 1;
       if (last) {                           // the next k-step is the next k-tile's first:
         cp_async_wait<Cfg::kStages - 2>();  // k-tile t + 1 has landed (this thread's copies),
-        __syncthreads();                    // everyone's; and nobody reads k-tile t - 1's stage any more
+        __syncthreads();                    // everyone's; and nobody reads k-tile t's stage any more
       }
       if (!last || t + 1 < k_tiles)
         load_stage_fragments<Cfg>(f[(ks + 1) % 2], stage_memory<Cfg>((t + last) % Cfg::kStages), tile,
