@@ -210,7 +210,9 @@ def best_simt(args):
 
     rows = report.gemm_rows({"benchmarks": json.loads(pathlib.Path(args.bench).read_text())}).get("fp32", {})
     best = report.best_rung(rows)
-    for program in args.programs if best else []:
+    if best is None:
+        return 0
+    for program in args.programs:
         try:
             listing = subprocess.run([program, "--list"], capture_output=True, text=True).stdout.splitlines()
         except OSError as error:  # not built, or not a program: look in the next one

@@ -176,8 +176,8 @@ run_phase() {
 
 # GEMM chapters are 01-09, convolution chapters 10-13.
 last_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch0[1-9]_*' | sort | tail -n 1; }
-gemm_problem=(--m 4096 --n 4096 --k 4096 --no-ceilings)  # what the GEMM programs are profiled on
 last_conv_chapter_exe() { find "$build/bin" -maxdepth 1 -name 'ch1[0-3]_*' | sort | tail -n 1; }
+gemm_problem=(--m 4096 --n 4096 --k 4096 --no-ceilings)  # what the GEMM programs are profiled on
 
 # The test executables are most of the build, and only the test phase runs
 # them: without it, the programs (every chapter, solution and benchmark, and

@@ -30,8 +30,7 @@ import sys
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from lessons import ROOT, SKIP  # noqa: E402
 from ptxas_report import demangle  # noqa: E402
-from sass_report import disassemble, find_tool, main_loop, opcode as opcode_of  # noqa: E402
-from sass_report import instructions as loop_instructions  # noqa: E402
+from sass_report import disassemble, find_tool, instructions as loop_instructions, main_loop, opcode as opcode_of  # noqa: E402,E501
 
 HMMA_ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
 # Chapter: (the architectures its kernels are checked on, the instruction they must issue).

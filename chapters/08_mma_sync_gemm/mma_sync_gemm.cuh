@@ -210,12 +210,10 @@ __device__ __forceinline__ void mma_tiles(Accumulators<Cfg>& acc, const Fragment
 /// them. A 64 × 64 warp tile does 32 mma.sync per 8 ldmatrix.x4.
 template <class Cfg>
 __device__ __forceinline__ void multiply_stage(Accumulators<Cfg>& acc, const bf16* stage, const BlockTile& tile) {
-  const bf16* a_tile = stage;
-  const bf16* b_tile = stage + Cfg::ATile::kElements;
 #pragma unroll
   for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
     Fragments<Cfg> f;
-    load_fragments<Cfg>(f, a_tile, b_tile, tile, ks);
+    load_stage_fragments<Cfg>(f, stage, tile, ks);
     mma_tiles<Cfg>(acc, f);
   }
 }
