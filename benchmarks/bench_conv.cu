@@ -11,8 +11,11 @@
 /// precision (the cuDNN rungs are timed first within each layer), and, where
 /// NVML has an energy counter, joules per convolution, GFLOP/J and the SM clock
 /// NVML read, over `--energy_seconds` of back-to-back runs. Correctness is the
-/// tests' and the chapter executables' job; this program only times.
+/// tests' and the chapter executables' job; this program only times. The JSON's
+/// context lists the layers' shapes (`conv_layers`), for benchmarks/pytorch_conv.py.
 #include <benchmark/benchmark.h>
+
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <map>
@@ -80,6 +83,26 @@ void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLaye
   }
 }
 
+/// The named layers' shapes as a JSON list, for the JSON's context: benchmarks/pytorch_conv.py times
+/// PyTorch on the same layers without a copy of this table.
+std::string layers_json() {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const NamedConvLayer& layer : named_conv_layers()) {
+    const ConvProblem& p = layer.problem;
+    layers.push_back({{"name", layer.name},
+                      {"n", p.n},
+                      {"c", p.c},
+                      {"h", p.h},
+                      {"w", p.w},
+                      {"k", p.k},
+                      {"r", p.r},
+                      {"s", p.s},
+                      {"stride", p.stride},
+                      {"padding", p.padding}});
+  }
+  return layers.dump();
+}
+
 /// --help: what this program times and its own flag, then Google Benchmark's flags.
 void print_help() {
   std::cout << "bench_conv: times cuDNN and every conv rung on the named layers (`ch10_direct_conv --list`\n"
@@ -99,6 +122,7 @@ int main(int argc, char** argv) {
   const ladder::DeviceInfo device = ladder::query_device();
   const int compute_capability = device.compute_capability;
   benchmark::AddCustomContext("gpu", device.name);  // record.py checks that one record is one GPU
+  benchmark::AddCustomContext("conv_layers", ladder::layers_json());
   ladder::open_bench_energy("bench_conv", device.pci_bus_id, energy);
   // Layer-major order, cuDNN first within a layer, so % of cuDNN is known when each rung runs.
   for (const ladder::NamedConvLayer& layer : ladder::named_conv_layers()) {

@@ -8,14 +8,16 @@ ones win):
 
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
         --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
-        --ladder-conv run2/ladder_conv.json \
-        --cnn run3/cnn.json --tune run3/tune.json --ncu run2/ncu.txt --ncu-tune run3/ncu-tune.txt \
+        --ladder-conv run2/ladder_conv.json --pytorch-conv run2/pytorch_conv.json \
+        --cnn run3/cnn.json --tune run3/tune.json --ncu run3/ncu.txt --ncu-tune run3/ncu-tune.txt \
         --out benchmarks/results/
 
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
 (bench_conv's; null when not given, as in records made before it existed),
 ladder (the last GEMM chapter's --json at the headline size), ladder_conv
 (the last conv chapter's --json on its default layer; null when not given),
+conv_pytorch (PyTorch's conv2d on bench_conv's layers, pytorch_conv.py's JSON:
+a second opinion on the cuDNN baseline; null when not given),
 cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's JSON; null
 when not given), tuning (the SIMT tuning sweep: run_gpu.sh's
 tune.json, tune_simt's run at each size; null when not given), and profile
@@ -123,6 +125,8 @@ def gpus_named(paths, summary_paths, parts):
     for key in ("ladder", "ladder_conv"):
         if (parts.get(key) or {}).get("device", {}).get("name"):
             names[paths[key]] = parts[key]["device"]["name"]
+    if (parts.get("conv_pytorch") or {}).get("gpu"):
+        names[paths["conv_pytorch"]] = parts["conv_pytorch"]["gpu"]
     for run in (parts.get("tuning") or {}).get("runs", []):
         if run.get("device", {}).get("name"):
             names[paths["tune"]] = run["device"]["name"]
@@ -139,6 +143,7 @@ def main():
     parser.add_argument("--bench-conv", help="bench_conv's Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--ladder", help="a GEMM chapter executable's --json output at the headline size")
     parser.add_argument("--ladder-conv", help="a conv chapter executable's --json output on its default layer")
+    parser.add_argument("--pytorch-conv", help="benchmarks/pytorch_conv.py's --out: PyTorch on bench_conv's layers")
     parser.add_argument("--cnn", help="benchmarks/pytorch_lenet.py's --out: chapter 14 on the GPU beside PyTorch")
     parser.add_argument("--tune", help="run_gpu.sh's tune.json: the SIMT tuning sweep")
     parser.add_argument("--ncu", help="the profile phase's ncu.txt: Nsight Compute on the ladder at 4096^3")
@@ -146,7 +151,7 @@ def main():
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
-    for option in ("bench_conv", "ladder", "ladder_conv", "cnn", "tune", "ncu", "ncu_tune"):
+    for option in ("bench_conv", "ladder", "ladder_conv", "pytorch_conv", "cnn", "tune", "ncu", "ncu_tune"):
         setattr(args, option, present(getattr(args, option)))
     summary = merged_summary(args.summary)
     machine = summary.get("machine")
@@ -160,9 +165,10 @@ def main():
     ladder = read_json(args.ladder)
     parts = {"benchmarks": read_benchmarks(args.bench), "conv_benchmarks": read_benchmarks(args.bench_conv),
              "ladder": ladder, "ladder_conv": read_json(args.ladder_conv),
+             "conv_pytorch": read_json(args.pytorch_conv),
              "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
     paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder,
-             "ladder_conv": args.ladder_conv, "tune": args.tune}
+             "ladder_conv": args.ladder_conv, "conv_pytorch": args.pytorch_conv, "tune": args.tune}
     gpus = gpus_named(paths, args.summary, parts)
     if len(set(gpus.values())) > 1:
         listing = "; ".join(f"{path}: {gpu}" for path, gpu in gpus.items())

@@ -177,14 +177,16 @@ def context_line(run):
             f"commit `{c['commit'][:10]}`, {c['date']}; file `benchmarks/results/{run['_file']}`")
 
 
-def measurement_cell(m):
-    """A table cell for one measurement: "ms, % of the vendor", or why it was skipped."""
+def measurement_cell(m, relative=None):
+    """A table cell for one measurement: "ms, % of the vendor" (relative: by default, for a rung that is
+    not the vendor's), or why it was skipped."""
     if m is None:
         return "–"
     if m.error:
         return "skipped: " + escape(m.error)
     ms = number(m.ms, "#.3g" if m.ms < 100 else ".1f")
-    if is_vendor(m.rung) or not m.pct > 0:
+    relative = not is_vendor(m.rung) if relative is None else relative
+    if not relative or not m.pct > 0:
         return f"{ms} ms"
     return f"{ms} ms, {m.pct:.1f} %"
 
@@ -468,8 +470,26 @@ def profile_table(run, key, intro):
 
 # --- Convolution ---
 
-def conv_table(precision, measured, precision_of, chapter):
-    """One precision's table: a row per rung (the chapter's and cuDNN), a column per layer, cells "ms, % of cuDNN"."""
+PYTORCH_CONV = "PyTorch conv2d"
+
+
+def pytorch_conv_cells(pytorch, precision, vendor_ms):
+    """{layer: Measurement} of PyTorch's conv2d in this precision (pytorch_conv.py's results), its % taken
+    against our cuDNN row's time on the same layer; {} for a record without them."""
+    cells = {}
+    for entry in (pytorch or {}).get("results", []):
+        if precision_from_label(entry.get("precision", "")) != precision:
+            continue
+        layer, ms = entry["layer"], entry.get("ms")
+        error = None if entry.get("status") == "ok" else entry.get("status", "not run")
+        pct = 100.0 * vendor_ms[layer] / ms if ms and vendor_ms.get(layer) else NAN
+        cells[layer] = Measurement(PYTORCH_CONV, layer, ms or NAN, entry.get("tflops", NAN), pct, "", error)
+    return cells
+
+
+def conv_table(precision, measured, precision_of, chapter, pytorch=None):
+    """One precision's table: a row per rung (the chapter's and cuDNN, then PyTorch's conv2d beside cuDNN when
+    the record has it), a column per layer, cells "ms, % of cuDNN"."""
     mine = [m for m in measured if precision_of[m.rung] == precision]
     rungs = list(dict.fromkeys(m.rung for m in mine if in_chapter(m.rung, chapter)))
     if all(is_vendor(rung) for rung in rungs):
@@ -477,13 +497,27 @@ def conv_table(precision, measured, precision_of, chapter):
     layers = list(dict.fromkeys(m.case for m in mine))  # in the order bench_conv ran them
     cell = {(m.rung, m.case): m for m in mine}
     vendor = VENDORS["conv"][precision]
+    torch_cells = pytorch_conv_cells(pytorch, precision, {m.case: m.ms for m in mine
+                                                          if is_vendor(m.rung) and not m.error})
     lines = [f"Convolution, {CONV_LAYOUTS[precision]}, against {vendor} (ms, and % of {vendor}, per layer):", "",
              "| rung | " + " | ".join(layers) + " |", "|---|" + "---:|" * len(layers)]
     for rung in rungs:
         lines.append(f"| {rung} | " + " | ".join(measurement_cell(cell.get((rung, layer))) for layer in layers) + " |")
+        if is_vendor(rung) and torch_cells:
+            lines.append(f"| {PYTORCH_CONV} | " + " | ".join(measurement_cell(torch_cells.get(layer), relative=True)
+                                                             for layer in layers) + " |")
+    notes = []
     # bench_conv labels cuDNN's benchmarks "<precision>; <the algorithm it chose>" (records before that: none).
     chosen = [f"{m.case}: {m.label.split('; ', 1)[1]}" for m in mine if is_vendor(m.rung) and "; " in m.label]
-    return lines + (["", f"{vendor} chose, per layer: " + "; ".join(chosen) + "."] if chosen else [])
+    if chosen:
+        notes.append(f"{vendor} chose, per layer: " + "; ".join(chosen) + ".")
+    if torch_cells:
+        notes.append(f"{PYTORCH_CONV} is PyTorch {pytorch.get('pytorch_version', '?')} with cuDNN "
+                     f"{pytorch.get('cudnn_version', '?')} (`benchmarks/pytorch_conv.py`): the same library "
+                     "through its graph API, with `torch.backends.cudnn.benchmark` timing the engines that "
+                     f"offers, a second opinion on the {vendor} row. Above 100 % means PyTorch found a faster "
+                     f"engine than `cudnnFind` did, and our rungs' % of {vendor} on that layer flatters them.")
+    return lines + [line for note in notes for line in ("", note)]
 
 
 def conv_ladder_table(run, precision, chapter):
@@ -527,7 +561,7 @@ def conv_tables(run, chapter=None):
     measured = measurements(run.get("conv_benchmarks"), "conv", "pct_of_cudnn")
     precision_of = rung_precisions(measured)
     tables = ["\n".join(lines) + "\n" for precision in PRECISIONS
-              if (lines := conv_table(precision, measured, precision_of, chapter))]
+              if (lines := conv_table(precision, measured, precision_of, chapter, run.get("conv_pytorch")))]
     if tables:
         tables[-1] += ("\nThe layers are `bench_conv`'s named layers; a conv chapter's `--list` "
                        "(e.g. `build/bin/ch10_direct_conv --list`) gives their sizes.\n")

@@ -391,6 +391,26 @@ class ConvReportTest(unittest.TestCase):
         self.assertNotIn("chose, per layer", report.render_block([synthetic_run({4096: 96.0})], " chapter=10 "),
                          "older records' labels name no algorithm")
 
+    def test_pytorchs_conv2d_sits_under_cudnn_as_a_second_opinion_on_the_baseline(self):
+        run = synthetic_run({4096: 96.0}, True)
+        # bf16 on resnet50-3x3-28: PyTorch twice as fast as our cuDNN bf16 row (0.1 ms against 0.1 ms / 0.5);
+        # on lenet-conv1 its check failed; fp32 on lenet-conv1 at our cuDNN's time.
+        run["conv_pytorch"] = {"pytorch_version": "2.11.0", "cudnn_version": 91500, "results": [
+            {"layer": "resnet50-3x3-28", "precision": "bf16 NHWC", "status": "ok", "ms": 0.05, "tflops": 296.0},
+            {"layer": "lenet-conv1", "precision": "bf16 NHWC", "status": "FAILED: max error 3.0e-01"},
+            {"layer": "lenet-conv1", "precision": "fp32 NCHW", "status": "ok", "ms": 0.010, "tflops": 0.95}]}
+        text = report.render_block([run], " chapter=12 ")
+        table = table_of(text, "Convolution, bf16 NHWC, against cuDNN bf16")
+        self.assertEqual(table[2:4], ["| cuDNN bf16 | 0.00125 ms | 0.100 ms |",
+                                      "| PyTorch conv2d | skipped: FAILED: max error 3.0e-01 | 0.0500 ms, 200.0 % |"],
+                         "right under cuDNN bf16, its % of our cuDNN row")
+        self.assertIn("PyTorch conv2d is PyTorch 2.11.0 with cuDNN 91500", text)
+        fp32 = table_of(report.render_block([run], " chapter=10 "), "Convolution, fp32 NCHW, against cuDNN")
+        self.assertEqual(row(fp32, "PyTorch conv2d"), "| PyTorch conv2d | 0.0100 ms, 100.0 % | – |",
+                         "a layer PyTorch did not run: a dash")
+        self.assertNotIn("PyTorch", report.render_block([synthetic_run({4096: 96.0}, True)], " chapter=12 "),
+                         "records before pytorch_conv.py: no such row")
+
     def test_the_chapter_programs_conv_run_adds_energy_and_the_instructions_peak(self):
         run = dict(synthetic_run({4096: 96.0}, labels=True), ladder_conv=ladder_conv_json())
         chapter12 = report.render_block([run], " chapter=12 ")
