@@ -204,11 +204,18 @@ def tune(args):
 def best_simt(args):
     """The best SIMT rung of bench_gemm's run (report.best_rung at the headline size: chapters 01-06 and their
     solutions), and the first of the programs whose --list holds it, printed as "PROGRAM<tab>RUNG"; nothing
-    when no rung or no program has it."""
+    when no rung or no program has it. The run is the first of the files given that is there: bench_gemm's
+    JSON, or a record of benchmarks/results (whose `benchmarks` holds one), for a call without a bench phase."""
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
     import report
 
-    rows = report.gemm_rows({"benchmarks": json.loads(pathlib.Path(args.bench).read_text())}).get("fp32", {})
+    found = [pathlib.Path(path) for path in args.bench if pathlib.Path(path).is_file()]
+    if not found or found[0].stat().st_size == 0:
+        return 0
+    bench = json.loads(found[0].read_text())
+    if isinstance(bench.get("benchmarks"), dict):  # a record: bench_gemm's JSON is its "benchmarks"
+        bench = bench["benchmarks"]
+    rows = report.gemm_rows({"benchmarks": bench}).get("fp32", {})
     best = report.best_rung(rows)
     if best is None:
         return 0
@@ -253,7 +260,7 @@ def main():
     p.add_argument("--check", help="tune_simt --json of the ragged correctness run: its failures count too")
     p.add_argument("runs", nargs="+", help="tune_simt --json files, one per size")
     p = commands.add_parser("best-simt", help="the best SIMT rung of a bench_gemm run, and a program that has it")
-    p.add_argument("bench", help="bench_gemm --benchmark_out's JSON")
+    p.add_argument("bench", nargs="+", help="bench_gemm --benchmark_out's JSON, or records: the first there counts")
     p.add_argument("--programs", nargs="+", required=True, help="the programs to look in, in order")
     p = commands.add_parser("phase", help="record a phase's status and time")
     p.add_argument("summary")

@@ -360,6 +360,15 @@ phase_bench() {
     --energy_seconds=0 || status=$?
   bench_one "$build/bin/bench_conv" "${BENCH_CONV_FILTER:-.}" "$out/bench_conv.json" "$record_reserve" \
     --energy_seconds=0 || status=$?
+  # A second opinion on the cuDNN baseline: PyTorch's conv2d (cuDNN's graph API, benchmark mode) on
+  # the same layers. Evidence, not a verdict: its failure is reported, the phase's status is ours.
+  local seconds=$((budget - SECONDS - record_reserve))
+  ((seconds > 60)) && seconds=60
+  if [[ -s $out/bench_conv.json ]] && python3 -c 'import torch' 2>/dev/null && ((seconds >= 30)); then
+    timeout -k 10 "$seconds" python3 benchmarks/pytorch_conv.py --quiet \
+      --bench-conv "$out/bench_conv.json" --out "$out/pytorch_conv.json" ||
+      echo "bench: pytorch_conv.py failed (exit $?): no PyTorch row in the conv tables"
+  fi
   return $status
 }
 
@@ -457,6 +466,7 @@ phase_record() {
   [[ -f $out/ladder_conv.json ]] && optional_args+=(--ladder-conv "$out/ladder_conv.json")
   [[ -f $out/cnn.json ]] && optional_args+=(--cnn "$out/cnn.json")
   [[ -s $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
+  [[ -s $out/pytorch_conv.json ]] && optional_args+=(--pytorch-conv "$out/pytorch_conv.json")
   [[ -f $out/tune.json ]] && optional_args+=(--tune "$out/tune.json")
   [[ -f $out/ncu.txt ]] && optional_args+=(--ncu "$out/ncu.txt")  # from an earlier profile phase into this $out
   [[ -f $out/ncu-tune.txt ]] && optional_args+=(--ncu-tune "$out/ncu-tune.txt")
@@ -517,12 +527,13 @@ phase_profile() {
       status=$?
     cat "$part" >>"$out/ncu.txt"
   done
-  # The best SIMT rung of this run's benchmarks, when a solution's program holds it (the ladder runs
-  # the chapters' rungs only): the rung whose limits issue 9's note must show.
+  # The best SIMT rung of this call's benchmarks (else of the recorded ones: a call that profiles
+  # without benchmarking), when a solution's program holds it (the ladder runs the chapters' rungs
+  # only): the rung whose limits issue 9's note must show.
   local best_exe="" best_rung=""
-  if [[ -s $out/bench.json ]] && ((budget - SECONDS >= 60)); then
+  if ((budget - SECONDS >= 60)); then
     IFS=$'\t' read -r best_exe best_rung < <(python3 benchmarks/gpu_run.py best-simt "$out/bench.json" \
-      --programs "$(last_chapter_exe)" "$build"/bin/sol0[1-6]_* 2>/dev/null)
+      benchmarks/results/*.json --programs "$(last_chapter_exe)" "$build"/bin/sol0[1-6]_* 2>/dev/null)
   fi
   if [[ -n $best_exe && $best_exe != "$(last_chapter_exe)" ]]; then
     echo "profile: the best SIMT rung, '$best_rung' ($(basename "$best_exe"))"

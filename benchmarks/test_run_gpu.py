@@ -220,15 +220,21 @@ PY
                   "time_unit": "ms", "TFLOP/s": 1.0, "pct_of_cublas": pct, "label": "fp32"}
                  for rung, ms, pct in (("cuBLAS", 2.7, 100.0), ("06e cp.async 3-stage 128x128x16", 3.6, 75.1),
                                        ("05 sol3 BK 16", 3.3, 81.8))]
-        (self.tmp / "out/bench.json").write_text(json.dumps({"benchmarks": bench}))
-        result = self.run_script("profile", dry_run=False)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-        self.assertIn("profile: the best SIMT rung, '05 sol3 BK 16' (sol05_vectorized_gemm)", result.stdout)
-        calls = (self.bin / "ncu-calls").read_text().splitlines()
-        self.assertEqual(len(calls), 9, "the two ladders and the best rung: sections, metrics and stall reasons each")
-        for call in calls[6:9]:
-            self.assertIn("sol05_vectorized_gemm --m 4096 --n 4096 --k 4096 --no-ceilings --precision fp32 "
-                          "--rung 05 sol3 BK 16 --no-check", call)
+        # This call's benchmarks; then, in a call without a bench phase, a record's.
+        (self.tmp / "benchmarks/results").mkdir(parents=True, exist_ok=True)
+        for where in ("out/bench.json", "benchmarks/results/NVIDIA_H200.json"):
+            (self.tmp / "out/bench.json").unlink(missing_ok=True)
+            (self.bin / "ncu-calls").unlink(missing_ok=True)
+            run = {"benchmarks": bench}
+            (self.tmp / where).write_text(json.dumps(run if where.startswith("out") else {"benchmarks": run}))
+            result = self.run_script("profile", dry_run=False)
+            self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+            self.assertIn("profile: the best SIMT rung, '05 sol3 BK 16' (sol05_vectorized_gemm)", result.stdout)
+            calls = (self.bin / "ncu-calls").read_text().splitlines()
+            self.assertEqual(len(calls), 9, "the two ladders and the best rung: sections, metrics and stall reasons")
+            for call in calls[6:9]:
+                self.assertIn("sol05_vectorized_gemm --m 4096 --n 4096 --k 4096 --no-ceilings --precision fp32 "
+                              "--rung 05 sol3 BK 16 --no-check", call)
 
     def sanitize_with_stand_ins(self, kernel_filter):
         """The sanitize phase over stand-in programs and a compute-sanitizer that records its
