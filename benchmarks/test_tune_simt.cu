@@ -100,5 +100,15 @@ TEST(TuneSimt, TheWideThreadTileTakesTenPassesPer64Ffmas) {
   EXPECT_EQ(Wide::kMinBlocksPerSm, 1);
 }
 
+// The same thread tile in a 128 x 128 block is 4 warps of 64 x 64: at 255 registers two such
+// blocks share an SM, 8 warps as cuBLAS's one block has, and their shared memory fits twice.
+TEST(TuneSimt, TheSmallWideBlockFitsTwicePerSm) {
+  using Small = Candidate<ThreadTileConfig<128, 128, 16, 64, 64, 3, 8, 16, 255>>;
+  EXPECT_EQ(Small::kThreads, 128);
+  EXPECT_EQ(Small::kMinBlocksPerSm, 2);
+  EXPECT_LE(2 * Small::kSmemBytes, 227 * 1024);
+  EXPECT_EQ(candidate_name<Small>(), "tune 128x128x16 w64x64 3-stage t8x16");
+}
+
 }  // namespace
 }  // namespace ladder::tune_simt

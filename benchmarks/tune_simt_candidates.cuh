@@ -80,7 +80,14 @@ using Candidates =
                // loads per 64 FFMAs instead of 4, twice the independent FFMAs per warp.
                Candidate<ThreadTileConfig<256, 128, 8, 64, 64, 3, 8, 16, 255>>,
                Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 2, 8, 16, 255>>,
-               Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 3, 8, 16, 255>>>;
+               Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 3, 8, 16, 255>>,
+               // The same thread and warp tiles in smaller blocks: 128 threads (4 warps) on 128 x 128,
+               // two blocks per SM, so one block's barrier wait is covered by the other's FFMAs (cuBLAS's
+               // 8 warps per SM in two independent halves); with round 1's best k-tile (BK 32) too; and
+               // 256 threads on 128 x 256, the other way round.
+               Candidate<ThreadTileConfig<128, 128, 16, 64, 64, 3, 8, 16, 255>>,
+               Candidate<ThreadTileConfig<128, 128, 32, 64, 64, 2, 8, 16, 255>>,
+               Candidate<ThreadTileConfig<128, 256, 16, 64, 64, 3, 8, 16, 255>>>;
 // [candidates]
 
 /// "tune 128x128x16 w64x32 3-stage", with " t8x16" for a thread tile other than 8 × 8,
