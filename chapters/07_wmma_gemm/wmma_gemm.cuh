@@ -275,6 +275,8 @@ __device__ __forceinline__ void load_tile(const Bf16GemmArgs& args, int m0, int 
 template <class Fragment>
 __device__ __forceinline__ void load_shared_fragment(Fragment& fragment, const bf16* tile, unsigned ld) {
   static_assert(sizeof(fragment.x) == 16, "a bf16 16 x 16 x 16 A or B fragment is 4 registers per lane");
+  static_assert(std::is_same_v<Fragment, AFragment> || std::is_same_v<Fragment, BFragment>,
+                "the PTX below says .row: the row-major A and B fragments only");
 #if __CUDA_ARCH__ >= 800
   const unsigned address = static_cast<unsigned>(__cvta_generic_to_shared(tile));
   unsigned r[4];

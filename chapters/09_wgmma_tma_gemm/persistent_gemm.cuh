@@ -72,6 +72,8 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
     persistent_kernel(const __grid_constant__ CUtensorMap a_map, const __grid_constant__ CUtensorMap b_map,
                       const __grid_constant__ CUtensorMap c_map, Bf16GemmArgs args) {
   static_assert(Cfg::kProducer && Cfg::kPersistent, "09b's warpgroups, looping over tiles");
+  static_assert(Cfg::kMmaInFlight < Cfg::kStages,
+                "a stage is released kMmaInFlight k-tiles late: with as many stages, the producer would wait forever");
 #ifdef LADDER_SM90A_DEVICE
   constexpr int kCluster = Cfg::kCluster;
   __shared__ __align__(8) std::uint64_t full[Cfg::kStages], empty[Cfg::kStages];

@@ -181,13 +181,13 @@ __device__ __forceinline__ void start_stage(Accumulators<Cfg>& acc, Stage stage,
 }
 
 /// Waits until at most `Pending` of this warpgroup's wgmma groups are unfinished. With 0,
-/// acc holds every product so far and may be read; otherwise it may not be touched yet.
+/// acc holds every product so far and may be read; otherwise a group still writes it. Either
+/// way the fence keeps the compiler from moving acc's uses across the wait.
 template <int Pending, class Cfg>
 __device__ __forceinline__ void finish_stages(Accumulators<Cfg>& acc) {
   wgmma_wait<Pending>();
-  if constexpr (Pending == 0)
 #pragma unroll
-    for (int mb = 0; mb < Cfg::kMBlocks; ++mb) fence_accumulators(acc[mb]);
+  for (int mb = 0; mb < Cfg::kMBlocks; ++mb) fence_accumulators(acc[mb]);
 }
 
 /// acc += this stage's A · B for the rows of `consumer`, and returns once the wgmma are
