@@ -260,13 +260,11 @@ LADDER_HOST_DEVICE constexpr int max_splits(const ConvProblem& pr) {
   const long long fit = kSplitKBudgetBytes / one_copy;
   return fit < 1 ? 1 : (fit > kMaxSplits ? kMaxSplits : static_cast<int>(fit));
 }
-/// How many splits 13f uses: enough for two blocks per SM (`blocks` tiles at one split),
-/// no more than max_splits, and never more than the k-tiles.
-LADDER_HOST_DEVICE constexpr int split_count(const ConvProblem& pr, long long blocks, int tiles, int sms) {
-  const long long wanted = (2ll * sms + blocks - 1) / blocks;
-  long long splits = wanted < max_splits(pr) ? wanted : max_splits(pr);
-  splits = splits < tiles ? splits : tiles;
-  return splits < 1 ? 1 : static_cast<int>(splits);
+/// The most splits 13f tries for a tile shape with `tiles` k-tiles: max_splits, and never more
+/// than the k-tiles (a split of none would only add a zero partial sum).
+LADDER_HOST_DEVICE constexpr int split_limit(const ConvProblem& pr, int tiles) {
+  const int splits = max_splits(pr) < tiles ? max_splits(pr) : tiles;
+  return splits < 1 ? 1 : splits;
 }
 /// Bytes of 13f's workspace: max_splits(pr) partial outputs, or none when it cannot split.
 inline std::size_t split_k_workspace_bytes(const ConvProblem& pr) {

@@ -19,22 +19,17 @@ namespace {
 
 // [sweep]
 /// A tile shape of the sweep: its name, 13b's launcher at that shape, the same with the
-/// k-tiles split (13f), and the block tile's extent.
+/// k-tiles split (13f), and the k-tile's depth (which bounds the splits).
 struct TileCandidate {
   const char* name;
   Bf16ConvLauncher launch;
   void (*launch_split)(const Bf16ConvArgs& args, int splits, cudaStream_t stream);
-  int bm, bn, bk;
+  int bk;
 };
 
 template <class Cfg>
 constexpr TileCandidate candidate(const char* name) {
-  return {name,
-          launch_implicit_gemm<Cfg, HoistedGather>,
-          launch_implicit_gemm_split<Cfg, HoistedGather>,
-          Cfg::kBM,
-          Cfg::kBN,
-          Cfg::kBK};
+  return {name, launch_implicit_gemm<Cfg, HoistedGather>, launch_implicit_gemm_split<Cfg, HoistedGather>, Cfg::kBK};
 }
 
 const TileCandidate kSweep[] = {
@@ -68,39 +63,35 @@ std::map<ChoiceKey, Choice>& choices() {
   return chosen;
 }
 
-/// The splits 13f gives `shape` on this problem: split_count's rule (implicit_gemm_map.hpp).
-int splits_for(const TileCandidate& shape, const ConvProblem& pr, int sms) {
-  const long long blocks = m_tiles(pr, shape.bm) * n_tiles(pr, shape.bn);
-  return split_count(pr, blocks, k_tiles(pr, shape.bk), sms);
-}
-
 /// Times every shape of the sweep on these tensors (2 untimed runs, the median of 5, L2
 /// flushed; the output is overwritten by each) and keeps the fastest, as cuDNN's Find and
-/// our cuBLASLt baseline do. With split_k, each shape runs with splits_for's split count.
-/// The first launch for a problem pays for it; the runner's untimed verification run is
-/// that launch.
-Choice choose_tile(const Bf16ConvArgs& args, bool split_k, int sms, cudaStream_t stream) {
+/// our cuBLASLt baseline do. With split_k, each shape runs at every split count from 1 to
+/// split_limit: which count fills the SMs best depends on how many blocks of the shape fit
+/// on one, and a rule that guessed it missed on the H200 (the lesson). The first launch for
+/// a problem pays for it; the runner's untimed verification run is that launch.
+Choice choose_tile(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
   Choice best;
   for (int i = 0; i < int(std::size(kSweep)); ++i) {
-    const int splits = split_k ? splits_for(kSweep[i], args.problem, sms) : 1;
-    const TimingConfig config{2, 5, true};  // L2 flushed, as the runner and bench_conv time
-    const auto run = [&](cudaStream_t s) { kSweep[i].launch_split(args, splits, s); };
-    const double ms = time_on_gpu(run, config, stream).median_ms;
-    if (best.candidate < 0 || ms < best.median_ms) best = {i, splits, ms};
+    const int most = split_k ? split_limit(args.problem, k_tiles(args.problem, kSweep[i].bk)) : 1;
+    for (int splits = 1; splits <= most; ++splits) {
+      const TimingConfig config{2, 5, true};  // L2 flushed, as the runner and bench_conv time
+      const auto run = [&](cudaStream_t s) { kSweep[i].launch_split(args, splits, s); };
+      const double ms = time_on_gpu(run, config, stream).median_ms;
+      if (best.candidate < 0 || ms < best.median_ms) best = {i, splits, ms};
+    }
   }
   return best;
 }
 
 void launch_choice(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
-  int device = 0, sms = 0;
+  int device = 0;
   LADDER_CUDA_CHECK(cudaGetDevice(&device));
-  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   Choice choice;
   {
     std::lock_guard<std::mutex> lock(choices_mutex());
     const ChoiceKey key = key_of(split_k, device, args.problem);
     auto found = choices().find(key);
-    if (found == choices().end()) found = choices().emplace(key, choose_tile(args, split_k, sms, stream)).first;
+    if (found == choices().end()) found = choices().emplace(key, choose_tile(args, split_k, stream)).first;
     choice = found->second;
   }
   kSweep[choice.candidate].launch_split(args, choice.splits, stream);
@@ -172,7 +163,7 @@ std::string padded_choice(const ConvProblem& problem) { return tuned_choice(chan
 // [padded]
 
 // [split]
-/// 13f: 13d's sweep, each shape with its k-tiles split by split_count's rule.
+/// 13f: 13d's sweep, each shape with its k-tiles split 1 to split_limit ways, the fastest kept.
 void launch_split_k(const Bf16ConvArgs& args, cudaStream_t stream) { launch_choice(args, true, stream); }
 std::string split_k_choice(const ConvProblem& problem) { return choice_note(true, problem); }
 // [split]
@@ -203,8 +194,8 @@ const bool registered[] = {
                        channel_padding_workspace_bytes, padded_choice})),
     register_conv(
         mma_sync_rung({"13f split-K", 13, RungKind::Chapter, launch_split_k, requirements(),
-                       "13d with the k-tiles split across blocks when the layer has too few tiles for the SMs; "
-                       "fp32 partial sums, then a deterministic reduction",
+                       "13d with the k-tiles split across blocks, each shape timed at 1 to 4 splits on the first "
+                       "launch; fp32 partial sums, then a deterministic reduction",
                        split_k_workspace_bytes, split_k_choice})),
 };
 // [rungs]

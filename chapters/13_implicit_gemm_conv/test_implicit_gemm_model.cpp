@@ -370,16 +370,17 @@ TEST(Chapter13Model, SplitKRangesPartitionTheKTiles) {
     }
 }
 
-TEST(Chapter13Model, SplitCountFillsTheSmsWithinTheBudget) {
+TEST(Chapter13Model, SplitLimitKeepsThePartialSumsWithinTheBudget) {
   const ConvProblem late{32, 512, 7, 7, 512, 3, 3, 1, 1};  // M = 1568, N = 512, 144 k-tiles of 32
   EXPECT_EQ(max_splits(late), kMaxSplits) << "4 fp32 copies of 1568 x 512 are 12.8 MB";
-  EXPECT_EQ(split_count(late, 52, 144, 132), 4) << "52 tiles of 128 x 128: 264 / 52 rounds up to 6, capped at 4";
-  EXPECT_EQ(split_count(late, 200, 144, 132), 2) << "200 tiles of 64 x 64: 2 splits give 400 >= 264";
-  EXPECT_EQ(split_count(late, 300, 144, 132), 1) << "enough tiles already";
-  EXPECT_EQ(split_count(late, 1, 3, 132), 3) << "never more splits than k-tiles";
+  EXPECT_EQ(split_limit(late, 144), 4);
+  EXPECT_EQ(split_limit(late, 3), 3) << "never more splits than k-tiles";
+  EXPECT_EQ(split_limit(late, 0), 1) << "at least the one range";
   const ConvProblem mid{32, 128, 28, 28, 128, 3, 3, 1, 1};  // 12.8 MB per copy: two fit in 32 MiB
   EXPECT_EQ(max_splits(mid), 2);
-  EXPECT_EQ(split_count(mid, 196, 36, 132), 2);
+  EXPECT_EQ(split_limit(mid, 36), 2);
+  const ConvProblem layer14{32, 256, 14, 14, 256, 3, 3, 1, 1};  // 6.4 MB per copy: 5 fit, capped at 4
+  EXPECT_EQ(split_limit(layer14, 36), 4);
   const ConvProblem early{32, 64, 56, 56, 64, 3, 3, 1, 1};  // 25.7 MB per copy
   EXPECT_EQ(max_splits(early), 1);
   EXPECT_EQ(split_k_workspace_bytes(early), 0u);
