@@ -27,6 +27,7 @@
 #include "common/conv/cudnn.cuh"
 #include "common/conv/device_conv.cuh"
 #include "common/conv/options.hpp"
+#include "common/conv/problem_json.hpp"
 #include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
 
@@ -88,17 +89,9 @@ void run_conv(benchmark::State& state, const ConvRung& rung, const NamedConvLaye
 std::string layers_json() {
   nlohmann::json layers = nlohmann::json::array();
   for (const NamedConvLayer& layer : named_conv_layers()) {
-    const ConvProblem& p = layer.problem;
-    layers.push_back({{"name", layer.name},
-                      {"n", p.n},
-                      {"c", p.c},
-                      {"h", p.h},
-                      {"w", p.w},
-                      {"k", p.k},
-                      {"r", p.r},
-                      {"s", p.s},
-                      {"stride", p.stride},
-                      {"padding", p.padding}});
+    nlohmann::json shape = layer.problem;  // common/conv/problem_json.hpp
+    shape["name"] = layer.name;
+    layers.push_back(shape);
   }
   return layers.dump();
 }

@@ -10,6 +10,7 @@
 #include "common/conv/cudnn.cuh"
 #include "common/conv/device_conv.cuh"
 #include "common/conv/options.hpp"
+#include "common/conv/problem_json.hpp"
 #include "common/conv/reference.hpp"
 #include "common/conv/runner.cuh"
 #include "common/core/atomic_file.hpp"
@@ -150,22 +151,11 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Conv
     add_energy_json(entry, r.energy, p.flops(), "conv");
     rungs.push_back(entry);
   }
+  nlohmann::json problem = p;  // the shape (problem_json.hpp), then what this run did with it
+  problem.update({{"layer", options.layer}, {"flops", p.flops()}, {"seed", options.seed}, {"repeat", options.repeat}});
   return {{"program", program},
           {"device", {{"name", device.name}, {"compute_capability", device.compute_capability}}},
-          {"problem",
-           {{"layer", options.layer},
-            {"n", p.n},
-            {"c", p.c},
-            {"h", p.h},
-            {"w", p.w},
-            {"k", p.k},
-            {"r", p.r},
-            {"s", p.s},
-            {"stride", p.stride},
-            {"padding", p.padding},
-            {"flops", p.flops()},
-            {"seed", options.seed},
-            {"repeat", options.repeat}}},
+          {"problem", problem},
           {"instruction_peaks_tflops", peaks},
           {"results", rungs}};
 }
