@@ -209,8 +209,9 @@ def best_simt(args):
     sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
     import report
 
-    found = [pathlib.Path(path) for path in args.bench if pathlib.Path(path).is_file()]
-    if not found or found[0].stat().st_size == 0:
+    found = [pathlib.Path(path) for path in args.bench
+             if pathlib.Path(path).is_file() and pathlib.Path(path).stat().st_size > 0]
+    if not found:
         return 0
     bench = json.loads(found[0].read_text())
     if isinstance(bench.get("benchmarks"), dict):  # a record: bench_gemm's JSON is its "benchmarks"

@@ -89,16 +89,19 @@ def measure(torch, layers, min_seconds, progress):
                 "bf16 NHWC": lambda: functional.conv2d(x16, w16, **args)}
         for precision in PRECISIONS:
             entry = {"layer": name, "precision": precision, **shape}
-            if precision == "bf16 NHWC":
-                error = (runs[precision]().float() - expected).abs().max().item() / scale
-                entry["max_error_over_max"] = error
-                if error > BF16_TOLERANCE:
-                    entry["status"] = f"FAILED: max error {error:.2e} of the output's largest, over {BF16_TOLERANCE}"
-                    results.append(entry)
-                    continue
-            ms, count = time_conv(torch, runs[precision], flush, min_seconds)
-            entry.update(status="ok", ms=ms, runs=count, tflops=conv_flops(shape) / (ms * 1e-3) / 1e12)
             results.append(entry)
+            try:
+                if precision == "bf16 NHWC":
+                    error = (runs[precision]().float() - expected).abs().max().item() / scale
+                    entry["max_error_over_max"] = error
+                    if error > BF16_TOLERANCE:
+                        entry["status"] = f"FAILED: max error {error:.2e} of the output's largest, over {BF16_TOLERANCE}"
+                        continue
+                ms, count = time_conv(torch, runs[precision], flush, min_seconds)
+            except RuntimeError as error:  # PyTorch's CUDA and cuDNN errors: this layer's, not the run's
+                entry["status"] = "FAILED: " + str(error).splitlines()[0]
+                continue
+            entry.update(status="ok", ms=ms, runs=count, tflops=conv_flops(shape) / (ms * 1e-3) / 1e12)
         if progress:
             print(f"pytorch_conv: {index}/{len(layers)} {name}", file=sys.stderr, flush=True)
     return results, properties.name
@@ -153,5 +156,5 @@ def main():
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except (OSError, ValueError) as error:  # json.JSONDecodeError is a ValueError
-        sys.exit(f"pytorch_conv.py: {error}")
+    except (OSError, ValueError, RuntimeError) as error:  # json.JSONDecodeError is a ValueError; CUDA's a RuntimeError
+        sys.exit(f"pytorch_conv.py: {str(error).splitlines()[0] if str(error) else type(error).__name__}")

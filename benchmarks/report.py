@@ -514,7 +514,7 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None):
     if torch_cells:
         notes.append(f"{PYTORCH_CONV} is PyTorch {pytorch.get('pytorch_version', '?')} with cuDNN "
                      f"{pytorch.get('cudnn_version', '?')} (`benchmarks/pytorch_conv.py`): the same library "
-                     "through its graph API, with `torch.backends.cudnn.benchmark` timing the engines that "
+                     "through its graph API, with `torch.backends.cudnn.benchmark` timing the engines that API "
                      f"offers, a second opinion on the {vendor} row. Above 100 % means PyTorch found a faster "
                      f"engine than `cudnnFind` did, and our rungs' % of {vendor} on that layer flatters them.")
     return lines + [line for note in notes for line in ("", note)]
