@@ -185,9 +185,14 @@ def main():
                         help="print the metrics the table needs, comma-separated, for ncu --metrics")
     parser.add_argument("--stall-metric-list", action="store_true",
                         help="print the stall pass's metric patterns, comma-separated, for ncu --metrics")
+    parser.add_argument("--stall-marker", choices=("begin", "end"),
+                        help="print the line that opens (or closes) a stall pass in a report, for run_gpu.sh")
     args = parser.parse_args()
     if args.metric_list or args.stall_metric_list:
         print(",".join(METRICS if args.metric_list else STALL_METRICS))
+        return 0
+    if args.stall_marker:
+        print(STALL_PASS if args.stall_marker == "begin" else STALL_PASS_END)
         return 0
     if not args.report:
         parser.error("name a report, or ask for --metric-list")

@@ -501,10 +501,10 @@ ncu_report() {
     "$@" "${run_args[@]}" >>"$report" 2>&1 || status=$?
   # Every stall reason and every pipe's activity, by pattern, in a pass of its own between the marker
   # lines ncu_metrics.py looks for: a pattern this ncu rejects costs only this pass, and is no failure.
-  echo "==LADDER== stall reasons" >>"$report"
+  python3 benchmarks/ncu_metrics.py --stall-marker begin >>"$report"
   timeout -k 10 "$(limit 60)" ncu "${ncu_args[@]}" --metrics "$(python3 benchmarks/ncu_metrics.py --stall-metric-list)" \
     "$@" "${run_args[@]}" >>"$report" 2>&1 || echo "ncu_report: the stall pass failed (exit $?); see $report"
-  echo "==LADDER== end of stall reasons" >>"$report"
+  python3 benchmarks/ncu_metrics.py --stall-marker end >>"$report"
   grep -E 'Duration|Compute \(SM\) Throughput|Executed Ipc Active|Registers Per|Achieved Occupancy' "$report" |
     head -n 40
   python3 benchmarks/ncu_metrics.py "$report" || true  # the evidence table (none if the metrics pass failed)

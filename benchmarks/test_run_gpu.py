@@ -25,6 +25,7 @@ import sys
 import tempfile
 import unittest
 
+import ncu_metrics
 from test_report import tuning_run
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -194,6 +195,9 @@ PY
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         calls = (self.bin / "ncu-calls").read_text().splitlines()
         self.assertEqual(len(calls), 9, "per GEMM precision and for the conv layer: sections, metrics, stall reasons")
+        report = (self.tmp / "out/ncu.txt").read_text()
+        self.assertEqual((report.count(ncu_metrics.STALL_PASS + "\n"), report.count(ncu_metrics.STALL_PASS_END)),
+                         (3, 3), "each program's stall pass between the markers ncu_metrics.py looks for")
         for call in calls[6:]:  # the conv chapter in bf16 on the layer furthest from cuDNN
             self.assertIn("ch13_implicit_gemm_conv --layer resnet50-3x3-14 --precision bf16 --no-check", call)
             self.assertNotIn("--m 4096", call)
