@@ -7,11 +7,13 @@ record.py bundles with the measurements.
     python3 benchmarks/gpu_run.py tests SUMMARY --junit ctest.xml --tests-json ctest-tests.json
     python3 benchmarks/gpu_run.py sanitizer SUMMARY --log sanitizer.log
     python3 benchmarks/gpu_run.py tune SUMMARY --out tune.json --check tune-check.json tune-2048.json ...
+    python3 benchmarks/gpu_run.py tune SUMMARY --sweep wgmma --out tune_wgmma.json ... tune-wgmma-2048.json ...
     python3 benchmarks/gpu_run.py phase SUMMARY --name test --status ok --seconds 95
 
-`tune` writes tune_simt's runs (one JSON per size) into one file for record.py,
-prints them side by side, best rung first, with the SIMT targets checked for
-the best (report.py's table and verdict), and exits 1 when a rung failed its
+`tune` writes a sweep's runs (one JSON per size: tune_simt's, or with --sweep
+wgmma tune_wgmma's) into one file for record.py, prints them side by side, best
+rung first, with the targets checked for the best (report.py's table and
+verdict: the SIMT targets, or chapter 09's), and exits 1 when a rung failed its
 check. `tests` exits 1 when a test failed, or when a GPU test was skipped for a reason
 other than a documented requirement of its rung: on a GPU machine, "needs a
 CUDA device" means the CUDA set-up is broken, not that the test may pass.
@@ -85,6 +87,7 @@ def machine(args):
         "sm_clock_max_mhz": fields[3] if fields else None,
         "memory_clock_mhz": fields[4] if fields else None,
         "memory_clock_max_mhz": fields[5] if fields else None,
+        "compute_capability": run(["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"]),
         "nvcc": release.group(1) if release else None,
         "cmake": (run(["cmake", "--version"]) or "").replace("cmake version ", "") or None,
         "commit": args.commit or run(["git", "rev-parse", "HEAD"]),  # what was measured, for record.py
@@ -191,13 +194,12 @@ def tune(args):
     tmp = pathlib.Path(args.out + ".tmp")
     tmp.write_text(json.dumps(tuning, indent=1) + "\n")
     tmp.replace(args.out)  # atomically, like the summary
-    rows, failed = report.tuning_rows(tuning)
-    verdict = report.simt_targets(rows, eligible=report.any_rung)
+    _, failed, best, verdict = report.sweep_verdict(tuning, args.sweep)
     summary = load(args.summary)
-    summary["tune"] = {"device": runs[0]["device"]["name"], "best": report.best_rung(rows, report.any_rung),
-                       "targets": verdict, "failed": failed}
+    summary["tune" if args.sweep == "simt" else f"tune_{args.sweep}"] = {
+        "device": runs[0]["device"]["name"], "best": best, "targets": verdict, "failed": failed}
     save(args.summary, summary)
-    print("".join(report.tuning_table({"tuning": tuning})), end="")
+    print("".join(report.tuning_table({report.SWEEPS[args.sweep]["key"]: tuning}, args.sweep)), end="")
     return 1 if failed else 0
 
 
@@ -255,11 +257,13 @@ def main():
     p.add_argument("summary")
     p.add_argument("--log", required=True)
     p.add_argument("--skipped", help="why the sanitizers did not run (recorded instead of verdicts)")
-    p = commands.add_parser("tune", help="tune_simt's runs side by side, and the SIMT target's verdict")
+    p = commands.add_parser("tune", help="a sweep's runs side by side, and its targets' verdict")
     p.add_argument("summary")
+    p.add_argument("--sweep", choices=("simt", "wgmma"), default="simt",
+                   help="tune_simt's runs (fp32, the summary's `tune`) or tune_wgmma's (bf16, `tune_wgmma`)")
     p.add_argument("--out", required=True, help="the combined JSON (written atomically)")
-    p.add_argument("--check", help="tune_simt --json of the ragged correctness run: its failures count too")
-    p.add_argument("runs", nargs="+", help="tune_simt --json files, one per size")
+    p.add_argument("--check", help="the sweep's --json of the ragged correctness run: its failures count too")
+    p.add_argument("runs", nargs="+", help="the sweep program's --json files, one per size")
     p = commands.add_parser("best-simt", help="the best SIMT rung of a bench_gemm run, and a program that has it")
     p.add_argument("bench", nargs="+", help="bench_gemm --benchmark_out's JSON, or records: the first there counts")
     p.add_argument("--programs", nargs="+", required=True, help="the programs to look in, in order")

@@ -9,7 +9,8 @@ ones win):
     python3 benchmarks/record.py --summary run1/summary.json --summary run2/summary.json \
         --bench run2/bench.json --bench-conv run2/bench_conv.json --ladder run2/ladder.json \
         --ladder-conv run2/ladder_conv.json --pytorch-conv run2/pytorch_conv.json \
-        --cnn run3/cnn.json --tune run3/tune.json --ncu run3/ncu.txt --ncu-tune run3/ncu-tune.txt \
+        --cnn run3/cnn.json --tune run3/tune.json --tune-wgmma run3/tune_wgmma.json --ncu run3/ncu.txt \
+        --ncu-tune run3/ncu-tune.txt \
         --out benchmarks/results/
 
 The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
@@ -20,7 +21,9 @@ conv_pytorch (PyTorch's conv2d on bench_conv's layers, pytorch_conv.py's JSON:
 a second opinion on the cuDNN baseline; null when not given),
 cnn (chapter 14 on the GPU beside PyTorch: pytorch_lenet.py's JSON; null
 when not given), tuning (the SIMT tuning sweep: run_gpu.sh's
-tune.json, tune_simt's run at each size; null when not given), and profile
+tune.json, tune_simt's run at each size; null when not given), tuning_wgmma
+(chapter 09's sweep: tune_wgmma.json, tune_wgmma's run at each size; null
+when not given), and profile
 (Nsight Compute's metrics per launch, read by ncu_metrics.py from the profile
 phase's ncu.txt as `ladder` and the tune phase's ncu-tune.txt as `tune`; null
 when neither was given).
@@ -127,9 +130,10 @@ def gpus_named(paths, summary_paths, parts):
             names[paths[key]] = parts[key]["device"]["name"]
     if (parts.get("conv_pytorch") or {}).get("gpu"):
         names[paths["conv_pytorch"]] = parts["conv_pytorch"]["gpu"]
-    for run in (parts.get("tuning") or {}).get("runs", []):
-        if run.get("device", {}).get("name"):
-            names[paths["tune"]] = run["device"]["name"]
+    for key in ("tuning", "tuning_wgmma"):
+        for run in (parts.get(key) or {}).get("runs", []):
+            if run.get("device", {}).get("name"):
+                names[paths[key]] = run["device"]["name"]
     for key in ("benchmarks", "conv_benchmarks"):
         context = (parts.get(key) or {}).get("context", {})
         if context.get("gpu"):
@@ -146,12 +150,13 @@ def main():
     parser.add_argument("--pytorch-conv", help="benchmarks/pytorch_conv.py's --out: PyTorch on bench_conv's layers")
     parser.add_argument("--cnn", help="benchmarks/pytorch_lenet.py's --out: chapter 14 on the GPU beside PyTorch")
     parser.add_argument("--tune", help="run_gpu.sh's tune.json: the SIMT tuning sweep")
+    parser.add_argument("--tune-wgmma", help="run_gpu.sh's tune_wgmma.json: chapter 09's sweep")
     parser.add_argument("--ncu", help="the profile phase's ncu.txt: Nsight Compute on the ladder at 4096^3")
     parser.add_argument("--ncu-tune", help="the tune phase's ncu-tune.txt: the sweep's best beside 06e")
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
-    for option in ("bench_conv", "ladder", "ladder_conv", "pytorch_conv", "cnn", "tune", "ncu", "ncu_tune"):
+    for option in ("bench_conv", "ladder", "ladder_conv", "pytorch_conv", "cnn", "tune", "tune_wgmma", "ncu", "ncu_tune"):
         setattr(args, option, present(getattr(args, option)))
     summary = merged_summary(args.summary)
     machine = summary.get("machine")
@@ -166,9 +171,11 @@ def main():
     parts = {"benchmarks": read_benchmarks(args.bench), "conv_benchmarks": read_benchmarks(args.bench_conv),
              "ladder": ladder, "ladder_conv": read_json(args.ladder_conv),
              "conv_pytorch": read_json(args.pytorch_conv),
-             "cnn": read_json(args.cnn), "tuning": read_json(args.tune)}
+             "cnn": read_json(args.cnn), "tuning": read_json(args.tune),
+             "tuning_wgmma": read_json(args.tune_wgmma)}
     paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder,
-             "ladder_conv": args.ladder_conv, "conv_pytorch": args.pytorch_conv, "tune": args.tune}
+             "ladder_conv": args.ladder_conv, "conv_pytorch": args.pytorch_conv, "tuning": args.tune,
+             "tuning_wgmma": args.tune_wgmma}
     gpus = gpus_named(paths, args.summary, parts)
     if len(set(gpus.values())) > 1:
         listing = "; ".join(f"{path}: {gpu}" for path, gpu in gpus.items())

@@ -407,18 +407,18 @@ def gemm_tables(run, chapter=None):
     return tables
 
 
-def tuning_rows(tuning):
-    """The record's `tuning` (tune_simt's timed runs, one per size, and its ragged correctness run)
-    as {rung: {size: (ms, TFLOP/s, % of cuBLAS)}}, cuBLAS left out, and the sorted names of the
-    rungs that failed their check in any run. Those are left out of the rows at every size, since
-    a wrong kernel's speed counts for nothing. A rung that did not run at a size (a fault before
-    it left the GPU unusable, say) is only missing at that size."""
+def tuning_rows(tuning, precision="fp32"):
+    """The record's `tuning` or `tuning_wgmma` (a sweep's timed runs, one per size, and its ragged
+    correctness run) as {rung: {size: (ms, TFLOP/s, % of cuBLAS)}} at `precision`, cuBLAS left
+    out, and the sorted names of the rungs that failed their check in any run. Those are left out
+    of the rows at every size, since a wrong kernel's speed counts for nothing. A rung that did
+    not run at a size (a fault before it left the GPU unusable, say) is only missing at that size."""
     rows, failed = {}, set()
     check = tuning.get("check")
     for run in tuning.get("runs", []) + ([check] if check else []):
         timed = run is not check
         for entry in run["results"]:
-            if entry["precision"] != "fp32" or entry["kind"] == "vendor":
+            if entry["precision"] != precision or entry["kind"] == "vendor":
                 continue
             if entry["status"].startswith("FAIL"):
                 failed.add(entry["name"])
@@ -428,19 +428,57 @@ def tuning_rows(tuning):
     return {rung: by_size for rung, by_size in rows.items() if rung not in failed}, sorted(failed)
 
 
-def tuning_table(run):
-    """Chapter 06's tuning sweep (the record's `tuning`: run_gpu.sh's tune phase), best at the
-    headline size first, with the SIMT targets for the best of every rung it tried."""
-    tuning = run.get("tuning") or {}
-    rows, failed = tuning_rows(tuning)
+def wgmma_sweep_targets(rows):
+    """Chapter 09's square targets (TENSOR_CORE_TARGETS), each against the best rung of the sweep
+    at that size; rows: tuning_rows of tune_wgmma's runs."""
+    parts = []
+    for case, target in TENSOR_CORE_TARGETS[9][0].items():
+        if not case.isdigit():
+            continue  # the training shapes are bench_gemm's, not the sweep's
+        size = int(case)
+        at_size = {rung: by_size[size][2] for rung, by_size in rows.items() if size in by_size and by_size[size][2] > 0}
+        if not at_size:
+            parts.append(f"{size}³: not run (target ≥ {target} %)")
+            continue
+        best = max(at_size, key=at_size.get)
+        parts.append(f"{size}³: {at_size[best]:.1f} % ({best}; target ≥ {target} %: "
+                     f"{verdict(at_size[best] >= target)})")
+    return "Chapter 09's targets, best of the sweep at each size, % of cuBLAS bf16: " + "; ".join(parts) + "."
+
+
+# run_gpu.sh's tune phase runs two sweeps; each is a record key, a precision, a table's title and
+# the targets its best rungs answer to.
+SWEEPS = {
+    "simt": {"key": "tuning", "precision": "fp32", "vendor": VENDORS["gemm"]["fp32"],
+             "title": "The SIMT tuning sweep (`benchmarks/tune_simt.cu`: chapter 06's kernel over other tile "
+                      "configurations), fp32",
+             "targets": lambda rows: simt_targets(rows, eligible=any_rung)},
+    "wgmma": {"key": "tuning_wgmma", "precision": "bf16", "vendor": VENDORS["gemm"]["bf16"],
+              "title": "Chapter 09's sweep (`benchmarks/tune_wgmma.cu`: 09c's kernel with the chapter's ideas "
+                       "combined), bf16",
+              "targets": wgmma_sweep_targets},
+}
+
+
+def sweep_verdict(tuning, sweep):
+    """(rows, failed, best rung at the headline size, the targets' sentence) of one sweep's runs."""
+    rows, failed = tuning_rows(tuning, SWEEPS[sweep]["precision"])
+    return rows, failed, best_rung(rows, any_rung), SWEEPS[sweep]["targets"](rows)
+
+
+def tuning_table(run, sweep="simt"):
+    """One tuning sweep of the record (run_gpu.sh's tune phase), best at the headline size first,
+    with its targets for the best of every rung it tried."""
+    tuning = run.get(SWEEPS[sweep]["key"]) or {}
+    rows, failed, _, targets = sweep_verdict(tuning, sweep)
     if not rows and not failed:
         return []
     sizes = sorted(run_["problem"]["m"] for run_ in tuning.get("runs", []))
     order = HEADLINE if HEADLINE in sizes else max(sizes, default=HEADLINE)
     ranked = sorted(rows, key=lambda rung: -rows[rung].get(order, (NAN, 0, 0))[2])
-    header = ["rung"] + [f"TFLOP/s, % of cuBLAS at {size}³" for size in sizes]
-    lines = ["The SIMT tuning sweep (`benchmarks/tune_simt.cu`: chapter 06's kernel over other tile "
-             f"configurations), fp32, against cuBLAS, best at {order}³ first:", "",
+    vendor = SWEEPS[sweep]["vendor"]
+    header = ["rung"] + [f"TFLOP/s, % of {vendor} at {size}³" for size in sizes]
+    lines = [f"{SWEEPS[sweep]['title']}, against {vendor}, best at {order}³ first:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * len(sizes)]
     for rung in ranked:
         cells = [f"{rows[rung][size][1]:.1f}, {rows[rung][size][2]:.1f} %" if size in rows[rung] else "not run"
@@ -448,7 +486,7 @@ def tuning_table(run):
         lines.append("| " + " | ".join([escape(rung)] + cells) + " |")
     for rung in failed:
         lines.append("| " + " | ".join([escape(rung)] + ["failed its check"] * len(sizes)) + " |")
-    lines += ["", simt_targets(rows, eligible=any_rung)]
+    lines += ["", targets]
     missing = [size for size in (TARGET_SIZES[0], HEADLINE, TARGET_SIZES[1]) if size not in sizes]
     if missing:
         lines[-1] += (" The sweep has no run at " + ", ".join(f"{size}³" for size in missing) +
@@ -670,8 +708,10 @@ def render_block(runs, args, page_dir=ROOT):
     for run in runs:
         tables = cnn_tables(run) if chapter == 14 else gemm_tables(run, chapter) + conv_tables(run, chapter)
         if chapter == SIMT_LAST_CHAPTER:
-            tables += tuning_table(run)
+            tables += tuning_table(run, "simt")
             tables += profile_table(run, "tune", PROFILE_TUNE_INTRO)
+        if chapter == 9:
+            tables += tuning_table(run, "wgmma")
         if "profile" in args.split():
             tables += profile_table(run, "ladder", PROFILE_LADDER_INTRO)
         if tables:

@@ -21,8 +21,11 @@
 #   tune      issue 9's SIMT tuning sweep (build/bin/tune_simt): every candidate
 #             tile configuration checked on a ragged problem, then timed beside
 #             cuBLAS and chapter 06's steps at 2048^3, 4096^3 and 8192^3;
-#             tune.json, and the target's verdict; then, where ncu works, Nsight
-#             Compute on the best candidate beside 06e and 06e paired (ncu-tune.txt)
+#             tune.json, and the target's verdict; on a compute capability 9.0
+#             GPU the same for chapter 09's sweep (build/bin/tune_wgmma, bf16,
+#             beside cuBLAS bf16 and 09a-09e: tune_wgmma.json, issue 13's
+#             targets); then, where ncu works, Nsight Compute on the SIMT
+#             sweep's best candidate beside 06e and 06e paired (ncu-tune.txt)
 #   cnn       chapter 14 on the GPU, 3 epochs of Fashion-MNIST (from the kit, or
 #             Debian's dataset-fashion-mnist; else 60,000 synthetic digits), then
 #             the same network in PyTorch from the same weights on the same
@@ -61,12 +64,12 @@
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
 #
-# The output folder gets at most 11 files, directly in it: summary.json
-# (machine, test counts, sanitizer verdicts, the tuning verdict), ctest.log,
-# sanitizer.log, ladder.json, ladder_conv.json, bench.json, bench_conv.json, tune.json, cnn.json,
-# ncu.txt and ncu-tune.txt (record.py rebuilds the results JSON from them wherever they are
-# copied); none of the device calls benchmarks/README.md lists writes more
-# than 8 of them (run.log, from tee, included). The last thing
+# The output folder gets at most 13 files, directly in it: summary.json
+# (machine, test counts, sanitizer verdicts, the tuning verdicts), ctest.log,
+# sanitizer.log, ladder.json, ladder_conv.json, bench.json, bench_conv.json, pytorch_conv.json,
+# tune.json, tune_wgmma.json, cnn.json, ncu.txt and ncu-tune.txt (record.py rebuilds the results
+# JSON from them wherever they are copied); none of the device calls benchmarks/README.md lists
+# writes more than 8 of them (run.log, from tee, included). The last thing
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 export PYTHONUNBUFFERED=1  # a program stopped by its time limit keeps what it had printed
@@ -108,6 +111,8 @@ fi
 echo "=== machine ==="
 kernel=$(uname -r)
 python3 benchmarks/gpu_run.py machine "$summary_file" --kernel "$kernel" ${LADDER_COMMIT:+--commit "$LADDER_COMMIT"}
+# The tune phase's second sweep runs sm_90a code, which only a compute capability 9.0 GPU runs.
+compute_cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -n 1)
 gvisor_reason=""
 if [[ $kernel == 4.4.0* ]]; then
   gvisor_reason="gVisor (kernel $kernel): compute-sanitizer and ncu cannot reach the GPU there"
@@ -372,42 +377,56 @@ phase_bench() {
   return $status
 }
 
-phase_tune() {
-  local exe=$build/bin/tune_simt size runs=() status=0
+# One tuning sweep: program $1 on $2 problems, its JSON gathered into $out/$3.json by gpu_run.py
+# tune --sweep $4. Correct first: every rung on ragged m, n and k (edge tiles, a partial k-tile)
+# against the oracle; a rung that fails there is marked failed in the table whatever its speed.
+# A rung that fails its check fails the sweep but not the other sizes: the table shows it. The
+# JSON is rewritten after each size, so that a call cut short keeps the sizes it finished.
+run_sweep() {
+  local exe=$1 precision=$2 name=$3 sweep=$4 size runs=() status=0
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
-  local quick=(--precision fp32 --no-ceilings --energy-seconds 0 --fail-on-skip)
-  # Correct first: every candidate on ragged m, n and k (edge tiles, a partial k-tile) against the
-  # oracle; a rung that fails here is marked failed in the table whatever its speed.
-  rm -f "$build/tune-check.json"
-  timeout -k 10 "$(limit "$program_limit")" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush "${quick[@]}" \
-    --json "$build/tune-check.json" || status=1
+  local quick=(--precision "$precision" --no-ceilings --energy-seconds 0 --fail-on-skip)
+  rm -f "$build/$name-check.json"
+  timeout -k 10 "$(limit "$program_limit")" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush \
+    "${quick[@]}" --json "$build/$name-check.json" || status=1
   local check_args=()
-  [[ -f $build/tune-check.json ]] && check_args=(--check "$build/tune-check.json")
-  # A rung that fails its check fails the phase but not the other sizes: the table shows it.
-  # tune.json is rewritten after each size, so that a call cut short keeps the sizes it finished.
+  [[ -f $build/$name-check.json ]] && check_args=(--check "$build/$name-check.json")
   local combined=0
   for size in 2048 4096 8192; do
     if ((budget - SECONDS < 60)); then
-      echo "tune: out of time before ${size}^3 ($((budget - SECONDS)) s left)"
+      echo "$name: out of time before ${size}^3 ($((budget - SECONDS)) s left)"
       status=1
       break
     fi
-    rm -f "$build/tune-$size.json"
+    rm -f "$build/$name-$size.json"
     timeout -k 10 "$(limit "$program_limit")" "$exe" --m "$size" --n "$size" --k "$size" "${quick[@]}" \
-      --json "$build/tune-$size.json" || status=1
-    [[ -f $build/tune-$size.json ]] || continue
-    runs+=("$build/tune-$size.json")
-    python3 benchmarks/gpu_run.py tune "$summary_file" --out "$out/tune.json" "${check_args[@]}" "${runs[@]}" \
-      >"$build/tune-table.txt"
+      --json "$build/$name-$size.json" || status=1
+    [[ -f $build/$name-$size.json ]] || continue
+    runs+=("$build/$name-$size.json")
+    python3 benchmarks/gpu_run.py tune "$summary_file" --sweep "$sweep" --out "$out/$name.json" "${check_args[@]}" \
+      "${runs[@]}" >"$build/$name-table.txt"
     combined=$?
   done
   [[ ${#runs[@]} -gt 0 ]] || return 1
-  cat "$build/tune-table.txt"
+  cat "$build/$name-table.txt"
   ((combined == 0)) || status=1
-  # The evidence for the second round: Nsight Compute on the sweep's best candidate beside 06e and
-  # 06e with paired lanes (shared-load wavefronts per load: 3 and 2 if chapter 06's return-path count
-  # holds, 1 and 1 if only the banks count), where ncu can reach the GPU. Optional: its failure is
-  # reported, the phase's status is the sweep's.
+  return $status
+}
+
+phase_tune() {
+  local status=0
+  run_sweep "$build/bin/tune_simt" fp32 tune simt || status=1
+  # Chapter 09's sweep: its candidates are sm_90a code, which runs on compute capability 9.0 only.
+  if [[ $compute_cap == 9.0 ]]; then
+    run_sweep "$build/bin/tune_wgmma" bf16 tune_wgmma wgmma || status=1
+  else
+    echo "tune: chapter 09's sweep (tune_wgmma) not run: it needs compute capability 9.0, this GPU has" \
+         "'${compute_cap:-unknown}'"
+  fi
+  # The evidence for the second round: Nsight Compute on the SIMT sweep's best candidate beside 06e
+  # and 06e with paired lanes (shared-load wavefronts per load: 3 and 2 if chapter 06's return-path
+  # count holds, 1 and 1 if only the banks count), where ncu can reach the GPU. Optional: its failure
+  # is reported, the phase's status is the sweeps'.
   local best
   best=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("tune", {}).get("best") or "")' \
     "$summary_file" 2>/dev/null)
@@ -421,8 +440,9 @@ phase_tune() {
   if [[ -n $best && -z $gvisor_reason ]] && command -v ncu >/dev/null && ((budget - SECONDS >= needed)); then
     echo "profiling the best of the sweep, '$best', beside 06e and 06e paired (ncu-tune.txt)"
     # Every kernel of those rungs: the best may be any of chapter 06's kernels.
-    ncu_report "$out/ncu-tune.txt" "$(limit 90)" -k regex:'warp_tiling|cp_async|register_prefetch' -- "$exe" \
-      "${gemm_problem[@]}" --precision fp32 "${profiled[@]}" || echo "tune: the profile failed (exit $?); see ncu-tune.txt"
+    ncu_report "$out/ncu-tune.txt" "$(limit 90)" -k regex:'warp_tiling|cp_async|register_prefetch' -- \
+      "$build/bin/tune_simt" "${gemm_problem[@]}" --precision fp32 "${profiled[@]}" ||
+      echo "tune: the profile failed (exit $?); see ncu-tune.txt"
   fi
   return $status
 }
@@ -468,6 +488,7 @@ phase_record() {
   [[ -s $out/bench_conv.json ]] && optional_args+=(--bench-conv "$out/bench_conv.json")
   [[ -s $out/pytorch_conv.json ]] && optional_args+=(--pytorch-conv "$out/pytorch_conv.json")
   [[ -f $out/tune.json ]] && optional_args+=(--tune "$out/tune.json")
+  [[ -f $out/tune_wgmma.json ]] && optional_args+=(--tune-wgmma "$out/tune_wgmma.json")
   [[ -f $out/ncu.txt ]] && optional_args+=(--ncu "$out/ncu.txt")  # from an earlier profile phase into this $out
   [[ -f $out/ncu-tune.txt ]] && optional_args+=(--ncu-tune "$out/ncu-tune.txt")
   recorded=$(python3 benchmarks/record.py --summary "$summary_file" --bench "$out/bench.json" "${optional_args[@]}" \

@@ -309,13 +309,14 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("(target ≥ 95 %: **not met**)", line)
 
 
-def tuning_run(size, percents, statuses=None):
-    """tune_simt's --json at size³: cuBLAS and one candidate per (name, % of cuBLAS)."""
-    results = [{"name": "cuBLAS", "kind": "vendor", "precision": "fp32", "status": "ok", "median_ms": 1.0,
-                "tflops": 50.0, "percent_of_cublas": 100.0}]
+def tuning_run(size, percents, statuses=None, precision="fp32"):
+    """A sweep's --json at size³ (tune_simt's, or at bf16 tune_wgmma's): cuBLAS at that precision
+    and one candidate per (name, % of cuBLAS)."""
+    results = [{"name": report.VENDORS["gemm"][precision], "kind": "vendor", "precision": precision, "status": "ok",
+                "median_ms": 1.0, "tflops": 50.0, "percent_of_cublas": 100.0}]
     for name, pct in percents.items():
         status = (statuses or {}).get(name, "ok")
-        entry = {"name": name, "kind": "candidate", "precision": "fp32", "status": status}
+        entry = {"name": name, "kind": "candidate", "precision": precision, "status": status}
         if status == "ok":
             entry.update(median_ms=100.0 / pct, tflops=pct / 2, percent_of_cublas=pct)
         results.append(entry)
@@ -354,6 +355,33 @@ class TuningReportTest(unittest.TestCase):
 
     def test_a_run_without_a_sweep_has_no_sweep_table(self):
         self.assertNotIn("tuning sweep", report.render_block([synthetic_run({4096: 80.0})], " chapter=6 "))
+
+    def test_chapter_9_shows_its_sweep_against_cublas_bf16_with_its_square_targets(self):
+        run = synthetic_run({4096: 80.0})
+        best = "tune09 bands 16, 1 in flight, cluster 2"
+        run["tuning_wgmma"] = {"runs": [
+            tuning_run(2048, {"09c persistent": 97.1, best: 94.0}, precision="bf16"),
+            tuning_run(4096, {"09c persistent": 85.6, best: 106.0}, precision="bf16"),
+            tuning_run(8192, {"09c persistent": 88.1, best: 99.5}, precision="bf16")]}
+        block = report.render_block([run], " chapter=9 ")
+        table = table_of(block, "Chapter 09's sweep")
+        self.assertIn("against cuBLAS bf16, best at 4096³ first:", block)
+        self.assertEqual(table[0], "| rung | TFLOP/s, % of cuBLAS bf16 at 2048³ | TFLOP/s, % of cuBLAS bf16 at 4096³ "
+                                   "| TFLOP/s, % of cuBLAS bf16 at 8192³ |")
+        self.assertEqual(table[2], f"| {best} | 47.0, 94.0 % | 53.0, 106.0 % | 49.8, 99.5 % |")
+        self.assertEqual(table[3], "| 09c persistent | 48.5, 97.1 % | 42.8, 85.6 % | 44.0, 88.1 % |")
+        targets = block[block.index("Chapter 09's targets, best of the sweep"):].splitlines()[0]
+        self.assertIn("2048³: 97.1 % (09c persistent; target ≥ 95 %: met)", targets, "each size's own best")
+        self.assertIn(f"4096³: 106.0 % ({best}; target ≥ 105 %: met)", targets)
+        self.assertIn(f"8192³: 99.5 % ({best}; target ≥ 100 %: **not met**)", targets)
+        self.assertNotIn("16384", targets, "the training shapes are bench_gemm's")
+        self.assertNotIn("Chapter 09's sweep", report.render_block([run], " chapter=6 "), "chapter 09 only")
+        self.assertNotIn("The SIMT tuning sweep", block)
+
+    def test_a_sweep_reads_only_its_own_precision(self):
+        rows, failed = report.tuning_rows({"runs": [tuning_run(4096, {"06e": 80.0})]}, "bf16")
+        self.assertEqual((rows, failed), ({}, []))
+        self.assertIn("4096³: not run (target ≥ 105 %)", report.wgmma_sweep_targets(rows))
 
 
 class ConvReportTest(unittest.TestCase):
@@ -657,6 +685,20 @@ class PipelineTest(unittest.TestCase):
         if (self.tmp / "chapters" / "06_warp_tiling_gemm" / "README.md").exists():
             self.assertIn("| tune 128x128x16 w64x32 4-stage | 45.0, 90.0 % |",
                           self.block("chapters/06_warp_tiling_gemm/README.md", 6))
+
+    def test_a_recorded_wgmma_sweep_reaches_chapter_9(self):
+        tune = self.tmp / "run3" / "tune_wgmma.json"
+        tune.parent.mkdir()
+        tune.write_text(json.dumps({"runs": [tuning_run(4096, {"tune09 bands 32, 0 in flight, cluster 1": 93.0},
+                                                        precision="bf16")]}))
+        self.record("--tune-wgmma", str(tune))
+        record = json.loads((self.tmp / "benchmarks" / "results" / "NVIDIA_H200.json").read_text())
+        self.assertEqual(record["tuning_wgmma"]["runs"][0]["problem"]["m"], 4096)
+        self.assertIsNone(record["tuning"], "the SIMT sweep's key is its own")
+        self.assertEqual(self.script("report.py").returncode, 0)
+        if (self.tmp / "chapters" / "09_wgmma_tma_gemm" / "README.md").exists():
+            self.assertIn("| tune09 bands 32, 0 in flight, cluster 1 | 46.5, 93.0 % |",
+                          self.block("chapters/09_wgmma_tma_gemm/README.md", 9))
 
     def test_recorded_ncu_reports_reach_the_results_page_and_chapter_6(self):
         ncu, ncu_tune = self.run2 / "ncu.txt", self.run2 / "ncu-tune.txt"

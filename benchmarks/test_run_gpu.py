@@ -8,11 +8,12 @@ the first minutes of a GPU session are not spent mending them:
 - test counting: a GPU test skipped for want of a device fails the phase, one
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
-- the tuning sweep's runs side by side, and the SIMT target's verdict;
+- the tuning sweeps' runs side by side, and their targets' verdicts;
 - the record phase handing bench_conv.json, ladder_conv.json, cnn.json and
-  tune.json to record.py when earlier phases wrote them;
+  tune.json and tune_wgmma.json to record.py when earlier phases wrote them;
 - the ladder phase running the last GEMM and the last conv chapter, the second whatever the first did;
-- the tune phase carrying on past a failed size, and counting the ragged check's failures.
+- the tune phase carrying on past a failed size, and counting the ragged check's failures;
+  chapter 09's sweep after the SIMT one, on a compute capability 9.0 GPU only.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
 """
@@ -49,7 +50,9 @@ class RunGpuScriptTest(unittest.TestCase):
             shutil.copy(ROOT / part, self.tmp / part)
         self.bin = self.tmp / "bin"
         self.bin.mkdir()
-        stand_in(self.bin, "nvidia-smi", "echo 'NVIDIA H200, 580.1, 345, 1980, 3201, 3201'\n")
+        self.compute_cap = "9.0"
+        stand_in(self.bin, "nvidia-smi", 'case "$*" in *compute_cap*) cat "$(dirname "$0")/compute_cap" ;;\n'
+                 "*) echo 'NVIDIA H200, 580.1, 345, 1980, 3201, 3201' ;; esac\n")
         self.kernel = "6.18.44-fc"
         stand_in(self.bin, "uname", 'if [ "$1" = -r ]; then cat "$(dirname "$0")/kernel"; else echo Linux; fi\n')
 
@@ -58,6 +61,7 @@ class RunGpuScriptTest(unittest.TestCase):
 
     def run_script(self, phases=None, dry_run=True):
         (self.bin / "kernel").write_text(self.kernel + "\n")
+        (self.bin / "compute_cap").write_text(self.compute_cap + "\n")
         env = dict(os.environ, PATH=f"{self.bin}:{os.environ['PATH']}")
         env.pop("LADDER_PHASES", None)
         if phases is not None:
@@ -135,6 +139,11 @@ class RunGpuScriptTest(unittest.TestCase):
         result = self.run_script("record", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(json.loads(record.read_text())["tuning"], {"runs": [], "check": None})
+        self.assertIsNone(json.loads(record.read_text())["tuning_wgmma"], "no tune_wgmma.json: none recorded")
+        (out / "tune_wgmma.json").write_text(json.dumps({"runs": [], "check": None}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(json.loads(record.read_text())["tuning_wgmma"], {"runs": [], "check": None})
 
     def test_tune_phase_keeps_going_past_a_failed_size_and_fails_at_the_end(self):
         shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
@@ -155,6 +164,7 @@ open(args[args.index("--json") + 1], "w").write(json.dumps(run))
 sys.exit(1 if bad else 0)
 PY
 """)
+        self.stand_in_tune_wgmma()
         stand_in(self.bin, "ncu", 'echo "$@" >> "$(dirname "$0")/ncu-calls"\n')
         result = self.run_script("tune", dry_run=False)
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
@@ -171,6 +181,50 @@ PY
         self.assertIn("| tune bad | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("| tune edges | failed its check | failed its check | failed its check |", result.stdout)
         self.assertIn("best rung at 4096³ (06e)", result.stdout, "neither wrong rung can be the best")
+        # Chapter 09's sweep ran too, on the H200's compute capability 9.0, after the SIMT one.
+        self.assertLess(result.stdout.index("The SIMT tuning sweep"), result.stdout.index("Chapter 09's sweep"))
+        wgmma = json.loads((self.tmp / "out/tune_wgmma.json").read_text())
+        self.assertEqual([run["problem"]["m"] for run in wgmma["runs"]], [2048, 4096, 8192])
+        self.assertEqual(wgmma["check"]["problem"]["m"], 1031)
+        summary = json.loads((self.tmp / "out/summary.json").read_text())
+        self.assertEqual(summary["tune_wgmma"]["best"], "tune09 bands 16, 1 in flight, cluster 2")
+        self.assertEqual(summary["tune"]["best"], "06e", "each sweep keeps its own verdict")
+
+    def stand_in_tune_wgmma(self):
+        """A stand-in tune_wgmma: at every size 09c and one candidate, at bf16, the candidate ahead."""
+        stand_in(self.tmp / "b/bin", "tune_wgmma", f"""exec {sys.executable} - "$@" <<'PY'
+import json, sys
+sys.path.insert(0, "{self.tmp / 'benchmarks'}")
+from test_report import tuning_run
+args = sys.argv[1:]
+assert args[args.index("--precision") + 1] == "bf16"
+size = int(args[args.index("--m") + 1])
+run = tuning_run(size, {{"09c persistent": 85.0, "tune09 bands 16, 1 in flight, cluster 2": 101.0}}, precision="bf16")
+open(args[args.index("--json") + 1], "w").write(json.dumps(run))
+PY
+""")
+
+    def test_chapter_9s_sweep_is_not_run_on_a_gpu_other_than_compute_capability_9_0(self):
+        shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
+        shutil.copy(ROOT / "benchmarks/test_report.py", self.tmp / "benchmarks/test_report.py")
+        (self.tmp / "b/bin").mkdir(parents=True)
+        stand_in(self.tmp / "b/bin", "tune_simt", f"""exec {sys.executable} - "$@" <<'PY'
+import json, sys
+sys.path.insert(0, "{self.tmp / 'benchmarks'}")
+from test_report import tuning_run
+args = sys.argv[1:]
+run = tuning_run(int(args[args.index("--m") + 1]), {{"06e": 80.0}})
+open(args[args.index("--json") + 1], "w").write(json.dumps(run))
+PY
+""")
+        self.stand_in_tune_wgmma()
+        self.compute_cap = "8.0"
+        result = self.run_script("tune", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("tune: chapter 09's sweep (tune_wgmma) not run: it needs compute capability 9.0, this GPU has "
+                      "'8.0'", result.stdout)
+        self.assertFalse((self.tmp / "out/tune_wgmma.json").exists())
+        self.assertTrue((self.tmp / "out/tune.json").exists())
 
     def test_ladder_phase_runs_the_last_gemm_and_the_last_conv_chapter_each_with_its_json(self):
         (self.tmp / "b/bin").mkdir(parents=True)
@@ -460,10 +514,10 @@ class GpuRunBookkeepingTest(unittest.TestCase):
         empty_log = str(self.tmp / "empty.log")
         self.assertEqual(self.gpu_run("sanitizer", str(self.summary), "--log", empty_log).returncode, 1)
 
-    def tune_run(self, size, percents, statuses=None):
-        """tune_simt's --json file at size^3 (test_report's synthetic run), its path."""
-        path = self.tmp / f"tune-{size}.json"
-        path.write_text(json.dumps(tuning_run(size, percents, statuses)))
+    def tune_run(self, size, percents, statuses=None, precision="fp32"):
+        """A sweep's --json file at size^3 (test_report's synthetic run), its path."""
+        path = self.tmp / f"tune-{precision}-{size}.json"
+        path.write_text(json.dumps(tuning_run(size, percents, statuses, precision)))
         return str(path)
 
     def tune(self, runs):
@@ -492,6 +546,20 @@ class GpuRunBookkeepingTest(unittest.TestCase):
         tune = json.loads(self.summary.read_text())["tune"]
         self.assertEqual(tune["failed"], ["bad"])
         self.assertIn("(a): 93.5 % of cuBLAS at 4096³ (target ≥ 95 %: **not met**)", tune["targets"])
+
+    def test_the_wgmma_sweep_keeps_its_verdict_apart_and_answers_chapter_9s_targets(self):
+        runs = [self.tune_run(size, {"09c persistent": pct}, precision="bf16")
+                for size, pct in ((2048, 97.0), (4096, 105.5), (8192, 99.0))]
+        result = self.gpu_run("tune", str(self.summary), "--sweep", "wgmma", "--out", str(self.tmp / "tune_wgmma.json"),
+                              *runs)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        summary = json.loads(self.summary.read_text())
+        self.assertNotIn("tune", summary, "the SIMT sweep's verdict is not touched")
+        targets = summary["tune_wgmma"]["targets"]
+        self.assertIn("4096³: 105.5 % (09c persistent; target ≥ 105 %: met)", targets)
+        self.assertIn("8192³: 99.0 % (09c persistent; target ≥ 100 %: **not met**)", targets)
+        self.assertIn("| 09c persistent | 48.5, 97.0 % | 52.8, 105.5 % | 49.5, 99.0 % |", result.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -7,7 +7,8 @@ to something else (a guard that compiled the body away, an architecture
 without the instruction), and its results would still be correct, so only the
 machine code can tell. For every kernel of the rung objects of the tensor-core
 chapters (07, 08 and 13: their rungs and the instruction micro-benchmarks, on
-every architecture the build made; 09 on sm_90a, when the build has it), this
+every architecture the build made; 09 on sm_90a, when the build has it, and
+chapter 09's sweep, benchmarks/tune_wgmma.cu, when it is built), this
 counts the chapter's instruction and fails if a kernel has none. Chapter 09's
 B is row-major K x N, so every one of its HGMMA must read B transposed
 (`tnspB`, MN-major): one without it multiplies by B's transpose's layout, a
@@ -42,15 +43,24 @@ TENSOR_CORE_CHAPTERS = {"07": (HMMA_ARCHITECTURES, "HMMA"), "08": (HMMA_ARCHITEC
 HELPER_KERNELS = ("pad_channels_kernel(", "reduce_splits_kernel<")
 
 
+# Programs outside the chapters whose kernels are a tensor-core chapter's, by that chapter: chapter 09's
+# sweep (benchmarks/tune_wgmma.cu) instantiates 09c's kernel with other settings.
+SWEEP_OBJECTS = {"09": "benchmarks/CMakeFiles/tune_wgmma.dir"}
+
+
 def rung_objects(build: pathlib.Path):
-    """The rung objects of the tensor-core chapters and their solutions, by folder."""
+    """The rung objects of the tensor-core chapters and their solutions, and of the sweeps over a
+    chapter's kernel, by folder; {folder: (chapter, objects)}."""
     found = {}
     for area in ("chapters", "solutions"):
         for chapter in TENSOR_CORE_CHAPTERS:
             for folder in sorted((build / area).glob(f"{chapter}_*")):
                 objects = sorted(folder.glob("CMakeFiles/*_rungs.dir/*.o"))
                 if objects:
-                    found[str(folder.relative_to(build))] = objects
+                    found[str(folder.relative_to(build))] = (chapter, objects)
+    for chapter, folder in SWEEP_OBJECTS.items():
+        if objects := sorted((build / folder).glob("*.o")):
+            found[folder] = (chapter, objects)
     return found
 
 
@@ -83,8 +93,8 @@ def main():
     if missing:
         sys.exit(f"tensor_core_sass: no rung objects of chapter(s) {', '.join(missing)} in {build}: build first")
     failures, checked = [], 0
-    for folder, objects in folders.items():
-        architectures, opcode = TENSOR_CORE_CHAPTERS[folder.split("/")[1][:2]]
+    for folder, (chapter, objects) in folders.items():
+        architectures, opcode = TENSOR_CORE_CHAPTERS[chapter]
         built = {arch: functions for arch in architectures if (functions := disassemble(objects, arch, tools))}
         if not built:
             print(f"{folder}: no {' or '.join(architectures)} code in this build, nothing to check")
