@@ -617,14 +617,29 @@ def best_epoch_seconds(record):
     return min(epoch["seconds"] for epoch in record["epochs"])
 
 
-def time_to_target(cnn):
-    """"time to 90 % test accuracy: ...", from the longer run when the record has one."""
-    run = cnn.get("to_target") or cnn["ours"]
+def data_name(run):
+    """What a chapter 14 run trained on, from its --json's "data": Fashion-MNIST, generated digits or
+    (any other IDX folder of digits) MNIST."""
+    data = str(run.get("data", ""))
+    if "fashion" in data.lower():
+        return "Fashion-MNIST"
+    return "generated digits" if "synthetic" in data.lower() else "MNIST"
+
+
+def time_to_target(run):
+    """"time to 90 % test accuracy on Fashion-MNIST: ..." for one chapter 14 run."""
     target, seconds, epochs = run.get("target_accuracy", 0), run.get("seconds_to_target"), run["epochs"]
     reached = next((e for e, epoch in enumerate(epochs, 1) if epoch.get("test_accuracy", 0) >= target), None)
     text = (f"{seconds:.2f} s of training (epoch {reached} of {len(epochs)})" if seconds is not None and reached
             else f"not reached in {len(epochs)} epochs")
-    return f"time to {100 * target:.0f} % test accuracy: {text}"
+    return f"time to {100 * target:.0f} % test accuracy on {data_name(run)}: {text}"
+
+
+def times_to_target(cnn):
+    """The time to target of the longer run when the record has one (else of the compared run), and
+    of the run on MNIST itself when the device kit brought it."""
+    runs = [cnn.get("to_target") or cnn["ours"], cnn.get("to_target_mnist")]
+    return [time_to_target(run) for run in runs if run]
 
 
 def cnn_tables(run):
@@ -678,7 +693,7 @@ def cnn_tables(run):
         points = 100 * (cnn["bf16"]["test_accuracy"] - ours["test_accuracy"])
         parts.append(f"bf16 test accuracy {points:+.2f} points from fp32's (target within {CNN_BF16_POINTS}: "
                      f"{verdict(abs(points) <= CNN_BF16_POINTS)})")
-    parts.append(time_to_target(cnn))
+    parts += times_to_target(cnn)
     inference = ours.get("inference", {})
     if inference:
         parts.append(f"inference {inference['images_per_second']:,.0f} images/s, "

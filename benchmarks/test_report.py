@@ -480,6 +480,7 @@ class ConvReportTest(unittest.TestCase):
 def cnn_record(speedup=2.0, bf16_points=-0.1):
     """pytorch_lenet.py's JSON for a run whose project epoch takes 1 s."""
     ours = {"device": "NVIDIA H200", "train_images": 60000, "batch": 32, "optimizer": "adam",
+            "data": "/usr/share/datasets/fashion-mnist",
             "epochs": [{"loss": 0.5, "seconds": 1.2, "joules": 300.0, "test_accuracy": 0.85},
                        {"loss": 0.3, "seconds": 1.0, "joules": 250.0, "test_accuracy": 0.9}],
             "test_accuracy": 0.9, "target_accuracy": 0.9, "seconds_to_target": 2.2, "cuda_graph": "on: replayed",
@@ -503,7 +504,7 @@ class CnnReportTest(unittest.TestCase):
         self.assertIn("RuntimeError: no compiler", row(table, "PyTorch compiled fp32"))
         self.assertIn("2.00× PyTorch's eager loop (target ≥ 1.5: met)", text)
         self.assertIn("bf16 test accuracy -0.10 points from fp32's (target within 0.3: met)", text)
-        self.assertIn("time to 90 % test accuracy: 2.20 s of training (epoch 2 of 2)", text)
+        self.assertIn("time to 90 % test accuracy on Fashion-MNIST: 2.20 s of training (epoch 2 of 2)", text)
         self.assertIn("250.0 J per epoch", text)
         self.assertIn("| conv1 forward | 0.0300 | 75.0 |", text)
         self.assertNotIn("cuBLAS", text, "chapter 14 shows no GEMM tables")
@@ -512,14 +513,26 @@ class CnnReportTest(unittest.TestCase):
         run = synthetic_run({4096: 96.0})
         run["cnn"] = cnn_record()
         longer = {"epochs": [{"loss": 0.5, "seconds": 1.0, "test_accuracy": a} for a in (0.85, 0.89, 0.901, 0.91)],
-                  "target_accuracy": 0.9, "seconds_to_target": 3.0}
+                  "target_accuracy": 0.9, "seconds_to_target": 3.0, "data": ".device_kit/fashion-mnist"}
         run["cnn"]["to_target"] = longer
-        self.assertIn("time to 90 % test accuracy: 3.00 s of training (epoch 3 of 4)",
+        self.assertIn("time to 90 % test accuracy on Fashion-MNIST: 3.00 s of training (epoch 3 of 4)",
                       report.render_block([run], " chapter=14 "))
         longer["seconds_to_target"] = None
         for epoch in longer["epochs"]:
             epoch["test_accuracy"] = 0.88
-        self.assertIn("time to 90 % test accuracy: not reached in 4 epochs", report.render_block([run], " chapter=14 "))
+        self.assertIn("time to 90 % test accuracy on Fashion-MNIST: not reached in 4 epochs",
+                      report.render_block([run], " chapter=14 "))
+
+    def test_the_run_on_mnist_itself_gives_the_time_to_99_percent_beside_fashion_mnists(self):
+        run = synthetic_run({4096: 96.0})
+        run["cnn"] = cnn_record()
+        run["cnn"]["to_target_mnist"] = {
+            "epochs": [{"loss": 0.1, "seconds": 0.6, "test_accuracy": a} for a in (0.985, 0.989, 0.9905)],
+            "target_accuracy": 0.99, "seconds_to_target": 1.8, "data": "/x/.device_kit/mnist"}
+        text = report.render_block([run], " chapter=14 ")
+        self.assertIn("time to 90 % test accuracy on Fashion-MNIST: 2.20 s of training (epoch 2 of 2); "
+                      "time to 99 % test accuracy on MNIST: 1.80 s of training (epoch 3 of 3)", text)
+        self.assertEqual(report.data_name({"data": "synthetic 60000"}), "generated digits")
 
     def test_runs_of_different_lengths_say_how_many_epochs_each_ran(self):
         run = synthetic_run({4096: 96.0})

@@ -388,6 +388,36 @@ PY
         self.assertIn('"06e cp.async 3-stage 128x128x16" "tune 128x128x16 w64x32 3-stage paired"', script)
         self.assertIn('"06e cp.async 3-stage 128x128x16"', steps)
 
+    def test_the_cnn_phase_measures_the_time_to_99_percent_where_the_kit_has_mnist(self):
+        kit = self.tmp / ".device_kit"
+        for part in ("googletest/CMakeLists.txt", "benchmark/CMakeLists.txt",
+                     "prefix/share/cmake/CLI11/CLI11Config.cmake",
+                     "prefix/share/cmake/nlohmann_json/nlohmann_jsonConfig.cmake", "prefix/include/zlib.h",
+                     "prefix/include/zconf.h", "prefix/lib/libz.a", "fashion-mnist/train-images-idx3-ubyte.gz"):
+            (kit / part).parent.mkdir(parents=True, exist_ok=True)
+            (kit / part).write_text("")
+        (self.tmp / "b/bin").mkdir(parents=True)
+        # Stand-ins that note their arguments: chapter 14 writes its --json, the comparison its --out.
+        calls = self.tmp / "calls"
+        stand_in(self.tmp / "b/bin", "ch14_mnist_cnn", f'echo "ch14 $*" >> {calls}\n'
+                 'while [ $# -gt 0 ]; do [ "$1" = --json ] && echo {{}} > "$2"; shift; done\n')
+        stand_in(self.tmp / "benchmarks", "pytorch_lenet.py", f'import sys\nopen("{calls}", "a").write('
+                 '"pytorch " + " ".join(sys.argv[1:]) + "\\n")\n')
+        result = self.run_script("cnn", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIn("cnn: no MNIST in the kit", result.stdout)
+        self.assertNotIn("--to-target-mnist-run", calls.read_text())
+        (kit / "mnist").mkdir()
+        (kit / "mnist/train-images-idx3-ubyte.gz").write_text("")
+        calls.unlink()
+        result = self.run_script("cnn", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        lines = calls.read_text().splitlines()
+        self.assertTrue(any(line.startswith(f"ch14 --data {kit}/mnist --epochs 10") for line in lines), lines)
+        self.assertIn(f"--to-target-mnist-run {self.tmp}/b/cnn-mnist.json", lines[-1])
+        self.assertTrue(all(f"--data {kit}/fashion-mnist" in line for line in lines if "mnist --epochs 10" not in line
+                            and line.startswith("ch14 --data")), "the other runs stay on Fashion-MNIST")
+
     def test_incomplete_kit_names_the_missing_parts_and_stops(self):
         (self.tmp / ".device_kit/googletest").mkdir(parents=True)
         (self.tmp / ".device_kit/googletest/CMakeLists.txt").write_text("")
