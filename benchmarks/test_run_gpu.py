@@ -146,23 +146,13 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertEqual(json.loads(record.read_text())["tuning_wgmma"], {"runs": [], "check": None})
 
     def test_tune_phase_keeps_going_past_a_failed_size_and_fails_at_the_end(self):
-        shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
-        shutil.copy(ROOT / "benchmarks/test_report.py", self.tmp / "benchmarks/test_report.py")
-        (self.tmp / "b/bin").mkdir(parents=True)
-        # A stand-in tune_simt: writes a run at the size asked for; at 2048^3 a candidate fails its check.
-        stand_in(self.tmp / "b/bin", "tune_simt", f"""exec {sys.executable} - "$@" <<'PY'
-import json, sys
-sys.path.insert(0, "{self.tmp / 'benchmarks'}")
-from test_report import tuning_run
-args = sys.argv[1:]
-size = int(args[args.index("--m") + 1])
-bad = {{"tune bad": "FAIL: relative error 1"}} if size == 2048 else {{}}
-if size == 1031:  # the ragged check: another candidate is wrong at the edges only
-    bad = {{"tune edges": "FAIL: max error 2"}}
-run = tuning_run(size, {{"06e": 80.0, "tune bad": 99.0, "tune edges": 99.5}}, bad)
-open(args[args.index("--json") + 1], "w").write(json.dumps(run))
-sys.exit(1 if bad else 0)
-PY
+        # At 2048^3 a candidate fails its check; in the ragged check another, wrong at the edges only.
+        self.stand_in_sweep("tune_simt", """
+bad = {"tune bad": "FAIL: relative error 1"} if size == 2048 else {}
+if size == 1031:
+    bad = {"tune edges": "FAIL: max error 2"}
+run = tuning_run(size, {"06e": 80.0, "tune bad": 99.0, "tune edges": 99.5}, bad)
+status = 1 if bad else 0
 """)
         self.stand_in_tune_wgmma()
         stand_in(self.bin, "ncu", 'echo "$@" >> "$(dirname "$0")/ncu-calls"\n')
@@ -190,33 +180,35 @@ PY
         self.assertEqual(summary["tune_wgmma"]["best"], "tune09 bands 16, 1 in flight, cluster 2")
         self.assertEqual(summary["tune"]["best"], "06e", "each sweep keeps its own verdict")
 
-    def stand_in_tune_wgmma(self):
-        """A stand-in tune_wgmma: at every size 09c and one candidate, at bf16, the candidate ahead."""
-        stand_in(self.tmp / "b/bin", "tune_wgmma", f"""exec {sys.executable} - "$@" <<'PY'
+    def stand_in_sweep(self, program, body):
+        """A stand-in sweep program in b/bin: Python whose `body` sees its arguments (`args`), its --m
+        (`size`) and test_report's tuning_run, and sets `run`, which goes to its --json, and maybe
+        `status`, its exit status."""
+        for part in ("benchmarks/report.py", "benchmarks/test_report.py"):
+            shutil.copy(ROOT / part, self.tmp / part)
+        (self.tmp / "b/bin").mkdir(parents=True, exist_ok=True)
+        stand_in(self.tmp / "b/bin", program, f"""exec {sys.executable} - "$@" <<'PY'
 import json, sys
 sys.path.insert(0, "{self.tmp / 'benchmarks'}")
 from test_report import tuning_run
 args = sys.argv[1:]
-assert args[args.index("--precision") + 1] == "bf16"
 size = int(args[args.index("--m") + 1])
-run = tuning_run(size, {{"09c persistent": 85.0, "tune09 bands 16, 1 in flight, cluster 2": 101.0}}, precision="bf16")
+status = 0
+{body}
 open(args[args.index("--json") + 1], "w").write(json.dumps(run))
+sys.exit(status)
 PY
 """)
 
-    def test_chapter_9s_sweep_is_not_run_on_a_gpu_other_than_compute_capability_9_0(self):
-        shutil.copy(ROOT / "benchmarks/report.py", self.tmp / "benchmarks/report.py")
-        shutil.copy(ROOT / "benchmarks/test_report.py", self.tmp / "benchmarks/test_report.py")
-        (self.tmp / "b/bin").mkdir(parents=True)
-        stand_in(self.tmp / "b/bin", "tune_simt", f"""exec {sys.executable} - "$@" <<'PY'
-import json, sys
-sys.path.insert(0, "{self.tmp / 'benchmarks'}")
-from test_report import tuning_run
-args = sys.argv[1:]
-run = tuning_run(int(args[args.index("--m") + 1]), {{"06e": 80.0}})
-open(args[args.index("--json") + 1], "w").write(json.dumps(run))
-PY
+    def stand_in_tune_wgmma(self):
+        """A stand-in tune_wgmma: at every size 09c and one candidate, at bf16, the candidate ahead."""
+        self.stand_in_sweep("tune_wgmma", """
+assert args[args.index("--precision") + 1] == "bf16"
+run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, cluster 2": 101.0}, precision="bf16")
 """)
+
+    def test_chapter_9s_sweep_is_not_run_on_a_gpu_other_than_compute_capability_9_0(self):
+        self.stand_in_sweep("tune_simt", 'run = tuning_run(size, {"06e": 80.0})')
         self.stand_in_tune_wgmma()
         self.compute_cap = "8.0"
         result = self.run_script("tune", dry_run=False)
