@@ -196,7 +196,7 @@ def tune(args):
     tmp.replace(args.out)  # atomically, like the summary
     _, failed, best, verdict = report.sweep_verdict(tuning, args.sweep)
     summary = load(args.summary)
-    summary["tune" if args.sweep == "simt" else f"tune_{args.sweep}"] = {
+    summary[report.SWEEPS[args.sweep]["summary"]] = {
         "device": runs[0]["device"]["name"], "best": best, "targets": verdict, "failed": failed}
     save(args.summary, summary)
     print("".join(report.tuning_table({report.SWEEPS[args.sweep]["key"]: tuning}, args.sweep)), end="")

@@ -446,14 +446,14 @@ def wgmma_sweep_targets(rows):
     return "Chapter 09's targets, best of the sweep at each size, % of cuBLAS bf16: " + "; ".join(parts) + "."
 
 
-# run_gpu.sh's tune phase runs two sweeps; each is a record key, a precision, a table's title and
-# the targets its best rungs answer to.
+# run_gpu.sh's tune phase runs two sweeps; each is a record key, a key of the run's summary.json
+# (gpu_run.py tune), a precision, a table's title and the targets its best rungs answer to.
 SWEEPS = {
-    "simt": {"key": "tuning", "precision": "fp32", "vendor": VENDORS["gemm"]["fp32"],
+    "simt": {"key": "tuning", "summary": "tune", "precision": "fp32", "vendor": VENDORS["gemm"]["fp32"],
              "title": "The SIMT tuning sweep (`benchmarks/tune_simt.cu`: chapter 06's kernel over other tile "
                       "configurations), fp32",
              "targets": lambda rows: simt_targets(rows, eligible=any_rung)},
-    "wgmma": {"key": "tuning_wgmma", "precision": "bf16", "vendor": VENDORS["gemm"]["bf16"],
+    "wgmma": {"key": "tuning_wgmma", "summary": "tune_wgmma", "precision": "bf16", "vendor": VENDORS["gemm"]["bf16"],
               "title": "Chapter 09's sweep (`benchmarks/tune_wgmma.cu`: 09c's kernel with the chapter's ideas "
                        "combined), bf16",
               "targets": wgmma_sweep_targets},
