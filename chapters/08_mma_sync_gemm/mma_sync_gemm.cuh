@@ -307,24 +307,23 @@ __global__ void __launch_bounds__(Cfg::kThreads) interleaved_kernel(Bf16GemmArgs
     if (s < k_tiles) load_stage<Cfg>(args, tile, s * Cfg::kBK, stage_memory<Cfg>(s));
     cp_async_commit();
   }
-  cp_async_wait<Cfg::kStages - 2>();  // k-tile 0 has landed, everyone's copies
+  cp_async_wait<groups_left_in_flight(Cfg::kStages)>();  // k-tile 0 has landed, everyone's copies
   __syncthreads();
   Fragments<Cfg> f[2];  // the k-step being multiplied, and the next one's
   load_stage_fragments<Cfg>(f[0], stage_memory<Cfg>(0), tile, 0);
   for (int t = 0; t < k_tiles; ++t) {
 #pragma unroll
-    for (int ks = 0; ks < Cfg::kKSteps; ++ks) {
-      const bool last = ks == Cfg::kKSteps - 1;
-      if (last) {                           // the next k-step is the next k-tile's first:
-        cp_async_wait<Cfg::kStages - 2>();  // k-tile t + 1 has landed (this thread's copies),
-        __syncthreads();                    // everyone's; and nobody reads k-tile t's stage any more
+    for (int ks = 0; ks < Cfg::kKSteps; ++ks) {  // interleaved_step (mma_sync_tiles.hpp) says why
+      const InterleavedStep step = interleaved_step(t, ks, Cfg::kKSteps, Cfg::kStages, k_tiles);
+      if (step.wait_then_sync) {  // the last k-step: the next one is the next k-tile's first
+        cp_async_wait<groups_left_in_flight(Cfg::kStages)>();  // k-tile t + 1 has landed (this thread's copies),
+        __syncthreads();                                       // everyone's; and nobody reads k-tile t's stage any more
       }
-      if (!last || t + 1 < k_tiles)
-        load_stage_fragments<Cfg>(f[(ks + 1) % 2], stage_memory<Cfg>((t + last) % Cfg::kStages), tile,
-                                  last ? 0 : ks + 1);
-      if (ks == 0) {  // into k-tile t - 1's stage, which every warp left before the last barrier
-        const int next = t + Cfg::kStages - 1;
-        if (next < k_tiles) load_stage<Cfg>(args, tile, next * Cfg::kBK, stage_memory<Cfg>(next % Cfg::kStages));
+      if (step.load_fragments)
+        load_stage_fragments<Cfg>(f[(ks + 1) % 2], stage_memory<Cfg>(step.fragment_stage), tile, step.fragment_k_step);
+      if (step.issue_copies) {  // k-step 0: into k-tile t - 1's stage, left by every warp before the barrier
+        if (step.copy_k_tile < k_tiles)
+          load_stage<Cfg>(args, tile, step.copy_k_tile * Cfg::kBK, stage_memory<Cfg>(step.copy_k_tile % Cfg::kStages));
         cp_async_commit();  // always, maybe empty: group g stays k-tile g
       }
       mma_tiles<Cfg>(acc, f[ks % 2]);
@@ -352,8 +351,8 @@ __global__ void __launch_bounds__(Cfg::kThreads) pipelined_kernel(Bf16GemmArgs a
     cp_async_commit();  // always commit, maybe an empty group: group g is k-tile g
   }
   for (int t = 0; t < k_tiles; ++t) {
-    cp_async_wait<Cfg::kStages - 2>();  // this thread's copies of tile t have landed...
-    __syncthreads();                    // ...and everyone's; and every warp is done with tile t-1
+    cp_async_wait<groups_left_in_flight(Cfg::kStages)>();  // this thread's copies of tile t have landed...
+    __syncthreads();                                       // ...and everyone's; and every warp is done with tile t-1
     const int next = t + Cfg::kStages - 1;
     if (next < k_tiles) load_stage<Cfg>(args, tile, next * Cfg::kBK, stage_memory<Cfg>(next % Cfg::kStages));
     cp_async_commit();  // into the stage tile t-1 used

@@ -218,4 +218,41 @@ LADDER_HOST_DEVICE constexpr RowCol c_row_col(RowCol warp_at, int lane, int mi, 
 }
 // [lane-addresses]
 
+// [interleaved-schedule]
+/// Copy groups a thread of 08e (or 08c) may leave in flight at its wait: the newest
+/// kStages - 2. Group g holds the copies of k-tile g, so at k-tile t's wait the
+/// kStages - 1 + t groups issued so far leave groups 0 .. t + 1 landed (for 08c, .. t).
+LADDER_HOST_DEVICE constexpr int groups_left_in_flight(int stages) { return stages - 2; }
+
+/// What k-step `k_step` of k-tile `k_tile` of 08e's main loop does before its mma.sync.
+struct InterleavedStep {
+  bool wait_then_sync;  ///< wait for this thread's copies of k-tile k_tile + 1, then the barrier
+  bool load_fragments;  ///< load the next k-step's fragments (all but the loop's very last k-step)
+  int fragment_stage;   ///< ... from this stage
+  int fragment_k_step;  ///< ... and this k-step of it
+  bool issue_copies;    ///< issue copy_k_tile's copies (if it exists) and commit a group
+  int copy_k_tile;      ///< the k-tile kStages - 1 ahead, into stage copy_k_tile % kStages
+};
+
+/// 08e's schedule, a pure function so that the CPU test can play a whole block of it
+/// (test_mma_sync_model.cpp, Chapter08Schedule): every warp, copies landing late.
+///
+/// The barrier comes in the last k-step, after which nobody reads k-tile k_tile's stage
+/// again, and before the next k-tile's first fragments are read. The next k-step's
+/// fragments are loaded before this one's mma.sync, from the next k-tile's stage after the
+/// barrier. The copies go out in k-step 0, after the first loads, into the stage of k-tile
+/// k_tile - 1 (k_tile + kStages - 1 modulo kStages), which every warp left before the
+/// last barrier.
+LADDER_HOST_DEVICE constexpr InterleavedStep interleaved_step(int k_tile, int k_step, int k_steps, int stages,
+                                                              int k_tiles) {
+  const bool last = k_step == k_steps - 1;
+  return {last,
+          !last || k_tile + 1 < k_tiles,
+          (k_tile + (last ? 1 : 0)) % stages,
+          last ? 0 : k_step + 1,
+          k_step == 0,
+          k_tile + stages - 1};
+}
+// [interleaved-schedule]
+
 }  // namespace ladder::mma_sync

@@ -8,9 +8,12 @@
 /// (mma_sync_tiles.hpp, common/gemm/mma_layout.hpp), so this builds and runs anywhere.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "chapters/08_mma_sync_gemm/exercises/ex1_warp_tile.hpp"
@@ -296,6 +299,220 @@ TEST(Chapter08Model, KernelModelMatchesTheTripleLoop) { for_each_config<KernelMa
 
 TEST(Chapter08Model, KernelModelCatchesAWrongWarpMapping) {
   EXPECT_NE(kernel_problem<Overlapping>(128, 128, 32, 1.0f, 0.0f, 4), "");
+}
+
+// ---------------------------------------------------------------------------
+// 08e's schedule (interleaved_step), played by a whole block
+// ---------------------------------------------------------------------------
+
+using Schedule = InterleavedStep (*)(int k_tile, int k_step, int k_steps, int stages, int k_tiles);
+
+/// interleaved_kernel's copies, waits, barriers, fragment loads and mma.sync on the CPU:
+/// `warps` warps run its prologue and its main loop (as `schedule` says) over `k_tiles`
+/// k-tiles in a random interleaving, and each warp's committed copy groups land in any order:
+/// at random moments for even seeds, and for odd seeds as late as they can, only when nothing
+/// else can happen (what a hazard needs to show). A warp stands for its threads, which issue
+/// and wait for the same groups. Returns the first problem: fragments read from a stage whose
+/// copies have not all landed or hold another k-tile, an mma.sync multiplying fragments of
+/// the wrong k-step, or a deadlock; "" if none. Each wait leaves `left_in_flight` groups in
+/// flight, the kernel's groups_left_in_flight unless a test says otherwise.
+std::string schedule_problem(Schedule schedule, int stages, int k_steps, int k_tiles, int warps, unsigned seed,
+                             int left_in_flight) {
+  enum class Op { kCopyCommit, kWait, kSync, kLoad, kMma };
+  struct Step {
+    Op op;
+    int stage = -1, k_tile = -1, k_step = -1, set = -1;  // the operands the op uses
+  };
+  std::vector<Step> program;  // the same for every warp, as the kernel's control flow is
+  for (int s = 0; s < stages - 1; ++s) program.push_back({Op::kCopyCommit, s, s < k_tiles ? s : -1});
+  program.push_back({Op::kWait});
+  program.push_back({Op::kSync});
+  program.push_back({Op::kLoad, 0, -1, 0, 0});
+  for (int t = 0; t < k_tiles; ++t)
+    for (int ks = 0; ks < k_steps; ++ks) {
+      const InterleavedStep step = schedule(t, ks, k_steps, stages, k_tiles);
+      if (step.wait_then_sync) {
+        program.push_back({Op::kWait});
+        program.push_back({Op::kSync});
+      }
+      if (step.load_fragments)
+        program.push_back({Op::kLoad, step.fragment_stage, -1, step.fragment_k_step, (ks + 1) % 2});
+      if (step.issue_copies) {
+        const bool exists = step.copy_k_tile < k_tiles;
+        program.push_back({Op::kCopyCommit, exists ? step.copy_k_tile % stages : -1, exists ? step.copy_k_tile : -1});
+      }
+      program.push_back({Op::kMma, -1, t, ks, ks % 2});
+    }
+
+  struct Copy {
+    int k_tile = -1;  // the k-tile this warp last copied into the stage
+    bool landed = true;
+  };
+  struct Warp {
+    std::size_t pc = 0;
+    bool at_barrier = false;
+    std::vector<Copy> stages;
+    std::vector<std::vector<std::pair<int, int>>> groups;     // per committed group, its (stage, k-tile) copies,
+                                                              // emptied when it lands
+    std::pair<int, int> fragments[2] = {{-1, -1}, {-1, -1}};  // (k-tile, k-step) each register set holds
+  };
+  std::vector<Warp> ws(warps);
+  for (Warp& w : ws) w.stages.resize(stages);
+  const auto wait_passes = [&](const Warp& w) {  // every group but the newest left_in_flight has landed
+    const int older = int(w.groups.size()) - left_in_flight;
+    for (int g = 0; g < older; ++g)
+      if (!w.groups[g].empty()) return false;
+    return true;
+  };
+  const auto at = [](int warp, const Step& step) {
+    return "warp " + std::to_string(warp) + " at k-tile " + std::to_string(step.k_tile) + ", k-step " +
+           std::to_string(step.k_step);
+  };
+  std::mt19937 random(seed);
+  for (;;) {
+    // The moves that can happen now: 2w warp w goes on, 2w + 1 one of its groups lands, and
+    // 2 * warps the barrier opens.
+    std::vector<int> can;
+    bool all_at_barrier = true;
+    for (int w = 0; w < warps; ++w) {
+      const Warp& x = ws[w];
+      all_at_barrier = all_at_barrier && x.at_barrier;
+      if (x.pc < program.size() && !x.at_barrier && (program[x.pc].op != Op::kWait || wait_passes(x)))
+        can.push_back(2 * w);
+      for (const auto& group : x.groups)
+        if (!group.empty()) {
+          can.push_back(2 * w + 1);
+          break;
+        }
+    }
+    if (all_at_barrier) can.push_back(2 * warps);
+    const auto lands = [](int move) { return move % 2 == 1; };
+    if (seed % 2 == 1 && !std::all_of(can.begin(), can.end(), lands))
+      can.erase(std::remove_if(can.begin(), can.end(), lands), can.end());
+    if (can.empty()) break;
+    const int move = can[random() % can.size()];
+    if (move == 2 * warps) {
+      for (Warp& x : ws) x.at_barrier = false;
+      continue;
+    }
+    Warp& x = ws[move / 2];
+    if (move % 2 == 1) {  // one of its pending groups, at random, lands
+      std::vector<std::size_t> pending;
+      for (std::size_t g = 0; g < x.groups.size(); ++g)
+        if (!x.groups[g].empty()) pending.push_back(g);
+      std::vector<std::pair<int, int>>& group = x.groups[pending[random() % pending.size()]];
+      for (const auto& [stage, k_tile] : group)
+        if (x.stages[stage].k_tile == k_tile) x.stages[stage].landed = true;
+      group.clear();
+      continue;
+    }
+    const Step& step = program[x.pc++];
+    switch (step.op) {
+      case Op::kCopyCommit:
+        x.groups.emplace_back();
+        if (step.stage >= 0) {
+          x.stages[step.stage] = {step.k_tile, false};
+          x.groups.back().emplace_back(step.stage, step.k_tile);
+        }
+        break;
+      case Op::kWait:
+        break;  // it could go on: wait_passes held
+      case Op::kSync:
+        x.at_barrier = true;
+        break;
+      case Op::kLoad: {
+        const int k_tile = ws[0].stages[step.stage].k_tile;
+        for (int w = 0; w < warps; ++w) {
+          const Copy& copy = ws[w].stages[step.stage];
+          if (copy.k_tile != k_tile || !copy.landed)
+            return "warp " + std::to_string(move / 2) + " read stage " + std::to_string(step.stage) + " while warp " +
+                   std::to_string(w) + "'s copies of k-tile " + std::to_string(copy.k_tile) +
+                   (copy.landed ? " overwrote k-tile " + std::to_string(k_tile) : " were in flight");
+        }
+        x.fragments[step.set] = {k_tile, step.k_step};
+        break;
+      }
+      case Op::kMma:
+        if (x.fragments[step.set] != std::make_pair(step.k_tile, step.k_step))
+          return at(move / 2, step) + " multiplied the fragments of k-tile " +
+                 std::to_string(x.fragments[step.set].first) + ", k-step " +
+                 std::to_string(x.fragments[step.set].second);
+        break;
+    }
+  }
+  for (int w = 0; w < warps; ++w)
+    if (ws[w].pc < program.size())
+      return "deadlock: warp " + std::to_string(w) + " stopped at step " + std::to_string(ws[w].pc) + " of " +
+             std::to_string(program.size());
+  return "";
+}
+
+TEST(Chapter08Schedule, EveryFragmentComesFromItsLandedKTile) {
+  EXPECT_EQ(Interleaved128x128x64s3::kKSteps, 4);  // the registered 08e: 3 stages, 4 k-steps
+  for (int stages : {2, 3, 4, 5})
+    for (int k_steps : {2, 4})
+      for (int k_tiles : {1, 2, 3, 4, 7, 11})
+        for (unsigned seed = 0; seed < 30; ++seed)
+          EXPECT_EQ(
+              schedule_problem(interleaved_step, stages, k_steps, k_tiles, 4, seed, groups_left_in_flight(stages)), "")
+              << stages << " stages, " << k_steps << " k-steps, " << k_tiles << " k-tiles, seed " << seed;
+}
+
+/// Whether some interleaving of a block of 4 warps, with 3 stages and 4 k-steps as the
+/// registered 08e, shows a problem containing `what`.
+bool caught(Schedule schedule, const std::string& what, int left_in_flight = groups_left_in_flight(3)) {
+  for (unsigned seed = 0; seed < 200; ++seed)
+    if (schedule_problem(schedule, 3, 4, 7, 4, seed, left_in_flight).find(what) != std::string::npos) return true;
+  return false;
+}
+
+TEST(Chapter08Schedule, CatchesCopiesIntoTheStageBeingRead) {
+  // One k-tile further ahead: into k-tile t's own stage, which this k-tile still reads.
+  EXPECT_TRUE(caught(
+      [](int k_tile, int k_step, int k_steps, int stages, int k_tiles) {
+        InterleavedStep step = interleaved_step(k_tile, k_step, k_steps, stages, k_tiles);
+        ++step.copy_k_tile;
+        return step;
+      },
+      "were in flight"));
+}
+
+TEST(Chapter08Schedule, CatchesTheBarrierAtTheKTilesStart) {
+  // 08c's place for the barrier: the next k-tile's first fragments are then read unwaited.
+  EXPECT_TRUE(caught(
+      [](int k_tile, int k_step, int k_steps, int stages, int k_tiles) {
+        InterleavedStep step = interleaved_step(k_tile, k_step, k_steps, stages, k_tiles);
+        step.wait_then_sync = k_step == 0;
+        return step;
+      },
+      "read stage"));
+}
+
+TEST(Chapter08Schedule, CatchesFragmentsFromTheWrongStage) {
+  // The last k-step's loads from this k-tile's stage instead of the next one's.
+  EXPECT_TRUE(caught(
+      [](int k_tile, int k_step, int k_steps, int stages, int k_tiles) {
+        InterleavedStep step = interleaved_step(k_tile, k_step, k_steps, stages, k_tiles);
+        step.fragment_stage = k_tile % stages;
+        return step;
+      },
+      "multiplied the fragments of k-tile"));
+}
+
+TEST(Chapter08Schedule, CatchesAWaitThatLeavesTooManyInFlight) {
+  // Leaving kStages - 1 groups in flight: k-tile t + 1 may not have landed at the barrier.
+  EXPECT_TRUE(caught(interleaved_step, "were in flight", groups_left_in_flight(3) + 1));
+}
+
+TEST(Chapter08Schedule, CatchesMissingCopies) {
+  // No copies in the main loop: the stages keep the prologue's k-tiles.
+  EXPECT_TRUE(caught(
+      [](int k_tile, int k_step, int k_steps, int stages, int k_tiles) {
+        InterleavedStep step = interleaved_step(k_tile, k_step, k_steps, stages, k_tiles);
+        step.issue_copies = false;
+        return step;
+      },
+      "multiplied the fragments of k-tile"));
 }
 
 // ---------------------------------------------------------------------------
