@@ -8,7 +8,8 @@
 ///     build/bin/bench_gemm --energy_seconds=0                # no energy counters
 ///
 /// Each benchmark is named `gemm/<rung>/<size>` (square) or `gemm/<rung>/<m>x<n>x<k>` (the
-/// training shapes, bf16 rungs only: kTrainingShapes). Time is GPU time from CUDA
+/// training shapes, bf16 rungs only: kTrainingShapes); first come chapter 08's mma.sync rate
+/// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh). Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
@@ -22,6 +23,7 @@
 #include <tuple>
 
 #include "benchmarks/bench_timing.cuh"
+#include "chapters/08_mma_sync_gemm/mma_peak.cuh"
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/host_matrix.hpp"
@@ -102,8 +104,55 @@ Inputs& inputs_for(const Shape& shape) {
 /// What every benchmark shares: the device and the energy counters.
 struct BenchContext {
   int compute_capability = 0;
+  int sms = 0;
   BenchEnergy energy;
 };
+
+// [rate-probe]
+/// One point of chapter 08's mma.sync rate probe (mma_peak.cuh): its TFLOP/s, once its blocks
+/// are known to have spread evenly, warps_per_scheduler on every SM, as its numbers assume.
+void run_rate_probe(benchmark::State& state, const mma_sync::RateProbe& probe, const BenchContext& context) {
+  if (context.compute_capability < 80) {
+    state.SkipWithError("bf16 mma.sync needs compute capability 8.0");
+    return;
+  }
+  try {
+    if (const std::string problem = mma_sync::rate_probe_problem(probe); !problem.empty()) {
+      state.SkipWithError(problem.c_str());
+      return;
+    }
+    DeviceBuffer<int> block_sm(std::size_t(context.sms) * probe.warps_per_scheduler);
+    const auto work = [&](cudaStream_t stream) {
+      mma_sync::launch_rate_probe(probe, context.sms, block_sm.data(), stream);
+    };
+    const double mean_seconds = time_flushed_iterations(state, work);
+    const std::string spread =
+        mma_sync::rate_probe_spread_problem(block_sm.download(), context.sms, probe.warps_per_scheduler);
+    if (!spread.empty()) {
+      state.SkipWithError(("blocks not spread evenly: " + spread).c_str());
+      return;
+    }
+    state.counters["TFLOP/s"] = mma_sync::rate_probe_flops(probe, context.sms) / mean_seconds / 1e12;
+    state.counters["SMs"] = context.sms;  // report.py turns TFLOP/s into clocks per mma.sync
+  } catch (const CudaError& error) {
+    state.SkipWithError(error.what());
+  }
+}
+// [rate-probe]
+
+/// `mma_rate/<w> warps per scheduler/<c> chains`, every point of the probe's grid.
+void register_rate_probes(const BenchContext& context) {
+  for (int warps : mma_sync::kRateProbeWarps)
+    for (int chains : mma_sync::kRateProbeChains)
+      benchmark::RegisterBenchmark(
+          ("mma_rate/" + std::to_string(warps) + " warps per scheduler/" + std::to_string(chains) + " chains").c_str(),
+          [warps, chains, &context](benchmark::State& state) {
+            run_rate_probe(state, {warps, chains}, context);
+          })
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(kMinSeconds);
+}
 
 template <typename Args>
 void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape, const Args& args,
@@ -163,6 +212,7 @@ int main(int argc, char** argv) {
   if (!ladder::device_usable_or_say_why("bench_gemm", "the benchmarks need an NVIDIA GPU")) return 1;
   const ladder::DeviceInfo device = ladder::query_device();
   context.compute_capability = device.compute_capability;
+  context.sms = device.sm_count;
   benchmark::AddCustomContext("gpu", device.name);  // record.py checks that one record is one GPU
   ladder::open_bench_energy("bench_gemm", device.pci_bus_id, context.energy);
   // Shape-major order, cuBLAS first within a shape, so % of cuBLAS is known when each rung runs;
@@ -171,6 +221,7 @@ int main(int argc, char** argv) {
     for (const ladder::GemmRung& rung : ladder::gemm_registry())
       if (rung.kind != ladder::RungKind::Exercise) ladder::register_gemm_benchmark(rung, {n, n, n}, context);
   };
+  ladder::register_rate_probes(context);  // a few seconds: the mma.sync ceiling's anatomy first
   for (int n : ladder::kTargetSizes) register_square(n);
   for (const ladder::Shape& shape : ladder::kTrainingShapes)
     for (const ladder::GemmRung& rung : ladder::gemm_registry())

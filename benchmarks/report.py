@@ -73,6 +73,9 @@ MS_PER_UNIT = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}
 NAME_SUFFIX = re.compile(r".*:.*|manual_time|real_time|process_time")
 NAN = float("nan")
 TRAINING_SHAPE = re.compile(r"\d+x\d+x\d+")  # bench_gemm's non-square cases, "MxNxK"
+RATE_PROBE = re.compile(r"mma_rate/(\d+) warps per scheduler/(\d+) chains(/|$)")  # bench_gemm's mma.sync probe
+MMA_SYNC_FLOP = 2 * 16 * 8 * 16  # one mma.sync m16n8k16
+RATE_PROBE_CHAPTER = 8
 
 # One Google Benchmark entry. case: the GEMM size n (a string, as in the name)
 # or the conv layer's name; pct: the % counter (NaN when absent); label: what
@@ -389,6 +392,51 @@ def tensor_core_targets(run, chapter):
     return f"Chapter {chapter:02d}'s targets, best rung in each case, % of cuBLAS bf16: " + "; ".join(parts) + "."
 
 
+def rate_probe_points(run):
+    """bench_gemm's mma.sync rate probe: {(warps per scheduler, chains per warp): (TFLOP/s, SMs)}, or the
+    reason where a point was skipped."""
+    points = {}
+    for bench in (run.get("benchmarks") or {}).get("benchmarks", []):
+        match = RATE_PROBE.match(bench.get("name", ""))
+        if match and bench.get("run_type") != "aggregate":
+            points[int(match[1]), int(match[2])] = (
+                (bench.get("error_message") or "no reason given") if bench.get("error_occurred")
+                else (bench.get("TFLOP/s", NAN), bench.get("SMs", NAN)))
+    return points
+
+
+def rate_probe_table(run):
+    """The probe's grid (a row per chains per warp, a column per warps per scheduler), and the latency its
+    one-warp, one-chain corner implies; [] when the run has no probe."""
+    points = rate_probe_points(run)
+    if not points:
+        return []
+    warps = sorted({w for w, _ in points})
+    chains = sorted({c for _, c in points})
+
+    def cell(point):
+        value = points.get(point)
+        if value is None:
+            return "–"
+        return f"skipped: {escape(value)}" if isinstance(value, str) else number(value[0], ".1f")
+
+    lines = ["mma.sync m16n8k16 bf16 from registers (chapter 08's rate probe, in bench_gemm), TFLOP/s by warps "
+             "per scheduler and independent accumulator chains per warp:", "",
+             "| chains per warp | " + " | ".join(f"{w} warp{'s' * (w > 1)} per scheduler" for w in warps) + " |",
+             "|---|" + "---:|" * len(warps)]
+    lines += [f"| {c} | " + " | ".join(cell((w, c)) for w in warps) + " |" for c in chains]
+    corner = points.get((1, 1))
+    clock_mhz = float(run.get("context", {}).get("sm_clock_mhz") or NAN)
+    if isinstance(corner, tuple) and corner[0] > 0 and clock_mhz > 0:
+        tflops, sms = corner
+        clocks = 4 * sms * clock_mhz * 1e6 * MMA_SYNC_FLOP / (tflops * 1e12)
+        lines += ["", f"With one warp per scheduler and one chain, each mma.sync waits for the one before: "
+                      f"{tflops:.1f} TFLOP/s is one mma.sync every {clocks:.1f} clocks per scheduler at the peak "
+                      f"SM clock of {clock_mhz:.0f} MHz, the instruction's latency (fewer clocks if the clock "
+                      f"ran lower)."]
+    return lines
+
+
 def gemm_tables(run, chapter=None):
     """Every precision's GEMM table for the chapter (all rungs when None), the SIMT targets under the
     fp32 one, then the training shapes' table."""
@@ -404,6 +452,8 @@ def gemm_tables(run, chapter=None):
         tables.append("\n".join(lines) + "\n")
     if tables and chapter in TENSOR_CORE_TARGETS:
         tables.append(tensor_core_targets(run, chapter) + "\n")
+    if chapter in (None, RATE_PROBE_CHAPTER) and (lines := rate_probe_table(run)):
+        tables.append("\n".join(lines) + "\n")
     return tables
 
 

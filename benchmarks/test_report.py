@@ -287,6 +287,29 @@ class GemmReportTest(unittest.TestCase):
         self.assertEqual(row(table_of(text, "GEMM, bf16"), "08c cp.async 4-stage pipeline").split(" | ")[-1],
                          "80.0 |")
 
+    def test_chapter_8_shows_the_mma_sync_rate_probe_and_the_latency_its_corner_implies(self):
+        run = synthetic_run({4096: 96.0})
+        run["context"]["sm_clock_mhz"] = "2000"
+        sms, probe = 100, []
+        for warps in (1, 2):
+            for chains in (1, 8):
+                entry = bench_entry(f"mma_rate/{warps} warps per scheduler/{chains} chains", 1.0, 1.0)
+                # One warp, one chain: 4 schedulers x 100 SMs x 2 GHz x 4096 FLOP / 32 clocks = 102.4 TFLOP/s.
+                entry.update({"TFLOP/s": 102.4 * warps * chains, "SMs": sms})
+                probe.append(entry)
+        probe.append(bench_entry("mma_rate/8 warps per scheduler/8 chains", 1.0, 1.0, error="8 blocks asked; 6 fit"))
+        run["benchmarks"]["benchmarks"] = probe + run["benchmarks"]["benchmarks"]
+        text = "\n".join(report.gemm_tables(run, chapter=8))
+        table = table_of(text, "mma.sync m16n8k16 bf16 from registers")
+        self.assertEqual(table[0], "| chains per warp | 1 warp per scheduler | 2 warps per scheduler | "
+                                   "8 warps per scheduler |")
+        self.assertEqual(row(table, "1"), "| 1 | 102.4 | 204.8 | – |")
+        self.assertEqual(row(table, "8"), "| 8 | 819.2 | 1638.4 | skipped: 8 blocks asked; 6 fit |")
+        self.assertIn("one mma.sync every 32.0 clocks per scheduler at the peak SM clock of 2000 MHz", text)
+        # The probe is not a GEMM rung: no row of it in the GEMM tables, and no table of it in chapter 7.
+        self.assertNotIn("mma_rate", text)
+        self.assertNotIn("rate probe", "\n".join(report.gemm_tables(run, chapter=7)))
+
     def test_roofline_places_each_size_at_the_gemms_own_intensity(self):
         points = report.roofline_points(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0}))
         naive = dict(points["fp32"]["01 naive"])

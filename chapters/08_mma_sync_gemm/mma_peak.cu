@@ -13,8 +13,11 @@
 /// - Timed with CUDA events (common/core/timing: warm-up, then the median of repeats).
 /// - The accumulators are written out only when a run-time flag says so (it never does),
 ///   so the compiler cannot drop the work, and the loop writes nothing to memory.
+#include "chapters/08_mma_sync_gemm/mma_peak.cuh"
+
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
 #include "common/core/device_buffer.cuh"
@@ -27,25 +30,33 @@ constexpr int kChains = 8;         // independent mma.sync per warp per iteratio
 constexpr int kPeakThreads = 256;  // per block
 constexpr int kIterations = 8192;  // per warp: 8192 x 8 mma.sync
 constexpr double kFlopsPerMma = 2.0 * mma::kMmaM * mma::kMmaN * mma::kMmaK;  // 4096
+constexpr int kProbeThreads = 4 * mma::kWarpSize;                            // one warp per scheduler per block
 
 // [mma-peak-kernel]
-__global__ void __launch_bounds__(kPeakThreads) mma_peak_kernel(int iterations, int write_out, float* sink) {
+template <int Chains>
+__global__ void __launch_bounds__(kPeakThreads)
+    mma_peak_kernel(int iterations, int write_out, float* sink, int* block_sm) {
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   // Finite bf16 operands that the compiler cannot know: they depend on the lane.
   const __nv_bfloat162 value = __floats2bfloat162_rn(1.0f + threadIdx.x * 1e-3f, 0.5f);
   const unsigned bits = *reinterpret_cast<const unsigned*>(&value);
   const unsigned a[4] = {bits, bits, bits, bits}, b[2] = {bits, bits};
-  float acc[kChains][mma::kCElementsPerLane] = {};
+  float acc[Chains][mma::kCElementsPerLane] = {};
   for (int i = 0; i < iterations; ++i) {
 #pragma unroll
-    for (int c = 0; c < kChains; ++c) mma_step(acc[c], a, b);  // kChains independent chains
+    for (int c = 0; c < Chains; ++c) mma_step(acc[c], a, b);  // Chains independent chains
   }
   if (write_out) {
     float sum = 0.0f;
 #pragma unroll
-    for (int c = 0; c < kChains; ++c)
+    for (int c = 0; c < Chains; ++c)
       for (float x : acc[c]) sum += x;
     sink[blockIdx.x * blockDim.x + threadIdx.x] = sum;
+  }
+  if (block_sm != nullptr && threadIdx.x == 0) {  // the probe checks where its blocks ran
+    unsigned sm = 0;
+    asm volatile("mov.u32 %0, %%smid;" : "=r"(sm));
+    block_sm[blockIdx.x] = int(sm);
   }
 #else
   __trap();  // before sm_80 there is no bf16 mma.sync; measure_mma_sync_peak refuses first
@@ -53,23 +64,47 @@ __global__ void __launch_bounds__(kPeakThreads) mma_peak_kernel(int iterations, 
 }
 // [mma-peak-kernel]
 
-/// Dense TFLOP/s of mma.sync m16n8k16 bf16 on the current device.
-double measure_mma_sync_peak() {
-  int device = 0, major = 0, minor = 0, sms = 0;
+/// The kernel of `chains` chains (one of kRateProbeChains, or kChains).
+using PeakKernel = void (*)(int, int, float*, int*);
+PeakKernel peak_kernel(int chains) {
+  switch (chains) {
+    case 1:
+      return mma_peak_kernel<1>;
+    case 2:
+      return mma_peak_kernel<2>;
+    case 4:
+      return mma_peak_kernel<4>;
+    case 8:
+      return mma_peak_kernel<8>;
+  }
+  throw std::invalid_argument("mma.sync probe: " + std::to_string(chains) + " chains; 1, 2, 4 or 8");
+}
+
+/// Refuses a device or a build that cannot run bf16 mma.sync, with the reason.
+void require_mma_sync(PeakKernel kernel) {
+  int device = 0, major = 0, minor = 0;
   LADDER_CUDA_CHECK(cudaGetDevice(&device));
   LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device));
   LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&minor, cudaDevAttrComputeCapabilityMinor, device));
-  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   if (major * 10 + minor < 80)
     throw std::runtime_error("mma.sync m16n8k16 with bf16 needs compute capability 8.0, device has " +
                              std::to_string(major) + "." + std::to_string(minor));
   cudaFuncAttributes attributes{};
-  LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, mma_peak_kernel));
+  LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
   if (attributes.ptxVersion < 80)
     throw std::runtime_error("the mma.sync micro-benchmark was compiled for compute_" +
                              std::to_string(attributes.ptxVersion) + " only; rebuild for 80 or newer");
+}
+
+/// Dense TFLOP/s of mma.sync m16n8k16 bf16 on the current device.
+double measure_mma_sync_peak() {
+  require_mma_sync(mma_peak_kernel<kChains>);
+  int device = 0, sms = 0;
+  LADDER_CUDA_CHECK(cudaGetDevice(&device));
+  LADDER_CUDA_CHECK(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device));
   int blocks_per_sm = 0;
-  LADDER_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, mma_peak_kernel, kPeakThreads, 0));
+  LADDER_CUDA_CHECK(
+      cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, mma_peak_kernel<kChains>, kPeakThreads, 0));
   const int blocks = sms * blocks_per_sm;  // one full wave: every SM holds as many warps as it can
   DeviceBuffer<float> sink(static_cast<std::size_t>(blocks) * kPeakThreads);
 
@@ -79,7 +114,7 @@ double measure_mma_sync_peak() {
   timing.flush_l2 = false;  // nothing here touches memory
   const TimingStats stats = time_on_gpu(
       [&](cudaStream_t stream) {
-        mma_peak_kernel<<<blocks, kPeakThreads, 0, stream>>>(kIterations, 0, sink.data());
+        mma_peak_kernel<kChains><<<blocks, kPeakThreads, 0, stream>>>(kIterations, 0, sink.data(), nullptr);
         LADDER_CHECK_LAUNCH();
       },
       timing);
@@ -92,4 +127,39 @@ const bool registered = register_instruction_peak(
      "8 independent mma.sync chains per warp, every SM full, operands in registers; median of 5 timed runs"});
 
 }  // namespace
+
+std::string rate_probe_problem(const RateProbe& probe) {
+  const PeakKernel kernel = peak_kernel(probe.chains);
+  require_mma_sync(kernel);
+  int blocks_per_sm = 0;
+  LADDER_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel, kProbeThreads, 0));
+  if (probe.warps_per_scheduler < 1 || probe.warps_per_scheduler > blocks_per_sm)
+    return std::to_string(probe.warps_per_scheduler) + " blocks of 4 warps per SM asked for; " +
+           std::to_string(blocks_per_sm) + " fit";
+  return "";
+}
+
+void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, cudaStream_t stream) {
+  peak_kernel(probe.chains)<<<sms * probe.warps_per_scheduler, kProbeThreads, 0, stream>>>(kIterations, 0, nullptr,
+                                                                                           block_sm);
+  LADDER_CHECK_LAUNCH();
+}
+
+double rate_probe_flops(const RateProbe& probe, int sms) {
+  return double(sms) * probe.warps_per_scheduler * 4 * kIterations * probe.chains * kFlopsPerMma;
+}
+
+std::string rate_probe_spread_problem(const std::vector<int>& block_sm, int sms, int blocks_per_sm) {
+  std::vector<int> blocks_on(sms, 0);
+  for (int sm : block_sm) {
+    if (sm < 0 || sm >= sms) return "a block ran on SM " + std::to_string(sm) + " of " + std::to_string(sms);
+    ++blocks_on[sm];
+  }
+  for (int sm = 0; sm < sms; ++sm)
+    if (blocks_on[sm] != blocks_per_sm)
+      return "SM " + std::to_string(sm) + " ran " + std::to_string(blocks_on[sm]) + " blocks, not " +
+             std::to_string(blocks_per_sm);
+  return "";
+}
+
 }  // namespace ladder::mma_sync

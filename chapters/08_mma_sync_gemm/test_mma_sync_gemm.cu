@@ -1,6 +1,7 @@
 /// \file test_mma_sync_gemm.cu
 /// \brief Chapter 08 on the GPU: the shared rung tests for every rung, and, without a GPU,
-/// what each rung declares and that the mma.sync peak is registered.
+/// what each rung declares, that the mma.sync peak is registered, and the rate probe's
+/// arithmetic.
 ///
 /// The shared cases keep m, n and k ragged while rounding the leading dimensions up to
 /// these rungs' 16 bytes, so the zero-filling copies (partial chunks, rows past m, k past
@@ -9,7 +10,11 @@
 ///
 ///     ctest --test-dir build -L ch08
 #include <string>
+#include <vector>
 
+#include "chapters/08_mma_sync_gemm/mma_peak.cuh"
+#include "common/core/device_buffer.cuh"
+#include "common/core/timing.cuh"
 #include "common/gemm/testing/rung_test.cuh"
 
 LADDER_GEMM_RUNG_TESTS(Chapter08, 8, ladder::RungKind::Chapter);
@@ -78,6 +83,38 @@ TEST(Chapter08Peak, MeasuresAPlausibleRate) {
   const double tflops = peak->measure_tflops();
   EXPECT_GT(tflops, 0.1);
   EXPECT_LT(tflops, 10000.0);
+}
+
+// No GPU needed: the rate probe's FLOPs and its check of where its blocks ran.
+TEST(Chapter08Peak, RateProbeCountsItsWork) {
+  // 132 SMs x 2 blocks x 4 warps x 8192 iterations x 4 chains x 4096 FLOP per mma.sync.
+  EXPECT_DOUBLE_EQ(ladder::mma_sync::rate_probe_flops({2, 4}, 132), 132.0 * 2 * 4 * 8192 * 4 * 4096);
+  using ladder::mma_sync::rate_probe_spread_problem;
+  EXPECT_EQ(rate_probe_spread_problem({0, 1, 1, 0}, 2, 2), "");
+  EXPECT_EQ(rate_probe_spread_problem({0, 0, 0, 1}, 2, 2), "SM 0 ran 3 blocks, not 2");
+  EXPECT_EQ(rate_probe_spread_problem({0, 5}, 2, 1), "a block ran on SM 5 of 2");
+}
+
+TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
+  LADDER_SKIP_WITHOUT_GPU();
+  int device = 0, major = 0, sms = 0;
+  ASSERT_EQ(cudaGetDevice(&device), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), cudaSuccess);
+  if (major < 8) GTEST_SKIP() << "bf16 mma.sync needs compute capability 8.0";
+  const auto tflops = [sms](ladder::mma_sync::RateProbe probe) {
+    EXPECT_EQ(ladder::mma_sync::rate_probe_problem(probe), "");
+    ladder::DeviceBuffer<int> block_sm(std::size_t(sms) * probe.warps_per_scheduler);
+    const ladder::TimingStats stats = ladder::time_on_gpu(
+        [&](cudaStream_t stream) { ladder::mma_sync::launch_rate_probe(probe, sms, block_sm.data(), stream); },
+        ladder::TimingConfig{/*warmup=*/1, /*repeat=*/3, /*flush_l2=*/false});
+    EXPECT_EQ(ladder::mma_sync::rate_probe_spread_problem(block_sm.download(), sms, probe.warps_per_scheduler), "");
+    return ladder::mma_sync::rate_probe_flops(probe, sms) / (stats.median_ms * 1e-3) / 1e12;
+  };
+  const double one_chain = tflops({1, 1}), eight_chains = tflops({1, 8});
+  EXPECT_GT(one_chain, 0.1);
+  // One chain waits out each mma.sync's whole latency; eight overlap theirs.
+  EXPECT_GT(eight_chains, 1.5 * one_chain) << one_chain << " TFLOP/s with one chain, " << eight_chains << " with 8";
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+/// \file mma_peak.cuh
+/// \brief The mma.sync rate probe (mma_peak.cu): mma.sync m16n8k16 bf16 from registers with a
+/// chosen number of warps per scheduler and independent accumulators per warp.
+///
+/// The registered peak fills every SM with 8 chains per warp. The probe asks what it takes
+/// to get there: by Little's law, a scheduler retiring r mma.sync per clock, each taking L
+/// clocks, needs r · L of them in flight. One warp with one chain measures L; more warps or
+/// more chains show where the rate stops growing. bench_gemm times every point of the grid.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <string>
+#include <vector>
+
+namespace ladder::mma_sync {
+
+/// One point of the probe: `warps_per_scheduler` warps on each of every SM's 4 schedulers
+/// (blocks of 4 warps), each warp keeping `chains` independent accumulators, so up to
+/// warps_per_scheduler · chains mma.sync are in flight per scheduler.
+struct RateProbe {
+  int warps_per_scheduler;
+  int chains;  ///< one of kRateProbeChains
+};
+inline constexpr int kRateProbeWarps[] = {1, 2, 4, 8};
+inline constexpr int kRateProbeChains[] = {1, 2, 4, 8};
+
+/// "" if the probe can run on this device with warps_per_scheduler blocks resident on every
+/// SM at once; else why not. Throws CudaError on a failed CUDA call.
+std::string rate_probe_problem(const RateProbe& probe);
+
+/// Launches the probe on `stream`, warps_per_scheduler blocks per SM over `sms` SMs; block b
+/// writes the SM it ran on (%smid) to block_sm[b], sms · warps_per_scheduler ints.
+void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, cudaStream_t stream);
+
+/// The floating-point operations of one launch on `sms` SMs.
+double rate_probe_flops(const RateProbe& probe, int sms);
+
+/// "" if `block_sm` (from launch_rate_probe) puts exactly `blocks_per_sm` blocks on each of
+/// `sms` SMs, the spread the probe's numbers assume; else what it shows.
+std::string rate_probe_spread_problem(const std::vector<int>& block_sm, int sms, int blocks_per_sm);
+
+}  // namespace ladder::mma_sync
