@@ -15,6 +15,7 @@
 ///   so the compiler cannot drop the work, and the loop writes nothing to memory.
 #include "chapters/08_mma_sync_gemm/mma_peak.cuh"
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -150,14 +151,13 @@ double rate_probe_flops(const RateProbe& probe, int sms) {
 }
 
 std::string rate_probe_spread_problem(const std::vector<int>& block_sm, int sms, int blocks_per_sm) {
-  std::vector<int> blocks_on(sms, 0);
-  for (int sm : block_sm) {
-    if (sm < 0 || sm >= sms) return "a block ran on SM " + std::to_string(sm) + " of " + std::to_string(sms);
-    ++blocks_on[sm];
-  }
-  for (int sm = 0; sm < sms; ++sm)
-    if (blocks_on[sm] != blocks_per_sm)
-      return "SM " + std::to_string(sm) + " ran " + std::to_string(blocks_on[sm]) + " blocks, not " +
+  std::map<int, int> blocks_on;  // by %smid, which PTX does not promise to number 0 .. sms - 1
+  for (int sm : block_sm) ++blocks_on[sm];
+  if (int(blocks_on.size()) != sms)
+    return "the blocks ran on " + std::to_string(blocks_on.size()) + " SMs, not " + std::to_string(sms);
+  for (const auto& [sm, blocks] : blocks_on)
+    if (blocks != blocks_per_sm)
+      return "SM " + std::to_string(sm) + " ran " + std::to_string(blocks) + " blocks, not " +
              std::to_string(blocks_per_sm);
   return "";
 }

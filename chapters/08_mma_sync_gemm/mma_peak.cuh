@@ -37,7 +37,8 @@ void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, cudaStrea
 double rate_probe_flops(const RateProbe& probe, int sms);
 
 /// "" if `block_sm` (from launch_rate_probe) puts exactly `blocks_per_sm` blocks on each of
-/// `sms` SMs, the spread the probe's numbers assume; else what it shows.
+/// `sms` distinct SMs, the spread the probe's numbers assume; else what it shows. The SM ids
+/// are %smid's, which need not run from 0 to sms - 1.
 std::string rate_probe_spread_problem(const std::vector<int>& block_sm, int sms, int blocks_per_sm);
 
 }  // namespace ladder::mma_sync

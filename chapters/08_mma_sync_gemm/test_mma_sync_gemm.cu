@@ -91,8 +91,9 @@ TEST(Chapter08Peak, RateProbeCountsItsWork) {
   EXPECT_DOUBLE_EQ(ladder::mma_sync::rate_probe_flops({2, 4}, 132), 132.0 * 2 * 4 * 8192 * 4 * 4096);
   using ladder::mma_sync::rate_probe_spread_problem;
   EXPECT_EQ(rate_probe_spread_problem({0, 1, 1, 0}, 2, 2), "");
+  EXPECT_EQ(rate_probe_spread_problem({0, 140}, 2, 1), "") << "SM ids need not be 0 .. sms - 1";
   EXPECT_EQ(rate_probe_spread_problem({0, 0, 0, 1}, 2, 2), "SM 0 ran 3 blocks, not 2");
-  EXPECT_EQ(rate_probe_spread_problem({0, 5}, 2, 1), "a block ran on SM 5 of 2");
+  EXPECT_EQ(rate_probe_spread_problem({3, 3}, 2, 1), "the blocks ran on 1 SMs, not 2");
 }
 
 TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
