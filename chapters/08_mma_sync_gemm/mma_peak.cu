@@ -13,6 +13,9 @@
 /// - Timed with CUDA events (common/core/timing: warm-up, then the median of repeats).
 /// - The accumulators are written out only when a run-time flag says so (it never does),
 ///   so the compiler cannot drop the work, and the loop writes nothing to memory.
+///
+/// The same kernel, with 1, 2, 4 or 8 chains, is the rate probe (mma_peak.cuh) that
+/// bench_gemm times at 1 to 8 warps per scheduler.
 #include "chapters/08_mma_sync_gemm/mma_peak.cuh"
 
 #include <map>
@@ -147,7 +150,8 @@ void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, cudaStrea
 }
 
 double rate_probe_flops(const RateProbe& probe, int sms) {
-  return double(sms) * probe.warps_per_scheduler * 4 * kIterations * probe.chains * kFlopsPerMma;
+  const int warps_per_block = kProbeThreads / mma::kWarpSize;
+  return double(sms) * probe.warps_per_scheduler * warps_per_block * kIterations * probe.chains * kFlopsPerMma;
 }
 
 std::string rate_probe_spread_problem(const std::vector<int>& block_sm, int sms, int blocks_per_sm) {
