@@ -356,17 +356,13 @@ std::string schedule_problem(Schedule schedule, int stages, int k_steps, int k_t
                                                               // emptied when it lands
     std::pair<int, int> fragments[2] = {{-1, -1}, {-1, -1}};  // (k-tile, k-step) each register set holds
   };
-  std::vector<Warp> ws(warps);
-  for (Warp& w : ws) w.stages.resize(stages);
-  const auto wait_passes = [&](const Warp& w) {  // every group but the newest left_in_flight has landed
-    const int older = int(w.groups.size()) - left_in_flight;
+  std::vector<Warp> block(warps);
+  for (Warp& w : block) w.stages.resize(stages);
+  const auto wait_passes = [&](const Warp& warp) {  // every group but the newest left_in_flight has landed
+    const int older = int(warp.groups.size()) - left_in_flight;
     for (int g = 0; g < older; ++g)
-      if (!w.groups[g].empty()) return false;
+      if (!warp.groups[g].empty()) return false;
     return true;
-  };
-  const auto at = [](int warp, const Step& step) {
-    return "warp " + std::to_string(warp) + " at k-tile " + std::to_string(step.k_tile) + ", k-step " +
-           std::to_string(step.k_step);
   };
   std::mt19937 random(seed);
   for (;;) {
@@ -375,11 +371,11 @@ std::string schedule_problem(Schedule schedule, int stages, int k_steps, int k_t
     std::vector<int> can;
     bool all_at_barrier = true;
     for (int w = 0; w < warps; ++w) {
-      const Warp& x = ws[w];
-      all_at_barrier = all_at_barrier && x.at_barrier;
-      if (x.pc < program.size() && !x.at_barrier && (program[x.pc].op != Op::kWait || wait_passes(x)))
+      const Warp& warp = block[w];
+      all_at_barrier = all_at_barrier && warp.at_barrier;
+      if (warp.pc < program.size() && !warp.at_barrier && (program[warp.pc].op != Op::kWait || wait_passes(warp)))
         can.push_back(2 * w);
-      for (const auto& group : x.groups)
+      for (const auto& group : warp.groups)
         if (!group.empty()) {
           can.push_back(2 * w + 1);
           break;
@@ -392,57 +388,58 @@ std::string schedule_problem(Schedule schedule, int stages, int k_steps, int k_t
     if (can.empty()) break;
     const int move = can[random() % can.size()];
     if (move == 2 * warps) {
-      for (Warp& x : ws) x.at_barrier = false;
+      for (Warp& warp : block) warp.at_barrier = false;
       continue;
     }
-    Warp& x = ws[move / 2];
+    Warp& warp = block[move / 2];
     if (move % 2 == 1) {  // one of its pending groups, at random, lands
       std::vector<std::size_t> pending;
-      for (std::size_t g = 0; g < x.groups.size(); ++g)
-        if (!x.groups[g].empty()) pending.push_back(g);
-      std::vector<std::pair<int, int>>& group = x.groups[pending[random() % pending.size()]];
+      for (std::size_t g = 0; g < warp.groups.size(); ++g)
+        if (!warp.groups[g].empty()) pending.push_back(g);
+      std::vector<std::pair<int, int>>& group = warp.groups[pending[random() % pending.size()]];
       for (const auto& [stage, k_tile] : group)
-        if (x.stages[stage].k_tile == k_tile) x.stages[stage].landed = true;
+        if (warp.stages[stage].k_tile == k_tile) warp.stages[stage].landed = true;
       group.clear();
       continue;
     }
-    const Step& step = program[x.pc++];
+    const Step& step = program[warp.pc++];
     switch (step.op) {
       case Op::kCopyCommit:
-        x.groups.emplace_back();
+        warp.groups.emplace_back();
         if (step.stage >= 0) {
-          x.stages[step.stage] = {step.k_tile, false};
-          x.groups.back().emplace_back(step.stage, step.k_tile);
+          warp.stages[step.stage] = {step.k_tile, false};
+          warp.groups.back().emplace_back(step.stage, step.k_tile);
         }
         break;
       case Op::kWait:
         break;  // it could go on: wait_passes held
       case Op::kSync:
-        x.at_barrier = true;
+        warp.at_barrier = true;
         break;
       case Op::kLoad: {
-        const int k_tile = ws[0].stages[step.stage].k_tile;
+        const int k_tile = block[0].stages[step.stage].k_tile;
         for (int w = 0; w < warps; ++w) {
-          const Copy& copy = ws[w].stages[step.stage];
+          const Copy& copy = block[w].stages[step.stage];
           if (copy.k_tile != k_tile || !copy.landed)
             return "warp " + std::to_string(move / 2) + " read stage " + std::to_string(step.stage) + " while warp " +
                    std::to_string(w) + "'s copies of k-tile " + std::to_string(copy.k_tile) +
                    (copy.landed ? " overwrote k-tile " + std::to_string(k_tile) : " were in flight");
         }
-        x.fragments[step.set] = {k_tile, step.k_step};
+        warp.fragments[step.set] = {k_tile, step.k_step};
         break;
       }
       case Op::kMma:
-        if (x.fragments[step.set] != std::make_pair(step.k_tile, step.k_step))
-          return at(move / 2, step) + " multiplied the fragments of k-tile " +
-                 std::to_string(x.fragments[step.set].first) + ", k-step " +
-                 std::to_string(x.fragments[step.set].second);
+        if (warp.fragments[step.set] != std::make_pair(step.k_tile, step.k_step))
+          return "warp " + std::to_string(move / 2) + " at k-tile " + std::to_string(step.k_tile) + ", k-step " +
+                 std::to_string(step.k_step) + " multiplied the fragments of k-tile " +
+                 std::to_string(warp.fragments[step.set].first) + ", k-step " +
+                 std::to_string(warp.fragments[step.set].second);
         break;
     }
   }
   for (int w = 0; w < warps; ++w)
-    if (ws[w].pc < program.size())
-      return "deadlock: warp " + std::to_string(w) + " stopped at step " + std::to_string(ws[w].pc) + " of " +
+    if (block[w].pc < program.size())
+      return "deadlock: warp " + std::to_string(w) + " stopped at step " + std::to_string(block[w].pc) + " of " +
              std::to_string(program.size());
   return "";
 }
