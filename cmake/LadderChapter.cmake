@@ -107,7 +107,9 @@ function(ladder_add_gtest name)
   if(ARG_TIMEOUT)
     set(timeout TIMEOUT ${ARG_TIMEOUT})
   endif()
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES LABELS ${kind} RUN_SERIAL ${serial} ${timeout})
+  # DISCOVERY_TIMEOUT: listing takes well under a second, but on a loaded
+  # two-core CI machine a cold start once took longer than the default 5 s.
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 120 PROPERTIES LABELS ${kind} RUN_SERIAL ${serial} ${timeout})
   if(ARG_LABELS)
     set_property(DIRECTORY APPEND PROPERTY LABELS ${ARG_LABELS})
   endif()
