@@ -58,15 +58,100 @@ __device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map
 // [staged-epilogue]
 
 // [kernel-09c]
-/// 09c: as 09b, but the CTA takes tiles linear = blockIdx.x, + gridDim.x, ... (about one CTA
-/// per SM), and `it`, the count of k-tiles so far, carries the ring from one tile into the
-/// next: the producer loads the next tile's first k-tiles while the consumers finish this
-/// one and store it.
+/// The tiles one persistent CTA takes, in "units" of kCluster vertically adjacent tiles (one
+/// tile without a cluster) in grouped order: unit blockIdx.x / kCluster, then every
+/// gridDim.x / kCluster-th. CTA `rank` of a cluster takes row rank of each unit.
+template <class Cfg>
+struct CtaTiles {
+  int m_tiles, n_tiles, k_tiles, units, first_unit, unit_step, rank;
+
+  __device__ CtaTiles(const Bf16GemmArgs& args, int cluster_rank)
+      : m_tiles(ceil_div(args.m, Cfg::kBM)),
+        n_tiles(ceil_div(args.n, Cfg::kBN)),
+        k_tiles(ceil_div(args.k, Cfg::kBK)),
+        units(ceil_div(m_tiles, Cfg::kCluster) * n_tiles),
+        first_unit(int(blockIdx.x) / Cfg::kCluster),
+        unit_step(int(gridDim.x) / Cfg::kCluster),
+        rank(cluster_rank) {}
+
+  /// The top-left element of this CTA's tile of `unit`.
+  __device__ mma::RowCol origin(int unit) const {
+    const hopper::ScheduledTile tile =
+        hopper::cluster_tile_at(unit, rank, Cfg::kCluster, m_tiles, n_tiles, Cfg::kGroupRows);
+    return {tile.tile_m * Cfg::kBM, tile.tile_n * Cfg::kBN};
+  }
+};
+
+/// The producer's one thread: every k-tile of every tile the CTA takes, into the ring. `it`,
+/// the count of k-tiles so far, carries the ring from one tile into the next.
+template <class Cfg>
+__device__ __forceinline__ void produce_tiles(const CUtensorMap* a_map, const CUtensorMap* b_map,
+                                              const CtaTiles<Cfg>& tiles, unsigned char* smem, std::uint64_t* full,
+                                              std::uint64_t* empty) {
+  int it = 0;
+  for (int unit = tiles.first_unit; unit < tiles.units; unit += tiles.unit_step) {
+    const mma::RowCol origin = tiles.origin(unit);
+    for (int t = 0; t < tiles.k_tiles; ++t, ++it) {
+      const int s = it % Cfg::kStages, round = it / Cfg::kStages;
+      if (round > 0) mbarrier_wait(&empty[s], (round - 1) % 2);  // in 09d, both CTAs' consumers
+      load_stage<Cfg>(a_map, b_map, stage_at<Cfg>(smem, s), &full[s], t, origin, tiles.rank);
+    }
+  }
+}
+
+/// One consumer warpgroup: its 64 rows of every tile the CTA takes, k-tile by k-tile from the
+/// ring, then the tile to C (through shared memory where it can), while the producer already
+/// fills the ring with the next tile's k-tiles.
+template <class Cfg>
+__device__ __forceinline__ void consume_tiles(const CUtensorMap* c_map, const Bf16GemmArgs& args,
+                                              const CtaTiles<Cfg>& tiles, unsigned char* smem, std::uint64_t* full,
+                                              std::uint64_t* empty, int consumer) {
+  bf16* staging = reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
+  // [consumer-ring]
+  const auto release = [&](int s) {  // this warp is done with stage s, in every CTA's count
+    if (threadIdx.x % 32 == 0)
+      for (int cta = 0; cta < Cfg::kCluster; ++cta)
+        if constexpr (Cfg::kCluster == 1)
+          mbarrier_arrive(&empty[s]);
+        else
+          mbarrier_arrive_cluster(&empty[s], unsigned(cta));
+  };
+  int it = 0;
+  for (int unit = tiles.first_unit; unit < tiles.units; unit += tiles.unit_step) {
+    const mma::RowCol origin = tiles.origin(unit);
+    Accumulators<Cfg> acc;
+#pragma unroll
+    for (int i = 0; i < Cfg::kAccumulators; ++i) acc[0][i] = 0.0f;
+    for (int t = 0; t < tiles.k_tiles; ++t, ++it) {
+      const int s = it % Cfg::kStages;
+      mbarrier_wait(&full[s], (it / Cfg::kStages) % 2);
+      start_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
+      // Left running: none (09c), or k-tile t's group (09e), so k-tile t - 1's stage is read.
+      finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
+      if (t >= Cfg::kMmaInFlight) release(hopper::stage_to_release(it, Cfg::kMmaInFlight, Cfg::kStages));
+    }
+    if constexpr (Cfg::kMmaInFlight > 0) {  // the tile's last k-tiles: done, and their stages free
+      finish_stages<0, Cfg>(acc);
+      for (int back = min(Cfg::kMmaInFlight, tiles.k_tiles); back > 0; --back)
+        release(hopper::stage_to_release(it, back, Cfg::kStages));
+    }
+    // [consumer-ring]
+    // C write-only and the tile whole in n (see store_tile_through_smem): shared memory and TMA
+    if (args.beta == 0.0f && origin.col + Cfg::kBN <= args.n)
+      store_tile_through_smem<Cfg>(c_map, acc, args.alpha, staging, origin, consumer);
+    else  // C is read too, or the tile is ragged on the right
+      store_tile<Cfg>(args, acc, origin, consumer);
+  }
+  if (threadIdx.x % Cfg::kWarpgroupThreads == 0) tma_store_wait<0>();  // every store done before exit
+}
+
+/// 09c: as 09b, but about one CTA per SM, each walking its tiles (CtaTiles), its producer
+/// loading the next tile's first k-tiles while the consumers finish this one and store it.
 ///
-/// 09d (kCluster = 2): a cluster's CTAs walk "units" of kCluster vertically adjacent tiles,
-/// CTA `rank` taking row rank of each. They need the same B, so each loads its share and
-/// multicasts it: a stage is full when every CTA's share has landed, and empty when every
-/// CTA's consumers are done with it, since the next copy into it comes from all of them.
+/// 09d (kCluster = 2): the CTAs of a cluster take vertically adjacent tiles. They need the
+/// same B, so each loads its share and multicasts it: a stage is full when every CTA's share
+/// has landed, and empty when every CTA's consumers are done with it, since the next copy
+/// into it comes from all of them.
 template <class Cfg>
 __global__ void __launch_bounds__(Cfg::kThreads, 1)
     persistent_kernel(const __grid_constant__ CUtensorMap a_map, const __grid_constant__ CUtensorMap b_map,
@@ -75,88 +160,31 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
   static_assert(Cfg::kMmaInFlight < Cfg::kStages,
                 "a stage is released kMmaInFlight k-tiles late: with as many stages, the producer would wait forever");
 #ifdef LADDER_SM90A_DEVICE
-  constexpr int kCluster = Cfg::kCluster;
   __shared__ __align__(8) std::uint64_t full[Cfg::kStages], empty[Cfg::kStages];
   unsigned char* smem = aligned_dynamic_smem();
-  const int rank = int(cluster_rank());  // 0 without a cluster
-  const int m_tiles = ceil_div(args.m, Cfg::kBM), n_tiles = ceil_div(args.n, Cfg::kBN);
-  const int units = ceil_div(m_tiles, kCluster) * n_tiles;
-  const int first_unit = int(blockIdx.x) / kCluster, unit_step = int(gridDim.x) / kCluster;
-  const auto origin_of = [&](int unit) -> mma::RowCol {
-    const hopper::ScheduledTile tile = hopper::cluster_tile_at(unit, rank, kCluster, m_tiles, n_tiles, Cfg::kGroupRows);
-    return {tile.tile_m * Cfg::kBM, tile.tile_n * Cfg::kBN};
-  };
-  const int k_tiles = ceil_div(args.k, Cfg::kBK);
+  const CtaTiles<Cfg> tiles(args, int(cluster_rank()));  // rank 0 without a cluster
   const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
   if (threadIdx.x == 0) {
     for (int s = 0; s < Cfg::kStages; ++s) {
       mbarrier_init(&full[s], 1);
-      mbarrier_init(&empty[s], kCluster * Cfg::kConsumerWarps);  // every consumer warp of the cluster
+      mbarrier_init(&empty[s], Cfg::kCluster * Cfg::kConsumerWarps);  // every consumer warp of the cluster
     }
     fence_barrier_init();
   }
-  if constexpr (kCluster > 1)
+  if constexpr (Cfg::kCluster > 1)
     cluster_sync();  // no copy or arrival reaches a peer's barrier before the peer initialised it
   else
     __syncthreads();
 
   if (warpgroup == 0) {  // the producer
     setmaxnreg_dec<Cfg::kProducerRegisters>();
-    if (threadIdx.x == 0) {
-      int it = 0;
-      for (int unit = first_unit; unit < units; unit += unit_step) {
-        const mma::RowCol origin = origin_of(unit);
-        for (int t = 0; t < k_tiles; ++t, ++it) {
-          const int s = it % Cfg::kStages, round = it / Cfg::kStages;
-          if (round > 0) mbarrier_wait(&empty[s], (round - 1) % 2);  // in 09d, both CTAs' consumers
-          load_stage<Cfg>(&a_map, &b_map, stage_at<Cfg>(smem, s), &full[s], t, origin, rank);
-        }
-      }
-    }
+    if (threadIdx.x == 0) produce_tiles<Cfg>(&a_map, &b_map, tiles, smem, full, empty);
   } else {  // a consumer
     setmaxnreg_inc<Cfg::kConsumerRegisters>();
-    const int consumer = warpgroup - 1;
-    bf16* staging =
-        reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
-    // [consumer-ring]
-    const auto release = [&](int s) {  // this warp is done with stage s, in every CTA's count
-      if (threadIdx.x % 32 == 0)
-        for (int cta = 0; cta < kCluster; ++cta)
-          if constexpr (kCluster == 1)
-            mbarrier_arrive(&empty[s]);
-          else
-            mbarrier_arrive_cluster(&empty[s], unsigned(cta));
-    };
-    int it = 0;
-    for (int unit = first_unit; unit < units; unit += unit_step) {
-      const mma::RowCol origin = origin_of(unit);
-      Accumulators<Cfg> acc;
-#pragma unroll
-      for (int i = 0; i < Cfg::kAccumulators; ++i) acc[0][i] = 0.0f;
-      for (int t = 0; t < k_tiles; ++t, ++it) {
-        const int s = it % Cfg::kStages;
-        mbarrier_wait(&full[s], (it / Cfg::kStages) % 2);
-        start_stage<Cfg>(acc, stage_at<Cfg>(smem, s), consumer);
-        // Left running: none (09c), or k-tile t's group (09e), so k-tile t - 1's stage is read.
-        finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
-        if (t >= Cfg::kMmaInFlight) release(hopper::stage_to_release(it, Cfg::kMmaInFlight, Cfg::kStages));
-      }
-      if constexpr (Cfg::kMmaInFlight > 0) {  // the tile's last k-tiles: done, and their stages free
-        finish_stages<0, Cfg>(acc);
-        for (int back = min(Cfg::kMmaInFlight, k_tiles); back > 0; --back)
-          release(hopper::stage_to_release(it, back, Cfg::kStages));
-      }
-      // [consumer-ring]
-      // C write-only and the tile whole in n (see store_tile_through_smem): shared memory and TMA
-      if (args.beta == 0.0f && origin.col + Cfg::kBN <= args.n)
-        store_tile_through_smem<Cfg>(&c_map, acc, args.alpha, staging, origin, consumer);
-      else  // C is read too, or the tile is ragged on the right
-        store_tile<Cfg>(args, acc, origin, consumer);
-    }
-    if (threadIdx.x % Cfg::kWarpgroupThreads == 0) tma_store_wait<0>();  // every store done before exit
+    consume_tiles<Cfg>(&c_map, args, tiles, smem, full, empty, warpgroup - 1);
   }
-  if constexpr (kCluster > 1) {  // no CTA leaves while a peer may still arrive on its barriers
-    __syncwarp();                // lane 0 worked alone above; the .aligned barrier wants the whole warp
+  if constexpr (Cfg::kCluster > 1) {  // no CTA leaves while a peer may still arrive on its barriers
+    __syncwarp();                     // lane 0 worked alone above; the .aligned barrier wants the whole warp
     cluster_sync();
   }
 #else
