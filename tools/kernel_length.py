@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Does every kernel fit on one screen? The code is the textbook, read more than run.
+
+Counts the lines of every `__global__` function in the CUDA sources of chapters/,
+common/, solutions/, benchmarks/ and docs/, from the line that says `__global__` to
+its closing brace, and fails on any longer than --max-lines (60), naming it. What
+makes a kernel longer belongs in `__device__` functions of its own, each named for
+what it does (chapter 09's persistent kernel: produce_tiles, consume_tiles).
+
+    python3 tools/kernel_length.py            # every kernel of the repository
+    python3 tools/kernel_length.py --list     # ... and each one's length, longest first
+"""
+import argparse
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MAX_LINES = 60
+SOURCE_FOLDERS = ("chapters", "common", "solutions", "benchmarks", "docs")
+
+
+def code_only(line: str) -> str:
+    """LINE without its string and character literals and its // comment, so their braces do not count."""
+    line = re.sub(r'"(\\.|[^"\\])*"', '""', line)
+    line = re.sub(r"'(\\.|[^'\\])*'", "''", line)
+    return line.split("//", 1)[0]
+
+
+def kernel_lengths(text: str):
+    """(first line, length in lines) of every __global__ function defined in TEXT; declarations are skipped."""
+    lines = [code_only(line) for line in text.split("\n")]
+    kernels = []
+    for first, line in enumerate(lines):
+        if "__global__" not in line:
+            continue
+        depth, opened = 0, False
+        for last in range(first, len(lines)):
+            for char in lines[last]:
+                if char == ";" and not opened:  # a declaration: no body follows
+                    break
+                if char in "{}":
+                    depth += 1 if char == "{" else -1
+                    opened = True
+            else:
+                if opened and depth == 0:
+                    kernels.append((first + 1, last - first + 1))
+                    break
+                continue
+            break
+    return kernels
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--max-lines", type=int, default=MAX_LINES, help="the longest a kernel may be (default 60)")
+    parser.add_argument("--list", action="store_true", help="print every kernel's length, longest first")
+    args = parser.parse_args()
+    sources = sorted(path for folder in SOURCE_FOLDERS for pattern in ("*.cu", "*.cuh")
+                     for path in (ROOT / folder).rglob(pattern))
+    found = [(length, f"{source.relative_to(ROOT)}:{line}") for source in sources
+             for line, length in kernel_lengths(source.read_text())]
+    found.sort(reverse=True)
+    if args.list:
+        for length, where in found:
+            print(f"{length:4d} {where}")
+    too_long = [(length, where) for length, where in found if length > args.max_lines]
+    for length, where in too_long:
+        print(f"kernel_length: {where}: a kernel of {length} lines, more than {args.max_lines}; "
+              "move a part into a __device__ function named for what it does", file=sys.stderr)
+    if too_long:
+        return 1
+    print(f"kernel_length: all {len(found)} kernels fit in {args.max_lines} lines (longest {found[0][0]})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
