@@ -27,27 +27,31 @@ def code_only(line: str) -> str:
     return line.split("//", 1)[0]
 
 
+def closing_line(lines, first):
+    """The index of the line whose brace closes the function that starts at line FIRST, or None
+    for a declaration (a semicolon before any brace)."""
+    depth, opened = 0, False
+    for index in range(first, len(lines)):
+        for char in lines[index]:
+            if char == ";" and not opened:
+                return None
+            if char in "{}":
+                depth += 1 if char == "{" else -1
+                opened = True
+        if opened and depth == 0:
+            return index
+    return None
+
+
 def kernel_lengths(text: str):
-    """(first line, length in lines) of every __global__ function defined in TEXT; declarations are skipped."""
+    """(first line, length in lines) of every __global__ function defined in TEXT."""
     lines = [code_only(line) for line in text.split("\n")]
     kernels = []
     for first, line in enumerate(lines):
-        if "__global__" not in line:
-            continue
-        depth, opened = 0, False
-        for last in range(first, len(lines)):
-            for char in lines[last]:
-                if char == ";" and not opened:  # a declaration: no body follows
-                    break
-                if char in "{}":
-                    depth += 1 if char == "{" else -1
-                    opened = True
-            else:
-                if opened and depth == 0:
-                    kernels.append((first + 1, last - first + 1))
-                    break
-                continue
-            break
+        if "__global__" in line:
+            last = closing_line(lines, first)
+            if last is not None:
+                kernels.append((first + 1, last - first + 1))
     return kernels
 
 
