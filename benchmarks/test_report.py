@@ -495,6 +495,15 @@ class ConvReportTest(unittest.TestCase):
         self.assertIn("06a warp tiling", report.render_block([old], " chapter=6 "))
         self.assertNotIn("Convolution", report.render_block([old], ""))
 
+    def test_the_h200s_record_comes_first_though_another_gpus_file_sorts_before_it(self):
+        h200 = synthetic_run({4096: 96.0})
+        h100 = synthetic_run({4096: 91.0})
+        h100["context"]["gpu"], h100["_file"] = "NVIDIA H100 80GB HBM3", "NVIDIA_H100_80GB_HBM3.json"
+        runs = report.headline_first([h100, h200])
+        self.assertEqual([run["_file"] for run in runs], ["NVIDIA_H200.json", "NVIDIA_H100_80GB_HBM3.json"])
+        block = report.render_block(runs, " ")
+        self.assertLess(block.index("Measured on NVIDIA H200"), block.index("Measured on NVIDIA H100 80GB HBM3"))
+
     def test_no_runs_no_results(self):
         for args in ("", " chart ", " chapter=7 ", " chapter=10 "):
             self.assertEqual(report.render_block([], args), report.NO_RESULTS)
