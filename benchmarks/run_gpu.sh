@@ -74,6 +74,23 @@
 # printed is a table of the phases, their status and their time.
 set -uo pipefail
 export PYTHONUNBUFFERED=1  # a program stopped by its time limit keeps what it had printed
+# --help prints the comment above; an option or a third argument is a mistake, said in one line
+# before anything runs (a typo must not become a build folder).
+usage="usage: bash benchmarks/run_gpu.sh [build-dir] [output-dir]; see --help"
+for arg in "$@"; do
+  case $arg in
+    -h | --help)
+      sed -n '2,/^set -uo pipefail/{/^set -uo pipefail/d;s/^# \{0,1\}//;p;}' "$0"
+      exit 0 ;;
+    -*)
+      echo "run_gpu.sh: unknown option '$arg' ($usage)" >&2
+      exit 2 ;;
+  esac
+done
+if (( $# > 2 )); then
+  echo "run_gpu.sh: $# arguments, at most 2 ($usage)" >&2
+  exit 2
+fi
 cd "$(dirname "$0")/.." || exit 1
 build=${1:-build-gpu}
 out=${2:-$build/gpu-run}

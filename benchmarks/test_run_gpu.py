@@ -2,6 +2,7 @@
 """CPU tests of benchmarks/run_gpu.sh and its bookkeeping (gpu_run.py), so that
 the first minutes of a GPU session are not spent mending them:
 
+- --help, and a mistyped option refused before anything runs;
 - the phase selection and the plan a dry run prints;
 - gVisor detection (a stand-in `uname` reporting 4.4.0) skipping sanitize and profile;
 - the offline kit: absent (a message), incomplete (the missing parts, exit 1);
@@ -70,6 +71,23 @@ class RunGpuScriptTest(unittest.TestCase):
             env["LADDER_DRY_RUN"] = "1"
         return subprocess.run(["bash", str(self.tmp / "benchmarks/run_gpu.sh"), str(self.tmp / "b"),
                                str(self.tmp / "out")], capture_output=True, text=True, env=env)
+
+    def test_help_prints_the_phases_and_runs_nothing(self):
+        result = subprocess.run(["bash", str(self.tmp / "benchmarks/run_gpu.sh"), "--help"], capture_output=True,
+                                text=True, cwd=self.tmp)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertTrue(result.stdout.startswith("The whole GPU verification"), result.stdout[:80])
+        self.assertIn("LADDER_BUDGET_S", result.stdout)
+        self.assertNotIn("=== machine ===", result.stdout)
+
+    def test_an_option_or_a_third_argument_is_a_usage_error_before_anything_runs(self):
+        for args in (["--bogus"], ["b", "out", "extra"]):
+            result = subprocess.run(["bash", str(self.tmp / "benchmarks/run_gpu.sh"), *args], capture_output=True,
+                                    text=True, cwd=self.tmp)
+            self.assertEqual(result.returncode, 2, args)
+            self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
+            self.assertEqual(result.stdout, "", "nothing ran")
+        self.assertFalse((self.tmp / "--bogus").exists())
 
     def test_unknown_phase_is_a_usage_error(self):
         result = self.run_script("build,tset")
