@@ -41,6 +41,10 @@ missing() {  # one line per part that the kit in $1 lacks
   done
 }
 
+if [[ $# == 1 && ($1 == --help || $1 == -h) ]]; then  # the comment at the top
+  sed -n '2,/^set -euo pipefail/{/^set -euo pipefail/d;s/^# \{0,1\}//;p;}' "$0"
+  exit 0
+fi
 if [[ $# == 1 && $1 == --check ]]; then
   gaps=$(missing "$kit")
   if [[ -z $gaps ]]; then echo "$kit: complete"; exit 0; fi
@@ -49,7 +53,7 @@ if [[ $# == 1 && $1 == --check ]]; then
   exit 1
 fi
 if [[ $# -gt 0 ]]; then
-  echo "usage: bash tools/device_kit.sh [--check]" >&2
+  echo "usage: bash tools/device_kit.sh [--check | --help]" >&2
   exit 2
 fi
 

@@ -72,6 +72,12 @@ def filtered(line: str, anchors, page: pathlib.Path) -> str:
 
 
 def main():
+    if sys.argv[1:] in (["-h"], ["--help"]):
+        print(__doc__)
+        return
+    if len(sys.argv) != 2 or sys.argv[1].startswith("-"):  # Doxygen passes exactly one file
+        print("usage: python3 tools/doxygen_md_filter.py FILE (see --help)", file=sys.stderr)
+        sys.exit(2)
     with open(sys.argv[1], encoding="utf-8") as source:
         anchors = declared_anchors()
         page = pathlib.Path(sys.argv[1]).resolve()
