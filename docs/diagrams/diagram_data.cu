@@ -765,11 +765,13 @@ Json chapter14() {
 int main(int argc, char** argv) {
   const char* out_path = nullptr;
   for (int i = 1; i < argc; ++i) {
+    const bool help = std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0;
     if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out_path = argv[++i];
-    } else {
-      std::fprintf(stderr, "usage: %s [--out FILE]   (the diagrams' data as JSON; stdout without --out)\n", argv[0]);
-      return 2;
+    } else {  // --help is the one request for the usage line; anything else is a mistake
+      std::fprintf(help ? stdout : stderr,
+                   "usage: %s [--out FILE]   (the diagrams' data as JSON; stdout without --out)\n", argv[0]);
+      return help ? 0 : 2;
     }
   }
   const Json data = {{"generator", "docs/diagrams/diagram_data.cu"},
