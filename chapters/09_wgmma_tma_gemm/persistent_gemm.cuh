@@ -103,9 +103,9 @@ __device__ __forceinline__ void produce_tiles(const CUtensorMap* a_map, const CU
 /// ring, then the tile to C (through shared memory where it can), while the producer already
 /// fills the ring with the next tile's k-tiles.
 template <class Cfg>
-__device__ __forceinline__ void consume_tiles(const CUtensorMap* c_map, const Bf16GemmArgs& args,
-                                              const CtaTiles<Cfg>& tiles, unsigned char* smem, std::uint64_t* full,
-                                              std::uint64_t* empty, int consumer) {
+__device__ __forceinline__ void consume_tiles(const CUtensorMap* c_map, Bf16GemmArgs args, const CtaTiles<Cfg>& tiles,
+                                              unsigned char* smem, std::uint64_t* full, std::uint64_t* empty,
+                                              int consumer) {
   bf16* staging = reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
   // [consumer-ring]
   const auto release = [&](int s) {  // this warp is done with stage s, in every CTA's count
