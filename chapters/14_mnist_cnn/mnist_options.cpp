@@ -1,9 +1,10 @@
 #include "chapters/14_mnist_cnn/mnist_options.hpp"
 
 #include <CLI/CLI.hpp>
-
 #include <cmath>
 #include <filesystem>
+
+#include "common/core/cli_parse.hpp"
 
 namespace ladder::ch14 {
 namespace {
@@ -100,6 +101,7 @@ void add_flags(CLI::App& app, CommandLine& line) {
                  "path contains 'fashion'")
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Seed of data generation, initialisation and shuffling: same seed, same result")
+      ->check(seed_check())
       ->capture_default_str();
   app.add_option("--save", o.save_path, "Write the trained network to FILE (atomically)");
   app.add_option("--load", o.load_path, "Start from the network in FILE, written by --save");

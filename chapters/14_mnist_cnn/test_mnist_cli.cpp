@@ -152,6 +152,7 @@ TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
   expect_usage_error({"--cpu", "--precision", "bf16"}, "--precision bf16 is the GPU path's");
   expect_usage_error({"--gpus", "0"}, "--gpus must be between 1 and 64, got 0");
   expect_usage_error({"--cpu", "--gpus", "2"}, "--gpus is the GPU path's");
+  expect_usage_error({"--cpu", "--seed", "-1"}, "--seed: -1 is out of range");
 }
 
 TEST(MnistCli, RejectsMissingOrConflictingData) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 
 namespace ladder {
 
@@ -12,15 +13,16 @@ std::function<std::string(std::string&)> whole_number_in(long long low, long lon
   return [low, high](std::string& text) -> std::string {
     std::size_t used = 0;
     long long value = 0;
+    const std::string out_of_range = text + " is out of range " + std::to_string(low) + ".." + std::to_string(high);
     try {
       value = std::stoll(text, &used);
+    } catch (const std::out_of_range&) {  // digits, but more than 64 bits hold
+      return out_of_range;
     } catch (const std::exception&) {
       used = 0;
     }
     if (used == 0 || used != text.size()) return "'" + text + "' is not a whole number";
-    if (value < low || value > high)
-      return text + " is out of range " + std::to_string(low) + ".." + std::to_string(high);
-    return "";
+    return value < low || value > high ? out_of_range : "";
   };
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <limits>
 
 #include "common/core/cli.hpp"
 #include "common/core/run_options.hpp"
@@ -25,6 +26,12 @@ inline void parse_or_throw(CLI::App& app, int argc, const char* const* argv) {
   }
 }
 
+/// --seed's check: a whole number from 0 up (CLI11 alone would wrap -1 round to 2^64 - 1, and
+/// take a number too big for 64 bits as the largest that fits).
+inline CLI::Validator seed_check() {
+  return CLI::Validator(whole_number_in(0, std::numeric_limits<long long>::max()), "0..2^63-1");
+}
+
 /// What the shared flags say that differs between the GEMM and the conv programs.
 struct RunFlagWords {
   std::string vendor;      ///< the baseline that always runs: "cuBLAS"
@@ -41,7 +48,9 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
   app.add_option("--repeat", options.repeat, "timed runs per rung; the median is reported")
       ->check(CLI::Validator(whole_number_in(1, 10000), "1..10000"))
       ->capture_default_str();
-  app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")->capture_default_str();
+  app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")
+      ->check(seed_check())
+      ->capture_default_str();
   app.add_flag_callback(
       "--no-check", [&options] { options.check = false; }, "skip verification against " + words.reference);
   app.add_flag_callback(

@@ -71,6 +71,8 @@ TEST(Cli, RejectsZeroNegativeAndNonNumbers) {
   EXPECT_NE(usage_error({"--k", "1.5"}).find("--k"), std::string::npos);
   EXPECT_NE(usage_error({"--repeat", "0"}).find("--repeat"), std::string::npos);
   EXPECT_NE(usage_error({"--warmup", "-1"}).find("--warmup"), std::string::npos);
+  EXPECT_NE(usage_error({"--seed", "-1"}).find("--seed: -1 is out of range"), std::string::npos);
+  EXPECT_NE(usage_error({"--seed", "99999999999999999999"}).find("is out of range"), std::string::npos);
   EXPECT_NE(usage_error({"--alpha", "nan"}).find("--alpha"), std::string::npos);
   EXPECT_NE(usage_error({"--bogus"}).find("--bogus"), std::string::npos);
   EXPECT_NE(usage_error({"--precision", "fp16"}).find("--precision"), std::string::npos);
