@@ -84,6 +84,10 @@ TEST(TuneSimt, CandidateNamesAreDistinctAndSayWhatDiffers) {
   EXPECT_EQ(candidate_name<Paired>(), "tune 128x128x16 w64x32 3-stage paired");
   using Wide = Candidate<ThreadTileConfig<256, 128, 8, 64, 64, 3, 8, 16, 255>>;
   EXPECT_EQ(candidate_name<Wide>(), "tune 256x128x8 w64x64 3-stage t8x16");
+  using Unrolled = Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 3, 8, 16, 255>, 0, false, 2>;
+  EXPECT_EQ(candidate_name<Unrolled>(), "tune 256x128x16 w64x64 3-stage t8x16 unroll 2");
+  EXPECT_EQ(Unrolled::kUnrollSteps, 2);
+  EXPECT_EQ(Unrolled::Configuration::kUnrollSteps, 1);  // BK 16 stays rolled unless a candidate says otherwise
 }
 
 // Round 2's thread tile of 8 x 16 reads B in four float4s a quarter of a warp tile apart: per

@@ -26,11 +26,16 @@ using warp_tiling::TileConfig;
 
 /// A configuration of chapter 06's template, launched in row-major block order (GroupRows 0,
 /// the chapter's) or in groups of GroupRows block rows (chapter 06's exercise 2, for L2 reuse),
-/// with the chapter's lane order or, with PairedLanes, one in which both float4 loads pair up.
-template <class Tiles, int GroupRows = 0, bool PairedLanes = false>
+/// with the chapter's lane order or, with PairedLanes, one in which both float4 loads pair up;
+/// UnrollSteps 4-wide k-steps unrolled in multiply_stage (the configuration's own choice, or more:
+/// unrolled, ptxas issues the next step's shared loads among this step's FFMAs).
+template <class Tiles, int GroupRows = 0, bool PairedLanes = false, int UnrollSteps = Tiles::kUnrollSteps>
 struct Candidate : Tiles {
+  using Configuration = Tiles;
   static constexpr int kGroupRows = GroupRows;
   static constexpr bool kPairedLanes = PairedLanes;
+  static constexpr int kUnrollSteps = UnrollSteps;
+  static_assert(UnrollSteps >= 1 && (Tiles::kBK / 4) % UnrollSteps == 0, "whole groups of the k-tile's 4-wide steps");
   static constexpr __host__ __device__ BlockPlace block_place(int bx, int by, int grid_n, int grid_m) {
     if constexpr (GroupRows == 0) {
       return Tiles::block_place(bx, by, grid_n, grid_m);
@@ -87,11 +92,19 @@ using Candidates =
                // 256 threads on 128 x 256, the other way round.
                Candidate<ThreadTileConfig<128, 128, 16, 64, 64, 3, 8, 16, 255>>,
                Candidate<ThreadTileConfig<128, 128, 32, 64, 64, 2, 8, 16, 255>>,
-               Candidate<ThreadTileConfig<128, 256, 16, 64, 64, 3, 8, 16, 255>>>;
+               Candidate<ThreadTileConfig<128, 256, 16, 64, 64, 3, 8, 16, 255>>,
+               // Their 4-wide k-steps stay rolled, like 06e's at 128 registers, and in the SASS (nvcc
+               // 13.0) each trip opens with its own 10 shared loads, which the next FFMA waits for. Two
+               // steps unrolled fit in 218 to 231 registers without spilling, and the second step's loads
+               // issue among the first step's FFMAs.
+               Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 2, 8, 16, 255>, 0, false, 2>,
+               Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 3, 8, 16, 255>, 0, false, 2>,
+               Candidate<ThreadTileConfig<128, 128, 32, 64, 64, 2, 8, 16, 255>, 0, false, 2>>;
 // [candidates]
 
 /// "tune 128x128x16 w64x32 3-stage", with " t8x16" for a thread tile other than 8 × 8,
-/// " grouped 8" for a grouped block order and " paired" for the paired lane order.
+/// " grouped 8" for a grouped block order, " paired" for the paired lane order and " unroll 2"
+/// for more k-steps unrolled than the configuration's own.
 template <class Cfg>
 std::string candidate_name() {
   std::string name = "tune " + std::to_string(Cfg::kBM) + "x" + std::to_string(Cfg::kBN) + "x" +
@@ -100,6 +113,7 @@ std::string candidate_name() {
   if (Cfg::kTM != 8 || Cfg::kTN != 8) name += " t" + std::to_string(Cfg::kTM) + "x" + std::to_string(Cfg::kTN);
   if (Cfg::kGroupRows > 0) name += " grouped " + std::to_string(Cfg::kGroupRows);
   if (Cfg::kPairedLanes) name += " paired";
+  if (Cfg::kUnrollSteps != Cfg::Configuration::kUnrollSteps) name += " unroll " + std::to_string(Cfg::kUnrollSteps);
   return name;
 }
 
