@@ -267,17 +267,18 @@ std::string run_json(const MnistRunOptions& options, const TrainingRun& setup, c
 
 int run(const MnistRunOptions& options, const EngineFactory& make_engine, std::ostream& out, std::ostream& err,
         bool err_is_terminal) {
+  // The checkpoint first: a missing or bad file is reported before the data set is read or generated.
+  LeNet<float> network(LeNetConfig{}, derive_seed(options.seed, kInitStream));
+  if (!options.load_path.empty()) {
+    load_checkpoint(options.load_path, network);
+    out << "loaded " << options.load_path << "\n";
+  }
   const MnistData data = load_data(options, out);
   const Dataset test_set = first_images(make_dataset(data.test), options.test_limit);
   if (options.train_limit > 0 || options.test_limit > 0)
     out << "data: the first "
         << std::min(data.train.images.count, options.train_limit > 0 ? options.train_limit : data.train.images.count)
         << " training and " << test_set.count() << " test images\n";
-  LeNet<float> network(LeNetConfig{}, derive_seed(options.seed, kInitStream));
-  if (!options.load_path.empty()) {
-    load_checkpoint(options.load_path, network);
-    out << "loaded " << options.load_path << "\n";
-  }
   const Dataset train_set =
       options.infer_only ? Dataset{} : first_images(make_dataset(data.train), options.train_limit);
   TrainingRun setup;
