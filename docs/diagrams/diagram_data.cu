@@ -46,15 +46,13 @@
 /// Usage: diagram_data [--out FILE]   (JSON on stdout without --out)
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <vector>
 
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "chapters/01_naive_gemm/naive_gemm.cuh"
@@ -74,6 +72,9 @@
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp"
 #include "common/conv/index.hpp"
 #include "common/conv/problem.hpp"
+#include "common/core/atomic_file.hpp"
+#include "common/core/cli.hpp"
+#include "common/core/cli_parse.hpp"
 #include "common/core/warp_access_model.hpp"
 #include "common/gemm/mma_layout.hpp"
 #include "common/nn/network.hpp"
@@ -763,45 +764,37 @@ Json chapter14() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* out_path = nullptr;
-  for (int i = 1; i < argc; ++i) {
-    const bool help = std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0;
-    if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
-      out_path = argv[++i];
-    } else {  // --help is the one request for the usage line; anything else is a mistake
-      std::fprintf(help ? stdout : stderr,
-                   "usage: %s [--out FILE]   (the diagrams' data as JSON; stdout without --out)\n", argv[0]);
-      return help ? 0 : 2;
+  return ladder::exit_status_of("diagram_data", [&] {
+    CLI::App app{
+        "The lessons' mapping diagrams as JSON, from the kernels' own constants and index functions "
+        "(docs/diagrams/draw.py draws them)."};
+    std::string out_path;
+    app.add_option("--out", out_path, "Write the JSON to FILE (atomically) instead of stdout");
+    ladder::parse_or_throw(app, argc, argv);
+    const Json data = {{"generator", "docs/diagrams/diagram_data.cu"},
+                       {"diagrams",
+                        {{"ch01_thread_map", chapter01()},
+                         {"ch02_coalesced_map", chapter02()},
+                         {"ch03_smem_tiles", chapter03()},
+                         {"ch04_thread_tile", chapter04()},
+                         {"ch05_vector_loads", chapter05()},
+                         {"ch06_warp_tiling", chapter06()},
+                         {"ch07_block_tile", chapter07()},
+                         {"ch08_mma_fragments", chapter08()},
+                         {"ch08_shared_layouts", chapter08_layouts()},
+                         {"ch09_swizzle_128b", chapter09()},
+                         {"ch09_warp_specialized_ring", chapter09_pipeline()},
+                         {"ch10_direct_warps", chapter10()},
+                         {"ch11_halo_tiles", chapter11()},
+                         {"ch12_im2col", chapter12()},
+                         {"ch13_implicit_gemm_gather", chapter13()},
+                         {"ch14_network", chapter14()}}}};
+    const std::string text = data.dump() + "\n";
+    if (out_path.empty()) {
+      std::cout << text;
+      return std::cout.flush() ? 0 : 1;
     }
-  }
-  const Json data = {{"generator", "docs/diagrams/diagram_data.cu"},
-                     {"diagrams",
-                      {{"ch01_thread_map", chapter01()},
-                       {"ch02_coalesced_map", chapter02()},
-                       {"ch03_smem_tiles", chapter03()},
-                       {"ch04_thread_tile", chapter04()},
-                       {"ch05_vector_loads", chapter05()},
-                       {"ch06_warp_tiling", chapter06()},
-                       {"ch07_block_tile", chapter07()},
-                       {"ch08_mma_fragments", chapter08()},
-                       {"ch08_shared_layouts", chapter08_layouts()},
-                       {"ch09_swizzle_128b", chapter09()},
-                       {"ch09_warp_specialized_ring", chapter09_pipeline()},
-                       {"ch10_direct_warps", chapter10()},
-                       {"ch11_halo_tiles", chapter11()},
-                       {"ch12_im2col", chapter12()},
-                       {"ch13_implicit_gemm_gather", chapter13()},
-                       {"ch14_network", chapter14()}}}};
-  const std::string text = data.dump() + "\n";
-  if (out_path == nullptr) {
-    std::cout << text;
-    return std::cout ? 0 : 1;
-  }
-  std::ofstream file(out_path);
-  file << text;
-  if (!file) {
-    std::fprintf(stderr, "diagram_data: cannot write %s\n", out_path);
-    return 1;
-  }
-  return 0;
+    ladder::write_file_atomically(out_path, text);  // throws, naming the file, if it cannot
+    return 0;
+  });
 }
