@@ -122,9 +122,11 @@ void run_rate_probe(benchmark::State& state, const mma_sync::RateProbe& probe, c
       state.SkipWithError(problem.c_str());
       return;
     }
-    DeviceBuffer<int> block_sm(std::size_t(context.sms) * probe.warps_per_scheduler);
+    const std::size_t blocks = std::size_t(context.sms) * probe.warps_per_scheduler;
+    DeviceBuffer<int> block_sm(blocks);
+    DeviceBuffer<long long> block_clocks(blocks);
     const auto work = [&](cudaStream_t stream) {
-      mma_sync::launch_rate_probe(probe, context.sms, block_sm.data(), stream);
+      mma_sync::launch_rate_probe(probe, context.sms, block_sm.data(), block_clocks.data(), stream);
     };
     const double mean_seconds = time_flushed_iterations(state, work);
     const std::string spread =
@@ -134,7 +136,9 @@ void run_rate_probe(benchmark::State& state, const mma_sync::RateProbe& probe, c
       return;
     }
     state.counters["TFLOP/s"] = mma_sync::rate_probe_flops(probe, context.sms) / mean_seconds / 1e12;
-    state.counters["SMs"] = context.sms;   // report.py turns TFLOP/s into clocks per mma.sync
+    state.counters["SMs"] = context.sms;
+    // SM clocks per mma.sync of a warp (the last run's): one chain's is the instruction's latency.
+    state.counters["clocks_per_mma"] = mma_sync::rate_probe_clocks_per_mma(probe, block_clocks.download());
   } catch (const std::exception& error) {  // a failed CUDA call, or a build without sm_80's mma.sync
     state.SkipWithError(error.what());
   }

@@ -401,15 +401,16 @@ def tensor_core_targets(run, chapter):
 
 
 def rate_probe_points(run):
-    """bench_gemm's mma.sync rate probe: {(warps per scheduler, chains per warp): (TFLOP/s, SMs)}, or the
-    reason where a point was skipped."""
+    """bench_gemm's mma.sync rate probe: {(warps per scheduler, chains per warp): (TFLOP/s, SMs, SM clocks
+    per mma.sync of a warp or NaN where the run predates that counter)}, or the reason where a point was
+    skipped."""
     points = {}
     for bench in (run.get("benchmarks") or {}).get("benchmarks", []):
         match = RATE_PROBE.match(bench.get("name", ""))
         if match and bench.get("run_type") != "aggregate":
             points[int(match[1]), int(match[2])] = (
                 (bench.get("error_message") or "no reason given") if bench.get("error_occurred")
-                else (bench.get("TFLOP/s", NAN), bench.get("SMs", NAN)))
+                else (bench.get("TFLOP/s", NAN), bench.get("SMs", NAN), bench.get("clocks_per_mma", NAN)))
     return points
 
 
@@ -435,8 +436,12 @@ def rate_probe_table(run):
     lines += [f"| {c} | " + " | ".join(cell((w, c)) for w in warps) + " |" for c in chains]
     corner = points.get((1, 1))
     clock_mhz = float(run.get("context", {}).get("sm_clock_mhz") or NAN)
-    if isinstance(corner, tuple) and corner[0] > 0 and clock_mhz > 0:
-        tflops, sms = corner
+    if isinstance(corner, tuple) and corner[2] > 0:
+        lines += ["", f"With one warp per scheduler and one chain, each mma.sync waits for the one before: the "
+                      f"warps' own clock counters (`clock64`) put one mma.sync every {corner[2]:.1f} SM clocks, "
+                      f"the instruction's latency."]
+    elif isinstance(corner, tuple) and corner[0] > 0 and clock_mhz > 0:
+        tflops, sms = corner[:2]
         clocks = 4 * sms * clock_mhz * 1e6 * MMA_SYNC_FLOP / (tflops * 1e12)
         lines += ["", f"With one warp per scheduler and one chain, each mma.sync waits for the one before: "
                       f"{tflops:.1f} TFLOP/s is one mma.sync every {clocks:.1f} clocks per scheduler at the peak "

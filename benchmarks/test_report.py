@@ -310,6 +310,16 @@ class GemmReportTest(unittest.TestCase):
         self.assertNotIn("mma_rate", text)
         self.assertNotIn("rate probe", "\n".join(report.gemm_tables(run, chapter=7)))
 
+    def test_the_probes_own_clock_count_gives_the_latency_where_the_run_has_it(self):
+        run = synthetic_run({4096: 96.0})
+        run["context"]["sm_clock_mhz"] = "2000"
+        corner = bench_entry("mma_rate/1 warps per scheduler/1 chains", 1.0, 1.0)
+        corner.update({"TFLOP/s": 90.0, "SMs": 100, "clocks_per_mma": 33.25})
+        run["benchmarks"]["benchmarks"] = [corner] + run["benchmarks"]["benchmarks"]
+        text = "\n".join(report.gemm_tables(run, chapter=8))
+        self.assertIn("one mma.sync every 33.2 SM clocks, the instruction's latency", text)
+        self.assertNotIn("at the peak SM clock", text)
+
     def test_roofline_places_each_size_at_the_gemms_own_intensity(self):
         points = report.roofline_points(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0}))
         naive = dict(points["fp32"]["01 naive"])

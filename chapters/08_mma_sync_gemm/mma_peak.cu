@@ -18,6 +18,7 @@
 /// bench_gemm times at 1 to 8 warps per scheduler.
 #include "chapters/08_mma_sync_gemm/mma_peak.cuh"
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -39,17 +40,19 @@ constexpr int kProbeThreads = 4 * mma::kWarpSize;                            // 
 // [mma-peak-kernel]
 template <int Chains>
 __global__ void __launch_bounds__(kPeakThreads)
-    mma_peak_kernel(int iterations, int write_out, float* sink, int* block_sm) {
+    mma_peak_kernel(int iterations, int write_out, float* sink, int* block_sm, long long* block_clocks) {
 #if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
   // Finite bf16 operands that the compiler cannot know: they depend on the lane.
   const __nv_bfloat162 value = __floats2bfloat162_rn(1.0f + threadIdx.x * 1e-3f, 0.5f);
   const unsigned bits = *reinterpret_cast<const unsigned*>(&value);
   const unsigned a[4] = {bits, bits, bits, bits}, b[2] = {bits, bits};
   float acc[Chains][mma::kCElementsPerLane] = {};
+  const long long start = clock64();  // SM clocks: a count that does not depend on the clock's rate
   for (int i = 0; i < iterations; ++i) {
 #pragma unroll
     for (int c = 0; c < Chains; ++c) mma_step(acc[c], a, b);  // Chains independent chains
   }
+  if (block_clocks != nullptr && threadIdx.x == 0) block_clocks[blockIdx.x] = clock64() - start;
   if (write_out) {
     float sum = 0.0f;
 #pragma unroll
@@ -69,7 +72,7 @@ __global__ void __launch_bounds__(kPeakThreads)
 // [mma-peak-kernel]
 
 /// The kernel of `chains` chains (one of kRateProbeChains, or kChains).
-using PeakKernel = void (*)(int, int, float*, int*);
+using PeakKernel = void (*)(int, int, float*, int*, long long*);
 PeakKernel peak_kernel(int chains) {
   switch (chains) {
     case 1:
@@ -118,7 +121,7 @@ double measure_mma_sync_peak() {
   timing.flush_l2 = false;  // nothing here touches memory
   const TimingStats stats = time_on_gpu(
       [&](cudaStream_t stream) {
-        mma_peak_kernel<kChains><<<blocks, kPeakThreads, 0, stream>>>(kIterations, 0, sink.data(), nullptr);
+        mma_peak_kernel<kChains><<<blocks, kPeakThreads, 0, stream>>>(kIterations, 0, sink.data(), nullptr, nullptr);
         LADDER_CHECK_LAUNCH();
       },
       timing);
@@ -143,10 +146,17 @@ std::string rate_probe_problem(const RateProbe& probe) {
   return "";
 }
 
-void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, cudaStream_t stream) {
+void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, long long* block_clocks, cudaStream_t stream) {
   peak_kernel(probe.chains)<<<sms * probe.warps_per_scheduler, kProbeThreads, 0, stream>>>(kIterations, 0, nullptr,
-                                                                                           block_sm);
+                                                                                           block_sm, block_clocks);
   LADDER_CHECK_LAUNCH();
+}
+
+double rate_probe_clocks_per_mma(const RateProbe& probe, std::vector<long long> block_clocks) {
+  if (block_clocks.empty()) throw std::invalid_argument("mma.sync probe: no block's clocks");
+  const auto middle = block_clocks.begin() + block_clocks.size() / 2;
+  std::nth_element(block_clocks.begin(), middle, block_clocks.end());
+  return double(*middle) / (double(kIterations) * probe.chains);
 }
 
 double rate_probe_flops(const RateProbe& probe, int sms) {

@@ -30,8 +30,14 @@ inline constexpr int kRateProbeChains[] = {1, 2, 4, 8};
 std::string rate_probe_problem(const RateProbe& probe);
 
 /// Launches the probe on `stream`, warps_per_scheduler blocks per SM over `sms` SMs; block b
-/// writes the SM it ran on (%smid) to block_sm[b], sms · warps_per_scheduler ints.
-void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, cudaStream_t stream);
+/// writes the SM it ran on (%smid) to block_sm[b] and the SM clocks its first warp's loop took
+/// to block_clocks[b] (unless null), sms · warps_per_scheduler of each.
+void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, long long* block_clocks, cudaStream_t stream);
+
+/// SM clocks per mma.sync of one warp, the median over the blocks of launch_rate_probe's
+/// block_clocks: with one chain, each mma.sync waits for the one before, so this is the
+/// instruction's latency, counted in clocks whatever the clock's rate was.
+double rate_probe_clocks_per_mma(const RateProbe& probe, std::vector<long long> block_clocks);
 
 /// The floating-point operations of one launch on `sms` SMs.
 double rate_probe_flops(const RateProbe& probe, int sms);

@@ -9,6 +9,7 @@
 /// exercised; the tall 1048576 × 3 × 5 case checks the 1-D grid.
 ///
 ///     ctest --test-dir build -L ch08
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -94,6 +95,11 @@ TEST(Chapter08Peak, RateProbeCountsItsWork) {
   EXPECT_EQ(rate_probe_spread_problem({0, 140}, 2, 1), "") << "SM ids need not be 0 .. sms - 1";
   EXPECT_EQ(rate_probe_spread_problem({0, 0, 0, 1}, 2, 2), "SM 0 ran 3 blocks, not 2");
   EXPECT_EQ(rate_probe_spread_problem({3, 3}, 2, 1), "the blocks ran on 1 SMs, not 2");
+  // The median block's clocks over its warp's 8192 x chains mma.sync.
+  using ladder::mma_sync::rate_probe_clocks_per_mma;
+  EXPECT_DOUBLE_EQ(rate_probe_clocks_per_mma({1, 2}, {9 * 16384, 8 * 16384, 100 * 16384}), 9.0);
+  EXPECT_DOUBLE_EQ(rate_probe_clocks_per_mma({1, 1}, {33 * 8192}), 33.0);
+  EXPECT_THROW(rate_probe_clocks_per_mma({1, 1}, {}), std::invalid_argument);
 }
 
 TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
@@ -103,19 +109,32 @@ TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
   ASSERT_EQ(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), cudaSuccess);
   ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), cudaSuccess);
   if (major < 8) GTEST_SKIP() << "bf16 mma.sync needs compute capability 8.0";
-  const auto tflops = [sms](ladder::mma_sync::RateProbe probe) {
+  double clocks_per_mma = 0;  // the last probe's
+  const auto tflops = [sms, &clocks_per_mma](ladder::mma_sync::RateProbe probe) {
     EXPECT_EQ(ladder::mma_sync::rate_probe_problem(probe), "");
-    ladder::DeviceBuffer<int> block_sm(std::size_t(sms) * probe.warps_per_scheduler);
+    const std::size_t blocks = std::size_t(sms) * probe.warps_per_scheduler;
+    ladder::DeviceBuffer<int> block_sm(blocks);
+    ladder::DeviceBuffer<long long> block_clocks(blocks);
     const ladder::TimingStats stats = ladder::time_on_gpu(
-        [&](cudaStream_t stream) { ladder::mma_sync::launch_rate_probe(probe, sms, block_sm.data(), stream); },
+        [&](cudaStream_t stream) {
+          ladder::mma_sync::launch_rate_probe(probe, sms, block_sm.data(), block_clocks.data(), stream);
+        },
         ladder::TimingConfig{/*warmup=*/1, /*repeat=*/3, /*flush_l2=*/false});
     EXPECT_EQ(ladder::mma_sync::rate_probe_spread_problem(block_sm.download(), sms, probe.warps_per_scheduler), "");
+    clocks_per_mma = ladder::mma_sync::rate_probe_clocks_per_mma(probe, block_clocks.download());
     return ladder::mma_sync::rate_probe_flops(probe, sms) / (stats.median_ms * 1e-3) / 1e12;
   };
-  const double one_chain = tflops({1, 1}), eight_chains = tflops({1, 8});
+  const double one_chain = tflops({1, 1});
+  const double latency = clocks_per_mma;
+  const double eight_chains = tflops({1, 8});
   EXPECT_GT(one_chain, 0.1);
   // One chain waits out each mma.sync's whole latency; eight overlap theirs.
   EXPECT_GT(eight_chains, 1.5 * one_chain) << one_chain << " TFLOP/s with one chain, " << eight_chains << " with 8";
+  // A latency of a few to some tens of clocks; eight chains issue one more often than that.
+  EXPECT_GT(latency, 4.0);
+  EXPECT_LT(latency, 200.0);
+  EXPECT_LT(clocks_per_mma, latency) << latency << " clocks per mma.sync with one chain, " << clocks_per_mma
+                                     << " with 8";
 }
 
 }  // namespace
