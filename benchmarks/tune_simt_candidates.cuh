@@ -95,7 +95,7 @@ using Candidates =
                Candidate<ThreadTileConfig<128, 256, 16, 64, 64, 3, 8, 16, 255>>,
                // Their 4-wide k-steps stay rolled, like 06e's at 128 registers, and in the SASS (nvcc
                // 13.0) each trip opens with its own 10 shared loads, which the next FFMA waits for. Two
-               // steps unrolled fit in 218 to 231 registers without spilling, and the second step's loads
+               // steps unrolled fit in 218 to 255 registers without spilling, and the second step's loads
                // issue among the first step's FFMAs.
                Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 2, 8, 16, 255>, 0, false, 2>,
                Candidate<ThreadTileConfig<256, 128, 16, 64, 64, 3, 8, 16, 255>, 0, false, 2>,
