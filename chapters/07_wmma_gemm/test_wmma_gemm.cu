@@ -62,16 +62,18 @@ TEST(Chapter07Requirements, OneWarpPerTileRejectsRaggedShapesWithTheReason) {
   ASSERT_TRUE(reason.has_value());
   EXPECT_NE(reason->find("multiples of 16"), std::string::npos) << *reason;
 
-  const auto block_tile = ladder::find_gemm(kBlockTile);
-  ASSERT_TRUE(block_tile.has_value());
-  EXPECT_FALSE(ladder::unsupported_reason(*block_tile, ragged_problem(), 90).has_value());
-  EXPECT_FALSE(ladder::unsupported_reason(*block_tile, ragged_problem(), 80).has_value());
+  for (const char* name : {kBlockTile, kSharedLoads}) {
+    const auto block_tile = ladder::find_gemm(name);
+    ASSERT_TRUE(block_tile.has_value()) << name;
+    EXPECT_FALSE(ladder::unsupported_reason(*block_tile, ragged_problem(), 90).has_value()) << name;
+    EXPECT_FALSE(ladder::unsupported_reason(*block_tile, ragged_problem(), 80).has_value()) << name;
+  }
 }
 
-TEST(Chapter07Requirements, BothRungsNeedCompute80) {
+TEST(Chapter07Requirements, EveryRungNeedsCompute80) {
   ladder::Bf16GemmArgs whole = ragged_problem();
   whole.m = whole.n = whole.k = 32;
-  for (const char* name : {kOneWarp, kBlockTile}) {
+  for (const char* name : {kOneWarp, kBlockTile, kSharedLoads}) {
     const auto rung = ladder::find_gemm(name);
     ASSERT_TRUE(rung.has_value()) << name;
     EXPECT_FALSE(ladder::unsupported_reason(*rung, whole, 80).has_value()) << name;
