@@ -358,4 +358,12 @@ inline ConvRung mma_sync_rung(ConvRung rung) {
   return rung;
 }
 
+/// For the tests (implicit_gemm_sweep.cu): the number of the sweep's tile shapes, one's k-tile
+/// depth, and shape `shape` launched at `splits` splits. 13f times the split counts and keeps
+/// the fastest, which may be no split at all, so its rung tests alone need not reach the split
+/// path; the tests run every shape at every split count through this.
+int sweep_shapes();
+int sweep_shape_bk(int shape);
+void launch_sweep_shape_split(const Bf16ConvArgs& args, int shape, int splits, cudaStream_t stream);
+
 }  // namespace ladder::implicit_gemm

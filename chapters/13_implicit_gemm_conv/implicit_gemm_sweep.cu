@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 
@@ -176,6 +177,18 @@ ConvRung sweep_rung(const TileCandidate& candidate) {
           requirements(),
           std::string("13b's kernel at the tile shape ") + candidate.name};
 }
+
+}  // namespace
+
+int sweep_shapes() { return int(std::size(kSweep)); }
+int sweep_shape_bk(int shape) { return kSweep[shape].bk; }
+void launch_sweep_shape_split(const Bf16ConvArgs& args, int shape, int splits, cudaStream_t stream) {
+  if (shape < 0 || shape >= sweep_shapes())
+    throw std::invalid_argument("implicit GEMM: no sweep shape " + std::to_string(shape));
+  kSweep[shape].launch_split(args, splits, stream);
+}
+
+namespace {
 
 // [rungs]
 const bool registered[] = {

@@ -4,11 +4,13 @@
 /// machine, what the rungs declare: their precision, sm_80, C a multiple of 8 with the reason
 /// for other C (all but 13e), the workspaces of 13e and 13f, the instruction whose peak the
 /// table divides by, and the order of the ladder.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
 #include "common/conv/testing/conv_rung_test.cuh"
+#include "common/core/device_info.cuh"
 
 LADDER_CONV_RUNG_TESTS(Chapter13, 13, ladder::RungKind::Chapter);
 // Skipped unless LADDER_TEST_EXERCISES=1: the starter is unfinished on purpose.
@@ -124,6 +126,63 @@ TEST(Chapter13Requirements, SplitKAsksForItsPartialSumsWithinTheBudget) {
   const ConvProblem early{32, 64, 56, 56, 64, 3, 3, 1, 1};  // M = 100352, N = 64: 25.7 MB per copy
   EXPECT_EQ(ladder::workspace_bytes(*rung, early), 0u) << "one copy fits 32 MiB, two do not: no split";
   ASSERT_TRUE(rung->choice != nullptr) << "13f names its tile and split count";
+}
+
+// 13f keeps whichever split count timed fastest, 1 included, so its rung tests need not run a
+// split. Here every sweep shape runs at every split count from 2 to its limit on each ragged
+// problem 13f takes: the partial sums of each split and their reduction, against the reference.
+struct SplitCase {
+  ConvProblem problem;
+  int shape, splits;
+};
+int forced_shape = 0, forced_splits = 1;
+void launch_forced_split(const ladder::Bf16ConvArgs& args, cudaStream_t stream) {
+  ladder::implicit_gemm::launch_sweep_shape_split(args, forced_shape, forced_splits, stream);
+}
+/// 13f's rung (its requirements and workspace) launching the forced shape and split count.
+ladder::ConvRung forced_split_rung() {
+  const auto split_k = ladder::find_conv("13f split-K");
+  if (!split_k) throw std::logic_error("13f split-K is not registered");
+  ladder::ConvRung forced = *split_k;
+  forced.launch = launch_forced_split;
+  return forced;
+}
+std::vector<SplitCase> split_cases(int compute_capability) {
+  const ladder::ConvRung forced = forced_split_rung();
+  std::vector<SplitCase> cases;
+  for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
+    if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
+    for (int shape = 0; shape < ladder::implicit_gemm::sweep_shapes(); ++shape) {
+      const int tiles = ladder::implicit_gemm::k_tiles(problem, ladder::implicit_gemm::sweep_shape_bk(shape));
+      for (int splits = 2; splits <= ladder::implicit_gemm::split_limit(problem, tiles); ++splits)
+        cases.push_back({problem, shape, splits});
+    }
+  }
+  return cases;
+}
+
+// No GPU needed: the ragged problems reach the split path often, in every shape.
+TEST(Chapter13SplitK, TheRaggedProblemsSplitEveryShape) {
+  const std::vector<SplitCase> cases = split_cases(90);
+  EXPECT_GE(cases.size(), 50u);
+  for (int shape = 0; shape < ladder::implicit_gemm::sweep_shapes(); ++shape) {
+    int splits_of_shape = 0;
+    for (const SplitCase& c : cases) splits_of_shape += c.shape == shape;
+    EXPECT_GT(splits_of_shape, 0) << "sweep shape " << shape;
+  }
+}
+
+TEST(Chapter13SplitK, EveryShapeAtEverySplitCountMatchesTheReference) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int compute_capability = ladder::query_device().compute_capability;
+  if (compute_capability < 80) GTEST_SKIP() << "13f needs compute capability 8.0";
+  const ladder::ConvRung forced = forced_split_rung();
+  for (const SplitCase& c : split_cases(compute_capability)) {
+    SCOPED_TRACE("sweep shape " + std::to_string(c.shape) + ", " + std::to_string(c.splits) + " splits");
+    forced_shape = c.shape;
+    forced_splits = c.splits;
+    ladder::testing::check_conv_rung(forced, c.problem);
+  }
 }
 
 TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {

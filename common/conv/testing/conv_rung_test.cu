@@ -53,7 +53,7 @@ std::string conv_case_name(const ::testing::TestParamInfo<ConvCase>& info) {
 
 namespace {
 template <typename Element>
-void check_case(const ConvRung& rung, const ConvProblem& problem) {
+void check_rung(const ConvRung& rung, const ConvProblem& problem) {
   const bool bf16 = rung.precision() == ConvPrecision::Bf16Nhwc;
   const ConvInputs inputs = random_conv_inputs(problem, 1234, bf16);
   DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
@@ -72,10 +72,14 @@ void check_conv_case(const ConvCase& test_case) {
   if (rung->kind == RungKind::Exercise && !testing_exercises()) GTEST_SKIP() << kExerciseSkipReason;
   if (const auto reason = unsupported_reason(*rung, test_case.problem, query_device().compute_capability))
     GTEST_SKIP() << rung->name << " does not support this case: " << *reason;
-  if (rung->precision() == ConvPrecision::Bf16Nhwc)
-    check_case<__nv_bfloat16>(*rung, test_case.problem);
+  check_conv_rung(*rung, test_case.problem);
+}
+
+void check_conv_rung(const ConvRung& rung, const ConvProblem& problem) {
+  if (rung.precision() == ConvPrecision::Bf16Nhwc)
+    check_rung<__nv_bfloat16>(rung, problem);
   else
-    check_case<float>(*rung, test_case.problem);
+    check_rung<float>(rung, problem);
 }
 
 }  // namespace ladder::testing

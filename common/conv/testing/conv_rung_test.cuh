@@ -45,6 +45,11 @@ std::string conv_case_name(const ::testing::TestParamInfo<ConvCase>& info);
 /// device or when the rung does not support the problem, fails on a wrong result.
 void check_conv_case(const ConvCase& test_case);
 
+/// Runs `rung` (registered or not) on `problem` with its poisoned output, and fails, through
+/// gtest, if the result misses the fp64 reference; the caller has checked the device and
+/// that the rung takes the problem.
+void check_conv_rung(const ConvRung& rung, const ConvProblem& problem);
+
 }  // namespace ladder::testing
 
 /// Defines the parameterised test `suite` over the conv rungs of `chapter` of `kind`.
