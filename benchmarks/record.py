@@ -26,7 +26,10 @@ tune.json, tune_simt's run at each size; null when not given), tuning_wgmma
 when not given), and profile
 (Nsight Compute's metrics per launch, read by ncu_metrics.py from the profile
 phase's ncu.txt as `ladder` and the tune phase's ncu-tune.txt as `tune`; null
-when neither was given).
+when neither was given). The reports themselves are kept beside the record, as
+<gpu>.ncu.txt and <gpu>.ncu-tune.txt: the lessons quote figures from their
+sections (throughputs, occupancy, cycles per issue) that the metrics above do
+not hold, and those figures can then be checked against the report.
 
 Without a summary's machine section it asks nvidia-smi. An optional file that
 is missing or empty (a phase that did not run, or ran out of time) is left out
@@ -196,10 +199,20 @@ def main():
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")
-    tmp = out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n")
-    tmp.replace(out)
+    write_atomically(out, json.dumps(record, indent=1) + "\n")
     print(f"recorded {out}")
+    for report, suffix in ((args.ncu, ".ncu.txt"), (args.ncu_tune, ".ncu-tune.txt")):
+        if report:
+            kept = out.with_suffix(suffix)
+            write_atomically(kept, pathlib.Path(report).read_text(errors="replace"))
+            print(f"kept {kept}")
+
+
+def write_atomically(path, text):
+    """Writes `text` to `path` through a temporary file renamed over it: a reader never sees half a file."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
 
 
 if __name__ == "__main__":

@@ -616,6 +616,28 @@ class RecordTest(unittest.TestCase):
             self.assertEqual(len(record["benchmarks"]["benchmarks"]), 1)
             self.assertIsNone(record["conv_benchmarks"], "no --bench-conv: no conv results")
             self.assertIsNone(record["context"]["tests"], "no summary: the tests were not part of this record")
+            self.assertFalse((tmp / "results" / "NVIDIA_H200.ncu.txt").exists(), "no --ncu: no report kept")
+
+    def test_record_keeps_the_nsight_compute_reports_beside_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = pathlib.Path(tmp)
+            bench, ncu = tmp / "bench.json", tmp / "ncu.txt"
+            bench.write_text(json.dumps({"benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))
+            ncu.write_text(NCU_REPORT.format(kernel="naive_gemm_kernel") + "    Section: GPU Speed Of Light\n")
+            summary = tmp / "run.json"
+            summary.write_text(json.dumps({"machine": {"gpu": "NVIDIA H200", "driver": "580", "sm_clock_mhz": "1980",
+                                                       "sm_clock_max_mhz": "1980", "memory_clock_max_mhz": "3201"}}))
+            env = dict(os.environ, PATH="/nonexistent", LADDER_COMMIT="abc")
+            subprocess.run([sys.executable, str(HERE / "record.py"), "--summary", str(summary), "--bench", str(bench),
+                            "--ncu", str(ncu), "--out", str(tmp / "results")], check=True, env=env,
+                           capture_output=True, cwd=tmp)
+            kept = tmp / "results" / "NVIDIA_H200.ncu.txt"
+            self.assertEqual(kept.read_text(), ncu.read_text())
+            self.assertFalse((tmp / "results" / "NVIDIA_H200.ncu-tune.txt").exists())
+            record = json.loads((tmp / "results" / "NVIDIA_H200.json").read_text())
+            self.assertEqual(record["profile"]["ladder"][0]["kernel"], "naive_gemm_kernel")
+            self.assertEqual(sorted(p.name for p in (tmp / "results").iterdir()),
+                             ["NVIDIA_H200.json", "NVIDIA_H200.ncu.txt"], "no temporary file left")
 
     def test_record_takes_machine_tests_and_sanitizer_from_the_run_summaries(self):
         with tempfile.TemporaryDirectory() as tmp:
