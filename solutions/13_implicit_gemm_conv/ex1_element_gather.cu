@@ -70,7 +70,7 @@ struct ElementGather {
 const bool registered =
     register_conv(mma_sync_rung({"13 sol1 element gather, any C", 13, RungKind::Solution,
                                  launch_implicit_gemm<Mma128x128x32s4, ElementGather>, ConvRequirements{80},
-                                 "exercise 1: 13a's kernel with a plain-load gather, element by element: "
+                                 "solution 1: 13a's kernel with a plain-load gather, element by element: "
                                  "any C, no workspace"}));
 
 }  // namespace

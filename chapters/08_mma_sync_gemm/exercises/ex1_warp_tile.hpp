@@ -5,9 +5,10 @@
 /// The chapter's block (128 × 128, BK 32, 4 stages, grouped order) is split here into
 /// 2 × 4 warp tiles of 64 × 32: twice the warps, half the accumulators per thread. As
 /// given, warp_origin() is the chapter's 2 × 2 mapping of 64 × 64 tiles written out with
-/// literal numbers: with 8 warps it no longer fits, so warps overlap and half the block
-/// tile is never computed. Write warp_origin() for your warp tiles (or pick 32 × 64 and
-/// arrange 4 × 2 warps). CUDA-free on purpose: the CPU test includes it too.
+/// literal numbers: with 8 warps it no longer fits, so warps 4 to 7 start below the block
+/// tile (rows 128 and 192) and half of it is never computed. Write warp_origin() for your
+/// warp tiles (or pick 32 × 64 and arrange 4 × 2 warps). CUDA-free on purpose: the CPU test
+/// includes it too.
 ///
 /// Two tests tell you when it is right (both skip unless LADDER_TEST_EXERCISES=1):
 ///

@@ -5,7 +5,7 @@
 /// 13e pads C up to 8 in a workspace; this rung gathers any C directly. As given, each
 /// chunk of A takes its first step's pixel and reads that pixel's channels only: right
 /// when C is a multiple of 8 (one chunk, one pixel), zeros or wrong values otherwise, so
-/// the tests fail on C = 1 and C = 3. Make each of the 8 steps k0 + j find its own tap
+/// the tests fail on C = 1, 3, 5 and 6. Make each of the 8 steps k0 + j find its own tap
 /// (conv::filter_tap_rsc), its own input pixel, and read zero in the padding.
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter13Exercise
@@ -25,7 +25,7 @@ struct alignas(16) Chunk {
 };
 
 /// The gather for any C: each of the thread's chunks is built in registers, element by
-/// element (a_element_offset), and stored with one st.shared.v4. Plain loads, so no
+/// element (the offset of each in x, or none in the padding), and stored with one st.shared.v4. Plain loads, so no
 /// 16-byte alignment is needed, and the thread waits for them before its store: unlike
 /// cp.async, these copies do not overlap the multiply of the stages before.
 template <class Cfg>
