@@ -178,17 +178,11 @@ ConvRung sweep_rung(const TileCandidate& candidate) {
           std::string("13b's kernel at the tile shape ") + candidate.name};
 }
 
-}  // namespace
-
-int sweep_shapes() { return int(std::size(kSweep)); }
-int sweep_shape_bk(int shape) { return kSweep[shape].bk; }
-void launch_sweep_shape_split(const Bf16ConvArgs& args, int shape, int splits, cudaStream_t stream) {
-  if (shape < 0 || shape >= sweep_shapes())
+const TileCandidate& sweep_shape(int shape) {
+  if (shape < 0 || shape >= int(std::size(kSweep)))
     throw std::invalid_argument("implicit GEMM: no sweep shape " + std::to_string(shape));
-  kSweep[shape].launch_split(args, splits, stream);
+  return kSweep[shape];
 }
-
-namespace {
 
 // [rungs]
 const bool registered[] = {
@@ -214,4 +208,11 @@ const bool registered[] = {
 // [rungs]
 
 }  // namespace
+
+int sweep_shapes() { return int(std::size(kSweep)); }
+int sweep_shape_bk(int shape) { return sweep_shape(shape).bk; }
+void launch_sweep_shape_split(const Bf16ConvArgs& args, int shape, int splits, cudaStream_t stream) {
+  sweep_shape(shape).launch_split(args, splits, stream);
+}
+
 }  // namespace ladder::implicit_gemm
