@@ -220,8 +220,9 @@ LADDER_HOST_DEVICE constexpr RowCol c_row_col(RowCol warp_at, int lane, int mi, 
 
 // [interleaved-schedule]
 /// Copy groups a thread of 08e (or 08c) may leave in flight at its wait: the newest
-/// kStages - 2. Group g holds the copies of k-tile g, so at k-tile t's wait the
-/// kStages - 1 + t groups issued so far leave groups 0 .. t + 1 landed (for 08c, .. t).
+/// kStages - 2. Group g holds the copies of k-tile g. At k-tile t's wait, 08e has issued
+/// kStages + t groups (that k-tile's went out in its k-step 0), which leaves groups
+/// 0 .. t + 1 landed; 08c, waiting before its k-tile's copies, kStages - 1 + t: 0 .. t.
 LADDER_HOST_DEVICE constexpr int groups_left_in_flight(int stages) { return stages - 2; }
 
 /// What k-step `k_step` of k-tile `k_tile` of 08e's main loop does before its mma.sync.
