@@ -18,7 +18,6 @@
 /// bench_gemm times at 1 to 8 warps per scheduler.
 #include "chapters/08_mma_sync_gemm/mma_peak.cuh"
 
-#include <algorithm>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -26,6 +25,7 @@
 
 #include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
 #include "common/core/device_buffer.cuh"
+#include "common/core/metrics.hpp"
 #include "common/core/timing.cuh"
 
 namespace ladder::mma_sync {
@@ -154,9 +154,7 @@ void launch_rate_probe(const RateProbe& probe, int sms, int* block_sm, long long
 
 double rate_probe_clocks_per_mma(const RateProbe& probe, std::vector<long long> block_clocks) {
   if (block_clocks.empty()) throw std::invalid_argument("mma.sync probe: no block's clocks");
-  const auto middle = block_clocks.begin() + block_clocks.size() / 2;
-  std::nth_element(block_clocks.begin(), middle, block_clocks.end());
-  return double(*middle) / (double(kIterations) * probe.chains);
+  return median(std::vector<double>(block_clocks.begin(), block_clocks.end())) / (double(kIterations) * probe.chains);
 }
 
 double rate_probe_flops(const RateProbe& probe, int sms) {

@@ -109,8 +109,10 @@ TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
   ASSERT_EQ(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), cudaSuccess);
   ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), cudaSuccess);
   if (major < 8) GTEST_SKIP() << "bf16 mma.sync needs compute capability 8.0";
-  double clocks_per_mma = 0;  // the last probe's
-  const auto tflops = [sms, &clocks_per_mma](ladder::mma_sync::RateProbe probe) {
+  struct ProbePoint {
+    double tflops, clocks_per_mma;  // clocks_per_mma: SM clocks per mma.sync of one warp
+  };
+  const auto measure = [sms](ladder::mma_sync::RateProbe probe) {
     EXPECT_EQ(ladder::mma_sync::rate_probe_problem(probe), "");
     const std::size_t blocks = std::size_t(sms) * probe.warps_per_scheduler;
     ladder::DeviceBuffer<int> block_sm(blocks);
@@ -121,20 +123,20 @@ TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
         },
         ladder::TimingConfig{/*warmup=*/1, /*repeat=*/3, /*flush_l2=*/false});
     EXPECT_EQ(ladder::mma_sync::rate_probe_spread_problem(block_sm.download(), sms, probe.warps_per_scheduler), "");
-    clocks_per_mma = ladder::mma_sync::rate_probe_clocks_per_mma(probe, block_clocks.download());
-    return ladder::mma_sync::rate_probe_flops(probe, sms) / (stats.median_ms * 1e-3) / 1e12;
+    return ProbePoint{ladder::mma_sync::rate_probe_flops(probe, sms) / (stats.median_ms * 1e-3) / 1e12,
+                      ladder::mma_sync::rate_probe_clocks_per_mma(probe, block_clocks.download())};
   };
-  const double one_chain = tflops({1, 1});
-  const double latency = clocks_per_mma;
-  const double eight_chains = tflops({1, 8});
-  EXPECT_GT(one_chain, 0.1);
+  const ProbePoint one_chain = measure({1, 1}), eight_chains = measure({1, 8});
+  EXPECT_GT(one_chain.tflops, 0.1);
   // One chain waits out each mma.sync's whole latency; eight overlap theirs.
-  EXPECT_GT(eight_chains, 1.5 * one_chain) << one_chain << " TFLOP/s with one chain, " << eight_chains << " with 8";
+  EXPECT_GT(eight_chains.tflops, 1.5 * one_chain.tflops)
+      << one_chain.tflops << " TFLOP/s with one chain, " << eight_chains.tflops << " with 8";
   // A latency of a few to some tens of clocks; eight chains issue one more often than that.
-  EXPECT_GT(latency, 4.0);
-  EXPECT_LT(latency, 200.0);
-  EXPECT_LT(clocks_per_mma, latency) << latency << " clocks per mma.sync with one chain, " << clocks_per_mma
-                                     << " with 8";
+  EXPECT_GT(one_chain.clocks_per_mma, 4.0);
+  EXPECT_LT(one_chain.clocks_per_mma, 200.0);
+  EXPECT_LT(eight_chains.clocks_per_mma, one_chain.clocks_per_mma)
+      << one_chain.clocks_per_mma << " clocks per mma.sync with one chain, " << eight_chains.clocks_per_mma
+      << " with 8";
 }
 
 }  // namespace
