@@ -28,6 +28,9 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from atomic_file import write_atomically  # noqa: E402
+
 # Why a GPU test may be skipped on a working GPU: the rung itself says it
 # cannot run the case (unsupported_reason: a GEMM or conv rung's requirement),
 # the test is an exercise starter, which is unfinished on purpose, the build
@@ -51,10 +54,7 @@ def save(path, summary):
     """Writes the summary; "-" (a dry run) writes nothing."""
     if path == "-":
         return
-    path = pathlib.Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(summary, indent=1) + "\n")
-    tmp.replace(path)  # atomically: an interrupted run never leaves half a file
+    write_atomically(path, json.dumps(summary, indent=1) + "\n")  # an interrupted run never leaves half a file
 
 
 def run(command):
@@ -191,9 +191,7 @@ def tune(args):
     runs = sorted((json.loads(pathlib.Path(path).read_text()) for path in args.runs),
                   key=lambda run: run["problem"]["m"])
     tuning = {"runs": runs, "check": json.loads(pathlib.Path(args.check).read_text()) if args.check else None}
-    tmp = pathlib.Path(args.out + ".tmp")
-    tmp.write_text(json.dumps(tuning, indent=1) + "\n")
-    tmp.replace(args.out)  # atomically, like the summary
+    write_atomically(args.out, json.dumps(tuning, indent=1) + "\n")
     _, failed, best, verdict = report.sweep_verdict(tuning, args.sweep)
     summary = load(args.summary)
     summary[report.SWEEPS[args.sweep]["summary"]] = {

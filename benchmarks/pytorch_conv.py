@@ -26,6 +26,9 @@ import json
 import pathlib
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from atomic_file import write_atomically  # noqa: E402
+
 PRECISIONS = ("fp32 NCHW", "bf16 NHWC")  # bench_conv's labels, which report.py's tables split on
 # bf16 inputs rounded to 8 bits of mantissa, then a bf16 output: a sum over C·R·S terms of mixed sign.
 BF16_TOLERANCE = 2e-2
@@ -145,10 +148,7 @@ def main():
     record = {"program": "pytorch_conv.py", "gpu": gpu, "pytorch_version": torch.__version__,
               "cudnn_version": torch.backends.cudnn.version(), "min_seconds": args.min_seconds,
               "results": results}
-    out = pathlib.Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(record, indent=1) + "\n")
-    tmp.replace(out)
+    write_atomically(args.out, json.dumps(record, indent=1) + "\n")
     print_table(results)
     return 1 if any(entry["status"] != "ok" for entry in results) else 0
 

@@ -27,13 +27,14 @@ import argparse
 import gzip
 import json
 import math
-import os
 import struct
 import sys
-import tempfile
 import time
 import zlib
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
+from atomic_file import write_atomically  # noqa: E402
 
 MASK = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
@@ -234,14 +235,6 @@ def train(torch, mode, tensors, train_set, test_set, orders, ours):
         predicted = torch.cat([forward(test_images[b : b + 256]).argmax(1) for b in range(0, len(test_labels), 256)])
     accuracy = (predicted == test_labels).float().mean().item()
     return {"epochs": epochs, "test_accuracy": accuracy}
-
-
-def write_atomically(path, text):
-    folder = os.path.dirname(os.path.abspath(path))
-    with tempfile.NamedTemporaryFile("w", dir=folder, delete=False, suffix=".tmp") as handle:
-        handle.write(text)
-        temporary = handle.name
-    os.replace(temporary, path)
 
 
 def best_seconds(record):

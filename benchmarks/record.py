@@ -47,6 +47,8 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import ncu_metrics  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from atomic_file import write_atomically  # noqa: E402
 
 
 def nvidia_smi(query):
@@ -206,13 +208,6 @@ def main():
             kept = out.with_suffix(suffix)
             write_atomically(kept, pathlib.Path(report).read_text(errors="replace"))
             print(f"kept {kept}")
-
-
-def write_atomically(path, text):
-    """Writes `text` to `path` through a temporary file renamed over it: a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
 
 
 if __name__ == "__main__":

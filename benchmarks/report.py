@@ -34,6 +34,8 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import ncu_metrics  # noqa: E402
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "tools"))
+from atomic_file import save_figure_atomically, write_atomically  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -817,7 +819,7 @@ def rewrite(path, runs, check):
     if check:
         print(f"{path.relative_to(ROOT)}: results block is stale; run python3 benchmarks/report.py", file=sys.stderr)
         return False
-    path.write_text(updated)
+    write_atomically(path, updated)
     return True
 
 
@@ -851,10 +853,7 @@ def draw_chart(runs):
             ax.text(pct + 1, y, f"{pct:.1f}%", va="center")
     fig.suptitle(f"The ladder on {run['context']['gpu']}")
     fig.tight_layout()
-    CHART.parent.mkdir(parents=True, exist_ok=True)
-    tmp = CHART.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    tmp.replace(CHART)  # atomic: a reader never sees half a chart
+    save_figure_atomically(fig, CHART, dpi=110)
 
 
 def pyplot():
@@ -867,13 +866,6 @@ def pyplot():
     except ImportError:
         print("matplotlib not installed: charts not drawn (apt-get install python3-matplotlib)", file=sys.stderr)
         return None
-
-
-def save_atomically(fig, path):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    tmp.replace(path)  # a reader never sees half a chart
 
 
 def draw_sizes_chart(runs, plt, path=SIZES_CHART):
@@ -898,7 +890,7 @@ def draw_sizes_chart(runs, plt, path=SIZES_CHART):
         ax.legend(fontsize=7)
     fig.suptitle(f"The ladder at every size, on {runs[0]['context']['gpu']}")
     fig.tight_layout()
-    save_atomically(fig, path)
+    save_figure_atomically(fig, path, dpi=110)
     return True
 
 
@@ -945,7 +937,7 @@ def draw_roofline(runs, plt, path=ROOFLINE_CHART):
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    save_atomically(fig, path)
+    save_figure_atomically(fig, path, dpi=110)
     return True
 
 

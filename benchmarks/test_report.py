@@ -683,7 +683,7 @@ class PipelineTest(unittest.TestCase):
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp())
         pages = [ROOT / "README.md", ROOT / "docs" / "results.md"] + sorted(ROOT.glob("chapters/*/README.md"))
-        scripts = [HERE / "record.py", HERE / "report.py", HERE / "ncu_metrics.py"]
+        scripts = [HERE / "record.py", HERE / "report.py", HERE / "ncu_metrics.py", ROOT / "tools" / "atomic_file.py"]
         for path in scripts + [page for page in pages if page.exists()]:
             copy = self.tmp / path.relative_to(ROOT)
             copy.parent.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,8 @@ class RunGpuScriptTest(unittest.TestCase):
 
     def setUp(self):
         self.tmp = pathlib.Path(tempfile.mkdtemp())
-        parts = ("benchmarks/run_gpu.sh", "benchmarks/gpu_run.py", "benchmarks/ncu_metrics.py", "tools/device_kit.sh")
+        parts = ("benchmarks/run_gpu.sh", "benchmarks/gpu_run.py", "benchmarks/ncu_metrics.py", "tools/device_kit.sh",
+                 "tools/atomic_file.py")
         for part in parts:
             (self.tmp / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / part, self.tmp / part)

@@ -22,6 +22,7 @@ import sys
 import tomllib
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from atomic_file import write_atomically  # noqa: E402
 from lessons import ROOT  # noqa: E402
 
 LIST = ROOT / "docs" / "chapters.toml"
@@ -105,7 +106,7 @@ def main():
     stale = [path for path, text in wanted.items() if path.read_text() != text]
     if args.write:
         for path in stale:
-            path.write_text(wanted[path])
+            write_atomically(path, wanted[path])
         print("chapters: " + (f"rewrote {len(stale)} files" if stale else "everything already current"))
     elif stale:
         print("chapters: stale chapter lists in " + ", ".join(str(p.relative_to(ROOT)) for p in stale) +

@@ -19,6 +19,9 @@ import pathlib
 import re
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from atomic_file import write_atomically  # noqa: E402
+
 # (the C++ table's name, the enum's typedef name, the prefix its names share)
 ENUMS = (
     ("kCublasLtTileNames", "cublasLtMatmulTile_t", "CUBLASLT_MATMUL_TILE_"),
@@ -102,7 +105,7 @@ def main() -> int:
         print(f"cublaslt_names.py: {arguments.header}: {error}", file=sys.stderr)
         return 1
     arguments.output.parent.mkdir(parents=True, exist_ok=True)
-    arguments.output.write_text(text)
+    write_atomically(arguments.output, text)
     return 0
 
 

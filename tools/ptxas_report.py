@@ -34,6 +34,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from atomic_file import write_atomically  # noqa: E402
 from lessons import ROOT, SKIP, build_report_arguments, lessons  # noqa: E402
 BLOCK = re.compile(r"<!-- ptxas:begin arch=(sm_\w+)(?: nvcc=([\d.]+))? -->\n(.*?)(<!-- ptxas:end -->)", re.S)
 ENTRY = re.compile(r"Compiling entry function '(\S+)' for '(sm_\w+)'")
@@ -174,7 +175,7 @@ def main():
         if new_text != text:
             stale.append(name)
             if args.write:
-                lesson.write_text(new_text)
+                write_atomically(lesson, new_text)
     if empty:
         print("ptxas_report: no kernel of the chapter found in the build for " + ", ".join(empty))
         sys.exit(1)

@@ -65,6 +65,7 @@ import tempfile
 from fractions import Fraction
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from atomic_file import write_atomically  # noqa: E402
 from lessons import ROOT, SKIP, build_report_arguments, lessons  # noqa: E402
 from ptxas_report import demangle, nvcc_version  # noqa: E402
 
@@ -397,7 +398,7 @@ def main():
         if new_text != text:
             stale.append(lesson_name)
             if args.write:
-                lesson.write_text(new_text)
+                write_atomically(lesson, new_text)
     if args.write:
         print("sass_report: " + (f"rewrote {', '.join(stale)}" if stale else "lessons already current"))
     elif args.check and stale:

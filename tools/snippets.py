@@ -22,6 +22,7 @@ import sys
 import textwrap
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from atomic_file import write_atomically  # noqa: E402
 from lessons import ROOT, lessons  # noqa: E402
 MARKER = re.compile(r"^<!-- snippet: (\S+) (\S+) -->\n```(\w*)\n(.*?)^```\n", re.M | re.S)
 NESTED = re.compile(r"^\s*// \[[\w-]+\]\s*$")
@@ -51,7 +52,7 @@ def process(lesson: pathlib.Path, write: bool) -> list:
 
     updated = MARKER.sub(replace, text)
     if write and updated != text:
-        lesson.write_text(updated)
+        write_atomically(lesson, updated)
     return stale
 
 

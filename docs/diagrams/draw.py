@@ -24,6 +24,9 @@ import sys
 import tempfile
 from xml.sax.saxutils import escape
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+from atomic_file import write_atomically  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 IMAGES = ROOT / "docs" / "images"
 GENERATED = re.compile(r"ch\d\d_[a-z0-9_]+\.svg")  # the files this script owns in docs/images
@@ -1638,7 +1641,7 @@ def main():
     for name, text in svgs.items():
         path = args.out / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+            write_atomically(path, text)
             print(f"wrote {shown(path)}")
     for name in sorted(owned - set(svgs)):
         (args.out / name).unlink()
