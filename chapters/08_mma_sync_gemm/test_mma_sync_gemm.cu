@@ -104,10 +104,11 @@ TEST(Chapter08Peak, RateProbeCountsItsWork) {
 
 TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
   LADDER_SKIP_WITHOUT_GPU();
-  int device = 0, major = 0, sms = 0;
+  int device = 0, major = 0, sms = 0, max_clock_khz = 0;
   ASSERT_EQ(cudaGetDevice(&device), cudaSuccess);
   ASSERT_EQ(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), cudaSuccess);
   ASSERT_EQ(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), cudaSuccess);
+  ASSERT_EQ(cudaDeviceGetAttribute(&max_clock_khz, cudaDevAttrClockRate, device), cudaSuccess);
   if (major < 8) GTEST_SKIP() << "bf16 mma.sync needs compute capability 8.0";
   struct ProbePoint {
     double tflops, clocks_per_mma;  // clocks_per_mma: SM clocks per mma.sync of one warp
@@ -137,6 +138,13 @@ TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
   EXPECT_LT(eight_chains.clocks_per_mma, one_chain.clocks_per_mma)
       << one_chain.clocks_per_mma << " clocks per mma.sync with one chain, " << eight_chains.clocks_per_mma
       << " with 8";
+  // The clocks and the timing describe the same launches. With one chain, each of an SM's 4 warps
+  // finishes a 4096-FLOP mma.sync every `latency` clocks, so the TFLOP/s at the highest clock
+  // bound the latency from above; a slower clock or the launch's own time only raise the bound.
+  const double latency_bound = sms * 4 * 4096.0 * max_clock_khz * 1e3 / (one_chain.tflops * 1e12);
+  EXPECT_LT(one_chain.clocks_per_mma, 1.1 * latency_bound)
+      << one_chain.clocks_per_mma << " clocks per mma.sync, but " << one_chain.tflops << " TFLOP/s at most "
+      << max_clock_khz / 1000 << " MHz allow at most " << latency_bound;
 }
 
 }  // namespace

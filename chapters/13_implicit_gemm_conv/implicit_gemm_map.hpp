@@ -140,7 +140,7 @@ LADDER_HOST_DEVICE constexpr TapCursor tap_cursor(const ConvProblem& pr, int k0)
   return {tap.c, tap.r, tap.s, k0};
 }
 /// k0 += steps. Each carry moves to the next tap: at most steps / C + 1 passes of the loop
-/// (C >= 8 and BK = 32: at most 4; C >= 32: at most 1).
+/// (steps = BK: at most BK / 8 with C >= 8, and at most 1 with C >= BK).
 LADDER_HOST_DEVICE constexpr void advance(const ConvProblem& pr, TapCursor& tap, int steps) {
   tap.step += steps;
   tap.c += steps;
