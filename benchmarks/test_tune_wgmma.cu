@@ -1,7 +1,8 @@
 /// \file test_tune_wgmma.cu
 /// \brief chapter 09's sweep on the CPU: every candidate's tile order takes each tile of C
 /// once, in bands of the tile rows its name says, with or without clusters; none repeats a
-/// chapter rung; and none holds every stage of its ring.
+/// chapter rung; none holds every stage of its ring; and a stage's empty barrier waits for
+/// exactly the arrivals its consumers make.
 ///
 ///     ctest --test-dir build -R TuneWgmma
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 
 #include "benchmarks/tune_wgmma_candidates.cuh"
 #include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
+#include "chapters/09_wgmma_tma_gemm/persistent_gemm.cuh"
 
 namespace ladder::tune_wgmma {
 namespace {
@@ -53,6 +55,17 @@ int first_band_rows(int m_tiles, int n_tiles) {
   }
 }
 
+/// The arrivals a stage gets in one round, counted the kernel's way: every consumer thread
+/// (warpgroups 1 .. kConsumers) that release_stride picks arrives once on each CTA of its
+/// cluster, so each CTA's barrier hears from that many threads of every CTA.
+template <class Cfg>
+int arrivals_made() {
+  int releasers = 0;
+  for (int thread = Cfg::kWarpgroupThreads; thread < Cfg::kThreads; ++thread)
+    releasers += thread % wgmma::release_stride<Cfg>() == 0;
+  return releasers * Cfg::kCluster;
+}
+
 template <class Cfg>
 void check_candidate() {
   const std::string name = candidate_name<Cfg>();
@@ -61,6 +74,8 @@ void check_candidate() {
     EXPECT_EQ(tile_order_problem<Cfg>(m_tiles, n_tiles), "") << name << ", " << m_tiles << " x " << n_tiles << " tiles";
   EXPECT_EQ(first_band_rows<Cfg>(64, 32), Cfg::kBandRows) << name;
   EXPECT_LT(Cfg::kMmaInFlight, Cfg::kStages) << name << ": the consumers would hold every stage";
+  EXPECT_EQ(arrivals_made<Cfg>(), wgmma::empty_arrivals<Cfg>())
+      << name << ": a stage would never, or too soon, be free";
 }
 
 template <class... Cfgs>
@@ -97,6 +112,21 @@ TEST(TuneWgmma, BandsCountTileRowsAndNoCandidateIsAChapterRung) {
     EXPECT_EQ(std::count(all.begin(), all.end(), chapter_rung), 0) << chapter_rung << " is a chapter rung already";
   using AllThree = Candidate<16, 1, 2>;
   EXPECT_EQ(candidate_name<AllThree>(), "tune09 bands 16, 1 in flight, cluster 2");
+  using ClusterPerWarpgroup = Candidate<16, 0, 2, true>;
+  EXPECT_EQ(candidate_name<ClusterPerWarpgroup>(), "tune09 bands 16, 0 in flight, cluster 2, warpgroup release");
+}
+
+// The chapter's rungs hand a stage back per warp: 8 arrivals a stage, 16 in 09d's clusters of
+// 2. Per warpgroup, 09d's would be fast.cu's 4.
+TEST(TuneWgmma, AStageWaitsForTheArrivalsItsConsumersMake) {
+  using ClusterPerWarpgroup = Candidate<16, 0, 2, true>;
+  EXPECT_EQ(wgmma::empty_arrivals<wgmma::Tile09c>(), 8);
+  EXPECT_EQ(wgmma::empty_arrivals<wgmma::Tile09e>(), 8);
+  EXPECT_EQ(wgmma::empty_arrivals<wgmma::Tile09d>(), 16);
+  EXPECT_EQ(wgmma::empty_arrivals<ClusterPerWarpgroup>(), 4);
+  EXPECT_EQ(arrivals_made<wgmma::Tile09c>(), 8);
+  EXPECT_EQ(arrivals_made<wgmma::Tile09d>(), 16);
+  EXPECT_EQ(arrivals_made<ClusterPerWarpgroup>(), 4);
 }
 
 }  // namespace

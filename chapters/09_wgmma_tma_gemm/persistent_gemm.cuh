@@ -58,6 +58,18 @@ __device__ __forceinline__ void store_tile_through_smem(const CUtensorMap* c_map
 // [staged-epilogue]
 
 // [kernel-09c]
+/// Every release_stride()-th consumer thread hands a stage back (lane 0 of each warp, or with
+/// kReleasePerWarpgroup thread 0 of each warpgroup), to every CTA of the cluster; a stage's
+/// empty barrier therefore completes after empty_arrivals() arrivals.
+template <class Cfg>
+LADDER_HOST_DEVICE constexpr int release_stride() {
+  return Cfg::kReleasePerWarpgroup ? Cfg::kWarpgroupThreads : 32;
+}
+template <class Cfg>
+LADDER_HOST_DEVICE constexpr int empty_arrivals() {
+  return Cfg::kCluster * Cfg::kConsumers * Cfg::kWarpgroupThreads / release_stride<Cfg>();
+}
+
 /// The tiles one persistent CTA takes, in "units" of kCluster vertically adjacent tiles (one
 /// tile without a cluster) in grouped order: unit blockIdx.x / kCluster, then every
 /// gridDim.x / kCluster-th. CTA `rank` of a cluster takes row rank of each unit.
@@ -108,8 +120,11 @@ __device__ __forceinline__ void consume_tiles(const CUtensorMap* c_map, Bf16Gemm
                                               int consumer) {
   bf16* staging = reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
   // [consumer-ring]
-  const auto release = [&](int s) {  // this warp is done with stage s, in every CTA's count
-    if (threadIdx.x % 32 == 0)
+  // This warp is done with stage s, in every CTA's count. With kReleasePerWarpgroup one
+  // thread speaks for its warpgroup: a wgmma is one operation of all four warps, complete for
+  // all once it is for one (CUTLASS's Hopper pipelines rely on the same).
+  const auto release = [&](int s) {
+    if (threadIdx.x % release_stride<Cfg>() == 0)
       for (int cta = 0; cta < Cfg::kCluster; ++cta)
         if constexpr (Cfg::kCluster == 1)
           mbarrier_arrive(&empty[s]);
@@ -167,7 +182,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, 1)
   if (threadIdx.x == 0) {
     for (int s = 0; s < Cfg::kStages; ++s) {
       mbarrier_init(&full[s], 1);
-      mbarrier_init(&empty[s], Cfg::kCluster * Cfg::kConsumerWarps);  // every consumer warp of the cluster
+      mbarrier_init(&empty[s], empty_arrivals<Cfg>());  // every consumer warp (or warpgroup) of the cluster
     }
     fence_barrier_init();
   }

@@ -37,9 +37,10 @@ struct HopperTile {
   static constexpr int kBM = BM, kBN = BN, kBK = hopper::kBoxWidth, kStages = Stages;
   static constexpr int kConsumers = Consumers;
   static constexpr bool kProducer = Producer;
-  static constexpr bool kPersistent = Persistent;  // 09c: loops over tiles, C leaves through shared memory
-  static constexpr int kCluster = Cluster;         // 09d: CTAs on vertically adjacent tiles, sharing B
-  static constexpr int kMmaInFlight = 0;           // 09e: k-tiles of wgmma left running when a stage is released
+  static constexpr bool kPersistent = Persistent;      // 09c: loops over tiles, C leaves through shared memory
+  static constexpr int kCluster = Cluster;             // 09d: CTAs on vertically adjacent tiles, sharing B
+  static constexpr int kMmaInFlight = 0;               // 09e: k-tiles of wgmma left running when a stage is released
+  static constexpr bool kReleasePerWarpgroup = false;  // 09c-09e: each consumer warp hands a stage back
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
   static constexpr int kConsumerWarps = kConsumers * kWarpgroupThreads / 32;  // each arrives on empty[s]
