@@ -114,6 +114,8 @@ TEST(TuneWgmma, BandsCountTileRowsAndNoCandidateIsAChapterRung) {
   EXPECT_EQ(candidate_name<AllThree>(), "tune09 bands 16, 1 in flight, cluster 2");
   using ClusterPerWarpgroup = Candidate<16, 0, 2, true>;
   EXPECT_EQ(candidate_name<ClusterPerWarpgroup>(), "tune09 bands 16, 0 in flight, cluster 2, warpgroup release");
+  using LikeFastCu = Candidate<16, 0, 2, true, 128>;
+  EXPECT_EQ(candidate_name<LikeFastCu>(), "tune09 bands 16, 0 in flight, cluster 2, warpgroup release, 128 CTAs");
 }
 
 // The chapter's rungs hand a stage back per warp: 8 arrivals a stage, 16 in 09d's clusters of

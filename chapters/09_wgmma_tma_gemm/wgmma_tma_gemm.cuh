@@ -41,6 +41,7 @@ struct HopperTile {
   static constexpr int kCluster = Cluster;             // 09d: CTAs on vertically adjacent tiles, sharing B
   static constexpr int kMmaInFlight = 0;               // 09e: k-tiles of wgmma left running when a stage is released
   static constexpr bool kReleasePerWarpgroup = false;  // 09c-09e: each consumer warp hands a stage back
+  static constexpr int kMaxCtas = 0;                   // 09c-09e: as many persistent CTAs as fit (0: no cap)
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
   static constexpr int kConsumerWarps = kConsumers * kWarpgroupThreads / 32;  // each arrives on empty[s]

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include "solutions/09_wgmma_tma_gemm/ex1_band_height.hpp"
 
@@ -71,6 +74,67 @@ TEST(Solutions09Model, TheTablesNumbers) {
   // The first wave at 4096^3: 12 rows by 16 columns in bands of 8, 16 by 9 in bands of 16.
   EXPECT_EQ(solution1::wave_footprint(0, kCtas, 32, 16, 8), (WaveFootprint{12, 16}));
   EXPECT_EQ(solution1::wave_footprint(0, kCtas, 32, 16, 16), (WaveFootprint{16, 9}));
+}
+
+/// Point `d` of the Hilbert curve through a side × side grid (side a power of 2), as (row,
+/// column). Each level of the loop places the point in one quadrant of a square twice the
+/// size, turned so that the curve leaves one quadrant where the next begins: the curve
+/// finishes a quadrant before it enters the next.
+std::pair<int, int> hilbert_point(int side, int d) {
+  int row = 0, col = 0;
+  for (int half = 1; half < side; half *= 2, d /= 4) {
+    const int right = 1 & (d / 2), down = 1 & (d ^ right);
+    if (down == 0) {
+      if (right == 1) row = half - 1 - row, col = half - 1 - col;
+      std::swap(row, col);
+    }
+    row += half * right;
+    col += half * down;
+  }
+  return {row, col};
+}
+
+/// The model's MB for fast.cu's order: its clusters (`clusters` at once) walk the Hilbert
+/// curve over units of two vertically adjacent 128 × 256 tiles, one point each per wave.
+double hilbert_mb(int m, int n, int k, int clusters) {
+  const int unit_rows = m / 256, unit_cols = n / 256, side = std::max(unit_rows, unit_cols);
+  std::vector<std::pair<int, int>> units;
+  for (int d = 0; d < side * side; ++d)
+    if (const auto [row, col] = hilbert_point(side, d); row < unit_rows && col < unit_cols) units.push_back({row, col});
+  double bytes = 0;
+  for (std::size_t first = 0; first < units.size(); first += clusters) {
+    std::set<int> rows, cols;
+    for (std::size_t u = first; u < std::min(units.size(), first + clusters); ++u) {
+      rows.insert(units[u].first);
+      cols.insert(units[u].second);
+    }
+    bytes += (2.0 * rows.size() * 128 + cols.size() * 256.0) * k * 2;  // two tile rows per unit row
+  }
+  return bytes / 1e6;
+}
+
+// Chapter 09's lesson, beside the public anchor: the Hilbert order on 128 CTAs (64 clusters)
+// moves what bands of 16 move on 128 CTAs; on 132 CTAs the waves straddle the bands.
+TEST(Solutions09Model, TheAnchorsOrderAndCtaCount) {
+  const auto near = [](double mb, double printed) { return std::abs(mb - printed) < 0.05; };
+  // A wave of fast.cu's at 4096^3 is a quadrant of the 16 x 16 units: 16 tile rows, 8 columns.
+  std::set<int> rows, cols;
+  for (int d = 0; d < 64; ++d) {
+    rows.insert(hilbert_point(16, d).first);
+    cols.insert(hilbert_point(16, d).second);
+  }
+  EXPECT_EQ(rows.size(), 8u);
+  EXPECT_EQ(cols.size(), 8u);
+  EXPECT_EQ(wave::walked_footprint(0, 128, 32, 16, 16), (WaveFootprint{16, 8})) << "half a band of 16";
+  const auto bands_mb = [](long long size, int ctas) {
+    return order_dram_bytes(wave::walked_footprint, size, size, size, 128, 256, 16, ctas) / 1e6;
+  };
+  EXPECT_PRED2(near, hilbert_mb(4096, 4096, 4096, 64), 134.2);
+  EXPECT_PRED2(near, bands_mb(4096, 128), 134.2);
+  EXPECT_PRED2(near, bands_mb(4096, kCtas), 148.9);
+  EXPECT_PRED2(near, hilbert_mb(8192, 8192, 8192, 64), 1073.7);
+  EXPECT_PRED2(near, bands_mb(8192, 128), 1073.7);
+  EXPECT_PRED2(near, bands_mb(8192, kCtas), 1224.7);
 }
 
 }  // namespace
