@@ -120,9 +120,10 @@ __device__ __forceinline__ void consume_tiles(const CUtensorMap* c_map, Bf16Gemm
                                               int consumer) {
   bf16* staging = reinterpret_cast<bf16*>(smem + Cfg::kStages * Cfg::kStageBytes) + consumer * Cfg::kWgmmaM * Cfg::kBN;
   // [consumer-ring]
-  // This warp is done with stage s, in every CTA's count. With kReleasePerWarpgroup one
-  // thread speaks for its warpgroup: a wgmma is one operation of all four warps, complete for
-  // all once it is for one (CUTLASS's Hopper pipelines rely on the same).
+  // This warp is done with stage s, in every CTA's count. The PTX ISA promises a wgmma's
+  // completion to each thread that waits for it, hence one arrival per warp. With
+  // kReleasePerWarpgroup one thread speaks for its warpgroup, assuming the wgmma is done for
+  // all four warps once it is for one, as CUTLASS's Hopper pipelines do.
   const auto release = [&](int s) {
     if (threadIdx.x % release_stride<Cfg>() == 0)
       for (int cta = 0; cta < Cfg::kCluster; ++cta)
