@@ -10,6 +10,7 @@
 /// --sweep wgmma` puts the runs side by side with chapter 09's targets. The flags are the
 /// chapter executables'.
 #include <iostream>
+#include <limits>
 #include <string>
 #include <tuple>
 
@@ -22,17 +23,24 @@
 namespace ladder::tune_wgmma {
 namespace {
 
+/// What a candidate changes in 09c, for the registry's summary.
+template <class Cfg>
+std::string candidate_summary() {
+  std::string summary = "09c's kernel in bands of " + std::to_string(Cfg::kBandRows) + " tile rows, ";
+  summary += Cfg::kMmaInFlight == 0
+                 ? std::string("waiting for every wgmma at each k-tile")
+                 : "wgmma left running over " + std::to_string(Cfg::kMmaInFlight) + " k-tile(s) (09e)";
+  summary += Cfg::kCluster == 1 ? std::string(", no clusters")
+                                : ", clusters of " + std::to_string(Cfg::kCluster) + " sharing B (09d)";
+  if (Cfg::kReleasePerWarpgroup) summary += ", a stage handed back once per consumer warpgroup, not per warp";
+  if (Cfg::kMaxCtas > 0) summary += ", on at most " + std::to_string(Cfg::kMaxCtas) + " CTAs";
+  return summary;
+}
+
 template <class... Cfgs>
 bool register_candidates(std::tuple<Cfgs...>* /*type list*/) {
-  return (register_gemm(wgmma::wgmma_rung<Cfgs>(
-              candidate_name<Cfgs>(), RungKind::Candidate,
-              "09c's kernel in bands of " + std::to_string(Cfgs::kBandRows) + " tile rows, " +
-                  (Cfgs::kMmaInFlight == 0
-                       ? std::string("waiting for every wgmma at each k-tile")
-                       : "wgmma left running over " + std::to_string(Cfgs::kMmaInFlight) + " k-tile(s) (09e)") +
-                  (Cfgs::kCluster == 1 ? std::string(", no clusters")
-                                       : ", clusters of " + std::to_string(Cfgs::kCluster) + " sharing B (09d)"),
-              0)) &&
+  return (register_gemm(
+              wgmma::wgmma_rung<Cfgs>(candidate_name<Cfgs>(), RungKind::Candidate, candidate_summary<Cfgs>(), 0)) &&
           ...);
 }
 
@@ -44,7 +52,7 @@ template <class Cfg>
 void add_resources_row(Table& table) {
   cudaFuncAttributes attributes{};
   LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, wgmma::persistent_kernel<Cfg>));
-  const int ctas = wgmma::resident_clusters<Cfg>() * Cfg::kCluster;
+  const long long ctas = wgmma::persistent_ctas<Cfg>(std::numeric_limits<long long>::max());  // on a large problem
   table.add_row({candidate_name<Cfg>(), std::to_string(attributes.numRegs), std::to_string(attributes.localSizeBytes),
                  std::to_string(Cfg::kSmemBytes / 1024), std::to_string(ctas)});
 }

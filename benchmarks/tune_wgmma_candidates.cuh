@@ -1,14 +1,16 @@
 /// \file tune_wgmma_candidates.cuh
 /// \brief The configurations `tune_wgmma` tries: chapter 09's persistent kernel (09c's CTA:
 /// 128 × 256 × 64, 3 stages, a producer and two consumer warpgroups) with the three choices the
-/// chapter and its exercise made one at a time, made together, for issue 13's targets.
+/// chapter and its exercise made one at a time, made together, for issue 13's targets; and
+/// with two of fast.cu's, a stage handed back once per consumer warpgroup and 128 CTAs.
 ///
 /// The chapter measures each idea alone against 09c: the band height of the tile order
 /// (exercise 1, bands of 16 tile rows: the best rung on the H200), clusters sharing B (09d) and
 /// one k-tile of wgmma left running (09e). Whether two of them add up, or one undoes another,
 /// only a GPU can say; this sweep asks it in one run. A candidate that wins becomes a rung only
 /// with the evidence, in chapter 09's lesson. The CPU test (test_tune_wgmma.cu) checks that each
-/// candidate's tile order takes every tile of C once, with or without clusters.
+/// candidate's tile order takes every tile of C once, with or without clusters, and that its
+/// stages wait for the arrivals its consumers make.
 #pragma once
 
 #include <string>

@@ -3,8 +3,12 @@
 A lesson, a record or a chart that a script rewrites may be open in a learner's editor or
 half-read by another tool. Each script therefore writes a temporary file beside the target and
 renames it over the target only once it is complete: a reader sees the old file or the new one,
-never half of one, and an interrupted write leaves the old file as it was. The C++ side does the
-same in common/core/atomic_file.hpp.
+never half of one, and a script killed mid-write leaves the old file as it was. The C++ side does
+the same in common/core/atomic_file.hpp.
+
+What it does not do: flush the new file to the disk before the rename (a power cut may still
+lose it), keep the old file's owner, or write through a symbolic link (the link itself is
+replaced by the file). The permissions are kept.
 """
 import contextlib
 import os
@@ -12,14 +16,22 @@ import pathlib
 import tempfile
 
 
+def _current_umask() -> int:
+    """The process's umask. Reading it means setting it, so this is done once, on import."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _current_umask()
+
+
 def _mode_for(path: pathlib.Path) -> int:
     """The permissions the new file keeps: the old file's, or what the umask gives a new file."""
     try:
         return path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~_UMASK
 
 
 @contextlib.contextmanager

@@ -111,6 +111,17 @@ int resident_clusters() {
   return clusters;
 }
 
+/// The persistent kernel's CTAs for a problem of `units` units of tiles: as many clusters as
+/// fit at once, at most one per unit, and no more than kMaxCtas CTAs where a configuration
+/// sets it (a sweep candidate; every rung takes all that fit).
+template <class Cfg>
+long long persistent_ctas(long long units) {
+  static_assert(Cfg::kMaxCtas % Cfg::kCluster == 0, "a cap of whole clusters");
+  long long clusters = std::min<long long>(units, resident_clusters<Cfg>());
+  if constexpr (Cfg::kMaxCtas > 0) clusters = std::min<long long>(clusters, Cfg::kMaxCtas / Cfg::kCluster);
+  return clusters * Cfg::kCluster;
+}
+
 template <class Cfg>
 void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
   // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of 64 k-rows x 64 n.
@@ -120,14 +131,12 @@ void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
       hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements), args.b);
   const long long m_tiles = ceil_div(args.m, Cfg::kBM), tiles = m_tiles * ceil_div(args.n, Cfg::kBN);
   if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
-  if constexpr (Cfg::kPersistent) {  // as many CTAs as fit at once (at most one per unit, and kMaxCtas), looping
+  if constexpr (Cfg::kPersistent) {  // as many CTAs as fit at once (persistent_ctas), each looping over tiles
     // C: m rows of n, leaving in boxes of 64 rows x 64 n from the staging tile.
     const CUtensorMap c_map = encode_tensor_map(
         hopper::tile_tensor_map(args.m, args.n, args.ldc, Cfg::kWgmmaM, hopper::kSw128RowElements), args.c);
     const long long units = ceil_div(int(m_tiles), Cfg::kCluster) * ceil_div(args.n, Cfg::kBN);
-    long long clusters = std::min<long long>(units, resident_clusters<Cfg>());
-    if constexpr (Cfg::kMaxCtas > 0) clusters = std::min<long long>(clusters, Cfg::kMaxCtas / Cfg::kCluster);
-    const ClusterLaunch<Cfg> launch(unsigned(clusters * Cfg::kCluster), stream);
+    const ClusterLaunch<Cfg> launch(unsigned(persistent_ctas<Cfg>(units)), stream);
     LADDER_CUDA_CHECK(cudaLaunchKernelEx(&launch.config, persistent_kernel<Cfg>, a_map, b_map, c_map, args));
   } else {  // one CTA per tile
     void (*kernel)(const CUtensorMap, const CUtensorMap, Bf16GemmArgs) = nullptr;

@@ -83,13 +83,13 @@ TEST(Solutions09Model, TheTablesNumbers) {
 std::pair<int, int> hilbert_point(int side, int d) {
   int row = 0, col = 0;
   for (int half = 1; half < side; half *= 2, d /= 4) {
-    const int right = 1 & (d / 2), down = 1 & (d ^ right);
-    if (down == 0) {
-      if (right == 1) row = half - 1 - row, col = half - 1 - col;
+    const int lower = 1 & (d / 2), right = 1 & (d ^ lower);  // the quadrant: lower half? right half?
+    if (right == 0) {  // the left quadrants are turned: transposed, and the lower one also mirrored
+      if (lower == 1) row = half - 1 - row, col = half - 1 - col;
       std::swap(row, col);
     }
-    row += half * right;
-    col += half * down;
+    row += half * lower;
+    col += half * right;
   }
   return {row, col};
 }
