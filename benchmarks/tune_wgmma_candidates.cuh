@@ -33,7 +33,6 @@ namespace ladder::tune_wgmma {
 template <int BandRows, int InFlight, int Cluster, bool WarpgroupRelease = false, int MaxCtas = 0>
 struct Candidate : wgmma::HopperTile<128, 256, 3, 2, true, true, Cluster> {
   static_assert(BandRows % Cluster == 0, "bands hold whole units of Cluster tile rows");
-  static_assert(MaxCtas % Cluster == 0, "whole clusters");
   static constexpr int kBandRows = BandRows;
   static constexpr int kGroupRows = BandRows / Cluster;
   static constexpr int kMmaInFlight = InFlight;
