@@ -35,7 +35,7 @@ constexpr int kChains = 8;         // independent mma.sync per warp per iteratio
 constexpr int kPeakThreads = 256;  // per block
 constexpr int kIterations = 8192;  // per warp: 8192 x 8 mma.sync
 constexpr double kFlopsPerMma = 2.0 * mma::kMmaM * mma::kMmaN * mma::kMmaK;  // 4096
-constexpr int kProbeThreads = 4 * mma::kWarpSize;                            // one warp per scheduler per block
+constexpr int kProbeThreads = kRateProbeWarpsPerBlock * mma::kWarpSize;
 
 // [mma-peak-kernel]
 template <int Chains>
@@ -141,8 +141,8 @@ std::string rate_probe_problem(const RateProbe& probe) {
   int blocks_per_sm = 0;
   LADDER_CUDA_CHECK(cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks_per_sm, kernel, kProbeThreads, 0));
   if (probe.warps_per_scheduler < 1 || probe.warps_per_scheduler > blocks_per_sm)
-    return std::to_string(probe.warps_per_scheduler) + " blocks of 4 warps per SM asked for; " +
-           std::to_string(blocks_per_sm) + " fit";
+    return std::to_string(probe.warps_per_scheduler) + " blocks of " + std::to_string(kRateProbeWarpsPerBlock) +
+           " warps per SM asked for; " + std::to_string(blocks_per_sm) + " fit";
   return "";
 }
 
@@ -158,8 +158,7 @@ double rate_probe_clocks_per_mma(const RateProbe& probe, std::vector<long long> 
 }
 
 double rate_probe_flops(const RateProbe& probe, int sms) {
-  const int warps_per_block = kProbeThreads / mma::kWarpSize;
-  return double(sms) * probe.warps_per_scheduler * warps_per_block * kIterations * probe.chains * kFlopsPerMma;
+  return double(sms) * probe.warps_per_scheduler * kRateProbeWarpsPerBlock * kIterations * probe.chains * kFlopsPerMma;
 }
 
 std::string rate_probe_spread_problem(const std::vector<int>& block_sm, int sms, int blocks_per_sm) {

@@ -16,13 +16,16 @@
 namespace ladder::mma_sync {
 
 /// One point of the probe: `warps_per_scheduler` warps on each of every SM's 4 schedulers
-/// (blocks of 4 warps), each warp keeping `chains` independent accumulators, so up to
+/// (blocks of kRateProbeWarpsPerBlock warps), each warp keeping `chains` independent accumulators, so up to
 /// warps_per_scheduler · chains mma.sync are in flight per scheduler.
 struct RateProbe {
   int warps_per_scheduler;
   int chains;  ///< one of kRateProbeChains
 };
 inline constexpr int kRateProbeWarps[] = {1, 2, 4, 8};
+/// Warps per probe block: one per scheduler, so warps_per_scheduler blocks per SM put that
+/// many warps on each scheduler.
+inline constexpr int kRateProbeWarpsPerBlock = 4;
 inline constexpr int kRateProbeChains[] = {1, 2, 4, 8};
 
 /// "" if the probe can run on this device with warps_per_scheduler blocks resident on every

@@ -138,10 +138,11 @@ TEST(Chapter08Peak, RateProbeSpreadsItsBlocksAndGrowsWithChains) {
   EXPECT_LT(eight_chains.clocks_per_mma, one_chain.clocks_per_mma)
       << one_chain.clocks_per_mma << " clocks per mma.sync with one chain, " << eight_chains.clocks_per_mma
       << " with 8";
-  // The clocks and the timing describe the same launches. With one chain, each of an SM's 4 warps
+  // The clocks and the timing describe the same launches. With one chain, each of an SM's warps
   // finishes a 4096-FLOP mma.sync every `latency` clocks, so the TFLOP/s at the highest clock
   // bound the latency from above; a slower clock or the launch's own time only raise the bound.
-  const double latency_bound = sms * 4 * 4096.0 * max_clock_khz * 1e3 / (one_chain.tflops * 1e12);
+  const double latency_bound =
+      sms * ladder::mma_sync::kRateProbeWarpsPerBlock * 4096.0 * max_clock_khz * 1e3 / (one_chain.tflops * 1e12);
   EXPECT_LT(one_chain.clocks_per_mma, 1.1 * latency_bound)
       << one_chain.clocks_per_mma << " clocks per mma.sync, but " << one_chain.tflops << " TFLOP/s at most "
       << max_clock_khz / 1000 << " MHz allow at most " << latency_bound;
