@@ -24,10 +24,10 @@ import sys
 import tempfile
 from xml.sax.saxutils import escape
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tools"))
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
 from atomic_file import write_atomically  # noqa: E402
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 IMAGES = ROOT / "docs" / "images"
 GENERATED = re.compile(r"ch\d\d_[a-z0-9_]+\.svg")  # the files this script owns in docs/images
 REGENERATE = "cmake --build build --target diagrams"
@@ -597,7 +597,7 @@ def vector_loads(d):
                                  (LIGHT_GREYS[1], None, "a_tile's padding (4 floats a row)")])
     w, p = d["wavefronts"], d["passes"]
     for line in (f"thread {t}: rows {compact(rows_t)},", f"columns {compact(cols_t)}", "",
-                 f"step p: 4 float4 loads (a_lo, a_hi, b_lo, b_hi)", f"feed {d['tm'] * d['tn']} multiply-adds", "",
+                 "step p: 4 float4 loads (a_lo, a_hi, b_lo, b_hi)", f"feed {d['tm'] * d['tn']} multiply-adds", "",
                  "warp 0's b_lo: 16 float4s side by side,", f"256 contiguous bytes: {plural(w['b_lo'], 'wavefront')}",
                  f"warp 0's a_lo: 2 distinct float4s: {plural(w['a_lo'], 'wavefront')}", "",
                  "counting the return path too:", f"b_lo {plural(p['b_lo'], 'pass')}, "
@@ -1004,7 +1004,7 @@ def warp_specialized_ring(d):
              f"are done with k-tile t - {stages}, the stage's last;",
              f"(2) arm full[s] with the stage's {d['stage_bytes'] // kb} KB and issue the TMA copies of A and B. "
              "Consumers: (3) wait until full[s] has counted every byte;",
-             f"(4) issue the wgmma, wait for them to finish reading the stage; (5) each warp arrives on empty[s]. "
+             "(4) issue the wgmma, wait for them to finish reading the stage; (5) each warp arrives on empty[s]. "
              "Neither side ever waits for the other",
              f"except through these barriers: the producer can run up to {stages} k-tiles ahead.")
     svg.paragraph(30, steps_y, steps, size=12.5, step=19)
@@ -1025,7 +1025,7 @@ def warp_specialized_ring(d):
             svg.text(30 + label_w + (j + 0.5) * col_w, y + 18, "none" if value is None else str(value), size=12,
                      anchor="middle", mono=True)
     note_y = ty + 4 * row_h + 26
-    svg.paragraph(30, note_y, (f"Shaded: the first round, when every stage starts empty, so the producer waits for "
+    svg.paragraph(30, note_y, ("Shaded: the first round, when every stage starts empty, so the producer waits for "
                                "nothing. A barrier's phase flips each time it completes,",
                                f"so k-tile t is phase t / {stages} of its stage's barriers and a waiter names that "
                                "phase's parity, (t / " + str(stages) + ") mod 2, which the kernel computes."),
@@ -1060,7 +1060,7 @@ def direct_conv_warps(d):
     outline(svg, x0, y1, Q * cell, P * cell)
     ticks(svg, x0, y1, cell, Q, "x", every=8)
     ticks(svg, x0, y1, cell, P, "y", every=1)
-    svg.text(x0, y1 - 24, f"1. the outputs y[0][0][p][q]: thread t owns NCHW offset t; warp = t / 32", size=13.5,
+    svg.text(x0, y1 - 24, "1. the outputs y[0][0][p][q]: thread t owns NCHW offset t; warp = t / 32", size=13.5,
              weight="bold")
     for w in sorted(shown):
         p, q = next((p, q) for p in range(P) for q in range(Q) if warp_of[p][q] == w)
