@@ -9,7 +9,8 @@
 ///
 /// Each benchmark is named `gemm/<rung>/<size>` (square) or `gemm/<rung>/<m>x<n>x<k>` (the
 /// training shapes, bf16 rungs only: kTrainingShapes); first come chapter 08's mma.sync rate
-/// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh). Time is GPU time from CUDA
+/// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh); after the target sizes,
+/// cuBLAS bf16 with B stored n x k, `cublas_layout/B n x k/<size>`. Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
@@ -198,6 +199,35 @@ void register_gemm_benchmark(const GemmRung& rung, const Shape& shape, const Ben
       ->MinTime(kMinSeconds);
 }
 
+// [cublas-layout]
+/// cuBLAS bf16 on the same problem with B stored n x k (BLayout::n_by_k, cuBLAS's "TN"), the
+/// layout public Hopper GEMMs such as fast.cu are timed in. Counter pct_of_cublas, as for the
+/// rungs: this speed as a % of the rungs' baseline (B k x n) at this size, so above 100 means
+/// cuBLAS is faster in the other layout and a % of cuBLAS in ours is the easier one.
+void run_cublas_layout(benchmark::State& state, const Shape& shape) {
+  state.SetLabel("bf16");
+  Bf16GemmArgs args = inputs_for(shape).args16(shape);
+  args.ldb = shape.k;  // the same k·n elements, read as n rows of k
+  const auto work = [&](cudaStream_t stream) { cublas_bf16_gemm(args, stream, BLayout::n_by_k); };
+  try {
+    const double mean_seconds = time_flushed_iterations(state, work);
+    state.counters["TFLOP/s"] = gemm_flops(shape.m, shape.n, shape.k) / mean_seconds / 1e12;
+    const auto key = std::make_pair(Precision::Bf16, shape);
+    if (cublas_seconds().count(key)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[key] / mean_seconds;
+  } catch (const CudaError& error) {
+    state.SkipWithError(error.what());
+  }
+}
+// [cublas-layout]
+
+void register_cublas_layout(const Shape& shape) {
+  benchmark::RegisterBenchmark(("cublas_layout/B n x k/" + shape.name()).c_str(),
+                               [shape](benchmark::State& state) { run_cublas_layout(state, shape); })
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(kMinSeconds);
+}
+
 /// --help: what this program times and its own flag, then Google Benchmark's flags.
 void print_help() {
   std::cout << "bench_gemm: times cuBLAS and every GEMM rung at 256^3 to 8192^3, and the bf16 rungs on two\n"
@@ -228,6 +258,7 @@ int main(int argc, char** argv) {
   };
   ladder::register_rate_probes(context);  // a few seconds: the mma.sync ceiling's anatomy first
   for (int n : ladder::kTargetSizes) register_square(n);
+  for (int n : ladder::kTargetSizes) ladder::register_cublas_layout({n, n, n});  // after each size's cuBLAS bf16
   for (const ladder::Shape& shape : ladder::kTrainingShapes)
     for (const ladder::GemmRung& rung : ladder::gemm_registry())
       if (rung.kind != ladder::RungKind::Exercise && rung.precision() == ladder::Precision::Bf16)

@@ -81,6 +81,7 @@ TRAINING_SHAPE = re.compile(r"\d+x\d+x\d+")  # bench_gemm's non-square cases, "M
 RATE_PROBE = re.compile(r"mma_rate/(\d+) warps per scheduler/(\d+) chains(/|$)")  # bench_gemm's mma.sync probe
 MMA_SYNC_FLOP = 2 * 16 * 8 * 16  # one mma.sync m16n8k16
 RATE_PROBE_CHAPTER = 8
+CUBLAS_LAYOUT_CHAPTER = 9  # bench_gemm's cuBLAS with B stored n×k is read beside fast.cu, timed in that layout
 
 # One Google Benchmark entry. case: the GEMM size n (a string, as in the name)
 # or the conv layer's name; pct: the % counter (NaN when absent); label: what
@@ -452,6 +453,20 @@ def rate_probe_table(run):
     return lines
 
 
+def cublas_layout_note(run):
+    """bench_gemm's cuBLAS bf16 with B stored n×k (`cublas_layout/B n x k/<size>`), as a % of cuBLAS bf16
+    in the rungs' layout at each size; "" when the run has none."""
+    measured = sorted(measurements(run.get("benchmarks"), "cublas_layout", "pct_of_cublas"), key=lambda m: int(m.case))
+    if not measured:
+        return ""
+    parts = [f"{m.case}³ skipped: {escape(m.error)}" if m.error else
+             f"{m.case}³ {number(m.tflops, '.1f')} TFLOP/s, {number(m.pct, '.1f')} %" for m in measured]
+    vendor = VENDORS["gemm"]["bf16"]
+    return (f"{vendor} with B stored n × k (cuBLAS's \"TN\", the layout fast.cu is timed in), as a % of {vendor} "
+            f"with B k × n as every rung takes it: " + "; ".join(parts) + ". Above 100 %, cuBLAS is faster in the "
+            "other layout.")
+
+
 def gemm_tables(run, chapter=None):
     """Every precision's GEMM table for the chapter (all rungs when None), the SIMT targets under the
     fp32 one, then the training shapes' table."""
@@ -469,6 +484,8 @@ def gemm_tables(run, chapter=None):
         tables.append(tensor_core_targets(run, chapter) + "\n")
     if chapter in (None, RATE_PROBE_CHAPTER) and (lines := rate_probe_table(run)):
         tables.append("\n".join(lines) + "\n")
+    if chapter in (None, CUBLAS_LAYOUT_CHAPTER) and (note := cublas_layout_note(run)):
+        tables.append(note + "\n")
     return tables
 
 

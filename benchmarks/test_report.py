@@ -38,7 +38,7 @@ def bench_entry(name, flops, ms, vendor_ms=None, label=None, error=None):
     else:
         entry.update({"real_time": ms, "TFLOP/s": flops / (ms * 1e-3) / 1e12})
     if vendor_ms is not None and not error:
-        entry["pct_of_cublas" if name.startswith("gemm/") else "pct_of_cudnn"] = 100 * vendor_ms / ms
+        entry["pct_of_cudnn" if name.startswith("conv/") else "pct_of_cublas"] = 100 * vendor_ms / ms
     if label:
         entry["label"] = label
     return entry
@@ -319,6 +319,20 @@ class GemmReportTest(unittest.TestCase):
         text = "\n".join(report.gemm_tables(run, chapter=8))
         self.assertIn("one mma.sync every 33.2 SM clocks, the instruction's latency", text)
         self.assertNotIn("at the peak SM clock", text)
+
+    def test_chapter_9_says_how_fast_cublas_is_with_b_stored_n_by_k(self):
+        run = synthetic_run({4096: 96.0})
+        layout = [bench_entry("cublas_layout/B n x k/8192", 2 * 8192**3, 1.6, vendor_ms=1.64),
+                  bench_entry("cublas_layout/B n x k/4096", 2 * 4096**3, 0.2, vendor_ms=0.19),
+                  bench_entry("cublas_layout/B n x k/2048", 1.0, 1.0, error="no algorithm")]
+        run["benchmarks"]["benchmarks"] += layout
+        text = "\n".join(report.gemm_tables(run, chapter=9))
+        self.assertIn("with B k × n as every rung takes it: 2048³ skipped: no algorithm; "
+                      "4096³ 687.2 TFLOP/s, 95.0 %; 8192³ 687.2 TFLOP/s, 102.5 %.", text)
+        # Not a rung: no row in the GEMM tables, and only chapter 9 and the results page say it.
+        self.assertNotIn("| B n x k", text)
+        self.assertNotIn("B stored n × k", "\n".join(report.gemm_tables(run, chapter=8)))
+        self.assertIn("B stored n × k", "\n".join(report.gemm_tables(run)))
 
     def test_roofline_places_each_size_at_the_gemms_own_intensity(self):
         points = report.roofline_points(synthetic_run({2048: 91.0, 4096: 96.0, 8192: 92.0}))

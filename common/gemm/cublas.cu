@@ -89,30 +89,48 @@ int pointer_alignment(const Bf16GemmArgs& args) {
 /// whether C is read (beta != 0) changes the work.
 struct ProblemKey {
   int device, m, n, k, lda, ldb, ldc;
+  BLayout b_layout;
   bool reads_c;
   int alignment;
   bool operator<(const ProblemKey& other) const {
-    return std::tie(device, m, n, k, lda, ldb, ldc, reads_c, alignment) <
-           std::tie(other.device, other.m, other.n, other.k, other.lda, other.ldb, other.ldc, other.reads_c,
-                    other.alignment);
+    return std::tie(device, m, n, k, lda, ldb, ldc, b_layout, reads_c, alignment) <
+           std::tie(other.device, other.m, other.n, other.k, other.lda, other.ldb, other.ldc, other.b_layout,
+                    other.reads_c, other.alignment);
   }
 };
 
-ProblemKey key_of(const Bf16GemmArgs& args) {
+ProblemKey key_of(const Bf16GemmArgs& args, BLayout b_layout) {
   int device = 0;
   LADDER_CUDA_CHECK(cudaGetDevice(&device));
-  return {device, args.m, args.n, args.k, args.lda, args.ldb, args.ldc, args.beta != 0.0f, pointer_alignment(args)};
+  return {device,
+          args.m,
+          args.n,
+          args.k,
+          args.lda,
+          args.ldb,
+          args.ldc,
+          b_layout,
+          args.beta != 0.0f,
+          pointer_alignment(args)};
 }
 
 /// The descriptors of one problem in cuBLASLt's column-major view (see
 /// cublas.cuh): cuBLASLt's A is our B, n x k with leading dimension ldb; its
 /// B is our A, k x m with lda; its C (and D, the same memory) is our C, n x m
 /// with ldc. All bf16; products accumulated and alpha, beta applied in fp32.
+/// B stored n x k is, column-major, k x n: cuBLASLt transposes it back (TRANSA).
 class MatmulPlan {
  public:
-  explicit MatmulPlan(const Bf16GemmArgs& args) {
+  MatmulPlan(const Bf16GemmArgs& args, BLayout b_layout) {
     LADDER_CUBLAS_CHECK(cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F, CUDA_R_32F));
-    LADDER_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&b_layout_, CUDA_R_16BF, args.n, args.k, args.ldb));
+    if (b_layout == BLayout::n_by_k) {
+      const cublasOperation_t transpose = CUBLAS_OP_T;
+      LADDER_CUBLAS_CHECK(
+          cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSA, &transpose, sizeof(transpose)));
+      LADDER_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&b_layout_, CUDA_R_16BF, args.k, args.n, args.ldb));
+    } else {
+      LADDER_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&b_layout_, CUDA_R_16BF, args.n, args.k, args.ldb));
+    }
     LADDER_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&a_layout_, CUDA_R_16BF, args.k, args.m, args.lda));
     LADDER_CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&c_layout_, CUDA_R_16BF, args.n, args.m, args.ldc));
   }
@@ -290,16 +308,16 @@ std::string describe_tile(std::uint32_t tile_id, std::uint32_t stages_id) {
 
 }  // namespace
 
-void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream) {
+void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream, BLayout b_layout) {
   if (args.m == 0 || args.n == 0) return;  // C is empty: nothing to write (as cublasGemmEx)
-  const ProblemKey key = key_of(args);
+  const ProblemKey key = key_of(args, b_layout);
   CachedProblem problem;
   void* workspace = nullptr;
   {
     std::lock_guard<std::mutex> lock(cache_mutex());
     auto found = chosen_algorithms().find(key);
     if (found == chosen_algorithms().end()) {
-      auto plan = std::make_shared<const MatmulPlan>(args);
+      auto plan = std::make_shared<const MatmulPlan>(args, b_layout);
       const ChosenAlgorithm chosen = choose_algorithm(*plan, args, key, stream);
       found = chosen_algorithms().emplace(key, CachedProblem{std::move(plan), chosen}).first;
     }
@@ -310,8 +328,8 @@ void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream) {
       problem.plan->launch(args, problem.chosen.algo, problem.chosen.workspace_bytes, workspace, args.c, stream));
 }
 
-std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args) {
-  const ProblemKey key = key_of(args);
+std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args, BLayout b_layout) {
+  const ProblemKey key = key_of(args, b_layout);
   ChosenAlgorithm chosen;
   {
     std::lock_guard<std::mutex> lock(cache_mutex());
@@ -335,7 +353,8 @@ GemmRung cublas_bf16_rung() {
   rung.name = "cuBLAS bf16";
   rung.chapter = 0;
   rung.kind = RungKind::Vendor;
-  rung.launch = cublas_bf16_gemm;
+  rung.launch = static_cast<Bf16GemmLauncher>(  // B k x n, as every rung takes it
+      [](const Bf16GemmArgs& args, cudaStream_t stream) { cublas_bf16_gemm(args, stream); });
   rung.requirements.alignment_bytes = 2;
   rung.summary =
       "cuBLASLt, bf16 A/B/C, CUBLAS_COMPUTE_32F, the fastest of its heuristic candidates timed once per shape";

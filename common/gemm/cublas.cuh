@@ -27,25 +27,32 @@ void cublas_sgemm(const GemmArgs& args, cudaStream_t stream);
 /// The registry entry for cublas_sgemm ("cuBLAS", chapter 0, vendor).
 GemmRung cublas_rung();
 
+/// How a bf16 GEMM's B is stored. Every rung takes B as k x n, row-major (ldb >= n): in
+/// cuBLAS's column-major terms both operands are "N". Bᵀ stored as n x k row-major (ldb >= k)
+/// is the same matrix with k running fastest, the layout `wgmma` reads without its transpose
+/// bit and the one fast.cu and most cuBLAS benchmarks time ("TN"). Only bench_gemm's layout
+/// comparison asks for it; the rungs' baseline is k x n.
+enum class BLayout { k_by_n, n_by_k };
+
 /// Row-major bf16 GEMM through cuBLASLt at its best algorithm for the shape:
 /// A, B and C in CUDA_R_16BF, CUBLAS_COMPUTE_32F (fp32 accumulation, alpha and
 /// beta in fp32), the same column-major view as above. The baseline of every
 /// bf16 rung, so it should be cuBLAS at its fastest, not at its first guess:
 /// the first call for a problem (m, n, k, lda, ldb, ldc, whether beta != 0,
-/// the pointers' alignment, the device) asks cuBLASLt's heuristic for up to 8
+/// the pointers' alignment, B's layout, the device) asks cuBLASLt's heuristic for up to 8
 /// algorithms (32 MiB of workspace at most), times each on `stream` and keeps
 /// the fastest; later calls reuse it. That first call synchronizes and runs
 /// the GEMM up to 65 times, so make it an untimed warm-up. When beta != 0 the
 /// candidates run on a scratch copy of C: the caller's C is updated once, by
 /// the chosen algorithm. Throws CudaError if no candidate launches.
-void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream);
+void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream, BLayout b_layout = BLayout::k_by_n);
 
 /// The algorithm cublas_bf16_gemm chose for this problem (only the pointers'
 /// alignment matters, and a null pointer counts as cudaMalloc's 256 bytes),
 /// in one line, e.g. "cuBLASLt algo 66, tile 128x256x64, 4 stages, split-k 1,
 /// fastest of 8 heuristic candidates (heuristic rank 2)"; empty if it has not
 /// run on this problem yet.
-std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args);
+std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args, BLayout b_layout = BLayout::k_by_n);
 
 /// The registry entry for cublas_bf16_gemm ("cuBLAS bf16", chapter 0, vendor).
 GemmRung cublas_bf16_rung();
