@@ -30,7 +30,7 @@
 /// shared-memory ceiling is the same and global traffic and barriers per FLOP
 /// double; on sm_86/sm_89 the extra warps may win some of it back. Measured
 /// on the H200 (sm_90) at 4096³: 17.3 ms against 17.1 ms, only 1 % slower
-/// (15.5 % of cuBLAS against 15.7 %; 7 to 10 % slower at the other sizes).
+/// (15.5 % of cuBLAS against 15.7 %; 7 to 12 % slower at the other sizes).
 /// The direction held, but doubling the global bytes and barriers per FLOP
 /// cost little at 4096³, likely because the unchanged shared wavefronts per
 /// FFMA set the pace, as the chapter's profile shows for 32 × 32 (shared
@@ -39,8 +39,8 @@
 ///
 /// The chapter's `static_assert(kChapterTile == 32, ...)` holds the chapter's
 /// analysis (a warp stages one 128-byte line); the template's
-/// `32 % kTile == 0 || kTile % 32 == 0` is what correctness needs from the
-/// warp's shape. 16-row tiles on grid.y reach only m = 1,048,560, so the
+/// `32 % kTile == 0 || kTile % 32 == 0` is the wider premise of such counts
+/// (a warp over whole rows, or inside one). Neither is needed for correct results. 16-row tiles on grid.y reach only m = 1,048,560, so the
 /// launcher runs C in row slabs (common/gemm/row_slabs.cuh).
 #include "chapters/03_shared_memory_gemm/smem_gemm.cuh"
 #include "common/gemm/row_slabs.cuh"

@@ -11,7 +11,7 @@
 ///
 /// Before measuring, predict for the ResNet-50 28x28x128 layer: how many
 /// distinct addresses a warp's input load names (10a: 32 neighbouring ones, or
-/// 16 with a stride of 2), how many its weight load names (10a: 1), how many
+/// 32 on every other word with a stride of 2), how many its weight load names (10a: 1), how many
 /// 32-byte sectors its store touches (10a: 4), and so whether this rung is
 /// faster or slower than 10a, and by roughly how much.
 #include "chapters/10_direct_conv/direct_conv.cuh"
