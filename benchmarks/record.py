@@ -111,14 +111,18 @@ def read_profile(ladder_report, tune_report):
 
 def merged_summary(paths):
     """machine, tests and sanitizer sections of run_gpu.sh's summary files; later files win, but
-    the phases of every call are kept."""
-    merged, phases = {}, {}
+    the phases of every call are kept, and the commits the calls measured (each once, in order)."""
+    merged, phases, commits = {}, {}, []
     for path in paths or []:
         summary = json.loads(pathlib.Path(path).read_text())
         phases.update(summary.pop("phases", {}))
+        commit = (summary.get("machine") or {}).get("commit")
+        if commit and commit not in commits:
+            commits.append(commit)
         merged.update(summary)
     if phases:
         merged["phases"] = phases
+    merged["commits"] = commits
     return merged
 
 
@@ -191,6 +195,8 @@ def main():
         "cuda": ladder["device"]["runtime_cuda"] if ladder else "unknown",
         # the commit the device measured (run_gpu.sh's LADDER_COMMIT), else this checkout's
         "commit": (machine or {}).get("commit") or git_commit(), "date": datetime.date.today().isoformat(),
+        # every call's, where they differ: the record's commit is the last call's
+        "commits": summary["commits"] if len(summary["commits"]) > 1 else None,
         # null: that part of the verification was not in the runs recorded here
         "tests": summary.get("tests"),
         "sanitizer": summary.get("sanitizer"),

@@ -185,10 +185,16 @@ def escape(text):
 
 
 def context_line(run):
+    """The GPU, its clocks and software, the commit(s) measured (one per device call where the calls
+    ran different commits), the date and the record's file."""
     c = run["context"]
+    commits = c.get("commits") or [c["commit"]]
+    measured = (f"commit `{commits[0][:10]}`" if len(commits) == 1 else
+                "commits " + ", ".join(f"`{commit[:10]}`" for commit in commits) + " (in the order of the calls)")
     return (f"{c['gpu']} (SM clock {c.get('sm_clock_mhz', '?')} MHz, memory clock "
             f"{c.get('memory_clock_mhz', '?')} MHz), driver {c['driver']}, CUDA {c['cuda']}, "
-            f"commit `{c['commit'][:10]}`, {c['date']}; file `benchmarks/results/{run['_file']}`")
+            f"{measured}, {c['date']}; file `benchmarks/results/{run['_file']}`, whose calls "
+            "`benchmarks/results/README.md` lists")
 
 
 def measurement_cell(m, relative=None):

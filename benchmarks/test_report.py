@@ -674,6 +674,30 @@ class RecordTest(unittest.TestCase):
             self.assertEqual(context["sanitizer"], {"runs": 6, "clean": 6})
             self.assertEqual((context["driver"], context["sm_clock_mhz"]), ("580.1", "1980"))
             self.assertEqual(context["sm_clock_at_record_mhz"], "1980", "the later summary wins")
+            self.assertIsNone(context["commits"], "no call named a commit")
+
+    def test_calls_at_different_commits_are_each_named(self):
+        run = synthetic_run({4096: 96.0})
+        self.assertIn("commit `0123456789`, ", report.context_line(run))
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = pathlib.Path(tmp)
+            machine = {"gpu": "NVIDIA H200", "driver": "580.1", "sm_clock_mhz": "1980", "sm_clock_max_mhz": "1980",
+                       "memory_clock_max_mhz": "3201"}
+            summaries = []
+            for call, commit in enumerate(("aaaaaaaaaaaa", "bbbbbbbbbbbb", "aaaaaaaaaaaa", "cccccccccccc")):
+                summaries += ["--summary", str(tmp / f"run{call}.json")]
+                (tmp / f"run{call}.json").write_text(json.dumps({"machine": dict(machine, commit=commit)}))
+            bench = tmp / "bench.json"
+            bench.write_text(json.dumps({"benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))
+            subprocess.run([sys.executable, str(HERE / "record.py"), *summaries, "--bench", str(bench),
+                            "--out", str(tmp / "results")], check=True, capture_output=True, cwd=tmp,
+                           env=dict(os.environ, PATH="/nonexistent"))
+            recorded = json.loads((tmp / "results" / "NVIDIA_H200.json").read_text())
+        self.assertEqual(recorded["context"]["commit"], "cccccccccccc", "the last call's")
+        self.assertEqual(recorded["context"]["commits"], ["aaaaaaaaaaaa", "bbbbbbbbbbbb", "cccccccccccc"])
+        recorded["_file"] = "NVIDIA_H200.json"
+        self.assertIn("commits `aaaaaaaaaa`, `bbbbbbbbbb`, `cccccccccc` (in the order of the calls)",
+                      report.context_line(recorded))
 
 
 # A profile report as ncu prints it for --metrics, for one launch of `kernel`.
