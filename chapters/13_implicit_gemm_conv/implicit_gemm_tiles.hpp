@@ -87,7 +87,8 @@ using Mma64x128x32s4 = ConvTileConfig<64, 128, 32, 32, 64, 4, 3>;  // 128 thread
 using Mma256x128x32s3 = ConvTileConfig<256, 128, 32, 64, 64, 3>;   // 256 threads, 73 728 B
 using Mma128x128x64s3 = ConvTileConfig<128, 128, 64, 64, 64, 3>;   // 128 threads, 98 304 B
 // Added after the H200 run, for the 14 × 14 × 256 layer, whose best shape was 64 × 64 (392 blocks,
-// 3 an SM): the same tile with k-tiles of 64, so half as many barriers and waits per FLOP.
+// about 3 per SM of the 5 that fit): the same tile with k-tiles of 64, so half as many barriers and
+// waits per FLOP.
 using Mma64x64x64s3 = ConvTileConfig<64, 64, 64, 32, 32, 3, 4>;  // 128 threads, 49 152 B
 // [config]
 

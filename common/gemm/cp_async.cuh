@@ -10,8 +10,9 @@ namespace ladder {
 // [cp-async]
 /// Copies 16 bytes global → shared without passing through registers; only the
 /// first `src_bytes` are read, the rest of the 16 are filled with zeros (the
-/// edge tiles' bounds handling, for free). `.cg` caches in L2 only: each
-/// element is staged once per block, so L1 would not see it again.
+/// edge tiles' bounds handling, for free). `.cg` caches in L2 only: a GEMM
+/// block stages each element once, so L1 would not see it again (chapter 13's
+/// gather re-reads pixels across filter taps, and those come from L2).
 /// (sm_80+: for older targets these helpers compile to nothing, and the kernels
 /// that call them compile to a trap; the registry never launches them there.)
 __device__ __forceinline__ void cp_async_16(void* dst, const void* src, int src_bytes) {
