@@ -64,7 +64,8 @@ struct ThreadTileConfig {
                 "different bank groups (odd kLdA / 4), so the load is one wavefront: WM <= 64");
   static_assert(kLanesN <= 8,
                 "a float4 load of B reaches kLanesN * 16 contiguous bytes of b_tile; up to 128 bytes are one "
-                "wavefront: WN <= 64 (with WM * WN = 2048, the warp tile is 64 x 32 or 32 x 64)");
+                "wavefront: WN <= 8 * TN (64 for the chapter's 8 x 8 thread tile, whose warp tiles are 64 x 32 "
+                "or 32 x 64)");
   static_assert(BK % 4 == 0, "tiles are staged in float4s along k");
   static_assert(kAChunks * kThreads * 4 == BM * BK && kBChunks * kThreads * 4 == BK * BN,
                 "every thread stages the same whole number of float4s of each tile");
