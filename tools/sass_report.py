@@ -209,7 +209,8 @@ def shortest_trip(loop):
 
 def longest_plain_trip(loop):
     """The most instructions one trip can issue without a CALL (the slow paths of 64-bit division and the
-    like sit behind calls). For a gather that branches around chunks of zeros, this is an interior tile's trip."""
+    like sit behind calls). For a gather that branches around chunks of zeros, this is an interior tile's trip;
+    where edge tiles copy by a slower path, an edge tile's."""
     return trip_length(loop, max, calls_end_a_path=True)
 
 
@@ -311,8 +312,9 @@ def report_mma(name: str, code, attributes):
     hmma = counts["HMMA"]
     others = len(body) - sum(counts.values())
     lines = [f"Main loop of `{name}` on {attributes['arch']}, one trip per k-tile: {len(body)} instructions. "
-             f"The shortest trip around it issues {trip}; the longest that calls no slow path (an interior tile, "
-             f"every chunk decoded) issues {interior}.", "",
+             f"The shortest trip around it issues {trip}; the longest that calls no slow path issues {interior} "
+             f"(every branch the loop holds taken: for a gather that skips chunks of zeros, an interior tile; "
+             f"where edge tiles copy by a slower path, an edge tile).", "",
              "| per k-tile | count | per HMMA |", "| --- | ---: | ---: |"]
     for op, count in counts.items():
         lines.append(f"| `{op}` | {count} | {number(Fraction(count, hmma))} |")
@@ -320,11 +322,11 @@ def report_mma(name: str, code, attributes):
               f"{number(Fraction(others, hmma))} |",
               f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hmma))}** |", "",
               f"- Issue slots: at the tensor cores' peak a sub-partition issues one HMMA every {HMMA_CLOCKS} clocks, "
-              f"so at most {HMMA_CLOCKS} instructions per HMMA fit. An interior k-tile issues "
+              f"so at most {HMMA_CLOCKS} instructions per HMMA fit. The longest such trip issues "
               f"{number(Fraction(interior, hmma))} per HMMA: a predicted ceiling of "
-              f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, interior)))}** of the dense bf16 peak "
-              f"(the shortest trip, {number(Fraction(trip, hmma))} per HMMA, "
-              f"{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, trip)))}).", ""]
+              f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, interior)))}** of the dense bf16 peak; "
+              f"the shortest, {number(Fraction(trip, hmma))} per HMMA, "
+              f"{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, trip)))}. Every k-tile's trip lies between.", ""]
     return "\n".join(lines)
 
 

@@ -1,5 +1,5 @@
 /// \file chapters/07_wmma_gemm/main.cu
-/// \brief `ch07_wmma_gemm`: the ladder so far, then the bf16 table (cuBLAS bf16, 07a, 07b).
+/// \brief `ch07_wmma_gemm`: the ladder so far, then the bf16 table (cuBLAS bf16, 07a to 07c).
 ///
 ///     build/bin/ch07_wmma_gemm                 # 4096³, verify, time, print both tables
 ///     build/bin/ch07_wmma_gemm --m 1000 --n 777 --k 513 --repeat 20

@@ -1,15 +1,17 @@
 /// \file wmma_gemm.cu
-/// \brief Chapter 07: bf16 GEMM on the tensor cores through `nvcuda::wmma`, in two rungs.
+/// \brief Chapter 07: bf16 GEMM on the tensor cores through `nvcuda::wmma`, in three rungs.
 ///
 /// - 07a, one warp per 16 × 16 tile of C, its fragments loaded straight from
 ///   global memory: the API and nothing else.
 /// - 07b, 128 × 128 block tiles staged in padded shared memory by chapter 06's
 ///   cp.async pipeline, each warp owning 4 × 2 accumulator fragments
 ///   (the template is in wmma_gemm.cuh).
+/// - 07c, 07b with its fragments loaded by a `wmma.load` that names shared
+///   memory: one ldmatrix per fragment in the SASS.
 ///
 /// Run it: `build/bin/ch07_wmma_gemm` (4096³, or `--m 1000 --n 1000 --k 1000`);
-/// it prints the fp32 ladder so far, then the bf16 table: cuBLAS bf16, 07a and
-/// 07b as % of cuBLAS and of the measured WMMA peak (wmma_peak.cu).
+/// it prints the fp32 ladder so far, then the bf16 table: cuBLAS bf16 and 07a to
+/// 07c as % of cuBLAS and of the measured WMMA peak (wmma_peak.cu).
 #include "chapters/07_wmma_gemm/wmma_gemm.cuh"
 
 namespace ladder::wmma_gemm {
