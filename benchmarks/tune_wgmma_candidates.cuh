@@ -45,7 +45,7 @@ struct Candidate : wgmma::HopperTile<128, 256, 3, 2, true, true, Cluster> {
 // rungs run beside them: 09c is <8, 0, 1>, 09e <8, 1, 1>, 09d <16, 0, 2>; exercise 1's solution
 // is <16, 0, 1>. Every rung releases a stage per warp, on as many CTAs as fit.
 using Candidates = std::tuple<Candidate<16, 0, 1>,        // the best rung on the H200, as a baseline in the same run
-                              Candidate<32, 0, 1>,        // taller bands: at 4096³ a wave of 132 tiles spans 5 columns (4 and 4 tiles)
+                              Candidate<32, 0, 1>,        // taller bands: at 4096³ a wave of 132 tiles spans 5 columns
                               Candidate<16, 1, 1>,        // the best rung's bands with 09e's wgmma in flight
                               Candidate<32, 1, 1>,        // ... and with taller bands
                               Candidate<8, 0, 2>,         // clusters with 09c's bands of 8 tile rows

@@ -40,8 +40,9 @@
 /// The chapter's `static_assert(kChapterTile == 32, ...)` holds the chapter's
 /// analysis (a warp stages one 128-byte line); the template's
 /// `32 % kTile == 0 || kTile % 32 == 0` is the wider premise of such counts
-/// (a warp over whole rows, or inside one). Neither is needed for correct results. 16-row tiles on grid.y reach only m = 1,048,560, so the
-/// launcher runs C in row slabs (common/gemm/row_slabs.cuh).
+/// (a warp over whole rows, or inside one). Neither is needed for correct
+/// results. 16-row tiles on grid.y reach only m = 1,048,560, so the launcher
+/// runs C in row slabs (common/gemm/row_slabs.cuh).
 #include "chapters/03_shared_memory_gemm/smem_gemm.cuh"
 #include "common/gemm/row_slabs.cuh"
 
