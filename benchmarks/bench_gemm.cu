@@ -9,8 +9,8 @@
 ///
 /// Each benchmark is named `gemm/<rung>/<size>` (square) or `gemm/<rung>/<m>x<n>x<k>` (the
 /// training shapes, bf16 rungs only: kTrainingShapes); first come chapter 08's mma.sync rate
-/// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh); after the target sizes,
-/// cuBLAS bf16 with B stored n x k, `cublas_layout/B n x k/<size>`. Time is GPU time from CUDA
+/// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh); after each target size's
+/// rungs, cuBLAS bf16 with B stored n x k, `cublas_layout/B n x k/<size>`. Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
@@ -199,7 +199,6 @@ void register_gemm_benchmark(const GemmRung& rung, const Shape& shape, const Ben
       ->MinTime(kMinSeconds);
 }
 
-// [cublas-layout]
 /// cuBLAS bf16 on the same problem with B stored n x k (BLayout::n_by_k, cuBLAS's "TN"), the
 /// layout public Hopper GEMMs such as fast.cu are timed in. Counter pct_of_cublas, as for the
 /// rungs: this speed as a % of the rungs' baseline (B k x n) at this size, so above 100 means
@@ -218,7 +217,6 @@ void run_cublas_layout(benchmark::State& state, const Shape& shape) {
     state.SkipWithError(error.what());
   }
 }
-// [cublas-layout]
 
 void register_cublas_layout(const Shape& shape) {
   benchmark::RegisterBenchmark(("cublas_layout/B n x k/" + shape.name()).c_str(),
@@ -257,8 +255,10 @@ int main(int argc, char** argv) {
       if (rung.kind != ladder::RungKind::Exercise) ladder::register_gemm_benchmark(rung, {n, n, n}, context);
   };
   ladder::register_rate_probes(context);  // a few seconds: the mma.sync ceiling's anatomy first
-  for (int n : ladder::kTargetSizes) register_square(n);
-  for (int n : ladder::kTargetSizes) ladder::register_cublas_layout({n, n, n});  // after each size's cuBLAS bf16
+  for (int n : ladder::kTargetSizes) {
+    register_square(n);
+    ladder::register_cublas_layout({n, n, n});  // after this size's cuBLAS bf16, on the same inputs
+  }
   for (const ladder::Shape& shape : ladder::kTrainingShapes)
     for (const ladder::GemmRung& rung : ladder::gemm_registry())
       if (rung.kind != ladder::RungKind::Exercise && rung.precision() == ladder::Precision::Bf16)

@@ -240,8 +240,8 @@ def peak_note(ladder, entries):
     measured = [f"{name} {peaks[name]:.1f} TFLOP/s" for name in instructions if name in peaks]
     if not measured:
         return []
-    operands = ("from registers, or for wgmma from shared memory" if any(name.startswith("wgmma") for name in instructions)
-                else "from registers")
+    has_wgmma = any(name.startswith("wgmma") for name in instructions)
+    operands = "from registers, or for wgmma from shared memory" if has_wgmma else "from registers"
     return [f"Instruction peaks on this GPU (a micro-benchmark issuing only that instruction, {operands}): "
             + "; ".join(measured) + "."]
 

@@ -147,12 +147,14 @@ class MmaReportTest(unittest.TestCase):
         self.assertIn("| `LDGSTS` | 2 | 0.5 |", text)
         self.assertIn("| **all instructions** | **14** | **3.5** |", text)
         # 13 instructions per 4 HMMA: 3.25 per HMMA, under the 4 that fit, so the ceiling is the peak.
-        self.assertIn("An interior k-tile issues 3.25 per HMMA: a predicted ceiling of **100 %**", text)
+        self.assertIn("The longest such trip issues 3.25 per HMMA: a predicted ceiling of **100 %**", text)
+        # The shortest, 10 instructions: 2.5 per HMMA.
+        self.assertIn("the shortest, 2.5 per HMMA, 100 %. Every k-tile's trip lies between.", text)
 
     def test_a_loop_issuing_more_than_four_per_hmma_is_capped(self):
         slow = MMA_LISTING.replace("HMMA.16816.F32.BF16 R36, R6, R10, R36", "IMAD R36, R6, R10, R36")
         code = sass_report.parse_listing(slow)["_Z3mmav"]
-        # 3 HMMA, 13 instructions on the interior trip: 4 x 3 / 13 = 92 %.
+        # 3 HMMA, 13 instructions on the longest plain trip: 4 x 3 / 13 = 92 %.
         self.assertIn("a predicted ceiling of **92 %**", sass_report.report_mma("k", code, self.attributes))
 
 

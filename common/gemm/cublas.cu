@@ -102,16 +102,8 @@ struct ProblemKey {
 ProblemKey key_of(const Bf16GemmArgs& args, BLayout b_layout) {
   int device = 0;
   LADDER_CUDA_CHECK(cudaGetDevice(&device));
-  return {device,
-          args.m,
-          args.n,
-          args.k,
-          args.lda,
-          args.ldb,
-          args.ldc,
-          b_layout,
-          args.beta != 0.0f,
-          pointer_alignment(args)};
+  const bool reads_c = args.beta != 0.0f;
+  return {device, args.m, args.n, args.k, args.lda, args.ldb, args.ldc, b_layout, reads_c, pointer_alignment(args)};
 }
 
 /// The descriptors of one problem in cuBLASLt's column-major view (see
