@@ -304,7 +304,7 @@ def report_mma(name: str, code, attributes):
     loop = main_loop(code, "HMMA")
     if loop is None:
         raise ValueError(f"{name}: no loop in the machine code")
-    body, trip, interior = instructions(loop), shortest_trip(loop), longest_plain_trip(loop)
+    body, trip, longest = instructions(loop), shortest_trip(loop), longest_plain_trip(loop)
     counts = {op: sum(opcode(i) == op for i in body) for op in ("HMMA", "LDSM", "LD", "MOVM", "LDGSTS")}
     counts = {op: count for op, count in counts.items() if count or op == "HMMA"}  # rows for what the loop holds
     if counts["HMMA"] == 0:
@@ -312,9 +312,9 @@ def report_mma(name: str, code, attributes):
     hmma = counts["HMMA"]
     others = len(body) - sum(counts.values())
     lines = [f"Main loop of `{name}` on {attributes['arch']}, one trip per k-tile: {len(body)} instructions. "
-             f"The shortest trip around it issues {trip}; the longest that calls no slow path issues {interior} "
-             f"(every branch the loop holds taken: for a gather that skips chunks of zeros, an interior tile; "
-             f"where edge tiles copy by a slower path, an edge tile).", "",
+             f"The shortest trip around it issues {trip}; the longest that calls no slow path issues {longest} "
+             "(every branch the loop holds taken: for a gather that skips chunks of zeros, an interior tile; "
+             "where edge tiles copy by a slower path, an edge tile).", "",
              "| per k-tile | count | per HMMA |", "| --- | ---: | ---: |"]
     for op, count in counts.items():
         lines.append(f"| `{op}` | {count} | {number(Fraction(count, hmma))} |")
@@ -323,8 +323,8 @@ def report_mma(name: str, code, attributes):
               f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hmma))}** |", "",
               f"- Issue slots: at the tensor cores' peak a sub-partition issues one HMMA every {HMMA_CLOCKS} clocks, "
               f"so at most {HMMA_CLOCKS} instructions per HMMA fit. The longest such trip issues "
-              f"{number(Fraction(interior, hmma))} per HMMA: a predicted ceiling of "
-              f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, interior)))}** of the dense bf16 peak; "
+              f"{number(Fraction(longest, hmma))} per HMMA: a predicted ceiling of "
+              f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, longest)))}** of the dense bf16 peak; "
               f"the shortest, {number(Fraction(trip, hmma))} per HMMA, "
               f"{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, trip)))}. Every k-tile's trip lies between.", ""]
     return "\n".join(lines)
