@@ -5,7 +5,7 @@
 /// 16 × 16 × 16 product to the tensor cores: load a 16 × 16 tile of A and one of
 /// B into *fragments*, `mma_sync` them into an fp32 accumulator fragment, store
 /// it. Which lane holds which element is not specified, so the code never looks
-/// inside a fragment. wmma_gemm.cu registers the chapter's two rungs:
+/// inside a fragment. wmma_gemm.cu registers the chapter's three rungs:
 ///
 /// - 07a: one warp per 16 × 16 tile of C, fragments loaded straight from global memory;
 /// - 07b: `BlockTileConfig` below, 128 × 128 block tiles staged in padded shared
@@ -101,7 +101,7 @@ __device__ __forceinline__ void store_bf16x8(bf16* p, const Bf16x8& v) {
 /// alpha and beta, converts to bf16 and writes them with one 16-byte store
 /// (element by element at the right edge of C). Rows and columns outside C are
 /// skipped; C is not read when beta == 0. Needs ldc a multiple of 8 elements and
-/// C 16-byte aligned (both rungs require it). Called by the whole warp.
+/// C 16-byte aligned (07b and 07c require it). Called by the whole warp.
 __device__ __forceinline__ void store_fragment(const Bf16GemmArgs& args, const AccumulatorFragment& acc, float* staging,
                                                int row0, int col0) {
   wmma::store_matrix_sync(staging, acc, kStagingLd, wmma::mem_row_major);

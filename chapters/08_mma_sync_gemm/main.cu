@@ -1,5 +1,5 @@
 /// \file chapters/08_mma_sync_gemm/main.cu
-/// \brief `ch08_mma_sync_gemm`: the ladder so far, then the bf16 table with rungs 08a to 08d.
+/// \brief `ch08_mma_sync_gemm`: the ladder so far, then the bf16 table with rungs 08a to 08e.
 ///
 ///     build/bin/ch08_mma_sync_gemm                  # 4096³: verify, time, print both tables
 ///     build/bin/ch08_mma_sync_gemm --m 8192 --n 8192 --k 8192

@@ -3,7 +3,7 @@
 ///
 /// The kernel template is in mma_sync_gemm.cuh, its index arithmetic in mma_sync_tiles.hpp.
 /// Run it: `build/bin/ch08_mma_sync_gemm` (4096³, or `--m 1000 --n 1000 --k 1000`). It
-/// prints the fp32 ladder so far, then the bf16 table: cuBLAS bf16, 08a to 08d, the
+/// prints the fp32 ladder so far, then the bf16 table: cuBLAS bf16, 08a to 08e, the
 /// mma.sync peak and, for scale, cuBLAS fp32 and the best SIMT rung.
 #include "chapters/08_mma_sync_gemm/mma_sync_configs.hpp"
 #include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"

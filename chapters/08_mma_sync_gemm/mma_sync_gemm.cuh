@@ -2,8 +2,9 @@
 /// \brief Chapter 08's kernel template: bf16 GEMM on the tensor cores with mma.sync, fed by
 /// ldmatrix from shared tiles that cp.async fills.
 ///
-/// Two short kernels share every helper below: single_stage_kernel (08a, 08b: load, wait,
-/// multiply) and pipelined_kernel (08c, 08d: k-tiles in flight while one is multiplied).
+/// Three short kernels share every helper below: single_stage_kernel (08a, 08b: load, wait,
+/// multiply), pipelined_kernel (08c, 08d: k-tiles in flight while one is multiplied) and
+/// interleaved_kernel (08e: the pipeline's side work spread over the k-steps).
 /// What differs between the rungs is a TileConfig (mma_sync_tiles.hpp): tile sizes, stages,
 /// the shared layout (padded or swizzled) and the block order. mma_sync_gemm.cu registers
 /// them; the exercise and the solutions reuse the same template.
