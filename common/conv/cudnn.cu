@@ -160,7 +160,7 @@ PrecisionSetup setup_of(ConvPrecision precision) {
 
 /// Everything a problem needs at every call, made on its first call: the
 /// descriptors (host objects holding no pointers, reused by every call of that
-/// shape), the fastest algorithm cudnnFind timed, and that algorithm's
+/// shape), the fastest algorithm cudnnFind timed (of those make_plan accepts), and that algorithm's
 /// workspace, allocated once so that timed calls allocate nothing.
 struct ConvPlan {
   TensorDescriptor x, y;
@@ -478,7 +478,9 @@ ConvRung cudnn_rung() {
   rung.kind = RungKind::Vendor;
   rung.launch = cudnn_conv;
   rung.requirements.needs_cudnn = true;
-  rung.summary = "cudnnConvolutionForward, fp32 NCHW, CUDNN_FMA_MATH (no TF32), the fastest algorithm cudnnFind timed";
+  rung.summary =
+      "cudnnConvolutionForward, fp32 NCHW, CUDNN_FMA_MATH (no TF32), the fastest direct-sum algorithm cudnnFind timed "
+      "(FFT and Winograd passed over)";
   return rung;
 }
 
@@ -491,8 +493,8 @@ ConvRung cudnn_bf16_rung() {
   rung.requirements.needs_cudnn = true;
   rung.requirements.min_compute_capability = 80;  // cuDNN's bf16 convolutions start with Ampere
   rung.summary =
-      "cudnnConvolutionForward, bf16 NHWC, fp32 accumulation, tensor cores, the fastest algorithm cudnnFind "
-      "timed";
+      "cudnnConvolutionForward, bf16 NHWC, fp32 accumulation, tensor cores, the fastest direct-sum algorithm "
+      "cudnnFind timed (FFT and Winograd passed over)";
   return rung;
 }
 
