@@ -10,11 +10,12 @@ checkpoint format, common/nn/checkpoint.hpp), and takes the batches in the proje
 same SplitMix64 stream (common/nn/random.hpp) and the same Fisher-Yates shuffle (training.cpp).
 So with fp32 everywhere the two runs differ only by rounding, and this script checks that they
 do: the first batches' losses must agree to 1e-3 (a different batch gives a different loss at
-once). Then it times PyTorch's epochs three ways:
+once). Then it times PyTorch's epochs four ways:
 
 - eager fp32: the plain loop (TF32 off, so that it computes what the project computes);
 - eager bf16: channels_last and bf16 autocast, the usual mixed-precision recipe;
-- compiled fp32: torch.compile, where it works on the machine (its error is recorded otherwise).
+- compiled fp32: torch.compile, where it works on the machine (its error is recorded otherwise);
+- compiled bf16: all three at once, PyTorch's best effort (last: a run out of time loses it first).
 
 Every mode keeps the data on the GPU and draws batches there with index_select, as the project
 does, so no mode pays for host copies the other does not. The JSON written to --out holds the
@@ -36,6 +37,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from atomic_file import write_atomically  # noqa: E402
 
+MODES = ("eager fp32", "eager bf16", "compiled fp32", "compiled bf16")
 MASK = (1 << 64) - 1
 GAMMA = 0x9E3779B97F4A7C15
 SHUFFLE_STREAM = 4  # mnist_app.cpp: kShuffleStream
@@ -183,7 +185,7 @@ def train(torch, mode, tensors, train_set, test_set, orders, ours):
         for name, shape, values in tensors:
             layer, kind = name.split(".")
             getattr(layers[layer], kind).copy_(torch.frombuffer(bytearray(values), dtype=torch.float32).view(shape))
-    bf16 = mode == "eager bf16"
+    bf16 = mode in ("eager bf16", "compiled bf16")
     if bf16:
         model = model.to(memory_format=torch.channels_last)
     weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
@@ -193,7 +195,7 @@ def train(torch, mode, tensors, train_set, test_set, orders, ours):
         optimizer = torch.optim.AdamW(groups, lr=ours["learning_rate"], betas=(0.9, 0.999), eps=1e-8)
     else:
         optimizer = torch.optim.SGD(groups, lr=ours["learning_rate"], momentum=0.9)
-    forward = torch.compile(model) if mode == "compiled fp32" else model
+    forward = torch.compile(model) if mode.startswith("compiled") else model
 
     images = on_device(torch, train_set[0], torch.uint8, device)
     images = (images.float() / 255.0).view(-1, 1, train_set[2], train_set[2])
@@ -257,9 +259,10 @@ def main(argv=None):
                         "for its time to the target accuracy")
     parser.add_argument("--to-target-mnist-run", help="another ch14_mnist_cnn --json, of a longer run on MNIST "
                         "itself (the device kit's): kept in --out, for its time to 99 %%")
-    parser.add_argument("--modes", default="eager fp32,eager bf16,compiled fp32",
-                        help="comma-separated PyTorch modes (default: all three)")
+    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated PyTorch modes (default: all four)")
     args = parser.parse_args(argv)
+    if unknown := [mode for mode in args.modes.split(",") if mode not in MODES]:
+        parser.error(f"--modes: unknown {', '.join(map(repr, unknown))}; the modes are {', '.join(MODES)}")
     try:
         ours = json.loads(Path(args.ours).read_text())
         # The project's runs go into --out first, and again after each PyTorch mode: a mode that

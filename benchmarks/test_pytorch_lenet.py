@@ -60,6 +60,12 @@ class AgainstTheProject(unittest.TestCase):
                                      os.devnull])
         self.assertEqual(status, 1)
 
+    def test_an_unknown_mode_is_refused(self):
+        with self.assertRaises(SystemExit) as stop:
+            pytorch_lenet.main(["--ours", "run.json", "--weights", "initial.ckpt", "--data", ".", "--out", os.devnull,
+                                "--modes", "eager fp32,compiled fp16"])
+        self.assertEqual(stop.exception.code, 2)
+
 
 if __name__ == "__main__":
     unittest.main()
