@@ -279,6 +279,7 @@ void print_bf16_ladder(const std::vector<RungResult>& results, const std::vector
     add(fp32_results.front(), "(fp32) " + fp32_results.front().rung.name, of_bf16(fp32_results.front()));
   if (best_simt) add(*best_simt, "(fp32, best SIMT) " + best_simt->rung.name, of_bf16(*best_simt));
   table.print(std::cout);
+  if (fp32_results.size() <= 1) std::cout << "(the fp32 rungs did not run: --precision all adds the best of them)\n";
 }
 
 /// `cublas_bf16_algorithm`: what cublas_bf16_algorithm_note says for this run's
