@@ -10,7 +10,8 @@
 /// Each benchmark is named `gemm/<rung>/<size>` (square) or `gemm/<rung>/<m>x<n>x<k>` (the
 /// training shapes, bf16 rungs only: kTrainingShapes); first come chapter 08's mma.sync rate
 /// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh); after each target size's
-/// rungs, cuBLAS bf16 with B stored n x k, `cublas_layout/B n x k/<size>`. Time is GPU time from CUDA
+/// rungs, the rungs that can also read B stored n x k, in that layout: `b_n_by_k/<rung>/<size>`
+/// (GemmRung::launch_b_n_by_k: cuBLAS bf16 and 09c). Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,
@@ -29,7 +30,6 @@
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/host_matrix.hpp"
-#include "common/gemm/cublas.cuh"
 #include "common/gemm/elements.cuh"
 #include "common/gemm/runner.cuh"
 
@@ -65,6 +65,12 @@ constexpr Shape kTrainingShapes[] = {{16384, 14336, 4096}, {16384, 4096, 14336}}
 /// first for each shape).
 std::map<std::pair<Precision, Shape>, double>& cublas_seconds() {
   static std::map<std::pair<Precision, Shape>, double> seconds;
+  return seconds;
+}
+
+/// Every rung's mean time per shape, B stored k x n: what its time with B n x k is set against.
+std::map<std::pair<std::string, Shape>, double>& rung_seconds() {
+  static std::map<std::pair<std::string, Shape>, double> seconds;
   return seconds;
 }
 
@@ -176,6 +182,7 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape,
     const auto key = std::make_pair(rung.precision(), shape);
     if (rung.kind == RungKind::Vendor) cublas_seconds()[key] = mean_seconds;
     if (cublas_seconds().count(key)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[key] / mean_seconds;
+    rung_seconds()[{rung.name, shape}] = mean_seconds;
   } catch (const CudaError& error) {
     state.SkipWithError(error.what());
   }
@@ -199,31 +206,42 @@ void register_gemm_benchmark(const GemmRung& rung, const Shape& shape, const Ben
       ->MinTime(kMinSeconds);
 }
 
-/// cuBLAS bf16 on the same problem with B stored n x k (BLayout::n_by_k, cuBLAS's "TN"), the
-/// layout public Hopper GEMMs such as fast.cu are timed in. Counter pct_of_cublas, as for the
-/// rungs: this speed as a % of the rungs' baseline (B k x n) at this size, so above 100 means
-/// cuBLAS is faster in the other layout and a % of cuBLAS in ours is the easier one.
-void run_cublas_layout(benchmark::State& state, const Shape& shape) {
+/// A rung with B stored n x k (launch_b_n_by_k; cuBLAS's "TN", the layout public Hopper GEMMs
+/// such as fast.cu are timed in), on a square problem's inputs: B's k·n elements read as n rows
+/// of k. Counters pct_of_cublas, as for the rungs (a % of cuBLAS bf16 with B k x n, the rungs'
+/// baseline), and pct_of_k_by_n, a % of the same rung's own speed with B k x n: above 100, the
+/// rung is faster with B n x k.
+void run_b_n_by_k(benchmark::State& state, const GemmRung& rung, const Shape& shape, const BenchContext& context) {
   state.SetLabel("bf16");
   Bf16GemmArgs args = inputs_for(shape).args16(shape);
-  args.ldb = shape.k;  // the same k·n elements, read as n rows of k
-  const auto work = [&](cudaStream_t stream) { cublas_bf16_gemm(args, stream, BLayout::n_by_k); };
+  // Square, so ldb = n and ldb = k ask the same of the rung's alignment.
+  if (const auto reason = unsupported_reason(rung, args, context.compute_capability)) {
+    state.SkipWithError(reason->c_str());
+    return;
+  }
+  args.ldb = shape.k;
+  const auto work = [&](cudaStream_t stream) { rung.launch_b_n_by_k(args, stream); };
   try {
     const double mean_seconds = time_flushed_iterations(state, work);
     state.counters["TFLOP/s"] = gemm_flops(shape.m, shape.n, shape.k) / mean_seconds / 1e12;
-    const auto key = std::make_pair(Precision::Bf16, shape);
-    if (cublas_seconds().count(key)) state.counters["pct_of_cublas"] = 100.0 * cublas_seconds()[key] / mean_seconds;
+    const auto baseline = cublas_seconds().find({Precision::Bf16, shape});
+    if (baseline != cublas_seconds().end()) state.counters["pct_of_cublas"] = 100.0 * baseline->second / mean_seconds;
+    const auto own = rung_seconds().find({rung.name, shape});
+    if (own != rung_seconds().end()) state.counters["pct_of_k_by_n"] = 100.0 * own->second / mean_seconds;
   } catch (const CudaError& error) {
     state.SkipWithError(error.what());
   }
 }
 
-void register_cublas_layout(const Shape& shape) {
-  benchmark::RegisterBenchmark(("cublas_layout/B n x k/" + shape.name()).c_str(),
-                               [shape](benchmark::State& state) { run_cublas_layout(state, shape); })
-      ->UseManualTime()
-      ->Unit(benchmark::kMillisecond)
-      ->MinTime(kMinSeconds);
+void register_b_n_by_k(const Shape& shape, const BenchContext& context) {
+  for (const GemmRung& rung : gemm_registry())
+    if (rung.launch_b_n_by_k != nullptr && rung.kind != RungKind::Exercise)
+      benchmark::RegisterBenchmark(
+          ("b_n_by_k/" + rung.name + "/" + shape.name()).c_str(),
+          [rung, shape, &context](benchmark::State& state) { run_b_n_by_k(state, rung, shape, context); })
+          ->UseManualTime()
+          ->Unit(benchmark::kMillisecond)
+          ->MinTime(kMinSeconds);
 }
 
 /// --help: what this program times and its own flag, then Google Benchmark's flags.
@@ -257,7 +275,7 @@ int main(int argc, char** argv) {
   ladder::register_rate_probes(context);  // a few seconds: the mma.sync ceiling's anatomy first
   for (int n : ladder::kTargetSizes) {
     register_square(n);
-    ladder::register_cublas_layout({n, n, n});  // after this size's cuBLAS bf16, on the same inputs
+    ladder::register_b_n_by_k({n, n, n}, context);  // after this size's rungs, on the same inputs
   }
   for (const ladder::Shape& shape : ladder::kTrainingShapes)
     for (const ladder::GemmRung& rung : ladder::gemm_registry())

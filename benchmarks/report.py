@@ -81,7 +81,7 @@ TRAINING_SHAPE = re.compile(r"\d+x\d+x\d+")  # bench_gemm's non-square cases, "M
 RATE_PROBE = re.compile(r"mma_rate/(\d+) warps per scheduler/(\d+) chains(/|$)")  # bench_gemm's mma.sync probe
 MMA_SYNC_FLOP = 2 * 16 * 8 * 16  # one mma.sync m16n8k16
 RATE_PROBE_CHAPTER = 8
-CUBLAS_LAYOUT_CHAPTER = 9  # bench_gemm's cuBLAS with B stored n×k is read beside fast.cu, timed in that layout
+B_LAYOUT_CHAPTER = 9  # bench_gemm's B stored n×k (cuBLAS and 09c) is read beside fast.cu, timed in that layout
 
 # One Google Benchmark entry. case: the GEMM size n (a string, as in the name)
 # or the conv layer's name; pct: the % counter (NaN when absent); label: what
@@ -461,18 +461,31 @@ def rate_probe_table(run):
     return lines
 
 
-def cublas_layout_note(run):
-    """bench_gemm's cuBLAS bf16 with B stored n×k (`cublas_layout/B n x k/<size>`), as a % of cuBLAS bf16
-    in the rungs' layout at each size; "" when the run has none."""
-    measured = sorted(measurements(run.get("benchmarks"), "cublas_layout", "pct_of_cublas"), key=lambda m: int(m.case))
-    if not measured:
+def b_layout_note(run):
+    """bench_gemm's rungs with B stored n×k (`b_n_by_k/<rung>/<size>`: cuBLAS bf16 and 09c), each size as a
+    % of cuBLAS bf16 with B k × n and, for our rungs, of the rung's own speed with B k × n; "" when the run
+    has none."""
+    benchmarks = run.get("benchmarks")
+    measured = zip(measurements(benchmarks, "b_n_by_k", "pct_of_cublas"),
+                   measurements(benchmarks, "b_n_by_k", "pct_of_k_by_n"))
+    by_rung = {}
+    for vs_vendor, vs_own in measured:
+        by_rung.setdefault(vs_vendor.rung, []).append((vs_vendor, vs_own.pct))
+    if not by_rung:
         return ""
-    parts = [f"{m.case}³ skipped: {escape(m.error)}" if m.error else
-             f"{m.case}³ {number(m.tflops, '.1f')} TFLOP/s, {number(m.pct, '.1f')} %" for m in measured]
     vendor = VENDORS["gemm"]["bf16"]
-    return (f"{vendor} with B stored n × k (cuBLAS's \"TN\", the layout fast.cu is timed in), as a % of {vendor} "
-            f"with B k × n as every rung takes it: " + "; ".join(parts) + ". Above 100 %, cuBLAS is faster in the "
-            "other layout.")
+
+    def part(m, own):
+        if m.error:
+            return f"{m.case}³ skipped: {escape(m.error)}"
+        text = f"{m.case}³ {number(m.tflops, '.1f')} TFLOP/s, {number(m.pct, '.1f')} % of {vendor}"
+        return text + (f", {number(own, '.1f')} % of its own speed" if not is_vendor(m.rung) else "")
+
+    rungs = [f"{rung}: " + "; ".join(part(m, own) for m, own in sorted(cases, key=lambda c: int(c[0].case)))
+             for rung, cases in by_rung.items()]
+    return (f"With B stored n × k (k contiguous: cuBLAS's \"TN\", the layout fast.cu is timed in), as a % of "
+            f"{vendor} with B k × n as every rung takes it, and of the rung's own speed with B k × n: "
+            + "; ".join(rungs) + ". Above 100 %, cuBLAS (or a rung, in % of its own speed) is faster with B n × k.")
 
 
 def gemm_tables(run, chapter=None):
@@ -492,7 +505,7 @@ def gemm_tables(run, chapter=None):
         tables.append(tensor_core_targets(run, chapter) + "\n")
     if chapter in (None, RATE_PROBE_CHAPTER) and (lines := rate_probe_table(run)):
         tables.append("\n".join(lines) + "\n")
-    if chapter in (None, CUBLAS_LAYOUT_CHAPTER) and (note := cublas_layout_note(run)):
+    if chapter in (None, B_LAYOUT_CHAPTER) and (note := b_layout_note(run)):
         tables.append(note + "\n")
     return tables
 

@@ -320,17 +320,24 @@ class GemmReportTest(unittest.TestCase):
         self.assertIn("one mma.sync every 33.2 SM clocks, the instruction's latency", text)
         self.assertNotIn("at the peak SM clock", text)
 
-    def test_chapter_9_says_how_fast_cublas_is_with_b_stored_n_by_k(self):
+    def test_chapter_9_says_how_fast_cublas_and_09c_are_with_b_stored_n_by_k(self):
         run = synthetic_run({4096: 96.0})
-        layout = [bench_entry("cublas_layout/B n x k/8192", 2 * 8192**3, 1.6, vendor_ms=1.64),
-                  bench_entry("cublas_layout/B n x k/4096", 2 * 4096**3, 0.2, vendor_ms=0.19),
-                  bench_entry("cublas_layout/B n x k/2048", 1.0, 1.0, error="no algorithm")]
+        layout = [bench_entry("b_n_by_k/cuBLAS bf16/8192", 2 * 8192**3, 1.6, vendor_ms=1.64),
+                  bench_entry("b_n_by_k/09c persistent/8192", 2 * 8192**3, 2.0, vendor_ms=1.64),
+                  bench_entry("b_n_by_k/cuBLAS bf16/4096", 2 * 4096**3, 0.2, vendor_ms=0.19),
+                  bench_entry("b_n_by_k/09c persistent/4096", 1.0, 1.0, error="no sm_90a"),
+                  bench_entry("b_n_by_k/cuBLAS bf16/2048", 1.0, 1.0, error="no algorithm")]
+        layout[1]["pct_of_k_by_n"] = 104.0
+        layout[0]["pct_of_k_by_n"] = layout[0]["pct_of_cublas"]
         run["benchmarks"]["benchmarks"] += layout
         text = "\n".join(report.gemm_tables(run, chapter=9))
-        self.assertIn("with B k × n as every rung takes it: 2048³ skipped: no algorithm; "
-                      "4096³ 687.2 TFLOP/s, 95.0 %; 8192³ 687.2 TFLOP/s, 102.5 %.", text)
+        self.assertIn("and of the rung's own speed with B k × n: cuBLAS bf16: 2048³ skipped: no algorithm; "
+                      "4096³ 687.2 TFLOP/s, 95.0 % of cuBLAS bf16; 8192³ 687.2 TFLOP/s, 102.5 % of cuBLAS bf16; "
+                      "09c persistent: 4096³ skipped: no sm_90a; "
+                      "8192³ 549.8 TFLOP/s, 82.0 % of cuBLAS bf16, 104.0 % of its own speed.", text)
         # Not a rung: no row in the GEMM tables, and only chapter 9 and the results page say it.
         self.assertNotIn("| B n x k", text)
+        self.assertNotIn("| 09c persistent | ", text)
         self.assertNotIn("B stored n × k", "\n".join(report.gemm_tables(run, chapter=8)))
         self.assertIn("B stored n × k", "\n".join(report.gemm_tables(run)))
 

@@ -13,6 +13,9 @@ counts the chapter's instruction and fails if a kernel has none. Chapter 09's
 B is row-major K x N, so every one of its HGMMA must read B transposed
 (`tnspB`, MN-major): one without it multiplies by B's transpose's layout, a
 descriptor or layout mistake that a square test with a symmetric B would miss.
+The one exception proves the rule: a kernel built for B stored n x k
+(`BStoredNByK<...>`, timed by bench_gemm beside 09c) must read B K-major, with
+no HGMMA carrying tnspB.
 And the loop that issues a chapter 09 kernel's HGMMA must hold no GPU-wide memory
 barrier (MEMBAR ... .GPU): 09d's consumers once arrived on their peer's barrier with
 a cluster-scope release, which ptxas compiles to one before every arrival, and the
@@ -105,21 +108,24 @@ def main():
                     continue
                 checked += 1
                 line = f"{folder} {arch} {names[mangled]}: {len(found)} {opcode}"
-                untransposed = [text for text in found if opcode == "HGMMA" and ".tnspB" not in text]
+                wants_tnsp_b = "BStoredNByK<" not in names[mangled]  # B k x n: read MN-major
+                wrong_layout = [text for text in found if opcode == "HGMMA" and (".tnspB" in text) != wants_tnsp_b]
                 fences = gpu_fences_in_math_loop(functions[mangled], opcode) if opcode == "HGMMA" else []
                 if opcode == "HGMMA":
-                    line += (f", {len(found) - len(untransposed)} of them reading B MN-major (tnspB), "
+                    transposed = sum(".tnspB" in text for text in found)
+                    line += (f", {transposed} of them reading B MN-major (tnspB; expected: "
+                             f"{'all' if wants_tnsp_b else 'none, B stored n x k'}), "
                              f"{len(fences)} GPU-wide memory barriers in their loop")
                 print(line)
-                if not found or untransposed or fences:
+                if not found or wrong_layout or fences:
                     failures.append(line)
     if checked == 0:
         sys.exit("tensor_core_sass: no kernel built for " + ", ".join(HMMA_ARCHITECTURES))
     if failures:
-        sys.exit("tensor_core_sass: kernels without a tensor-core instruction, with an HGMMA that reads B "
-                 "K-major, or with a GPU-wide memory barrier in their HGMMA loop:\n  " + "\n  ".join(failures))
+        sys.exit("tensor_core_sass: kernels without a tensor-core instruction, with an HGMMA that reads B in "
+                 "the wrong layout, or with a GPU-wide memory barrier in their HGMMA loop:\n  " + "\n  ".join(failures))
     print(f"tensor_core_sass: all {checked} tensor-core kernels issue HMMA or HGMMA (every HGMMA with tnspB, "
-          "no GPU-wide memory barrier in its loop)")
+          "none for B stored n x k; no GPU-wide memory barrier in its loop)")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 /// \file persistent_gemm.cuh
-/// \brief Rungs 09c and 09d: 09b's warp-specialised CTA made persistent. About one CTA per
+/// \brief Rungs 09c to 09e: 09b's warp-specialised CTA made persistent. About one CTA per
 /// SM walks the tiles of C in grouped order, its ring of stages running on from one tile
 /// into the next, and each tile leaves through shared memory: stmatrix, then TMA stores
 /// (a tile across C's right edge, or with beta != 0, takes 09b's direct stores instead).
-/// 09d runs the same kernel in clusters of two CTAs that share B through TMA multicast.
+/// 09d runs the same kernel in clusters of two CTAs that share B through TMA multicast, and
+/// 09e with one k-tile of wgmma left running.
 ///
 /// The stage helpers (load_stage, multiply_stage, store_tile) are 09a's and 09b's, from
 /// wgmma_tma_gemm.cuh; the layout of the staging tile and stmatrix's addresses are in

@@ -441,6 +441,17 @@ TEST(Chapter09TensorMap, A4096SquareMatrixIn128x64Boxes) {
   EXPECT_EQ(static_cast<std::uint32_t>(TensorMapSwizzle::k128B), 3u) << "CU_TENSOR_MAP_SWIZZLE_128B";
 }
 
+// B stored n x k (BStoredNByK): n rows of k, one box of the tile's 256 rows of n, or each
+// CTA's 128 in a cluster of 2; the bytes are those of B's four MN-major boxes (4 x 64 x 64).
+TEST(Chapter09TensorMap, BStoredNByKIsMappedLikeA) {
+  const TensorMapParams whole = tile_tensor_map(4096, 4096, 4096, 256, 64);
+  EXPECT_EQ(problem(whole), "") << "256 rows: the largest box dimension allowed";
+  EXPECT_EQ(tensor_map_box_bytes(whole), 4u * 64 * 64 * 2);
+  const TensorMapParams share = tile_tensor_map(1000, 777, 784, 128, 64);  // ragged n and k, padded rows
+  EXPECT_EQ(problem(share), "");
+  EXPECT_EQ(tensor_map_box_bytes(share), 2u * 64 * 64 * 2);
+}
+
 TEST(Chapter09TensorMap, EachDocumentedRuleRejects) {
   // globalAddress: 16-byte aligned.
   expect_rejected_for(tile_tensor_map(4096, 4096, 4096, 128, 64), kAligned + 8, "16-byte aligned");

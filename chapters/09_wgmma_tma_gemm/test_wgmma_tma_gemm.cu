@@ -52,6 +52,18 @@ TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
   EXPECT_EQ(ladder::find_gemm(k09e)->instruction, "wgmma m64n256k16 bf16");
 }
 
+// bench_gemm times 09c with B stored n x k too, and the shared rung tests check that product.
+TEST(Chapter09Requirements, Only09cAlsoReadsBStoredNByK) {
+  for (const char* name : {k09a, k09b, k09c, k09d, k09e})
+    EXPECT_EQ(ladder::find_gemm(name)->launch_b_n_by_k != nullptr, std::string(name) == k09c) << name;
+  int b_n_by_k_cases = 0;
+  for (const ladder::testing::GemmCase& test_case : ladder::testing::gemm_cases(9, ladder::RungKind::Chapter)) {
+    b_n_by_k_cases += test_case.b_n_by_k;
+    if (test_case.b_n_by_k) EXPECT_EQ(test_case.rung, k09c);
+  }
+  EXPECT_GT(b_n_by_k_cases, 0);
+}
+
 TEST(Chapter09Requirements, TheWgmmaPeaksAreRegistered) {
   for (const char* instruction : {"wgmma m64n128k16 bf16", "wgmma m64n256k16 bf16"}) {
     const auto peak = ladder::find_instruction_peak(instruction);

@@ -1,7 +1,7 @@
 /// \file wgmma_launch.cuh
 /// \brief Chapter 09's host side for any configuration: the tensor maps TMA copies through,
-/// the launch of the one-tile-per-CTA kernels (09a, 09b) and of the persistent one (09c,
-/// 09d), what every rung of the chapter requires, and a configuration's registry entry
+/// the launch of the one-tile-per-CTA kernels (09a, 09b) and of the persistent one (09c to
+/// 09e), what every rung of the chapter requires, and a configuration's registry entry
 /// (wgmma_rung). The chapter's rungs, its exercise and its worked solution all register
 /// through it.
 #pragma once
@@ -124,11 +124,14 @@ long long persistent_ctas(long long units) {
 
 template <class Cfg>
 void launch_wgmma(const Bf16GemmArgs& args, cudaStream_t stream) {
-  // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of 64 k-rows x 64 n.
+  // A: m rows of k, boxes of kBM rows x 64 k. B: k rows of n, boxes of 64 k-rows x 64 n; or,
+  // stored n x k, n rows of k in boxes of a CTA's share of the tile's n x 64 k, as A's.
   const CUtensorMap a_map =
       encode_tensor_map(hopper::tile_tensor_map(args.m, args.k, args.lda, Cfg::kBM, Cfg::kBK), args.a);
   const CUtensorMap b_map = encode_tensor_map(
-      hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements), args.b);
+      Cfg::kBStoredNByK ? hopper::tile_tensor_map(args.n, args.k, args.ldb, Cfg::kBN / Cfg::kCluster, Cfg::kBK)
+                        : hopper::tile_tensor_map(args.k, args.n, args.ldb, Cfg::kBK, hopper::kSw128MnBoxElements),
+      args.b);
   const long long m_tiles = ceil_div(args.m, Cfg::kBM), tiles = m_tiles * ceil_div(args.n, Cfg::kBN);
   if (tiles > INT_MAX) throw std::invalid_argument("wgmma GEMM: more than 2^31 - 1 tiles");
   if constexpr (Cfg::kPersistent) {  // as many CTAs as fit at once (persistent_ctas), each looping over tiles
@@ -178,6 +181,14 @@ inline GemmRequirements requirements() {
 template <class Cfg>
 GemmRung wgmma_rung(std::string name, RungKind kind, std::string summary, int chapter = 9) {
   return {std::move(name), chapter, kind, launch_wgmma<Cfg>, requirements(), std::move(summary), kInstruction<Cfg>};
+}
+
+/// The same entry, which can also read B stored n x k (BStoredNByK): bench_gemm times both.
+template <class Cfg>
+GemmRung wgmma_rung_both_layouts(std::string name, RungKind kind, std::string summary) {
+  GemmRung rung = wgmma_rung<Cfg>(std::move(name), kind, std::move(summary));
+  rung.launch_b_n_by_k = launch_wgmma<BStoredNByK<Cfg>>;
+  return rung;
 }
 
 }  // namespace ladder::wgmma

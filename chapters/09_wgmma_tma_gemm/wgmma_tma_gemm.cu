@@ -20,7 +20,8 @@ const bool registered[] = {
         "09b warp-specialised", RungKind::Chapter,
         "a producer warpgroup only copies (40 registers), two consumer warpgroups only multiply (232), "
         "full/empty mbarriers around a 4-stage ring; 128 x 256 x 64, m64n256k16, 193 KB")),
-    register_gemm(wgmma_rung<Tile09c>(
+    // Also with B stored n x k: what B's layout costs, timed beside it by bench_gemm.
+    register_gemm(wgmma_rung_both_layouts<Tile09c>(
         "09c persistent", RungKind::Chapter,
         "09b's CTA made persistent: one per SM walks the tiles in grouped order, the ring runs on into the "
         "next tile; C leaves through shared memory (stmatrix) and TMA stores; 3 stages, 209 KB")),

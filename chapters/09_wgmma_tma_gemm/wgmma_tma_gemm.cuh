@@ -42,6 +42,7 @@ struct HopperTile {
   static constexpr int kMmaInFlight = 0;               // 09e: k-tiles of wgmma left running when a stage is released
   static constexpr bool kReleasePerWarpgroup = false;  // 09c-09e: each consumer warp hands a stage back
   static constexpr int kMaxCtas = 0;                   // 09c-09e: as many persistent CTAs as fit (0: no cap)
+  static constexpr bool kBStoredNByK = false;          // B k x n (MN-major), as every rung takes it
   static constexpr int kWarpgroupThreads = 128;
   static constexpr int kThreads = kWarpgroupThreads * (kConsumers + (kProducer ? 1 : 0));
   static constexpr int kConsumerWarps = kConsumers * kWarpgroupThreads / 32;  // each arrives on empty[s]
@@ -87,13 +88,23 @@ struct Tile09e : Tile09c {
 };
 // [config]
 
+/// Cfg reading B stored n x k instead (k contiguous: K-major, like A), the layout cuBLAS and
+/// fast.cu are usually timed in. B then arrives in one box per CTA, laid out as A's tile, and
+/// wgmma reads it with transpose-B off. No rung takes B this way: bench_gemm times 09c in it
+/// beside 09c (GemmRung::launch_b_n_by_k), to measure what the layout costs our kernel.
+template <class Cfg>
+struct BStoredNByK : Cfg {
+  static constexpr bool kBStoredNByK = true;
+  static_assert(Cfg::kBN / Cfg::kCluster <= 256, "a TMA box spans at most 256 rows");
+};
+
 /// The instruction each rung issues, the name its peak would be registered under.
 template <class Cfg>
 inline constexpr const char* kInstruction = Cfg::kBN == 256 ? "wgmma m64n256k16 bf16" : "wgmma m64n128k16 bf16";
 
 // [stage-memory]
 /// Stage `s` of the ring: an A tile (kBM rows of 64 k, K-major), then B's boxes (each 64
-/// rows of k by 64 n, MN-major).
+/// rows of k by 64 n, MN-major; or with kBStoredNByK, kBN rows of n by 64 k, K-major).
 struct Stage {
   bf16* a;
   bf16* b;
@@ -134,14 +145,19 @@ __device__ __forceinline__ void load_stage(const CUtensorMap* a_map, const CUten
   mbarrier_arrive_expect_bytes(full, Cfg::kStageBytes);  // whole boxes: the zero-filled parts count too
   const hopper::BoxAt a = hopper::a_box_at(t, origin.row);
   tma_load_2d(stage.a, a_map, a.inner, a.outer, full);
-#pragma unroll
-  for (int box = rank * Cfg::kBBoxesPerCta; box < (rank + 1) * Cfg::kBBoxesPerCta; ++box) {
-    unsigned char* dst = reinterpret_cast<unsigned char*>(stage.b) + box * Cfg::kBBoxBytes;
-    const hopper::BoxAt b = hopper::b_box_at(t, origin.col, box);
+  const auto load_b = [&](void* dst, hopper::BoxAt b) {
     if constexpr (Cfg::kCluster > 1)
       tma_load_2d_multicast(dst, b_map, b.inner, b.outer, full, (1u << Cfg::kCluster) - 1);
     else
       tma_load_2d(dst, b_map, b.inner, b.outer, full);
+  };
+  if constexpr (Cfg::kBStoredNByK) {  // one box of this CTA's share of the tile's n, 64 k wide, as A's
+    constexpr int share = Cfg::kBN / Cfg::kCluster;
+    load_b(stage.b + rank * share * Cfg::kBK, hopper::a_box_at(t, origin.col + rank * share));
+  } else {
+#pragma unroll
+    for (int box = rank * Cfg::kBBoxesPerCta; box < (rank + 1) * Cfg::kBBoxesPerCta; ++box)
+      load_b(reinterpret_cast<unsigned char*>(stage.b) + box * Cfg::kBBoxBytes, hopper::b_box_at(t, origin.col, box));
   }
 }
 // [load-stage]
@@ -150,13 +166,14 @@ __device__ __forceinline__ void load_stage(const CUtensorMap* a_map, const CUten
 template <class Cfg>
 using Accumulators = float[Cfg::kMBlocks][Cfg::kAccumulators];
 
-/// One wgmma of the tile's width.
+/// One wgmma of the tile's width, B transposed as it is stored.
 template <class Cfg>
 __device__ __forceinline__ void wgmma_tile(float (&d)[Cfg::kAccumulators], std::uint64_t a, std::uint64_t b) {
+  constexpr int transpose_b = Cfg::kBStoredNByK ? 0 : 1;
   if constexpr (Cfg::kWgmmaN == 256)
-    wgmma_m64n256k16(d, a, b);
+    wgmma_m64n256k16<transpose_b>(d, a, b);
   else
-    wgmma_m64n128k16(d, a, b);
+    wgmma_m64n128k16<transpose_b>(d, a, b);
 }
 
 /// Starts acc += this stage's A · B for the rows of `consumer`: 4 k-steps of 16, each one
@@ -172,7 +189,8 @@ __device__ __forceinline__ void start_stage(Accumulators<Cfg>& acc, Stage stage,
   wgmma_fence();
 #pragma unroll
   for (int ks = 0; ks < Cfg::kBK / hopper::kWgmmaK; ++ks) {
-    const std::uint64_t b_descriptor = hopper::sw128_mn_k_step_descriptor(b_start, ks, Cfg::kBK);
+    const std::uint64_t b_descriptor = Cfg::kBStoredNByK ? hopper::sw128_k_step_descriptor(b_start, ks)
+                                                         : hopper::sw128_mn_k_step_descriptor(b_start, ks, Cfg::kBK);
 #pragma unroll
     for (int mb = 0; mb < Cfg::kMBlocks; ++mb) {
       const std::uint32_t rows = hopper::sw128_rows_start(a_start, (consumer * Cfg::kMBlocks + mb) * Cfg::kWgmmaM);

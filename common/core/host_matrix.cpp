@@ -21,6 +21,13 @@ HostMatrix random_matrix(int rows, int cols, std::uint64_t seed) {
   return matrix;
 }
 
+HostMatrix transposed(const HostMatrix& matrix) {
+  HostMatrix result(matrix.cols, matrix.rows);
+  for (int r = 0; r < matrix.rows; ++r)
+    for (int c = 0; c < matrix.cols; ++c) result.at(c, r) = matrix.at(r, c);
+  return result;
+}
+
 std::vector<float> with_row_stride(const HostMatrix& matrix, int ld, int extra_rows, float fill) {
   std::vector<float> values(std::size_t(matrix.rows + extra_rows) * ld, fill);
   for (int r = 0; r < matrix.rows; ++r)

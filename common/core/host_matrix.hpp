@@ -29,6 +29,9 @@ void fill_random(std::vector<float>& values, std::uint64_t seed);
 /// A rows × cols matrix filled by fill_random(seed).
 HostMatrix random_matrix(int rows, int cols, std::uint64_t seed);
 
+/// The cols × rows matrix whose (c, r) is the argument's (r, c).
+HostMatrix transposed(const HostMatrix& matrix);
+
 /// The matrix stored with row stride `ld` >= cols, followed by `extra_rows`
 /// rows; every element outside the matrix (padding columns, extra rows) holds `fill`.
 std::vector<float> with_row_stride(const HostMatrix& matrix, int ld, int extra_rows, float fill);

@@ -320,8 +320,8 @@ void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream, BLayout b_l
       problem.plan->launch(args, problem.chosen.algo, problem.chosen.workspace_bytes, workspace, args.c, stream));
 }
 
-std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args, BLayout b_layout) {
-  const ProblemKey key = key_of(args, b_layout);
+std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args) {
+  const ProblemKey key = key_of(args, BLayout::k_by_n);
   ChosenAlgorithm chosen;
   {
     std::lock_guard<std::mutex> lock(cache_mutex());
@@ -347,6 +347,9 @@ GemmRung cublas_bf16_rung() {
   rung.kind = RungKind::Vendor;
   rung.launch = static_cast<Bf16GemmLauncher>(  // B k x n, as every rung takes it
       [](const Bf16GemmArgs& args, cudaStream_t stream) { cublas_bf16_gemm(args, stream); });
+  rung.launch_b_n_by_k = [](const Bf16GemmArgs& args, cudaStream_t stream) {
+    cublas_bf16_gemm(args, stream, BLayout::n_by_k);
+  };
   rung.requirements.alignment_bytes = 2;
   rung.summary =
       "cuBLASLt, bf16 A/B/C, CUBLAS_COMPUTE_32F, the fastest of its heuristic candidates timed once per shape";

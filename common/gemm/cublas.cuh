@@ -30,8 +30,8 @@ GemmRung cublas_rung();
 /// How a bf16 GEMM's B is stored. Every rung takes B as k x n, row-major (ldb >= n): in
 /// cuBLAS's column-major terms both operands are "N". Bᵀ stored as n x k row-major (ldb >= k)
 /// is the same matrix with k running fastest, the layout `wgmma` reads without its transpose
-/// bit and the one fast.cu and most cuBLAS benchmarks time ("TN"). Only bench_gemm's layout
-/// comparison asks for it; the rungs' baseline is k x n.
+/// bit and the one fast.cu and most cuBLAS benchmarks time ("TN"). Only the vendor rung's
+/// launch_b_n_by_k asks for it (bench_gemm's layout comparison); the rungs' baseline is k x n.
 enum class BLayout { k_by_n, n_by_k };
 
 /// Row-major bf16 GEMM through cuBLASLt at its best algorithm for the shape:
@@ -51,8 +51,8 @@ void cublas_bf16_gemm(const Bf16GemmArgs& args, cudaStream_t stream, BLayout b_l
 /// alignment matters, and a null pointer counts as cudaMalloc's 256 bytes),
 /// in one line, e.g. "cuBLASLt algo 66, tile 128x256x64, 4 stages, split-k 1,
 /// fastest of 8 heuristic candidates (heuristic rank 2)"; empty if it has not
-/// run on this problem yet.
-std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args, BLayout b_layout = BLayout::k_by_n);
+/// run on this problem yet. B k x n, as the rungs take it.
+std::string cublas_bf16_algorithm_note(const Bf16GemmArgs& args);
 
 /// The registry entry for cublas_bf16_gemm ("cuBLAS bf16", chapter 0, vendor).
 GemmRung cublas_bf16_rung();

@@ -101,6 +101,11 @@ struct GemmRung {
   GemmRequirements requirements;
   std::string summary;      ///< one line: the idea of the rung
   std::string instruction;  ///< tensor-core rungs: the instruction whose measured peak they are shown against
+  /// bf16 rungs that can also read B stored n x k (k contiguous, cuBLAS's "TN", the layout
+  /// public Hopper GEMMs are timed in): that launch, args.b then n rows of args.ldb >= k.
+  /// Null for the others. bench_gemm times it beside the rung, and the shared rung tests
+  /// check its product.
+  Bf16GemmLauncher launch_b_n_by_k = nullptr;
 
   Precision precision() const { return launch.precision(); }
 };

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -80,20 +81,27 @@ std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
     // multiples of 16 (WMMA straight from global) get their beta path tested too.
     cases.push_back({rung.name, 64, 48, 32, 1.5f, -0.75f, 0, ld_align});
     cases.push_back({rung.name, 96, 64, 48, -0.5f, 2.0f, /*pad=*/16, ld_align});
+    if (rung.launch_b_n_by_k == nullptr) continue;
+    // B stored n x k: m, n and k all different, so a swapped dimension shows; edges in every one.
+    // The last has more 128 x 256 tiles (180) than an H200 has SMs, so a persistent CTA takes two.
+    for (const auto& shape :
+         {std::array{17, 33, 65}, std::array{129, 127, 17}, std::array{1000, 1234, 777}, std::array{2304, 2560, 1088}})
+      cases.push_back({rung.name, shape[0], shape[1], shape[2], 1.0f, 0.0f, 0, ld_align, /*b_n_by_k=*/true});
+    cases.push_back({rung.name, 127, 129, 7, -0.5f, 2.0f, /*pad=*/5, ld_align, /*b_n_by_k=*/true});
   }
   return cases;
 }
 
 void PrintTo(const GemmCase& c, std::ostream* out) {
   *out << c.rung << " " << c.m << "x" << c.n << "x" << c.k << " alpha=" << c.alpha << " beta=" << c.beta
-       << " pad=" << c.pad << " ld_align=" << c.ld_align;
+       << " pad=" << c.pad << " ld_align=" << c.ld_align << (c.b_n_by_k ? " B n x k" : "");
 }
 
 std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info) {
   const GemmCase& c = info.param;
   std::string name = c.rung + "_" + std::to_string(c.m) + "x" + std::to_string(c.n) + "x" + std::to_string(c.k) +
                      "_alpha" + std::to_string(c.alpha) + "_beta" + std::to_string(c.beta) + "_pad" +
-                     std::to_string(c.pad) + "_ld" + std::to_string(c.ld_align);
+                     std::to_string(c.pad) + "_ld" + std::to_string(c.ld_align) + (c.b_n_by_k ? "_B_n_by_k" : "");
   for (char& ch : name)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   return name;
@@ -125,6 +133,10 @@ void check_case(const GemmRung& rung, const GemmCase& test_case) {
   const HostMatrix a = input(m, k, seed), b = input(k, n, seed + 1), c0 = input(m, n, seed + 2);
 
   DeviceBuffer<Element> a_device(padded<Element>(a, lda)), b_device(padded<Element>(b, ldb));
+  // B stored n x k: the same matrix transposed in memory, its rows k long (+ pad, rounded up).
+  const int ldb_n_by_k = round_up(k + pad);
+  DeviceBuffer<Element> b_n_by_k_device(test_case.b_n_by_k ? padded<Element>(transposed(b), ldb_n_by_k)
+                                                           : std::vector<Element>());
   // beta == 0: C starts as poison (NaN), which must be overwritten, never read.
   // Reading past the matrices (A's or B's padding or guard rows) puts NaN in C;
   // writing past C changes its padding or guard rows.
@@ -133,13 +145,23 @@ void check_case(const GemmRung& rung, const GemmCase& test_case) {
           ? to_elements<Element>(std::vector<float>(std::size_t(m + kGuardRows) * ldc, poison_value()))
           : padded<Element>(c0, ldc);
   DeviceBuffer<Element> c_device(c_before);
-  const GemmArgsOf<Element> args{
+  GemmArgsOf<Element> args{
       m, n, k, test_case.alpha, test_case.beta, a_device.data(), lda, b_device.data(), ldb, c_device.data(), ldc};
   const int compute_capability = query_device().compute_capability;
   if (const auto reason = unsupported_reason(rung, args, compute_capability))
     GTEST_SKIP() << test_case.rung << " does not support this case: " << *reason;
 
-  rung.launch(args, nullptr);
+  if constexpr (bf16) {
+    if (test_case.b_n_by_k) {  // the requirements asked of B k x n hold for it too: same rounding, same alignment
+      args.b = b_n_by_k_device.data();
+      args.ldb = ldb_n_by_k;
+      rung.launch_b_n_by_k(args, nullptr);
+    } else {
+      rung.launch(args, nullptr);
+    }
+  } else {
+    rung.launch(args, nullptr);
+  }
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess) << "the kernel faulted";
   const std::vector<Element> c_after = c_device.download();
   EXPECT_EQ(changed_outside(c_before, c_after, m, n, ldc), 0)

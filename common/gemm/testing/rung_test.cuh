@@ -10,7 +10,8 @@
 /// k-tile, square, and 2048³; alpha/beta other than 1/0; padded leading
 /// dimensions; fresh random inputs; NaN poison in C (when beta = 0), and in the
 /// padding columns and 128 guard rows after each of A, B and C, which must be
-/// neither read nor written.
+/// neither read nor written. A rung that can also read B stored n x k
+/// (GemmRung::launch_b_n_by_k) runs a few ragged cases that way too.
 ///
 /// Leading dimensions are rounded up to the rung's alignment requirement (a
 /// float4 rung gets lda, ldb, ldc that are multiples of 4 floats), so every
@@ -33,8 +34,9 @@ struct GemmCase {
   std::string rung;
   int m, n, k;
   float alpha = 1.0f, beta = 0.0f;
-  int pad = 0;       ///< lda = k + pad, ldb = n + pad, ldc = n + pad, each then rounded up to:
-  int ld_align = 1;  ///< a multiple of this many floats (the rung's alignment requirement)
+  int pad = 0;            ///< lda = k + pad, ldb = n + pad, ldc = n + pad, each then rounded up to:
+  int ld_align = 1;       ///< a multiple of this many floats (the rung's alignment requirement)
+  bool b_n_by_k = false;  ///< B stored n x k, ldb = k + pad rounded up (the rung's launch_b_n_by_k)
 };
 
 /// How gtest prints a case: "01 naive 17x33x65 alpha=1.5 beta=-0.75 pad=0 ld_align=1".
