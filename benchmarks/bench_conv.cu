@@ -121,13 +121,10 @@ int main(int argc, char** argv) {
   for (const ladder::NamedConvLayer& layer : ladder::named_conv_layers()) {
     for (const ladder::ConvRung& rung : ladder::conv_registry()) {
       if (rung.kind == ladder::RungKind::Exercise) continue;
-      benchmark::RegisterBenchmark(("conv/" + rung.name + "/" + layer.name).c_str(),
-                                   [rung, layer, compute_capability, &energy](benchmark::State& state) {
-                                     ladder::run_conv(state, rung, layer, compute_capability, energy);
-                                   })
-          ->UseManualTime()
-          ->Unit(benchmark::kMillisecond)
-          ->MinTime(ladder::kMinSeconds);
+      ladder::register_gpu_benchmark("conv/" + rung.name + "/" + layer.name,
+                                     [rung, layer, compute_capability, &energy](benchmark::State& state) {
+                                       ladder::run_conv(state, rung, layer, compute_capability, energy);
+                                     });
     }
   }
   benchmark::RunSpecifiedBenchmarks();

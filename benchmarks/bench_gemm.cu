@@ -156,14 +156,11 @@ void run_rate_probe(benchmark::State& state, const mma_sync::RateProbe& probe, c
 void register_rate_probes(const BenchContext& context) {
   for (int warps : mma_sync::kRateProbeWarps)
     for (int chains : mma_sync::kRateProbeChains)
-      benchmark::RegisterBenchmark(
-          ("mma_rate/" + std::to_string(warps) + " warps per scheduler/" + std::to_string(chains) + " chains").c_str(),
+      register_gpu_benchmark(
+          "mma_rate/" + std::to_string(warps) + " warps per scheduler/" + std::to_string(chains) + " chains",
           [warps, chains, &context](benchmark::State& state) {
             run_rate_probe(state, {warps, chains}, context);
-          })
-          ->UseManualTime()
-          ->Unit(benchmark::kMillisecond)
-          ->MinTime(kMinSeconds);
+          });
 }
 
 template <typename Args>
@@ -198,12 +195,8 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape,
 }
 
 void register_gemm_benchmark(const GemmRung& rung, const Shape& shape, const BenchContext& context) {
-  benchmark::RegisterBenchmark(
-      ("gemm/" + rung.name + "/" + shape.name()).c_str(),
-      [rung, shape, &context](benchmark::State& state) { run_gemm(state, rung, shape, context); })
-      ->UseManualTime()
-      ->Unit(benchmark::kMillisecond)
-      ->MinTime(kMinSeconds);
+  register_gpu_benchmark("gemm/" + rung.name + "/" + shape.name(),
+                         [rung, shape, &context](benchmark::State& state) { run_gemm(state, rung, shape, context); });
 }
 
 /// A rung with B stored n x k (launch_b_n_by_k; cuBLAS's "TN", the layout public Hopper GEMMs
@@ -236,12 +229,9 @@ void run_b_n_by_k(benchmark::State& state, const GemmRung& rung, const Shape& sh
 void register_b_n_by_k(const Shape& shape, const BenchContext& context) {
   for (const GemmRung& rung : gemm_registry())
     if (rung.launch_b_n_by_k != nullptr && rung.kind != RungKind::Exercise)
-      benchmark::RegisterBenchmark(
-          ("b_n_by_k/" + rung.name + "/" + shape.name()).c_str(),
-          [rung, shape, &context](benchmark::State& state) { run_b_n_by_k(state, rung, shape, context); })
-          ->UseManualTime()
-          ->Unit(benchmark::kMillisecond)
-          ->MinTime(kMinSeconds);
+      register_gpu_benchmark(
+          "b_n_by_k/" + rung.name + "/" + shape.name(),
+          [rung, shape, &context](benchmark::State& state) { run_b_n_by_k(state, rung, shape, context); });
 }
 
 /// --help: what this program times and its own flag, then Google Benchmark's flags.

@@ -13,6 +13,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "common/core/energy.hpp"
 #include "common/core/timing.cuh"
@@ -21,6 +22,16 @@ namespace ladder {
 
 /// Each benchmark runs until its timed iterations add up to this many seconds of GPU time.
 inline constexpr double kMinSeconds = 0.1;
+
+/// Registers a benchmark that sets its own time (time_flushed_iterations' GPU time), in
+/// milliseconds, run for at least kMinSeconds of it.
+template <class Function>
+void register_gpu_benchmark(const std::string& name, Function&& function) {
+  benchmark::RegisterBenchmark(name.c_str(), std::forward<Function>(function))
+      ->UseManualTime()
+      ->Unit(benchmark::kMillisecond)
+      ->MinTime(kMinSeconds);
+}
 
 /// Times `work` as above and returns its mean seconds per run, the time Google Benchmark
 /// reports. The warm-up takes module loading, handle creation and cuDNN's algorithm
