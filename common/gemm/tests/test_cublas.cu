@@ -1,12 +1,9 @@
 // GPU: the cuBLAS baseline and the fp64 cuBLAS oracle agree with the CPU reference.
 #include <gtest/gtest.h>
 
-#include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/metrics.hpp"
 #include "common/gemm/cublas.cuh"
-#include "common/gemm/elements.cuh"
-#include "common/gemm/precision.hpp"
 #include "common/gemm/reference.hpp"
 #include "common/gemm/testing/rung_test.cuh"
 
