@@ -12,7 +12,10 @@ rung. Chapter 14's block shows the CNN beside PyTorch instead (the record's
 `cnn`, from pytorch_lenet.py), with its targets; chapter 06's adds the SIMT
 tuning sweep (the record's `tuning`, from run_gpu.sh's tune phase) and its
 Nsight Compute evidence; a block marked `profile` adds the ladder's (the
-record's `profile`, from ncu_metrics.py). The chapter programs' own runs (the
+record's `profile`, from ncu_metrics.py), and one marked `nsight` (a lesson
+that quotes Nsight Compute in its prose) says where those figures can be
+checked: the run's kept reports, or only the record's metrics where the
+reports were not kept. The chapter programs' own runs (the
 record's `ladder` at 4096³ and `ladder_conv` on one layer) add what Google
 Benchmark does not measure: % of each instruction's peak, and the energy.
 Each precision gets its own table, measured against the vendor library at
@@ -609,6 +612,28 @@ def profile_table(run, key, intro):
             + (f"\nWhere the warps waited (the stall pass):\n\n{stalls}" if stalls else "")]
 
 
+def nsight_note(run, page_dir, results=RESULTS):
+    """For a lesson that quotes Nsight Compute: where its figures can be checked. record.py keeps a
+    run's reports beside its record (<gpu>.ncu.txt, <gpu>.ncu-tune.txt); a run recorded before it did
+    (the H200's first) has only the metrics ncu_metrics.py took from them."""
+    profile = run.get("profile") or {}
+    if not profile:
+        return []
+    stem = pathlib.Path(run["_file"]).stem
+    kept = [results / (stem + suffix) for suffix in (".ncu.txt", ".ncu-tune.txt") if (results / (stem + suffix)).exists()]
+    if kept:
+        links = " and ".join(f"[`{path.name}`]({pathlib.Path(os.path.relpath(path, page_dir)).as_posix()})"
+                             for path in kept)
+        return [f"The Nsight Compute figures this lesson quotes come from this run's reports, kept beside "
+                f"the record: {links}.\n"]
+    metrics = {name for launches in profile.values() for launch in launches or [] for name in launch["metrics"]}
+    return [f"Nsight Compute: this run's record keeps {len(metrics)} metrics per kernel (the profile tables of "
+            "`docs/results.md`), not the reports they came from. Every other profiler figure this lesson quotes "
+            "(memory throughputs, achieved warps, instructions issued per clock, cycles between issues, the "
+            "other stall reasons) was read from those reports in the session that ran them, and cannot be "
+            "checked against the record; the next GPU run keeps its reports.\n"]
+
+
 # --- Convolution ---
 
 PYTORCH_CONV = "PyTorch conv2d"
@@ -832,6 +857,8 @@ def render_block(runs, args, page_dir=ROOT):
             tables += tuning_table(run, "wgmma")
         if "profile" in args.split():
             tables += profile_table(run, "ladder", PROFILE_LADDER_INTRO)
+        if "nsight" in args.split():
+            tables += nsight_note(run, page_dir)
         if tables:
             sections.append(f"Measured on {context_line(run)}.\n\n" + "\n".join(tables))
     if not sections:

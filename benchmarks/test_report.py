@@ -407,6 +407,22 @@ class TuningReportTest(unittest.TestCase):
         self.assertEqual(table[3], "| tune edge bug | failed its check | failed its check |")
         self.assertIn("The sweep has no run at 4096³: the targets are checked on the sizes it has.", block)
 
+    def test_a_lesson_quoting_nsight_says_where_its_figures_can_be_checked(self):
+        run = synthetic_run({4096: 80.0})
+        run["profile"] = {"ladder": [{"kernel": "k", "metrics": {"a": 1.0, "b": 2.0}}],
+                          "tune": [{"kernel": "k", "metrics": {"b": 2.0, "c": None}}]}
+        with tempfile.TemporaryDirectory() as results:
+            results = pathlib.Path(results)
+            note = "".join(report.nsight_note(run, results, results))
+            self.assertIn("this run's record keeps 3 metrics per kernel", note)
+            self.assertIn("cannot be checked against the record", note)
+            (results / "NVIDIA_H200.ncu.txt").write_text("report")
+            note = "".join(report.nsight_note(run, results, results))
+            self.assertIn("kept beside the record: [`NVIDIA_H200.ncu.txt`](NVIDIA_H200.ncu.txt).", note)
+        self.assertIn("this run's record keeps", report.render_block([run], " chapter=5 nsight "))
+        self.assertNotIn("this run's record keeps", report.render_block([run], " chapter=5 "), "only where marked")
+        self.assertEqual(report.nsight_note(synthetic_run({4096: 80.0}), ROOT), [], "a run with no profile")
+
     def test_a_run_without_a_sweep_has_no_sweep_table(self):
         self.assertNotIn("tuning sweep", report.render_block([synthetic_run({4096: 80.0})], " chapter=6 "))
 
@@ -838,6 +854,11 @@ class PipelineTest(unittest.TestCase):
             self.assertIn("| `cp_async_kernel<Candidate<2>>` |", chapter)
             self.assertNotIn("k06a", chapter, "the ladder's profile is on the results page")
         self.assertNotIn("Nsight Compute", self.block("README.md"), "only the block marked profile has it")
+        if (self.tmp / "chapters" / "01_naive_gemm" / "README.md").exists():  # a block marked nsight
+            self.assertIn("come from this run's reports, kept beside the record: "
+                          "[`NVIDIA_H200.ncu.txt`](../../benchmarks/results/NVIDIA_H200.ncu.txt) and "
+                          "[`NVIDIA_H200.ncu-tune.txt`](../../benchmarks/results/NVIDIA_H200.ncu-tune.txt)",
+                          self.block("chapters/01_naive_gemm/README.md", 1))
 
     def test_a_missing_optional_file_is_left_out_with_one_line(self):
         result = self.script("record.py", "--bench", str(self.run2 / "bench.json"), "--ncu", "nowhere/ncu.txt",

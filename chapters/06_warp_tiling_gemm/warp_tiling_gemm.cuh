@@ -186,7 +186,7 @@ __device__ __forceinline__ void store_thread_tile(const GemmArgs& args, const Th
   for (int i = 0; i < Cfg::kTM; ++i) {
     const int row = tile.m0 + thread_row<Cfg>(tile.place, i);
     if constexpr (Cfg::kTN == 8) {  // the chapter's two groups, written out: as a loop, ptxas schedules
-      // the whole kernel differently (06b: 171 registers instead of the 155 measured on the H200)
+      // the whole kernel differently (06b: 171 registers instead of 155, ptxas for sm_90)
       store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 0), {acc[i][0], acc[i][1], acc[i][2], acc[i][3]},
                inside);
       store_c4(args, row, tile.n0 + thread_col<Cfg>(tile.place, 4), {acc[i][4], acc[i][5], acc[i][6], acc[i][7]},
