@@ -97,9 +97,10 @@ TEST(Chapter07Requirements, WmmaPeakIsRegistered) {
 TEST(Chapter07WholeTiles, ScaledAndPaddedProblemsOfWholeTiles) {
   using ladder::testing::GemmCase;
   const GemmCase cases[] = {
-      {kOneWarp, 48, 80, 64, 1.5f, -0.75f, 16, 16},  {kOneWarp, 96, 32, 160, -0.5f, 2.0f, 0, 16},
-      {kOneWarp, 32, 48, 16, 1.0f, 0.5f, 32, 16},    {kBlockTile, 48, 80, 64, 1.5f, -0.75f, 16, 8},
-      {kBlockTile, 160, 136, 72, -0.5f, 2.0f, 8, 8},
+      {kOneWarp, 48, 80, 64, 1.5f, -0.75f, 16, 16},    {kOneWarp, 96, 32, 160, -0.5f, 2.0f, 0, 16},
+      {kOneWarp, 32, 48, 16, 1.0f, 0.5f, 32, 16},      {kBlockTile, 48, 80, 64, 1.5f, -0.75f, 16, 8},
+      {kBlockTile, 160, 136, 72, -0.5f, 2.0f, 8, 8},   {kSharedLoads, 48, 80, 64, 1.5f, -0.75f, 16, 8},
+      {kSharedLoads, 160, 136, 72, -0.5f, 2.0f, 8, 8},
   };
   for (const GemmCase& test_case : cases) {
     SCOPED_TRACE(test_case.rung + " " + std::to_string(test_case.m) + "x" + std::to_string(test_case.n) + "x" +
