@@ -398,6 +398,10 @@ phase_bench() {
 # One tuning sweep: program $1 on $2 problems, its JSON gathered into $out/$3.json by gpu_run.py
 # tune --sweep $4. Correct first: every rung on ragged m, n and k (edge tiles, a partial k-tile)
 # against the oracle; a rung that fails there is marked failed in the table whatever its speed.
+# 2305 x 2565 is 19 x 11 tiles of 128 x 256: an odd number of tile rows (a cluster pair's second
+# CTA finds none in the last), and 209 tiles, so a persistent CTA carries its ring and its
+# epilogue from one tile into the next, at the edges too; 1031 is 17 k-tiles of 64 (not a
+# multiple of 3 or 4 stages), the last one partial.
 # A rung that fails its check fails the sweep but not the other sizes: the table shows it. The
 # JSON is rewritten after each size, so that a call cut short keeps the sizes it finished.
 run_sweep() {
@@ -405,7 +409,7 @@ run_sweep() {
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   local quick=(--precision "$precision" --no-ceilings --energy-seconds 0 --fail-on-skip)
   rm -f "$build/$name-check.json"
-  timeout -k 10 "$(limit "$program_limit")" "$exe" --m 1031 --n 1029 --k 1027 --warmup 0 --repeat 1 --no-flush \
+  timeout -k 10 "$(limit "$program_limit")" "$exe" --m 2305 --n 2565 --k 1031 --warmup 0 --repeat 1 --no-flush \
     "${quick[@]}" --json "$build/$name-check.json" || status=1
   local check_args=()
   [[ -f $build/$name-check.json ]] && check_args=(--check "$build/$name-check.json")

@@ -396,7 +396,7 @@ class TuningReportTest(unittest.TestCase):
     def test_the_ragged_check_fails_a_rung_and_a_rung_that_did_not_run_is_missing_there_only(self):
         run = synthetic_run({4096: 80.0})
         run["tuning"] = {
-            "check": tuning_run(1031, {"tune edge bug": 1.0, "tune ok": 1.0}, {"tune edge bug": "FAIL: max error 3"}),
+            "check": tuning_run(2305, {"tune edge bug": 1.0, "tune ok": 1.0}, {"tune edge bug": "FAIL: max error 3"}),
             "runs": [tuning_run(2048, {"tune edge bug": 99.0, "tune ok": 90.0}),
                      tuning_run(8192, {"tune edge bug": 99.0, "tune ok": 91.0},
                                 {"tune ok": "skipped: not run: an earlier rung left the CUDA context unusable"})]}

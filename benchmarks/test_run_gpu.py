@@ -168,7 +168,7 @@ class RunGpuScriptTest(unittest.TestCase):
         # At 2048^3 a candidate fails its check; in the ragged check another, wrong at the edges only.
         self.stand_in_sweep("tune_simt", """
 bad = {"tune bad": "FAIL: relative error 1"} if size == 2048 else {}
-if size == 1031:
+if size == 2305:
     bad = {"tune edges": "FAIL: max error 2"}
 run = tuning_run(size, {"06e": 80.0, "tune bad": 99.0, "tune edges": 99.5}, bad)
 status = 1 if bad else 0
@@ -194,7 +194,7 @@ status = 1 if bad else 0
         self.assertLess(result.stdout.index("The SIMT tuning sweep"), result.stdout.index("Chapter 09's sweep"))
         wgmma = json.loads((self.tmp / "out/tune_wgmma.json").read_text())
         self.assertEqual([run["problem"]["m"] for run in wgmma["runs"]], [2048, 4096, 8192])
-        self.assertEqual(wgmma["check"]["problem"]["m"], 1031)
+        self.assertEqual(wgmma["check"]["problem"]["m"], 2305)
         summary = json.loads((self.tmp / "out/summary.json").read_text())
         self.assertEqual(summary["tune_wgmma"]["best"], "tune09 bands 16, 1 in flight, cluster 2")
         self.assertEqual(summary["tune"]["best"], "06e", "each sweep keeps its own verdict")

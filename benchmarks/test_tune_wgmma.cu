@@ -69,8 +69,10 @@ int arrivals_made() {
 template <class Cfg>
 void check_candidate() {
   const std::string name = candidate_name<Cfg>();
-  // 2048, 4096 and 8192 in 128 x 256 tiles, and the tune phase's ragged 1031 x 1029 (odd tile rows).
-  for (const auto& [m_tiles, n_tiles] : {std::pair{16, 8}, std::pair{32, 16}, std::pair{64, 32}, std::pair{9, 5}})
+  // 2048, 4096 and 8192 in 128 x 256 tiles, the tune phase's ragged 2305 x 2565 (odd tile rows,
+  // more tiles than SMs), and 1031 x 1029.
+  for (const auto& [m_tiles, n_tiles] :
+       {std::pair{16, 8}, std::pair{32, 16}, std::pair{64, 32}, std::pair{19, 11}, std::pair{9, 5}})
     EXPECT_EQ(tile_order_problem<Cfg>(m_tiles, n_tiles), "") << name << ", " << m_tiles << " x " << n_tiles << " tiles";
   EXPECT_EQ(first_band_rows<Cfg>(64, 32), Cfg::kBandRows) << name;
   EXPECT_LT(Cfg::kMmaInFlight, Cfg::kStages) << name << ": the consumers would hold every stage";

@@ -148,6 +148,7 @@ __device__ __forceinline__ void consume_tiles(const CUtensorMap* c_map, Bf16Gemm
       if (t >= Cfg::kMmaInFlight) release(hopper::stage_to_release(it, Cfg::kMmaInFlight, Cfg::kStages));
     }
     if constexpr (Cfg::kMmaInFlight > 0) {  // the tile's last k-tiles: done, and their stages free
+      __syncwarp();                         // release() left lane 0 alone; wgmma.wait_group is .sync.aligned
       finish_stages<0, Cfg>(acc);
       for (int back = min(Cfg::kMmaInFlight, tiles.k_tiles); back > 0; --back)
         release(hopper::stage_to_release(it, back, Cfg::kStages));
