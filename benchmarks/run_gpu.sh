@@ -12,7 +12,8 @@
 #             rung (build/bin/all_rungs) at 129x260x52 and 33x65x12, which reach
 #             every edge path, and 160x96x48, which every rung takes; on every
 #             conv rung and solution (all_conv_rungs) on a small ragged stride-2
-#             layer; and on a short run of chapter 14's GPU training; a rung
+#             layer; on chapter 09's rung tests with B stored n x k; and on a
+#             short run of chapter 14's GPU training; a rung
 #             skipped at 160x96x48 or on the layer fails the phase
 #   ladder    the last GEMM chapter's executable at 4096^3, then the last conv chapter's on its
 #             default layer: the ladder tables, with energy, and their JSON
@@ -266,6 +267,7 @@ sanitize_run() {
 
 phase_sanitize() {
   local exe=$build/bin/all_rungs conv_exe=$build/bin/all_conv_rungs cnn_exe=$build/bin/ch14_mnist_cnn
+  local b_n_by_k_tests=$build/tests/test_ch09_wgmma_tma_gemm
   local tool shape shape_flags m n k logs log vendor
   local sanitizer_help own_kernels="" filter
   : >"$out/sanitizer.log"
@@ -315,6 +317,12 @@ phase_sanitize() {
       logs+=("$build/sanitize-$tool-conv.log")
       sanitize_run "${logs[-1]}" "$tool" "$filter" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
         --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --no-peaks --energy-seconds 0 --fail-on-skip &
+    fi
+    # B stored n x k (09c's BStoredNByK), a launch all_rungs does not make: chapter 09's rung tests
+    # in that layout, ragged, with alpha and beta, and across tiles (skipped off compute capability 9.0).
+    if [[ -x $b_n_by_k_tests ]]; then
+      logs+=("$build/sanitize-$tool-b-n-by-k.log")
+      sanitize_run "${logs[-1]}" "$tool" "$filter" "09c B n x k" "$b_n_by_k_tests" --gtest_filter='*B_n_by_k*' &
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.

@@ -312,6 +312,8 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
         (self.tmp / "b/bin").mkdir(parents=True)
         for program in ("all_rungs", "all_conv_rungs", "ch14_mnist_cnn"):
             stand_in(self.tmp / "b/bin", program, "exit 0\n")
+        (self.tmp / "b/tests").mkdir()
+        stand_in(self.tmp / "b/tests", "test_ch09_wgmma_tma_gemm", "exit 0\n")
         help_text = "  --kernel-name arg   key1=val1" if kernel_filter else "  --tool arg"
         stand_in(self.bin, "compute-sanitizer",
                  f'if [ "$1" = --help ]; then echo "{help_text}"; exit 0; fi\n'
@@ -337,7 +339,7 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
 
     def test_sanitize_phase_runs_every_rung_and_fails_on_skips_only_where_every_rung_fits(self):
         result, calls = self.sanitize_with_stand_ins(kernel_filter=True)
-        self.assertEqual(len(calls), 15, "3 tools x (3 GEMM shapes, the conv layer, chapter 14)")
+        self.assertEqual(len(calls), 18, "3 tools x (3 GEMM shapes, the conv layer, 09c's B n x k, chapter 14)")
         gemm = [call for call in calls if "/all_rungs " in call]
         self.assertEqual(len(gemm), 9)
         for call in gemm:
@@ -349,7 +351,10 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
         self.assertTrue(all("--fail-on-skip" in call for call in conv))
         self.assertTrue(all("--no-peaks" in call for call in conv), "no mma.sync micro-benchmark under the sanitizer")
         self.assertTrue(all("--energy-seconds 0" in call for call in conv), "no energy window under the sanitizer")
-        self.assertIn("sanitizer: 15 of 15 runs clean", result.stdout)
+        b_n_by_k = [call for call in calls if "/test_ch09_wgmma_tma_gemm " in call]
+        self.assertEqual(len(b_n_by_k), 3)
+        self.assertTrue(all(call.endswith("--gtest_filter=*B_n_by_k*") for call in b_n_by_k), b_n_by_k)
+        self.assertIn("sanitizer: 18 of 18 runs clean", result.stdout)
 
     def test_a_call_out_of_time_skips_its_phases_and_still_prints_its_table(self):
         (self.tmp / "b/bin").mkdir(parents=True)
