@@ -11,7 +11,7 @@
 /// training shapes, bf16 rungs only: kTrainingShapes); first come chapter 08's mma.sync rate
 /// probes, `mma_rate/<w> warps per scheduler/<c> chains` (mma_peak.cuh); after each target size's
 /// rungs, the rungs that can also read B stored n x k, in that layout: `b_n_by_k/<rung>/<size>`
-/// (GemmRung::launch_b_n_by_k: cuBLAS bf16 and 09c). Time is GPU time from CUDA
+/// (GemmRung::launch_b_n_by_k: cuBLAS bf16, 09c and 09d). Time is GPU time from CUDA
 /// events (UseManualTime), with L2 flushed before each iteration (one flush
 /// buffer for the whole process). Counters: TFLOP/s, % of cuBLAS at the same
 /// size and precision (cuBLAS and cuBLAS bf16 are timed first), and, where NVML has an energy counter,

@@ -84,7 +84,7 @@ TRAINING_SHAPE = re.compile(r"\d+x\d+x\d+")  # bench_gemm's non-square cases, "M
 RATE_PROBE = re.compile(r"mma_rate/(\d+) warps per scheduler/(\d+) chains(/|$)")  # bench_gemm's mma.sync probe
 MMA_SYNC_FLOP = 2 * 16 * 8 * 16  # one mma.sync m16n8k16
 RATE_PROBE_CHAPTER = 8
-B_LAYOUT_CHAPTER = 9  # bench_gemm's B stored n×k (cuBLAS and 09c) is read beside fast.cu, timed in that layout
+B_LAYOUT_CHAPTER = 9  # bench_gemm's B stored n×k (cuBLAS, 09c, 09d) is read beside fast.cu, timed in that layout
 
 # One Google Benchmark entry. case: the GEMM size n (a string, as in the name)
 # or the conv layer's name; pct: the % counter (NaN when absent); label: what
@@ -465,7 +465,7 @@ def rate_probe_table(run):
 
 
 def b_layout_note(run):
-    """bench_gemm's rungs with B stored n×k (`b_n_by_k/<rung>/<size>`: cuBLAS bf16 and 09c), each size as a
+    """bench_gemm's rungs with B stored n×k (`b_n_by_k/<rung>/<size>`: cuBLAS bf16, 09c, 09d), each size as a
     % of cuBLAS bf16 with B k × n and, for our rungs, of the rung's own speed with B k × n; "" when the run
     has none."""
     benchmarks = run.get("benchmarks")

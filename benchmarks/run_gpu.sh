@@ -318,11 +318,11 @@ phase_sanitize() {
       sanitize_run "${logs[-1]}" "$tool" "$filter" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
         --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --no-peaks --energy-seconds 0 --fail-on-skip &
     fi
-    # B stored n x k (09c's BStoredNByK), a launch all_rungs does not make: chapter 09's rung tests
+    # B stored n x k (09c's and 09d's BStoredNByK), a launch all_rungs does not make: chapter 09's rung tests
     # in that layout, ragged, with alpha and beta, and across tiles (skipped off compute capability 9.0).
     if [[ -x $b_n_by_k_tests ]]; then
       logs+=("$build/sanitize-$tool-b-n-by-k.log")
-      sanitize_run "${logs[-1]}" "$tool" "$filter" "09c B n x k" "$b_n_by_k_tests" --gtest_filter='*B_n_by_k*' &
+      sanitize_run "${logs[-1]}" "$tool" "$filter" "09c, 09d B n x k" "$b_n_by_k_tests" --gtest_filter='*B_n_by_k*' &
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.

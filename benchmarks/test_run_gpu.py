@@ -339,7 +339,7 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
 
     def test_sanitize_phase_runs_every_rung_and_fails_on_skips_only_where_every_rung_fits(self):
         result, calls = self.sanitize_with_stand_ins(kernel_filter=True)
-        self.assertEqual(len(calls), 18, "3 tools x (3 GEMM shapes, the conv layer, 09c's B n x k, chapter 14)")
+        self.assertEqual(len(calls), 18, "3 tools x (3 GEMM shapes, the conv layer, 09c's and 09d's B n x k, chapter 14)")
         gemm = [call for call in calls if "/all_rungs " in call]
         self.assertEqual(len(gemm), 9)
         for call in gemm:

@@ -641,13 +641,16 @@ TEST(Chapter09Scheduler, ClusterUnitsCoverEveryTileOnce) {
 // registers as wgmma_accumulator_at says; the epilogue is store_pair's (09a, 09b, and a
 // 09c/09d tile across C's right edge) or stmatrix into the staging tile and TMA stores of
 // the boxes c_box_at names, clipped at C's bottom edge (09c, 09d). For 09d each box of B comes from the CTA whose share
-// it is. Small integers keep every sum exact, so C must equal a plain triple loop exactly.
+// it is. 09c and 09d also read B stored n x k (BStoredNByK): one K-major box of n rows per CTA,
+// read through A's descriptor. Small integers keep every sum exact, so C must equal a plain
+// triple loop exactly.
 
 /// A rung's shape, as its HopperTile says (wgmma_tma_gemm.cuh).
 struct ModelTile {
   const char* rung;
   int bm, bn, consumers, cluster;
-  bool staged;  // C through stmatrix and TMA stores (09c, 09d), else store_pair (09a, 09b)
+  bool staged;            // C through stmatrix and TMA stores (09c, 09d), else store_pair (09a, 09b)
+  bool b_n_by_k = false;  // BStoredNByK: B stored n x k, one K-major box per CTA, read as A is
 };
 
 struct Matrix {
@@ -683,6 +686,9 @@ Matrix model_gemm(const ModelTile& tile, const Matrix& a, const Matrix& b) {
   const int k_tiles = (a.cols + kBoxWidth - 1) / kBoxWidth, rows_per_consumer = tile.bm / tile.consumers;
   const int m_blocks = rows_per_consumer / 64, b_boxes = tile.bn / kBoxWidth, a_bytes = tile.bm * kSw128RowBytes;
   Matrix c{a.rows, b.cols, std::vector<float>(std::size_t(a.rows) * b.cols, NAN)};
+  Matrix b_stored_n_by_k{b.cols, b.rows, std::vector<float>(b.values.size())};  // B^T, n rows of k
+  for (int k = 0; k < b.rows; ++k)
+    for (int n = 0; n < b.cols; ++n) b_stored_n_by_k.values[std::size_t(n) * b.rows + k] = b.at(k, n);
   const int units = (m_tiles + tile.cluster - 1) / tile.cluster * n_tiles;
   for (int unit = 0; unit < units; ++unit)
     for (int rank = 0; rank < tile.cluster; ++rank) {
@@ -692,7 +698,13 @@ Matrix model_gemm(const ModelTile& tile, const Matrix& a, const Matrix& b) {
       for (int t = 0; t < k_tiles; ++t) {
         SharedModel smem;  // one stage at address 0: A, then B's boxes
         tma_load(smem, 0, a, a_box_at(t, row0), tile.bm);
-        for (int box = 0; box < b_boxes; ++box) {  // 09d: box from the CTA whose share it is
+        for (int loader = 0; loader < tile.cluster && tile.b_n_by_k; ++loader) {  // one box of n rows per CTA
+          const int share = tile.bn / tile.cluster;
+          const int loader_col0 = cluster_tile_at(unit, loader, tile.cluster, m_tiles, n_tiles, 8).tile_n * tile.bn;
+          tma_load(smem, a_bytes + loader * share * kSw128RowBytes, b_stored_n_by_k,
+                   a_box_at(t, loader_col0 + loader * share), share);
+        }
+        for (int box = 0; box < b_boxes && !tile.b_n_by_k; ++box) {  // 09d: box from the CTA whose share it is
           const int loader = box / (b_boxes / tile.cluster);
           const int loader_col0 = cluster_tile_at(unit, loader, tile.cluster, m_tiles, n_tiles, 8).tile_n * tile.bn;
           tma_load(smem, a_bytes + box * kBoxWidth * kSw128RowBytes, b, b_box_at(t, loader_col0, box), kBoxWidth);
@@ -700,12 +712,16 @@ Matrix model_gemm(const ModelTile& tile, const Matrix& a, const Matrix& b) {
         for (int block = 0; block < tile.consumers * m_blocks; ++block)
           for (int ks = 0; ks < kKStepsPerRow; ++ks) {
             const std::uint64_t ad = sw128_k_step_descriptor(sw128_rows_start(0, block * 64), ks);
-            const std::uint64_t bd = sw128_mn_k_step_descriptor(std::uint32_t(a_bytes), ks, kBoxWidth);
+            const std::uint64_t bd = tile.b_n_by_k ? sw128_k_step_descriptor(std::uint32_t(a_bytes), ks)
+                                                   : sw128_mn_k_step_descriptor(std::uint32_t(a_bytes), ks, kBoxWidth);
             for (int r = 0; r < 64; ++r)
               for (int kk = 0; kk < kWgmmaK; ++kk) {
                 const float av = smem.at(wgmma_read_address(ad, r, kk / 8) + kk % 8 * kBf16Bytes);
-                for (int n = 0; n < tile.bn; ++n)
-                  acc[block][r * tile.bn + n] += av * smem.at(wgmma_mn_read_address(bd, kk, n));
+                for (int n = 0; n < tile.bn; ++n) {
+                  const int b_address = tile.b_n_by_k ? wgmma_read_address(bd, n, kk / 8) + kk % 8 * kBf16Bytes
+                                                      : wgmma_mn_read_address(bd, kk, n);
+                  acc[block][r * tile.bn + n] += av * smem.at(b_address);
+                }
               }
           }
       }
@@ -756,7 +772,9 @@ TEST(Chapter09Model, EveryRungsDataflowMatchesTheTripleLoop) {
   const ModelTile rungs[] = {{"09a", 128, 128, 1, 1, false},
                              {"09b", 128, 256, 2, 1, false},
                              {"09c", 128, 256, 2, 1, true},
-                             {"09d", 128, 256, 2, 2, true}};
+                             {"09d", 128, 256, 2, 2, true},
+                             {"09c, B n x k", 128, 256, 2, 1, true, true},
+                             {"09d, B n x k", 128, 256, 2, 2, true, true}};
   const int shapes[][3] = {{290, 300, 100}, {64, 64, 64}, {17, 9, 5}};  // ragged everywhere; 3 tile rows (odd)
   for (const auto& shape : shapes) {
     const Matrix a = small_integers(shape[0], shape[2], 1), b = small_integers(shape[2], shape[1], 2);

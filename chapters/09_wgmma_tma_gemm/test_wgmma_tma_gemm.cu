@@ -10,6 +10,7 @@
 /// all exercised. On a GPU of any compute capability but 9.0 they skip, saying why.
 ///
 ///     ctest --test-dir build -L ch09
+#include <map>
 #include <string>
 
 #include "common/core/device_info.cuh"
@@ -52,16 +53,19 @@ TEST(Chapter09Requirements, RungsAreRegisteredWithTheirRequirements) {
   EXPECT_EQ(ladder::find_gemm(k09e)->instruction, "wgmma m64n256k16 bf16");
 }
 
-// bench_gemm times 09c with B stored n x k too, and the shared rung tests check that product.
-TEST(Chapter09Requirements, Only09cAlsoReadsBStoredNByK) {
+// bench_gemm times 09c and 09d (the cluster form) with B stored n x k too, and the shared rung tests
+// check those products.
+TEST(Chapter09Requirements, Only09cAnd09dAlsoReadBStoredNByK) {
   for (const char* name : {k09a, k09b, k09c, k09d, k09e})
-    EXPECT_EQ(ladder::find_gemm(name)->launch_b_n_by_k != nullptr, std::string(name) == k09c) << name;
-  int b_n_by_k_cases = 0;
-  for (const ladder::testing::GemmCase& test_case : ladder::testing::gemm_cases(9, ladder::RungKind::Chapter)) {
-    b_n_by_k_cases += test_case.b_n_by_k;
-    if (test_case.b_n_by_k) EXPECT_EQ(test_case.rung, k09c);
-  }
-  EXPECT_GT(b_n_by_k_cases, 0);
+    EXPECT_EQ(ladder::find_gemm(name)->launch_b_n_by_k != nullptr,
+              std::string(name) == k09c || std::string(name) == k09d)
+        << name;
+  std::map<std::string, int> b_n_by_k_cases;
+  for (const ladder::testing::GemmCase& test_case : ladder::testing::gemm_cases(9, ladder::RungKind::Chapter))
+    b_n_by_k_cases[test_case.rung] += test_case.b_n_by_k;
+  EXPECT_GT(b_n_by_k_cases[k09c], 0);
+  EXPECT_GT(b_n_by_k_cases[k09d], 0);
+  EXPECT_EQ(b_n_by_k_cases[k09e], 0);
 }
 
 TEST(Chapter09Requirements, TheWgmmaPeaksAreRegistered) {

@@ -25,7 +25,7 @@ const bool registered[] = {
         "09c persistent", RungKind::Chapter,
         "09b's CTA made persistent: one per SM walks the tiles in grouped order, the ring runs on into the "
         "next tile; C leaves through shared memory (stmatrix) and TMA stores; 3 stages, 209 KB")),
-    register_gemm(wgmma_rung<Tile09d>(
+    register_gemm(wgmma_rung_both_layouts<Tile09d>(  // in a cluster, each CTA's box is half B's n
         "09d clusters + multicast", RungKind::Chapter,
         "09c in clusters of 2 CTAs on vertically adjacent tiles: each loads half of their common B tile "
         "and multicasts it to both; empty barriers count both CTAs' consumers")),

@@ -90,8 +90,9 @@ struct Tile09e : Tile09c {
 
 /// Cfg reading B stored n x k instead (k contiguous: K-major, like A), the layout cuBLAS and
 /// fast.cu are usually timed in. B then arrives in one box per CTA, laid out as A's tile, and
-/// wgmma reads it with transpose-B off. No rung takes B this way: bench_gemm times 09c in it
-/// beside 09c (GemmRung::launch_b_n_by_k), to measure what the layout costs our kernel.
+/// wgmma reads it with transpose-B off; in a cluster (09d) each CTA loads its half of the n rows
+/// and multicasts it. No rung takes B this way: bench_gemm times 09c and 09d in it beside
+/// themselves (GemmRung::launch_b_n_by_k), to measure what the layout costs our kernel.
 template <class Cfg>
 struct BStoredNByK : Cfg {
   static constexpr bool kBStoredNByK = true;
