@@ -27,9 +27,10 @@ when not given), and profile
 (Nsight Compute's metrics per launch, read by ncu_metrics.py from the profile
 phase's ncu.txt as `ladder` and the tune phase's ncu-tune.txt as `tune`; null
 when neither was given). The reports themselves are kept beside the record, as
-<gpu>.ncu.txt and <gpu>.ncu-tune.txt: the lessons quote figures from their
-sections (throughputs, occupancy, cycles per issue) that the metrics above do
-not hold, and those figures can then be checked against the report.
+<gpu>.ncu.txt and <gpu>.ncu-tune.txt, and named in its profile_reports: the
+lessons quote figures from their sections (throughputs, occupancy, cycles per
+issue) that the metrics above do not hold, and those figures can then be
+checked against the report.
 
 Without a summary's machine section it asks nvidia-smi. An optional file that
 is missing or empty (a phase that did not run, or ran out of time) is left out
@@ -203,17 +204,19 @@ def main():
         "machine": machine,
         "phases": summary.get("phases"),
     }
-    record = {"context": context, **parts, "profile": read_profile(args.ncu, args.ncu_tune)}
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")
+    reports = [(report, out.with_suffix(suffix)) for report, suffix in
+               ((args.ncu, ".ncu.txt"), (args.ncu_tune, ".ncu-tune.txt")) if report]
+    # The reports this record's profile came from, by name: an older run's left beside it are not its own.
+    record = {"context": context, **parts, "profile": read_profile(args.ncu, args.ncu_tune),
+              "profile_reports": [kept.name for _, kept in reports]}
     write_atomically(out, json.dumps(record, indent=1) + "\n")
     print(f"recorded {out}")
-    for report, suffix in ((args.ncu, ".ncu.txt"), (args.ncu_tune, ".ncu-tune.txt")):
-        if report:
-            kept = out.with_suffix(suffix)
-            write_atomically(kept, pathlib.Path(report).read_text(errors="replace"))
-            print(f"kept {kept}")
+    for report, kept in reports:
+        write_atomically(kept, pathlib.Path(report).read_text(errors="replace"))
+        print(f"kept {kept}")
 
 
 if __name__ == "__main__":

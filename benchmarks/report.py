@@ -612,15 +612,15 @@ def profile_table(run, key, intro):
             + (f"\nWhere the warps waited (the stall pass):\n\n{stalls}" if stalls else "")]
 
 
-def nsight_note(run, page_dir, results=RESULTS):
+def nsight_note(run, page_dir):
     """For a lesson that quotes Nsight Compute: where its figures can be checked. record.py keeps a
-    run's reports beside its record (<gpu>.ncu.txt, <gpu>.ncu-tune.txt); a run recorded before it did
-    (the H200's first) has only the metrics ncu_metrics.py took from them."""
+    run's reports beside its record (<gpu>.ncu.txt, <gpu>.ncu-tune.txt) and names them in its
+    profile_reports; a run recorded before it did (the H200's first) has only the metrics
+    ncu_metrics.py took from them."""
     profile = run.get("profile") or {}
     if not profile:
         return []
-    stem = pathlib.Path(run["_file"]).stem
-    kept = [results / (stem + suffix) for suffix in (".ncu.txt", ".ncu-tune.txt") if (results / (stem + suffix)).exists()]
+    kept = [RESULTS / name for name in run.get("profile_reports") or []]
     if kept:
         links = " and ".join(f"[`{path.name}`]({pathlib.Path(os.path.relpath(path, page_dir)).as_posix()})"
                              for path in kept)

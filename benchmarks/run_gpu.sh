@@ -211,6 +211,10 @@ build_what="everything: the test phase runs every test"
 if [[ ,$phases, != *,test,* ]]; then
   build_targets=(--target ladder_programs)
   build_what="the programs only (ladder_programs): no test phase, no tests"
+  if [[ ,$phases, == *,sanitize,* ]]; then  # the sanitize phase runs chapter 09's B n x k tests
+    build_targets+=(--target test_ch09_wgmma_tma_gemm)
+    build_what+=", and test_ch09_wgmma_tma_gemm for the sanitize phase"
+  fi
 fi
 
 phase_build() {
@@ -268,7 +272,7 @@ sanitize_run() {
 phase_sanitize() {
   local exe=$build/bin/all_rungs conv_exe=$build/bin/all_conv_rungs cnn_exe=$build/bin/ch14_mnist_cnn
   local b_n_by_k_tests=$build/tests/test_ch09_wgmma_tma_gemm
-  local tool shape shape_flags m n k logs log vendor
+  local tool shape shape_flags m n k logs log vendor b_n_by_k_filter
   local sanitizer_help own_kernels="" filter
   : >"$out/sanitizer.log"
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
@@ -318,11 +322,19 @@ phase_sanitize() {
       sanitize_run "${logs[-1]}" "$tool" "$filter" "conv ragged layer" "$conv_exe" --n 2 --c 8 --h 17 --w 13 --k 12 --r 3 --s 3 \
         --stride 2 --pad 1 --warmup 0 --repeat 1 --no-flush --no-peaks --energy-seconds 0 --fail-on-skip &
     fi
-    # B stored n x k (09c's and 09d's BStoredNByK), a launch all_rungs does not make: chapter 09's rung tests
-    # in that layout, ragged, with alpha and beta, and across tiles (skipped off compute capability 9.0).
+    # B stored n x k (09c's and 09d's BStoredNByK), a launch all_rungs does not make: chapter 09's rung
+    # tests in that layout, ragged, with alpha and beta, and across tiles (skipped off compute
+    # capability 9.0). racecheck and synccheck leave out the case whose fp64 reference is cuBLAS
+    # DGEMM (the others' is the CPU's), for the reason they run all_rungs with --no-vendor. A
+    # missing binary is a failed run, and LADDER_REQUIRE_GPU fails a test that finds no device.
+    b_n_by_k_filter='*B_n_by_k*'
+    [[ $tool != memcheck ]] && b_n_by_k_filter+='-*2304x2560x1088*'
+    logs+=("$build/sanitize-$tool-b-n-by-k.log")
     if [[ -x $b_n_by_k_tests ]]; then
-      logs+=("$build/sanitize-$tool-b-n-by-k.log")
-      sanitize_run "${logs[-1]}" "$tool" "$filter" "09c, 09d B n x k" "$b_n_by_k_tests" --gtest_filter='*B_n_by_k*' &
+      LADDER_REQUIRE_GPU=1 sanitize_run "${logs[-1]}" "$tool" "$filter" "09c, 09d B n x k" "$b_n_by_k_tests" \
+        --gtest_filter="$b_n_by_k_filter" &
+    else
+      echo "verdict: FAILED $tool 09c, 09d B n x k (no $b_n_by_k_tests: not built)" >"${logs[-1]}"
     fi
     # Chapter 14's GPU path: a short training run (ragged last batch, augmentation, the CUDA graph)
     # and its evaluation. The sanitizer also sees the graph's replays.

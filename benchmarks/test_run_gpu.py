@@ -113,6 +113,9 @@ class RunGpuScriptTest(unittest.TestCase):
         self.assertIn("build: everything", with_tests.stdout)
         without_tests = self.run_script("build,ladder,bench,record,profile")
         self.assertIn("build: the programs only (ladder_programs)", without_tests.stdout)
+        self.assertNotIn("test_ch09_wgmma_tma_gemm", without_tests.stdout)
+        sanitize_only = self.run_script("build,sanitize")
+        self.assertIn("and test_ch09_wgmma_tma_gemm for the sanitize phase", sanitize_only.stdout)
         self.assertNotIn("build:", self.run_script("ladder").stdout, "no build phase, no build line")
 
     def test_gvisor_skips_sanitize_and_profile_with_the_reason(self):
@@ -305,21 +308,22 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
                 self.assertIn("sol05_vectorized_gemm --m 4096 --n 4096 --k 4096 --no-ceilings --precision fp32 "
                               "--rung 05 sol3 BK 16 --no-check", call)
 
-    def sanitize_with_stand_ins(self, kernel_filter):
+    def sanitize_with_stand_ins(self, kernel_filter, with_tests=True):
         """The sanitize phase over stand-in programs and a compute-sanitizer that records its
         arguments; its --help lists --kernel-name where kernel_filter. Returns the result and
         the recorded calls."""
         (self.tmp / "b/bin").mkdir(parents=True)
         for program in ("all_rungs", "all_conv_rungs", "ch14_mnist_cnn"):
             stand_in(self.tmp / "b/bin", program, "exit 0\n")
-        (self.tmp / "b/tests").mkdir()
-        stand_in(self.tmp / "b/tests", "test_ch09_wgmma_tma_gemm", "exit 0\n")
+        if with_tests:
+            (self.tmp / "b/tests").mkdir()
+            stand_in(self.tmp / "b/tests", "test_ch09_wgmma_tma_gemm", "exit 0\n")
         help_text = "  --kernel-name arg   key1=val1" if kernel_filter else "  --tool arg"
         stand_in(self.bin, "compute-sanitizer",
                  f'if [ "$1" = --help ]; then echo "{help_text}"; exit 0; fi\n'
                  'echo "$@" >> "$(dirname "$0")/sanitizer-calls"\n')
         result = self.run_script("sanitize", dry_run=False)
-        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertEqual(result.returncode, 0 if with_tests else 1, result.stdout + result.stderr)
         return result, (self.bin / "sanitizer-calls").read_text().splitlines()
 
     def test_racecheck_and_synccheck_judge_our_kernels_only_where_the_sanitizer_can_filter(self):
@@ -353,8 +357,15 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
         self.assertTrue(all("--energy-seconds 0" in call for call in conv), "no energy window under the sanitizer")
         b_n_by_k = [call for call in calls if "/test_ch09_wgmma_tma_gemm " in call]
         self.assertEqual(len(b_n_by_k), 3)
-        self.assertTrue(all(call.endswith("--gtest_filter=*B_n_by_k*") for call in b_n_by_k), b_n_by_k)
+        for call in b_n_by_k:  # racecheck and synccheck without the case that calls cuBLAS DGEMM
+            self.assertTrue(call.endswith("--gtest_filter=*B_n_by_k*" if "--tool memcheck" in call else
+                                          "--gtest_filter=*B_n_by_k*-*2304x2560x1088*"), call)
         self.assertIn("sanitizer: 18 of 18 runs clean", result.stdout)
+
+    def test_a_missing_test_binary_fails_its_sanitizer_runs(self):
+        result, calls = self.sanitize_with_stand_ins(kernel_filter=True, with_tests=False)
+        self.assertEqual(len(calls), 15, "the other runs still run")
+        self.assertIn("verdict: FAILED memcheck 09c, 09d B n x k (no ", result.stdout)
 
     def test_a_call_out_of_time_skips_its_phases_and_still_prints_its_table(self):
         (self.tmp / "b/bin").mkdir(parents=True)

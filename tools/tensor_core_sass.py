@@ -14,7 +14,7 @@ B is row-major K x N, so every one of its HGMMA must read B transposed
 (`tnspB`, MN-major): one without it multiplies by B's transpose's layout, a
 descriptor or layout mistake that a square test with a symmetric B would miss.
 The one exception proves the rule: a kernel built for B stored n x k
-(`BStoredNByK<...>`, timed by bench_gemm beside 09c) must read B K-major, with
+(`BStoredNByK<...>`, 09c's and 09d's, timed by bench_gemm beside them) must read B K-major, with
 no HGMMA carrying tnspB.
 And the loop that issues a chapter 09 kernel's HGMMA must hold no GPU-wide memory
 barrier (MEMBAR ... .GPU): 09d's consumers once arrived on their peer's barrier with

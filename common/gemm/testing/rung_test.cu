@@ -66,7 +66,7 @@ std::vector<GemmCase> gemm_cases(int chapter, RungKind kind) {
       {513, 257, 129},
       {1000, 1234, 777},
       {2048, 2048, 2048},
-      {2305, 2565, 1031},      // ragged, and 209 tiles of 128 x 256: a persistent CTA takes several
+      {2305, 2565, 1031},      // ragged, and 209 tiles of 128 x 256: most persistent CTAs take two
       {kMaxDimension, 3, 5}};  // tall: 2^20 rows overflow gridDim.y (65,535) for tiles of 16 rows or fewer
   std::vector<GemmCase> cases;
   for (const GemmRung& rung : gemm_registry()) {

@@ -18,6 +18,7 @@
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
 #include "common/core/metrics.hpp"
+#include "common/gemm/elements.cuh"
 #include "common/gemm/testing/rung_test.cuh"
 #include "common/nn/gpu/bf16_layout.cuh"
 #include "common/nn/gpu/conv_backward.hpp"
@@ -84,7 +85,9 @@ std::vector<float> backward_data_on_gpu(const ConvProblem& forward, const std::v
         ConvArgs{backward, grad_y_d.data(), flipped_d.data(), grad_x_d.data(), workspace.data(), workspace.size()},
         nullptr);
   } else {
-    DeviceBuffer<__nv_bfloat16> grad_y16(grad_y.size()), flipped16(filters.size()), grad_x16(input_elements);
+    DeviceBuffer<__nv_bfloat16> grad_y16(grad_y.size()), flipped16(filters.size());
+    DeviceBuffer<__nv_bfloat16> grad_x16(
+        to_elements<__nv_bfloat16>(std::vector<float>(input_elements, poison_value())));
     nchw_to_nhwc_bf16(grad_y_d.data(), backward.n, backward.c, backward.h, backward.w, grad_y16.data(), nullptr);
     filters_to_krsc_bf16(filters_d.data(), forward, true, flipped16.data(), nullptr);
     rung->launch(
