@@ -612,6 +612,11 @@ def profile_table(run, key, intro):
             + (f"\nWhere the warps waited (the stall pass):\n\n{stalls}" if stalls else "")]
 
 
+def relative_link(path, page_dir):
+    """`path` as a Markdown link target from a page in `page_dir`."""
+    return pathlib.Path(os.path.relpath(path, page_dir)).as_posix()
+
+
 def nsight_note(run, page_dir):
     """For a lesson that quotes Nsight Compute: where its figures can be checked. record.py keeps a
     run's reports beside its record (<gpu>.ncu.txt, <gpu>.ncu-tune.txt) and names them in its
@@ -622,8 +627,7 @@ def nsight_note(run, page_dir):
         return []
     kept = [RESULTS / name for name in run.get("profile_reports") or []]
     if kept:
-        links = " and ".join(f"[`{path.name}`]({pathlib.Path(os.path.relpath(path, page_dir)).as_posix()})"
-                             for path in kept)
+        links = " and ".join(f"[`{path.name}`]({relative_link(path, page_dir)})" for path in kept)
         return [f"The Nsight Compute figures this lesson quotes come from this run's reports, kept beside "
                 f"the record: {links}.\n"]
     metrics = {name for launches in profile.values() for launch in launches or [] for name in launch["metrics"]}
@@ -865,7 +869,7 @@ def render_block(runs, args, page_dir=ROOT):
         return NO_RESULTS
     text = "\n".join(sections)
     if "chart" in args.split():
-        relative = lambda path: pathlib.Path(os.path.relpath(path, page_dir)).as_posix()  # noqa: E731
+        relative = lambda path: relative_link(path, page_dir)  # noqa: E731
         text += f"\n![% of cuBLAS at the same precision, per rung at {HEADLINE}³]({relative(CHART)})\n"
         text += f"\n![% of cuBLAS per rung and size]({relative(SIZES_CHART)})\n"
         text += (f"\n![Roofline: each rung at each size, by the GEMM's arithmetic intensity]"

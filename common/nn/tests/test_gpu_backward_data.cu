@@ -8,15 +8,14 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdint>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "common/conv/conv.cuh"
 #include "common/core/device_buffer.cuh"
 #include "common/core/device_info.cuh"
+#include "common/core/host_matrix.hpp"
 #include "common/core/metrics.hpp"
 #include "common/gemm/elements.cuh"
 #include "common/gemm/testing/rung_test.cuh"
@@ -45,14 +44,6 @@ const ConvProblem kForwardProblems[] = {
 // operands rounded to 8 bits of mantissa (about 0.4 % each) and the result too; a wrong flip,
 // padding or channel order is off by order one.
 constexpr double kFp32Error = 1e-5, kBf16Error = 2e-2;
-
-std::vector<float> random_values(std::size_t count, std::uint64_t seed) {
-  std::mt19937_64 engine(seed);
-  std::normal_distribution<float> normal(0.0f, 1.0f);
-  std::vector<float> values(count);
-  for (float& v : values) v = normal(engine);
-  return values;
-}
 
 /// The first of `rungs` that takes `problem` here, as LeNetGpu chooses; nullptr when none does.
 const ConvRung* first_that_takes(const std::vector<ConvRung>& rungs, const ConvProblem& problem) {
@@ -104,8 +95,8 @@ void check_backward_data(Precision precision, double bound) {
     ASSERT_EQ(backward_data_unsupported_reason(forward), std::nullopt) << describe(forward);
     Tensor<float> grad_y({forward.n, forward.k, forward.p(), forward.q()}),
         filters({forward.k, forward.c, forward.r, forward.s});
-    grad_y.values = random_values(grad_y.size(), 31);
-    filters.values = random_values(filters.size(), 32);
+    fill_random(grad_y.values, 31);
+    fill_random(filters.values, 32);
     const Tensor<double> expected =
         conv2d_backward_data(tensor_cast<double>(grad_y), tensor_cast<double>(filters),
                              {forward.n, forward.c, forward.h, forward.w}, Conv2dParams{1, forward.padding});
