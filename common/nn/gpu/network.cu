@@ -2,12 +2,9 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <type_traits>
 #include <vector>
 
 #include "common/core/cuda_check.cuh"
-#include "common/core/device_info.cuh"
-#include "common/nn/gpu/bf16_layout.cuh"
 #include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/layers.cuh"
@@ -43,29 +40,6 @@ std::vector<Rung> find_all(const std::vector<std::string>& names, Find find, con
   return rungs;
 }
 
-/// Throws, before any memory is taken, when none of `rungs` runs on a GPU of this compute
-/// capability (bf16 on a GPU older than sm_80, say): said now, not at the first batch.
-template <typename Rung>
-void require_one_runs_here(const std::vector<Rung>& rungs, int compute_capability, const char* kind) {
-  const auto version = [](int capability) {
-    return std::to_string(capability / 10) + "." + std::to_string(capability % 10);
-  };
-  std::string why_not;
-  for (const Rung& rung : rungs) {
-    const int oldest = rung.requirements.min_compute_capability;
-    int newest = 0;  // 0: any newer GPU too, as for every conv rung
-    if constexpr (std::is_same_v<Rung, GemmRung>) newest = rung.requirements.max_compute_capability;
-    if (compute_capability < oldest)
-      why_not += ", " + rung.name + " (needs " + version(oldest) + ")";
-    else if (newest != 0 && compute_capability > newest)
-      why_not += ", " + rung.name + " (runs on at most " + version(newest) + ")";
-    else
-      return;
-  }
-  throw std::runtime_error(std::string("none of the network's ") + kind + " rungs runs on compute capability " +
-                           version(compute_capability) + ":" + why_not.substr(1));
-}
-
 }  // namespace
 
 Kernels find_kernels(Precision precision, const std::vector<std::string>& gemms,
@@ -83,24 +57,8 @@ Kernels find_kernels(Precision precision) {
 }
 
 LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, cudaStream_t stream)
-    : config_(initial.config()),
-      max_batch_(max_batch),
-      kernels_(std::move(kernels)),
-      stream_(stream),
-      compute_capability_(query_device().compute_capability) {
+    : config_(initial.config()), max_batch_(max_batch), products_(std::move(kernels), stream), stream_(stream) {
   require(max_batch >= 1, "LeNetGpu: the largest batch must be at least 1 image");
-  require(!kernels_.gemms.empty() && !kernels_.convs.empty(), "LeNetGpu: needs a GEMM rung and a conv rung");
-  const ConvPrecision conv_precision =
-      kernels_.precision == Precision::Bf16 ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw;
-  for (const GemmRung& rung : kernels_.gemms)
-    require(rung.precision() == kernels_.precision, "LeNetGpu: GEMM rung '" + rung.name + "' is " +
-                                                        to_string(rung.precision()) + ", the network " +
-                                                        to_string(kernels_.precision));
-  for (const ConvRung& rung : kernels_.convs)
-    require(rung.precision() == conv_precision, "LeNetGpu: conv rung '" + rung.name + "' is " +
-                                                    to_string(rung.precision()) + ", not " + to_string(conv_precision));
-  require_one_runs_here(kernels_.gemms, compute_capability_, "GEMM");
-  require_one_runs_here(kernels_.convs, compute_capability_, "conv");
   for (const Parameter<float>* p : initial.parameters()) {
     values_.emplace_back(p->value.values);
     grads_.emplace_back(p->value.size());
@@ -129,49 +87,21 @@ LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, 
   grad_fc1_ = floats(fc1_.size());
   grad_fc2_ = floats(fc2_.size());
 
-  // Scratch, sized for the largest batch: each size below grows with the batch.
-  const bool bf16 = kernels_.precision == Precision::Bf16;
-  const auto pad = [](std::size_t columns) { return std::size_t(bf16_leading_dimension(int(columns))); };
-  std::size_t transposed_a = 0, transposed_b = 0, a16 = 0, b16 = 0, c16 = 0;
-  for (const int w : {kFc1W, kFc2W, kFc3W}) {
-    const std::size_t outputs = std::size_t(initial.parameters()[w]->value.dim(0)),
-                      inputs = parameter_views_[w].count / outputs;
-    transposed_a = std::max(transposed_a, outputs * batch);   // dY^T
-    transposed_b = std::max(transposed_b, outputs * inputs);  // W^T
-    // The three products' padded bf16 operands (matmul): forward, backward data, backward weight.
-    a16 = std::max({a16, batch * pad(inputs), batch * pad(outputs), outputs * pad(batch)});
-    b16 = std::max({b16, inputs * pad(outputs), outputs * pad(inputs), batch * pad(inputs)});
-    c16 = std::max({c16, batch * pad(outputs), batch * pad(inputs), outputs * pad(inputs)});
-  }
-  std::size_t partials = 0, workspace = 0, x16 = 0, y16 = 0, w16 = 0;
+  // Scratch, sized for the largest batch: the products' (each fc layer's three, and the
+  // convolutions conv1 and conv2 forward and conv2's backward data; conv1's input, the images,
+  // needs no gradient), and the backward-weight partial sums.
+  for (const int w : {kFc1W, kFc2W, kFc3W}) products_.reserve_linear(linear_shape(w, max_batch));
+  const ConvProblem conv2 = conv_problem(kConv2W, max_batch);
+  if (const auto reason = backward_data_unsupported_reason(conv2))
+    throw std::invalid_argument("LeNetGpu: conv2: " + *reason);
+  std::size_t partials = 0;
   for (const int w : {kConv1W, kConv2W}) {
     const ConvProblem problem = conv_problem(w, max_batch);
     partials = std::max(partials, conv2d_backward_weight_partials(problem));
-    w16 = std::max(w16, problem.filter_elements());
-    // The convolutions conv() runs: each forward, and conv2's backward data (conv1's input,
-    // the images, needs no gradient).
-    std::vector<ConvProblem> passes = {problem};
-    if (w != kConv1W) passes.push_back(backward_data_problem(problem));
-    for (const ConvProblem& pass : passes) {
-      x16 = std::max(x16, pass.input_elements());
-      y16 = std::max(y16, pass.output_elements());
-      for (const ConvRung& rung : kernels_.convs) workspace = std::max(workspace, workspace_bytes(rung, pass));
-    }
+    products_.reserve_conv(problem);
   }
-  if (const auto reason = backward_data_unsupported_reason(conv_problem(kConv2W, max_batch)))
-    throw std::invalid_argument("LeNetGpu: conv2: " + *reason);
-  const auto halves = [bf16](std::size_t count) { return DeviceBuffer<__nv_bfloat16>(bf16 ? count : 0); };
-  transposed_a_ = floats(bf16 ? 0 : transposed_a);
-  transposed_b_ = floats(bf16 ? 0 : transposed_b);
-  flipped_ = floats(bf16 ? 0 : parameter_views_[kConv2W].count);
-  a16_ = halves(a16);
-  b16_ = halves(b16);
-  c16_ = halves(c16);
-  x16_ = halves(x16);
-  y16_ = halves(y16);
-  w16_ = halves(w16);
+  products_.reserve_conv(backward_data_problem(conv2));
   partials_ = floats(partials);
-  workspace_ = DeviceBuffer<unsigned char>(workspace);
 }
 
 ConvProblem LeNetGpu::conv_problem(int layer, int batch) const {
@@ -193,105 +123,22 @@ ConvProblem LeNetGpu::conv_problem(int layer, int batch) const {
           kLeNetKernel, kLeNetConv2.stride, kLeNetConv2.padding};
 }
 
-void LeNetGpu::note(const std::string& what, const std::string& rung) {
-  for (const auto& [done, ran_on] : rung_choices_)
-    if (done == what && ran_on == rung) return;  // a ragged last batch may run on another rung
-  rung_choices_.emplace_back(what, rung);
+/// fc layer `layer` on `batch` images: its weight (outputs, inputs) gives the other sizes.
+LinearShape LeNetGpu::linear_shape(int layer, int batch) const {
+  const int outputs = layer == kFc1W ? config_.fc1_features : layer == kFc2W ? config_.fc2_features : config_.classes;
+  return {batch, int(parameter_views_[layer].count / std::size_t(outputs)), outputs};
 }
 
-// [choose-rung]
-/// The first of the network's GEMM rungs (or conv rungs, below) that takes these arguments on
-/// this device; throws naming the product when none does.
-template <typename Args>
-void LeNetGpu::gemm(const Args& args, const std::string& what) {
-  for (const GemmRung& rung : kernels_.gemms) {
-    if (unsupported_reason(rung, args, compute_capability_)) continue;
-    note(what, rung.name);
-    rung.launch(args, stream_);
-    return;
-  }
-  throw std::runtime_error(what + ": no GEMM rung takes " + std::to_string(args.m) + "x" + std::to_string(args.n) +
-                           "x" + std::to_string(args.k) + " on this device");
-}
-
-template <typename Element>
-void LeNetGpu::run_conv(const ConvProblem& problem, const Element* x, const Element* w, Element* y,
-                        const std::string& what) {
-  for (const ConvRung& rung : kernels_.convs) {
-    if (unsupported_reason(rung, problem, compute_capability_)) continue;
-    const std::size_t scratch = workspace_bytes(rung, problem);
-    if (scratch > workspace_.size()) continue;
-    note(what, rung.name);
-    rung.launch(ConvArgsOf<Element>{problem, x, w, y, workspace_.data(), scratch}, stream_);
-    return;
-  }
-  throw std::runtime_error(what + ": no conv rung takes " + describe(problem) + " on this device");
-}
-// [choose-rung]
-
-// [matmul]
-/// c (m, n) fp32 = op(a) · op(b), where op(a) is a (m, k), or a^T when a_transposed (a then
-/// holds k rows of m), and likewise for b (k, n): the three products of a fully connected layer
-/// in one function. The rungs read row-major operands only, so a transposed one is written out
-/// first; in bf16, every operand is converted (and transposed) into a padded bf16 copy.
-void LeNetGpu::matmul(int m, int n, int k, const float* a, bool a_transposed, const float* b, bool b_transposed,
-                      float* c, const std::string& what) {
-  if (kernels_.precision == Precision::Bf16) {
-    const int lda = bf16_leading_dimension(k), ldb = bf16_leading_dimension(n), ldc = bf16_leading_dimension(n);
-    to_bf16_matrix(a, a_transposed ? k : m, a_transposed ? m : k, a_transposed, a16_.data(), lda, stream_);
-    to_bf16_matrix(b, b_transposed ? n : k, b_transposed ? k : n, b_transposed, b16_.data(), ldb, stream_);
-    gemm(Bf16GemmArgs{m, n, k, 1.0f, 0.0f, a16_.data(), lda, b16_.data(), ldb, c16_.data(), ldc}, what);
-    from_bf16_matrix(c16_.data(), m, n, ldc, c, stream_);
-    return;
-  }
-  if (a_transposed) transpose(a, k, m, transposed_a_.data(), stream_);
-  if (b_transposed) transpose(b, n, k, transposed_b_.data(), stream_);
-  gemm(GemmArgs{m, n, k, 1.0f, 0.0f, a_transposed ? transposed_a_.data() : a, k,
-                b_transposed ? transposed_b_.data() : b, n, c, n},
-       what);
-}
-// [matmul]
-
-/// y (NCHW fp32) = the convolution `problem` of x (NCHW fp32) with the filters (KCRS fp32) of
-/// `filters_of`, as they are, or turned for its backward-data pass when `flipped`. In bf16, x and
-/// the filters go into channels-last bf16 copies first, and y comes back from one.
-void LeNetGpu::conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
-                    bool flipped, float* y, const std::string& what) {
-  if (kernels_.precision == Precision::Bf16) {
-    nchw_to_nhwc_bf16(x, problem.n, problem.c, problem.h, problem.w, x16_.data(), stream_);
-    filters_to_krsc_bf16(filters, filters_of, flipped, w16_.data(), stream_);
-    run_conv<__nv_bfloat16>(problem, x16_.data(), w16_.data(), y16_.data(), what);
-    nhwc_bf16_to_nchw(y16_.data(), problem.n, problem.k, problem.p(), problem.q(), y, stream_);
-    return;
-  }
-  if (flipped) flip_filters(filters, filters_of, flipped_.data(), stream_);
-  run_conv<float>(problem, x, flipped ? flipped_.data() : filters, y, what);
-}
-
-int LeNetGpu::output_features(int layer) const {
-  return layer == kFc1W ? config_.fc1_features : layer == kFc2W ? config_.fc2_features : config_.classes;
-}
-
-// [linear]
-/// output (batch, O) = input (batch, F) · W^T + bias, with W (O, F) as PyTorch keeps it.
 void LeNetGpu::linear_forward(int layer, const float* input, float* output, bool relu) {
-  const DeviceParameter& weight = parameter_views_[layer];
-  const int outputs = output_features(layer), inputs = int(weight.count / std::size_t(outputs));
-  matmul(batch_, outputs, inputs, input, false, weight.value, true, output,
-         std::string(layer_name(layer)) + " forward");
-  add_bias(output, parameter_views_[layer + 1].value, batch_, outputs, 1, relu, stream_);
+  products_.linear_forward(linear_shape(layer, batch_), input, parameter_views_[layer].value,
+                           parameter_views_[layer + 1].value, relu, output, layer_name(layer));
 }
 
-/// dX = dY · W (batch x F, over O), dW = dY^T · X (O x F, over the batch), db = dY summed over the batch.
 void LeNetGpu::linear_backward(int layer, const float* input, const float* grad_output, float* grad_input) {
-  const DeviceParameter& weight = parameter_views_[layer];
-  const int outputs = output_features(layer), inputs = int(weight.count / std::size_t(outputs));
-  const std::string name = layer_name(layer);
-  matmul(batch_, inputs, outputs, grad_output, false, weight.value, false, grad_input, name + " backward data");
-  matmul(outputs, inputs, batch_, grad_output, true, input, false, weight.grad, name + " backward weight");
-  channel_sums(grad_output, batch_, outputs, 1, parameter_views_[layer + 1].grad, stream_);
+  const DeviceParameter &weight = parameter_views_[layer], &bias = parameter_views_[layer + 1];
+  products_.linear_backward(linear_shape(layer, batch_), input, weight.value, grad_output, grad_input, weight.grad,
+                            bias.grad, layer_name(layer));
 }
-// [linear]
 
 // [conv-backward]
 void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
@@ -300,8 +147,8 @@ void LeNetGpu::conv_backward(int layer, const ConvProblem& problem, const float*
   conv2d_backward_weight(input, grad_output, problem, partials_.data(), weight.grad, parameter_views_[layer + 1].grad,
                          stream_);
   if (grad_input == nullptr) return;
-  conv(backward_data_problem(problem), grad_output, weight.value, problem, true, grad_input,
-       std::string(layer_name(layer)) + " backward data");
+  products_.conv(backward_data_problem(problem), grad_output, weight.value, problem, true, grad_input,
+                 std::string(layer_name(layer)) + " backward data");
 }
 // [conv-backward]
 
@@ -314,7 +161,7 @@ void LeNetGpu::conv_block_forward(int layer, const ConvProblem& problem, const f
                                   float* pooled, int* argmax) {
   const std::string name = layer_name(layer);
   section(name + " forward");
-  conv(problem, input, parameter_views_[layer].value, problem, false, conv_output, name + " forward");
+  products_.conv(problem, input, parameter_views_[layer].value, problem, false, conv_output, name + " forward");
   section(std::string(pool_name(layer)) + " forward");
   bias_relu_max_pool_forward(conv_output, parameter_views_[layer + 1].value, pooled, argmax, pool_shape(problem),
                              stream_);

@@ -15,7 +15,8 @@
 /// - the loss: softmax_cross_entropy, fused, which also gives dL/d(logits).
 ///
 /// The rungs come from the registries, in an order of preference (Kernels): each product runs on
-/// the first rung that supports it on this device, and rung_choices() says which ran where. With
+/// the first rung that supports it on this device (products.cuh, where the layer tests call the
+/// same products on other shapes), and rung_choices() says which ran where. With
 /// bf16 Kernels the products and convolutions run on tensor-core rungs (chapters 08 and 13) on
 /// bf16 copies of their operands and write bf16 results, widened back to fp32 (so the fully
 /// connected layers' weight gradients, products too, carry bf16's 8 bits); the master weights,
@@ -37,20 +38,10 @@
 #include "common/core/device_buffer.cuh"
 #include "common/core/section_timer.cuh"
 #include "common/gemm/gemm.cuh"
+#include "common/nn/gpu/products.cuh"
 #include "common/nn/network.hpp"
 
 namespace ladder::nn::gpu {
-
-/// The precision of the network's products and convolutions, and the rungs that compute them,
-/// in order of preference.
-struct Kernels {
-  /// Fp32: fp32 everywhere. Bf16: bf16 operands and results for the products and convolutions,
-  /// fp32 accumulation inside the rungs (the fc weight gradients are such products, rounded to
-  /// bf16 like the rest), fp32 for everything else (bf16_layout.cuh).
-  Precision precision = Precision::Fp32;
-  std::vector<GemmRung> gemms;  ///< of `precision`; e.g. 06e, and a rung without alignment needs after it
-  std::vector<ConvRung> convs;  ///< fp32 NCHW rungs, or bf16 NHWC ones
-};
 
 /// The rung names default_kernels() looks for, best first. 06e reads rows as float4, so it
 /// needs every row to start on 16 bytes; fc3's rows of 10 logits do not, and take the next.
@@ -125,20 +116,10 @@ class LeNetGpu {
   /// too), ..., "conv1 backward". The caller collects.
   void time_sections(SectionTimer* timer) { timer_ = timer; }
 
-  /// Each product and convolution the network has run, with the rung that ran it:
-  /// {"fc3 forward", "04 2-D register tiling"}, in the order first run. A product appears twice
-  /// when batches of different sizes ran it on different rungs.
-  const std::vector<std::pair<std::string, std::string>>& rung_choices() const { return rung_choices_; }
+  /// Each product and convolution the network has run, with its rung (LayerProducts::rung_choices).
+  const std::vector<std::pair<std::string, std::string>>& rung_choices() const { return products_.rung_choices(); }
 
  private:
-  template <typename Args>
-  void gemm(const Args& args, const std::string& what);
-  template <typename Element>
-  void run_conv(const ConvProblem& problem, const Element* x, const Element* w, Element* y, const std::string& what);
-  void matmul(int m, int n, int k, const float* a, bool a_transposed, const float* b, bool b_transposed, float* c,
-              const std::string& what);
-  void conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
-            bool flipped, float* y, const std::string& what);
   void conv_block_forward(int layer, const ConvProblem& problem, const float* input, float* conv_output, float* pooled,
                           int* argmax);
   void linear_forward(int layer, const float* input, float* output, bool relu);
@@ -146,17 +127,15 @@ class LeNetGpu {
   void conv_backward(int layer, const ConvProblem& problem, const float* input, const float* grad_output,
                      float* grad_input);
   ConvProblem conv_problem(int layer, int batch) const;
-  int output_features(int layer) const;
-  void note(const std::string& what, const std::string& rung);
+  LinearShape linear_shape(int layer, int batch) const;
   void section(const std::string& name) {
     if (timer_ != nullptr) timer_->mark(name, stream_);
   }
 
   LeNetConfig config_;
   int max_batch_;
-  Kernels kernels_;
+  LayerProducts products_;
   cudaStream_t stream_;
-  int compute_capability_;
   int batch_ = 0;                                    // of the last forward()
   const float* images_ = nullptr;                    // of the last forward()
   std::vector<DeviceBuffer<float>> values_, grads_;  // in parameters() order
@@ -167,12 +146,8 @@ class LeNetGpu {
   DeviceBuffer<int> pool1_argmax_, pool2_argmax_;
   // Gradients of the activations, largest first and reused where the shapes allow.
   DeviceBuffer<float> grad_conv1_, grad_pool1_, grad_conv2_, grad_pool2_, grad_fc1_, grad_fc2_;
-  // Scratch: dY^T and W^T for the fp32 GEMMs, flipped filters, backward-weight partial sums, conv
-  // workspace; in bf16, the products' padded operands and the convolutions' NHWC and KRSC copies.
-  DeviceBuffer<float> transposed_a_, transposed_b_, flipped_, partials_;
-  DeviceBuffer<__nv_bfloat16> a16_, b16_, c16_, x16_, y16_, w16_;
-  DeviceBuffer<unsigned char> workspace_;
-  std::vector<std::pair<std::string, std::string>> rung_choices_;
+  // Scratch: backward-weight partial sums (the products keep their own).
+  DeviceBuffer<float> partials_;
   SectionTimer* timer_ = nullptr;
 };
 
