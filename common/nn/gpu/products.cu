@@ -4,8 +4,10 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/core/cuda_check.cuh"
 #include "common/core/device_info.cuh"
 #include "common/nn/gpu/bf16_layout.cuh"
+#include "common/nn/gpu/conv_backward.hpp"
 #include "common/nn/gpu/launch.cuh"
 #include "common/nn/gpu/layers.cuh"
 
@@ -35,10 +37,13 @@ void require_one_runs_here(const std::vector<Rung>& rungs, int compute_capabilit
                            version(compute_capability) + ":" + why_not.substr(1));
 }
 
-/// Makes `buffer` hold at least `count` elements. Only reserve_*() call it, before the first batch.
+/// Makes `buffer` hold at least `count` elements, NaN when new. Only reserve_*() call it, before
+/// the first batch.
 template <typename T>
 void grow(DeviceBuffer<T>& buffer, std::size_t count) {
-  if (count > buffer.size()) buffer = DeviceBuffer<T>(count);
+  if (count <= buffer.size()) return;
+  buffer = DeviceBuffer<T>(count);
+  LADDER_CUDA_CHECK(cudaMemset(buffer.data(), 0xFF, buffer.bytes()));
 }
 
 /// buffer's elements, once it is known to hold `count`: a problem larger than the caller reserved
@@ -185,9 +190,14 @@ void LayerProducts::linear_backward(const LinearShape& shape, const float* input
 }
 // [linear]
 
-/// In bf16, x and the filters go into channels-last bf16 copies first, and y comes back from one.
+/// The filters must fit the problem. In bf16, x and the filters go into channels-last bf16 copies
+/// first, and y comes back from one.
 void LayerProducts::conv(const ConvProblem& problem, const float* x, const float* filters,
                          const ConvProblem& filters_of, bool flipped, float* y, const std::string& what) {
+  const ConvProblem expected = flipped ? backward_data_problem(filters_of) : filters_of;
+  require(problem.k == expected.k && problem.c == expected.c && problem.r == expected.r && problem.s == expected.s,
+          what + ": " + describe(problem) + " does not use the filters of " + describe(filters_of) +
+              (flipped ? ", flipped" : ""));
   if (kernels_.precision == Precision::Bf16) {
     __nv_bfloat16 *x16 = reserved(x16_, problem.input_elements(), what),
                   *y16 = reserved(y16_, problem.output_elements(), what),

@@ -12,6 +12,8 @@
 /// The scratch those copies live in is allocated by reserve_linear() and reserve_conv(), for the
 /// largest problems the caller will run, before the first batch: running allocates nothing, and
 /// a problem larger than what was reserved is refused with a reason, never written past a buffer.
+/// New scratch is filled with NaN (every byte 0xFF, NaN in fp32 and in bf16), so that a rung that
+/// leaves part of its output unwritten shows it.
 #pragma once
 
 #include <cuda_bf16.h>
@@ -62,13 +64,14 @@ class LayerProducts {
   /// product in rung_choices() and in errors.
   void linear_forward(const LinearShape& shape, const float* input, const float* weight, const float* bias, bool relu,
                       float* output, const std::string& name);
-  /// From dL/d(output): dL/d(input) = dY · W (skipped when grad_input is null), dL/dW = dY^T · X,
-  /// and dL/d(bias) = dY summed over the batch, each overwritten.
+  /// From dL/d(output): dL/d(input) = dY · W, dL/dW = dY^T · X, and dL/d(bias) = dY summed over
+  /// the batch, each overwritten.
   void linear_backward(const LinearShape& shape, const float* input, const float* weight, const float* grad_output,
                        float* grad_input, float* grad_weight, float* grad_bias, const std::string& name);
 
   /// y (NCHW fp32) = the convolution `problem` of x (NCHW fp32) with the filters (KCRS fp32) of
-  /// `filters_of`, as they are, or turned for its backward-data pass when `flipped`.
+  /// `filters_of`, as they are (`problem` is then `filters_of` on some batch), or turned for its
+  /// backward-data pass when `flipped` (`problem` is then backward_data_problem(filters_of)).
   void conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
             bool flipped, float* y, const std::string& what);
 
