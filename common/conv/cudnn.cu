@@ -413,23 +413,38 @@ void cudnn_bf16_conv(const Bf16ConvArgs& args, cudaStream_t stream) {
   run_cudnn(args, ConvPrecision::Bf16Nhwc, stream);
 }
 
-std::string cudnn_algorithm_note(const ConvProblem& problem, ConvPrecision precision) {
+namespace {
+
+/// `describe` of the plan cudnn_conv made for `problem` in `precision` on the current device,
+/// under the plans' lock; "" when it has not run that problem.
+template <typename Describe>
+std::string describe_plan(const ConvProblem& problem, ConvPrecision precision, Describe describe) {
   std::lock_guard<std::mutex> lock(state_mutex());
   if (plans().empty()) return "";  // nothing has run: not even a device to ask for (there may be none)
-  const PlanKey key{current_device(), precision, problem, kCudaMallocAlignment};
-  const auto found = plans().find(key);
-  if (found == plans().end()) return "";
-  const ConvPlan& plan = found->second;
-  std::ostringstream note;
-  note.setf(std::ios::fixed);
-  note.precision(3);
-  note << algorithm_name(plan.algorithm) << " (" << math_name(plan.math) << "), workspace "
-       << format_bytes(double(plan.workspace.bytes())) << ", " << plan.find_ms << " ms in cudnnFind, fastest of "
-       << plan.algorithms_found << " algorithms cuDNN found";
-  if (plan.tf32_results_skipped > 0) note << " (" << plan.tf32_results_skipped << " more allowed TF32: passed over)";
-  if (plan.transform_results_skipped > 0)
-    note << " (" << plan.transform_results_skipped << " more were FFT or Winograd: passed over)";
-  return note.str();
+  const auto found = plans().find(PlanKey{current_device(), precision, problem, kCudaMallocAlignment});
+  return found == plans().end() ? "" : describe(found->second);
+}
+
+}  // namespace
+
+std::string cudnn_algorithm_name(const ConvProblem& problem, ConvPrecision precision) {
+  return describe_plan(problem, precision,
+                       [](const ConvPlan& plan) { return std::string(algorithm_name(plan.algorithm)); });
+}
+
+std::string cudnn_algorithm_note(const ConvProblem& problem, ConvPrecision precision) {
+  return describe_plan(problem, precision, [](const ConvPlan& plan) {
+    std::ostringstream note;
+    note.setf(std::ios::fixed);
+    note.precision(3);
+    note << algorithm_name(plan.algorithm) << " (" << math_name(plan.math) << "), workspace "
+         << format_bytes(double(plan.workspace.bytes())) << ", " << plan.find_ms << " ms in cudnnFind, fastest of "
+         << plan.algorithms_found << " algorithms cuDNN found";
+    if (plan.tf32_results_skipped > 0) note << " (" << plan.tf32_results_skipped << " more allowed TF32: passed over)";
+    if (plan.transform_results_skipped > 0)
+      note << " (" << plan.transform_results_skipped << " more were FFT or Winograd: passed over)";
+    return note.str();
+  });
 }
 
 std::string cudnn_version() {
@@ -458,6 +473,8 @@ namespace {
 void cudnn_conv(const ConvArgs&, cudaStream_t) { throw_without_cudnn(); }
 
 void cudnn_bf16_conv(const Bf16ConvArgs&, cudaStream_t) { throw_without_cudnn(); }
+
+std::string cudnn_algorithm_name(const ConvProblem&, ConvPrecision) { return ""; }
 
 std::string cudnn_algorithm_note(const ConvProblem&, ConvPrecision) { return ""; }
 

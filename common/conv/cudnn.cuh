@@ -43,6 +43,11 @@ ConvRung cudnn_rung();
 /// The registry entry for cudnn_bf16_conv ("cuDNN bf16", chapter 0, vendor).
 ConvRung cudnn_bf16_rung();
 
+/// The short name of the algorithm the cuDNN rung of `precision` chose for `problem` on the
+/// current device, "IMPLICIT_PRECOMP_GEMM"; empty as cudnn_algorithm_note is. The tables show it
+/// beside the rung's name.
+std::string cudnn_algorithm_name(const ConvProblem& problem, ConvPrecision precision);
+
 /// The algorithm the cuDNN rung of `precision` chose for `problem` on the
 /// current device, in one line, e.g. "IMPLICIT_PRECOMP_GEMM, workspace 1.2 MB,
 /// 0.412 ms in cudnnFind, fastest of 6 algorithms cuDNN found"; empty when it

@@ -110,7 +110,7 @@ void print_problem(const ConvOptions& options) {
               << " against the fp64 CPU reference (the whole batch would take too long on the CPU)\n";
 }
 
-void print_table(const std::vector<ConvResult>& results, ConvPrecision precision, double flops) {
+void print_table(const std::vector<ConvResult>& results, ConvPrecision precision, const ConvProblem& problem) {
   std::cout << "\n== " << to_string(precision)
             << (precision == ConvPrecision::Bf16Nhwc ? ", fp32 accumulation (tensor cores) ==\n"
                                                      : " (CUDA cores) ==\n");
@@ -125,10 +125,14 @@ void print_table(const std::vector<ConvResult>& results, ConvPrecision precision
   const auto percent = [](double value) { return value > 0 ? fixed(value, 1) + "%" : std::string("-"); };
   for (const ConvResult& r : results) {
     const bool ran = !r.skip_reason && !r.failure;
-    std::vector<std::string> row = {r.rung.name, ran ? fixed(r.timing.median_ms, 3) : "-",
-                                    ran ? fixed(r.tflops, 2) : "-", percent(r.percent_of_cudnn)};
+    // cuDNN's row names the algorithm it chose; the line under the table says more.
+    const std::string algorithm = r.rung.kind == RungKind::Vendor ? cudnn_algorithm_name(problem, precision) : "";
+    const std::string name = algorithm.empty() ? r.rung.name : r.rung.name + " (" + algorithm + ")";
+    std::vector<std::string> row = {name, ran ? fixed(r.timing.median_ms, 3) : "-", ran ? fixed(r.tflops, 2) : "-",
+                                    percent(r.percent_of_cudnn)};
     if (peak_column) row.push_back(percent(r.percent_of_instruction));
-    const std::vector<std::string> energy = ran ? energy_cells(r.energy, flops) : std::vector<std::string>(3, "-");
+    const std::vector<std::string> energy =
+        ran ? energy_cells(r.energy, problem.flops()) : std::vector<std::string>(3, "-");
     row.insert(row.end(), energy.begin(), energy.end());
     row.push_back(ran && r.error ? scientific(r.error->relative_frobenius, 1) : "-");
     row.push_back(r.status());
@@ -201,7 +205,7 @@ int run_chapter(const char* program, const ConvOptions& options) {
       peaks = measure_instruction_peaks(instructions);
     }
     std::vector<ConvResult> table = run_table<Element>(rungs, options, device, peaks, meter.get(), broken_by);
-    print_table(table, precision, p.flops());
+    print_table(table, precision, p);
     const std::string note = cudnn_algorithm_note(p, precision);
     if (!note.empty()) std::cout << "cuDNN: " << note << "\n";
     for (const ConvResult& r : table)

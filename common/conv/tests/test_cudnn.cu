@@ -65,6 +65,7 @@ TEST(CudnnRungs, WithoutCudnnTheLaunchersSaySo) {
     }
   }
   EXPECT_EQ(cudnn_algorithm_note(problem, ConvPrecision::Fp32Nchw), "");
+  EXPECT_EQ(cudnn_algorithm_name(problem, ConvPrecision::Fp32Nchw), "");
   const auto reason = unsupported_reason(cudnn_rung(), problem, 90);
   ASSERT_TRUE(reason.has_value()) << "the registry would call a cuDNN rung in a build without cuDNN";
   EXPECT_NE(reason->find("cuDNN"), std::string::npos) << *reason;
@@ -94,6 +95,10 @@ void check_twice_then_note(const ConvRung& rung, const ConvProblem& problem) {
   const std::string note = cudnn_algorithm_note(problem, rung.precision());
   EXPECT_FALSE(note.empty()) << "no algorithm recorded after a run";
   EXPECT_NE(note.find("fastest of"), std::string::npos) << note;
+  // The table's short name begins the note.
+  const std::string name = cudnn_algorithm_name(problem, rung.precision());
+  EXPECT_FALSE(name.empty());
+  EXPECT_EQ(note.rfind(name + " (", 0), 0u) << name << " | " << note;
 }
 
 TEST(CudnnRungs, MatchReferenceTwiceAndNameTheirAlgorithm) {
@@ -127,6 +132,7 @@ TEST(CudnnRungs, NoteIsEmptyForAProblemNotRunYet) {
   const ConvProblem never_run{1, 2, 5, 5, 3, 2, 2, 1, 0};
   EXPECT_EQ(cudnn_algorithm_note(never_run, ConvPrecision::Fp32Nchw), "");
   EXPECT_EQ(cudnn_algorithm_note(never_run, ConvPrecision::Bf16Nhwc), "");
+  EXPECT_EQ(cudnn_algorithm_name(never_run, ConvPrecision::Fp32Nchw), "");
 }
 
 }  // namespace
