@@ -50,11 +50,12 @@
 #                   filter matches nothing is not run (its JSON would be empty)
 #   CMAKE_ARGS      extra configure arguments
 #   LADDER_COMMIT   the commit to record when the tree has no .git (a copied checkout)
-#   LADDER_BUDGET_S the seconds this whole call may take (default 570: the device's
-#                   10-minute limit, less a margin). Every time limit below is cut to what
-#                   is left of it, and a phase that starts with under 30 seconds left is
-#                   skipped as out of time, so that the call ends by itself, with its
-#                   summary and its table, instead of being killed halfway through a phase.
+#   LADDER_BUDGET_S the seconds this whole call may take (unset: no limit, for a GPU of
+#                   your own; a device command of 10 minutes sets 570 or less). Every time
+#                   limit below is cut to what is left of it, and a phase that starts with
+#                   under 30 seconds left is skipped as out of time, so that the call ends
+#                   by itself, with its summary and its table, instead of being killed
+#                   halfway through a phase.
 #
 # On gVisor (uname -r says 4.4.0) compute-sanitizer and ncu cannot reach the
 # GPU, so sanitize and profile are skipped there, with that reason.
@@ -109,7 +110,7 @@ test_limit=300       # each CTest test
 sanitizer_limit=240  # each compute-sanitizer run
 program_limit=300    # the ladder, each tuning run, each chapter 14 run, PyTorch
 bench_limit=540      # each benchmark program
-budget=${LADDER_BUDGET_S:-570}
+budget=${LADDER_BUDGET_S:-86400}  # unset: a day, which no run comes near
 # The smaller of a limit and what is left of the call's budget (less 20 s for the bookkeeping
 # that closes it), never below 1: `timeout 0` would mean no limit at all.
 limit() {

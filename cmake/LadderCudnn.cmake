@@ -5,7 +5,7 @@
 # LADDER_WITH_CUDNN (cache): AUTO (default) uses cuDNN when it is found and
 # builds without it otherwise; ON makes a missing cuDNN a configure error; OFF
 # never looks. Without cuDNN the tree still builds: the cuDNN rungs compile to
-# stubs and are skipped with the reason (DESIGN.md, "Convolution").
+# stubs and are skipped with the reason.
 #
 # Where it looks, first match wins (a header and a library in the same place):
 #   1. CUDNN_ROOT (a CMake or an environment variable), if set;
