@@ -7,6 +7,7 @@
 /// lenet-conv1 for 13e); the lines under the table name the tile 13d chose.
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -87,15 +88,20 @@ Choice choose_tile(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) 
 void launch_choice(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
   int device = 0;
   LADDER_CUDA_CHECK(cudaGetDevice(&device));
-  Choice choice;
+  const ChoiceKey key = key_of(split_k, device, args.problem);
+  std::optional<Choice> choice;
   {
     std::lock_guard<std::mutex> lock(choices_mutex());
-    const ChoiceKey key = key_of(split_k, device, args.problem);
-    auto found = choices().find(key);
-    if (found == choices().end()) found = choices().emplace(key, choose_tile(args, split_k, stream)).first;
-    choice = found->second;
+    if (const auto found = choices().find(key); found != choices().end()) choice = found->second;
   }
-  kSweep[choice.candidate].launch_split(args, choice.splits, stream);
+  if (!choice) {
+    // Timed without the lock: timing waits for the stream's earlier work, which in chapter 14's
+    // data-parallel run can wait on another GPU's all-reduce, whose thread may be waiting here.
+    const Choice timed = choose_tile(args, split_k, stream);
+    std::lock_guard<std::mutex> lock(choices_mutex());
+    choice = choices().emplace(key, timed).first->second;  // a thread that timed it first wins
+  }
+  kSweep[choice->candidate].launch_split(args, choice->splits, stream);
 }
 
 void launch_tuned(const Bf16ConvArgs& args, cudaStream_t stream) { launch_choice(args, false, stream); }

@@ -32,11 +32,19 @@ std::string percent(double fraction) {
 
 // The progress line of one epoch on stderr. On a terminal it is rewritten in
 // place (carriage return) at most every quarter second; in a log it is a new
-// line at each quarter of the epoch, so CI logs stay short.
+// line at each quarter of the epoch, so CI logs stay short. With --gpus N > 1 the
+// loss is GPU 0's, over its shards of the batches so far, and says so: the other
+// replicas' losses stay on their GPUs until the epoch ends, where the epoch's line
+// averages them all.
 class ProgressPrinter {
  public:
-  ProgressPrinter(std::ostream& err, bool terminal, int epoch, int epochs)
-      : err_(err), terminal_(terminal), epoch_(epoch), epochs_(epochs), start_(std::chrono::steady_clock::now()) {}
+  ProgressPrinter(std::ostream& err, bool terminal, int epoch, int epochs, bool first_replica_only)
+      : err_(err),
+        terminal_(terminal),
+        epoch_(epoch),
+        epochs_(epochs),
+        loss_label_(first_replica_only ? "GPU 0's loss" : "loss"),
+        start_(std::chrono::steady_clock::now()) {}
 
   void operator()(int done, int total, double mean_loss) {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -46,8 +54,8 @@ class ProgressPrinter {
     quarters_ = done * 4 / total;
     last_print_ = seconds;
     char line[160];
-    std::snprintf(line, sizeof line, "epoch %d/%d  %6d/%d images  loss %.4f  %.0f images/s", epoch_, epochs_, done,
-                  total, mean_loss, seconds > 0 ? done / seconds : 0.0);
+    std::snprintf(line, sizeof line, "epoch %d/%d  %6d/%d images  %s %.4f  %.0f images/s", epoch_, epochs_, done, total,
+                  loss_label_, mean_loss, seconds > 0 ? done / seconds : 0.0);
     err_ << (terminal_ ? "\r" : "") << line << (terminal_ && !last ? "" : "\n") << std::flush;
   }
 
@@ -55,6 +63,7 @@ class ProgressPrinter {
   std::ostream& err_;
   bool terminal_;
   int epoch_, epochs_;
+  const char* loss_label_;
   std::chrono::steady_clock::time_point start_;
   double last_print_ = -1;
   int quarters_ = 0;
@@ -165,7 +174,7 @@ void train(const MnistRunOptions& options, const TrainingRun& setup, TrainingEng
       << describe_regularisation(options, setup.augment) << "\n";
   const long steps_per_epoch = setup.total_steps / options.epochs;
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
-    ProgressPrinter progress(err, err_is_terminal, epoch, options.epochs);
+    ProgressPrinter progress(err, err_is_terminal, epoch, options.epochs, options.gpus > 1);
     const EpochStats stats = engine.train_epoch((epoch - 1) * steps_per_epoch, std::ref(progress));
     evaluation = engine.evaluate_test();
     records.push_back({stats, evaluation.confusion.accuracy(), evaluation.mean_loss});

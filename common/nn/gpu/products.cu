@@ -37,13 +37,14 @@ void require_one_runs_here(const std::vector<Rung>& rungs, int compute_capabilit
                            version(compute_capability) + ":" + why_not.substr(1));
 }
 
-/// Makes `buffer` hold at least `count` elements, NaN when new. Only reserve_*() call it, before
-/// the first batch.
+/// Makes `buffer` hold at least `count` elements, NaN when new: filled on `stream`, the one the
+/// products run on (a non-blocking stream is not ordered after the default one). Only
+/// reserve_*() call it, before the first batch.
 template <typename T>
-void grow(DeviceBuffer<T>& buffer, std::size_t count) {
+void grow(DeviceBuffer<T>& buffer, std::size_t count, cudaStream_t stream) {
   if (count <= buffer.size()) return;
   buffer = DeviceBuffer<T>(count);
-  LADDER_CUDA_CHECK(cudaMemset(buffer.data(), 0xFF, buffer.bytes()));
+  LADDER_CUDA_CHECK(cudaMemsetAsync(buffer.data(), 0xFF, buffer.bytes(), stream));
 }
 
 /// buffer's elements, once it is known to hold `count`: a problem larger than the caller reserved
@@ -80,27 +81,27 @@ void LayerProducts::reserve_linear(const LinearShape& largest) {
   require(batch >= 1 && inputs >= 1 && outputs >= 1, "a fully connected layer needs a batch, inputs and outputs");
   const std::size_t rows = std::size_t(batch), in = std::size_t(inputs), out = std::size_t(outputs);
   if (kernels_.precision == Precision::Fp32) {
-    grow(transposed_a_, out * rows);  // dY^T
-    grow(transposed_b_, out * in);    // W^T
+    grow(transposed_a_, out * rows, stream_);  // dY^T
+    grow(transposed_b_, out * in, stream_);    // W^T
     return;
   }
   // matmul's padded operands for the three products: forward, backward data, backward weight.
-  grow(a16_, std::max({rows * padded(inputs), rows * padded(outputs), out * padded(batch)}));
-  grow(b16_, std::max({in * padded(outputs), out * padded(inputs), rows * padded(inputs)}));
-  grow(c16_, std::max({rows * padded(outputs), rows * padded(inputs), out * padded(inputs)}));
+  grow(a16_, std::max({rows * padded(inputs), rows * padded(outputs), out * padded(batch)}), stream_);
+  grow(b16_, std::max({in * padded(outputs), out * padded(inputs), rows * padded(inputs)}), stream_);
+  grow(c16_, std::max({rows * padded(outputs), rows * padded(inputs), out * padded(inputs)}), stream_);
 }
 
 void LayerProducts::reserve_conv(const ConvProblem& pass) {
   if (kernels_.precision == Precision::Fp32) {
-    grow(flipped_, pass.filter_elements());
+    grow(flipped_, pass.filter_elements(), stream_);
   } else {
-    grow(x16_, pass.input_elements());
-    grow(y16_, pass.output_elements());
-    grow(w16_, pass.filter_elements());
+    grow(x16_, pass.input_elements(), stream_);
+    grow(y16_, pass.output_elements(), stream_);
+    grow(w16_, pass.filter_elements(), stream_);
   }
   std::size_t workspace = 0;
   for (const ConvRung& rung : kernels_.convs) workspace = std::max(workspace, workspace_bytes(rung, pass));
-  grow(workspace_, workspace);
+  grow(workspace_, workspace, stream_);
 }
 
 void LayerProducts::note(const std::string& what, const std::string& rung) {
