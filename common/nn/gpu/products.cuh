@@ -75,8 +75,6 @@ class LayerProducts {
   void conv(const ConvProblem& problem, const float* x, const float* filters, const ConvProblem& filters_of,
             bool flipped, float* y, const std::string& what);
 
-  Precision precision() const { return kernels_.precision; }
-  cudaStream_t stream() const { return stream_; }
   /// Each product and convolution run so far, with the rung that ran it: {"fc3 forward", "04
   /// 2-D register tiling"}, in the order first run. A product appears twice when batches of
   /// different sizes ran it on different rungs.
