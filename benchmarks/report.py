@@ -513,11 +513,24 @@ def gemm_tables(run, chapter=None):
     return tables
 
 
+# The status of a rung left out of a run by --skip-rung: run_gpu.sh gives that flag only to a rung
+# that hung (ran past --rung-timeout) or broke the CUDA context in an earlier run of its program.
+HUNG_STATUS = "skipped: left out by --skip-rung"
+
+
+def hung_rungs(tuning):
+    """The rungs a sweep's runs left out because they hung or faulted."""
+    check = tuning.get("check")
+    return {entry["name"] for run in tuning.get("runs", []) + ([check] if check else [])
+            for entry in run["results"] if entry["status"] == HUNG_STATUS}
+
+
 def tuning_rows(tuning, precision="fp32"):
     """The record's `tuning` or `tuning_wgmma` (a sweep's timed runs, one per size, and its ragged
     correctness run) as {rung: {size: (ms, TFLOP/s, % of cuBLAS)}} at `precision`, cuBLAS left
-    out, and the sorted names of the rungs that failed their check in any run. Those are left out
-    of the rows at every size, since a wrong kernel's speed counts for nothing. A rung that did
+    out, and the sorted names of the rungs that failed their check in any run, or hung or faulted
+    in one (HUNG_STATUS). Those are left out of the rows at every size, since a wrong kernel's speed
+    counts for nothing. A rung that did
     not run at a size (a fault before it left the GPU unusable, say) is only missing at that size."""
     rows, failed = {}, set()
     check = tuning.get("check")
@@ -526,7 +539,7 @@ def tuning_rows(tuning, precision="fp32"):
         for entry in run["results"]:
             if entry["precision"] != precision or entry["kind"] == "vendor":
                 continue
-            if entry["status"].startswith("FAIL"):
+            if entry["status"].startswith("FAIL") or entry["status"] == HUNG_STATUS:
                 failed.add(entry["name"])
             elif timed and entry["status"] == "ok":
                 rows.setdefault(entry["name"], {})[run["problem"]["m"]] = (
@@ -590,8 +603,10 @@ def tuning_table(run, sweep="simt"):
         cells = [f"{rows[rung][size][1]:.1f}, {rows[rung][size][2]:.1f} %" if size in rows[rung] else "not run"
                  for size in sizes]
         lines.append("| " + " | ".join([escape(rung)] + cells) + " |")
+    hung = hung_rungs(tuning)
     for rung in failed:
-        lines.append("| " + " | ".join([escape(rung)] + ["failed its check"] * len(sizes)) + " |")
+        why = "hung or faulted: left out" if rung in hung else "failed its check"
+        lines.append("| " + " | ".join([escape(rung)] + [why] * len(sizes)) + " |")
     lines += ["", targets]
     missing = [size for size in (TARGET_SIZES[0], HEADLINE, TARGET_SIZES[1]) if size not in sizes]
     if missing:

@@ -63,6 +63,10 @@
 # Every program runs under a time limit (ctest's per test, `timeout` for the
 # rest): a kernel that deadlocks then costs minutes and is reported as a
 # failure (exit 124), instead of hanging until the whole device call is lost.
+# The ladder programs and the tuning sweeps also watch each rung (--rung-timeout):
+# one that deadlocks ends its program within a minute, naming itself, and the
+# program runs again without it (--skip-rung), its row saying so; likewise a
+# rung whose fault would leave every rung after it unmeasured.
 #
 # Without a network, bring .device_kit/ (made by `bash tools/device_kit.sh` on
 # a machine with one): it is used automatically when present.
@@ -110,6 +114,7 @@ test_limit=300       # each CTest test
 sanitizer_limit=240  # each compute-sanitizer run
 program_limit=300    # the ladder, each tuning run, each chapter 14 run, PyTorch
 bench_limit=540      # each benchmark program
+rung_limit=60        # one rung of a ladder program or a sweep: its check, warm-ups and timed runs
 budget=${LADDER_BUDGET_S:-86400}  # unset: a day, which no run comes near
 # The smaller of a limit and what is left of the call's budget (less 20 s for the bookkeeping
 # that closes it), never below 1: `timeout 0` would mean no limit at all.
@@ -354,15 +359,52 @@ phase_sanitize() {
   python3 benchmarks/gpu_run.py sanitizer "$summary_file" --log "$out/sanitizer.log"
 }
 
+# run_rungs PROGRAM ARGS...: a ladder program (or a sweep) under the program limit, each of its
+# rungs under rung_limit. A rung past it ends the program with exit 3 and the line "hung rung:
+# NAME" on stderr (common/core/watchdog.hpp); a rung whose fault leaves the CUDA context unusable
+# (chapter 09's mbarrier waits trap after 20 s) is named by "context broken by rung: NAME", and
+# every rung after it goes unmeasured. Either way the program runs again with every such rung
+# so far left out (--skip-rung, which its row and the record show), up to 3 times. Its status
+# is then at least 1: a hang or a fault is a failure, whatever the rest did.
+declare -A left_out  # program -> the rungs that hung or faulted in it during this call, one per line
+run_rungs() {
+  local exe=$1 rung why status=0 reruns=0 skips errors
+  shift
+  errors=$build/$(basename "$exe")-stderr.txt
+  while true; do
+    skips=()
+    while IFS= read -r rung; do
+      [[ -n $rung ]] && skips+=(--skip-rung "$rung")
+    done <<<"${left_out[$exe]:-}"
+    status=0
+    timeout -k 10 "$(limit "$program_limit")" "$exe" --rung-timeout "$rung_limit" "${skips[@]}" "$@" 2>"$errors" ||
+      status=$?
+    cat "$errors" >&2
+    rung=$(sed -n 's/^hung rung: //p' "$errors" | head -n 1)
+    why="did not finish within $rung_limit s"
+    if [[ -z $rung ]]; then
+      rung=$(sed -n 's/^context broken by rung: //p' "$errors" | head -n 1)
+      why="faulted, and left the CUDA context unusable"
+    fi
+    ((status != 0)) && [[ -n $rung ]] || break
+    reruns=$((reruns + 1))
+    left_out[$exe]+=$rung$'\n'
+    echo "LEFT OUT: $(basename "$exe"): '$rung' $why; running it again without that rung"
+    ((reruns < 3)) || break
+  done
+  ((reruns > 0 && status == 0)) && status=1
+  return $status
+}
+
 # The conv ladder runs too, on the conv chapters' default layer (ResNet-50's 3x3 at 28x28): the
 # energy and the % of mma.sync's peak of every conv rung, which bench_conv does not measure. Both
 # run, whatever the first one did.
 phase_ladder() {
   local status=0 conv_exe
-  timeout -k 10 "$(limit "$program_limit")" "$(last_chapter_exe)" --json "$out/ladder.json" || status=$?
+  run_rungs "$(last_chapter_exe)" --json "$out/ladder.json" || status=$?
   conv_exe=$(last_conv_chapter_exe)
   if [[ -n $conv_exe ]]; then
-    timeout -k 10 "$(limit "$program_limit")" "$conv_exe" --json "$out/ladder_conv.json" || status=$?
+    run_rungs "$conv_exe" --json "$out/ladder_conv.json" || status=$?
   fi
   return $status
 }
@@ -430,8 +472,8 @@ run_sweep() {
   [[ -x $exe ]] || { echo "no $exe: build first" >&2; return 1; }
   local quick=(--precision "$precision" --no-ceilings --energy-seconds 0 --fail-on-skip)
   rm -f "$build/$name-check.json"
-  timeout -k 10 "$(limit "$program_limit")" "$exe" --m 2305 --n 2565 --k 1031 --warmup 0 --repeat 1 --no-flush \
-    "${quick[@]}" --json "$build/$name-check.json" || status=1
+  run_rungs "$exe" --m 2305 --n 2565 --k 1031 --warmup 0 --repeat 1 --no-flush "${quick[@]}" \
+    --json "$build/$name-check.json" || status=1
   local check_args=()
   [[ -f $build/$name-check.json ]] && check_args=(--check "$build/$name-check.json")
   local combined=0
@@ -442,8 +484,7 @@ run_sweep() {
       break
     fi
     rm -f "$build/$name-$size.json"
-    timeout -k 10 "$(limit "$program_limit")" "$exe" --m "$size" --n "$size" --k "$size" "${quick[@]}" \
-      --json "$build/$name-$size.json" || status=1
+    run_rungs "$exe" --m "$size" --n "$size" --k "$size" "${quick[@]}" --json "$build/$name-$size.json" || status=1
     [[ -f $build/$name-$size.json ]] || continue
     runs+=("$build/$name-$size.json")
     python3 benchmarks/gpu_run.py tune "$summary_file" --sweep "$sweep" --out "$out/$name.json" "${check_args[@]}" \

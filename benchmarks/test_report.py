@@ -446,6 +446,16 @@ class TuningReportTest(unittest.TestCase):
         self.assertNotIn("Chapter 09's sweep", report.render_block([run], " chapter=6 "), "chapter 09 only")
         self.assertNotIn("The SIMT tuning sweep", block)
 
+    def test_a_rung_that_hung_is_left_out_of_the_ranking_and_its_row_says_so(self):
+        run = synthetic_run({4096: 80.0})
+        run["tuning"] = {"runs": [tuning_run(4096, {"06e cp.async": 82.0, "tune stuck": 0.0},
+                                             {"tune stuck": report.HUNG_STATUS})],
+                         "check": tuning_run(2305, {"06e cp.async": 70.0, "tune stuck": 71.0})}
+        rows, failed = report.tuning_rows(run["tuning"])
+        self.assertEqual((list(rows), failed), (["06e cp.async"], ["tune stuck"]))
+        table = table_of(report.render_block([run], " chapter=6 "), "The SIMT tuning sweep")
+        self.assertEqual(table[-1], "| tune stuck | hung or faulted: left out |")
+
     def test_a_sweep_reads_only_its_own_precision(self):
         rows, failed = report.tuning_rows({"runs": [tuning_run(4096, {"06e": 80.0})]}, "bf16")
         self.assertEqual((rows, failed), ({}, []))

@@ -14,7 +14,8 @@ the first minutes of a GPU session are not spent mending them:
   tune.json and tune_wgmma.json to record.py when earlier phases wrote them;
 - the ladder phase running the last GEMM and the last conv chapter, the second whatever the first did;
 - the tune phase carrying on past a failed size, and counting the ragged check's failures;
-  chapter 09's sweep after the SIMT one, on a compute capability 9.0 GPU only.
+  chapter 09's sweep after the SIMT one, on a compute capability 9.0 GPU only;
+- a rung that hangs or breaks the CUDA context left out of its program's later runs.
 
     python3 benchmarks/test_run_gpu.py      # also run by CTest (run_gpu_script)
 """
@@ -250,8 +251,52 @@ run = tuning_run(size, {"09c persistent": 85.0, "tune09 bands 16, 1 in flight, c
         result = self.run_script("ladder", dry_run=False)
         self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
         calls = (self.bin / "ladder-calls").read_text().splitlines()
-        self.assertEqual(calls, [f"ch09_wgmma_tma_gemm --json {self.tmp}/out/ladder.json",
-                                 f"ch13_implicit_gemm_conv --json {self.tmp}/out/ladder_conv.json"])
+        self.assertEqual(calls, [f"ch09_wgmma_tma_gemm --rung-timeout 60 --json {self.tmp}/out/ladder.json",
+                                 f"ch13_implicit_gemm_conv --rung-timeout 60 --json {self.tmp}/out/ladder_conv.json"])
+
+    def test_a_rung_that_hangs_is_left_out_of_its_programs_later_runs_and_fails_the_phase(self):
+        (self.tmp / "b/bin").mkdir(parents=True)
+        # 09e hangs; once it is left out, 09d faults; the third run, without either, finishes.
+        stand_in(self.tmp / "b/bin", "ch09_wgmma_tma_gemm", f'''echo "$@" >> "{self.bin}/ladder-calls"
+case "$*" in
+  *"--skip-rung 09d"*) exit 0 ;;
+  *"--skip-rung 09e stuck"*) echo "context broken by rung: 09d" >&2; exit 1 ;;
+  *) echo "hung rung: 09e stuck" >&2; exit 3 ;;
+esac
+''')
+        stand_in(self.tmp / "b/bin", "ch13_implicit_gemm_conv", f'echo "$@" >> "{self.bin}/conv-calls"\n')
+        result = self.run_script("ladder", dry_run=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        json_flag = f"--json {self.tmp}/out/ladder.json"
+        self.assertEqual((self.bin / "ladder-calls").read_text().splitlines(), [
+            f"--rung-timeout 60 {json_flag}",
+            f"--rung-timeout 60 --skip-rung 09e stuck {json_flag}",
+            f"--rung-timeout 60 --skip-rung 09e stuck --skip-rung 09d {json_flag}"])
+        self.assertIn("LEFT OUT: ch09_wgmma_tma_gemm: '09e stuck' did not finish within 60 s; running it again "
+                      "without that rung", result.stdout)
+        self.assertIn("LEFT OUT: ch09_wgmma_tma_gemm: '09d' faulted, and left the CUDA context unusable",
+                      result.stdout)
+        self.assertIn("context broken by rung: 09d", result.stderr, "the program's own stderr still shows")
+        self.assertEqual((self.bin / "conv-calls").read_text().splitlines(),
+                         [f"--rung-timeout 60 --json {self.tmp}/out/ladder_conv.json"], "the hangs were ch09's only")
+
+    def test_a_candidate_that_hangs_in_the_ragged_check_is_left_out_of_every_size(self):
+        self.stand_in_sweep("tune_simt", """
+skipped = [args[i + 1] for i, flag in enumerate(args) if flag == "--skip-rung"]
+if "tune stuck" not in skipped:
+    sys.stderr.write("hung rung: tune stuck\\n")
+    sys.exit(3)
+run = tuning_run(size, {"06e": 80.0, "tune stuck": 0.0}, {"tune stuck": "skipped: left out by --skip-rung"})
+""")
+        self.compute_cap = "8.0"
+        result = self.run_script("tune", dry_run=False)
+        self.assertEqual(result.returncode, 1, result.stdout + result.stderr)
+        self.assertEqual(result.stdout.count("LEFT OUT: tune_simt: 'tune stuck'"), 1, "once, in the check run")
+        self.assertIn("| tune stuck | hung or faulted: left out | hung or faulted: left out | hung or faulted: left out |",
+                      result.stdout)
+        tuning = json.loads((self.tmp / "out/tune.json").read_text())
+        self.assertEqual([run["problem"]["m"] for run in tuning["runs"]], [2048, 4096, 8192])
+        self.assertEqual(tuning["check"]["problem"]["m"], 2305)
 
     def test_profile_phase_runs_ncu_on_the_last_gemm_chapter_at_4096(self):
         (self.tmp / "b/bin").mkdir(parents=True)

@@ -4,11 +4,13 @@
 /// machine, what the rungs declare: their precision, sm_80, C a multiple of 8 with the reason
 /// for other C (all but 13e), the workspaces of 13e and 13f, the instruction whose peak the
 /// table divides by, and the order of the ladder.
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
+#include "common/conv/device_conv.cuh"
 #include "common/conv/testing/conv_rung_test.cuh"
 #include "common/core/device_info.cuh"
 
@@ -183,6 +185,36 @@ TEST(Chapter13SplitK, EveryShapeAtEverySplitCountMatchesTheReference) {
     forced_splits = c.splits;
     ladder::testing::check_conv_rung(forced, c.problem);
   }
+}
+
+// 13d picks its tile by timing, so two runs of chapter 14 may pick differently. Each shape adds
+// every output's products in the same order, k16 slice by k16 slice (the k-tile's depth only
+// groups them), so the choice changes the speed, never the bits: the same seed gives the same
+// network whichever tile won.
+TEST(Chapter13SplitK, EverySweepShapeGivesTheSameBits) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int compute_capability = ladder::query_device().compute_capability;
+  if (compute_capability < 80) GTEST_SKIP() << "13d needs compute capability 8.0";
+  const ladder::ConvRung forced = forced_split_rung();
+  forced_splits = 1;
+  int compared = 0;
+  for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
+    if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
+    SCOPED_TRACE(ladder::describe(problem));
+    ladder::DeviceConv<__nv_bfloat16> tensors(ladder::random_conv_inputs(problem, 13, true), 0);
+    std::vector<float> first;
+    for (forced_shape = 0; forced_shape < ladder::implicit_gemm::sweep_shapes(); ++forced_shape) {
+      const std::vector<float> y = ladder::run_conv_once(forced, tensors);
+      if (forced_shape == 0) {
+        first = y;
+        continue;
+      }
+      ASSERT_EQ(y.size(), first.size());
+      EXPECT_EQ(std::memcmp(y.data(), first.data(), y.size() * sizeof(float)), 0) << "sweep shape " << forced_shape;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0) << "no ragged problem that 13d takes";
 }
 
 TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {

@@ -59,9 +59,8 @@ ConvOptions parse_conv_options(int argc, const char* const* argv, const std::str
   add_run_flags(app, options,
                 {"cuDNN", "the fp64 CPU reference", "all, fp32 (NCHW, CUDA cores) or bf16 (NHWC, tensor cores)",
                  "list the rungs in this executable and the named layers, then exit"});
-  app.footer(
-      "The output size is P = (H + 2*pad - R)/stride + 1 (Q likewise); FLOPs are 2*N*K*P*Q*C*R*S.\n"
-      "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
+  app.footer("The output size is P = (H + 2*pad - R)/stride + 1 (Q likewise); FLOPs are 2*N*K*P*Q*C*R*S.\n" +
+             run_exit_statuses());
   parse_or_throw(app, argc, argv);
   const std::optional<NamedConvLayer> base = find_layer(options.layer);
   if (!base) throw UsageError("--layer " + options.layer + ": no such layer (one of: " + layer_names + ")");

@@ -90,7 +90,7 @@ std::vector<ConvResult> run_table(const std::vector<ConvRung>& rungs, const Conv
     reference = reference_outputs(inputs, images);
   }
   std::vector<ConvResult> results = run_in_order<ConvResult>(
-      rungs, to_string(precision), broken_by,
+      rungs, to_string(precision), options, broken_by,
       [&](const ConvRung& rung) { return run_rung<Element>(rung, inputs, images, reference, options, device, meter); });
   set_percent_of_vendor(results, &ConvResult::percent_of_cudnn);
   set_percent_of_instruction(results, peaks);
@@ -175,6 +175,7 @@ void list_rungs_and_layers(const ConvOptions& options) {
 
 int run_chapter(const char* program, const ConvOptions& options) {
   const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
+  require_known_rungs(conv_registry(), options.skip_rungs, "--skip-rung");
   const std::vector<ConvRung> fp32_rungs =
       select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Fp32Nchw);
   const std::vector<ConvRung> bf16_rungs =

@@ -10,6 +10,7 @@
 
 #include "common/core/cli.hpp"
 #include "common/core/run_options.hpp"
+#include "common/core/watchdog.hpp"
 
 namespace ladder {
 
@@ -39,6 +40,12 @@ struct RunFlagWords {
   std::string precisions;  ///< --precision's help: what each table holds
   std::string list;        ///< --list's help: what it lists
 };
+
+/// The help's last line: what a ladder program's exit status says.
+inline std::string run_exit_statuses() {
+  return "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line, " +
+         std::to_string(kHungExitStatus) + " a rung ran past --rung-timeout.\n";
+}
 
 /// Adds the flags of RunOptions, from --warmup to --json, to `app`.
 inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords& words) {
@@ -72,6 +79,16 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
       ->capture_default_str();
   app.add_option("--rung", options.rungs,
                  "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
+  app.add_option("--skip-rung", options.skip_rungs,
+                 "leave this rung out (repeatable): its row says skipped, and why; for a rung that hung before");
+  app.add_option("--rung-timeout", options.rung_timeout_seconds,
+                 "a rung that has not finished this many seconds after it started (check, warm-ups, timed runs) "
+                 "ends the program at once: it prints '" +
+                     std::string(kHungRungPrefix) + "NAME' on stderr and exits with status " +
+                     std::to_string(kHungExitStatus) +
+                     ", instead of blocking for ever on a kernel that never finishes (0: no limit)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
   app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)
       ->check(CLI::IsMember({"all", "fp32", "bf16"}))
       ->capture_default_str();

@@ -24,9 +24,11 @@
 #include "common/core/cli.hpp"
 #include "common/core/energy.hpp"
 #include "common/core/outcome.hpp"
+#include "common/core/run_options.hpp"
 #include "common/core/rung_kind.hpp"
 #include "common/core/table.hpp"
 #include "common/core/timing.cuh"
+#include "common/core/watchdog.hpp"
 
 namespace ladder {
 
@@ -34,15 +36,27 @@ namespace ladder {
 inline constexpr const char* kChapterNeedsGpu =
     "this program needs an NVIDIA GPU (the CPU tests run without one: ctest -L cpu)";
 
+/// What run_in_order writes on stderr, on a line of its own, before the name of a rung whose fault
+/// left the CUDA context unusable: benchmarks/run_gpu.sh reads it, as it reads kHungRungPrefix, to
+/// run the program again without that rung, so that the rungs after it are measured too.
+inline constexpr const char* kBrokeContextPrefix = "context broken by rung: ";
+
+/// Throws a UsageError when `flag` ("--skip-rung") names a rung this program does not have.
+template <typename Rung>
+void require_known_rungs(const std::vector<Rung>& in_ladder_order, const std::vector<std::string>& names,
+                         const std::string& flag) {
+  for (const std::string& name : names)
+    if (std::none_of(in_ladder_order.begin(), in_ladder_order.end(), [&](const Rung& r) { return r.name == name; }))
+      throw UsageError(flag + " " + name + ": no such rung in this executable (see --list)");
+}
+
 /// The rungs of one precision that `--rung` names (all of them when it names
 /// none), in ladder order, with the vendor rung always, first. Exercises only
 /// with `--exercises`. A name that no linked rung has is a UsageError.
 template <typename Rung, typename PrecisionTag>
 std::vector<Rung> select_rungs(const std::vector<Rung>& in_ladder_order, const std::vector<std::string>& names,
                                bool exercises, PrecisionTag precision) {
-  for (const std::string& name : names)
-    if (std::none_of(in_ladder_order.begin(), in_ladder_order.end(), [&](const Rung& r) { return r.name == name; }))
-      throw UsageError("--rung " + name + ": no such rung in this executable (see --list)");
+  require_known_rungs(in_ladder_order, names, "--rung");
   std::vector<Rung> selected;
   for (const Rung& rung : in_ladder_order) {
     if (rung.precision() != precision) continue;
@@ -69,22 +83,33 @@ Table rung_list(const std::vector<Rung>& in_ladder_order, bool exercises) {
 /// kernel is sticky and fails every later CUDA call, so after one the rest are
 /// not run but reported as such, naming the culprit; `broken_by` carries that
 /// name on to the next table. A failure the context survives (a refused launch
-/// configuration, say) is the rung's alone.
+/// configuration, say) is the rung's alone. A rung that --skip-rung names is
+/// reported, not run; one that runs past --rung-timeout ends the program (RungWatchdog).
 template <typename Result, typename Rung, typename RunOne>
-std::vector<Result> run_in_order(const std::vector<Rung>& rungs, const char* table_name,
+std::vector<Result> run_in_order(const std::vector<Rung>& rungs, const char* table_name, const RunOptions& options,
                                  std::optional<std::string>& broken_by, RunOne run_one) {
+  RungWatchdog watchdog(options.rung_timeout_seconds);
   std::vector<Result> results;
   for (std::size_t i = 0; i < rungs.size(); ++i) {
     std::cerr << "[" << table_name << " " << i + 1 << "/" << rungs.size() << "] " << rungs[i].name << "\n";
-    if (broken_by) {
-      Result skipped;
-      skipped.rung = rungs[i];
-      skipped.skip_reason = "not run: " + *broken_by + " left the CUDA context unusable";
-      results.push_back(skipped);
+    const auto& skipped = options.skip_rungs;
+    std::optional<std::string> not_run;
+    if (broken_by) not_run = "not run: " + *broken_by + " left the CUDA context unusable";
+    if (std::find(skipped.begin(), skipped.end(), rungs[i].name) != skipped.end()) not_run = "left out by --skip-rung";
+    if (not_run) {
+      Result skipped_result;
+      skipped_result.rung = rungs[i];
+      skipped_result.skip_reason = not_run;
+      results.push_back(skipped_result);
       continue;
     }
+    watchdog.start(rungs[i].name);  // until its work is known to have finished, faults included
     results.push_back(run_one(rungs[i]));
-    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) broken_by = rungs[i].name;
+    if (results.back().failure && cudaDeviceSynchronize() != cudaSuccess) {
+      broken_by = rungs[i].name;
+      std::cerr << kBrokeContextPrefix << rungs[i].name << "\n";
+    }
+    watchdog.stop();
   }
   return results;
 }

@@ -40,9 +40,8 @@ GemmOptions parse_gemm_options(int argc, const char* const* argv, const std::str
   GemmOptions options;
   CLI::App app(description, argc > 0 ? argv[0] : "gemm");
   add_flags(app, options);
-  app.footer(
-      "Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n"
-      "Exit status: 0 every rung correct, 1 a rung failed or no usable GPU, 2 bad command line.\n");
+  app.footer("Sizes are limited to 2^20 per dimension and 2^31 elements per matrix: kernels index with 32-bit ints.\n" +
+             run_exit_statuses());
   parse_or_throw(app, argc, argv);
   if (!std::isfinite(options.alpha) || !std::isfinite(options.beta))
     throw UsageError("--alpha and --beta must be finite numbers");

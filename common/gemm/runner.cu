@@ -158,8 +158,9 @@ std::vector<RungResult> run_table(const std::vector<GemmRung>& rungs, const Gemm
   std::cerr << "preparing " << precision << " inputs" << (options.check ? " and the fp64 cuBLAS reference" : "")
             << "...\n";
   Problem<Element> problem = make_problem<Element>(options);
-  std::vector<RungResult> results = run_in_order<RungResult>(
-      rungs, precision, broken_by, [&](const GemmRung& rung) { return run_rung(rung, problem, device, meter); });
+  std::vector<RungResult> results =
+      run_in_order<RungResult>(rungs, precision, options, broken_by,
+                               [&](const GemmRung& rung) { return run_rung(rung, problem, device, meter); });
   set_percent_of_vendor(results, &RungResult::percent_of_cublas);
   return results;
 }
@@ -340,6 +341,7 @@ nlohmann::json to_json(const char* program, const DeviceInfo& device, const Ceil
 
 int run_chapter(const char* program, const GemmOptions& options, const ChapterInfo& chapter) {
   const bool want_fp32 = options.precision != "bf16", want_bf16 = options.precision != "fp32";
+  require_known_rungs(gemm_registry(), options.skip_rungs, "--skip-rung");
   const std::vector<GemmRung> fp32_rungs =
       select_rungs(gemm_registry(), options.rungs, options.exercises, Precision::Fp32);
   const std::vector<GemmRung> bf16_rungs =

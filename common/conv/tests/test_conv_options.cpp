@@ -101,7 +101,8 @@ TEST(ConvCli, HelpNamesTheBaselineAndEveryFlag) {
                              "--rung",      "--precision",
                              "--exercises", "--list",
                              "--json",      "--profiler-ranges",
-                             "--no-peaks",  "--energy-seconds"})
+                             "--no-peaks",  "--energy-seconds",
+                             "--skip-rung", "--rung-timeout"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
     EXPECT_NE(text.find("cuDNN always runs"), std::string::npos);
   }

@@ -4,7 +4,9 @@
 // JSON fields. No GPU: no run below fails, so none asks the device anything.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <sstream>
+#include <thread>
 
 #include "common/core/rung_runs.cuh"
 #include "common/core/timing.cuh"
@@ -92,7 +94,7 @@ TEST(RunInOrder, RunsEachRungInOrderAndSaysWhichOnStderr) {
   std::optional<std::string> broken_by;
   std::vector<std::string> order;
   testing::internal::CaptureStderr();
-  const auto results = run_in_order<FakeResult>(rungs, "light", broken_by, [&](const FakeRung& rung) {
+  const auto results = run_in_order<FakeResult>(rungs, "light", RunOptions{}, broken_by, [&](const FakeRung& rung) {
     order.push_back(rung.name);
     return ran(rung, 1.0);
   });
@@ -107,8 +109,8 @@ TEST(RunInOrder, AfterAFaultNoRungRunsAndEachSaysWhichRungBrokeTheContext) {
   std::optional<std::string> broken_by = "07b";  // as an earlier table leaves it
   int runs = 0;
   testing::internal::CaptureStderr();
-  const auto results = run_in_order<FakeResult>(select_rungs(kLadder, {}, false, Shade::Dark), "dark", broken_by,
-                                                [&](const FakeRung& rung) {
+  const auto results = run_in_order<FakeResult>(select_rungs(kLadder, {}, false, Shade::Dark), "dark", RunOptions{},
+                                                broken_by, [&](const FakeRung& rung) {
                                                   ++runs;
                                                   return ran(rung, 1.0);
                                                 });
@@ -117,6 +119,57 @@ TEST(RunInOrder, AfterAFaultNoRungRunsAndEachSaysWhichRungBrokeTheContext) {
   ASSERT_EQ(results.size(), 2u);
   EXPECT_EQ(results[1].rung.name, "02b");
   EXPECT_EQ(results[1].status(), "skipped: not run: 07b left the CUDA context unusable");
+}
+
+TEST(RunInOrder, ARungThatSkipRungNamesIsReportedAndNotRun) {
+  std::optional<std::string> broken_by;
+  RunOptions options;
+  options.skip_rungs = {"01a"};
+  std::vector<std::string> order;
+  testing::internal::CaptureStderr();
+  const auto results = run_in_order<FakeResult>(select_rungs(kLadder, {}, false, Shade::Light), "light", options,
+                                                broken_by, [&](const FakeRung& rung) {
+                                                  order.push_back(rung.name);
+                                                  return ran(rung, 1.0);
+                                                });
+  testing::internal::GetCapturedStderr();
+  EXPECT_EQ(order, (std::vector<std::string>{"vendor", "02a"}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[1].status(), "skipped: left out by --skip-rung");
+  EXPECT_EQ(exit_status_of_run(results, false, "test"), 0);
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(exit_status_of_run(results, true, "test"), 1) << "--fail-on-skip counts it";
+  testing::internal::GetCapturedStderr();
+}
+
+TEST(RequireKnownRungs, NamesTheFlagAndTheUnknownRung) {
+  EXPECT_NO_THROW(require_known_rungs(kLadder, {"02b", "vendor"}, "--skip-rung"));
+  try {
+    require_known_rungs(kLadder, {"01a", "9z"}, "--skip-rung");
+    FAIL() << "no error for an unknown rung";
+  } catch (const UsageError& error) {
+    EXPECT_STREQ(error.what(), "--skip-rung 9z: no such rung in this executable (see --list)");
+  }
+}
+
+// A rung whose work never finishes: with --rung-timeout, the program ends, naming it.
+TEST(RunInOrderDeathTest, ARungPastTheTimeoutEndsTheProgramNamingIt) {
+#ifdef GTEST_FLAG_SET
+  GTEST_FLAG_SET(death_test_style, "threadsafe");  // the watchdog is a thread of its own
+#else
+  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+#endif
+  RunOptions options;
+  options.rung_timeout_seconds = 0.2;
+  const auto stuck = [&] {
+    std::optional<std::string> broken_by;
+    run_in_order<FakeResult>(select_rungs(kLadder, {}, false, Shade::Light), "light", options, broken_by,
+                             [&](const FakeRung& rung) {
+                               if (rung.name == "01a") std::this_thread::sleep_for(std::chrono::seconds(30));
+                               return ran(rung, 1.0);
+                             });
+  };
+  EXPECT_EXIT(stuck(), testing::ExitedWithCode(kHungExitStatus), "hung rung: 01a\n");
 }
 
 TEST(SetPercentOfVendor, IsTheVendorsTimeOverTheRungsAndZeroWhereEitherDidNotRun) {

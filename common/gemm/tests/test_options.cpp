@@ -116,11 +116,21 @@ TEST(Cli, HelpListsEveryFlag) {
     FAIL() << "--help did not ask for help";
   } catch (const HelpRequested& help) {
     const std::string text = help.what();
-    for (const char* flag : {"--m", "--n", "--k", "--warmup", "--repeat", "--seed", "--no-check", "--json", "--alpha",
-                             "--beta", "--rung", "--list", "--exercises", "--no-flush", "--no-ceilings", "--no-peaks",
-                             "--precision", "--profiler-ranges", "--no-vendor"})
+    for (const char* flag :
+         {"--m",         "--n",         "--k",           "--warmup",   "--repeat",    "--seed",
+          "--no-check",  "--json",      "--alpha",       "--beta",     "--rung",      "--list",
+          "--exercises", "--no-flush",  "--no-ceilings", "--no-peaks", "--precision", "--profiler-ranges",
+          "--no-vendor", "--skip-rung", "--rung-timeout"})
       EXPECT_NE(text.find(flag), std::string::npos) << flag << " missing from --help";
   }
+}
+
+TEST(Cli, ARungTimeoutIsSecondsFromZeroToAnHour) {
+  EXPECT_EQ(parse({"--rung-timeout", "45", "--skip-rung", "09e", "--skip-rung", "08a"}).rung_timeout_seconds, 45.0);
+  EXPECT_EQ(parse({"--skip-rung", "09e", "--skip-rung", "08a"}).skip_rungs, (std::vector<std::string>{"09e", "08a"}));
+  EXPECT_EQ(parse({}).rung_timeout_seconds, 0.0) << "no limit unless asked";
+  EXPECT_THROW(parse({"--rung-timeout", "-1"}), UsageError);
+  EXPECT_THROW(parse({"--rung-timeout", "7200"}), UsageError);
 }
 
 TEST(Cli, FormatsBytes) {

@@ -431,6 +431,7 @@ TEST(GpuLayers, Bf16ConversionsPutEveryValueWhereItBelongs) {
   for (const bool transposed : {false, true}) {
     const int out_rows = transposed ? cols : rows, out_cols = transposed ? rows : cols;
     DeviceBuffer<__nv_bfloat16> bf16_d(std::size_t(out_rows) * ld);
+    ASSERT_EQ(cudaMemset(bf16_d.data(), 0xFF, bf16_d.bytes()), cudaSuccess);  // NaN: the padding's zeros are written
     to_bf16_matrix(matrix_d.data(), rows, cols, transposed, bf16_d.data(), ld, nullptr);
     ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
     const std::vector<float> got = to_floats(bf16_d.download());

@@ -12,6 +12,7 @@
 //   three input channels, odd images, a ragged batch.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <set>
@@ -60,24 +61,68 @@ const LinearShape kLinearShapes[] = {
     {5, 13, 10},     // odd widths; rows of 10 and 13 floats do not start on 16 bytes
     {1, 7, 3},       // one image
     {64, 84, 10},    // fc3 on a full batch
-    {3, 1, 1},       // one input, one output
+    {3, 1, 4},       // one input: a sum of one product
     {33, 129, 65},   // every size one past a multiple of 32
+    {5, 9, 1},       // one output
 };
+
+/// One case of the fully connected tests: a shape, with or without its ReLU, and its random tensors.
+struct LinearCase {
+  LinearShape shape;
+  bool relu = false;
+  Tensor<float> input, weight, bias, grad_output;
+
+  std::string where() const {
+    return std::to_string(shape.batch) + " x " + std::to_string(shape.inputs) + " -> " + std::to_string(shape.outputs) +
+           (relu ? " with ReLU" : "");
+  }
+  /// The reference's output, in double.
+  Tensor<double> expected_output() const {
+    const Tensor<double> output =
+        linear_forward(tensor_cast<double>(input), tensor_cast<double>(weight), tensor_cast<double>(bias));
+    return relu ? relu_forward(output) : output;
+  }
+};
+
+/// Every shape, without and with its ReLU, each with tensors of its own seeds.
+std::vector<LinearCase> linear_cases() {
+  std::vector<LinearCase> cases;
+  std::uint64_t seed = 40;
+  for (const LinearShape& shape : kLinearShapes)
+    for (const bool relu : {false, true})
+      cases.push_back({shape, relu, random_tensor({shape.batch, shape.inputs}, ++seed),
+                       random_tensor({shape.outputs, shape.inputs}, ++seed), random_tensor({shape.outputs}, ++seed),
+                       random_tensor({shape.batch, shape.outputs}, ++seed)});
+  return cases;
+}
+
+// A ReLU case whose outputs the ReLU clips all to zero would pass whatever the product gave:
+// each keeps some. And some case clips some, or the ReLU itself goes untested. No GPU needed.
+TEST(GpuLinearCases, EachReluCaseKeepsSomeOutputsAndSomeCaseClipsSome) {
+  int clipped = 0;
+  for (const LinearCase& c : linear_cases()) {
+    if (!c.relu) continue;
+    const std::vector<double>& output = c.expected_output().values;
+    EXPECT_GT(*std::max_element(output.begin(), output.end()), 0.0) << c.where() << ": every output clipped";
+    clipped += int(std::count(output.begin(), output.end(), 0.0));
+  }
+  EXPECT_GT(clipped, 0);
+}
 
 /// The layer's forward pass and gradients, each downloaded from the GPU.
 struct LinearResult {
   std::vector<float> output, grad_input, grad_weight, grad_bias;
 };
 
-LinearResult linear_on_gpu(LayerProducts& products, const LinearShape& shape, bool relu, const Tensor<float>& input,
-                           const Tensor<float>& weight, const Tensor<float>& bias, const Tensor<float>& grad_output) {
+LinearResult linear_on_gpu(LayerProducts& products, const LinearCase& c) {
+  const LinearShape& shape = c.shape;
   const std::size_t batch = std::size_t(shape.batch), inputs = std::size_t(shape.inputs),
                     outputs = std::size_t(shape.outputs);
-  DeviceBuffer<float> input_d(input.values), weight_d(weight.values), bias_d(bias.values),
-      grad_output_d(grad_output.values);
+  DeviceBuffer<float> input_d(c.input.values), weight_d(c.weight.values), bias_d(c.bias.values),
+      grad_output_d(c.grad_output.values);
   DeviceBuffer<float> output_d = poisoned(batch * outputs), grad_input_d = poisoned(batch * inputs),
                       grad_weight_d = poisoned(outputs * inputs), grad_bias_d = poisoned(outputs);
-  products.linear_forward(shape, input_d.data(), weight_d.data(), bias_d.data(), relu, output_d.data(), "fc");
+  products.linear_forward(shape, input_d.data(), weight_d.data(), bias_d.data(), c.relu, output_d.data(), "fc");
   products.linear_backward(shape, input_d.data(), weight_d.data(), grad_output_d.data(), grad_input_d.data(),
                            grad_weight_d.data(), grad_bias_d.data(), "fc");
   EXPECT_EQ(cudaDeviceSynchronize(), cudaSuccess);
@@ -86,34 +131,22 @@ LinearResult linear_on_gpu(LayerProducts& products, const LinearShape& shape, bo
 
 void check_linear(Precision precision) {
   std::set<std::string> rungs_run;
-  std::uint64_t seed = 40;
-  for (const LinearShape& shape : kLinearShapes) {
-    for (const bool relu : {false, true}) {
-      LayerProducts products(find_kernels(precision), nullptr);
-      products.reserve_linear(shape);
-      const Tensor<float> input = random_tensor({shape.batch, shape.inputs}, ++seed),
-                          weight = random_tensor({shape.outputs, shape.inputs}, ++seed),
-                          bias = random_tensor({shape.outputs}, ++seed),
-                          grad_output = random_tensor({shape.batch, shape.outputs}, ++seed);
-      Tensor<double> expected_output =
-          linear_forward(tensor_cast<double>(input), tensor_cast<double>(weight), tensor_cast<double>(bias));
-      if (relu) expected_output = relu_forward(expected_output);
-      const LayerGradients<double> expected =
-          linear_backward(tensor_cast<double>(input), tensor_cast<double>(weight), tensor_cast<double>(grad_output));
-      const LinearResult got = linear_on_gpu(products, shape, relu, input, weight, bias, grad_output);
-      const std::string where = std::to_string(shape.batch) + " x " + std::to_string(shape.inputs) + " -> " +
-                                std::to_string(shape.outputs) + (relu ? " with ReLU" : "");
-      EXPECT_LT(scaled_error(got.output, tensor_cast<float>(expected_output).values), bound(precision))
-          << "output, " << where;
-      EXPECT_LT(scaled_error(got.grad_input, tensor_cast<float>(expected.input).values), bound(precision))
-          << "dL/dX, " << where;
-      EXPECT_LT(scaled_error(got.grad_weight, tensor_cast<float>(expected.weight).values), bound(precision))
-          << "dL/dW, " << where;
-      // The bias gradient is a plain fp32 sum in either precision (channel_sums).
-      EXPECT_LT(scaled_error(got.grad_bias, tensor_cast<float>(expected.bias).values), kFp32Error)
-          << "dL/db, " << where;
-      for (const auto& choice : products.rung_choices()) rungs_run.insert(choice.second);
-    }
+  for (const LinearCase& c : linear_cases()) {
+    LayerProducts products(find_kernels(precision), nullptr);
+    products.reserve_linear(c.shape);
+    const LayerGradients<double> expected = linear_backward(tensor_cast<double>(c.input), tensor_cast<double>(c.weight),
+                                                            tensor_cast<double>(c.grad_output));
+    const LinearResult got = linear_on_gpu(products, c);
+    EXPECT_LT(scaled_error(got.output, tensor_cast<float>(c.expected_output()).values), bound(precision))
+        << "output, " << c.where();
+    EXPECT_LT(scaled_error(got.grad_input, tensor_cast<float>(expected.input).values), bound(precision))
+        << "dL/dX, " << c.where();
+    EXPECT_LT(scaled_error(got.grad_weight, tensor_cast<float>(expected.weight).values), bound(precision))
+        << "dL/dW, " << c.where();
+    // The bias gradient is a plain fp32 sum in either precision (channel_sums).
+    EXPECT_LT(scaled_error(got.grad_bias, tensor_cast<float>(expected.bias).values), kFp32Error)
+        << "dL/db, " << c.where();
+    for (const auto& choice : products.rung_choices()) rungs_run.insert(choice.second);
   }
   // Every rung of the list that runs on this GPU ran something: the shapes reach past the
   // first rung's needs (06e's 16-byte rows in fp32) to the next.
