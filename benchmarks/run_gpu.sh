@@ -376,10 +376,12 @@ run_rungs() {
     while IFS= read -r rung; do
       [[ -n $rung ]] && skips+=(--skip-rung "$rung")
     done <<<"${left_out[$exe]:-}"
-    status=0
-    timeout -k 10 "$(limit "$program_limit")" "$exe" --rung-timeout "$rung_limit" "${skips[@]}" "$@" 2>"$errors" ||
-      status=$?
-    cat "$errors" >&2
+    # stderr (the progress lines, and the culprit's name) goes on as it comes, and into $errors.
+    {
+      timeout -k 10 "$(limit "$program_limit")" "$exe" --rung-timeout "$rung_limit" "${skips[@]}" "$@" \
+        2>&1 1>&3 3>&- | tee "$errors" >&2 3>&-
+      status=${PIPESTATUS[0]}
+    } 3>&1
     rung=$(sed -n 's/^hung rung: //p' "$errors" | head -n 1)
     why="did not finish within $rung_limit s"
     if [[ -z $rung ]]; then

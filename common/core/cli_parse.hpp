@@ -83,7 +83,7 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
                  "leave this rung out (repeatable): its row says skipped, and why; for a rung that hung before");
   app.add_option("--rung-timeout", options.rung_timeout_seconds,
                  "a rung that has not finished this many seconds after it started (check, warm-ups, timed runs) "
-                 "ends the program at once: it prints '" +
+                 "ends the program at once (wall-clock time: a stopped program's clock runs on): it prints '" +
                      std::string(kHungRungPrefix) + "NAME' on stderr and exits with status " +
                      std::to_string(kHungExitStatus) +
                      ", instead of blocking for ever on a kernel that never finishes (0: no limit)")

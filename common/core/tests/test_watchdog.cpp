@@ -21,10 +21,10 @@ void threadsafe_death_tests() {
 }
 
 TEST(RungWatchdog, RungsThatFinishInTimeAreLeftAlone) {
-  RungWatchdog watchdog(0.5);
+  RungWatchdog watchdog(2.0);  // far from the sleeps: a loaded machine oversleeps
   for (const char* rung : {"first", "second", "third"}) {
     watchdog.start(rung);
-    std::this_thread::sleep_for(milliseconds(100));  // 0.3 s in all: more than the limit, spread over three
+    std::this_thread::sleep_for(milliseconds(800));  // 2.4 s in all: more than the limit, spread over three
     watchdog.stop();
   }
   watchdog.start("started and never stopped");  // the destructor ends the watch
