@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/core/rung_runs.cuh"
+#include "common/core/tests/death_tests.hpp"
 #include "common/core/timing.cuh"
 
 namespace ladder {
@@ -154,11 +155,7 @@ TEST(RequireKnownRungs, NamesTheFlagAndTheUnknownRung) {
 
 // A rung whose work never finishes: with --rung-timeout, the program ends, naming it.
 TEST(RunInOrderDeathTest, ARungPastTheTimeoutEndsTheProgramNamingIt) {
-#ifdef GTEST_FLAG_SET
-  GTEST_FLAG_SET(death_test_style, "threadsafe");  // the watchdog is a thread of its own
-#else
-  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
-#endif
+  use_threadsafe_death_tests();
   RunOptions options;
   options.rung_timeout_seconds = 0.2;
   const auto stuck = [&] {

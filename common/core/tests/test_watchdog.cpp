@@ -7,18 +7,12 @@
 #include <chrono>
 #include <thread>
 
+#include "common/core/tests/death_tests.hpp"
+
 namespace ladder {
 namespace {
 
 using std::chrono::milliseconds;
-
-void threadsafe_death_tests() {
-#ifdef GTEST_FLAG_SET
-  GTEST_FLAG_SET(death_test_style, "threadsafe");  // a death test re-runs itself: the watchdog starts a thread
-#else
-  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
-#endif
-}
 
 TEST(RungWatchdog, RungsThatFinishInTimeAreLeftAlone) {
   RungWatchdog watchdog(2.0);  // far from the sleeps: a loaded machine oversleeps
@@ -38,7 +32,7 @@ TEST(RungWatchdog, NoLimitWatchesNothing) {
 }
 
 TEST(RungWatchdogDeathTest, ARungPastItsLimitEndsTheProgramWithItsName) {
-  threadsafe_death_tests();
+  use_threadsafe_death_tests();
   const auto stuck = [] {
     RungWatchdog watchdog(0.1);
     watchdog.start("09e stuck");
@@ -49,7 +43,7 @@ TEST(RungWatchdogDeathTest, ARungPastItsLimitEndsTheProgramWithItsName) {
 }
 
 TEST(RungWatchdogDeathTest, AStartRestartsTheClock) {
-  threadsafe_death_tests();
+  use_threadsafe_death_tests();
   const auto second_stuck = [] {
     RungWatchdog watchdog(0.3);
     watchdog.start("quick");

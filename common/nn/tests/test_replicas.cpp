@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/core/tests/death_tests.hpp"
 #include "common/nn/replicas.hpp"
 
 namespace ladder::nn {
@@ -144,11 +145,7 @@ void strand_replicas_0_and_2() {
 }
 
 TEST(ReplicaGroupDeathTest, AFailureThatStrandsTheOthersStopsTheProcessWithOneLine) {
-#ifdef GTEST_FLAG_SET
-  GTEST_FLAG_SET(death_test_style, "threadsafe");  // the group starts threads
-#else
-  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
-#endif
+  use_threadsafe_death_tests();
   EXPECT_EXIT(strand_replicas_0_and_2(), ::testing::ExitedWithCode(1),
               "error: data parallel: replica 1 failed \\(an illegal memory access\\), and replicas 0, 2 still wait "
               "for it in a collective after 200 ms; stopping the process");
