@@ -59,9 +59,8 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
   if (app.count("--gpus") > 0 && line.cpu) return "--gpus is the GPU path's; the CPU reference runs on one core";
   for (const auto& [flag, path] : {std::pair{"--save", o.save_path}, std::pair{"--save-initial", o.save_initial_path},
                                    std::pair{"--json", o.json_path}}) {
-    const fs::path folder = fs::path(path).parent_path();
-    if (!path.empty() && !folder.empty() && !fs::is_directory(folder))
-      return std::string(flag) + ": no such directory: " + folder.string();
+    const std::string problem = path.empty() ? "" : ladder::output_file_problem(path);
+    if (!problem.empty()) return std::string(flag) + ": " + problem;
   }
   return "";
 }

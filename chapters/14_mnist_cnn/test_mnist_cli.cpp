@@ -162,6 +162,7 @@ TEST(MnistCli, RejectsMissingOrConflictingData) {
   expect_usage_error({"--cpu", "--json", "/nonexistent/dir/run.json"}, "--json: no such directory: /nonexistent/dir");
   expect_usage_error({"--cpu", "--save-initial", "/nonexistent/a.ckpt"}, "--save-initial: no such directory");
   expect_usage_error({"--cpu", "--save", "/nonexistent/a.ckpt"}, "--save: no such directory");
+  expect_usage_error({"--cpu", "--save", "/"}, "--save: / is a directory, not a file");
 }
 
 }  // namespace

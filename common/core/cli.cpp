@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +25,14 @@ std::function<std::string(std::string&)> whole_number_in(long long low, long lon
     if (used == 0 || used != text.size()) return "'" + text + "' is not a whole number";
     return value < low || value > high ? out_of_range : "";
   };
+}
+
+std::string output_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::path(path).parent_path();
+  if (!folder.empty() && !fs::is_directory(folder)) return "no such directory: " + folder.string();
+  if (fs::is_directory(path)) return path + " is a directory, not a file";
+  return "";
 }
 
 std::string format_bytes(double bytes) {

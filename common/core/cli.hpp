@@ -32,6 +32,11 @@ const char* program_name(int argc, char** argv, const char* fallback);
 /// A CLI11 check that says which of "not a whole number" and "out of range" went wrong.
 std::function<std::string(std::string&)> whole_number_in(long long low, long long high);
 
+/// What is wrong with `path` as a file to write, or "" when nothing is: its folder does not
+/// exist, or it is a folder itself. Checked when the command line is read, so that a run of
+/// minutes does not end by failing to write its results.
+std::string output_file_problem(const std::string& path);
+
 /// Physical memory of this machine, in bytes.
 double host_memory_bytes();
 

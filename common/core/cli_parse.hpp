@@ -33,6 +33,11 @@ inline CLI::Validator seed_check() {
   return CLI::Validator(whole_number_in(0, std::numeric_limits<long long>::max()), "0..2^63-1");
 }
 
+/// A CLI11 check for a file the program will write: output_file_problem().
+inline CLI::Validator output_file_check() {
+  return CLI::Validator([](std::string& path) { return output_file_problem(path); }, "FILE");
+}
+
 /// What the shared flags say that differs between the GEMM and the conv programs.
 struct RunFlagWords {
   std::string vendor;      ///< the baseline that always runs: "cuBLAS"
@@ -94,7 +99,8 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
       ->capture_default_str();
   app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
   app.add_flag("--list", options.list, words.list);
-  app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)");
+  app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)")
+      ->check(output_file_check());
 }
 
 }  // namespace ladder

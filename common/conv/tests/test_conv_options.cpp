@@ -80,6 +80,7 @@ TEST(ConvCli, BadValuesNameTheirFlag) {
   EXPECT_NE(usage_error({"--precision", "fp8"}).find("--precision"), std::string::npos);
   EXPECT_NE(usage_error({"--k", "x"}).find("--k"), std::string::npos);
   EXPECT_NE(usage_error({"--energy-seconds", "-1"}).find("--energy-seconds"), std::string::npos);
+  EXPECT_NE(usage_error({"--json", "/nonexistent/dir/out.json"}).find("--json: no such directory"), std::string::npos);
   // A filter larger than the padded input is no convolution.
   EXPECT_NE(usage_error({"--layer", "lenet-conv2", "--r", "20"}), "(no error)");
 }

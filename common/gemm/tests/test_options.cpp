@@ -133,6 +133,13 @@ TEST(Cli, ARungTimeoutIsSecondsFromZeroToAnHour) {
   EXPECT_THROW(parse({"--rung-timeout", "7200"}), UsageError);
 }
 
+// A run of minutes must not end by failing to write its results: --json's FILE is checked first.
+TEST(Cli, RejectsAJsonFileThatCannotBeWritten) {
+  EXPECT_EQ(usage_error({"--json", "/nonexistent/dir/out.json"}), "--json: no such directory: /nonexistent/dir");
+  EXPECT_EQ(usage_error({"--json", "/"}), "--json: / is a directory, not a file");
+  EXPECT_EQ(parse({"--json", "out.json"}).json_path, "out.json") << "a file in the current folder";
+}
+
 TEST(Cli, FormatsBytes) {
   EXPECT_EQ(format_bytes(512), "512 B");
   EXPECT_EQ(format_bytes(1.5e9), "1.5 GB");
