@@ -321,13 +321,13 @@ __global__ void __launch_bounds__(Cfg::kThreads) interleaved_kernel(Bf16GemmArgs
         __syncthreads();                                       // everyone's; and nobody reads k-tile t's stage any more
       }
       if (step.load_fragments)
-        load_stage_fragments<Cfg>(f[(ks + 1) % 2], stage_memory<Cfg>(step.fragment_stage), tile, step.fragment_k_step);
+        load_stage_fragments<Cfg>(f[step.load_set], stage_memory<Cfg>(step.fragment_stage), tile, step.fragment_k_step);
       if (step.issue_copies) {  // k-step 0: into k-tile t - 1's stage, left by every warp before the barrier
         if (step.copy_k_tile < k_tiles)
           load_stage<Cfg>(args, tile, step.copy_k_tile * Cfg::kBK, stage_memory<Cfg>(step.copy_k_tile % Cfg::kStages));
         cp_async_commit();  // always, maybe empty: group g stays k-tile g
       }
-      mma_tiles<Cfg>(acc, f[ks % 2]);
+      mma_tiles<Cfg>(acc, f[step.mma_set]);
     }
   }
   store_tile<Cfg>(args, tile, acc);

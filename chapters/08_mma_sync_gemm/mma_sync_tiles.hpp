@@ -231,8 +231,10 @@ struct InterleavedStep {
   bool load_fragments;  ///< load the next k-step's fragments (all but the loop's very last k-step)
   int fragment_stage;   ///< ... from this stage
   int fragment_k_step;  ///< ... and this k-step of it
+  int load_set;         ///< ... into this of the two register sets
   bool issue_copies;    ///< issue copy_k_tile's copies (if it exists) and commit a group
   int copy_k_tile;      ///< the k-tile kStages - 1 ahead, into stage copy_k_tile % kStages
+  int mma_set;          ///< the register set this k-step multiplies: the one loaded a step before
 };
 
 /// 08e's schedule, a pure function so that the CPU test can play a whole block of it
@@ -243,7 +245,8 @@ struct InterleavedStep {
 /// fragments are loaded before this one's mma.sync, from the next k-tile's stage after the
 /// barrier. The copies go out in k-step 0, after the first loads, into the stage of k-tile
 /// k_tile - 1 (k_tile + kStages - 1 modulo kStages), which every warp left before the
-/// last barrier.
+/// last barrier. The two register sets alternate by k-step, so with an even kKSteps the
+/// prologue's set 0 is what every k-tile's first k-step multiplies.
 LADDER_HOST_DEVICE constexpr InterleavedStep interleaved_step(int k_tile, int k_step, int k_steps, int stages,
                                                               int k_tiles) {
   const bool last = k_step == k_steps - 1;
@@ -251,8 +254,10 @@ LADDER_HOST_DEVICE constexpr InterleavedStep interleaved_step(int k_tile, int k_
           !last || k_tile + 1 < k_tiles,
           (k_tile + (last ? 1 : 0)) % stages,
           last ? 0 : k_step + 1,
+          (k_step + 1) % 2,
           k_step == 0,
-          k_tile + stages - 1};
+          k_tile + stages - 1,
+          k_step % 2};
 }
 // [interleaved-schedule]
 

@@ -336,12 +336,12 @@ std::string schedule_problem(Schedule schedule, int stages, int k_steps, int k_t
         program.push_back({Op::kSync});
       }
       if (step.load_fragments)
-        program.push_back({Op::kLoad, step.fragment_stage, -1, step.fragment_k_step, (ks + 1) % 2});
+        program.push_back({Op::kLoad, step.fragment_stage, -1, step.fragment_k_step, step.load_set});
       if (step.issue_copies) {
         const bool exists = step.copy_k_tile < k_tiles;
         program.push_back({Op::kCopyCommit, exists ? step.copy_k_tile % stages : -1, exists ? step.copy_k_tile : -1});
       }
-      program.push_back({Op::kMma, -1, t, ks, ks % 2});
+      program.push_back({Op::kMma, -1, t, ks, step.mma_set});
     }
 
   struct Copy {
@@ -491,6 +491,17 @@ TEST(Chapter08Schedule, CatchesFragmentsFromTheWrongStage) {
       [](int k_tile, int k_step, int k_steps, int stages, int k_tiles) {
         InterleavedStep step = interleaved_step(k_tile, k_step, k_steps, stages, k_tiles);
         step.fragment_stage = k_tile % stages;
+        return step;
+      },
+      "multiplied the fragments of k-tile"));
+}
+
+TEST(Chapter08Schedule, CatchesSwappedRegisterSets) {
+  // Multiplying the set being loaded this k-step: it holds the next k-step's fragments.
+  EXPECT_TRUE(caught(
+      [](int k_tile, int k_step, int k_steps, int stages, int k_tiles) {
+        InterleavedStep step = interleaved_step(k_tile, k_step, k_steps, stages, k_tiles);
+        std::swap(step.load_set, step.mma_set);
         return step;
       },
       "multiplied the fragments of k-tile"));

@@ -128,23 +128,27 @@ void launch_with_simt_gemm(const ConvArgs& args, cudaStream_t stream) {
 
 void launch_with_cublas(const ConvArgs& args, cudaStream_t stream) { lowered_conv(args, cublas_sgemm, stream); }
 
-/// The GEMM indexes its matrices with 32-bit ints.
-constexpr long long kMaxLoweredElements = (1LL << 31) - 1;
-
-ConvRequirements lowering_requirements(int min_compute_capability) {
+/// 06e copies with cp.async (sm_80), and indexes its matrices with 32-bit ints. cuBLAS takes
+/// them at any size whose rows, columns and leading dimensions fit an int, which ConvProblem's
+/// own limits already ensure, so 12b needs nothing beyond the workspace.
+ConvRequirements simt_gemm_requirements() {
   ConvRequirements needs;
-  needs.min_compute_capability = min_compute_capability;
-  needs.max_lowered_elements = kMaxLoweredElements;
+  needs.min_compute_capability = 80;
+  needs.max_lowered_elements = (1LL << 31) - 1;
   return needs;
 }
 
 const bool registered[] = {
-    register_conv({"12a im2col + 06e GEMM", 12, RungKind::Chapter, launch_with_simt_gemm,
-                   lowering_requirements(80),  // 06e copies with cp.async
+    register_conv({"12a im2col + 06e GEMM", 12, RungKind::Chapter, launch_with_simt_gemm, simt_gemm_requirements(),
                    "lower to an N*P*Q x C*R*S matrix, multiply with chapter 06's best SIMT GEMM, permute to NCHW",
                    lowered_workspace_bytes}),
-    register_conv({"12b im2col + cuBLAS", 12, RungKind::Chapter, launch_with_cublas, lowering_requirements(0),
-                   "the same lowering, multiplied by cuBLAS SGEMM (fp32, no TF32)", lowered_workspace_bytes}),
+    register_conv({"12b im2col + cuBLAS",
+                   12,
+                   RungKind::Chapter,
+                   launch_with_cublas,
+                   {},
+                   "the same lowering, multiplied by cuBLAS SGEMM (fp32, no TF32)",
+                   lowered_workspace_bytes}),
 };
 
 }  // namespace

@@ -320,10 +320,12 @@ void launch_implicit_gemm_split(const Bf16ConvArgs& args, int splits, cudaStream
     LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
   const long long rows = m_tiles(pr, Cfg::kBM);
   const int cols = n_tiles(pr, Cfg::kBN);
-  if (rows > INT_MAX || cols > 65535) throw std::invalid_argument("implicit GEMM: too many block tiles for the grid");
+  if (rows > INT_MAX || cols > kMaxGridY)
+    throw std::invalid_argument("implicit GEMM: too many block tiles for the grid");
+  if (splits < 1 || splits > kMaxGridY)
+    throw std::invalid_argument("implicit GEMM: " + std::to_string(splits) + " splits: the grid's z takes 1 to 65535");
   const long long partial_bytes = static_cast<long long>(splits) * pr.gemm_m() * pr.gemm_n() * 4;
-  if (splits < 1 || splits > 65535 ||
-      (splits > 1 && (args.workspace == nullptr || static_cast<long long>(args.workspace_bytes) < partial_bytes)))
+  if (splits > 1 && (args.workspace == nullptr || static_cast<long long>(args.workspace_bytes) < partial_bytes))
     throw std::invalid_argument("implicit GEMM: " + std::to_string(splits) + " splits need a workspace of " +
                                 std::to_string(partial_bytes) + " bytes");
   const dim3 grid(static_cast<unsigned>(rows), static_cast<unsigned>(cols), static_cast<unsigned>(splits));

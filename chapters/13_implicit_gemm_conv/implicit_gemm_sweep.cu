@@ -21,17 +21,18 @@ namespace {
 
 // [sweep]
 /// A tile shape of the sweep: its name, 13b's launcher at that shape, the same with the
-/// k-tiles split (13f), and the k-tile's depth (which bounds the splits).
+/// k-tiles split (13f), the k-tile's depth (which bounds the splits) and the tile's width.
 struct TileCandidate {
   const char* name;
   Bf16ConvLauncher launch;
   void (*launch_split)(const Bf16ConvArgs& args, int splits, cudaStream_t stream);
-  int bk;
+  int bk, bn;
 };
 
 template <class Cfg>
 constexpr TileCandidate candidate(const char* name) {
-  return {name, launch_implicit_gemm<Cfg, HoistedGather>, launch_implicit_gemm_split<Cfg, HoistedGather>, Cfg::kBK};
+  return {name, launch_implicit_gemm<Cfg, HoistedGather>, launch_implicit_gemm_split<Cfg, HoistedGather>, Cfg::kBK,
+          Cfg::kBN};
 }
 
 const TileCandidate kSweep[] = {
@@ -74,6 +75,7 @@ std::map<ChoiceKey, Choice>& choices() {
 Choice choose_tile(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
   Choice best;
   for (int i = 0; i < int(std::size(kSweep)); ++i) {
+    if (n_tiles(args.problem, kSweep[i].bn) > kMaxGridY) continue;  // the grid's y holds the column tiles
     const int most = split_k ? split_limit(args.problem, k_tiles(args.problem, kSweep[i].bk)) : 1;
     for (int splits = 1; splits <= most; ++splits) {
       const TimingConfig config{2, 5, true};  // L2 flushed, as the runner and bench_conv time
@@ -82,6 +84,9 @@ Choice choose_tile(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) 
       if (best.candidate < 0 || ms < best.median_ms) best = {i, splits, ms};
     }
   }
+  if (best.candidate < 0)
+    throw std::invalid_argument("implicit GEMM: " + std::to_string(args.problem.gemm_n()) +
+                                " output channels: every sweep shape has more column tiles than a grid holds");
   return best;
 }
 

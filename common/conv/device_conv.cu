@@ -48,8 +48,9 @@ ConvArgsOf<Element> DeviceConv<Element>::args() {
 }
 
 template <typename Element>
-void DeviceConv<Element>::poison_output() {
+void DeviceConv<Element>::poison() {
   y_.upload(to_elements<Element>(std::vector<float>(y_.size(), poison_value())));
+  if (workspace_.size() > 0) LADDER_CUDA_CHECK(cudaMemset(workspace_.data(), 0xFF, workspace_.size()));
 }
 
 template <typename Element>
@@ -62,7 +63,7 @@ std::vector<float> DeviceConv<Element>::output_nchw() const {
 
 template <typename Element>
 std::vector<float> run_conv_once(const ConvRung& rung, DeviceConv<Element>& tensors) {
-  tensors.poison_output();
+  tensors.poison();
   rung.launch(tensors.args(), nullptr);
   LADDER_CUDA_CHECK(cudaDeviceSynchronize());  // surfaces faults inside the kernel
   return tensors.output_nchw();

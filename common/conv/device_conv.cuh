@@ -38,8 +38,10 @@ class DeviceConv {
   DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes);
 
   ConvArgsOf<Element> args();
-  /// Fills y with the poison pattern (common/core/metrics.hpp).
-  void poison_output();
+  /// Fills y with the poison pattern (common/core/metrics.hpp), and every byte of the workspace
+  /// with 0xFF (a NaN in fp32 and in bf16): a rung that reads scratch it never wrote, a lowering
+  /// that skips the padding zeros say, then fails its check instead of finding cudaMalloc's zeros.
+  void poison();
   /// y, converted to fp32 and permuted to NCHW.
   std::vector<float> output_nchw() const;
 
@@ -49,7 +51,7 @@ class DeviceConv {
   DeviceBuffer<unsigned char> workspace_;
 };
 
-/// Poisons y, launches `rung` once on the default stream, waits for it, and
+/// Poisons y and the workspace, launches `rung` once on the default stream, waits for it, and
 /// returns y in NCHW. Throws CudaError when the launch fails or the kernel faults.
 template <typename Element>
 std::vector<float> run_conv_once(const ConvRung& rung, DeviceConv<Element>& tensors);

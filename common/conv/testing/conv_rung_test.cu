@@ -30,6 +30,9 @@ std::vector<ConvProblem> ragged_conv_problems() {
       {2, 24, 9, 9, 40, 3, 3, 1, 2},    // padding wider than the filter's reach
       {1, 16, 33, 31, 16, 5, 5, 1, 2},  // an image wider than one output tile, odd both ways
       {9, 3, 11, 13, 5, 3, 3, 1, 1},    // nine images: a batch walked in chunks (12's exercise: 4, 4, 1)
+      {2, 8, 11, 9, 5, 3, 5, 1, 1},     // a 3x5 filter: R and S swapped anywhere shows here
+      {1, 4, 8, 13, 9, 7, 1, 2, 0},     // a 7x1 filter at stride 2: one output row
+      {1, 2, 13, 14, 3, 3, 3, 3, 1},    // stride 3 (chapter 11 takes strides up to 2: skipped there)
   };
 }
 

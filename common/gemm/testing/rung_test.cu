@@ -28,9 +28,10 @@ std::uint64_t test_seed() {
 /// Above this many multiply-adds the CPU reference is too slow; cuBLAS DGEMM takes over.
 constexpr double kCpuReferenceLimit = 2e9;
 
-/// Rows of poison after each matrix: one whole block tile of the largest rung,
-/// so a read or write past the last row lands in them, not in unowned memory.
-constexpr int kGuardRows = 128;
+/// Rows of poison after each matrix: one whole block tile of the tallest rung
+/// (08d's 256 rows), so a read or write past the last row lands in them, not in
+/// unowned memory.
+constexpr int kGuardRows = 256;
 
 /// A matrix stored with row stride `ld`, followed by kGuardRows rows; the
 /// padding columns and the guard rows hold poison.

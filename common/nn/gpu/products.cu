@@ -100,7 +100,9 @@ void LayerProducts::reserve_conv(const ConvProblem& pass) {
     grow(w16_, pass.filter_elements(), stream_);
   }
   std::size_t workspace = 0;
-  for (const ConvRung& rung : kernels_.convs) workspace = std::max(workspace, workspace_bytes(rung, pass));
+  for (const ConvRung& rung : kernels_.convs)
+    if (!unsupported_reason(rung, pass, compute_capability_))  // a rung that cannot run it needs no room
+      workspace = std::max(workspace, workspace_bytes(rung, pass));
   grow(workspace_, workspace, stream_);
 }
 
