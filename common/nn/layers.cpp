@@ -112,7 +112,10 @@ void for_each_conv_tap(const ConvShape& d, Visit visit) {
 }  // namespace
 
 int conv_output_size(int input, int kernel, int stride, int padding) {
-  return (input + 2 * padding - kernel) / stride + 1;
+  const int past_first = input + 2 * padding - kernel;
+  // Integer division truncates toward zero: (-1) / 2 + 1 would claim one output for a window
+  // that does not fit at all.
+  return past_first < 0 ? 0 : past_first / stride + 1;
 }
 
 template <typename T>
@@ -296,7 +299,7 @@ LayerGradients<T> linear_backward(const Tensor<T>& input, const Tensor<T>& weigh
   const int batch = input.dim(0), features = features_of(input, weight), outputs = weight.dim(0);
   require(grad_output.shape == std::vector<int>{batch, outputs}, "linear_backward: grad_output shape mismatch");
   LayerGradients<T> grads{Tensor<T>(input.shape), Tensor<T>(weight.shape), Tensor<T>({outputs})};
-  std::vector<double> grad_weight(weight.size(), 0.0);
+  std::vector<double> grad_weight(weight.size(), 0.0), grad_bias(outputs, 0.0);
   for (int n = 0; n < batch; ++n) {
     const T* x = input.data() + std::size_t(n) * features;
     const T* dy = grad_output.data() + std::size_t(n) * outputs;
@@ -308,10 +311,11 @@ LayerGradients<T> linear_backward(const Tensor<T>& input, const Tensor<T>& weigh
         dx[f] += dy[o] * w[f];
         dw[f] += double(dy[o]) * x[f];
       }
-      grads.bias.values[o] += dy[o];
+      grad_bias[o] += dy[o];
     }
   }
   std::copy(grad_weight.begin(), grad_weight.end(), grads.weight.values.begin());
+  std::copy(grad_bias.begin(), grad_bias.end(), grads.bias.values.begin());
   return grads;
 }
 

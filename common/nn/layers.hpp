@@ -28,7 +28,7 @@ struct Conv2dParams {
 };
 
 /// Output extent of a convolution or pooling along one axis:
-/// (input + 2 * padding - kernel) / stride + 1.
+/// (input + 2 * padding - kernel) / stride + 1, or 0 when the kernel is wider than the padded input.
 int conv_output_size(int input, int kernel, int stride, int padding);
 
 /// Cross-correlation (what deep-learning frameworks call convolution):

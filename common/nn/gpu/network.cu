@@ -59,15 +59,22 @@ Kernels find_kernels(Precision precision) {
 LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, cudaStream_t stream)
     : config_(initial.config()), max_batch_(max_batch), products_(std::move(kernels), stream), stream_(stream) {
   require(max_batch >= 1, "LeNetGpu: the largest batch must be at least 1 image");
+  // Activations and gradients start as NaN (every byte 0xFF), like the products' scratch: an
+  // element no kernel writes shows up in the tests, and never as a stale value that two runs
+  // of the determinism test would share.
+  const auto floats = [stream](std::size_t count) {
+    DeviceBuffer<float> buffer(count);
+    if (count > 0) LADDER_CUDA_CHECK(cudaMemsetAsync(buffer.data(), 0xFF, buffer.bytes(), stream));
+    return buffer;
+  };
   for (const Parameter<float>* p : initial.parameters()) {
     values_.emplace_back(p->value.values);
-    grads_.emplace_back(p->value.size());
+    grads_.push_back(floats(p->value.size()));
     parameter_views_.push_back({p->name, values_.back().data(), grads_.back().data(), p->value.size()});
   }
   const LeNetConfig& c = config_;
   const std::size_t batch = std::size_t(max_batch), side = std::size_t(c.image_size), half = side / 2,
                     conv2_side = half - (kLeNetKernel - 1), pooled = std::size_t(c.pooled_size());
-  const auto floats = [](std::size_t count) { return DeviceBuffer<float>(count); };
   conv1_ = floats(batch * c.conv1_channels * side * side);
   pool1_ = floats(batch * c.conv1_channels * half * half);
   conv2_ = floats(batch * c.conv2_channels * conv2_side * conv2_side);

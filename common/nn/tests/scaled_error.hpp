@@ -21,6 +21,7 @@ namespace ladder::nn {
 /// bounds those few elements by that instead.
 inline double scaled_error_but_worst(const std::vector<float>& got, const std::vector<float>& expected,
                                      std::size_t outliers) {
+  if (got.size() != expected.size()) return INFINITY;  // a tensor of the wrong size is all wrong
   std::vector<double> errors(got.size());
   double scale = 1e-30;
   for (std::size_t i = 0; i < got.size(); ++i) {
@@ -41,6 +42,7 @@ inline double scaled_error(const std::vector<float>& got, const std::vector<floa
 /// ||got - expected|| / ||expected|| (Euclidean): an error spread thinly over the whole
 /// tensor, which the max-based scaled_error can miss. NaN anywhere is infinitely wrong.
 inline double relative_l2_error(const std::vector<float>& got, const std::vector<float>& expected) {
+  if (got.size() != expected.size()) return INFINITY;
   double diff_squared = 0, scale_squared = 1e-60;
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(got[i])) return INFINITY;
@@ -53,6 +55,7 @@ inline double relative_l2_error(const std::vector<float>& got, const std::vector
 
 /// max |got - expected|: NaN anywhere is infinitely wrong.
 inline double max_abs_error(const std::vector<float>& got, const std::vector<float>& expected) {
+  if (got.size() != expected.size()) return INFINITY;
   double worst = 0;
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(got[i])) return INFINITY;

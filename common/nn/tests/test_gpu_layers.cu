@@ -38,8 +38,9 @@ std::vector<float> random_values(std::size_t count, std::uint64_t seed, float sc
 
 std::vector<float> poison(std::size_t count) { return std::vector<float>(count, poison_value()); }
 
-/// Largest |a - b| / max(1, |b|); NaN anywhere counts as infinitely wrong.
+/// Largest |a - b| / max(1, |b|); NaN anywhere, or a size that differs, counts as infinitely wrong.
 double worst_error(const std::vector<float>& got, const std::vector<double>& expected) {
+  if (got.size() != expected.size()) return INFINITY;
   double worst = 0;
   for (std::size_t i = 0; i < got.size(); ++i) {
     if (std::isnan(got[i])) return INFINITY;
@@ -310,15 +311,25 @@ TEST(GpuLayers, SoftmaxCrossEntropyMatchesTheReference) {
     EXPECT_LT(worst_error(probabilities_d.download(), expected.probabilities.values), 1e-5) << classes << " classes";
     EXPECT_LT(worst_error(grad_d.download(), expected.grad_logits.values), 1e-6) << classes << " classes";
     EXPECT_NEAR(mean_d.download()[0], expected.loss, 1e-4 * std::max(1.0, expected.loss)) << classes << " classes";
+    // A data-parallel shard: the gradient is of the mean over the whole batch of all shards,
+    // here twice this one's, so half the shard-mean gradient.
+    DeviceBuffer<float> shard_grad_d(poison(logits.size()));
+    softmax_cross_entropy(logits_d.data(), labels_d.data(), batch, classes, probabilities_d.data(), shard_grad_d.data(),
+                          loss_d.data(), nullptr, 2 * batch);
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    std::vector<double> half_grad = expected.grad_logits.values;
+    for (double& g : half_grad) g /= 2;
+    EXPECT_LT(worst_error(shard_grad_d.download(), half_grad), 1e-6) << classes << " classes, mean over 2 shards";
   }
-  // A label out of range: that row's loss is NaN, the others are not.
+  // A label out of range: that row's loss is NaN, the others are not. The loss starts finite
+  // (-1), not poisoned: NaN is the answer here, so NaN poison would pass unwritten.
   const std::vector<float> logits = random_values(2 * 10, 6);
-  DeviceBuffer<float> logits_d(logits), p_d(poison(20)), g_d(poison(20)), loss_d(poison(2));
+  DeviceBuffer<float> logits_d(logits), p_d(poison(20)), g_d(poison(20)), loss_d(std::vector<float>(2, -1.0f));
   DeviceBuffer<int> labels_d(std::vector<int>{3, 10});
   softmax_cross_entropy(logits_d.data(), labels_d.data(), 2, 10, p_d.data(), g_d.data(), loss_d.data(), nullptr);
   ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
   const std::vector<float> loss = loss_d.download();
-  EXPECT_FALSE(std::isnan(loss[0]));
+  EXPECT_TRUE(std::isfinite(loss[0]) && loss[0] >= 0) << loss[0];
   EXPECT_TRUE(std::isnan(loss[1]));
 }
 

@@ -189,6 +189,21 @@ TEST(MaxPool, FirstMaximumWinsTies) {
   EXPECT_EQ(max_pool_backward(input, upstream, Pool2dParams{2, 2}).values, (std::vector<double>{2, 0, 0, 0}));
 }
 
+// (3 - 4) / 2 + 1 is 1 in C++, which truncates toward zero: a window wider than the input
+// must be refused, not read past the tensor's end.
+TEST(MaxPool, RefusesAWindowWiderThanTheInputAtAnyStride) {
+  const Tensor<double> input({1, 1, 3, 3});
+  for (int stride : {1, 2, 3}) EXPECT_THROW(max_pool_forward(input, Pool2dParams{4, stride}), std::exception) << stride;
+  EXPECT_EQ(conv_output_size(3, 4, 2, 0), 0);
+  EXPECT_EQ(conv_output_size(4, 5, 2, 0), 0);
+  EXPECT_EQ(conv_output_size(4, 5, 2, 1), 1) << "padded to 6, the window fits once";
+}
+
+TEST(Conv2d, RefusesAFilterWiderThanThePaddedInputAtStride2) {
+  const Tensor<double> input({1, 1, 4, 4}), weight({1, 1, 5, 5}), bias({1});
+  EXPECT_THROW(conv2d_forward(input, weight, bias, Conv2dParams{2, 0}), std::exception);
+}
+
 TEST(SoftmaxCrossEntropy, IsStableForHugeLogits) {
   Tensor<float> logits({2, 3});
   logits.values = {1000.0f, -1000.0f, 0.0f, -3e38f, 3e38f, 0.0f};
