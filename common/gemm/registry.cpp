@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -25,6 +26,11 @@ RungList<GemmRung>& mutable_registry() {
 std::vector<InstructionPeak>& mutable_peaks() {
   static std::vector<InstructionPeak> peaks;
   return peaks;
+}
+
+/// Whether `rows` rows of `leading_dimension` elements reach past a 32-bit int's indices.
+bool spans_past_int(int rows, int leading_dimension) {
+  return static_cast<long long>(rows) * leading_dimension > std::numeric_limits<int>::max();
 }
 
 template <typename Element>
@@ -52,6 +58,11 @@ std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<El
         << " (got " << args.m << ", " << args.n << ", " << args.k << ")";
   } else if (args.k < need.min_k) {
     why << "needs k >= " << need.min_k << " (got " << args.k << ")";
+  } else if (rung.kind != RungKind::Vendor &&
+             (spans_past_int(args.m, args.lda) || spans_past_int(std::max(args.k, args.n), args.ldb) ||
+              spans_past_int(args.m, args.ldc))) {
+    // The command line refuses such sizes; this catches the other callers (bench_gemm, chapter 14).
+    why << "indexes with 32-bit ints: A, B and C must each span fewer than 2^31 elements (rows x leading dimension)";
   } else {
     const auto misaligned = [&](const void* pointer, int leading_dimension) {
       return reinterpret_cast<std::uintptr_t>(pointer) % need.alignment_bytes != 0 ||

@@ -58,6 +58,14 @@ TEST(Registry, UnsupportedReasons) {
   args.lda = 64;
   args.a = buffer + 1;  // 4 bytes past a 16-byte boundary
   EXPECT_NE(unsupported_reason(tiled, args, 90).value_or("").find("aligned"), std::string::npos);
+  args.a = buffer;
+  // 2^25 rows of 64: A spans 2^31 elements, past a 32-bit index (the command line refuses it
+  // too; bench_gemm and chapter 14 call rungs without it). cuBLAS takes it.
+  args.m = 1 << 25;
+  EXPECT_NE(unsupported_reason(tiled, args, 90).value_or("").find("32-bit"), std::string::npos);
+  EXPECT_FALSE(unsupported_reason(*find_gemm("cuBLAS"), args, 90).has_value());
+  args.m = (1 << 24) - 64;  // C, the widest (ldc 128), just under
+  EXPECT_FALSE(unsupported_reason(tiled, args, 90).has_value());
 }
 
 // Arch-specific code (chapter 09's sm_90a) runs on one compute capability only, and a
