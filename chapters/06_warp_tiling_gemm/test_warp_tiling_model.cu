@@ -49,7 +49,7 @@ TEST(Chapter06Model, Load128PassesCountTheReturnPath) {
   std::vector<int> offsets(32);
   for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane % 4 * 4;  // 06a's B: neighbours differ
   EXPECT_EQ(model::load128_passes(offsets), 4);
-  for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane / 4 * 36;  // 06a's A: lanes n, n ^ 1 share a row
+  for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane / 4 * 36;  // four lanes to a row, rows 36 floats apart
   EXPECT_EQ(model::load128_wavefronts(offsets), 1);
   EXPECT_EQ(model::load128_passes(offsets), 2);
   for (int lane = 0; lane < 32; ++lane) offsets[lane] = lane % 8 * 32;  // the banks need more: 8

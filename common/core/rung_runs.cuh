@@ -115,14 +115,13 @@ std::vector<Result> run_in_order(const std::vector<Rung>& rungs, const char* tab
 }
 
 /// Each result's speed as a percentage of the first (the vendor rung's), in
-/// `percent`; left 0 where either did not run correctly.
+/// `percent`; left 0 where either did not run correctly (a wrong answer's speed is no rung's).
 template <typename Result>
 void set_percent_of_vendor(std::vector<Result>& results, double Result::*percent) {
   if (results.empty()) return;
   const Result& vendor = results.front();
   for (Result& r : results)
-    if (vendor.passed() && !r.skip_reason && !r.failure)
-      r.*percent = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
+    if (vendor.passed() && r.passed()) r.*percent = 100.0 * vendor.timing.median_ms / r.timing.median_ms;
 }
 
 /// Each correct result's TFLOP/s as a percentage of its rung's instruction's peak, where
@@ -131,7 +130,7 @@ template <typename Result>
 void set_percent_of_instruction(std::vector<Result>& results, const std::map<std::string, double>& peaks) {
   for (Result& r : results) {
     const auto peak = peaks.find(r.rung.instruction);
-    if (peak != peaks.end() && peak->second > 0 && !r.skip_reason && !r.failure)
+    if (peak != peaks.end() && peak->second > 0 && r.passed())
       r.percent_of_instruction = 100.0 * r.tflops / peak->second;
   }
 }

@@ -49,7 +49,8 @@ constexpr int wavefronts(const WarpAddresses& bytes) {
   int most = 0;
   for (int lane = 0; lane < kWarpSize; ++lane) {
     bool seen = bytes[lane] < 0;
-    for (int other = 0; other < lane && !seen; ++other) seen = bytes[other] / kFloatBytes == bytes[lane] / kFloatBytes;
+    for (int other = 0; other < lane && !seen; ++other)  // an inactive lane (-1) shares no word: -1 / 4 is 0
+      seen = bytes[other] >= 0 && bytes[other] / kFloatBytes == bytes[lane] / kFloatBytes;
     if (seen) continue;
     const int bank = int(bytes[lane] / kFloatBytes % kBanks);
     most = ++words_in_bank[bank] > most ? words_in_bank[bank] : most;

@@ -173,11 +173,14 @@ TEST(SetPercentOfVendor, IsTheVendorsTimeOverTheRungsAndZeroWhereEitherDidNotRun
   std::vector<FakeResult> results = {ran(kLadder[0], 2.0), ran(kLadder[2], 4.0), ran(kLadder[4], 1.0)};
   results.push_back(ran(kLadder[4], 1.0));
   results.back().failure = "launch refused";
+  results.push_back(ran(kLadder[5], 1.0));
+  results.back().error = compare_to_reference({1.0f, 5.0f}, {1.0, 2.0}, 1e-6);  // ran, and was wrong
   set_percent_of_vendor(results, &FakeResult::percent_of_baseline);
   EXPECT_DOUBLE_EQ(results[0].percent_of_baseline, 100.0);
   EXPECT_DOUBLE_EQ(results[1].percent_of_baseline, 50.0);
   EXPECT_DOUBLE_EQ(results[2].percent_of_baseline, 200.0);
   EXPECT_DOUBLE_EQ(results[3].percent_of_baseline, 0.0);
+  EXPECT_DOUBLE_EQ(results[4].percent_of_baseline, 0.0) << "a wrong answer gets no percentage";
 
   results[0].skip_reason = "not on this device";  // no baseline: no percentages
   for (FakeResult& r : results) r.percent_of_baseline = 0;

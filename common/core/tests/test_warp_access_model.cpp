@@ -45,6 +45,9 @@ TEST(WarpAccessModel, CountsSectorsAndWavefronts) {
   strided[5] = -1;  // an inactive lane takes no part
   EXPECT_EQ(sectors(strided), 31);
   EXPECT_EQ(wavefronts(strided), 31);
+  strided[0] = -1;  // inactive before a lane of word 0: -1 / 4 is 0 in C++, which must not count as "seen"
+  strided[6] = 0;
+  EXPECT_EQ(wavefronts(strided), 30) << "lane 6's word 0 shares bank 0 with the 29 other active words";
 }
 
 // Chapter 02's table: 33 sectors per warp-step for the naive map, 5 for the coalesced one.

@@ -9,7 +9,7 @@
 /// ragged, one less and one more than the usual tiles, k shorter than a
 /// k-tile, square, and 2048³; alpha/beta other than 1/0; padded leading
 /// dimensions; fresh random inputs; NaN poison in C (when beta = 0), and in the
-/// padding columns and 128 guard rows after each of A, B and C, which must be
+/// padding columns and 256 guard rows after each of A, B and C, which must be
 /// neither read nor written. A rung that can also read B stored n x k
 /// (GemmRung::launch_b_n_by_k) runs a few ragged cases that way too.
 ///

@@ -66,6 +66,9 @@ TEST(Registry, UnsupportedReasons) {
   EXPECT_FALSE(unsupported_reason(*find_gemm("cuBLAS"), args, 90).has_value());
   args.m = (1 << 24) - 64;  // C, the widest (ldc 128), just under
   EXPECT_FALSE(unsupported_reason(tiled, args, 90).has_value());
+  // A wide, short problem: B is k = 64 rows of 65536, C 128 rows; nothing near 2^31.
+  args = {128, 65536, 64, 1, 0, buffer, 64, buffer, 65536, buffer, 65536};
+  EXPECT_FALSE(unsupported_reason(tiled, args, 90).has_value());
 }
 
 // Arch-specific code (chapter 09's sm_90a) runs on one compute capability only, and a
