@@ -61,6 +61,7 @@ std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<El
   } else if (rung.kind != RungKind::Vendor && (spans_past_int(args.m, args.lda) || spans_past_int(args.k, args.ldb) ||
                                                spans_past_int(args.m, args.ldc))) {
     // The command line refuses such sizes; this catches the other callers (bench_gemm, chapter 14).
+    // B as k rows: launch_b_n_by_k's n rows are its callers' to bound (tests and bench_gemm, far below).
     why << "indexes with 32-bit ints: A, B and C must each span fewer than 2^31 elements (rows x leading dimension)";
   } else {
     const auto misaligned = [&](const void* pointer, int leading_dimension) {

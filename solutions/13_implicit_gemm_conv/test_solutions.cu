@@ -1,6 +1,6 @@
 /// \file solutions/13_implicit_gemm_conv/test_solutions.cu
 /// \brief The worked solution of chapter 13 passes the same tests as the chapter's rungs,
-/// C = 1, 3, 5 and 6 included; its element map agrees with the chapter's chunk map on the CPU.
+/// C = 1, 2, 3, 4, 5 and 6 included; its element map agrees with the chapter's chunk map on the CPU.
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
 #include "common/conv/testing/conv_rung_test.cuh"
 #include "solutions/13_implicit_gemm_conv/ex1_element_gather.hpp"

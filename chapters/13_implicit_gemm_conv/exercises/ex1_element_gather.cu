@@ -5,7 +5,7 @@
 /// 13e pads C up to 8 in a workspace; this rung gathers any C directly. As given, each
 /// chunk of A takes its first step's pixel and reads that pixel's channels only: right
 /// when C is a multiple of 8 (one chunk, one pixel), zeros or wrong values otherwise, so
-/// the tests fail on C = 1, 3, 5 and 6. Make each of the 8 steps k0 + j find its own tap
+/// the tests fail on C = 1, 2, 3, 4, 5 and 6. Make each of the 8 steps k0 + j find its own tap
 /// (conv::filter_tap_rsc), its own input pixel, and read zero in the padding.
 ///
 ///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter13Exercise

@@ -6,11 +6,13 @@
 ///     LADDER_CONV_RUNG_TESTS(Chapter10, 10, ladder::RungKind::Chapter);
 ///
 /// which runs every conv rung of that chapter on the ragged problems of
-/// conv_cases(): a batch of one, odd heights and widths, stride 2, padding 0,
-/// 1 and 2, 1x1, 3x3, 5x5 and 7x7 filters, one and three input channels,
+/// conv_cases(): batches of one to nine, odd heights and widths, strides 2 and
+/// 3, padding 0, 1 and 2, 1x1, 3x3, 5x5 and 7x7 filters and the non-square 3x5
+/// and 7x1, input channel counts from 1 to 64 (1, 2, 3, 4, 5 and 6 among them),
 /// output channel counts that no tile divides, and a filter as large as the
-/// padded input. Every output is poisoned first and compared, image by image,
-/// with the fp64 CPU reference (common/conv/reference.hpp).
+/// padded input. Every output, and any workspace, is poisoned first, and the
+/// output compared, image by image, with the fp64 CPU reference
+/// (common/conv/reference.hpp).
 #pragma once
 
 #include <gtest/gtest.h>
