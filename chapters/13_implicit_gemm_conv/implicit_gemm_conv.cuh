@@ -24,6 +24,7 @@
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_tiles.hpp"
 #include "common/conv/conv.cuh"
 #include "common/core/cuda_check.cuh"
+#include "common/core/grid_stride.cuh"  // kMaxGridY
 
 namespace ladder::implicit_gemm {
 

@@ -221,8 +221,6 @@ LADDER_HOST_DEVICE constexpr long long c_offset(const ConvProblem& pr, long long
 LADDER_HOST_DEVICE constexpr long long tiles_over(long long extent, int tile) { return (extent + tile - 1) / tile; }
 /// Block rows of the grid: BM output positions each.
 LADDER_HOST_DEVICE constexpr long long m_tiles(const ConvProblem& pr, int bm) { return tiles_over(pr.gemm_m(), bm); }
-/// The most blocks a grid's y (the column tiles) or z (the splits) holds.
-constexpr int kMaxGridY = 65535;
 /// Block columns of the grid: BN output channels each.
 LADDER_HOST_DEVICE constexpr int n_tiles(const ConvProblem& pr, int bn) {
   return static_cast<int>(tiles_over(pr.gemm_n(), bn));

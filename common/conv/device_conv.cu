@@ -50,7 +50,7 @@ ConvArgsOf<Element> DeviceConv<Element>::args() {
 template <typename Element>
 void DeviceConv<Element>::poison() {
   y_.upload(to_elements<Element>(std::vector<float>(y_.size(), poison_value())));
-  if (workspace_.size() > 0) LADDER_CUDA_CHECK(cudaMemset(workspace_.data(), 0xFF, workspace_.size()));
+  workspace_.fill_with_nan_bytes();
 }
 
 template <typename Element>

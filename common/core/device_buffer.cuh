@@ -49,6 +49,11 @@ class DeviceBuffer {
     LADDER_CUDA_CHECK(cudaMemcpy(data_, host.data(), host.size() * sizeof(T), cudaMemcpyHostToDevice));
     LADDER_CUDA_CHECK(cudaStreamSynchronize(cudaStreamLegacy));
   }
+  /// Sets every byte to 0xFF, on `stream`: NaN in fp32 and in bf16, so that an element nobody
+  /// writes afterwards shows up as NaN instead of passing as a plausible stale value.
+  void fill_with_nan_bytes(cudaStream_t stream = nullptr) {
+    if (count_ > 0) LADDER_CUDA_CHECK(cudaMemsetAsync(data_, 0xFF, bytes(), stream));
+  }
   /// Copies the whole buffer back to a new host vector.
   std::vector<T> download() const {
     std::vector<T> host(count_);

@@ -1,5 +1,6 @@
 /// \file common/core/grid_stride.cuh
-/// \brief The grid-stride loop as a range: `for (std::size_t i : grid_stride(count))`.
+/// \brief The grid-stride loop as a range: `for (std::size_t i : grid_stride(count))`, and
+/// the grid's limit in y and z.
 ///
 /// Thread t of a grid of T threads takes elements t, t + T, t + 2T, ... below `count`, so
 /// any grid covers any count, and a grid capped at a few waves still covers a huge one
@@ -10,6 +11,9 @@
 #include <cstddef>
 
 namespace ladder {
+
+/// The most blocks a grid holds in y or in z (x takes 2^31 - 1).
+inline constexpr int kMaxGridY = 65535;
 
 class GridStride {
  public:

@@ -10,11 +10,10 @@
 
 #include <algorithm>
 
+#include "common/core/grid_stride.cuh"  // kMaxGridY
 #include "common/gemm/gemm.cuh"
 
 namespace ladder {
-
-inline constexpr int kMaxGridY = 65535;
 
 /// Calls `launch(slab)` for consecutive slabs of at most kMaxGridY × tile_rows rows of C.
 template <class Launch>

@@ -64,7 +64,7 @@ LeNetGpu::LeNetGpu(const LeNet<float>& initial, int max_batch, Kernels kernels, 
   // of the determinism test would share.
   const auto floats = [stream](std::size_t count) {
     DeviceBuffer<float> buffer(count);
-    if (count > 0) LADDER_CUDA_CHECK(cudaMemsetAsync(buffer.data(), 0xFF, buffer.bytes(), stream));
+    buffer.fill_with_nan_bytes(stream);
     return buffer;
   };
   for (const Parameter<float>* p : initial.parameters()) {

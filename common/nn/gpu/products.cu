@@ -44,7 +44,7 @@ template <typename T>
 void grow(DeviceBuffer<T>& buffer, std::size_t count, cudaStream_t stream) {
   if (count <= buffer.size()) return;
   buffer = DeviceBuffer<T>(count);
-  LADDER_CUDA_CHECK(cudaMemsetAsync(buffer.data(), 0xFF, buffer.bytes(), stream));
+  buffer.fill_with_nan_bytes(stream);
 }
 
 /// buffer's elements, once it is known to hold `count`: a problem larger than the caller reserved
