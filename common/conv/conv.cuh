@@ -75,11 +75,13 @@ class ConvLaunch {
 /// What a rung needs from the problem and the build. Anything else is rejected
 /// by unsupported_reason() before the launcher is called.
 struct ConvRequirements {
-  int min_compute_capability = 0;  ///< e.g. 80 for cp.async and bf16 mma.sync; 0 = any
-  int c_multiple = 1;              ///< input channels must be a multiple of this
-  int max_filter_elements = 0;     ///< K·C·R·S at most this (e.g. constant memory); 0 = any
-  int max_filter_extent = 0;       ///< R and S at most this (a fixed-size tile); 0 = any
-  int max_stride = 0;              ///< stride at most this (a halo sized for it); 0 = any
+  /// e.g. 80 for cp.async and bf16 mma.sync; 0 = any. 80 or more also needs a build with a target
+  /// that new (common/core/build_targets.hpp), or the rung skips.
+  int min_compute_capability = 0;
+  int c_multiple = 1;           ///< input channels must be a multiple of this
+  int max_filter_elements = 0;  ///< K·C·R·S at most this (e.g. constant memory); 0 = any
+  int max_filter_extent = 0;    ///< R and S at most this (a fixed-size tile); 0 = any
+  int max_stride = 0;           ///< stride at most this (a halo sized for it); 0 = any
   /// An explicit lowering's N·P·Q-row matrices (C·R·S or K wide, rows padded to 16 bytes) have
   /// at most this many elements; 0 = any
   long long max_lowered_elements = 0;

@@ -14,7 +14,8 @@ namespace ladder {
 /// block stages each element once, so L1 would not see it again (chapter 13's
 /// gather re-reads pixels across filter taps, and those come from L2).
 /// (sm_80+: for older targets these helpers compile to nothing, and the kernels
-/// that call them compile to a trap; the registry never launches them there.)
+/// that call them compile to a trap. The registries launch them neither on an older GPU
+/// nor from a build whose targets are all older: common/core/build_targets.hpp.)
 __device__ __forceinline__ void cp_async_16(void* dst, const void* src, int src_bytes) {
 #if __CUDA_ARCH__ >= 800
   const unsigned shared_address = static_cast<unsigned>(__cvta_generic_to_shared(dst));

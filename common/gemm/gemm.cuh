@@ -78,8 +78,10 @@ class GemmLaunch {
 /// What a rung needs from the problem and the device. Anything else is
 /// rejected by unsupported_reason() before the launcher is called.
 struct GemmRequirements {
-  int min_compute_capability = 0;  ///< e.g. 80 for sm_80 (cp.async); 0 = any
-  int m_multiple = 1;              ///< m must be a multiple of this
+  /// e.g. 80 for sm_80 (cp.async); 0 = any. 80 or more also needs a build with a target that new
+  /// (common/core/build_targets.hpp), or the rung skips.
+  int min_compute_capability = 0;
+  int m_multiple = 1;  ///< m must be a multiple of this
   int n_multiple = 1;
   int k_multiple = 1;
   int alignment_bytes = 4;  ///< pointers and leading dimensions (in bytes) must be multiples of this

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/core/build_targets.hpp"
 #include "common/core/registry.hpp"
 #include "common/core/table.hpp"
 #include "common/gemm/cublas.cuh"
@@ -45,6 +46,8 @@ std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<El
     why << "is a " << to_string(rung.precision()) << " rung, the problem is " << to_string(precision);
   } else if (!need.missing_from_build.empty()) {
     why << need.missing_from_build;
+  } else if (rung.kind != RungKind::Vendor && need.min_compute_capability >= 80 && *kMissingSm80 != '\0') {
+    why << kMissingSm80;
   } else if (compute_capability < need.min_compute_capability) {
     why << "needs compute capability " << version(need.min_compute_capability) << ", device has "
         << version(compute_capability);
