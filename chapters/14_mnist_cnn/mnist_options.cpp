@@ -3,8 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <filesystem>
+#include <iterator>
+#include <utility>
 
 #include "common/core/cli_parse.hpp"
+#include "common/nn/idx.hpp"
 
 namespace ladder::ch14 {
 namespace {
@@ -43,13 +46,14 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
     return "--synthetic must be between 1 and " + std::to_string(kMaxSynthetic) + ", got " +
            std::to_string(o.synthetic_count);
   }
-  if (!o.data_dir.empty() && !fs::is_directory(o.data_dir)) return "--data: no such directory: " + o.data_dir;
+  if (std::error_code error; !o.data_dir.empty() && !fs::is_directory(o.data_dir, error))
+    return "--data: no such directory: " + o.data_dir + ladder::unusual_path_error(error);
   if (!o.data_dir.empty() && (app.count("--synthetic") > 0 || !o.synthetic_out.empty())) {
     return "--data reads MNIST files; it cannot be combined with --synthetic or --synthetic-out";
   }
-  if (!o.synthetic_out.empty() && !fs::is_directory(o.synthetic_out)) {
-    return "--synthetic-out: no such directory: " + o.synthetic_out;
-  }
+  if (const std::string problem = o.synthetic_out.empty() ? "" : nn::synthetic_out_problem(o.synthetic_out);
+      !problem.empty())
+    return "--synthetic-out: " + problem;
   if (o.infer_only && o.load_path.empty()) return "--infer evaluates a trained network: give it --load FILE";
   if (o.precision != "fp32" && o.precision != "bf16")
     return "--precision must be fp32 or bf16, got '" + o.precision + "'";
@@ -57,11 +61,17 @@ std::string validation_error(const CLI::App& app, const CommandLine& line) {
   if (app.count("--gpus") > 0 && (o.gpus < 1 || o.gpus > kMaxGpus))
     return "--gpus must be between 1 and " + std::to_string(kMaxGpus) + ", got " + std::to_string(o.gpus);
   if (app.count("--gpus") > 0 && line.cpu) return "--gpus is the GPU path's; the CPU reference runs on one core";
-  for (const auto& [flag, path] : {std::pair{"--save", o.save_path}, std::pair{"--save-initial", o.save_initial_path},
-                                   std::pair{"--json", o.json_path}}) {
+  const std::pair<const char*, std::string> outputs[] = {
+      {"--save", o.save_path}, {"--save-initial", o.save_initial_path}, {"--json", o.json_path}};
+  for (const auto& [flag, path] : outputs) {
     const std::string problem = path.empty() ? "" : ladder::output_file_problem(path);
     if (!problem.empty()) return std::string(flag) + ": " + problem;
   }
+  for (std::size_t i = 0; i < std::size(outputs); ++i)
+    for (std::size_t j = i + 1; j < std::size(outputs); ++j)
+      if (!outputs[i].second.empty() && outputs[i].second == outputs[j].second)
+        return std::string(outputs[i].first) + " and " + outputs[j].first + " name the same file, " +
+               outputs[i].second + ": the second would replace the first";
   return "";
 }
 
@@ -76,7 +86,8 @@ void add_flags(CLI::App& app, CommandLine& line) {
                  "Train on N generated digits instead (the default when --data is absent); tests get N/6")
       ->capture_default_str();
   app.add_option("--synthetic-out", o.synthetic_out,
-                 "Also write the generated digits into this folder as IDX .gz files, and train from them");
+                 "Also write the generated digits into this folder as IDX .gz files, and train from them (a folder "
+                 "holding MNIST files that --synthetic-out did not write is refused)");
   app.add_option("--epochs", o.epochs, "Passes over the training set")->capture_default_str();
   app.add_option("--batch", o.batch_size, "Images per mini-batch (one optimizer step each)")->capture_default_str();
   app.add_option("--lr", o.learning_rate, "Learning rate (default: 0.001 for adam, 0.01 for sgd)");

@@ -1,12 +1,18 @@
 // The command line of ch14_mnist_cnn: good flags fill the options, bad ones
 // give exit status 2 and one line naming the flag.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "chapters/14_mnist_cnn/mnist_options.hpp"
+#include "common/nn/idx.hpp"
 
 namespace ladder::ch14 {
 namespace {
@@ -117,11 +123,13 @@ TEST(MnistCli, HelpDocumentsEveryFlag) {
   EXPECT_TRUE(line.exit_now);
   EXPECT_EQ(line.exit_status, 0);
   for (const char* flag :
-       {"--cpu",          "--data",         "--synthetic",   "--epochs",      "--batch",      "--lr",
-        "--optimizer",    "--seed",         "--save",        "--load",        "--infer",      "--help",
-        "--schedule",     "--weight-decay", "--augment",     "--train-count", "--test-count", "--classes",
-        "--save-initial", "--json",         "--layer-times", "--no-graph",    "--gpus"}) {
-    EXPECT_NE(line.message.find(flag), std::string::npos) << flag;
+       {"--cpu",          "--data",     "--synthetic",   "--synthetic-out", "--epochs",  "--batch",        "--lr",
+        "--optimizer",    "--seed",     "--save",        "--load",          "--infer",   "--help",         "--schedule",
+        "--weight-decay", "--augment",  "--train-count", "--test-count",    "--classes", "--save-initial", "--json",
+        "--layer-times",  "--no-graph", "--gpus",        "--precision"}) {
+    // The whole flag, as a help line starts it: "--save" must not be found inside "--save-initial".
+    const std::regex whole(std::string("(^|[ ,])") + flag + "($|[ ,=\n])");
+    EXPECT_TRUE(std::regex_search(line.message, whole)) << flag;
   }
   // Every flag is shown as it is typed: CLI11's "--no-graph{false}" spelling would be rejected.
   EXPECT_EQ(line.message.find("{false}"), std::string::npos) << line.message;
@@ -163,6 +171,28 @@ TEST(MnistCli, RejectsMissingOrConflictingData) {
   expect_usage_error({"--cpu", "--save-initial", "/nonexistent/a.ckpt"}, "--save-initial: no such directory");
   expect_usage_error({"--cpu", "--save", "/nonexistent/a.ckpt"}, "--save: no such directory");
   expect_usage_error({"--cpu", "--save", "/"}, "--save: / is a directory, not a file");
+  const std::string long_folder = "/" + std::string(300, 'x');  // ENAMETOOLONG: an answer, not an exception
+  expect_usage_error({"--cpu", "--data", long_folder.c_str()}, "--data: no such directory");
+  expect_usage_error({"--cpu", "--save", (long_folder + "/a.ckpt").c_str()}, "--save: no such directory");
+  expect_usage_error({"--cpu", "--save", "a.ckpt", "--json", "a.ckpt"}, "--save and --json name the same file");
+}
+
+// --synthetic-out replaces no MNIST files it did not write itself (its marker says which it did),
+// and leaves no raw file beside its .gz ones for load_mnist to read instead.
+TEST(MnistCli, SyntheticOutReplacesOnlyItsOwnFiles) {
+  namespace fs = std::filesystem;
+  const fs::path folder = fs::temp_directory_path() / ("ch14_synthetic_out_" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  const std::string where = folder.string();
+  EXPECT_FALSE(parse({"--cpu", "--synthetic-out", where.c_str()}).exit_now) << "an empty folder";
+  std::ofstream(folder / "train-images-idx3-ubyte.gz") << "real data";
+  expect_usage_error({"--cpu", "--synthetic-out", where.c_str()}, "which --synthetic-out did not write");
+  std::ofstream(folder / nn::kSyntheticMarker) << "";
+  EXPECT_FALSE(parse({"--cpu", "--synthetic-out", where.c_str()}).exit_now) << "its own files, marked";
+  std::ofstream(folder / "t10k-labels-idx1-ubyte") << "raw";
+  expect_usage_error({"--cpu", "--synthetic-out", where.c_str()}, "holds t10k-labels-idx1-ubyte already");
+  fs::remove_all(folder);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,7 +11,9 @@
 namespace ladder {
 
 void write_file_atomically(const std::string& path, const std::string& contents) {
-  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  // Unique per process and per call: two threads writing the same path must not share a temporary.
+  static std::atomic<unsigned> calls{0};
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(calls++);
   const auto fail = [&](const char* what) {
     const std::string reason = std::strerror(errno);
     std::remove(temporary.c_str());

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
@@ -27,11 +28,24 @@ std::function<std::string(std::string&)> whole_number_in(long long low, long lon
   };
 }
 
+std::string unusual_path_error(const std::error_code& error) {
+  const bool plain = !error || error == std::errc::no_such_file_or_directory || error == std::errc::not_a_directory;
+  return plain ? "" : " (" + error.message() + ")";
+}
+
 std::string output_file_problem(const std::string& path) {
   namespace fs = std::filesystem;
+  std::error_code error;  // the throwing overloads would escape the parser on EACCES or ENAMETOOLONG
   const fs::path folder = fs::path(path).parent_path();
-  if (!folder.empty() && !fs::is_directory(folder)) return "no such directory: " + folder.string();
-  if (fs::is_directory(path)) return path + " is a directory, not a file";
+  if (!folder.empty() && !fs::is_directory(folder, error)) {
+    return "no such directory: " + folder.string() + unusual_path_error(error);
+  }
+  if (fs::is_directory(path, error)) return path + " is a directory, not a file";
+  // The file is written as a temporary beside it, then renamed: the folder must take new files.
+  const std::string where = folder.empty() ? "." : folder.string();
+  if (::access(where.c_str(), W_OK | X_OK) != 0) {
+    return "cannot write into " + where + " (" + std::strerror(errno) + ")";
+  }
   return "";
 }
 

@@ -6,6 +6,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 
 namespace ladder {
 
@@ -32,9 +33,14 @@ const char* program_name(int argc, char** argv, const char* fallback);
 /// A CLI11 check that says which of "not a whole number" and "out of range" went wrong.
 std::function<std::string(std::string&)> whole_number_in(long long low, long long high);
 
+/// " (why)" when a path could not even be looked at (permission denied, a name too long), ""
+/// when it is simply not there: the note that ends a "no such directory" message.
+std::string unusual_path_error(const std::error_code& error);
+
 /// What is wrong with `path` as a file to write, or "" when nothing is: its folder does not
-/// exist, or it is a folder itself. Checked when the command line is read, so that a run of
-/// minutes does not end by failing to write its results.
+/// exist or cannot be searched, it is a folder itself, or its folder takes no new files (the
+/// write goes through a temporary file beside it). Checked when the command line is read, so
+/// that a run of minutes does not end by failing to write its results.
 std::string output_file_problem(const std::string& path);
 
 /// Physical memory of this machine, in bytes.

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <limits>
+#include <sstream>
 
 #include "common/core/cli.hpp"
 #include "common/core/run_options.hpp"
@@ -24,6 +25,8 @@ inline void parse_or_throw(CLI::App& app, int argc, const char* const* argv) {
     throw HelpRequested(app.help());
   } catch (const CLI::ParseError& error) {
     throw UsageError(error.what());
+  } catch (const std::exception& error) {  // a check that threw rather than answered: still the command line
+    throw UsageError(error.what());
   }
 }
 
@@ -31,6 +34,24 @@ inline void parse_or_throw(CLI::App& app, int argc, const char* const* argv) {
 /// take a number too big for 64 bits as the largest that fits).
 inline CLI::Validator seed_check() {
   return CLI::Validator(whole_number_in(0, std::numeric_limits<long long>::max()), "0..2^63-1");
+}
+
+/// A number in [low, high]. CLI::Range lets NaN through (every comparison with it is false), and
+/// "nan" parses as a double.
+inline CLI::Validator finite_in(double low, double high) {
+  const auto text_of = [](double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+  };
+  const std::string range = text_of(low) + ".." + text_of(high);
+  return CLI::Validator(
+      [low, high, range](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value)) return "'" + text + "' is not a number";
+        return value >= low && value <= high ? "" : text + " is not in " + range;
+      },
+      range);
 }
 
 /// A CLI11 check for a file the program will write: output_file_problem().
@@ -80,7 +101,7 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
   app.add_option("--energy-seconds", options.energy_seconds,
                  "seconds of back-to-back runs per rung for the energy columns (NVML's total-energy counter; "
                  "0: no energy measurement)")
-      ->check(CLI::Range(0.0, 60.0))
+      ->check(finite_in(0.0, 60.0))
       ->capture_default_str();
   app.add_option("--rung", options.rungs,
                  "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
@@ -92,7 +113,7 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
                      std::string(kHungRungPrefix) + "NAME' on stderr and exits with status " +
                      std::to_string(kHungExitStatus) +
                      ", instead of blocking for ever on a kernel that never finishes (0: no limit)")
-      ->check(CLI::Range(0.0, 3600.0))
+      ->check(finite_in(0.0, 3600.0))
       ->capture_default_str();
   app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)
       ->check(CLI::IsMember({"all", "fp32", "bf16"}))

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <map>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <cuda_profiler_api.h>
@@ -92,6 +94,8 @@ TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const Tim
 
 std::optional<EnergyStats> measure_energy(const std::function<void(cudaStream_t)>& work, const EnergyMeter& meter,
                                           double min_seconds, double seconds_per_run, cudaStream_t stream) {
+  if (!(min_seconds >= 0 && min_seconds <= 3600))  // NaN too: the batch count below would be undefined
+    throw std::invalid_argument("measure_energy: min_seconds must be 0 .. 3600, got " + std::to_string(min_seconds));
   using Clock = std::chrono::steady_clock;
   LADDER_CUDA_CHECK(cudaStreamSynchronize(stream));
   const std::optional<double> joules_before = meter.joules();

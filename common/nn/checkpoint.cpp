@@ -120,7 +120,9 @@ void decode_checkpoint(const std::string& bytes, const std::string& name, LeNet<
   if (reader.u32() != parameters.size()) reader.fail("holds a different number of parameter tensors");
   for (const Parameter<float>* p : parameters) {
     const std::string tensor_name = reader.text();
-    std::vector<int> shape(reader.u32());
+    const std::uint32_t rank = reader.u32();
+    if (rank > 8) reader.fail("tensor " + tensor_name + " claims " + std::to_string(rank) + " dimensions");
+    std::vector<int> shape(rank);
     for (int& extent : shape) extent = int(reader.u32());
     if (tensor_name != p->name || shape != p->value.shape) {
       reader.fail("tensor " + tensor_name + " " + shape_to_string(shape) + " where this network has " + p->name + " " +

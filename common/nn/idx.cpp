@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <sstream>
 
 #include "common/core/atomic_file.hpp"
+#include "common/core/cli.hpp"
 
 namespace ladder::nn {
 namespace {
@@ -153,6 +155,7 @@ IdxImages parse_idx_images(const std::string& bytes, const std::string& name) {
   const std::uint32_t rows = read_big_endian(bytes, 8);
   const std::uint32_t cols = read_big_endian(bytes, 12);
   if (count == 0) fail(name, "the header says it holds no images");
+  if (count > std::uint32_t(INT32_MAX)) fail(name, "the header says it holds " + std::to_string(count) + " images");
   if (rows == 0 || cols == 0 || rows > 4096 || cols > 4096) {
     fail(name, "implausible image size " + std::to_string(rows) + "x" + std::to_string(cols));
   }
@@ -173,6 +176,7 @@ IdxLabels parse_idx_labels(const std::string& bytes, const std::string& name) {
   if (magic != kIdxLabelsMagic) fail_magic(name, magic, kIdxLabelsMagic);
   const std::uint32_t count = read_big_endian(bytes, 4);
   if (count == 0) fail(name, "the header says it holds no labels");
+  if (count > std::uint32_t(INT32_MAX)) fail(name, "the header says it holds " + std::to_string(count) + " labels");
   check_length(name, bytes.size(), kLabelsHeaderBytes + std::uint64_t(count), std::to_string(count) + " labels");
   IdxLabels labels;
   labels.labels.assign(bytes.begin() + kLabelsHeaderBytes, bytes.end());
@@ -235,6 +239,33 @@ void write_mnist(const std::string& directory, const MnistData& data, bool compr
   };
   write_split("train", data.train);
   write_split("t10k", data.test);
+}
+
+std::string synthetic_out_problem(const std::string& directory) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (!fs::is_directory(directory, error)) {
+    return "no such directory: " + directory + ladder::unusual_path_error(error);
+  }
+  const bool ours = fs::exists(fs::path(directory) / kSyntheticMarker, error);
+  for (const char* base :
+       {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+    const fs::path raw = fs::path(directory) / base;
+    if (fs::exists(raw, error)) return directory + " holds " + base + " already; choose a folder without MNIST files";
+    if (!ours && fs::exists(raw.string() + ".gz", error)) {
+      return directory + " holds " + base + ".gz, which --synthetic-out did not write; choose a folder without " +
+             "MNIST files (real data is never replaced)";
+    }
+  }
+  return "";
+}
+
+void write_synthetic_mnist(const std::string& directory, const MnistData& data) {
+  if (const std::string problem = synthetic_out_problem(directory); !problem.empty())
+    throw IdxError("--synthetic-out: " + problem);
+  write_mnist(directory, data, /*compress=*/true);
+  ladder::write_file_atomically(directory + "/" + kSyntheticMarker,
+                                "The MNIST files in this folder are generated digits, written by --synthetic-out.\n");
 }
 
 }  // namespace ladder::nn

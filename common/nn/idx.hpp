@@ -88,4 +88,16 @@ MnistData load_mnist(const std::string& directory);
 /// (train-images-idx3-ubyte.gz, ...) when `compress` is true, raw otherwise.
 void write_mnist(const std::string& directory, const MnistData& data, bool compress);
 
+/// The file by which --synthetic-out marks a folder whose MNIST files it wrote itself.
+inline constexpr const char* kSyntheticMarker = ".ladder-synthetic-digits";
+
+/// Why generated digits must not be written into `directory`, or "" when they may: it must exist,
+/// and hold none of the MNIST files (raw or .gz) unless a former --synthetic-out wrote them (its
+/// marker is there, and only .gz files). Real data is never replaced, and load_mnist, which
+/// prefers a raw file, reads back exactly what was written.
+std::string synthetic_out_problem(const std::string& directory);
+
+/// write_mnist(directory, data, true) after synthetic_out_problem() found nothing, then the marker.
+void write_synthetic_mnist(const std::string& directory, const MnistData& data);
+
 }  // namespace ladder::nn

@@ -83,7 +83,7 @@ MnistData load_data(const MnistRunOptions& options, std::ostream& out) {
       << test_count << " test images\n";
   if (!options.synthetic_out.empty()) {
     // Writing and reading back the files runs the whole IDX pipeline on the generated data.
-    write_mnist(options.synthetic_out, data, /*compress=*/true);
+    write_synthetic_mnist(options.synthetic_out, data);
     data = load_mnist(options.synthetic_out);
     out << "data: written to and read back from " << options.synthetic_out << "\n";
   }

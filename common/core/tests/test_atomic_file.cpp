@@ -37,6 +37,16 @@ TEST(AtomicFile, FailureNamesTheFileAndKeepsNothing) {
   } catch (const std::runtime_error& error) {
     EXPECT_NE(std::string(error.what()).find("/nonexistent-dir/result.json"), std::string::npos);
   }
+  // The rename fails (the target is a non-empty folder): the error names it, the folder is
+  // untouched, and the temporary written beside it is gone.
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("atomic_fail_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir / "result.json" / "inside");
+  EXPECT_THROW(write_file_atomically((dir / "result.json").string(), "x"), std::runtime_error);
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "result.json" / "inside"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir), {}), 1) << "a temporary file was left behind";
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -131,6 +131,11 @@ TEST(Cli, ARungTimeoutIsSecondsFromZeroToAnHour) {
   EXPECT_EQ(parse({}).rung_timeout_seconds, 0.0) << "no limit unless asked";
   EXPECT_THROW(parse({"--rung-timeout", "-1"}), UsageError);
   EXPECT_THROW(parse({"--rung-timeout", "7200"}), UsageError);
+  // NaN fails no comparison, so a plain range check would let it switch the watchdog off.
+  EXPECT_THROW(parse({"--rung-timeout", "nan"}), UsageError);
+  EXPECT_THROW(parse({"--energy-seconds", "nan"}), UsageError);
+  EXPECT_THROW(parse({"--energy-seconds", "inf"}), UsageError);
+  EXPECT_EQ(parse({"--energy-seconds", "2.5"}).energy_seconds, 2.5);
 }
 
 // A run of minutes must not end by failing to write its results: --json's FILE is checked first.
@@ -138,6 +143,10 @@ TEST(Cli, RejectsAJsonFileThatCannotBeWritten) {
   EXPECT_EQ(usage_error({"--json", "/nonexistent/dir/out.json"}), "--json: no such directory: /nonexistent/dir");
   EXPECT_EQ(usage_error({"--json", "/"}), "--json: / is a directory, not a file");
   EXPECT_EQ(parse({"--json", "out.json"}).json_path, "out.json") << "a file in the current folder";
+  // A folder whose name the system refuses (ENAMETOOLONG) is an answer, not an exception that
+  // escapes the parser.
+  const std::string long_folder = "/" + std::string(300, 'x') + "/out.json";
+  EXPECT_NE(usage_error({"--json", long_folder.c_str()}).find("--json: no such directory"), std::string::npos);
 }
 
 TEST(Cli, FormatsBytes) {
