@@ -6,11 +6,15 @@
 #pragma once
 
 #include <cstdlib>
+#include <cstring>
 
 namespace ladder {
 
-/// True when LADDER_TEST_EXERCISES is set: the exercises' tests then run.
-inline bool testing_exercises() { return std::getenv("LADDER_TEST_EXERCISES") != nullptr; }
+/// True when LADDER_TEST_EXERCISES is set to anything but "" or "0": the exercises' tests then run.
+inline bool testing_exercises() {
+  const char* value = std::getenv("LADDER_TEST_EXERCISES");
+  return value != nullptr && *value != '\0' && std::strcmp(value, "0") != 0;
+}
 
 inline constexpr const char* kExerciseSkipReason =
     "exercise starter code: set LADDER_TEST_EXERCISES=1 to test your solution";
