@@ -187,7 +187,7 @@ void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape,
 
 void run_gemm(benchmark::State& state, const GemmRung& rung, const Shape& shape, const BenchContext& context) {
   state.SetLabel(to_string(rung.precision()));  // "fp32" or "bf16": report.py's tables split on it
-  try {  // 8192³'s inputs may not fit: that skips this benchmark, not the run
+  try {                                         // 8192³'s inputs may not fit: that skips this benchmark, not the run
     Inputs& inputs = inputs_for(shape);
     if (rung.precision() == Precision::Bf16)
       run_gemm(state, rung, shape, inputs.args16(shape), context);

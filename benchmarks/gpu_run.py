@@ -66,6 +66,16 @@ def run(command):
     return lines[0].strip() if result.returncode == 0 and lines else None
 
 
+def checkout_commit():
+    """HEAD, marked "-dirty" when tracked files differ from it; None outside a git checkout."""
+    commit = run(["git", "rev-parse", "HEAD"])
+    if commit is None:
+        return None
+    changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                             text=True).stdout.strip()
+    return commit + ("-dirty" if changed else "")
+
+
 def is_gvisor(kernel):
     # gVisor reports a fixed Linux 4.4.0; compute-sanitizer and ncu cannot
     # reach the GPU's debug and profiling interfaces there.
@@ -90,9 +100,11 @@ def machine(args):
         "compute_capability": run(["nvidia-smi", "--query-gpu=compute_cap", "--format=csv,noheader"]),
         "nvcc": release.group(1) if release else None,
         "cmake": (run(["cmake", "--version"]) or "").replace("cmake version ", "") or None,
-        "commit": args.commit or run(["git", "rev-parse", "HEAD"]),  # what was measured, for record.py
+        "commit": args.commit or checkout_commit(),  # what was measured, for record.py
     }
     summary = load(args.summary)
+    if (summary.get("machine") or {}).get("commit") != facts["commit"]:
+        summary = {}  # an earlier call's tests and verdicts were of other code: not this call's to record
     summary["machine"] = facts
     save(args.summary, summary)
     for key, value in facts.items():

@@ -148,6 +148,8 @@ def gpus_named(paths, summary_paths, parts):
         context = (parts.get(key) or {}).get("context", {})
         if context.get("gpu"):
             names[paths[key]] = context["gpu"]
+    if ((parts.get("cnn") or {}).get("ours") or {}).get("device"):
+        names[paths["cnn"]] = parts["cnn"]["ours"]["device"]
     return names
 
 
@@ -185,8 +187,10 @@ def main():
              "tuning_wgmma": read_json(args.tune_wgmma)}
     paths = {"benchmarks": args.bench, "conv_benchmarks": args.bench_conv, "ladder": args.ladder,
              "ladder_conv": args.ladder_conv, "conv_pytorch": args.pytorch_conv, "tuning": args.tune,
-             "tuning_wgmma": args.tune_wgmma}
+             "tuning_wgmma": args.tune_wgmma, "cnn": args.cnn}
     gpus = gpus_named(paths, args.summary, parts)
+    if not (machine and machine.get("gpu")):  # this machine's GPU names the record: it must be the files' too
+        gpus["nvidia-smi on this machine"] = name
     if len(set(gpus.values())) > 1:
         listing = "; ".join(f"{path}: {gpu}" for path, gpu in gpus.items())
         sys.exit(f"record.py: these files come from different GPUs ({listing}): record each GPU's on its own")
@@ -224,3 +228,8 @@ if __name__ == "__main__":
         main()
     except (OSError, json.JSONDecodeError) as error:  # a file named on the command line is missing or not JSON
         sys.exit(f"record.py: {error}")
+    except subprocess.CalledProcessError as error:  # no summary names the machine, and nvidia-smi cannot
+        sys.exit(f"record.py: no --summary names the GPU, and {' '.join(error.cmd[:1])} failed "
+                 f"(exit {error.returncode}): give run_gpu.sh's summary.json")
+    except KeyError as error:  # a summary or results file without a field it must have
+        sys.exit(f"record.py: an input file lacks the field {error}")

@@ -216,13 +216,22 @@ def measurement_cell(m, relative=None):
 
 # --- GEMM ---
 
+def ladder_failures(run):
+    """{rung: status} for the ladder run's rungs whose answer was wrong. bench_gemm times without checking,
+    so the speed of a rung that failed its check is no speed: the GEMM tables, charts and targets leave it out."""
+    return {entry.get("name"): entry["status"] for entry in (run.get("ladder") or {}).get("results", [])
+            if str(entry.get("status", "")).startswith("FAIL")}
+
+
 def gemm_rows(run):
-    """{precision: {rung: {size: (ms, TFLOP/s, % of the vendor at that precision)}}}; skipped runs are left out."""
+    """{precision: {rung: {size: (ms, TFLOP/s, % of the vendor at that precision)}}}; skipped runs, and
+    rungs that failed the ladder run's check, are left out."""
     measured = measurements(run.get("benchmarks"), "gemm", "pct_of_cublas")
     precision = rung_precisions(measured)
+    failed = ladder_failures(run)
     rows = {}
     for m in measured:
-        if m.error is None and m.case.isdigit():
+        if m.error is None and m.case.isdigit() and m.rung not in failed:
             rows.setdefault(precision[m.rung], {}).setdefault(m.rung, {})[int(m.case)] = (m.ms, m.tflops, m.pct)
     return rows
 
@@ -252,11 +261,13 @@ def peak_note(ladder, entries):
 def gemm_table(run, precision, rows, chapter):
     """One precision's table: the chapter's rungs and that precision's cuBLAS; [] when the chapter has none."""
     rungs = [rung for rung in rows if in_chapter(rung, chapter)]
-    if all(is_vendor(rung) for rung in rungs):
+    ladder, shape = ladder_entries(run)
+    failed = [rung for rung, status in ladder_failures(run).items()
+              if in_chapter(rung, chapter) and ladder[rung].get("precision", precision) == precision]
+    if all(is_vendor(rung) for rung in rungs) and not failed:
         return []
     vendor = VENDORS["gemm"][precision]
     sizes = sorted({size for rung in rungs for size in rows[rung]})
-    ladder, shape = ladder_entries(run)
     # Tensor-core rungs are also measured against their instruction's peak (the ladder run's micro-benchmarks).
     peak_column = any("percent_of_instruction_peak" in ladder.get(rung, {}) for rung in rungs)
     # The energy of each rung, from the same ladder run (NVML; none where the GPU has no counter).
@@ -278,6 +289,9 @@ def gemm_table(run, precision, rows, chapter):
             cells += energy_cells(ladder.get(rung, {}), "joules_per_gemm")
         cells += [percent(rung, rows[rung], size) for size in sizes]
         lines.append("| " + " | ".join(cells) + " |")
+    for rung in failed:
+        lines.append(f"| {rung} | **{escape(ladder[rung]['status'])}** at {shape} (the ladder run): no speed shown | "
+                     + " | ".join(["–"] * (len(header) - 2)) + " |")
     return lines + gemm_notes(run, vendor, rows, rungs, peak_column)
 
 
@@ -371,8 +385,9 @@ def shape_name(case):
 def gemm_shape_table(run, chapter):
     """The bf16 rungs on bench_gemm's non-square training shapes (cases "MxNxK"), a column per
     shape, cells "ms, % of cuBLAS bf16"; [] when the run has none for the chapter."""
+    failed = ladder_failures(run)
     measured = [m for m in measurements(run.get("benchmarks"), "gemm", "pct_of_cublas")
-                if TRAINING_SHAPE.fullmatch(m.case)]
+                if TRAINING_SHAPE.fullmatch(m.case) and m.rung not in failed]
     rungs = list(dict.fromkeys(m.rung for m in measured if in_chapter(m.rung, chapter)))
     if all(is_vendor(rung) for rung in rungs):
         return []
@@ -393,8 +408,10 @@ def verdict(ok):
 def tensor_core_targets(run, chapter):
     """The chapter's targets (TENSOR_CORE_TARGETS), each against the best of its bf16 rungs in that case."""
     cases, peak_target = TENSOR_CORE_TARGETS[chapter]
+    failed = ladder_failures(run)
     measured = [m for m in measurements(run.get("benchmarks"), "gemm", "pct_of_cublas")
-                if m.error is None and m.pct > 0 and not is_vendor(m.rung) and chapter_of(m.rung) == chapter]
+                if m.error is None and m.pct > 0 and not is_vendor(m.rung) and chapter_of(m.rung) == chapter
+                and m.rung not in failed]
     parts = []
     for case, target in cases.items():
         best = max((m for m in measured if m.case == case), key=lambda m: m.pct, default=None)
@@ -404,7 +421,7 @@ def tensor_core_targets(run, chapter):
     if peak_target is not None:
         ladder, shape = ladder_entries(run)
         peaks = [(entry["percent_of_instruction_peak"], rung) for rung, entry in ladder.items()
-                 if chapter_of(rung) == chapter and "percent_of_instruction_peak" in entry]
+                 if chapter_of(rung) == chapter and "percent_of_instruction_peak" in entry and rung not in failed]
         if peaks:
             pct, rung = max(peaks)
             parts.append(f"instruction peak at {shape}: {pct:.1f} % ({rung}; target ≥ {peak_target} %: "

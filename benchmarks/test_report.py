@@ -264,6 +264,20 @@ class GemmReportTest(unittest.TestCase):
         self.assertNotIn("400.0", text, "a bf16 rung shown as a % of cuBLAS fp32")
         self.assertIn("SIMT targets", text)
 
+    def test_a_rung_that_failed_the_ladder_runs_check_has_no_speed_anywhere(self):
+        run = synthetic_run({4096: 96.0})
+        for entry in run["ladder"]["results"]:
+            if entry["name"] in ("08c cp.async 4-stage pipeline", "06a warp tiling 128x128x8"):
+                entry["status"] = "FAIL (max error 3.1)"
+        text = "\n".join(report.gemm_tables(run))
+        bf16 = table_of(text, "GEMM, bf16, against cuBLAS bf16")
+        line = row(bf16, "08c cp.async 4-stage pipeline")
+        self.assertIn("**FAIL (max error 3.1)** at 4096³ (the ladder run): no speed shown", line)
+        self.assertNotIn("80", line.split("|", 2)[2], "bench_gemm's unchecked % is not shown")
+        self.assertNotIn("08c", report.tensor_core_targets(run, 8), "a wrong rung meets no target")
+        self.assertNotIn("06a warp tiling 128x128x8", report.gemm_rows(run)["fp32"])
+        self.assertNotIn("(06a", report.simt_targets(report.gemm_rows(run)["fp32"]))
+
     def test_the_ladder_runs_energy_fills_two_columns_where_it_was_measured(self):
         run = synthetic_run({4096: 96.0})
         for entry in run["ladder"]["results"]:
@@ -662,6 +676,23 @@ class RecordTest(unittest.TestCase):
             self.assertIsNone(record["conv_benchmarks"], "no --bench-conv: no conv results")
             self.assertIsNone(record["context"]["tests"], "no summary: the tests were not part of this record")
             self.assertFalse((tmp / "results" / "NVIDIA_H200.ncu.txt").exists(), "no --ncu: no report kept")
+
+    def test_record_refuses_files_from_another_gpu_than_nvidia_smi_names(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = pathlib.Path(tmp)
+            fake = tmp / "nvidia-smi"
+            fake.write_text("#!/bin/sh\necho 'NVIDIA H200, 570.10, 1980, 3201, 1755'\n")
+            fake.chmod(0o755)
+            bench = tmp / "bench.json"
+            bench.write_text(json.dumps({"context": {"gpu": "NVIDIA H100 80GB HBM3"},
+                                         "benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))
+            env = dict(os.environ, PATH=f"{tmp}:{os.environ['PATH']}", LADDER_COMMIT="abc")
+            done = subprocess.run([sys.executable, str(HERE / "record.py"), "--bench", str(bench),
+                                   "--out", str(tmp / "results")], env=env, capture_output=True, text=True, cwd=tmp)
+            self.assertNotEqual(done.returncode, 0)
+            self.assertIn("different GPUs", done.stderr)
+            self.assertIn("nvidia-smi on this machine: NVIDIA H200", done.stderr)
+            self.assertFalse((tmp / "results").exists() and any((tmp / "results").iterdir()), "nothing recorded")
 
     def test_record_keeps_the_nsight_compute_reports_beside_it(self):
         with tempfile.TemporaryDirectory() as tmp:

@@ -536,6 +536,17 @@ class GpuRunBookkeepingTest(unittest.TestCase):
         return self.gpu_run("tests", str(self.summary), "--junit", str(self.tmp / "ctest.xml"), "--tests-json",
                             str(self.tmp / "tests.json"))
 
+    def test_a_call_for_another_commit_starts_a_fresh_summary(self):
+        self.summary.write_text(json.dumps({"machine": {"commit": "old"}, "tests": {"passed": 9},
+                                            "sanitizer": {"runs": 3}}))
+        self.assertEqual(self.gpu_run("machine", str(self.summary), "--kernel", "6.1", "--commit", "old").returncode, 0)
+        self.assertEqual(json.loads(self.summary.read_text())["tests"], {"passed": 9}, "the same code: kept")
+        self.assertEqual(self.gpu_run("machine", str(self.summary), "--kernel", "6.1", "--commit", "new").returncode, 0)
+        summary = json.loads(self.summary.read_text())
+        self.assertEqual(summary["machine"]["commit"], "new")
+        self.assertNotIn("tests", summary, "an older commit's test counts are not this call's")
+        self.assertNotIn("sanitizer", summary)
+
     def test_rung_requirement_skips_are_allowed(self):
         result = self.count_tests(
             [("cpu_ok", "run", ""), ("gpu_ok", "run", ""),
