@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 
 #include "common/conv/device_conv.cuh"
 #include "common/conv/reference.hpp"
@@ -28,16 +30,27 @@ constexpr bool is_bf16(const float*) { return false; }
 constexpr bool is_bf16(const __nv_bfloat16*) { return true; }
 }  // namespace
 
+namespace {
+/// `values` as Elements, followed by kGuardElements NaNs.
+template <typename Element>
+std::vector<Element> with_nan_guard(std::vector<float> values, std::size_t guard) {
+  values.resize(values.size() + guard, std::nanf(""));
+  return to_elements<Element>(values);
+}
+}  // namespace
+
 template <typename Element>
 DeviceConv<Element>::DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes)
-    : problem_(inputs.problem), y_(inputs.problem.output_elements()), workspace_(workspace_bytes) {
+    : problem_(inputs.problem), y_(inputs.problem.output_elements() + kGuardElements), workspace_(workspace_bytes) {
   const ConvProblem& p = problem_;
   if (is_bf16(static_cast<const Element*>(nullptr))) {
-    x_ = DeviceBuffer<Element>(to_elements<Element>(nchw_to_nhwc(inputs.x_nchw, p.n, p.c, p.h, p.w)));
-    w_ = DeviceBuffer<Element>(to_elements<Element>(kcrs_to_krsc(inputs.w_kcrs, p.k, p.c, p.r, p.s)));
+    x_ =
+        DeviceBuffer<Element>(with_nan_guard<Element>(nchw_to_nhwc(inputs.x_nchw, p.n, p.c, p.h, p.w), kGuardElements));
+    w_ =
+        DeviceBuffer<Element>(with_nan_guard<Element>(kcrs_to_krsc(inputs.w_kcrs, p.k, p.c, p.r, p.s), kGuardElements));
   } else {
-    x_ = DeviceBuffer<Element>(to_elements<Element>(inputs.x_nchw));
-    w_ = DeviceBuffer<Element>(to_elements<Element>(inputs.w_kcrs));
+    x_ = DeviceBuffer<Element>(with_nan_guard<Element>(inputs.x_nchw, kGuardElements));
+    w_ = DeviceBuffer<Element>(with_nan_guard<Element>(inputs.w_kcrs, kGuardElements));
   }
 }
 
@@ -54,8 +67,17 @@ void DeviceConv<Element>::poison() {
 }
 
 template <typename Element>
+std::size_t DeviceConv<Element>::writes_past_y() const {
+  const std::vector<Element> y = y_.download();
+  const Element poison = to_elements<Element>(std::vector<float>{poison_value()}).front();
+  return std::size_t(std::count_if(y.begin() + std::ptrdiff_t(problem_.output_elements()), y.end(),
+                                   [&](const Element& value) { return std::memcmp(&value, &poison, sizeof value); }));
+}
+
+template <typename Element>
 std::vector<float> DeviceConv<Element>::output_nchw() const {
   std::vector<float> y = to_floats(y_.download());
+  y.resize(problem_.output_elements());  // not the guard
   if (!is_bf16(static_cast<const Element*>(nullptr))) return y;
   const ConvProblem& p = problem_;
   return nhwc_to_nchw(y, p.n, p.k, p.p(), p.q());

@@ -37,13 +37,20 @@ class DeviceConv {
   /// `workspace_bytes` of scratch.
   DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes);
 
+  /// Elements past the end of x, the filters and y (as the GEMM tests' guard rows): NaN after x and
+  /// the filters, so that a read past them that counts in an output shows as a NaN, and the poison
+  /// pattern after y, so that a write past it shows in writes_past_y().
+  static constexpr std::size_t kGuardElements = 256;
+
   ConvArgsOf<Element> args();
-  /// Fills y with the poison pattern (common/core/metrics.hpp), and every byte of the workspace
-  /// with 0xFF (a NaN in fp32 and in bf16): a rung that reads scratch it never wrote, a lowering
-  /// that skips the padding zeros say, then fails its check instead of finding cudaMalloc's zeros.
+  /// Fills y and its guard with the poison pattern (common/core/metrics.hpp), and every byte of the
+  /// workspace with 0xFF (a NaN in fp32 and in bf16): a rung that reads scratch it never wrote, a
+  /// lowering that skips the padding zeros say, then fails its check instead of finding cudaMalloc's zeros.
   void poison();
   /// y, converted to fp32 and permuted to NCHW.
   std::vector<float> output_nchw() const;
+  /// How many of y's guard elements no longer hold the poison pattern: writes past the output.
+  std::size_t writes_past_y() const;
 
  private:
   ConvProblem problem_;

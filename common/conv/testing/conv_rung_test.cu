@@ -65,6 +65,7 @@ void check_rung(const ConvRung& rung, const ConvProblem& problem) {
   const ErrorReport report =
       compare_to_reference(got, expected, conv_tolerance(rung, problem), nchw_output_namer(problem));
   EXPECT_TRUE(report.passed()) << rung.name << " on " << describe(problem) << ": " << report.describe();
+  EXPECT_EQ(tensors.writes_past_y(), 0u) << rung.name << " on " << describe(problem) << " wrote past the end of y";
 }
 }  // namespace
 

@@ -12,7 +12,9 @@
 /// output channel counts that no tile divides, and a filter as large as the
 /// padded input. Every output, and any workspace, is poisoned first, and the
 /// output compared, image by image, with the fp64 CPU reference
-/// (common/conv/reference.hpp).
+/// (common/conv/reference.hpp). Guard elements follow each tensor (DeviceConv):
+/// NaN after the input and the filters, so that a read past them that reaches an
+/// output fails the comparison, and poison after the output, which must be intact.
 #pragma once
 
 #include <gtest/gtest.h>

@@ -2,6 +2,9 @@
 // they chose named afterwards, and a clear refusal in a build without cuDNN.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <utility>
+
 #include <string>
 #include <vector>
 
@@ -72,6 +75,26 @@ TEST(CudnnRungs, WithoutCudnnTheLaunchersSaySo) {
 }
 
 // ---- On a GPU -----------------------------------------------------------------------
+
+// The shared conv tests' guards: NaN past x and the filters (a read past them that counts in an
+// output makes a NaN), the poison pattern past y (a write past it is counted).
+TEST(DeviceConvGuards, ShowReadsPastTheInputsAndWritesPastTheOutput) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const ConvProblem problem{1, 3, 7, 9, 5, 3, 3, 1, 1};
+  DeviceConv<__nv_bfloat16> tensors(random_conv_inputs(problem, 7, true), 0);
+  tensors.poison();
+  EXPECT_EQ(tensors.writes_past_y(), 0u);
+  const ConvArgsOf<__nv_bfloat16> args = tensors.args();
+  const __nv_bfloat16 one = __float2bfloat16(1.0f);
+  ASSERT_EQ(cudaMemcpy(args.y + problem.output_elements() + 3, &one, sizeof one, cudaMemcpyHostToDevice), cudaSuccess);
+  EXPECT_EQ(tensors.writes_past_y(), 1u);
+  for (const auto& [tensor, elements] :
+       {std::pair{args.x, problem.input_elements()}, std::pair{args.w, problem.filter_elements()}}) {
+    __nv_bfloat16 past{};
+    ASSERT_EQ(cudaMemcpy(&past, tensor + elements, sizeof past, cudaMemcpyDeviceToHost), cudaSuccess);
+    EXPECT_TRUE(std::isnan(__bfloat162float(past)));
+  }
+}
 
 /// Runs `rung` on `problem` twice, the output poisoned before each run: the
 /// first call times the algorithms (cudnnFind) and then convolves, the second
