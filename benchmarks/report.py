@@ -718,7 +718,10 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None):
                      f"{pytorch.get('cudnn_version', '?')} (`benchmarks/pytorch_conv.py`): the same library "
                      "through its graph API, with `torch.backends.cudnn.benchmark` timing the engines that API "
                      f"offers, a second opinion on the {vendor} row. Above 100 % means PyTorch found a faster "
-                     f"engine than `cudnnFind` did, and our rungs' % of {vendor} on that layer flatters them.")
+                     "engine than `cudnnFind` did. That engine may be one our baseline refuses: the cuDNN rungs "
+                     "leave out FFT and Winograd, which missed the fp32 tolerance (`benchmarks/results/README.md`), "
+                     "and PyTorch's fp32 output is not checked. Where it is not, our rungs' % of "
+                     f"{vendor} on that layer flatters them.")
     return lines + [line for note in notes for line in ("", note)]
 
 
