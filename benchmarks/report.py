@@ -882,6 +882,16 @@ def cnn_tables(run):
 
 # --- Pages ---
 
+def truncation_note(run):
+    """" bench_gemm stopped at its time limit: ..." when record.py read a benchmark JSON cut short; "" else."""
+    cut = [program for key, program in (("benchmarks", "bench_gemm"), ("conv_benchmarks", "bench_conv"))
+           if (run.get(key) or {}).get("truncated")]
+    if not cut:
+        return ""
+    return (f" {' and '.join(cut)} stopped at {'its' if len(cut) == 1 else 'their'} time limit: what "
+            f"{'it' if len(cut) == 1 else 'they'} had not reached shows –.")
+
+
 def render_block(runs, args, page_dir=ROOT):
     """A block's text: each run's tables for the block's chapter (every rung without one), or NO_RESULTS."""
     match = re.search(r"chapter=(\d+)", args)
@@ -899,7 +909,7 @@ def render_block(runs, args, page_dir=ROOT):
         if "nsight" in args.split():
             tables += nsight_note(run, page_dir)
         if tables:
-            sections.append(f"Measured on {context_line(run)}.\n\n" + "\n".join(tables))
+            sections.append(f"Measured on {context_line(run)}.{truncation_note(run)}\n\n" + "\n".join(tables))
     if not sections:
         return NO_RESULTS
     text = "\n".join(sections)

@@ -264,6 +264,13 @@ class GemmReportTest(unittest.TestCase):
         self.assertNotIn("400.0", text, "a bf16 rung shown as a % of cuBLAS fp32")
         self.assertIn("SIMT targets", text)
 
+    def test_a_benchmark_run_cut_at_its_limit_says_so(self):
+        run = synthetic_run({4096: 96.0})
+        self.assertNotIn("time limit", report.render_block([run], " chapter=6 "))
+        run["benchmarks"]["truncated"] = True
+        self.assertIn("bench_gemm stopped at its time limit: what it had not reached shows –.",
+                      report.render_block([run], " chapter=6 "))
+
     def test_a_rung_that_failed_the_ladder_runs_check_has_no_speed_anywhere(self):
         run = synthetic_run({4096: 96.0})
         for entry in run["ladder"]["results"]:
