@@ -662,13 +662,18 @@ class CnnReportTest(unittest.TestCase):
         self.assertEqual(report.render_block([synthetic_run({4096: 96.0})], " chapter=14 "), report.NO_RESULTS)
 
 
+def fake_nvidia_smi(folder, answer):
+    """An nvidia-smi in `folder` that prints `answer`, record.py's query of the machine."""
+    fake = folder / "nvidia-smi"
+    fake.write_text(f"#!/bin/sh\necho '{answer}'\n")
+    fake.chmod(0o755)
+
+
 class RecordTest(unittest.TestCase):
     def test_record_bundles_context_with_a_fake_nvidia_smi(self):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = pathlib.Path(tmp)
-            fake = tmp / "nvidia-smi"
-            fake.write_text("#!/bin/sh\necho 'NVIDIA H200, 570.10, 1980, 3201, 1755'\n")
-            fake.chmod(0o755)
+            fake_nvidia_smi(tmp, "NVIDIA H200, 570.10, 1980, 3201, 1755")
             bench, ladder = tmp / "bench.json", tmp / "ladder.json"
             bench.write_text(json.dumps({"benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))
             ladder.write_text(json.dumps({"device": {"runtime_cuda": "13.0"}, "results": []}))
@@ -687,9 +692,7 @@ class RecordTest(unittest.TestCase):
     def test_record_refuses_files_from_another_gpu_than_nvidia_smi_names(self):
         with tempfile.TemporaryDirectory() as tmp:
             tmp = pathlib.Path(tmp)
-            fake = tmp / "nvidia-smi"
-            fake.write_text("#!/bin/sh\necho 'NVIDIA H200, 570.10, 1980, 3201, 1755'\n")
-            fake.chmod(0o755)
+            fake_nvidia_smi(tmp, "NVIDIA H200, 570.10, 1980, 3201, 1755")
             bench = tmp / "bench.json"
             bench.write_text(json.dumps({"context": {"gpu": "NVIDIA H100 80GB HBM3"},
                                          "benchmarks": [gemm_entry("cuBLAS", 4096, 2.0)]}))

@@ -8,6 +8,7 @@
 
 #include "chapters/08_mma_sync_gemm/mma_peak.cuh"
 #include "common/core/device_buffer.cuh"
+#include "common/core/device_info.cuh"
 #include "common/core/timing.cuh"
 #include "common/gemm/testing/rung_test.cuh"
 
@@ -21,10 +22,7 @@ TEST(Chapter08Peak, MeasuresAPlausibleRate) {
   LADDER_SKIP_WITHOUT_GPU();
   const auto peak = ladder::find_instruction_peak(kInstruction);
   ASSERT_TRUE(peak.has_value());
-  int device = 0, major = 0;
-  ASSERT_EQ(cudaGetDevice(&device), cudaSuccess);
-  ASSERT_EQ(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device), cudaSuccess);
-  if (major < 8) GTEST_SKIP() << "bf16 mma.sync needs compute capability 8.0";
+  if (ladder::query_device().compute_capability < 80) GTEST_SKIP() << "bf16 mma.sync needs compute capability 8.0";
   const double tflops = peak->measure_tflops();
   EXPECT_GT(tflops, 0.1);
   EXPECT_LT(tflops, 10000.0);
