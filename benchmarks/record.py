@@ -55,6 +55,8 @@ from atomic_file import write_atomically  # noqa: E402
 def nvidia_smi(query):
     out = subprocess.run(["nvidia-smi", f"--query-gpu={query}", "--format=csv,noheader,nounits"],
                          capture_output=True, text=True, check=True).stdout
+    if not out.strip():
+        raise subprocess.CalledProcessError(0, ["nvidia-smi"], output="no GPU listed")
     return [field.strip() for field in out.splitlines()[0].split(",")]
 
 
@@ -229,7 +231,8 @@ if __name__ == "__main__":
     except (OSError, json.JSONDecodeError) as error:  # a file named on the command line is missing or not JSON
         sys.exit(f"record.py: {error}")
     except subprocess.CalledProcessError as error:  # no summary names the machine, and nvidia-smi cannot
-        sys.exit(f"record.py: no --summary names the GPU, and {' '.join(error.cmd[:1])} failed "
-                 f"(exit {error.returncode}): give run_gpu.sh's summary.json")
+        why = error.output if error.returncode == 0 else f"exit {error.returncode}"
+        sys.exit(f"record.py: no --summary names the GPU, and {' '.join(error.cmd[:1])} failed ({why}): "
+                 "give run_gpu.sh's summary.json")
     except KeyError as error:  # a summary or results file without a field it must have
         sys.exit(f"record.py: an input file lacks the field {error}")

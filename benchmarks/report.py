@@ -192,8 +192,10 @@ def context_line(run):
     ran different commits), the date and the record's file."""
     c = run["context"]
     commits = c.get("commits") or [c["commit"]]
-    measured = (f"commit `{commits[0][:10]}`" if len(commits) == 1 else
-                "commits " + ", ".join(f"`{commit[:10]}`" for commit in commits) + " (in the order of the calls)")
+    def short(commit):  # ten hex digits, and "-dirty" where the tree had changes the commit does not hold
+        return commit[:10] + ("-dirty" if commit.endswith("-dirty") else "")
+    measured = (f"commit `{short(commits[0])}`" if len(commits) == 1 else
+                "commits " + ", ".join(f"`{short(commit)}`" for commit in commits) + " (in the order of the calls)")
     return (f"{c['gpu']} (SM clock {c.get('sm_clock_mhz', '?')} MHz, memory clock "
             f"{c.get('memory_clock_mhz', '?')} MHz), driver {c['driver']}, CUDA {c['cuda']}, "
             f"{measured}, {c['date']}; file `benchmarks/results/{run['_file']}`, whose calls "
@@ -516,7 +518,7 @@ def gemm_tables(run, chapter=None):
     for precision in PRECISIONS:
         lines = gemm_table(run, precision, rows.get(precision, {}), chapter)
         if lines and precision == "fp32" and chapter in (None, SIMT_LAST_CHAPTER):
-            lines += ["", simt_targets(rows["fp32"])]
+            lines += ["", simt_targets(rows.get("fp32", {}))]
         if lines:
             tables.append("\n".join(lines) + "\n")
     if lines := gemm_shape_table(run, chapter):
@@ -719,8 +721,9 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None):
                      "through its graph API, with `torch.backends.cudnn.benchmark` timing the engines that API "
                      f"offers, a second opinion on the {vendor} row. Above 100 % means PyTorch found a faster "
                      "engine than `cudnnFind` did. That engine may be one our baseline refuses: the cuDNN rungs "
-                     "leave out FFT and Winograd, which missed the fp32 tolerance (`benchmarks/results/README.md`), "
-                     "and PyTorch's fp32 output is not checked. Where it is not, our rungs' % of "
+                     "leave out FFT and Winograd, which compute in a transformed domain (FFT_TILING missed the fp32 "
+                     "tolerance on the H200: `benchmarks/results/README.md`), and PyTorch's fp32 output is not "
+                     "checked. Where it is not, our rungs' % of "
                      f"{vendor} on that layer flatters them.")
     return lines + [line for note in notes for line in ("", note)]
 

@@ -31,7 +31,7 @@ constexpr bool is_bf16(const __nv_bfloat16*) { return true; }
 }  // namespace
 
 namespace {
-/// `values` as Elements, followed by kGuardElements NaNs.
+/// `values` as Elements, followed by `guard` NaNs.
 template <typename Element>
 std::vector<Element> with_nan_guard(std::vector<float> values, std::size_t guard) {
   values.resize(values.size() + guard, std::nanf(""));
@@ -40,17 +40,17 @@ std::vector<Element> with_nan_guard(std::vector<float> values, std::size_t guard
 }  // namespace
 
 template <typename Element>
-DeviceConv<Element>::DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes)
-    : problem_(inputs.problem), y_(inputs.problem.output_elements() + kGuardElements), workspace_(workspace_bytes) {
+DeviceConv<Element>::DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes, std::size_t guard_elements)
+    : problem_(inputs.problem), y_(inputs.problem.output_elements() + guard_elements), workspace_(workspace_bytes) {
   const ConvProblem& p = problem_;
   if (is_bf16(static_cast<const Element*>(nullptr))) {
     x_ =
-        DeviceBuffer<Element>(with_nan_guard<Element>(nchw_to_nhwc(inputs.x_nchw, p.n, p.c, p.h, p.w), kGuardElements));
+        DeviceBuffer<Element>(with_nan_guard<Element>(nchw_to_nhwc(inputs.x_nchw, p.n, p.c, p.h, p.w), guard_elements));
     w_ =
-        DeviceBuffer<Element>(with_nan_guard<Element>(kcrs_to_krsc(inputs.w_kcrs, p.k, p.c, p.r, p.s), kGuardElements));
+        DeviceBuffer<Element>(with_nan_guard<Element>(kcrs_to_krsc(inputs.w_kcrs, p.k, p.c, p.r, p.s), guard_elements));
   } else {
-    x_ = DeviceBuffer<Element>(with_nan_guard<Element>(inputs.x_nchw, kGuardElements));
-    w_ = DeviceBuffer<Element>(with_nan_guard<Element>(inputs.w_kcrs, kGuardElements));
+    x_ = DeviceBuffer<Element>(with_nan_guard<Element>(inputs.x_nchw, guard_elements));
+    w_ = DeviceBuffer<Element>(with_nan_guard<Element>(inputs.w_kcrs, guard_elements));
   }
 }
 

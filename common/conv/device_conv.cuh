@@ -33,14 +33,16 @@ ConvInputs random_conv_inputs(const ConvProblem& problem, std::uint64_t seed, bo
 template <typename Element>
 class DeviceConv {
  public:
-  /// Uploads `inputs` (permuted to this precision's layout); allocates y and
-  /// `workspace_bytes` of scratch.
-  DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes);
-
-  /// Elements past the end of x, the filters and y (as the GEMM tests' guard rows): NaN after x and
-  /// the filters, so that a read past them that counts in an output shows as a NaN, and the poison
-  /// pattern after y, so that a write past it shows in writes_past_y().
+  /// Elements the tests put past the end of x, the filters and y (as the GEMM tests' guard rows):
+  /// NaN after x and the filters, so that a read past them that counts in an output shows as a
+  /// NaN, and the poison pattern after y, so that a write past it shows in writes_past_y(). The
+  /// runner and the benchmarks take none: under compute-sanitizer an overrun then leaves the
+  /// allocation, which memcheck reports.
   static constexpr std::size_t kGuardElements = 256;
+
+  /// Uploads `inputs` (permuted to this precision's layout) with `guard_elements` after x, the
+  /// filters and y; allocates y and `workspace_bytes` of scratch.
+  DeviceConv(const ConvInputs& inputs, std::size_t workspace_bytes, std::size_t guard_elements = 0);
 
   ConvArgsOf<Element> args();
   /// Fills y and its guard with the poison pattern (common/core/metrics.hpp), and every byte of the

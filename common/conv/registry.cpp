@@ -63,8 +63,6 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
     why << "this build has no cuDNN (CMake found none; see LADDER_WITH_CUDNN)";
   } else if (rung.kind != RungKind::Vendor && need.min_compute_capability >= 80 && *kMissingSm80 != '\0') {
     why << kMissingSm80;
-  } else if (rung.kind != RungKind::Vendor && need.min_compute_capability >= 80 && *kMissingSm80 != '\0') {
-    why << kMissingSm80;
   } else if (compute_capability < need.min_compute_capability) {
     why << "needs compute capability " << need.min_compute_capability / 10 << "." << need.min_compute_capability % 10
         << ", device has " << compute_capability / 10 << "." << compute_capability % 10;

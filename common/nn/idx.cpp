@@ -263,9 +263,10 @@ std::string synthetic_out_problem(const std::string& directory) {
 void write_synthetic_mnist(const std::string& directory, const MnistData& data) {
   if (const std::string problem = synthetic_out_problem(directory); !problem.empty())
     throw IdxError("--synthetic-out: " + problem);
-  write_mnist(directory, data, /*compress=*/true);
+  // The marker first: a run stopped halfway leaves a folder that the next run may still write into.
   ladder::write_file_atomically(directory + "/" + kSyntheticMarker,
                                 "The MNIST files in this folder are generated digits, written by --synthetic-out.\n");
+  write_mnist(directory, data, /*compress=*/true);
 }
 
 }  // namespace ladder::nn

@@ -59,7 +59,7 @@ template <typename Element>
 void check_rung(const ConvRung& rung, const ConvProblem& problem) {
   const bool bf16 = rung.precision() == ConvPrecision::Bf16Nhwc;
   const ConvInputs inputs = random_conv_inputs(problem, 1234, bf16);
-  DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
+  DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem), DeviceConv<Element>::kGuardElements);
   const std::vector<float> got = run_conv_once(rung, tensors);
   const std::vector<double> expected = reference_conv_nchw(problem, inputs.x_nchw, inputs.w_kcrs);
   const ErrorReport report =

@@ -81,7 +81,7 @@ TEST(CudnnRungs, WithoutCudnnTheLaunchersSaySo) {
 TEST(DeviceConvGuards, ShowReadsPastTheInputsAndWritesPastTheOutput) {
   LADDER_SKIP_WITHOUT_GPU();
   const ConvProblem problem{1, 3, 7, 9, 5, 3, 3, 1, 1};
-  DeviceConv<__nv_bfloat16> tensors(random_conv_inputs(problem, 7, true), 0);
+  DeviceConv<__nv_bfloat16> tensors(random_conv_inputs(problem, 7, true), 0, DeviceConv<__nv_bfloat16>::kGuardElements);
   tensors.poison();
   EXPECT_EQ(tensors.writes_past_y(), 0u);
   const ConvArgsOf<__nv_bfloat16> args = tensors.args();
@@ -109,7 +109,7 @@ void check_twice_then_note(const ConvRung& rung, const ConvProblem& problem) {
   const ConvInputs inputs = random_conv_inputs(problem, /*seed=*/20240917, bf16);
   const std::vector<double> expected = reference_conv_nchw(problem, inputs.x_nchw, inputs.w_kcrs);
   const double tolerance = conv_tolerance(rung, problem);
-  DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem));
+  DeviceConv<Element> tensors(inputs, workspace_bytes(rung, problem), DeviceConv<Element>::kGuardElements);
   for (const char* call : {"first call (cudnnFind)", "second call (cached plan)"}) {
     const std::vector<float> got = run_conv_once(rung, tensors);  // poisons y first
     const ErrorReport report = compare_to_reference(got, expected, tolerance, nchw_output_namer(problem));

@@ -91,7 +91,7 @@ TEST(Registry, ArchSpecificRungsRunOnTheirOwnCapabilityOnly) {
 
 // cp.async and bf16 tensor-core rungs (min_compute_capability 80 or more) compile to traps in a
 // build whose targets are all older than sm_80, and a newer GPU would JIT that PTX and trap; so
-// they skip instead. This checks whichever side this build is on (CI builds for 80 and 90; a
+// they skip instead. This checks whichever side this build is on (CI builds for 90; a
 // CUDAARCHS=75 build of this test checks the other). The vendor library brings its own code.
 TEST(Registry, Sm80RungsSkipOnABuildWithoutSm80Code) {
   GemmRung pipelined{"test cp.async", 6, RungKind::Chapter, never_launched, {80}, ""};
