@@ -10,8 +10,11 @@
 /// a **32-way conflict**: 32 wavefronts instead of 1. The read `b_tile[tx][p]`
 /// is word 32·tx + p: bank p for every lane, 32-way again, at every step p. Per
 /// FFMA: 1 wavefront for `a_tile[ty][p]` (broadcast) + 32 for `b_tile` = 33,
-/// against the chapter's 2: the shared-memory ceiling falls from 1/8 to about
-/// 1/132 of the FP32 peak (4 warp FFMAs per clock, 1 wavefront per clock).
+/// against the chapter's 2, counting the loads as the source writes them, one
+/// per step: the shared-memory ceiling falls from 1/8 to about 1/132 of the
+/// FP32 peak (4 warp FFMAs per clock, 1 wavefront per clock). (The compiled
+/// chapter kernel, its shared loads widened by the compiler, measured 1.5 per
+/// FFMA on the H200: the base the measured paragraph below uses.)
 ///
 /// **Padded to 33 floats.** Word 33·tx + ty is in bank (tx + ty) % 32 and word
 /// 33·tx + p in bank (tx + p) % 32: 32 lanes, 32 different banks, 1 wavefront
