@@ -10,8 +10,10 @@
 /// a little slower at every size measured (256³ to 8192³). It was not
 /// profiled, so its store conflicts
 /// (`l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum`) and the cause
-/// of that small gap were not measured.
+/// of that small gap were not measured. The bank model counts one wavefront
+/// per store on the CPU (`Solutions05Swizzle`, through the exercise's check).
 #include "common/gemm/device.cuh"
+#include "solutions/05_vectorized_gemm/ex1_swizzle.hpp"
 
 namespace ladder {
 namespace {
@@ -25,13 +27,8 @@ static_assert(kTM == 8 && kTN == 8 && (kBM / kTM) * 4 == kBM / 2 && (kBN / kTN) 
               "a thread's two 4-wide sub-tiles lie half a block tile apart");
 static_assert((kBM + kPad) % 4 == 0, "padded a_tile rows keep float4 reads 16-byte aligned");
 
-/// Where element (k, m) of the A tile lives in row k of a_tile. Without
-/// padding, a warp's transposing stores put lanes 2i and 2i+1 (rows ac+j and
-/// ac+4+j, same m) in the same bank. XOR-ing bit 4 of m with bit 2 of k moves
-/// rows 4..7 by 16 banks; bits 0..1 of m are untouched, so every aligned group
-/// of 4 columns stays together and the float4 reads still work.
-__device__ __forceinline__ int swizzle(int k, int m) { return m ^ (((k >> 2) & 1) << 4); }
-static_assert(kBK == 8 && kBM % 32 == 0, "the swizzle above assumes these tile sizes");
+using sol05::swizzle;  // ex1_swizzle.hpp
+static_assert(kBK == 8 && kBM % 32 == 0, "the swizzle (ex1_swizzle.hpp) assumes these tile sizes");
 
 __global__ void __launch_bounds__(kThreads) swizzled_gemm_kernel(GemmArgs args) {
   // (k, swizzled m): transposed, so the 4 rows of A a thread needs at step p are one float4.

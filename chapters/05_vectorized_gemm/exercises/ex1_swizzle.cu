@@ -4,13 +4,16 @@
 /// Padding wastes a little shared memory and makes the tile's address
 /// arithmetic depend on an odd row length. The other classic fix permutes
 /// where each element lives: an XOR "swizzle" of the column index with bits
-/// of the row. As given, swizzle() is the identity: the answer is right, but the
-/// transposing stores conflict two ways. Write the swizzle, then check with
-/// Nsight Compute that the shared-store bank conflicts are gone:
+/// of the row. As given, swizzle() (ex1_swizzle.hpp) is the identity: the answer
+/// is right, but the transposing stores conflict two ways. Write the swizzle; the
+/// CPU test (Chapter05SwizzleExercise) checks its banks and groups, the GPU
+/// tests its answer; then check with Nsight Compute that the shared-store bank
+/// conflicts are gone:
 ///
-///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter05Exercises
+///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R "Chapter05Exercises|Chapter05SwizzleExercise"
 ///     ncu --metrics l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum \
 ///         build/bin/ch05_vectorized_gemm --exercises --m 2048 --n 2048 --k 2048
+#include "chapters/05_vectorized_gemm/exercises/ex1_swizzle.hpp"
 #include "common/gemm/device.cuh"
 
 namespace ladder {
@@ -25,13 +28,7 @@ static_assert(kTM == 8 && kTN == 8 && (kBM / kTM) * 4 == kBM / 2 && (kBN / kTN) 
               "a thread's two 4-wide sub-tiles lie half a block tile apart");
 static_assert((kBM + kPad) % 4 == 0, "padded a_tile rows keep float4 reads 16-byte aligned");
 
-/// Where element (k, m) of the A tile lives in row k of a_tile. A swizzle
-/// permutes the columns of each row so that the warp's transposing stores hit
-/// 32 different banks without padding, while each aligned group of 4 columns
-/// stays together (so the float4 reads still work).
-// TODO: return m with some of its bits XOR-ed with bits of k. Which bits of m may
-// change without splitting a group of 4? Which k rows collide in the chapter's store?
-__device__ __forceinline__ int swizzle(int k, int m) { return m + 0 * k; }
+using ex05::swizzle;  // ex1_swizzle.hpp: the function to write
 
 __global__ void __launch_bounds__(kThreads) swizzled_gemm_kernel(GemmArgs args) {
   // (k, swizzled m): transposed, so the 4 rows of A a thread needs at step p are one float4.
