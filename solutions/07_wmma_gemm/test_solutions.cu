@@ -22,4 +22,13 @@ TEST(Solutions07Requirements, FragmentReuseIsRegisteredWithItsRequirements) {
   EXPECT_EQ(rung->instruction, "wmma m16n16k16 bf16");
 }
 
+// The shared cases the solution takes (multiples of 32) fill whole 64 x 64 blocks. These leave
+// the last block half empty, so its second row and column of warps return at once
+// (row0 >= m, col0 >= n), with scaling and padded rows.
+TEST(Solutions07WholeTiles, BlocksHalfPastTheEdge) {
+  const std::string rung = "07 sol1 wmma 2x2 fragments per warp";
+  ladder::testing::check_gemm_cases(
+      {{rung, 96, 96, 48, 1.5f, -0.75f, 16, 16}, {rung, 160, 96, 32, -0.5f, 2.0f, 0, 16}});
+}
+
 }  // namespace

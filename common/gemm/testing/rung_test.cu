@@ -192,4 +192,13 @@ void check_gemm_case(const GemmCase& test_case) {
     check_case<float>(*rung, test_case);
 }
 
+void check_gemm_cases(const std::vector<GemmCase>& cases) {
+  for (const GemmCase& test_case : cases) {
+    SCOPED_TRACE(test_case.rung + " " + std::to_string(test_case.m) + "x" + std::to_string(test_case.n) + "x" +
+                 std::to_string(test_case.k));
+    check_gemm_case(test_case);
+    if (::testing::Test::HasFatalFailure() || ::testing::Test::IsSkipped()) return;
+  }
+}
+
 }  // namespace ladder::testing

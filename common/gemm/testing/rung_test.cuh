@@ -52,6 +52,10 @@ std::string gemm_case_name(const ::testing::TestParamInfo<GemmCase>& info);
 /// device or when the rung does not support the case, fails on a wrong result.
 void check_gemm_case(const GemmCase& test_case);
 
+/// check_gemm_case on each case in turn, each traced with its rung and shape, up to the first
+/// fatal failure or skip: for a test of a few hand-picked cases.
+void check_gemm_cases(const std::vector<GemmCase>& cases);
+
 /// True when the environment says a GPU must be there (LADDER_REQUIRE_GPU set,
 /// and not to 0). benchmarks/run_gpu.sh sets it: on a GPU machine whose CUDA
 /// cannot start (a driver older than the runtime, say), every GPU test would
