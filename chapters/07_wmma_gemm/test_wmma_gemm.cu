@@ -91,8 +91,9 @@ TEST(Chapter07Requirements, WmmaPeakIsRegistered) {
   EXPECT_FALSE(peak->summary.empty());
 }
 
-// The exercise's rung takes multiples of 32, which the shared cases give only in whole 64 x 64
-// blocks: these leave its last block half empty (its warps past m and n must return at once).
+// The exercise's rung takes multiples of 32. Of the shared cases, only 96 x 64 x 48 leaves its
+// last 64 x 64 block half empty, and only in m: these leave it half empty in n too (its warps
+// with col0 >= n must return, alone and beside warps with row0 >= m).
 TEST(Chapter07Exercises, BlocksHalfPastTheEdge) {
   LADDER_SKIP_EXERCISE_STARTER();
   const std::string rung = "07 ex1 wmma 2x2 fragments per warp";

@@ -15,7 +15,7 @@
 /// less, and faster at every size from 256³ to 8192³. Not profiled; the
 /// likely gain is the barrier saved, since the chapter's kernel spends 6.3
 /// cycles per issued instruction stalled at barriers (Nsight Compute), the
-/// second largest stall it records.
+/// second largest stall of its full report (not kept; the record holds two).
 #include "common/gemm/device.cuh"
 
 namespace ladder {

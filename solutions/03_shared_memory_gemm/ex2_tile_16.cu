@@ -34,7 +34,8 @@
 /// The direction held, but doubling the global bytes and barriers per FLOP
 /// cost little at 4096³, likely because the unchanged shared wavefronts per
 /// FFMA set the pace, as the chapter's profile shows for 32 × 32 (shared
-/// memory the wall, "MIO throttle" its largest stall). This rung was not
+/// memory the wall, "MIO throttle" its largest stall in the full report, which
+/// was not kept). This rung was not
 /// profiled.
 ///
 /// The chapter's `static_assert(kChapterTile == 32, ...)` holds the chapter's

@@ -22,9 +22,9 @@ TEST(Solutions07Requirements, FragmentReuseIsRegisteredWithItsRequirements) {
   EXPECT_EQ(rung->instruction, "wmma m16n16k16 bf16");
 }
 
-// The shared cases the solution takes (multiples of 32) fill whole 64 x 64 blocks. These leave
-// the last block half empty, so its second row and column of warps return at once
-// (row0 >= m, col0 >= n), with scaling and padded rows.
+// Of the shared cases the solution takes (multiples of 32), only 96 x 64 x 48 leaves its last
+// 64 x 64 block half empty, and only in m. These leave it half empty in n too, so warps with
+// col0 >= n return, alone and beside warps with row0 >= m, with scaling and padded rows.
 TEST(Solutions07WholeTiles, BlocksHalfPastTheEdge) {
   const std::string rung = "07 sol1 wmma 2x2 fragments per warp";
   ladder::testing::check_gemm_cases(
