@@ -28,9 +28,7 @@ ConvInputs random_conv_inputs(const ConvProblem& problem, std::uint64_t seed, bo
 namespace {
 constexpr bool is_bf16(const float*) { return false; }
 constexpr bool is_bf16(const __nv_bfloat16*) { return true; }
-}  // namespace
 
-namespace {
 /// `values` as Elements, followed by `guard` NaNs.
 template <typename Element>
 std::vector<Element> with_nan_guard(std::vector<float> values, std::size_t guard) {

@@ -61,8 +61,8 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
     why << *invalid;
   } else if (need.needs_cudnn && !cudnn_available()) {
     why << "this build has no cuDNN (CMake found none; see LADDER_WITH_CUDNN)";
-  } else if (rung.kind != RungKind::Vendor && need.min_compute_capability >= 80 && *kMissingSm80 != '\0') {
-    why << kMissingSm80;
+  } else if (const char* missing = missing_sm80_code(rung.kind, need.min_compute_capability)) {
+    why << missing;
   } else if (compute_capability < need.min_compute_capability) {
     why << "needs compute capability " << need.min_compute_capability / 10 << "." << need.min_compute_capability % 10
         << ", device has " << compute_capability / 10 << "." << compute_capability % 10;

@@ -3,6 +3,8 @@
 /// registries ask before they launch a rung that uses cp.async or bf16 tensor cores.
 #pragma once
 
+#include "common/core/rung_kind.hpp"
+
 namespace ladder {
 
 /// Kernels that use cp.async or bf16 `mma.sync`/WMMA compile to traps for targets older than
@@ -17,5 +19,12 @@ inline constexpr const char* kMissingSm80 =
 #else
 inline constexpr const char* kMissingSm80 = "";
 #endif
+
+/// kMissingSm80 for a rung of ours (not the vendor library's, which brings its own code) that
+/// needs compute capability 8.0 or more, in a build without such a target; nullptr otherwise.
+/// The one rule both registries apply.
+constexpr const char* missing_sm80_code(RungKind kind, int min_compute_capability) {
+  return kind != RungKind::Vendor && min_compute_capability >= 80 && *kMissingSm80 != '\0' ? kMissingSm80 : nullptr;
+}
 
 }  // namespace ladder

@@ -46,8 +46,8 @@ std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<El
     why << "is a " << to_string(rung.precision()) << " rung, the problem is " << to_string(precision);
   } else if (!need.missing_from_build.empty()) {
     why << need.missing_from_build;
-  } else if (rung.kind != RungKind::Vendor && need.min_compute_capability >= 80 && *kMissingSm80 != '\0') {
-    why << kMissingSm80;
+  } else if (const char* missing = missing_sm80_code(rung.kind, need.min_compute_capability)) {
+    why << missing;
   } else if (compute_capability < need.min_compute_capability) {
     why << "needs compute capability " << version(need.min_compute_capability) << ", device has "
         << version(compute_capability);
