@@ -13,7 +13,8 @@ ones win):
         --ncu-tune run3/ncu-tune.txt \
         --out benchmarks/results/
 
-The record's keys: context, benchmarks (bench_gemm's JSON), conv_benchmarks
+The record's keys: context, benchmarks (bench_gemm's JSON; null for a short
+run that had time only for the ladders), conv_benchmarks
 (bench_conv's; null when not given, as in records made before it existed),
 ladder (the last GEMM chapter's --json at the headline size), ladder_conv
 (the last conv chapter's --json on its default layer; null when not given),
@@ -34,7 +35,7 @@ checked against the report.
 
 Without a summary's machine section it asks nvidia-smi. An optional file that
 is missing or empty (a phase that did not run, or ran out of time) is left out
-with a warning; the summaries and bench.json are required. Files measured on
+with a warning; a record needs bench_gemm's JSON or a ladder. Files measured on
 different GPUs are refused: one record is one GPU.
 """
 import argparse
@@ -157,7 +158,7 @@ def gpus_named(paths, summary_paths, parts):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bench", required=True, help="bench_gemm's Google Benchmark JSON (--benchmark_out)")
+    parser.add_argument("--bench", help="bench_gemm's Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--bench-conv", help="bench_conv's Google Benchmark JSON (--benchmark_out)")
     parser.add_argument("--ladder", help="a GEMM chapter executable's --json output at the headline size")
     parser.add_argument("--ladder-conv", help="a conv chapter executable's --json output on its default layer")
@@ -170,8 +171,10 @@ def main():
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
     args = parser.parse_args()
-    for option in ("bench_conv", "ladder", "ladder_conv", "pytorch_conv", "cnn", "tune", "tune_wgmma", "ncu", "ncu_tune"):
+    for option in ("bench", "bench_conv", "ladder", "ladder_conv", "pytorch_conv", "cnn", "tune", "tune_wgmma", "ncu", "ncu_tune"):
         setattr(args, option, present(getattr(args, option)))
+    if not (args.bench or args.ladder or args.ladder_conv):
+        sys.exit("record.py: nothing to record: give bench_gemm's JSON (--bench) or a ladder (--ladder, --ladder-conv)")
     summary = merged_summary(args.summary)
     machine = summary.get("machine")
     if machine and machine.get("gpu"):

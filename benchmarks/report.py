@@ -529,6 +529,9 @@ def gemm_tables(run, chapter=None):
         tables.append("\n".join(lines) + "\n")
     if chapter in (None, B_LAYOUT_CHAPTER) and (note := b_layout_note(run)):
         tables.append(note + "\n")
+    if not run.get("benchmarks"):  # a short run had time for the ladder only: its own table, with no sizes
+        tables += ["\n".join(lines) + "\n" for precision in PRECISIONS
+                   if (lines := ladder_table(run, "gemm", precision, chapter))]
     return tables
 
 
@@ -728,23 +731,37 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None):
     return lines + [line for note in notes for line in ("", note)]
 
 
-def conv_ladder_table(run, precision, chapter):
-    """One precision's rungs in the last conv chapter's own run on its layer (the record's `ladder_conv`),
-    with what bench_conv does not measure: % of the instruction's peak and the energy; [] without it."""
-    ladder = run.get("ladder_conv") or {}
+# For each kind of ladder: its record key, and the keys of its % column and energy in a chapter program's --json, and
+# the energy column's name.
+LADDER_KEYS = {"gemm": ("ladder", "percent_of_cublas", "joules_per_gemm", "J/GEMM"),
+               "conv": ("ladder_conv", "percent_of_cudnn", "joules_per_conv", "J/conv")}
+
+
+def ladder_table(run, kind, precision, chapter):
+    """One precision's rungs in the last GEMM or conv chapter's own run on its problem (the record's `ladder`
+    or `ladder_conv`), with the % of the instruction's peak and the energy; [] without it. The conv pages show
+    it beside bench_conv's tables; the GEMM pages only for a record without bench_gemm's (a short run)."""
+    record_key, percent_key, joules_key, joules_header = LADDER_KEYS[kind]
+    ladder = run.get(record_key) or {}
     entries = [entry for entry in ladder.get("results", []) if in_chapter(entry.get("name", ""), chapter)
                and precision_from_label(entry.get("precision", "")) == precision]
     if all(is_vendor(entry["name"]) for entry in entries):
         return []
-    vendor, layer = VENDORS["conv"][precision], ladder.get("problem", {}).get("layer") or "its layer"
+    vendor = VENDORS[kind][precision]
+    if kind == "conv":
+        problem = ladder.get("problem", {}).get("layer") or "its layer"
+        title = f"Convolution on {problem}, {CONV_LAYOUTS[precision]}"
+    else:
+        _, problem = ladder_entries(run)
+        title = f"GEMM at {problem}, {precision}"
     peak_column = any("percent_of_instruction_peak" in entry for entry in entries)
-    energy_columns = any("joules_per_conv" in entry for entry in entries)
+    energy_columns = any(joules_key in entry for entry in entries)
     header = ["rung", "ms", "TFLOP/s", f"% of {vendor}"]
     if peak_column:
         header.append("% of instruction peak")
     if energy_columns:
-        header += ["J/conv", "GFLOP/J"]
-    lines = [f"Convolution on {layer}, {CONV_LAYOUTS[precision]}: the chapter program's own run "
+        header += [joules_header, "GFLOP/J"]
+    lines = [f"{title}: the chapter program's own run "
              f"(`{ladder.get('program', '?')}`), with each rung's energy and % of its instruction's peak:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for entry in entries:
@@ -752,14 +769,14 @@ def conv_ladder_table(run, precision, chapter):
             cells = [escape(entry.get("status", "not run"))] + ["–"] * (len(header) - 2)
         else:
             cells = [number(entry["median_ms"], ".3f"), number(entry["tflops"], ".2f"),
-                     number(entry.get("percent_of_cudnn"), ".1f")]
+                     number(entry.get(percent_key), ".1f")]
             if peak_column:
                 cells.append(number(entry.get("percent_of_instruction_peak"), ".1f"))
             if energy_columns:
-                cells += energy_cells(entry, "joules_per_conv")
+                cells += energy_cells(entry, joules_key)
         lines.append(f"| {entry['name']} | " + " | ".join(cells) + " |")
     notes = peak_note(ladder, entries) if peak_column else []
-    notes += clock_note(run, entries, layer)
+    notes += clock_note(run, entries, problem)
     return lines + [line for note in notes for line in ("", note)]
 
 
@@ -774,7 +791,7 @@ def conv_tables(run, chapter=None):
         tables[-1] += ("\nThe layers are `bench_conv`'s named layers; a conv chapter's `--list` "
                        "(e.g. `build/bin/ch10_direct_conv --list`) gives their sizes.\n")
     return tables + ["\n".join(lines) + "\n" for precision in PRECISIONS
-                     if (lines := conv_ladder_table(run, precision, chapter))]
+                     if (lines := ladder_table(run, "conv", precision, chapter))]
 
 
 # --- Chapter 14: the CNN beside PyTorch (pytorch_lenet.py's JSON, record.py's "cnn") ---

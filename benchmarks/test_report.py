@@ -302,6 +302,16 @@ class GemmReportTest(unittest.TestCase):
                       "at 4096³, which times each rung again; its times differ from bench_gemm's by up to 0.8 %.",
                       text)
 
+    def test_a_record_with_only_the_ladder_shows_the_ladder_runs_own_table(self):
+        run = dict(synthetic_run({4096: 96.0}), benchmarks=None)
+        text = "\n".join(report.gemm_tables(run, chapter=8))
+        table = table_of(text, "GEMM at 4096³, bf16: the chapter program's own run")
+        self.assertIn("| 08c cp.async 4-stage pipeline | 0.310 |", row(table, "08c cp.async 4-stage pipeline"))
+        self.assertIn("| 80.6 | 63.3 |", row(table, "08c cp.async 4-stage pipeline"))
+        self.assertNotIn("07b", text)  # chapter 8's page: chapter 7's rung is not its own
+        # With bench_gemm's JSON the ladder's numbers are columns of its tables instead, not a table of their own.
+        self.assertNotIn("the chapter program's own run", "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}))))
+
     def test_without_a_ladder_there_is_no_instruction_peak_column(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}, with_ladder=False), chapter=8))
         self.assertNotIn("instruction peak", text)
@@ -958,6 +968,22 @@ class PipelineTest(unittest.TestCase):
                              "--out", str(self.tmp / "out"))
         self.assertEqual(result.returncode, 1)
         self.assertIn("ladder_conv.json: NVIDIA H100 80GB HBM3", result.stderr)
+
+    def test_a_short_run_with_only_the_ladders_is_recorded_and_reported(self):
+        result = self.script("record.py", "--summary", str(self.summary), "--ladder", str(self.run2 / "ladder.json"),
+                             "--out", str(self.tmp / "benchmarks" / "results"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        record = json.loads((self.tmp / "benchmarks" / "results" / "NVIDIA_H200.json").read_text())
+        self.assertIsNone(record["benchmarks"])
+        result = self.script("report.py")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("GEMM at 4096³, bf16: the chapter program's own run", self.block("docs/results.md"))
+
+    def test_a_record_of_nothing_is_one_clear_line(self):
+        result = self.script("record.py", "--summary", str(self.summary), "--out", str(self.tmp / "out"))
+        self.assertEqual(result.returncode, 1)
+        self.assertRegex(result.stderr.strip(), r"^record.py: nothing to record: give bench_gemm's JSON")
+        self.assertFalse((self.tmp / "out").exists())
 
     def test_a_record_without_conv_results_still_reports(self):
         self.record()  # no --bench-conv, as every record before bench_conv

@@ -10,7 +10,7 @@ the first minutes of a GPU session are not spent mending them:
   skipped by its rung's own requirement does not;
 - sanitizer verdict counting;
 - the tuning sweeps' runs side by side, and their targets' verdicts;
-- the record phase handing bench_conv.json, ladder_conv.json, cnn.json and
+- the record phase recording a call's ladders without bench.json, and handing bench_conv.json, ladder_conv.json, cnn.json and
   tune.json and tune_wgmma.json to record.py when earlier phases wrote them;
 - the ladder phase running the last GEMM and the last conv chapter, the second whatever the first did;
 - the tune phase carrying on past a failed size, and counting the ragged check's failures;
@@ -167,6 +167,21 @@ class RunGpuScriptTest(unittest.TestCase):
         result = self.run_script("record", dry_run=False)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         self.assertEqual(json.loads(record.read_text())["tuning_wgmma"], {"runs": [], "check": None})
+
+    def test_record_phase_records_the_ladders_of_a_call_that_had_no_time_for_the_benchmarks(self):
+        for part in ("benchmarks/record.py", "benchmarks/report.py"):
+            shutil.copy(ROOT / part, self.tmp / part)
+        out, record = self.tmp / "out", self.tmp / "benchmarks/results/NVIDIA_H200.json"
+        out.mkdir()
+        result = self.run_script("record", dry_run=False)
+        self.assertNotEqual(result.returncode, 0, "nothing to record is a failed phase")
+        self.assertIn("neither bench.json nor a ladder", result.stderr)
+        (out / "ladder.json").write_text(json.dumps({"program": "ch09_wgmma_tma_gemm", "results": [],
+                                                     "device": {"name": "NVIDIA H200", "runtime_cuda": "13.0"}}))
+        result = self.run_script("record", dry_run=False)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        self.assertIsNone(json.loads(record.read_text())["benchmarks"])
+        self.assertEqual(json.loads(record.read_text())["ladder"]["program"], "ch09_wgmma_tma_gemm")
 
     def test_tune_phase_keeps_going_past_a_failed_size_and_fails_at_the_end(self):
         # At 2048^3 a candidate fails its check; in the ragged check another, wrong at the edges only.
