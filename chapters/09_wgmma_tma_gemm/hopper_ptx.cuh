@@ -305,7 +305,7 @@ __device__ __forceinline__ void cluster_sync() {
 /// have finished reading a stage (wgmma_wait came first); it wrote nothing another CTA must
 /// see, so the arrival releases at CTA scope, the default, as CUTLASS's ClusterBarrier
 /// does. With .release.cluster, ptxas puts a GPU-wide memory barrier (MEMBAR.ALL.GPU)
-/// before every arrival, inside the loop: the likely cause of 09d's slowdown (lesson, 09d).
+/// before every arrival, inside the loop: 09d's slowdown on the first H200 run (lesson, 09d).
 __device__ __forceinline__ void mbarrier_arrive_cluster(std::uint64_t* barrier, unsigned cta) {
 #ifdef LADDER_SM90A_DEVICE
   asm volatile(

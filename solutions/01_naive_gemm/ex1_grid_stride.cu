@@ -6,13 +6,13 @@
 /// size can exceed the grid's dimension limits. The price is a division and a
 /// modulo per element, negligible next to a k-long dot product.
 ///
-/// Measured on the H200 at 4096³: 86.4 ms, 3.2× faster than `01 naive`
-/// (276.7 ms) but 3.9× slower than exercise 2's 22.1 ms with the same
+/// Measured on the H200 at 4096³: 86.3 ms, 3.2× faster than `01 naive`
+/// (276.6 ms) but 3.9× slower than exercise 2's 22.1 ms with the same
 /// mapping. The likely cause is not the division but occupancy: 264 blocks of
 /// 256 threads are 16 warps per SM, a quarter of the 64 that `01 naive` keeps
-/// resident (Nsight Compute: 63.2 achieved, in the H200 run's full output,
-/// not kept), too few to hide the L1 latency that limits chapter 02's kernel
-/// (this rung was not profiled).
+/// resident (Nsight Compute: 63.2 achieved, in the kept report
+/// benchmarks/results/NVIDIA_H200.ncu.txt), too few to hide the L1 latency
+/// that limits chapter 02's kernel (this rung was not profiled).
 #include "common/gemm/device.cuh"
 
 namespace ladder {

@@ -6,8 +6,8 @@
 /// A (8 sectors) and 128 columns of B (16 sectors): 24 sectors instead of 36
 /// for the same 1024 multiply-adds. Both are served mostly from L1, so expect
 /// a modest difference, not a new rung; the measurement decides. Measured on
-/// the H200 at 4096³: 20.6 ms against 22.1 ms for the 32 × 32 tile, 7 % less
-/// (13.1 % of cuBLAS against 12.1 %; at 8192³ 13.1 % against 11.4 %): a
+/// the H200 at 4096³: 20.6 ms against 22.2 ms for the 32 × 32 tile, 7 % less
+/// (13.1 % of cuBLAS against 12.2 %; at 8192³ 13.1 % against 11.5 %): a
 /// modest gain, as predicted. Not profiled.
 #include "common/gemm/device.cuh"
 

@@ -26,8 +26,8 @@
 /// bytes per FLOP of a 32 × 32 tile (chapter 03's 2·(1/BN + 1/BM): 0.25
 /// byte/FLOP instead of 0.125) for L1 and L2 to absorb. *Prediction*: within
 /// about 10–20 % of `02 coalesced`, either side; the sector counts alone say
-/// slightly faster. Measured on the H200 at 4096³: 25.7 ms against 22.1 ms,
-/// 16 % slower (10.4 % of cuBLAS against 12.1 %), and slower at every size
+/// slightly faster. Measured on the H200 at 4096³: 25.8 ms against 22.2 ms,
+/// 16 % slower (10.5 % of cuBLAS against 12.2 %), and slower at every size
 /// from 512³ to 8192³. The range held; the sector count's "slightly faster"
 /// did not. The likely cause is the block-level reuse above, twice the
 /// distinct bytes per FLOP; the rung was not profiled, so the L1 and L2

@@ -14,8 +14,9 @@
 /// Measured on the H200 at 4096³: 15.0 ms against the chapter's 17.1 ms, 12 %
 /// less, and faster at every size from 256³ to 8192³. Not profiled; the
 /// likely gain is the barrier saved, since the chapter's kernel spends 6.3
-/// cycles per issued instruction stalled at barriers (Nsight Compute), the
-/// second largest stall of its full report (not kept; the record holds two).
+/// cycles per issued instruction stalled at barriers (Nsight Compute), its
+/// third largest stall after MIO throttle (15.0) and global loads (11.3) in
+/// the record's stall pass (benchmarks/results/NVIDIA_H200.ncu.txt).
 #include "common/gemm/device.cuh"
 
 namespace ladder {

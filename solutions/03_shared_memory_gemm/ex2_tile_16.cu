@@ -30,13 +30,12 @@
 /// shared-memory ceiling is the same and global traffic and barriers per FLOP
 /// double; on sm_86/sm_89 the extra warps may win some of it back. Measured
 /// on the H200 (sm_90) at 4096³: 17.3 ms against 17.1 ms, only 1 % slower
-/// (15.5 % of cuBLAS against 15.7 %; 7 to 12 % slower at the other sizes).
+/// (15.6 % of cuBLAS against 15.7 %; 7 to 12 % slower at the other sizes).
 /// The direction held, but doubling the global bytes and barriers per FLOP
 /// cost little at 4096³, likely because the unchanged shared wavefronts per
 /// FFMA set the pace, as the chapter's profile shows for 32 × 32 (shared
-/// memory the wall, "MIO throttle" its largest stall in the full report, which
-/// was not kept). This rung was not
-/// profiled.
+/// memory the wall, "MIO throttle" its largest stall in the kept report,
+/// benchmarks/results/NVIDIA_H200.ncu.txt). This rung was not profiled.
 ///
 /// The chapter's `static_assert(kChapterTile == 32, ...)` holds the chapter's
 /// analysis (a warp stages one 128-byte line); the template's

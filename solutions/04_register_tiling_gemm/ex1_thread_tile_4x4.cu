@@ -10,8 +10,8 @@
 ///
 /// Measured on the H200, the prediction held below 2048³ and missed above.
 /// At 256³ to 1024³ it lies between the two; from 2048³ up it beats both:
-/// 6.50 ms at 4096³ against 7.87 (1-D) and 7.69 (2-D), 41.3 % of cuBLAS
-/// against 34.1 % and 34.9 %, the fastest rung of chapter 04. It was not
+/// 6.47 ms at 4096³ against 7.87 (1-D) and 7.72 (2-D), 41.6 % of cuBLAS
+/// against 34.2 % and 34.9 %, the fastest rung of chapter 04. It was not
 /// profiled. The likely cause is the 2-D kernel's measured wall: with 16
 /// warps per SM no warp was ready in 60 % of its cycles, waiting above all
 /// on unprefetched global loads (Nsight Compute, chapter 04's lesson). More

@@ -5,8 +5,8 @@
 /// 2-way conflict. The swizzle is the form that scales to layouts where padding
 /// breaks alignment (tensor-core and TMA tiles use it: chapter 07 onwards).
 ///
-/// Measured on the H200 at 4096³: 3.59 ms against the padded rung's 3.54 ms,
-/// 74.7 % of cuBLAS against 75.8 %. Held within 1.5 %, though the swizzle is
+/// Measured on the H200 at 4096³: 3.60 ms against the padded rung's 3.55 ms,
+/// 74.8 % of cuBLAS against 76.0 %. Held within 2 % (1.6 %), though the swizzle is
 /// a little slower at every size measured (256³ to 8192³). It was not
 /// profiled, so its store conflicts
 /// (`l1tex__data_bank_conflicts_pipe_lsu_mem_shared_op_st.sum`) and the cause

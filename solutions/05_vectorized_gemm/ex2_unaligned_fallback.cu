@@ -31,9 +31,9 @@
 /// the gap between the two rungs in the ladder), so a library would still
 /// prefer to pad its matrices to a multiple of 4 floats. On the H200 the
 /// benchmarks timed only aligned shapes, where this rung runs `05 vectorized`
-/// (75.9 % of cuBLAS at 4096³ against 75.8 %: the check costs nothing
+/// (76.1 % of cuBLAS at 4096³ against 76.0 %: the check costs nothing
 /// visible). The fallback path was not timed; the two rungs it chooses
-/// between took 7.69 ms and 3.54 ms at 4096³: a misaligned problem of about
+/// between took 7.72 ms and 3.55 ms at 4096³: a misaligned problem of about
 /// that size would likely pay that gap.
 #include <stdexcept>
 #include <string>

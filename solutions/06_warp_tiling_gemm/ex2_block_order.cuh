@@ -43,8 +43,8 @@ struct GroupedTiles : TileConfig<128, 128, 8, 64, 32, 2> {  // 06c's tiles and p
 /// SM); within a wave, each slab of A (BM rows × k) and of B (k × BN columns)
 /// that some block needs is read from DRAM once, then hits in L2; nothing
 /// survives from one wave to the next (a slab of an 8192³ problem is 4 MB, the
-/// H200's L2 60 MiB, a wave touches tens of them). Returns bytes. The H200 run
-/// did not measure DRAM bytes or L2 hit rates for this rung.
+/// H200's L2 60 MiB, a wave touches tens of them). Returns bytes. Neither H200
+/// run measured DRAM bytes or L2 hit rates for this rung.
 template <class Cfg>
 double dram_read_bytes(int m, int n, int k, int slots) {
   const int grid_m = ceil_div(m, Cfg::kBM), grid_n = ceil_div(n, Cfg::kBN);

@@ -4,7 +4,7 @@
 /// The starter's k-step, completed: per 16-deep step the warp loads 2
 /// fragments of A and 2 of B, once each, and issues the 4 products. One
 /// fragment load per mma_sync instead of 07a's two. Measured on the H200 at
-/// 4096³: 2.52 ms, 1.95 times 07a's rate, still 3.6 times 07b's time. See
+/// 4096³: 2.55 ms, 1.92 times 07a's rate, still 3.7 times 07b's time. See
 /// README.md.
 ///
 ///     build/bin/sol07_wmma_gemm

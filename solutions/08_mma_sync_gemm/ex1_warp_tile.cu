@@ -3,9 +3,9 @@
 ///
 ///     build/bin/sol08_mma_sync_gemm          # 08d 128x128x32 s4 and this rung side by side
 ///
-/// Measured on the H200: 0.411 ms at 4096³ against 08d's 0.420, ahead at every square
-/// size (by 20 to 25 % up to 1024³, where there are fewer blocks than SMs) and 2.5 to 3 %
-/// behind on the training shapes. The README sets this beside the prediction.
+/// Measured on the H200: 0.414 ms at 4096³ against 08d's 0.418, ahead up to 4096³ (by 20
+/// to 25 % up to 1024³, where there are fewer blocks than SMs) and 1.4 to 2.4 % behind at
+/// 8192³ and on the training shapes. The README sets this beside the prediction.
 #include "chapters/08_mma_sync_gemm/mma_sync_gemm.cuh"
 #include "solutions/08_mma_sync_gemm/ex1_warp_tile.hpp"
 

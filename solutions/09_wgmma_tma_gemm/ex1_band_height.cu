@@ -4,9 +4,10 @@
 ///
 ///     build/bin/sol09_wgmma_tma_gemm          # 09c and this rung side by side
 ///
-/// Measured on the H200: 0.204 ms at 4096³ against 09c's 0.220 (92.1 % of cuBLAS bf16, the
-/// best bf16 rung), 6.0 % faster at 8192³, level at 2048³ and on the wide training shape.
-/// The README sets this beside the model's bytes.
+/// Measured on the H200 (2026-11-24): 0.214 ms at 4096³ against 09c's 0.211 (88.2 % of cuBLAS
+/// bf16), 1.8 % less time than 09c in the sweep's run of the same kernel; within 3 % of 09c
+/// on every benchmarked shape, the spread between runs. The README sets this beside the
+/// model's bytes, and beside the first run's 7 % gain, which did not repeat.
 #include "chapters/09_wgmma_tma_gemm/wgmma_launch.cuh"
 #include "solutions/09_wgmma_tma_gemm/ex1_band_height.hpp"
 

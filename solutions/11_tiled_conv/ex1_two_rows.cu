@@ -5,7 +5,7 @@
 /// tp + 8 of column tq, for KB = 8 output channels. Per tap it loads two input
 /// words and the KB weights once, and does 2·KB FFMAs.
 /// solutions/11_tiled_conv/README.md works through the prediction the exercise asks for
-/// (1.3 to 1.6 times 11b). Measured on the H200: 0.504 ms on resnet50-3x3-28 against
+/// (1.3 to 1.6 times 11b). Measured on the H200: 0.505 ms on resnet50-3x3-28 against
 /// 11b's 0.712, 1.41 times as fast; slower than 11b on resnet50-3x3-7, as predicted.
 ///
 ///     build/bin/sol11_tiled_conv --layer resnet50-3x3-28

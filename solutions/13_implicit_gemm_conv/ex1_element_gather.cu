@@ -3,8 +3,8 @@
 /// element by element with plain loads and stores each chunk into shared memory itself.
 ///
 /// solutions/13_implicit_gemm_conv/README.md works through the prediction against 13e.
-/// Measured on the H200: 29.0 µs on lenet-conv1 against 13e's 17.5 (predicted a little
-/// faster), and 0.706 ms on resnet50-3x3-28, 6.9 times 13a (predicted several times).
+/// Measured on the H200: 29.9 µs on lenet-conv1 against 13e's 16.5 (predicted a little
+/// faster), and 0.710 ms on resnet50-3x3-28, 6.8 times 13a (predicted several times).
 ///
 ///     build/bin/sol13_implicit_gemm_conv --layer lenet-conv1
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
