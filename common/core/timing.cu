@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -57,6 +58,58 @@ void flush_l2(cudaStream_t stream) {
   LADDER_CUDA_CHECK(cudaMemsetAsync(buffer->data(), 0, buffer->bytes(), stream));
 }
 
+/// Holds its stream until the host sets `*released`: the host enqueues a whole timed run behind
+/// it, flush, events and work, then lets it go, and the GPU runs them back to back. Without it
+/// the events also measure the host: work whose calls take longer on the host than their
+/// kernels take on the GPU (cuDNN 9's legacy convolution call does, on small layers) leaves
+/// the GPU idle between the start event and its kernel. Gives up after `timeout_ns`, and says
+/// so in `*timed_out`, so that work which itself waits for the GPU is delayed, never hung.
+__global__ void hold_stream_kernel(const volatile int* released, int* timed_out, long long timeout_ns) {
+  long long start = 0, now = 0;
+  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  while (*released == 0) {
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
+    if (now - start > timeout_ns) {
+      *timed_out = 1;
+      return;
+    }
+#if __CUDA_ARCH__ >= 700
+    __nanosleep(1000);
+#endif
+  }
+}
+
+/// Two ints of pinned host memory that every GPU reads and writes directly: the hold's release
+/// flag and its timeout flag. One pair per host thread (chapter 14's replicas time on several
+/// threads at once), allocated on first use and never freed, like the flush buffers: a
+/// benchmark times tens of thousands of runs, and cudaFreeHost synchronises.
+class HoldFlags {
+ public:
+  static HoldFlags& of_this_thread() {
+    thread_local HoldFlags* flags = new HoldFlags();
+    return *flags;
+  }
+
+  void hold(cudaStream_t stream) {
+    int* device_flags = nullptr;
+    LADDER_CUDA_CHECK(cudaHostGetDevicePointer(reinterpret_cast<void**>(&device_flags), flags_, 0));
+    flags_[0] = flags_[1] = 0;
+    hold_stream_kernel<<<1, 1, 0, stream>>>(device_flags, device_flags + 1, kHoldTimeoutNs);
+    LADDER_CUDA_CHECK(cudaGetLastError());
+  }
+  void release() { reinterpret_cast<volatile int*>(flags_)[0] = 1; }
+  bool timed_out() const { return reinterpret_cast<const volatile int*>(flags_)[1] != 0; }
+
+ private:
+  HoldFlags() {
+    LADDER_CUDA_CHECK(
+        cudaHostAlloc(reinterpret_cast<void**>(&flags_), 2 * sizeof(int), cudaHostAllocMapped | cudaHostAllocPortable));
+  }
+  // Enqueueing one run takes the host microseconds; longer means the work waited for the GPU.
+  static constexpr long long kHoldTimeoutNs = 10'000'000;
+  int* flags_ = nullptr;
+};
+
 }  // namespace
 
 void run_once_untimed(const std::function<void(cudaStream_t)>& work) {
@@ -69,21 +122,36 @@ TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const Tim
   for (int i = 0; i < config.warmup; ++i) work(stream);
 
   Event start, stop;
+  HoldFlags& hold = HoldFlags::of_this_thread();
+  bool host_bound = false;
+  // A profiler serialises launches: the work's first one would wait for the hold to time out.
+  const bool hold_stream = !config.profiler_ranges;
   std::vector<double> times_ms;
   for (int i = 0; i < config.repeat; ++i) {
+    if (hold_stream) hold.hold(stream);
     if (config.flush_l2) flush_l2(stream);
     if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStart());  // host calls: outside the events' span
     LADDER_CUDA_CHECK(cudaEventRecord(start.get(), stream));
     work(stream);
     LADDER_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
     if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStop());
+    if (hold_stream) hold.release();
     LADDER_CUDA_CHECK(cudaEventSynchronize(stop.get()));
+    if (hold_stream && hold.timed_out()) host_bound = true;
     float elapsed_ms = 0;
     LADDER_CUDA_CHECK(cudaEventElapsedTime(&elapsed_ms, start.get(), stop.get()));
     times_ms.push_back(elapsed_ms);
   }
+  if (host_bound) {
+    static std::once_flag said_so;
+    std::call_once(said_so, [] {
+      std::cerr << "note: a timed run waited for the GPU while it was being enqueued: its time may include "
+                   "host time between its launches\n";
+    });
+  }
   TimingStats stats;
   stats.repeats = config.repeat;
+  stats.host_bound = host_bound;
   if (!times_ms.empty()) {
     stats.median_ms = median(times_ms);
     stats.min_ms = *std::min_element(times_ms.begin(), times_ms.end());

@@ -30,6 +30,10 @@ struct TimingStats {
   double min_ms = 0;
   double max_ms = 0;
   int repeats = 0;
+  /// The work waited for the GPU while it was being enqueued (a synchronising call inside it),
+  /// so the GPU could not be held until the whole run was enqueued: the times may include
+  /// host time between its launches.
+  bool host_bound = false;
 };
 
 /// Runs `work` once on the default stream and waits for it: a first call's own work (a
@@ -38,7 +42,9 @@ struct TimingStats {
 void run_once_untimed(const std::function<void(cudaStream_t)>& work);
 
 /// Times `work(stream)`: each timed run sits between two events recorded on
-/// `stream`, so only GPU time is measured, and the L2 flush happens outside them.
+/// `stream`, and the L2 flush happens outside them. A kernel holds the stream until
+/// the host has enqueued the whole run, so that only GPU time is measured, not the
+/// host's time to make the calls (unless `work` waits for the GPU: `host_bound`).
 /// The median resists the odd slow run (another process, a clock change).
 /// The L2 flush buffer is allocated once per process.
 TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const TimingConfig& config,
