@@ -671,7 +671,7 @@ phase_profile() {
     cat "$build/ncu-best.txt" >>"$out/ncu.txt"
   fi
   # The conv ladder in bf16 on the ResNet-50 layer where chapter 13 was furthest from cuDNN on the
-  # H200 (80 % on 14 x 14 x 256): no conv kernel had been profiled.
+  # first H200 run (80 % on 14 x 14 x 256), when no conv kernel had been profiled.
   local conv_exe
   conv_exe=$(last_conv_chapter_exe)
   if [[ -n $conv_exe ]] && ((budget - SECONDS >= 60)); then

@@ -24,7 +24,7 @@
 /// *Prediction*, from sectors alone: 16 × 16 about 2×, 8 × 32 about 3×
 /// faster than `01 naive`, both below `02 coalesced`. Measured on the H200 at
 /// 4096³: 142.4 and 74.5 ms against 276.6 ms, 1.9× and 3.7× faster, and both
-/// far below `02 coalesced` (22.1 ms). The sector ratios themselves (33 / 17
+/// far below `02 coalesced` (22.2 ms). The sector ratios themselves (33 / 17
 /// and 33 / 9) were the better estimate; "about 3×" undersold 8 × 32. The A
 /// sectors are re-read from L1 by the next 7 steps, so L1 request throughput,
 /// not DRAM, sets the pace; occupancy does not change (256-thread blocks, 8
