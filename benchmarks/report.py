@@ -218,10 +218,11 @@ def measurement_cell(m, relative=None):
 
 # --- GEMM ---
 
-def ladder_failures(run):
-    """{rung: status} for the ladder run's rungs whose answer was wrong. bench_gemm times without checking,
-    so the speed of a rung that failed its check is no speed: the GEMM tables, charts and targets leave it out."""
-    return {entry.get("name"): entry["status"] for entry in (run.get("ladder") or {}).get("results", [])
+def ladder_failures(run, key="ladder"):
+    """{rung: status} for the rungs whose answer was wrong in the ladder run (`key`: "ladder" for GEMM,
+    "ladder_conv" for convolution). bench_gemm and bench_conv time without checking, so the speed of a
+    rung that failed its check is no speed: the tables, charts and targets leave it out."""
+    return {entry.get("name"): entry["status"] for entry in (run.get(key) or {}).get("results", [])
             if str(entry.get("status", "")).startswith("FAIL")}
 
 
@@ -694,9 +695,11 @@ def pytorch_conv_cells(pytorch, precision, vendor_ms):
     return cells
 
 
-def conv_table(precision, measured, precision_of, chapter, pytorch=None):
+def conv_table(precision, measured, precision_of, chapter, pytorch=None, failed=None):
     """One precision's table: a row per rung (the chapter's and cuDNN, then PyTorch's conv2d beside cuDNN when
-    the record has it), a column per layer, cells "ms, % of cuDNN"."""
+    the record has it), a column per layer, cells "ms, % of cuDNN"; a rung in `failed` ({rung: status}, from
+    the conv ladder run's check) shows its status instead of a speed."""
+    failed = failed or {}
     mine = [m for m in measured if precision_of[m.rung] == precision]
     rungs = list(dict.fromkeys(m.rung for m in mine if in_chapter(m.rung, chapter)))
     if all(is_vendor(rung) for rung in rungs):
@@ -709,6 +712,10 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None):
     lines = [f"Convolution, {CONV_LAYOUTS[precision]}, against {vendor} (ms, and % of {vendor}, per layer):", "",
              "| rung | " + " | ".join(layers) + " |", "|---|" + "---:|" * len(layers)]
     for rung in rungs:
+        if rung in failed:
+            lines.append(f"| {rung} | **{escape(failed[rung])}** (the chapter program's checked run): no speed shown | "
+                         + " | ".join(["–"] * (len(layers) - 1)) + " |")
+            continue
         lines.append(f"| {rung} | " + " | ".join(measurement_cell(cell.get((rung, layer))) for layer in layers) + " |")
         if is_vendor(rung) and torch_cells:
             lines.append(f"| {PYTORCH_CONV} | " + " | ".join(measurement_cell(torch_cells.get(layer), relative=True)
@@ -722,12 +729,14 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None):
         notes.append(f"{PYTORCH_CONV} is PyTorch {pytorch.get('pytorch_version', '?')} with cuDNN "
                      f"{pytorch.get('cudnn_version', '?')} (`benchmarks/pytorch_conv.py`): the same library "
                      "through its graph API, with `torch.backends.cudnn.benchmark` timing the engines that API "
-                     f"offers, a second opinion on the {vendor} row. Above 100 % means PyTorch found a faster "
-                     "engine than `cudnnFind` did. That engine may be one our baseline refuses: the cuDNN rungs "
+                     f"offers, a second opinion on the {vendor} row. Above 100 % means PyTorch's call took less "
+                     "GPU time: a faster engine than `cudnnFind` found, or, in a record made before `time_on_gpu` "
+                     "held the stream, host time the cuDNN row counted (chapter 13's lesson). A faster engine may "
+                     "be one our baseline refuses: the cuDNN rungs "
                      "leave out FFT and Winograd, which compute in a transformed domain (FFT_TILING missed the fp32 "
                      "tolerance on the H200: `benchmarks/results/README.md`), and PyTorch's fp32 output is not "
-                     "checked. Where it is not, our rungs' % of "
-                     f"{vendor} on that layer flatters them.")
+                     "checked. Where PyTorch's engine is not one of those, or the row counted host time, our rungs' "
+                     f"% of {vendor} on that layer flatters them.")
     return lines + [line for note in notes for line in ("", note)]
 
 
@@ -786,7 +795,8 @@ def conv_tables(run, chapter=None):
     measured = measurements(run.get("conv_benchmarks"), "conv", "pct_of_cudnn")
     precision_of = rung_precisions(measured)
     tables = ["\n".join(lines) + "\n" for precision in PRECISIONS
-              if (lines := conv_table(precision, measured, precision_of, chapter, run.get("conv_pytorch")))]
+              if (lines := conv_table(precision, measured, precision_of, chapter, run.get("conv_pytorch"),
+                                      ladder_failures(run, "ladder_conv")))]
     if tables:
         tables[-1] += ("\nThe layers are `bench_conv`'s named layers; a conv chapter's `--list` "
                        "(e.g. `build/bin/ch10_direct_conv --list`) gives their sizes.\n")

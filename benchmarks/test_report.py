@@ -506,6 +506,15 @@ class ConvReportTest(unittest.TestCase):
             self.assertNotIn("bf16", text, "chapter 10 has no bf16 rung")
             self.assertNotIn("GEMM", text, "chapter 10 has no GEMM rung")
 
+    def test_a_conv_rung_that_failed_the_ladder_runs_check_has_no_speed_in_the_layer_table(self):
+        run = dict(synthetic_run({4096: 96.0}, True), ladder_conv=ladder_conv_json())
+        run["ladder_conv"]["results"][1] = dict(run["ladder_conv"]["results"][1],
+                                                status="FAIL: relative error 3.1e-01")
+        table = table_of(report.render_block([run], " chapter=10 "), "Convolution, fp32 NCHW, against cuDNN")
+        self.assertEqual(row(table, "10a direct"), "| 10a direct | **FAIL: relative error 3.1e-01** (the chapter "
+                                                   "program's checked run): no speed shown | – |")
+        self.assertEqual(row(table, "cuDNN"), "| cuDNN | 0.0100 ms | 0.800 ms |", "the others keep theirs")
+
     def test_bf16_conv_rungs_are_measured_against_cudnn_bf16(self):
         for labels in (True, False):
             text = report.render_block([synthetic_run({4096: 96.0}, labels)], " chapter=12 ")
