@@ -655,17 +655,18 @@ def relative_link(path, page_dir):
     return pathlib.Path(os.path.relpath(path, page_dir)).as_posix()
 
 
-def nsight_note(run, page_dir):
+def nsight_note(run):
     """For a lesson that quotes Nsight Compute: where its figures can be checked. record.py keeps a
     run's reports beside its record (<gpu>.ncu.txt, <gpu>.ncu-tune.txt) and names them in its
     profile_reports; a run recorded before it did (the H200's first) has only the metrics
-    ncu_metrics.py took from them."""
+    ncu_metrics.py took from them. The reports are named by their path, not linked: the
+    documentation site does not carry them, and a link there would lead nowhere."""
     profile = run.get("profile") or {}
     if not profile:
         return []
     kept = [RESULTS / name for name in run.get("profile_reports") or []]
     if kept:
-        links = " and ".join(f"[`{path.name}`]({relative_link(path, page_dir)})" for path in kept)
+        links = " and ".join(f"`{path.relative_to(ROOT).as_posix()}`" for path in kept)
         return [f"The Nsight Compute figures this lesson quotes come from this run's reports, kept beside "
                 f"the record: {links}.\n"]
     metrics = {name for launches in profile.values() for launch in launches or [] for name in launch["metrics"]}
@@ -937,7 +938,7 @@ def render_block(runs, args, page_dir=ROOT):
         if "profile" in args.split():
             tables += profile_table(run, "ladder", PROFILE_LADDER_INTRO)
         if "nsight" in args.split():
-            tables += nsight_note(run, page_dir)
+            tables += nsight_note(run)
         if tables:
             sections.append(f"Measured on {context_line(run)}.{truncation_note(run)}\n\n" + "\n".join(tables))
     if not sections:

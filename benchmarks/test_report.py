@@ -442,15 +442,16 @@ class TuningReportTest(unittest.TestCase):
         run = synthetic_run({4096: 80.0})
         run["profile"] = {"ladder": [{"kernel": "k", "metrics": {"a": 1.0, "b": 2.0}}],
                           "tune": [{"kernel": "k", "metrics": {"b": 2.0, "c": None}}]}
-        note = "".join(report.nsight_note(run, report.RESULTS))
+        note = "".join(report.nsight_note(run))
         self.assertIn("this run's record keeps 3 metrics per kernel", note)
         self.assertIn("cannot be checked against the record", note)
         self.assertIn("this run's record keeps", report.render_block([run], " chapter=5 nsight "))
         run["profile_reports"] = ["NVIDIA_H200.ncu.txt"]  # kept, by record.py: named in the record
-        note = "".join(report.nsight_note(run, report.RESULTS))
-        self.assertIn("kept beside the record: [`NVIDIA_H200.ncu.txt`](NVIDIA_H200.ncu.txt).", note)
+        note = "".join(report.nsight_note(run))
+        self.assertIn("kept beside the record: `benchmarks/results/NVIDIA_H200.ncu.txt`.", note)
+        self.assertNotIn("](", note, "named, not linked: the documentation site does not carry the reports")
         self.assertNotIn("this run's record keeps", report.render_block([run], " chapter=5 "), "only where marked")
-        self.assertEqual(report.nsight_note(synthetic_run({4096: 80.0}), ROOT), [], "a run with no profile")
+        self.assertEqual(report.nsight_note(synthetic_run({4096: 80.0})), [], "a run with no profile")
 
     def test_a_run_without_a_sweep_has_no_sweep_table(self):
         self.assertNotIn("tuning sweep", report.render_block([synthetic_run({4096: 80.0})], " chapter=6 "))
@@ -924,8 +925,8 @@ class PipelineTest(unittest.TestCase):
         self.assertNotIn("Nsight Compute", self.block("README.md"), "only the block marked profile has it")
         if (self.tmp / "chapters" / "01_naive_gemm" / "README.md").exists():  # a block marked nsight
             self.assertIn("come from this run's reports, kept beside the record: "
-                          "[`NVIDIA_H200.ncu.txt`](../../benchmarks/results/NVIDIA_H200.ncu.txt) and "
-                          "[`NVIDIA_H200.ncu-tune.txt`](../../benchmarks/results/NVIDIA_H200.ncu-tune.txt)",
+                          "`benchmarks/results/NVIDIA_H200.ncu.txt` and "
+                          "`benchmarks/results/NVIDIA_H200.ncu-tune.txt`",
                           self.block("chapters/01_naive_gemm/README.md", 1))
 
     def test_a_missing_optional_file_is_left_out_with_one_line(self):
