@@ -43,6 +43,10 @@ def load():
     numbers = [c["number"] for c in chapters]
     if numbers != sorted(numbers) or len(set(numbers)) != len(numbers):
         sys.exit(f"chapters: {LIST.name} must list each chapter once, in reading order: {', '.join(numbers)}")
+    unlisted = sorted({path.parent.name for path in (ROOT / "chapters").glob("[0-9][0-9]_*/README.md")}
+                      - {c["folder"] for c in chapters})
+    if unlisted:  # it would stay out of the map, the site tree and the links, silently
+        sys.exit(f"chapters: {LIST.name} does not list chapters/{', chapters/'.join(unlisted)}")
     return chapters
 
 
@@ -77,9 +81,12 @@ def nav_line(chapters, index):
 
 
 def with_nav(text, nav):
-    """The lesson with its two nav blocks current: after the title line and at the end."""
-    if NAV_BLOCK.search(text):
+    """The lesson with its two nav blocks current: after the title line and at the end. A lesson
+    with one block left (the other deleted) gets both again, around the text between them."""
+    blocks = NAV_BLOCK.findall(text)
+    if len(blocks) == 2:
         return NAV_BLOCK.sub(lambda _: nav, text)
+    text = NAV_BLOCK.sub("", text)
     title, _, body = text.partition("\n")
     return f"{title}\n\n{nav}\n\n{body.lstrip(chr(10)).rstrip(chr(10))}\n\n{nav}\n"
 

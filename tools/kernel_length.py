@@ -43,9 +43,15 @@ def closing_line(lines, first):
     return None
 
 
+def without_block_comments(text: str) -> str:
+    """TEXT with each /* ... */ comment blanked out, its line breaks kept, so that its braces do not count
+    and the lines keep their numbers."""
+    return re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.S)
+
+
 def kernel_lengths(text: str):
     """(first line, length in lines) of every __global__ function defined in TEXT."""
-    lines = [code_only(line) for line in text.split("\n")]
+    lines = [code_only(line) for line in without_block_comments(text).split("\n")]
     kernels = []
     for first, line in enumerate(lines):
         if "__global__" in line:

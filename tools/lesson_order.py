@@ -2,7 +2,7 @@
 """Checks that every chapter's lesson keeps the project's one section order (STYLE.md).
 
 A learner who has read one lesson knows where to look in the next: first the two numbers
-(FLOPs and bytes), then the idea, the kernel walked through, how it is checked, the
+(FLOPs and bytes), then the idea and the kernel walked through, how it is checked, the
 measured results, what limits it, and the exercises. This script finds those landmarks
 by their headings (and the results block's marker) in each chapters/NN_*/README.md and
 fails, naming the lesson and the landmarks out of order or missing.
@@ -11,7 +11,8 @@ fails, naming the lesson and the landmarks out of order or missing.
 
 Landmarks, in the order they must appear (a heading of level 2 or 3, case-insensitive):
   two numbers      a heading containing "two numbers"
-  idea             a heading starting "The idea" (optional: chapter 06 and 09 lead with their steps)
+  idea             a heading starting "The idea" (optional: chapter 06 and 09 lead with their steps); the
+                   kernel's walk-through follows it under headings of its own, which are not checked
   checked          "How it is checked" or "What the CPU checks" (its first occurrence)
   results          the <!-- results:begin ... --> block, where the measured tables are generated
   limits           "What limits it", "Why it is slow" or "Predictions" (optional in the last chapter, whose
@@ -88,8 +89,8 @@ def main():
             print(f"lesson_order: {lesson.relative_to(ROOT)}: {message}", file=sys.stderr)
             failed += 1
     if failed:
-        print("lesson_order: the order is STYLE.md's: two numbers, idea, kernel, how it is checked, measured "
-              "results, what limits it, exercises", file=sys.stderr)
+        print("lesson_order: the order is STYLE.md's: two numbers, idea (then the kernel), how it is checked, "
+              "measured results, what limits it, exercises", file=sys.stderr)
         return 1
     print(f"lesson_order: {len(lessons)} lessons keep the section order")
     return 0

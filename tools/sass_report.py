@@ -358,6 +358,8 @@ def main():
               "nvidia-cuda-nvdisasm) and c++filt (binutils)")
         sys.exit(unable)
     version = nvcc_version(build)
+    if version is None:
+        sys.exit(f"sass_report: {args.build} holds no CMakeCUDACompiler.cmake: not a configured CUDA build")
     stale, skipped = [], []
     for lesson in lessons():
         text = lesson.read_text()

@@ -29,7 +29,10 @@ NESTED = re.compile(r"^\s*// \[[\w-]+\]\s*$")
 
 
 def source_region(path: str, name: str) -> str:
-    lines = (ROOT / path).read_text().splitlines(keepends=True)
+    try:
+        lines = (ROOT / path).read_text().splitlines(keepends=True)
+    except OSError as error:
+        raise SystemExit(f"snippets: {path}: {error.strerror}")
     tag = f"// [{name}]"
     marks = [i for i, line in enumerate(lines) if line.strip() == tag]
     if len(marks) != 2:
@@ -51,6 +54,8 @@ def process(lesson: pathlib.Path, write: bool) -> list:
         return f"<!-- snippet: {path} {name} -->\n```{language}\n{current}```\n"
 
     updated = MARKER.sub(replace, text)
+    if len(MARKER.findall(text)) != text.count("<!-- snippet:"):  # a marker not right above a ``` fence
+        stale.append(f"{lesson.relative_to(ROOT)}: a snippet marker without its fenced quote right below it")
     if write and updated != text:
         write_atomically(lesson, updated)
     return stale

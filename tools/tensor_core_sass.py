@@ -69,8 +69,7 @@ def rung_objects(build: pathlib.Path):
 
 def instructions(functions, opcode):
     """{kernel: the text of each of its instructions whose opcode is `opcode`}."""
-    return {name: [text for _, text in code if isinstance(text, str) and text.split()[0].split(".")[0] == opcode]
-            for name, code in functions.items()}
+    return {name: [item[1] for item in code if opcode_of(item) == opcode] for name, code in functions.items()}
 
 
 def gpu_fences_in_math_loop(code, opcode):

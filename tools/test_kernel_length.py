@@ -34,6 +34,10 @@ class KernelLengthTest(unittest.TestCase):
         unbalanced = SOURCE.replace('"} and {"', '"}}}"')
         self.assertEqual(kernel_lengths(unbalanced)[0], (2, 8))
 
+    def test_braces_in_block_comments_do_not_end_a_kernel(self):
+        commented = SOURCE.replace("  // a brace in a comment: {\n", "  /* a brace } over\n     two lines } */\n")
+        self.assertEqual(kernel_lengths(commented)[0], (2, 9))
+
     def test_a_longer_body_is_a_longer_kernel(self):
         longer = SOURCE.replace("    out[0] = in[0];\n", "    out[0] = in[0];\n" * 70)
         self.assertEqual(kernel_lengths(longer)[0], (2, 77))
