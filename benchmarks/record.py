@@ -170,6 +170,9 @@ def main():
     parser.add_argument("--ncu-tune", help="the tune phase's ncu-tune.txt: the sweep's best beside 06e")
     parser.add_argument("--summary", action="append", help="run_gpu.sh's summary.json (repeatable)")
     parser.add_argument("--out", required=True, help="folder for <gpu>.json")
+    parser.add_argument("--replace", action="store_true",
+                        help="replace a record that holds bench_gemm's results with one that does not (a short "
+                             "call's ladders only); without it that is refused, so as not to lose them")
     args = parser.parse_args()
     for option in ("bench", "bench_conv", "ladder", "ladder_conv", "pytorch_conv", "cnn", "tune", "tune_wgmma", "ncu", "ncu_tune"):
         setattr(args, option, present(getattr(args, option)))
@@ -216,6 +219,10 @@ def main():
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / (re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_") + ".json")
+    if parts["benchmarks"] is None and not args.replace and out.is_file() and \
+            json.loads(out.read_text()).get("benchmarks"):
+        sys.exit(f"record.py: {out} holds bench_gemm's results and this run has none: give --replace to "
+                 "replace it with this run's ladders anyway")
     reports = [(report, out.with_suffix(suffix)) for report, suffix in
                ((args.ncu, ".ncu.txt"), (args.ncu_tune, ".ncu-tune.txt")) if report]
     # The reports this record's profile came from, by name: an older run's left beside it are not its own.

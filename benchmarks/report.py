@@ -714,8 +714,8 @@ def conv_table(precision, measured, precision_of, chapter, pytorch=None, failed=
              "| rung | " + " | ".join(layers) + " |", "|---|" + "---:|" * len(layers)]
     for rung in rungs:
         if rung in failed:
-            lines.append(f"| {rung} | **{escape(failed[rung])}** (the chapter program's checked run): no speed shown | "
-                         + " | ".join(["–"] * (len(layers) - 1)) + " |")
+            cells = [f"**{escape(failed[rung])}** (the chapter program's checked run): no speed shown"]
+            lines.append(f"| {rung} | " + " | ".join(cells + ["–"] * (len(layers) - 1)) + " |")
             continue
         lines.append(f"| {rung} | " + " | ".join(measurement_cell(cell.get((rung, layer))) for layer in layers) + " |")
         if is_vendor(rung) and torch_cells:

@@ -275,6 +275,8 @@ phase_sanitize_skipped() { python3 benchmarks/gpu_run.py sanitizer "$summary_fil
 # into LOG, closed by the verdict line that gpu_run.py counts.
 sanitize_run() {
   local log=$1 tool=$2 filter=$3 what=$4 status
+  # The sanitizer serialises launches, so time_on_gpu's hold of the stream would only time out.
+  local -x LADDER_STREAM_HOLD=0
   shift 4
   {
     printf '\n##### %s --tool %s\n' "$what" "$tool"
@@ -613,6 +615,9 @@ phase_record() {
 # reason and pipe. Bounded by SECONDS + 120 in all. ncu_report REPORT SECONDS [ncu filter...] -- EXE [program args...]
 ncu_report() {
   local report=$1 seconds=$2 filter=() status
+  # Nsight Compute serialises launches: time_on_gpu's hold of the stream (also inside 13d's and
+  # cuBLASLt's own searches, which --profiler-ranges does not reach) would only time out.
+  local -x LADDER_STREAM_HOLD=0
   shift 2
   while [[ $1 != -- ]]; do filter+=("$1"); shift; done
   shift

@@ -989,6 +989,17 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("GEMM at 4096³, bf16: the chapter program's own run", self.block("docs/results.md"))
 
+    def test_a_short_run_does_not_replace_a_record_with_benchmarks_unless_told_to(self):
+        self.record()
+        results = self.tmp / "benchmarks" / "results"
+        short = ["--summary", str(self.summary), "--ladder", str(self.run2 / "ladder.json"), "--out", str(results)]
+        result = self.script("record.py", *short)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("give --replace", result.stderr)
+        self.assertIsNotNone(json.loads((results / "NVIDIA_H200.json").read_text())["benchmarks"], "kept")
+        self.assertEqual(self.script("record.py", *short, "--replace").returncode, 0)
+        self.assertIsNone(json.loads((results / "NVIDIA_H200.json").read_text())["benchmarks"])
+
     def test_a_record_of_nothing_is_one_clear_line(self):
         result = self.script("record.py", "--summary", str(self.summary), "--out", str(self.tmp / "out"))
         self.assertEqual(result.returncode, 1)

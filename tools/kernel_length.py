@@ -43,10 +43,17 @@ def closing_line(lines, first):
     return None
 
 
+# What can hide a /* that opens no comment: a // comment, a string or a character literal; and a block comment.
+TOKENS = re.compile(r"""//[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|/\*.*?\*/""", re.S)
+
+
 def without_block_comments(text: str) -> str:
     """TEXT with each /* ... */ comment blanked out, its line breaks kept, so that its braces do not count
-    and the lines keep their numbers."""
-    return re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group()), text, flags=re.S)
+    and the lines keep their numbers; a /* inside a // comment or a literal opens nothing."""
+    def blank(m):
+        token = m.group()
+        return re.sub(r"[^\n]", " ", token) if token.startswith("/*") else token
+    return TOKENS.sub(blank, text)
 
 
 def kernel_lengths(text: str):

@@ -25,6 +25,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from atomic_file import write_atomically  # noqa: E402
 from lessons import ROOT, lessons  # noqa: E402
 MARKER = re.compile(r"^<!-- snippet: (\S+) (\S+) -->\n```(\w*)\n(.*?)^```\n", re.M | re.S)
+MARKER_LINE = re.compile(r"^<!-- snippet: ", re.M)
 NESTED = re.compile(r"^\s*// \[[\w-]+\]\s*$")
 
 
@@ -54,7 +55,7 @@ def process(lesson: pathlib.Path, write: bool) -> list:
         return f"<!-- snippet: {path} {name} -->\n```{language}\n{current}```\n"
 
     updated = MARKER.sub(replace, text)
-    if len(MARKER.findall(text)) != text.count("<!-- snippet:"):  # a marker not right above a ``` fence
+    if len(MARKER.findall(text)) != len(MARKER_LINE.findall(text)):  # a marker not right above a ``` fence
         stale.append(f"{lesson.relative_to(ROOT)}: a snippet marker without its fenced quote right below it")
     if write and updated != text:
         write_atomically(lesson, updated)

@@ -38,6 +38,10 @@ class KernelLengthTest(unittest.TestCase):
         commented = SOURCE.replace("  // a brace in a comment: {\n", "  /* a brace } over\n     two lines } */\n")
         self.assertEqual(kernel_lengths(commented)[0], (2, 9))
 
+    def test_a_block_comment_opener_in_a_line_comment_or_string_opens_nothing(self):
+        hidden = SOURCE.replace("  // a brace in a comment: {\n", "  // chapters/*/README.md\n  const char* glob = \"a/*\";\n")
+        self.assertEqual(kernel_lengths(hidden)[0], (2, 9))
+
     def test_a_longer_body_is_a_longer_kernel(self):
         longer = SOURCE.replace("    out[0] = in[0];\n", "    out[0] = in[0];\n" * 70)
         self.assertEqual(kernel_lengths(longer)[0], (2, 77))

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -82,32 +83,49 @@ __global__ void hold_stream_kernel(const volatile int* released, int* timed_out,
 /// Two ints of pinned host memory that every GPU reads and writes directly: the hold's release
 /// flag and its timeout flag. One pair per host thread (chapter 14's replicas time on several
 /// threads at once), allocated on first use and never freed, like the flush buffers: a
-/// benchmark times tens of thousands of runs, and cudaFreeHost synchronises.
+/// benchmark times tens of thousands of runs, and cudaFreeHost synchronises. Where mapped host
+/// memory cannot be had, or LADDER_STREAM_HOLD=0 (run_gpu.sh's sanitizer and profiler runs,
+/// which serialise launches, so that every hold would time out), there is no hold: the events
+/// then also count any host time inside the work, as before.
 class HoldFlags {
  public:
   static HoldFlags& of_this_thread() {
-    thread_local HoldFlags* flags = new HoldFlags();
-    return *flags;
+    thread_local HoldFlags flags;
+    return flags;
   }
 
-  void hold(cudaStream_t stream) {
+  /// Holds `stream`, unless there is no hold or one is already under way on this thread (a
+  /// timing inside the work of another). Returns whether it did.
+  bool hold(cudaStream_t stream) {
+    if (flags_ == nullptr || holding_) return false;
     int* device_flags = nullptr;
     LADDER_CUDA_CHECK(cudaHostGetDevicePointer(reinterpret_cast<void**>(&device_flags), flags_, 0));
     flags_[0] = flags_[1] = 0;
     hold_stream_kernel<<<1, 1, 0, stream>>>(device_flags, device_flags + 1, kHoldTimeoutNs);
     LADDER_CUDA_CHECK(cudaGetLastError());
+    holding_ = true;
+    return true;
   }
-  void release() { reinterpret_cast<volatile int*>(flags_)[0] = 1; }
+  void release() {
+    reinterpret_cast<volatile int*>(flags_)[0] = 1;
+    holding_ = false;
+  }
   bool timed_out() const { return reinterpret_cast<const volatile int*>(flags_)[1] != 0; }
 
  private:
   HoldFlags() {
-    LADDER_CUDA_CHECK(
-        cudaHostAlloc(reinterpret_cast<void**>(&flags_), 2 * sizeof(int), cudaHostAllocMapped | cudaHostAllocPortable));
+    const char* setting = std::getenv("LADDER_STREAM_HOLD");
+    if (setting != nullptr && std::string(setting) == "0") return;
+    if (cudaHostAlloc(reinterpret_cast<void**>(&flags_), 2 * sizeof(int),
+                      cudaHostAllocMapped | cudaHostAllocPortable) != cudaSuccess) {
+      cudaGetLastError();  // not sticky: the timing goes on without the hold
+      flags_ = nullptr;
+    }
   }
   // Enqueueing one run takes the host microseconds; longer means the work waited for the GPU.
   static constexpr long long kHoldTimeoutNs = 10'000'000;
-  int* flags_ = nullptr;
+  int* flags_ = nullptr;  // null: no hold
+  bool holding_ = false;
 };
 
 }  // namespace
@@ -124,20 +142,24 @@ TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const Tim
   Event start, stop;
   HoldFlags& hold = HoldFlags::of_this_thread();
   bool host_bound = false;
-  // A profiler serialises launches: the work's first one would wait for the hold to time out.
-  const bool hold_stream = !config.profiler_ranges;
   std::vector<double> times_ms;
   for (int i = 0; i < config.repeat; ++i) {
-    if (hold_stream) hold.hold(stream);
-    if (config.flush_l2) flush_l2(stream);
-    if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStart());  // host calls: outside the events' span
-    LADDER_CUDA_CHECK(cudaEventRecord(start.get(), stream));
-    work(stream);
-    LADDER_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
-    if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStop());
-    if (hold_stream) hold.release();
+    // A profiler serialises launches: the work's first one would wait for the hold to time out.
+    const bool held = !config.profiler_ranges && hold.hold(stream);
+    try {
+      if (config.flush_l2) flush_l2(stream);
+      if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStart());  // host calls: outside the events' span
+      LADDER_CUDA_CHECK(cudaEventRecord(start.get(), stream));
+      work(stream);
+      LADDER_CUDA_CHECK(cudaEventRecord(stop.get(), stream));
+      if (config.profiler_ranges) LADDER_CUDA_CHECK(cudaProfilerStop());
+    } catch (...) {
+      if (held) hold.release();  // a failed run leaves no hold behind to stall the next
+      throw;
+    }
+    if (held) hold.release();
     LADDER_CUDA_CHECK(cudaEventSynchronize(stop.get()));
-    if (hold_stream && hold.timed_out()) host_bound = true;
+    if (held && hold.timed_out()) host_bound = true;
     float elapsed_ms = 0;
     LADDER_CUDA_CHECK(cudaEventElapsedTime(&elapsed_ms, start.get(), stop.get()));
     times_ms.push_back(elapsed_ms);

@@ -45,6 +45,8 @@ void run_once_untimed(const std::function<void(cudaStream_t)>& work);
 /// `stream`, and the L2 flush happens outside them. A kernel holds the stream until
 /// the host has enqueued the whole run, so that only GPU time is measured, not the
 /// host's time to make the calls (unless `work` waits for the GPU: `host_bound`).
+/// LADDER_STREAM_HOLD=0 in the environment turns the hold off (run_gpu.sh does so under
+/// compute-sanitizer and Nsight Compute, which serialise launches), as does profiler_ranges.
 /// The median resists the odd slow run (another process, a clock change).
 /// The L2 flush buffer is allocated once per process.
 TimingStats time_on_gpu(const std::function<void(cudaStream_t)>& work, const TimingConfig& config,
