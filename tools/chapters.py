@@ -83,8 +83,7 @@ def nav_line(chapters, index):
 def with_nav(text, nav):
     """The lesson with its two nav blocks current: after the title line and at the end. A lesson
     with one block left (the other deleted) gets both again, around the text between them."""
-    blocks = NAV_BLOCK.findall(text)
-    if len(blocks) == 2:
+    if len(NAV_BLOCK.findall(text)) == 2:
         return NAV_BLOCK.sub(lambda _: nav, text)
     text = NAV_BLOCK.sub("", text)
     title, _, body = text.partition("\n")

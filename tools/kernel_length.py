@@ -20,11 +20,19 @@ MAX_LINES = 60
 SOURCE_FOLDERS = ("chapters", "common", "solutions", "benchmarks", "docs")
 
 
-def code_only(line: str) -> str:
-    """LINE without its string and character literals and its // comment, so their braces do not count."""
-    line = re.sub(r'"(\\.|[^"\\])*"', '""', line)
-    line = re.sub(r"'(\\.|[^'\\])*'", "''", line)
-    return line.split("//", 1)[0]
+# What can hold a brace that is not code: a // comment, a string or character literal, a /* */ comment.
+NOT_CODE = re.compile(r"""//[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|/\*.*?\*/""", re.S)
+
+
+def code_only(text: str) -> str:
+    """TEXT without its comments and the contents of its literals, so that their braces do not count (and a
+    /* inside a // comment or a literal opens nothing); line breaks are kept, so the lines keep their numbers."""
+    def blank(m):
+        token = m.group()
+        if token.startswith("/*"):
+            return re.sub(r"[^\n]", " ", token)
+        return "" if token.startswith("//") else token[0] * 2  # a literal: its quotes only
+    return NOT_CODE.sub(blank, text)
 
 
 def closing_line(lines, first):
@@ -43,22 +51,9 @@ def closing_line(lines, first):
     return None
 
 
-# What can hide a /* that opens no comment: a // comment, a string or a character literal; and a block comment.
-TOKENS = re.compile(r"""//[^\n]*|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|/\*.*?\*/""", re.S)
-
-
-def without_block_comments(text: str) -> str:
-    """TEXT with each /* ... */ comment blanked out, its line breaks kept, so that its braces do not count
-    and the lines keep their numbers; a /* inside a // comment or a literal opens nothing."""
-    def blank(m):
-        token = m.group()
-        return re.sub(r"[^\n]", " ", token) if token.startswith("/*") else token
-    return TOKENS.sub(blank, text)
-
-
 def kernel_lengths(text: str):
     """(first line, length in lines) of every __global__ function defined in TEXT."""
-    lines = [code_only(line) for line in without_block_comments(text).split("\n")]
+    lines = code_only(text).split("\n")
     kernels = []
     for first, line in enumerate(lines):
         if "__global__" in line:

@@ -66,11 +66,14 @@ void flush_l2(cudaStream_t stream) {
 /// the GPU idle between the start event and its kernel. Gives up after `timeout_ns`, and says
 /// so in `*timed_out`, so that work which itself waits for the GPU is delayed, never hung.
 __global__ void hold_stream_kernel(const volatile int* released, int* timed_out, long long timeout_ns) {
-  long long start = 0, now = 0;
-  asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(start));
+  const auto nanoseconds_now = [] {
+    long long now = 0;
+    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));  // the GPU's global timer: for timeouts
+    return now;
+  };
+  const long long start = nanoseconds_now();
   while (*released == 0) {
-    asm volatile("mov.u64 %0, %%globaltimer;" : "=l"(now));
-    if (now - start > timeout_ns) {
+    if (nanoseconds_now() - start > timeout_ns) {
       *timed_out = 1;
       return;
     }
