@@ -7,15 +7,16 @@ to something else (a guard that compiled the body away, an architecture
 without the instruction), and its results would still be correct, so only the
 machine code can tell. For every kernel of the rung objects of the tensor-core
 chapters (07, 08 and 13: their rungs and the instruction micro-benchmarks, on
-every architecture the build made; 09 on sm_90a, when the build has it, and
-chapter 09's sweep, benchmarks/tune_wgmma.cu, when it is built), this
-counts the chapter's instruction and fails if a kernel has none. Chapter 09's
+every architecture the build made; 09, and chapter 13's wgmma rungs, on sm_90a,
+when the build has it, and chapter 09's sweep, benchmarks/tune_wgmma.cu, when it
+is built), this counts the chapter's instruction and fails if a kernel has none. Chapter 09's
 B is row-major K x N, so every one of its HGMMA must read B transposed
 (`tnspB`, MN-major): one without it multiplies by B's transpose's layout, a
 descriptor or layout mistake that a square test with a symmetric B would miss.
-The one exception proves the rule: a kernel built for B stored n x k
-(`BStoredNByK<...>`, 09c's and 09d's, timed by bench_gemm beside them) must read B K-major, with
-no HGMMA carrying tnspB.
+The exceptions prove the rule: a kernel built for B stored n x k
+(`BStoredNByK<...>`, 09c's and 09d's, timed by bench_gemm beside them), and chapter 13's wgmma
+kernels (`WgmmaConvConfig<...>`: B is the KRSC filters, channels by reduction steps), must
+read B K-major, with no HGMMA carrying tnspB.
 And the loop that issues a chapter 09 kernel's HGMMA must hold no GPU-wide memory
 barrier (MEMBAR ... .GPU): 09d's consumers once arrived on their peer's barrier with
 a cluster-scope release, which ptxas compiles to one before every arrival, and the
@@ -37,10 +38,14 @@ from ptxas_report import demangle  # noqa: E402
 from sass_report import disassemble, find_tool, instructions as loop_instructions, main_loop, opcode as opcode_of  # noqa: E402,E501
 
 HMMA_ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
-# Chapter: (the architectures its kernels are checked on, the instruction they must issue).
-# Chapter 09 is built for sm_90a alone (cmake/LadderHopper.cmake); without it, it has nothing to check.
-TENSOR_CORE_CHAPTERS = {"07": (HMMA_ARCHITECTURES, "HMMA"), "08": (HMMA_ARCHITECTURES, "HMMA"),
-                        "09": (("sm_90a",), "HGMMA"), "13": (HMMA_ARCHITECTURES, "HMMA")}
+# Chapter: ((the architectures its kernels are checked on, the instruction they must issue), ...).
+# Chapter 09 and chapter 13's wgmma rungs are built for sm_90a alone (cmake/LadderHopper.cmake); without
+# it, they have nothing to check.
+TENSOR_CORE_CHAPTERS = {"07": ((HMMA_ARCHITECTURES, "HMMA"),), "08": ((HMMA_ARCHITECTURES, "HMMA"),),
+                        "09": ((("sm_90a",), "HGMMA"),),
+                        "13": ((HMMA_ARCHITECTURES, "HMMA"), (("sm_90a",), "HGMMA"))}
+# Kernels whose B is stored n x k (K-major), so whose HGMMA must not read it transposed.
+K_MAJOR_B_KERNELS = ("BStoredNByK<", "WgmmaConvConfig<")
 # Kernels of these chapters that do no matrix work and so rightly hold no HMMA: data movement beside the
 # tensor-core kernel (13e's channel padding, 13f's sum of the split partials).
 HELPER_KERNELS = ("pad_channels_kernel(", "reduce_splits_kernel<")
@@ -79,6 +84,30 @@ def gpu_fences_in_math_loop(code, opcode):
                                     if opcode_of(item) == "MEMBAR" and ".GPU" in item[1]]
 
 
+def check_kernels(folder, built, opcode, failures):
+    """Checks every kernel of `built` ({arch: functions}) for `opcode`, appending failures; returns the count."""
+    checked = 0
+    for arch, functions in built.items():
+        names = demangle(sorted(functions))
+        for mangled, found in sorted(instructions(functions, opcode).items()):
+            if names[mangled].startswith(HELPER_KERNELS):
+                continue
+            checked += 1
+            line = f"{folder} {arch} {names[mangled]}: {len(found)} {opcode}"
+            wants_tnsp_b = not any(marker in names[mangled] for marker in K_MAJOR_B_KERNELS)  # B k x n: MN-major
+            wrong_layout = [text for text in found if opcode == "HGMMA" and (".tnspB" in text) != wants_tnsp_b]
+            fences = gpu_fences_in_math_loop(functions[mangled], opcode) if opcode == "HGMMA" else []
+            if opcode == "HGMMA":
+                transposed = sum(".tnspB" in text for text in found)
+                line += (f", {transposed} of them reading B MN-major (tnspB; expected: "
+                         f"{'all' if wants_tnsp_b else 'none, B stored n x k'}), "
+                         f"{len(fences)} GPU-wide memory barriers in their loop")
+            print(line)
+            if not found or wrong_layout or fences:
+                failures.append(line)
+    return checked
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", required=True, type=pathlib.Path, help="the CMake build folder")
@@ -96,28 +125,11 @@ def main():
         sys.exit(f"tensor_core_sass: no rung objects of chapter(s) {', '.join(missing)} in {build}: build first")
     failures, checked = [], 0
     for folder, (chapter, objects) in folders.items():
-        architectures, opcode = TENSOR_CORE_CHAPTERS[chapter]
-        built = {arch: functions for arch in architectures if (functions := disassemble(objects, arch, tools))}
-        if not built:
-            print(f"{folder}: no {' or '.join(architectures)} code in this build, nothing to check")
-        for arch, functions in built.items():
-            names = demangle(sorted(functions))
-            for mangled, found in sorted(instructions(functions, opcode).items()):
-                if names[mangled].startswith(HELPER_KERNELS):
-                    continue
-                checked += 1
-                line = f"{folder} {arch} {names[mangled]}: {len(found)} {opcode}"
-                wants_tnsp_b = "BStoredNByK<" not in names[mangled]  # B k x n: read MN-major
-                wrong_layout = [text for text in found if opcode == "HGMMA" and (".tnspB" in text) != wants_tnsp_b]
-                fences = gpu_fences_in_math_loop(functions[mangled], opcode) if opcode == "HGMMA" else []
-                if opcode == "HGMMA":
-                    transposed = sum(".tnspB" in text for text in found)
-                    line += (f", {transposed} of them reading B MN-major (tnspB; expected: "
-                             f"{'all' if wants_tnsp_b else 'none, B stored n x k'}), "
-                             f"{len(fences)} GPU-wide memory barriers in their loop")
-                print(line)
-                if not found or wrong_layout or fences:
-                    failures.append(line)
+        for architectures, opcode in TENSOR_CORE_CHAPTERS[chapter]:
+            built = {arch: functions for arch in architectures if (functions := disassemble(objects, arch, tools))}
+            if not built:
+                print(f"{folder}: no {' or '.join(architectures)} code in this build, nothing to check")
+            checked += check_kernels(folder, built, opcode, failures)
     if checked == 0:
         sys.exit("tensor_core_sass: no kernel built for " + ", ".join(HMMA_ARCHITECTURES))
     if failures:

@@ -186,6 +186,27 @@ __device__ __forceinline__ void wgmma_m64n128k16(float (&d)[64], std::uint64_t a
 
 // [wgmma]
 
+/// The same for 64 columns (32 fp32 accumulators per thread): chapter 13's tiles for layers
+/// with 64 output channels, where a 128-wide tile would multiply zeros half the time.
+template <int TransposeB = 1>
+__device__ __forceinline__ void wgmma_m64n64k16(float (&d)[32], std::uint64_t a_descriptor,
+                                                std::uint64_t b_descriptor) {
+#ifdef LADDER_SM90A_DEVICE
+  asm volatile(
+      "{\n.reg .pred accumulate;\n"
+      "setp.ne.b32 accumulate, %34, 0;\n"
+      "wgmma.mma_async.sync.aligned.m64n64k16.f32.bf16.bf16 {"
+      "%0, %1, %2, %3, %4, %5, %6, %7, %8, %9, %10, %11, %12, %13, %14, %15, "
+      "%16, %17, %18, %19, %20, %21, %22, %23, %24, %25, %26, %27, %28, %29, %30, %31"
+      "}, %32, %33, accumulate, 1, 1, 0, %35;\n}\n"
+      : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3]), "+f"(d[4]), "+f"(d[5]), "+f"(d[6]), "+f"(d[7]), "+f"(d[8]),
+        "+f"(d[9]), "+f"(d[10]), "+f"(d[11]), "+f"(d[12]), "+f"(d[13]), "+f"(d[14]), "+f"(d[15]), "+f"(d[16]),
+        "+f"(d[17]), "+f"(d[18]), "+f"(d[19]), "+f"(d[20]), "+f"(d[21]), "+f"(d[22]), "+f"(d[23]), "+f"(d[24]),
+        "+f"(d[25]), "+f"(d[26]), "+f"(d[27]), "+f"(d[28]), "+f"(d[29]), "+f"(d[30]), "+f"(d[31])
+      : "l"(a_descriptor), "l"(b_descriptor), "r"(1), "n"(TransposeB));
+#endif
+}
+
 /// The same for 256 columns: 128 fp32 accumulators per thread, A read once for twice the width.
 template <int TransposeB = 1>
 __device__ __forceinline__ void wgmma_m64n256k16(float (&d)[128], std::uint64_t a_descriptor,

@@ -221,29 +221,36 @@ __device__ __forceinline__ void for_each_pair(const ConvProblem& pr, const Block
 }
 
 /// The epilogue: bf16 into y. C's row-major M × N is NHWC y, so position `row` starts at
-/// c_offset(row, 0) = row·K (Chapter13Model.COffsetIsRowMajorNhwc).
-template <class Cfg>
-__device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, const BlockTile& tile,
-                                           const Accumulators<Cfg>& acc) {
+/// c_offset(row, 0) = row·K (Chapter13Model.COffsetIsRowMajorNhwc). `pairs(store)` calls
+/// store(row, col, v0, v1) for each pair of the block's accumulators (for_each_pair here,
+/// the wgmma kernel's own in implicit_gemm_wgmma.cuh).
+template <class ForEachPair>
+__device__ __forceinline__ void store_tile(const Bf16ConvArgs& args, ForEachPair pairs) {
   const ConvProblem& pr = args.problem;
-  for_each_pair<Cfg>(pr, tile, acc, [&](long long row, int col, float v0, float v1) {
-    store_pair(pr, args.y + row * pr.k, col, v0, v1);
-  });
+  pairs([&](long long row, int col, float v0, float v1) { store_pair(pr, args.y + row * pr.k, col, v0, v1); });
 }
 // [store-tile]
 
 // [store-partial]
 /// 13f's epilogue when the k-tiles are split: this block's fp32 partial sums, unrounded,
 /// into copy blockIdx.z of the row-major M × N workspace; reduce_splits_kernel adds the copies.
-template <class Cfg>
-__device__ __forceinline__ void store_partial_tile(const Bf16ConvArgs& args, const BlockTile& tile,
-                                                   const Accumulators<Cfg>& acc) {
+template <class ForEachPair>
+__device__ __forceinline__ void store_partial_tile(const Bf16ConvArgs& args, ForEachPair pairs) {
   const ConvProblem& pr = args.problem;
   float* partial = static_cast<float*>(args.workspace) + blockIdx.z * pr.gemm_m() * pr.gemm_n();
-  for_each_pair<Cfg>(pr, tile, acc, [&](long long row, int col, float v0, float v1) {
+  pairs([&](long long row, int col, float v0, float v1) {
     partial[row * pr.k + col] = v0;
     if (col + 1 < pr.k) partial[row * pr.k + col + 1] = v1;
   });
+}
+
+/// Either epilogue: bf16 into y with one split, fp32 partial sums with more.
+template <class ForEachPair>
+__device__ __forceinline__ void store_output(const Bf16ConvArgs& args, ForEachPair pairs) {
+  if (gridDim.z == 1)
+    store_tile(args, pairs);
+  else
+    store_partial_tile(args, pairs);
 }
 
 /// y = the sum of the `splits` partial copies, in split order, rounded to bf16 once. One
@@ -285,10 +292,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
     cp_async_commit();  // into the stage tile t-1 used
     multiply_stage<Cfg>(acc, stage_memory<Cfg>(i % Cfg::kStages), tile);
   }
-  if (gridDim.z == 1)
-    store_tile<Cfg>(args, tile, acc);
-  else
-    store_partial_tile<Cfg>(args, tile, acc);
+  store_output(args, [&](auto store) { for_each_pair<Cfg>(args.problem, tile, acc, store); });
 #else
   __trap();  // before sm_80: no bf16 mma.sync, no cp.async; the registry never launches this
 #endif
@@ -296,26 +300,12 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
 // [kernel]
 
 // [launch]
-/// Launches the kernel over `splits` splits of the k-tiles (1: no split, y written
-/// directly; more: partial sums in args.workspace, then reduce_splits_kernel).
-template <class Cfg, template <class> class Gather>
-void launch_implicit_gemm_split(const Bf16ConvArgs& args, int splits, cudaStream_t stream) {
+/// Launches `kernel` (Cfg's block) over the problem's block tiles and `splits` splits of the
+/// k-tiles (1: no split, y written directly; more: partial sums in args.workspace, then
+/// reduce_splits_kernel). Both tensor-core kernels start here, mma.sync's and wgmma's.
+template <class Cfg>
+void launch_conv_kernel(void (*kernel)(Bf16ConvArgs), const Bf16ConvArgs& args, int splits, cudaStream_t stream) {
   const ConvProblem& pr = args.problem;
-  if (auto reason = Gather<Cfg>::unsupported_reason(pr)) throw std::invalid_argument("implicit GEMM: " + *reason);
-  const bool aligned =
-      reinterpret_cast<std::uintptr_t>(args.x) % 16 == 0 && reinterpret_cast<std::uintptr_t>(args.w) % 16 == 0;
-  if (Gather<Cfg>::kCopiesChunks && !aligned)
-    throw std::invalid_argument("implicit GEMM: x and w must be 16-byte aligned (cp.async copies 16 bytes)");
-  void (*kernel)(Bf16ConvArgs) = implicit_gemm_kernel<Cfg, Gather>;
-  // A binary built for pre-sm_80 targets only would JIT the trap on a newer GPU: refuse.
-  static const int ptx_version = [kernel] {
-    cudaFuncAttributes attributes{};
-    LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
-    return attributes.ptxVersion;
-  }();
-  if (ptx_version < 80)
-    throw std::runtime_error("the implicit GEMM kernel was compiled for compute_" + std::to_string(ptx_version) +
-                             " only; rebuild with CMAKE_CUDA_ARCHITECTURES including 80 or newer");
   // Above 48 KB a kernel must opt in to more dynamic shared memory (per device, so on every launch).
   if (Cfg::kSmemBytes > 48 * 1024)
     LADDER_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, Cfg::kSmemBytes));
@@ -340,6 +330,31 @@ void launch_implicit_gemm_split(const Bf16ConvArgs& args, int splits, cudaStream
   LADDER_CHECK_LAUNCH();
 }
 
+/// cp.async copies 16 bytes: x and w must start on 16-byte boundaries.
+inline void require_chunk_aligned(const Bf16ConvArgs& args) {
+  if (reinterpret_cast<std::uintptr_t>(args.x) % 16 != 0 || reinterpret_cast<std::uintptr_t>(args.w) % 16 != 0)
+    throw std::invalid_argument("implicit GEMM: x and w must be 16-byte aligned (cp.async copies 16 bytes)");
+}
+
+/// The mma.sync kernel with a Gather (13a's or 13b's), over `splits` splits of the k-tiles.
+template <class Cfg, template <class> class Gather>
+void launch_implicit_gemm_split(const Bf16ConvArgs& args, int splits, cudaStream_t stream) {
+  if (auto reason = Gather<Cfg>::unsupported_reason(args.problem))
+    throw std::invalid_argument("implicit GEMM: " + *reason);
+  if (Gather<Cfg>::kCopiesChunks) require_chunk_aligned(args);
+  void (*kernel)(Bf16ConvArgs) = implicit_gemm_kernel<Cfg, Gather>;
+  // A binary built for pre-sm_80 targets only would JIT the trap on a newer GPU: refuse.
+  static const int ptx_version = [kernel] {
+    cudaFuncAttributes attributes{};
+    LADDER_CUDA_CHECK(cudaFuncGetAttributes(&attributes, kernel));
+    return attributes.ptxVersion;
+  }();
+  if (ptx_version < 80)
+    throw std::runtime_error("the implicit GEMM kernel was compiled for compute_" + std::to_string(ptx_version) +
+                             " only; rebuild with CMAKE_CUDA_ARCHITECTURES including 80 or newer");
+  launch_conv_kernel<Cfg>(kernel, args, splits, stream);
+}
+
 template <class Cfg, template <class> class Gather>
 void launch_implicit_gemm(const Bf16ConvArgs& args, cudaStream_t stream) {
   launch_implicit_gemm_split<Cfg, Gather>(args, 1, stream);
@@ -360,13 +375,5 @@ inline ConvRung mma_sync_rung(ConvRung rung) {
   rung.instruction = mma_sync::kInstruction;
   return rung;
 }
-
-/// For the tests (implicit_gemm_sweep.cu): the number of the sweep's tile shapes, one's k-tile
-/// depth, and shape `shape` launched at `splits` splits. 13f times the split counts and keeps
-/// the fastest, which may be no split at all, so its rung tests alone need not reach the split
-/// path; the tests run every shape at every split count through this.
-int sweep_shapes();
-int sweep_shape_bk(int shape);
-void launch_sweep_shape_split(const Bf16ConvArgs& args, int shape, int splits, cudaStream_t stream);
 
 }  // namespace ladder::implicit_gemm

@@ -5,30 +5,16 @@
 ///
 /// Run them: `build/bin/ch13_implicit_gemm_conv --layer resnet50-3x3-56` (or -7, or
 /// lenet-conv1 for 13e); the lines under the table name the tile 13d chose.
-#include <map>
-#include <mutex>
-#include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
-#include <tuple>
 
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
-#include "common/core/timing.cuh"
+#include "chapters/13_implicit_gemm_conv/implicit_gemm_tuning.hpp"
 
 namespace ladder::implicit_gemm {
 namespace {
 
 // [sweep]
-/// A tile shape of the sweep: its name, 13b's launcher at that shape, the same with the
-/// k-tiles split (13f), the k-tile's depth (which bounds the splits) and the tile's width.
-struct TileCandidate {
-  const char* name;
-  Bf16ConvLauncher launch;
-  void (*launch_split)(const Bf16ConvArgs& args, int splits, cudaStream_t stream);
-  int bk, bn;
-};
-
 template <class Cfg>
 constexpr TileCandidate candidate(const char* name) {
   return {name, launch_implicit_gemm<Cfg, HoistedGather>, launch_implicit_gemm_split<Cfg, HoistedGather>, Cfg::kBK,
@@ -43,89 +29,10 @@ const TileCandidate kSweep[] = {
 };
 // [sweep]
 
-// [tuned]
-/// The sweep's fastest shape (and split count, for 13f) for one problem on one device,
-/// found on the first launch.
-struct Choice {
-  int candidate = -1;
-  int splits = 1;
-  double median_ms = 0;
-};
-/// 13d or 13f, the device, then the problem.
-using ChoiceKey = std::tuple<bool, int, int, int, int, int, int, int, int, int, int>;
-
-ChoiceKey key_of(bool split_k, int device, const ConvProblem& p) {
-  return {split_k, device, p.n, p.c, p.h, p.w, p.k, p.r, p.s, p.stride, p.padding};
+void launch_tuned(const Bf16ConvArgs& args, cudaStream_t stream) {
+  launch_fastest(mma_sync_family(), args, false, stream);
 }
-std::mutex& choices_mutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-std::map<ChoiceKey, Choice>& choices() {
-  static std::map<ChoiceKey, Choice> chosen;
-  return chosen;
-}
-
-/// Times every shape of the sweep on these tensors (2 untimed runs, the median of 5, L2
-/// flushed; the output is overwritten by each) and keeps the fastest, as cuDNN's Find and
-/// our cuBLASLt baseline do. With split_k, each shape runs at every split count from 1 to
-/// split_limit: which count fills the SMs best depends on how many blocks of the shape fit
-/// on one, and a rule that guessed it missed on the H200 (the lesson). The first launch for
-/// a problem pays for it; the runner's untimed verification run is that launch.
-Choice choose_tile(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
-  Choice best;
-  for (int i = 0; i < int(std::size(kSweep)); ++i) {
-    if (n_tiles(args.problem, kSweep[i].bn) > kMaxGridY) continue;  // the grid's y holds the column tiles
-    const int most = split_k ? split_limit(args.problem, k_tiles(args.problem, kSweep[i].bk)) : 1;
-    for (int splits = 1; splits <= most; ++splits) {
-      const TimingConfig config{2, 5, true};  // L2 flushed, as the runner and bench_conv time
-      const auto run = [&](cudaStream_t s) { kSweep[i].launch_split(args, splits, s); };
-      const double ms = time_on_gpu(run, config, stream).median_ms;
-      if (best.candidate < 0 || ms < best.median_ms) best = {i, splits, ms};
-    }
-  }
-  if (best.candidate < 0)
-    throw std::invalid_argument("implicit GEMM: " + std::to_string(args.problem.gemm_n()) +
-                                " output channels: every sweep shape has more column tiles than a grid holds");
-  return best;
-}
-
-void launch_choice(const Bf16ConvArgs& args, bool split_k, cudaStream_t stream) {
-  int device = 0;
-  LADDER_CUDA_CHECK(cudaGetDevice(&device));
-  const ChoiceKey key = key_of(split_k, device, args.problem);
-  std::optional<Choice> choice;
-  {
-    std::lock_guard<std::mutex> lock(choices_mutex());
-    if (const auto found = choices().find(key); found != choices().end()) choice = found->second;
-  }
-  if (!choice) {
-    // Timed without the lock: timing waits for the stream's earlier work, which in chapter 14's
-    // data-parallel run can wait on another GPU's all-reduce, whose thread may be waiting here.
-    const Choice timed = choose_tile(args, split_k, stream);
-    std::lock_guard<std::mutex> lock(choices_mutex());
-    choice = choices().emplace(key, timed).first->second;  // a thread that timed it first wins
-  }
-  kSweep[choice->candidate].launch_split(args, choice->splits, stream);
-}
-
-void launch_tuned(const Bf16ConvArgs& args, cudaStream_t stream) { launch_choice(args, false, stream); }
-
-std::string choice_note(bool split_k, const ConvProblem& problem) {
-  int device = 0;
-  if (cudaGetDevice(&device) != cudaSuccess) return "";
-  std::lock_guard<std::mutex> lock(choices_mutex());
-  const auto found = choices().find(key_of(split_k, device, problem));
-  if (found == choices().end()) return "";
-  std::ostringstream note;
-  note << kSweep[found->second.candidate].name;
-  if (split_k) note << ", k split " << found->second.splits << " ways";
-  note << ", the fastest of the " << std::size(kSweep) << " sweep shapes, timed once for this layer ("
-       << found->second.median_ms << " ms)";
-  return note.str();
-}
-std::string tuned_choice(const ConvProblem& problem) { return choice_note(false, problem); }
-// [tuned]
+std::string tuned_choice(const ConvProblem& problem) { return fastest_note(mma_sync_family(), false, problem); }
 
 // [padded]
 /// Copies `pixels` pixels (or filter taps) of `channels` channels into `padded_channels`,
@@ -176,8 +83,10 @@ std::string padded_choice(const ConvProblem& problem) { return tuned_choice(chan
 
 // [split]
 /// 13f: 13d's sweep, each shape with its k-tiles split 1 to split_limit ways, the fastest kept.
-void launch_split_k(const Bf16ConvArgs& args, cudaStream_t stream) { launch_choice(args, true, stream); }
-std::string split_k_choice(const ConvProblem& problem) { return choice_note(true, problem); }
+void launch_split_k(const Bf16ConvArgs& args, cudaStream_t stream) {
+  launch_fastest(mma_sync_family(), args, true, stream);
+}
+std::string split_k_choice(const ConvProblem& problem) { return fastest_note(mma_sync_family(), true, problem); }
 // [split]
 
 ConvRung sweep_rung(const TileCandidate& candidate) {
@@ -187,12 +96,6 @@ ConvRung sweep_rung(const TileCandidate& candidate) {
           candidate.launch,
           requirements(),
           std::string("13b's kernel at the tile shape ") + candidate.name};
-}
-
-const TileCandidate& sweep_shape(int shape) {
-  if (shape < 0 || shape >= int(std::size(kSweep)))
-    throw std::invalid_argument("implicit GEMM: no sweep shape " + std::to_string(shape));
-  return kSweep[shape];
 }
 
 // [rungs]
@@ -220,10 +123,9 @@ const bool registered[] = {
 
 }  // namespace
 
-int sweep_shapes() { return int(std::size(kSweep)); }
-int sweep_shape_bk(int shape) { return sweep_shape(shape).bk; }
-void launch_sweep_shape_split(const Bf16ConvArgs& args, int shape, int splits, cudaStream_t stream) {
-  sweep_shape(shape).launch_split(args, splits, stream);
+const TileFamily& mma_sync_family() {
+  static const TileFamily family{"mma.sync", kSweep, int(std::size(kSweep))};
+  return family;
 }
 
 }  // namespace ladder::implicit_gemm

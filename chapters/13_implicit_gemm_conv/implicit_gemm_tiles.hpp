@@ -9,9 +9,13 @@
 /// both are read by plain ldmatrix.x4: B needs no .trans (mma::ldmatrix_b_row_col says why).
 /// The kernel (implicit_gemm_conv.cuh) calls every function here; the CPU test
 /// test_implicit_gemm_tiles.cpp checks them, and one warp's ldmatrix + mma step on them.
+///
+/// 13g's configuration (WgmmaConvConfig) is here too: for k-tiles of 64 the same swizzle is
+/// the 128-byte one wgmma reads, and the test checks that, and its ring of stages.
 #pragma once
 
 #include "chapters/08_mma_sync_gemm/mma_sync_tiles.hpp"
+#include "chapters/09_wgmma_tma_gemm/hopper_layout.hpp"
 #include "common/gemm/mma_layout.hpp"
 
 namespace ladder::implicit_gemm {
@@ -92,6 +96,71 @@ using Mma128x128x64s3 = ConvTileConfig<128, 128, 64, 64, 64, 3>;   // 128 thread
 // taking only 3.4 and 6.4 % less time than 64 × 64 × 32 there.
 using Mma64x64x64s3 = ConvTileConfig<64, 64, 64, 32, 32, 3, 4>;  // 128 threads, 49 152 B
 // [config]
+
+// [wgmma-config]
+/// One shape of 13g: a BM × BN block tile, k-tiles of 64 steps (one 128-byte swizzle row),
+/// a ring of Stages stages; each warpgroup multiplies 64 rows, so BM / 64 warpgroups, and
+/// every thread also gathers. MmaInFlight: the k-tiles of wgmma a warpgroup leaves running
+/// while it goes on to the next barrier (0 or 1). The ring then holds the tile being
+/// multiplied, MmaInFlight tiles whose wgmma may still read, and kLookahead - 1 tiles of
+/// gathers in flight beyond it, plus the one being gathered: Stages in all.
+template <int BM, int BN, int Stages, int MmaInFlight, int MinBlocks = 1>
+struct WgmmaConvConfig {
+  static constexpr int kBM = BM, kBN = BN, kBK = hopper::kSw128RowElements, kStages = Stages;
+  static constexpr int kMmaInFlight = MmaInFlight;
+  static constexpr int kLookahead = Stages - 1 - MmaInFlight;  // k-tiles gathered ahead of the multiply
+  static constexpr int kMinBlocksPerSm = MinBlocks;
+  static constexpr int kWarpgroupThreads = 128, kWgmmaM = 64;
+  static constexpr int kWarpgroups = BM / kWgmmaM;
+  static constexpr int kThreads = kWarpgroups * kWarpgroupThreads;
+  static constexpr int kAccumulators = BN / 2;  // fp32 per thread: 64 × BN over 128 threads
+
+  using ATile = mma_sync::SharedTile<mma_sync::SwizzledRows, BM, kBK>;  // (position, step), K-major
+  using BTile = mma_sync::SharedTile<mma_sync::SwizzledRows, BN, kBK>;  // (channel, step), K-major
+  static constexpr int kStageElements = ATile::kElements + BTile::kElements;
+  // 1 KB more than the stages: the swizzle needs 1024-byte aligned tiles, and the dynamic
+  // shared memory is only guaranteed 16-byte aligned (chapter 09's aligned_dynamic_smem).
+  static constexpr int kSmemBytes = Stages * kStageElements * 2 + hopper::kSw128AtomBytes;
+
+  // Copies, as ConvTileConfig's: a pass of all threads fills kRowsPerPass whole rows.
+  static constexpr int kChunksPerRow = kBK / mma::kChunkElements;
+  static constexpr int kRowsPerPass = kThreads / kChunksPerRow;
+  static constexpr int kAChunksPerThread = BM / kRowsPerPass;
+  static constexpr int kBChunksPerThread = BN / kRowsPerPass;
+  static constexpr int kPassElements = kRowsPerPass * kBK;
+
+  static_assert(BM % kWgmmaM == 0, "whole warpgroups of 64 rows");
+  static_assert(BN == 64 || BN == 128 || BN == 256, "start_wgmma_stage issues m64n64k16, m64n128k16 or m64n256k16");
+  static_assert(MmaInFlight == 0 || MmaInFlight == 1, "wgmma_wait<0> or <1>");
+  static_assert(kLookahead >= 1, "at least the next k-tile is gathered while one is multiplied");
+  static_assert(BM % kRowsPerPass == 0 && BN % kRowsPerPass == 0 && kRowsPerPass % ATile::kRepeatRows == 0,
+                "every thread copies whole passes, each a whole period of the swizzle");
+  static_assert(ATile::kElements * 2 % hopper::kSw128AtomBytes == 0 &&
+                    BTile::kElements * 2 % hopper::kSw128AtomBytes == 0,
+                "every tile starts on a 1024-byte boundary, as the swizzle needs");
+  static_assert(kSmemBytes <= 227 * 1024, "sm_90 gives a block at most 227 KB of shared memory");
+
+  /// The stage k-tile `i` of a block's range lives in; the gathers issued at k-tile i go to
+  /// ring_stage(i + kLookahead).
+  static constexpr LADDER_HOST_DEVICE int ring_stage(int i) { return i % kStages; }
+
+  /// block_tile's warp origin: warp w's first row (16 per warp, 64 per warpgroup), column 0.
+  static constexpr LADDER_HOST_DEVICE RowCol warp_origin(int warp) { return {warp * 16, 0}; }
+};
+
+/// 13g: 128 × 128, two warpgroups, 4 stages (one k-tile of wgmma in flight, 2 gathered
+/// ahead), 129 KB: one block per SM.
+using Wgmma128x128s4 = WgmmaConvConfig<128, 128, 4, 1>;
+// 13h's other shapes. Two blocks per SM need at most 113 KB each, and at most 128 registers
+// a thread for 256 threads (65 536 per SM); 64-row blocks are one warpgroup.
+using Wgmma128x128s3 = WgmmaConvConfig<128, 128, 3, 0, 2>;  // 97 KB, wgmma waited for: 2 ahead
+using Wgmma64x128s4 = WgmmaConvConfig<64, 128, 4, 1, 2>;    // 97 KB, 128 threads
+using Wgmma128x64s4 = WgmmaConvConfig<128, 64, 4, 1, 2>;    // 97 KB: K = 64 layers
+using Wgmma64x64s4 = WgmmaConvConfig<64, 64, 4, 1, 3>;      // 65 KB, 128 threads: small M and K
+// Chapter 09's GEMMs and cuDNN's Hopper kernel use wider tiles: each byte gathered into
+// shared memory feeds twice the FLOPs of a 128-wide tile. 128 accumulators a thread, one block.
+using Wgmma128x256s4 = WgmmaConvConfig<128, 256, 4, 1>;  // 193 KB
+// [wgmma-config]
 
 // [chunks]
 /// The i-th chunk thread `thread` copies of a k-tile, in either tile: (row, first step).

@@ -1,9 +1,10 @@
 /// \file chapters/13_implicit_gemm_conv/test_implicit_gemm_conv.cu
-/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13f (bf16 NHWC against
-/// the reference; 13e also on the problems whose C is not a multiple of 8); and, on any
-/// machine, what the rungs declare: their precision, sm_80, C a multiple of 8 with the reason
-/// for other C (all but 13e), the workspaces of 13e and 13f, the instruction whose peak the
-/// table divides by, and the order of the ladder.
+/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13h (bf16 NHWC against
+/// the reference; 13e also on the problems whose C is not a multiple of 8), and every shape of
+/// 13f's and 13h's families at every split count; and, on any machine, what the rungs declare:
+/// their precision, sm_80 (13g and 13h: 9.0 only), C a multiple of 8 with the reason for other
+/// C (all but 13e), the workspaces of 13e, 13f and 13h, the instruction whose peak the table
+/// divides by, and the order of the ladder.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
+#include "chapters/13_implicit_gemm_conv/implicit_gemm_tuning.hpp"
 #include "common/conv/device_conv.cuh"
 #include "common/conv/testing/conv_rung_test.cuh"
 #include "common/core/build_targets.hpp"
@@ -48,20 +50,47 @@ TEST(Chapter13Requirements, TheRungIsBf16NhwcOnSm80WithoutWorkspace) {
   EXPECT_NE(old_gpu->find("8.0"), std::string::npos) << *old_gpu;
 }
 
-// The bf16 table shows each rung as a % of its instruction's peak: every rung of this
-// chapter names mma.sync, whose micro-benchmark chapter 08 registers (the chapter programs
-// link every chapter's rungs up to theirs; this test links chapter 13's alone).
-TEST(Chapter13Requirements, EveryRungNamesMmaSync) {
+// The bf16 table shows each rung as a % of its instruction's peak: 13a-13f issue mma.sync,
+// whose micro-benchmark chapter 08 registers, 13g and 13h wgmma, whose micro-benchmark
+// chapter 09 registers (the chapter programs link every chapter's rungs up to theirs; this
+// test links chapter 13's alone).
+TEST(Chapter13Requirements, EveryRungNamesItsTensorCoreInstruction) {
   int rungs = 0;
   for (const ladder::ConvRung& rung : ladder::conv_registry()) {
-    if (rung.chapter != 13) continue;
-    EXPECT_EQ(rung.instruction, ladder::mma_sync::kInstruction) << rung.name;
+    if (rung.chapter != 13 || rung.kind != ladder::RungKind::Chapter) continue;
+    const bool hopper = rung.name.rfind("13g ", 0) == 0 || rung.name.rfind("13h ", 0) == 0;
+    EXPECT_EQ(rung.instruction, hopper ? "wgmma m64n128k16 bf16" : ladder::mma_sync::kInstruction) << rung.name;
     ++rungs;
   }
-  EXPECT_GE(rungs, 11) << "13a, 13b, six 13c shapes, 13d, 13e, 13f";
+  EXPECT_EQ(rungs, 13) << "13a, 13b, six 13c shapes, 13d, 13e, 13f, 13g, 13h";
   for (const ladder::ConvRung& rung : ladder::conv_registry())
     if (rung.precision() == ladder::ConvPrecision::Fp32Nchw)
       EXPECT_TRUE(rung.instruction.empty()) << rung.name << ": CUDA-core rungs have no tensor-core peak";
+}
+
+// wgmma exists only in sm_90a, whose code runs on compute capability 9.0 alone.
+TEST(Chapter13Requirements, TheWgmmaRungsRunOnComputeCapability90Only) {
+  const ConvProblem resnet{32, 128, 28, 28, 128, 3, 3, 1, 1};
+  for (const char* name : {"13g implicit GEMM, wgmma", "13h wgmma tuned per layer, split-K"}) {
+    const auto rung = ladder::find_conv(name);
+    ASSERT_TRUE(rung.has_value()) << name;
+    EXPECT_EQ(rung->requirements.c_multiple, ladder::implicit_gemm::kChunkElements) << name;
+    if (!rung->requirements.missing_from_build.empty()) {  // a build without sm_90a: traps, so skipped everywhere
+      EXPECT_NE(rung->requirements.missing_from_build.find("sm_90a"), std::string::npos);
+      EXPECT_EQ(ladder::unsupported_reason(*rung, resnet, 90).value_or(""), rung->requirements.missing_from_build);
+      continue;
+    }
+    EXPECT_FALSE(ladder::unsupported_reason(*rung, resnet, 90).has_value()) << name;
+    EXPECT_NE(ladder::unsupported_reason(*rung, resnet, 80).value_or("").find("needs compute capability 9.0"),
+              std::string::npos)
+        << name;
+    EXPECT_NE(ladder::unsupported_reason(*rung, resnet, 100).value_or("").find("9.0 only"), std::string::npos) << name;
+  }
+  const auto tuned = ladder::find_conv("13h wgmma tuned per layer, split-K");
+  ASSERT_TRUE(tuned.has_value());
+  const ConvProblem late{32, 512, 7, 7, 512, 3, 3, 1, 1};
+  EXPECT_EQ(ladder::workspace_bytes(*tuned, late), std::size_t(4) * 1568 * 512 * 4) << "13f's split-K workspace";
+  ASSERT_TRUE(tuned->choice != nullptr) << "13h names its tile and split count";
 }
 
 TEST(Chapter13Requirements, ChannelsNotAMultipleOf8AreRejectedWithTheReason) {
@@ -104,14 +133,16 @@ TEST(Chapter13Requirements, TheLadderRunsInItsLabelsOrder) {
   std::vector<std::string> chapter13;
   for (const ladder::ConvRung& rung : ladder::conv_registry())
     if (rung.chapter == 13 && rung.kind == ladder::RungKind::Chapter) chapter13.push_back(rung.name);
-  ASSERT_EQ(chapter13.size(), 11u) << "13a, 13b, six 13c shapes, 13d, 13e, 13f";
+  ASSERT_EQ(chapter13.size(), 13u) << "13a, 13b, six 13c shapes, 13d, 13e, 13f, 13g, 13h";
   EXPECT_EQ(chapter13.front(), kRung);
   EXPECT_EQ(chapter13[1], "13b hoisted gather");
   EXPECT_EQ(chapter13[2].substr(0, 4), "13c ");
   EXPECT_EQ(chapter13[7], "13c 64x64x64 s3");
   EXPECT_EQ(chapter13[8], "13d tile tuned per layer") << "registered from another file than 13a, yet after 13c";
   EXPECT_EQ(chapter13[9], "13e any C: channels padded to 8");
-  EXPECT_EQ(chapter13.back(), "13f split-K");
+  EXPECT_EQ(chapter13[10], "13f split-K");
+  EXPECT_EQ(chapter13[11], "13g implicit GEMM, wgmma") << "from a third file, built for sm_90a";
+  EXPECT_EQ(chapter13.back(), "13h wgmma tuned per layer, split-K");
 }
 
 TEST(Chapter13Requirements, PaddedChannelsTakeAnyCWithAWorkspaceOnlyWhenNeeded) {
@@ -137,32 +168,44 @@ TEST(Chapter13Requirements, SplitKAsksForItsPartialSumsWithinTheBudget) {
   ASSERT_TRUE(rung->choice != nullptr) << "13f names its tile and split count";
 }
 
-// 13f keeps whichever split count timed fastest, 1 included, so its rung tests need not run a
-// split. Here every sweep shape runs at every split count from 2 to its limit on each ragged
-// problem 13f takes: the partial sums of each split and their reduction, against the reference.
+// 13f and 13h keep whichever split count timed fastest, 1 included, so their rung tests need
+// not run a split. Here every shape of their family runs at every split count from 2 to its
+// limit on each ragged problem the rung takes: the partial sums of each split and their
+// reduction, against the reference.
 struct SplitCase {
   ConvProblem problem;
   int shape, splits;
 };
+const ladder::implicit_gemm::TileFamily* forced_family = nullptr;
 int forced_shape = 0, forced_splits = 1;
 void launch_forced_split(const ladder::Bf16ConvArgs& args, cudaStream_t stream) {
-  ladder::implicit_gemm::launch_sweep_shape_split(args, forced_shape, forced_splits, stream);
+  forced_family->shape(forced_shape).launch_split(args, forced_splits, stream);
 }
-/// 13f's rung (its requirements and workspace) launching the forced shape and split count.
-ladder::ConvRung forced_split_rung() {
-  const auto split_k = ladder::find_conv("13f split-K");
-  if (!split_k) throw std::logic_error("13f split-K is not registered");
+
+/// A family and the rung that chooses among its shapes (whose requirements and workspace hold for each).
+struct FamilyCase {
+  const ladder::implicit_gemm::TileFamily& family;
+  const char* rung;
+};
+const FamilyCase kFamilies[] = {{ladder::implicit_gemm::mma_sync_family(), "13f split-K"},
+                                {ladder::implicit_gemm::wgmma_family(), "13h wgmma tuned per layer, split-K"}};
+
+/// The family's rung (its requirements and workspace) launching the forced shape and split count.
+ladder::ConvRung forced_split_rung(const FamilyCase& family) {
+  const auto split_k = ladder::find_conv(family.rung);
+  if (!split_k) throw std::logic_error(std::string(family.rung) + " is not registered");
+  forced_family = &family.family;
   ladder::ConvRung forced = *split_k;
   forced.launch = launch_forced_split;
   return forced;
 }
-std::vector<SplitCase> split_cases(int compute_capability) {
-  const ladder::ConvRung forced = forced_split_rung();
+std::vector<SplitCase> split_cases(const FamilyCase& family, int compute_capability) {
+  const ladder::ConvRung forced = forced_split_rung(family);
   std::vector<SplitCase> cases;
   for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
     if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
-    for (int shape = 0; shape < ladder::implicit_gemm::sweep_shapes(); ++shape) {
-      const int tiles = ladder::implicit_gemm::k_tiles(problem, ladder::implicit_gemm::sweep_shape_bk(shape));
+    for (int shape = 0; shape < family.family.count; ++shape) {
+      const int tiles = ladder::implicit_gemm::k_tiles(problem, family.family.shape(shape).bk);
       for (int splits = 2; splits <= ladder::implicit_gemm::split_limit(problem, tiles); ++splits)
         cases.push_back({problem, shape, splits});
     }
@@ -170,60 +213,86 @@ std::vector<SplitCase> split_cases(int compute_capability) {
   return cases;
 }
 
-// No GPU needed: the ragged problems reach the split path often, in every shape.
+/// Why the family's rung cannot run on this GPU at all (a ResNet layer it takes), or "".
+std::string family_skip_reason(const FamilyCase& family, int compute_capability) {
+  const ConvProblem resnet{32, 128, 28, 28, 128, 3, 3, 1, 1};
+  return ladder::unsupported_reason(forced_split_rung(family), resnet, compute_capability).value_or("");
+}
+
+// No GPU needed: the ragged problems reach the split path often, in every shape of both families.
 TEST(Chapter13SplitK, TheRaggedProblemsSplitEveryShape) {
-  const std::vector<SplitCase> cases = split_cases(90);
-  EXPECT_GE(cases.size(), 50u);
-  for (int shape = 0; shape < ladder::implicit_gemm::sweep_shapes(); ++shape) {
-    int splits_of_shape = 0;
-    for (const SplitCase& c : cases) splits_of_shape += c.shape == shape;
-    EXPECT_GT(splits_of_shape, 0) << "sweep shape " << shape;
+  for (const FamilyCase& family : kFamilies) {
+    SCOPED_TRACE(family.family.name);
+    if (!ladder::find_conv(family.rung)->requirements.missing_from_build.empty()) continue;
+    const std::vector<SplitCase> cases = split_cases(family, 90);
+    EXPECT_GE(cases.size(), 40u);
+    for (int shape = 0; shape < family.family.count; ++shape) {
+      int splits_of_shape = 0;
+      for (const SplitCase& c : cases) splits_of_shape += c.shape == shape;
+      EXPECT_GT(splits_of_shape, 0) << "shape " << family.family.shape(shape).name;
+    }
   }
+  EXPECT_THROW(ladder::implicit_gemm::wgmma_family().shape(6), std::invalid_argument);
+  EXPECT_THROW(ladder::implicit_gemm::mma_sync_family().shape(-1), std::invalid_argument);
 }
 
 TEST(Chapter13SplitK, EveryShapeAtEverySplitCountMatchesTheReference) {
   LADDER_SKIP_WITHOUT_GPU();
   const int compute_capability = ladder::query_device().compute_capability;
-  if (compute_capability < 80) GTEST_SKIP() << "13f needs compute capability 8.0";
-  const ladder::ConvRung forced = forced_split_rung();
-  for (const SplitCase& c : split_cases(compute_capability)) {
-    SCOPED_TRACE("sweep shape " + std::to_string(c.shape) + ", " + std::to_string(c.splits) + " splits");
-    forced_shape = c.shape;
-    forced_splits = c.splits;
-    ladder::testing::check_conv_rung(forced, c.problem);
-  }
-}
-
-// 13d picks its tile by timing, so two runs of chapter 14 may pick differently. Each shape adds
-// every output's products in the same order, k16 slice by k16 slice (the k-tile's depth only
-// groups them), so the choice changes the speed, never the bits: the same seed gives the same
-// network whichever tile won.
-TEST(Chapter13SplitK, EverySweepShapeGivesTheSameBits) {
-  LADDER_SKIP_WITHOUT_GPU();
-  const int compute_capability = ladder::query_device().compute_capability;
-  if (compute_capability < 80) GTEST_SKIP() << "13d needs compute capability 8.0";
-  const ladder::ConvRung forced = forced_split_rung();
-  forced_splits = 1;
-  int compared = 0;
-  for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
-    if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
-    SCOPED_TRACE(ladder::describe(problem));
-    ladder::DeviceConv<__nv_bfloat16> tensors(ladder::random_conv_inputs(problem, 13, true), 0);
-    std::vector<float> first;
-    for (forced_shape = 0; forced_shape < ladder::implicit_gemm::sweep_shapes(); ++forced_shape) {
-      const std::vector<float> y = ladder::run_conv_once(forced, tensors);
-      if (forced_shape == 0) {
-        first = y;
-        // Equal bits prove nothing if no shape wrote y: each run starts from the same poison.
-        ASSERT_EQ(std::count_if(first.begin(), first.end(), [](float v) { return !std::isfinite(v); }), 0);
-        continue;
-      }
-      ASSERT_EQ(y.size(), first.size());
-      EXPECT_EQ(std::memcmp(y.data(), first.data(), y.size() * sizeof(float)), 0) << "sweep shape " << forced_shape;
-      ++compared;
+  int families = 0;
+  for (const FamilyCase& family : kFamilies) {
+    SCOPED_TRACE(family.family.name);
+    if (!family_skip_reason(family, compute_capability).empty()) continue;
+    ++families;
+    const std::vector<SplitCase> cases = split_cases(family, compute_capability);
+    const ladder::ConvRung forced = forced_split_rung(family);
+    for (const SplitCase& c : cases) {
+      SCOPED_TRACE(std::string(family.family.shape(c.shape).name) + ", " + std::to_string(c.splits) + " splits");
+      forced_shape = c.shape;
+      forced_splits = c.splits;
+      ladder::testing::check_conv_rung(forced, c.problem);
     }
   }
-  EXPECT_GT(compared, 0) << "no ragged problem that 13d takes";
+  if (families == 0) GTEST_SKIP() << "13f: " << family_skip_reason(kFamilies[0], compute_capability);
+}
+
+// 13d picks its tile by timing, so two runs of chapter 14 may pick differently. Within a family
+// each shape adds every output's products in the same order, k16 slice by k16 slice (the
+// k-tile's depth only groups them), so the choice changes the speed, never the bits: the same
+// seed gives the same network whichever tile won. Checked for 13h's family too.
+TEST(Chapter13SplitK, EveryShapeOfAFamilyGivesTheSameBits) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int compute_capability = ladder::query_device().compute_capability;
+  int families = 0;
+  for (const FamilyCase& family : kFamilies) {
+    SCOPED_TRACE(family.family.name);
+    if (!family_skip_reason(family, compute_capability).empty()) continue;
+    ++families;
+    const ladder::ConvRung forced = forced_split_rung(family);
+    forced_splits = 1;
+    int compared = 0;
+    for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
+      if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
+      SCOPED_TRACE(ladder::describe(problem));
+      ladder::DeviceConv<__nv_bfloat16> tensors(ladder::random_conv_inputs(problem, 13, true), 0);
+      std::vector<float> first;
+      for (forced_shape = 0; forced_shape < family.family.count; ++forced_shape) {
+        const std::vector<float> y = ladder::run_conv_once(forced, tensors);
+        if (forced_shape == 0) {
+          first = y;
+          // Equal bits prove nothing if no shape wrote y: each run starts from the same poison.
+          ASSERT_EQ(std::count_if(first.begin(), first.end(), [](float v) { return !std::isfinite(v); }), 0);
+          continue;
+        }
+        ASSERT_EQ(y.size(), first.size());
+        EXPECT_EQ(std::memcmp(y.data(), first.data(), y.size() * sizeof(float)), 0)
+            << "shape " << family.family.shape(forced_shape).name;
+        ++compared;
+      }
+    }
+    EXPECT_GT(compared, 0) << "no ragged problem that " << family.rung << " takes";
+  }
+  if (families == 0) GTEST_SKIP() << "13d: " << family_skip_reason(kFamilies[0], compute_capability);
 }
 
 TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {

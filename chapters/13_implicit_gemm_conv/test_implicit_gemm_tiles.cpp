@@ -217,5 +217,93 @@ TYPED_TEST(Chapter13Configs, AccumulatorsCoverTheBlockTileOnce) {
   for (int e = 0; e < Cfg::kBM * Cfg::kBN; ++e) EXPECT_EQ(owners[e], 1) << "element " << e;
 }
 
+// ---------------------------------------------------------------------------
+// 13g and 13h: the wgmma shapes
+// ---------------------------------------------------------------------------
+
+// 13g keeps 13b's gather, which writes chunks where SharedTile's swizzle says. For rows of 64
+// bf16 that must be the 128-byte swizzle TMA writes and wgmma reads (chapter 09), or wgmma
+// would multiply permuted steps.
+TEST(Chapter13Wgmma, TheSwizzleOf64WideRowsIsWgmmas128ByteSwizzle) {
+  using Tile = mma_sync::SharedTile<mma_sync::SwizzledRows, 128, 64>;
+  for (int row = 0; row < 128; ++row)
+    for (int k = 0; k < 64; ++k)
+      ASSERT_EQ(Tile::offset(row, k), hopper::sw128_element_offset(row, k)) << row << " " << k;
+  // And a 32-wide row (13a's k-tiles) is not: its 64-byte rows swizzle differently.
+  using Narrow = mma_sync::SharedTile<mma_sync::SwizzledRows, 128, 32>;
+  int differ = 0;
+  for (int row = 0; row < 16; ++row)
+    for (int k = 0; k < 32; k += 8) differ += Narrow::offset(row, k) % 64 != hopper::sw128_element_offset(row, k) % 64;
+  EXPECT_GT(differ, 0);
+}
+
+template <class Cfg>
+class Chapter13WgmmaConfigs : public ::testing::Test {};
+using WgmmaConfigs =
+    ::testing::Types<Wgmma128x128s4, Wgmma128x128s3, Wgmma64x128s4, Wgmma128x64s4, Wgmma64x64s4, Wgmma128x256s4>;
+TYPED_TEST_SUITE(Chapter13WgmmaConfigs, WgmmaConfigs);
+
+TYPED_TEST(Chapter13WgmmaConfigs, EveryChunkOfAStageIsCopiedOnce) {
+  using Cfg = TypeParam;
+  expect_copies_cover<Cfg>(Cfg::kBM, Cfg::kAChunksPerThread, Cfg::ATile::offset);
+  expect_copies_cover<Cfg>(Cfg::kBN, Cfg::kBChunksPerThread, Cfg::BTile::offset);
+}
+
+/// Each warpgroup's wgmma accumulators (chapter 09's layout) cover its 64 rows, and the block's
+/// warpgroups the block tile, once; the epilogue's pairs are neighbouring channels.
+TYPED_TEST(Chapter13WgmmaConfigs, AccumulatorsCoverTheBlockTileOnce) {
+  using Cfg = TypeParam;
+  std::vector<int> owners(Cfg::kBM * Cfg::kBN, 0);
+  for (int warpgroup = 0; warpgroup < Cfg::kWarpgroups; ++warpgroup)
+    for (int thread = 0; thread < Cfg::kWarpgroupThreads; ++thread)
+      for (int reg = 0; reg < Cfg::kAccumulators; reg += 2) {
+        const RowCol at = hopper::wgmma_accumulator_at(thread, reg);
+        const int row = warpgroup * Cfg::kWgmmaM + at.row;
+        ASSERT_TRUE(row < Cfg::kBM && at.col + 1 < Cfg::kBN);
+        EXPECT_EQ(hopper::wgmma_accumulator_at(thread, reg + 1), (RowCol{at.row, at.col + 1}));
+        ++owners[row * Cfg::kBN + at.col];
+        ++owners[row * Cfg::kBN + at.col + 1];
+      }
+  for (int e = 0; e < Cfg::kBM * Cfg::kBN; ++e) EXPECT_EQ(owners[e], 1) << "element " << e;
+}
+
+/// Whether the ring of Stages, gathering kLookahead k-tiles ahead and leaving MmaInFlight
+/// k-tiles of wgmma running, ever refills a stage still in use. At k-tile i, after the barrier:
+/// tile i is about to be multiplied, tiles i - MmaInFlight .. i - 1 may still be read by wgmma
+/// (each warpgroup waited until at most MmaInFlight groups ran), and the gathers of tiles
+/// i + 1 .. i + lookahead - 1 are in flight; the gathers of tile i + lookahead go to its stage.
+bool ring_refills_a_busy_stage(int stages, int lookahead, int mma_in_flight, int k_tiles) {
+  for (int i = 0; i < k_tiles; ++i) {
+    const int refilled = (i + lookahead) % stages;
+    for (int busy = i - mma_in_flight; busy < i + lookahead; ++busy)
+      if (busy >= 0 && busy < k_tiles && busy % stages == refilled) return true;
+  }
+  return false;
+}
+
+TYPED_TEST(Chapter13WgmmaConfigs, TheRingNeverRefillsAStageInUse) {
+  using Cfg = TypeParam;
+  EXPECT_FALSE(ring_refills_a_busy_stage(Cfg::kStages, Cfg::kLookahead, Cfg::kMmaInFlight, 50));
+  for (int i = 0; i < 2 * Cfg::kStages; ++i) EXPECT_EQ(Cfg::ring_stage(i), i % Cfg::kStages);
+  EXPECT_EQ(Cfg::kSmemBytes, Cfg::kStages * (Cfg::kBM + Cfg::kBN) * 64 * 2 + 1024);
+}
+
+TEST(Chapter13Wgmma, TheRingCheckCatchesALookaheadTooFar) {
+  // 4 stages, one k-tile of wgmma in flight: gathering 3 ahead (as 13b does with 4 stages and
+  // no wgmma in flight) would refill the stage the previous k-tile's wgmma may still read.
+  EXPECT_TRUE(ring_refills_a_busy_stage(4, 3, 1, 50));
+  EXPECT_FALSE(ring_refills_a_busy_stage(4, 2, 1, 50));
+  EXPECT_FALSE(ring_refills_a_busy_stage(4, 3, 0, 50));
+}
+
+TEST(Chapter13Wgmma, TheFirstRungsConfiguration) {
+  using Cfg = Wgmma128x128s4;
+  EXPECT_EQ(Cfg::kThreads, 256) << "two warpgroups of 64 rows";
+  EXPECT_EQ(Cfg::kLookahead, 2);
+  EXPECT_EQ(Cfg::kSmemBytes, 4 * 32768 + 1024);
+  EXPECT_EQ(Cfg::kAChunksPerThread, 4);
+  EXPECT_EQ(Cfg::kBChunksPerThread, 4);
+}
+
 }  // namespace
 }  // namespace ladder::implicit_gemm

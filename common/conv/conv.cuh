@@ -86,6 +86,12 @@ struct ConvRequirements {
   /// at most this many elements; 0 = any
   long long max_lowered_elements = 0;
   bool needs_cudnn = false;  ///< rejected when the build found no cuDNN
+  /// 0: any newer device too. Arch-specific code (sm_90a: wgmma) runs on its own compute
+  /// capability only, e.g. 90 with min_compute_capability 90.
+  int max_compute_capability = 0;
+  /// Non-empty: why this build cannot run the rung anywhere (its kernel was compiled without
+  /// the target it needs); shown as the reason it skips.
+  std::string missing_from_build;
 };
 
 /// One entry of the conv registry.

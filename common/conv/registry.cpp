@@ -5,6 +5,7 @@
 #include "common/conv/conv.cuh"
 #include "common/conv/cudnn.cuh"
 #include "common/core/build_targets.hpp"
+#include "common/core/capability.hpp"
 #include "common/core/registry.hpp"
 #include "common/gemm/gemm.cuh"
 
@@ -61,11 +62,14 @@ std::optional<std::string> unsupported_reason(const ConvRung& rung, const ConvPr
     why << *invalid;
   } else if (need.needs_cudnn && !cudnn_available()) {
     why << "this build has no cuDNN (CMake found none; see LADDER_WITH_CUDNN)";
+  } else if (!need.missing_from_build.empty()) {
+    why << need.missing_from_build;
   } else if (const char* missing = missing_sm80_code(rung.kind, need.min_compute_capability)) {
     why << missing;
-  } else if (compute_capability < need.min_compute_capability) {
-    why << "needs compute capability " << need.min_compute_capability / 10 << "." << need.min_compute_capability % 10
-        << ", device has " << compute_capability / 10 << "." << compute_capability % 10;
+  } else if (const std::string mismatch =
+                 capability_mismatch(need.min_compute_capability, need.max_compute_capability, compute_capability);
+             !mismatch.empty()) {
+    why << mismatch;
   } else if (problem.c % need.c_multiple != 0) {
     why << "needs C a multiple of " << need.c_multiple << " (got " << problem.c << ")";
   } else if (need.max_filter_extent > 0 && (problem.r > need.max_filter_extent || problem.s > need.max_filter_extent)) {

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/core/build_targets.hpp"
+#include "common/core/capability.hpp"
 #include "common/core/registry.hpp"
 #include "common/core/table.hpp"
 #include "common/gemm/cublas.cuh"
@@ -39,23 +40,16 @@ std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<El
                                        int compute_capability) {
   const GemmRequirements& need = rung.requirements;
   std::ostringstream why;
-  const auto version = [](int capability) {
-    return std::to_string(capability / 10) + "." + std::to_string(capability % 10);
-  };
   if (rung.precision() != precision) {
     why << "is a " << to_string(rung.precision()) << " rung, the problem is " << to_string(precision);
   } else if (!need.missing_from_build.empty()) {
     why << need.missing_from_build;
   } else if (const char* missing = missing_sm80_code(rung.kind, need.min_compute_capability)) {
     why << missing;
-  } else if (compute_capability < need.min_compute_capability) {
-    why << "needs compute capability " << version(need.min_compute_capability) << ", device has "
-        << version(compute_capability);
-  } else if (need.max_compute_capability > 0 && compute_capability > need.max_compute_capability) {
-    why << "runs on compute capability " << version(need.min_compute_capability)
-        << (need.max_compute_capability != need.min_compute_capability ? " to " + version(need.max_compute_capability)
-                                                                       : std::string(" only"))
-        << " (arch-specific code), device has " << version(compute_capability);
+  } else if (const std::string mismatch =
+                 capability_mismatch(need.min_compute_capability, need.max_compute_capability, compute_capability);
+             !mismatch.empty()) {
+    why << mismatch;
   } else if (args.m % need.m_multiple != 0 || args.n % need.n_multiple != 0 || args.k % need.k_multiple != 0) {
     why << "needs m, n, k multiples of " << need.m_multiple << ", " << need.n_multiple << ", " << need.k_multiple
         << " (got " << args.m << ", " << args.n << ", " << args.k << ")";
