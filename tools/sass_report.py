@@ -36,7 +36,9 @@ wavefronts): its report counts HMMA, ldmatrix (LDSM), generic loads (LD: a
 WMMA fragment loaded through a generic pointer), register transposes (MOVM)
 and cp.async (LDGSTS) per k-tile against all the loop's instructions, and the
 issue ceiling that follows from one HMMA per HMMA_CLOCKS clocks per
-sub-partition at the peak.
+sub-partition at the peak. A wgmma kernel's block says `math=HGMMA` (sm_90a):
+the same per warp and k-tile for HGMMA, cp.async and barriers, and the
+ceiling that follows from one HGMMA.64xNx16 per N / 2 clocks.
 
 The ceilings, on sm_90 (4 sub-partitions per SM, each issuing one warp
 instruction per clock to 32 FP32 lanes; shared memory serving one wavefront
@@ -109,8 +111,8 @@ def parse_rules(text: str):
 def parse_attributes(text: str):
     attributes = dict(token.split("=", 1) for token in shlex.split(text))
     attributes.setdefault("math", "FFMA")
-    required = ("kernel", "arch") if attributes["math"] == "HMMA" else ("kernel", "arch", "k_steps", "wavefronts",
-                                                                        "passes")
+    required = ("kernel", "arch") if attributes["math"] in ("HMMA", "HGMMA") else ("kernel", "arch", "k_steps",
+                                                                                    "wavefronts", "passes")
     for name in required:
         if name not in attributes:
             raise ValueError(f"sass block without {name}=")
@@ -330,6 +332,44 @@ def report_mma(name: str, code, attributes):
     return "\n".join(lines)
 
 
+HGMMA_SHAPE = re.compile(r"\bHGMMA\.64x(\d+)x16\.")
+
+
+def report_wgmma(name: str, code, attributes):
+    """A wgmma kernel's main loop, per warp and trip (one k-tile): its HGMMA, cp.async (LDGSTS) and barriers
+    against everything else it issues, and the issue ceiling on sm_90. A warpgroup's 64 x N x 16 HGMMA gives each
+    of its 4 warps' sub-partitions 16 x N x 16 x 2 = 512 N FLOP, N / 2 clocks of a tensor core at 1024 FLOP per
+    clock (HMMA_CLOCKS' rate), while each warp issues the trip's instructions on its own sub-partition, one a
+    clock. More warpgroups per SM share both alike, so the ratio does not depend on how many are resident."""
+    loop = main_loop(code, "HGMMA")
+    if loop is None:
+        raise ValueError(f"{name}: no loop in the machine code")
+    body, trip, longest = instructions(loop), shortest_trip(loop), longest_plain_trip(loop)
+    widths = {int(m.group(1)) for item in body if opcode(item) == "HGMMA" and (m := HGMMA_SHAPE.search(item[1]))}
+    if len(widths) != 1:
+        raise ValueError(f"{name}: expected HGMMA of one 64xNx16 shape in the main loop, found N = {sorted(widths)}")
+    width = widths.pop()
+    counts = {op: sum(opcode(i) == op for i in body) for op in ("HGMMA", "LDGSTS", "BAR")}
+    hgmma = counts["HGMMA"]
+    others = len(body) - sum(counts.values())
+    busy = Fraction(width, 2)  # tensor-core clocks per HGMMA on each sub-partition
+    lines = [f"Main loop of `{name}` on {attributes['arch']}, one trip per k-tile, per warp: {len(body)} "
+             f"instructions. The shortest trip around it issues {trip}; the longest that calls no slow path issues "
+             f"{longest}.", "",
+             "| per k-tile and warp | count | per HGMMA |", "| --- | ---: | ---: |"]
+    for op, count in counts.items():
+        lines.append(f"| `{op}` | {count} | {number(Fraction(count, hgmma))} |")
+    lines += [f"| other instructions (gather addresses, predicates, fences, loop) | {others} | "
+              f"{number(Fraction(others, hgmma))} |",
+              f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hgmma))}** |", "",
+              f"- Issue slots: each HGMMA.64x{width}x16 keeps a sub-partition's tensor core busy {number(busy)} clocks "
+              f"at the peak, in which its warp may issue {number(busy)} instructions. The longest such trip issues "
+              f"{number(Fraction(longest, hgmma))} per HGMMA: a predicted ceiling of "
+              f"**{percent(min(Fraction(1), busy * hgmma / longest))}** of the dense bf16 peak; the shortest, "
+              f"{number(Fraction(trip, hgmma))} per HGMMA, {percent(min(Fraction(1), busy * hgmma / trip))}.", ""]
+    return "\n".join(lines)
+
+
 def excerpt(body):
     """The loop's instructions from its first shared load on: where the k-steps' math begins."""
     start = next((k for k, i in enumerate(body) if opcode(i).startswith("LDS") and not i[1].startswith("@!PT ")), 0)
@@ -388,7 +428,7 @@ def main():
                          f"kernels are: {', '.join(sorted(names.values()))}")
             head = match.group(1)
             head = re.sub(r"nvcc=\S+", f"nvcc={version}", head) if "nvcc=" in head else f"{head} nvcc={version}"
-            make = report_mma if attributes["math"] == "HMMA" else report
+            make = {"HMMA": report_mma, "HGMMA": report_wgmma}.get(attributes["math"], report)
             return f"<!-- sass:begin {head} -->\n" + make(attributes["kernel"], functions[chosen[0]],
                                                           attributes) + match.group(3)
 

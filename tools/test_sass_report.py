@@ -158,5 +158,54 @@ class MmaReportTest(unittest.TestCase):
         self.assertIn("a predicted ceiling of **92 %**", sass_report.report_mma("k", code, self.attributes))
 
 
+# A wgmma main loop: 4 HGMMA.64x128x16, 2 LDGSTS, a barrier, a fence and 2 other instructions.
+WGMMA_LISTING = """
+.text._Z5wgmmav:
+        /*0000*/                   MOV R1, c[0x0][0x28] ;
+.L_x_5:
+        /*0010*/                   LDGSTS.E.BYPASS.128 [R18], desc[UR4][R20.64] ;
+        /*0020*/                   LDGSTS.E.BYPASS.128 [R19], desc[UR4][R22.64] ;
+        /*0030*/                   FENCE.VIEW.ASYNC.S ;
+        /*0040*/                   BAR.SYNC.DEFER_BLOCKING 0x0 ;
+        /*0050*/                   WARPGROUP.ARRIVE ;
+        /*0060*/                   HGMMA.64x128x16.F32.BF16 R24, gdesc[UR8], R24 ;
+        /*0070*/                   HGMMA.64x128x16.F32.BF16 R24, gdesc[UR12], R24 ;
+        /*0080*/                   HGMMA.64x128x16.F32.BF16 R24, gdesc[UR8], R24 ;
+        /*0090*/                   HGMMA.64x128x16.F32.BF16 R24, gdesc[UR12], R24, gsb0 ;
+        /*00a0*/               @P3 BRA `(.L_x_5) ;
+        /*00b0*/                   EXIT ;
+"""
+
+
+class WgmmaReportTest(unittest.TestCase):
+    def setUp(self):
+        self.code = sass_report.parse_listing(WGMMA_LISTING)["_Z5wgmmav"]
+        self.attributes = sass_report.parse_attributes("kernel=k arch=sm_90a math=HGMMA")
+
+    def test_the_counts_and_the_ceiling(self):
+        text = sass_report.report_wgmma("k", self.code, self.attributes)
+        self.assertIn("| `HGMMA` | 4 | 1 |", text)
+        self.assertIn("| `LDGSTS` | 2 | 0.5 |", text)
+        self.assertIn("| `BAR` | 1 | 0.25 |", text)
+        self.assertIn("| **all instructions** | **10** | **2.5** |", text)
+        # 64 clocks of tensor core per HGMMA.64x128x16, 2.5 instructions issued: far under, the peak.
+        self.assertIn("busy 64 clocks", text)
+        self.assertIn("a predicted ceiling of **100 %**", text)
+
+    def test_a_loop_issuing_more_than_the_hgmma_cover_is_capped(self):
+        # 256 more instructions per trip: 266 per 4 HGMMA of 64 clocks = 256 / 266 = 96 %.
+        padding = "".join(f"        /*{0x100 + i:04x}*/                   IMAD R40, R41, R42, RZ ;\n" for i in range(256))
+        slow = WGMMA_LISTING.replace("        /*00a0*/", padding + "        /*00a0*/")
+        code = sass_report.parse_listing(slow)["_Z5wgmmav"]
+        self.assertIn("a predicted ceiling of **96 %**", sass_report.report_wgmma("k", code, self.attributes))
+
+    def test_mixed_widths_are_an_error(self):
+        mixed = WGMMA_LISTING.replace("HGMMA.64x128x16.F32.BF16 R24, gdesc[UR12], R24, gsb0",
+                                      "HGMMA.64x64x16.F32.BF16 R24, gdesc[UR12], R24, gsb0")
+        code = sass_report.parse_listing(mixed)["_Z5wgmmav"]
+        with self.assertRaises(ValueError):
+            sass_report.report_wgmma("k", code, self.attributes)
+
+
 if __name__ == "__main__":
     unittest.main()
