@@ -5,9 +5,9 @@
 ///
 /// Two families use it: the mma.sync shapes of 13c, behind 13d, 13e and 13f
 /// (implicit_gemm_sweep.cu), and the wgmma shapes of 13g, behind 13h (implicit_gemm_wgmma.cu).
-/// They are never mixed: within a family every shape adds each output's products in the same
-/// order, so the choice changes the speed and never the bits (chapter 14 relies on it for
-/// 13d); mma.sync and wgmma need not add them alike.
+/// They are never mixed. Every mma.sync shape adds each output's products in the same order,
+/// so 13d's choice (one split) changes the speed and never the bits, which chapter 14 relies
+/// on; nothing promises that of wgmma of other widths, of wgmma beside mma.sync, or of split-K.
 #pragma once
 
 #include <string>

@@ -223,7 +223,9 @@ std::string family_skip_reason(const FamilyCase& family, int compute_capability)
 TEST(Chapter13SplitK, TheRaggedProblemsSplitEveryShape) {
   for (const FamilyCase& family : kFamilies) {
     SCOPED_TRACE(family.family.name);
-    if (!ladder::find_conv(family.rung)->requirements.missing_from_build.empty()) continue;
+    const auto rung = ladder::find_conv(family.rung);
+    ASSERT_TRUE(rung.has_value()) << family.rung;
+    if (!rung->requirements.missing_from_build.empty()) continue;
     const std::vector<SplitCase> cases = split_cases(family, 90);
     EXPECT_GE(cases.size(), 40u);
     for (int shape = 0; shape < family.family.count; ++shape) {
@@ -256,43 +258,64 @@ TEST(Chapter13SplitK, EveryShapeAtEverySplitCountMatchesTheReference) {
   if (families == 0) GTEST_SKIP() << "13f: " << family_skip_reason(kFamilies[0], compute_capability);
 }
 
-// 13d picks its tile by timing, so two runs of chapter 14 may pick differently. Within a family
-// each shape adds every output's products in the same order, k16 slice by k16 slice (the
-// k-tile's depth only groups them), so the choice changes the speed, never the bits: the same
-// seed gives the same network whichever tile won. Checked for 13h's family too.
-TEST(Chapter13SplitK, EveryShapeOfAFamilyGivesTheSameBits) {
+// 13d picks its tile by timing, so two runs of chapter 14 may pick differently. Each mma.sync
+// shape adds every output's products in the same order, k16 slice by k16 slice (the k-tile's
+// depth only groups them), so the choice changes the speed, never the bits: the same seed gives
+// the same network whichever tile won. (13h's wgmma shapes promise only the tolerance.)
+TEST(Chapter13SplitK, EveryMmaSyncShapeGivesTheSameBits) {
   LADDER_SKIP_WITHOUT_GPU();
   const int compute_capability = ladder::query_device().compute_capability;
+  const FamilyCase& family = kFamilies[0];
+  if (const std::string reason = family_skip_reason(family, compute_capability); !reason.empty())
+    GTEST_SKIP() << "13d: " << reason;
+  const ladder::ConvRung forced = forced_split_rung(family);
+  forced_splits = 1;
+  int compared = 0;
+  for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
+    if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
+    SCOPED_TRACE(ladder::describe(problem));
+    ladder::DeviceConv<__nv_bfloat16> tensors(ladder::random_conv_inputs(problem, 13, true), 0);
+    std::vector<float> first;
+    for (forced_shape = 0; forced_shape < family.family.count; ++forced_shape) {
+      const std::vector<float> y = ladder::run_conv_once(forced, tensors);
+      if (forced_shape == 0) {
+        first = y;
+        // Equal bits prove nothing if no shape wrote y: each run starts from the same poison.
+        ASSERT_EQ(std::count_if(first.begin(), first.end(), [](float v) { return !std::isfinite(v); }), 0);
+        continue;
+      }
+      ASSERT_EQ(y.size(), first.size());
+      EXPECT_EQ(std::memcmp(y.data(), first.data(), y.size() * sizeof(float)), 0)
+          << "shape " << family.family.shape(forced_shape).name;
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 0) << "no ragged problem that 13d takes";
+}
+
+// The ragged problems have at most 72 output channels, so a 128- or 256-wide tile never starts
+// past channel 0 there, and a 256-wide one never stores its columns past 72. These layers do:
+// 300 and 520 channels, neither a multiple of 64, so every shape of both families runs column
+// tiles past the first and a ragged last one (and, split, the partial sums of each).
+TEST(Chapter13SplitK, EveryShapeTakesLayersWiderThanItsTile) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int compute_capability = ladder::query_device().compute_capability;
+  const ConvProblem wide_layers[] = {{1, 16, 9, 9, 300, 3, 3, 1, 1}, {2, 8, 6, 7, 520, 1, 1, 1, 0}};
   int families = 0;
   for (const FamilyCase& family : kFamilies) {
     SCOPED_TRACE(family.family.name);
     if (!family_skip_reason(family, compute_capability).empty()) continue;
     ++families;
     const ladder::ConvRung forced = forced_split_rung(family);
-    forced_splits = 1;
-    int compared = 0;
-    for (const ConvProblem& problem : ladder::testing::ragged_conv_problems()) {
-      if (ladder::unsupported_reason(forced, problem, compute_capability)) continue;
-      SCOPED_TRACE(ladder::describe(problem));
-      ladder::DeviceConv<__nv_bfloat16> tensors(ladder::random_conv_inputs(problem, 13, true), 0);
-      std::vector<float> first;
-      for (forced_shape = 0; forced_shape < family.family.count; ++forced_shape) {
-        const std::vector<float> y = ladder::run_conv_once(forced, tensors);
-        if (forced_shape == 0) {
-          first = y;
-          // Equal bits prove nothing if no shape wrote y: each run starts from the same poison.
-          ASSERT_EQ(std::count_if(first.begin(), first.end(), [](float v) { return !std::isfinite(v); }), 0);
-          continue;
+    for (const ConvProblem& problem : wide_layers)
+      for (forced_shape = 0; forced_shape < family.family.count; ++forced_shape)
+        for (forced_splits = 1; forced_splits <= 2; ++forced_splits) {
+          SCOPED_TRACE(std::string(family.family.shape(forced_shape).name) + ", " + std::to_string(forced_splits) +
+                       " splits, " + ladder::describe(problem));
+          ladder::testing::check_conv_rung(forced, problem);
         }
-        ASSERT_EQ(y.size(), first.size());
-        EXPECT_EQ(std::memcmp(y.data(), first.data(), y.size() * sizeof(float)), 0)
-            << "shape " << family.family.shape(forced_shape).name;
-        ++compared;
-      }
-    }
-    EXPECT_GT(compared, 0) << "no ragged problem that " << family.rung << " takes";
   }
-  if (families == 0) GTEST_SKIP() << "13d: " << family_skip_reason(kFamilies[0], compute_capability);
+  if (families == 0) GTEST_SKIP() << "13f: " << family_skip_reason(kFamilies[0], compute_capability);
 }
 
 TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {
