@@ -227,6 +227,21 @@ LADDER_HOST_DEVICE constexpr std::uint32_t sw128_rows_start(std::uint32_t tile_s
 }
 // [chapter-descriptor]
 
+/// A model of the shared-memory byte address wgmma reads for row `row` and 16-byte chunk
+/// `chunk` (0 or 1) of the k-step a K-major descriptor names (PTX ISA, "Shared Memory Matrix
+/// Layout" and "Matrix Descriptor Format"): 8-row core-matrix groups SBO apart, rows of 128
+/// bytes inside a 128-byte-swizzle atom, chunks 16 bytes apart along k; then, with base offset
+/// 0 (the pattern starts on 1024-byte boundaries), the swizzle applied to the address. For the
+/// CPU tests of chapters 09 and 13; it covers base offset 0 with the 128-byte swizzle or none,
+/// and gives -1 for anything else.
+LADDER_HOST_DEVICE constexpr int k_major_read_address(std::uint64_t descriptor, int row, int chunk) {
+  const WgmmaDescriptorFields d = decode_wgmma_descriptor(descriptor);
+  if (d.base_offset != 0 || (d.mode != Swizzle::k128B && d.mode != Swizzle::kNone)) return -1;
+  const int linear = static_cast<int>(d.start_address + row / 8 * d.stride_byte_offset) + row % 8 * kSw128RowBytes +
+                     chunk * kChunkBytes;
+  return d.mode == Swizzle::k128B ? swizzle_128b(linear) : linear;
+}
+
 // ---------------------------------------------------------------------------
 // B as it is stored: MN-major (PTX ISA, "Shared Memory Matrix Layout", MN-major)
 // ---------------------------------------------------------------------------

@@ -192,17 +192,11 @@ TEST(Chapter09Descriptor, KStepAdvancesTheStartBy32Bytes) {
     }
 }
 
-/// A model of the address wgmma reads for row `row` and 16-byte chunk `chunk` (0 or 1) of
-/// the k-step that `descriptor` names, for a K-major operand (PTX ISA, "Shared Memory Matrix
-/// Layout" and "Matrix Descriptor Format"): 8-row core-matrix groups SBO apart, rows of
-/// 128 bytes inside a 128-byte-swizzle atom, chunks 16 bytes apart along k; then, with base
-/// offset 0 (the pattern starts on 1024-byte boundaries), the swizzle applied to the address.
+/// hopper::k_major_read_address, the model of the address wgmma reads for a K-major operand,
+/// with base offset 0 (all the model covers) checked.
 int wgmma_read_address(std::uint64_t descriptor, int row, int chunk) {
-  const WgmmaDescriptorFields d = decode_wgmma_descriptor(descriptor);
-  EXPECT_EQ(d.base_offset, 0u) << "the model covers base offset 0 only";
-  const int linear = static_cast<int>(d.start_address + row / 8 * d.stride_byte_offset) + row % 8 * kSw128RowBytes +
-                     chunk * kChunkBytes;
-  return d.mode == Swizzle::k128B ? swizzle_128b(linear) : linear;
+  EXPECT_EQ(decode_wgmma_descriptor(descriptor).base_offset, 0u) << "the model covers base offset 0 only";
+  return k_major_read_address(descriptor, row, chunk);
 }
 
 /// Where the tile at `tile_start` holds bf16 (row, k): TMA's swizzled layout. Empty if

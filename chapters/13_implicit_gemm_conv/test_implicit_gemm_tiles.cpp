@@ -267,6 +267,43 @@ TYPED_TEST(Chapter13WgmmaConfigs, AccumulatorsCoverTheBlockTileOnce) {
   for (int e = 0; e < Cfg::kBM * Cfg::kBN; ++e) EXPECT_EQ(owners[e], 1) << "element " << e;
 }
 
+/// wgmma reads each warpgroup's A rows and the whole B tile, k-step by k-step, through the
+/// kernel's descriptors (chapter 09's, modelled from the PTX ISA by hopper::k_major_read_address):
+/// every 16-byte chunk must be read from where the gather wrote it (SharedTile::offset).
+TYPED_TEST(Chapter13WgmmaConfigs, WgmmaReadsEveryChunkWhereTheGatherWroteIt) {
+  using Cfg = TypeParam;
+  for (std::uint32_t stage : {0x0u, 0x8000u, std::uint32_t(3 * Cfg::kStageElements * 2)}) {
+    const std::uint32_t b_start = stage + Cfg::ATile::kElements * 2;
+    ASSERT_TRUE(hopper::sw128_tile_start_fits(stage) && hopper::sw128_tile_start_fits(b_start));
+    for (int ks = 0; ks < Cfg::kBK / hopper::kWgmmaK; ++ks)
+      for (int chunk = 0; chunk < 2; ++chunk) {
+        const int k = ks * hopper::kWgmmaK + chunk * kChunkElements;
+        for (int warpgroup = 0; warpgroup < Cfg::kWarpgroups; ++warpgroup) {
+          const std::uint32_t rows = hopper::sw128_rows_start(stage, warpgroup * Cfg::kWgmmaM);
+          for (int row = 0; row < Cfg::kWgmmaM; ++row)
+            ASSERT_EQ(hopper::k_major_read_address(hopper::sw128_k_step_descriptor(rows, ks), row, chunk),
+                      int(stage) + 2 * Cfg::ATile::offset(warpgroup * Cfg::kWgmmaM + row, k))
+                << "A, warpgroup " << warpgroup << " row " << row << " k " << k;
+        }
+        for (int n = 0; n < Cfg::kBN; ++n)
+          ASSERT_EQ(hopper::k_major_read_address(hopper::sw128_k_step_descriptor(b_start, ks), n, chunk),
+                    int(b_start) + 2 * Cfg::BTile::offset(n, k))
+              << "B, channel " << n << " k " << k;
+      }
+  }
+}
+
+// The check is not blind: 13a's 32-wide rows, read through the same descriptors, are not where
+// wgmma looks.
+TEST(Chapter13Wgmma, TheReadCheckCatchesAnotherLayout) {
+  using Narrow = mma_sync::SharedTile<mma_sync::SwizzledRows, 64, 32>;
+  int misses = 0;
+  for (int row = 0; row < 64; ++row)
+    misses += hopper::k_major_read_address(hopper::sw128_k_step_descriptor(0, 1), row, 0) !=
+              2 * Narrow::offset(row, hopper::kWgmmaK);
+  EXPECT_GT(misses, 0);
+}
+
 /// Whether the ring of Stages, gathering kLookahead k-tiles ahead and leaving MmaInFlight
 /// k-tiles of wgmma running, ever refills a stage still in use. At k-tile i, after the barrier:
 /// tile i is about to be multiplied, tiles i - MmaInFlight .. i - 1 may still be read by wgmma
