@@ -299,6 +299,17 @@ def report(name: str, code, attributes):
     return "\n".join(lines)
 
 
+def counts_table(header: str, math: str, counts, others: int, others_are: str, total: int):
+    """The table of a tensor-core loop's counts: each counted opcode, the others (`others_are` says what they
+    do), all; per `math` instruction."""
+    per = counts[math]
+    lines = [f"| {header} | count | per {math} |", "| --- | ---: | ---: |"]
+    lines += [f"| `{op}` | {count} | {number(Fraction(count, per))} |" for op, count in counts.items()]
+    return lines + [f"| other instructions ({others_are}) | {others} | "
+                    f"{number(Fraction(others, per))} |",
+                    f"| **all instructions** | **{total}** | **{number(Fraction(total, per))}** |", ""]
+
+
 def report_mma(name: str, code, attributes):
     """A tensor-core kernel's main loop (one trip: one k-tile): its HMMA, ldmatrix (LDSM), generic loads (LD),
     register transposes (MOVM) and cp.async (LDGSTS) against everything else it issues, and the issue ceiling that
@@ -316,14 +327,10 @@ def report_mma(name: str, code, attributes):
     lines = [f"Main loop of `{name}` on {attributes['arch']}, one trip per k-tile: {len(body)} instructions. "
              f"The shortest trip around it issues {trip}; the longest that calls no slow path issues {longest} "
              "(every branch the loop holds taken: for a gather that skips chunks of zeros, an interior tile; "
-             "where edge tiles copy by a slower path, an edge tile).", "",
-             "| per k-tile | count | per HMMA |", "| --- | ---: | ---: |"]
-    for op, count in counts.items():
-        lines.append(f"| `{op}` | {count} | {number(Fraction(count, hmma))} |")
-    lines += [f"| other instructions (gather addresses, predicates, loop, barrier) | {others} | "
-              f"{number(Fraction(others, hmma))} |",
-              f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hmma))}** |", "",
-              f"- Issue slots: at the tensor cores' peak a sub-partition issues one HMMA every {HMMA_CLOCKS} clocks, "
+             "where edge tiles copy by a slower path, an edge tile).", ""]
+    lines += counts_table("per k-tile", "HMMA", counts, others, "gather addresses, predicates, loop, barrier",
+                          len(body))
+    lines += [f"- Issue slots: at the tensor cores' peak a sub-partition issues one HMMA every {HMMA_CLOCKS} clocks, "
               f"so at most {HMMA_CLOCKS} instructions per HMMA fit. The longest such trip issues "
               f"{number(Fraction(longest, hmma))} per HMMA: a predicted ceiling of "
               f"**{percent(min(Fraction(1), Fraction(HMMA_CLOCKS * hmma, longest)))}** of the dense bf16 peak; "
@@ -355,14 +362,10 @@ def report_wgmma(name: str, code, attributes):
     busy = Fraction(width, 2)  # tensor-core clocks per HGMMA on each sub-partition
     lines = [f"Main loop of `{name}` on {attributes['arch']}, one trip per k-tile, per warp: {len(body)} "
              f"instructions. The shortest trip around it issues {trip}; the longest that calls no slow path issues "
-             f"{longest}.", "",
-             "| per k-tile and warp | count | per HGMMA |", "| --- | ---: | ---: |"]
-    for op, count in counts.items():
-        lines.append(f"| `{op}` | {count} | {number(Fraction(count, hgmma))} |")
-    lines += [f"| other instructions (gather addresses, predicates, fences, loop) | {others} | "
-              f"{number(Fraction(others, hgmma))} |",
-              f"| **all instructions** | **{len(body)}** | **{number(Fraction(len(body), hgmma))}** |", "",
-              f"- Issue slots: each HGMMA.64x{width}x16 keeps a sub-partition's tensor core busy {number(busy)} clocks "
+             f"{longest}.", ""]
+    lines += counts_table("per k-tile and warp", "HGMMA", counts, others,
+                          "gather addresses, predicates, fences, loop", len(body))
+    lines += [f"- Issue slots: each HGMMA.64x{width}x16 keeps a sub-partition's tensor core busy {number(busy)} clocks "
               f"at the peak, in which its warp may issue {number(busy)} instructions. The longest such trip issues "
               f"{number(Fraction(longest, hgmma))} per HGMMA: a predicted ceiling of "
               f"**{percent(min(Fraction(1), busy * hgmma / longest))}** of the dense bf16 peak; the shortest, "
