@@ -7,9 +7,9 @@
 /// block gathered is already a wgmma operand: A (positions × 64 reduction steps) and B
 /// (channels × 64 steps), both K-major. What changes is the multiply: a warpgroup (4 warps)
 /// issues one wgmma per 16 steps for its 64 rows and the tile's full width, from shared
-/// memory, where 13b's warps issued ldmatrix and 8 to 32 mma.sync.
+/// memory, where each of 13b's warps issued ldmatrix and 32 mma.sync for its 64 × 64.
 ///
-/// Two things the proxy rules add. wgmma reads shared memory through the async proxy, and
+/// Two rules come with wgmma. It reads shared memory through the async proxy, and
 /// cp.async wrote it through the generic one: each thread fences (fence.proxy.async) after its
 /// copies land, before the barrier that hands the stage to the multiply. And wgmma runs
 /// asynchronously: a stage may be refilled only once the wgmma that read it are known to be

@@ -295,12 +295,14 @@ TEST(Chapter13SplitK, EveryMmaSyncShapeGivesTheSameBits) {
 
 // The ragged problems have at most 72 output channels, so a 128- or 256-wide tile never starts
 // past channel 0 there, and a 256-wide one never stores its columns past 72. These layers do:
-// 300 and 520 channels, neither a multiple of 64, so every shape of both families runs column
-// tiles past the first and a ragged last one (and, split, the partial sums of each).
+// 300, 520 and 130 channels, none a multiple of 64, so every shape of both families runs column
+// tiles past the first and a ragged last one (and, split, the partial sums of each). The last
+// has C = 256: 36 k-tiles of 64, so every ring of stages wraps around many times.
 TEST(Chapter13SplitK, EveryShapeTakesLayersWiderThanItsTile) {
   LADDER_SKIP_WITHOUT_GPU();
   const int compute_capability = ladder::query_device().compute_capability;
-  const ConvProblem wide_layers[] = {{1, 16, 9, 9, 300, 3, 3, 1, 1}, {2, 8, 6, 7, 520, 1, 1, 1, 0}};
+  const ConvProblem wide_layers[] = {
+      {1, 16, 9, 9, 300, 3, 3, 1, 1}, {2, 8, 6, 7, 520, 1, 1, 1, 0}, {1, 256, 5, 5, 130, 3, 3, 1, 1}};
   int families = 0;
   for (const FamilyCase& family : kFamilies) {
     SCOPED_TRACE(family.family.name);
