@@ -157,8 +157,8 @@ def parse_listing(listing: str):
 
 
 def main_loop(code, math="FFMA"):
-    """The code from a label to a backward branch to it (labels kept), holding the most `math` (FFMA or HMMA)
-    instructions (innermost on ties)."""
+    """The code from a label to a backward branch to it (labels kept), holding the most `math` (FFMA, HMMA or
+    HGMMA) instructions (innermost on ties)."""
     labels, loops = {}, []
     for position, item in enumerate(code):
         if item[0] == "label":
@@ -364,7 +364,7 @@ def report_wgmma(name: str, code, attributes):
              f"instructions. The shortest trip around it issues {trip}; the longest that calls no slow path issues "
              f"{longest}.", ""]
     lines += counts_table("per k-tile and warp", "HGMMA", counts, others,
-                          "gather addresses, predicates, fences, loop", len(body))
+                          "gather addresses, predicates, fences, wgmma and cp.async waits, loop", len(body))
     lines += [f"- Issue slots: each HGMMA.64x{width}x16 keeps a sub-partition's tensor core busy {number(busy)} clocks "
               f"at the peak, in which its warp may issue {number(busy)} instructions. The longest such trip issues "
               f"{number(Fraction(longest, hgmma))} per HGMMA: a predicted ceiling of "

@@ -38,14 +38,18 @@ from ptxas_report import demangle  # noqa: E402
 from sass_report import disassemble, find_tool, instructions as loop_instructions, main_loop, opcode as opcode_of  # noqa: E402,E501
 
 HMMA_ARCHITECTURES = ("sm_80", "sm_86", "sm_89", "sm_90")  # those with bf16 HMMA
-# Chapter: ((the architectures its kernels are checked on, the instruction they must issue), ...).
-# Chapter 09 and chapter 13's wgmma rungs are built for sm_90a alone (cmake/LadderHopper.cmake); without
-# it, they have nothing to check.
-TENSOR_CORE_CHAPTERS = {"07": ((HMMA_ARCHITECTURES, "HMMA"),), "08": ((HMMA_ARCHITECTURES, "HMMA"),),
-                        "09": ((("sm_90a",), "HGMMA"),),
-                        "13": ((HMMA_ARCHITECTURES, "HMMA"), (("sm_90a",), "HGMMA"))}
+# Chapter 13's wgmma kernels, by name: the only ones of the chapter that issue HGMMA, not HMMA.
+WGMMA_CONV = "WgmmaConvConfig<"
+# Chapter: ((the architectures its kernels are checked on, the instruction they must issue, which of the
+# kernels: a predicate on the demangled name), ...). Chapter 09 and chapter 13's wgmma rungs are built for
+# sm_90a alone (cmake/LadderHopper.cmake); without it, they have nothing to check. A build for 90a only
+# also makes chapter 13's mma.sync kernels sm_90a code, which the HGMMA pass must leave alone.
+TENSOR_CORE_CHAPTERS = {"07": ((HMMA_ARCHITECTURES, "HMMA", None),), "08": ((HMMA_ARCHITECTURES, "HMMA", None),),
+                        "09": ((("sm_90a",), "HGMMA", None),),
+                        "13": ((HMMA_ARCHITECTURES, "HMMA", lambda name: WGMMA_CONV not in name),
+                               (("sm_90a",), "HGMMA", lambda name: WGMMA_CONV in name))}
 # Kernels whose B is stored n x k (K-major), so whose HGMMA must not read it transposed.
-K_MAJOR_B_KERNELS = ("BStoredNByK<", "WgmmaConvConfig<")
+K_MAJOR_B_KERNELS = ("BStoredNByK<", WGMMA_CONV)
 # Kernels of these chapters that do no matrix work and so rightly hold no HMMA: data movement beside the
 # tensor-core kernel (13e's channel padding, 13f's sum of the split partials).
 HELPER_KERNELS = ("pad_channels_kernel(", "reduce_splits_kernel<")
@@ -84,13 +88,14 @@ def gpu_fences_in_math_loop(code, opcode):
                                     if opcode_of(item) == "MEMBAR" and ".GPU" in item[1]]
 
 
-def check_kernels(folder, built, opcode, failures):
-    """Checks every kernel of `built` ({arch: functions}) for `opcode`, appending failures; returns the count."""
+def check_kernels(folder, built, opcode, which, failures):
+    """Checks every kernel of `built` ({arch: functions}) that `which` picks (None: all) for `opcode`, appending
+    failures; returns the count."""
     checked = 0
     for arch, functions in built.items():
         names = demangle(sorted(functions))
         for mangled, found in sorted(instructions(functions, opcode).items()):
-            if names[mangled].startswith(HELPER_KERNELS):
+            if names[mangled].startswith(HELPER_KERNELS) or (which is not None and not which(names[mangled])):
                 continue
             checked += 1
             line = f"{folder} {arch} {names[mangled]}: {len(found)} {opcode}"
@@ -125,11 +130,11 @@ def main():
         sys.exit(f"tensor_core_sass: no rung objects of chapter(s) {', '.join(missing)} in {build}: build first")
     failures, checked = [], 0
     for folder, (chapter, objects) in folders.items():
-        for architectures, opcode in TENSOR_CORE_CHAPTERS[chapter]:
+        for architectures, opcode, which in TENSOR_CORE_CHAPTERS[chapter]:
             built = {arch: functions for arch in architectures if (functions := disassemble(objects, arch, tools))}
             if not built:
                 print(f"{folder}: no {' or '.join(architectures)} code in this build, nothing to check")
-            checked += check_kernels(folder, built, opcode, failures)
+            checked += check_kernels(folder, built, opcode, which, failures)
     if checked == 0:
         sys.exit("tensor_core_sass: no kernel built for " + ", ".join(HMMA_ARCHITECTURES))
     if failures:

@@ -158,13 +158,16 @@ class MmaReportTest(unittest.TestCase):
         self.assertIn("a predicted ceiling of **92 %**", sass_report.report_mma("k", code, self.attributes))
 
 
-# A wgmma main loop: 4 HGMMA.64x128x16, 2 LDGSTS, a barrier, a fence and 2 other instructions.
+# A wgmma main loop: 4 HGMMA.64x128x16, 2 LDGSTS behind a branch the last k-tiles take (nothing left to
+# prefetch), a barrier, a fence and 2 other instructions.
 WGMMA_LISTING = """
 .text._Z5wgmmav:
         /*0000*/                   MOV R1, c[0x0][0x28] ;
 .L_x_5:
+        /*0008*/               @P1 BRA `(.L_x_6) ;
         /*0010*/                   LDGSTS.E.BYPASS.128 [R18], desc[UR4][R20.64] ;
         /*0020*/                   LDGSTS.E.BYPASS.128 [R19], desc[UR4][R22.64] ;
+.L_x_6:
         /*0030*/                   FENCE.VIEW.ASYNC.S ;
         /*0040*/                   BAR.SYNC.DEFER_BLOCKING 0x0 ;
         /*0050*/                   WARPGROUP.ARRIVE ;
@@ -187,13 +190,16 @@ class WgmmaReportTest(unittest.TestCase):
         self.assertIn("| `HGMMA` | 4 | 1 |", text)
         self.assertIn("| `LDGSTS` | 2 | 0.5 |", text)
         self.assertIn("| `BAR` | 1 | 0.25 |", text)
-        self.assertIn("| **all instructions** | **10** | **2.5** |", text)
-        # 64 clocks of tensor core per HGMMA.64x128x16, 2.5 instructions issued: far under, the peak.
+        self.assertIn("| **all instructions** | **11** | **2.75** |", text)
+        # The last k-tiles branch around the copies: 9 instructions, 2.25 per HGMMA.
+        self.assertIn("The shortest trip around it issues 9; the longest that calls no slow path issues 11.", text)
+        # 64 clocks of tensor core per HGMMA.64x128x16, 2.75 instructions issued: far under, the peak.
         self.assertIn("busy 64 clocks", text)
         self.assertIn("a predicted ceiling of **100 %**", text)
+        self.assertIn("the shortest, 2.25 per HGMMA, 100 %.", text)
 
-    def test_a_loop_issuing_more_than_the_hgmma_cover_is_capped(self):
-        # 256 more instructions per trip: 266 per 4 HGMMA of 64 clocks = 256 / 266 = 96 %.
+    def test_a_loop_issuing_more_than_the_hgmma_cover_falls_short_of_the_peak(self):
+        # 256 more instructions per trip: 267 per 4 HGMMA of 64 clocks = 256 / 267 = 96 %.
         padding = "".join(f"        /*{0x100 + i:04x}*/                   IMAD R40, R41, R42, RZ ;\n" for i in range(256))
         slow = WGMMA_LISTING.replace("        /*00a0*/", padding + "        /*00a0*/")
         code = sass_report.parse_listing(slow)["_Z5wgmmav"]

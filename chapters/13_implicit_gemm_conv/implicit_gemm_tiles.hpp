@@ -157,8 +157,8 @@ using Wgmma128x128s3 = WgmmaConvConfig<128, 128, 3, 0, 2>;  // 97 KB, wgmma wait
 using Wgmma64x128s4 = WgmmaConvConfig<64, 128, 4, 1, 2>;    // 97 KB, 128 threads
 using Wgmma128x64s4 = WgmmaConvConfig<128, 64, 4, 1, 2>;    // 97 KB: K = 64 layers
 using Wgmma64x64s4 = WgmmaConvConfig<64, 64, 4, 1, 3>;      // 65 KB, 128 threads: small M and K
-// Chapter 09's GEMMs and cuDNN's Hopper kernel use wider tiles: each byte gathered into
-// shared memory feeds twice the FLOPs of a 128-wide tile. 128 accumulators a thread, one block.
+// Chapter 09's fastest GEMMs use wider tiles: each byte of A gathered into shared memory feeds
+// twice the FLOPs of a 128-wide tile. 128 accumulators a thread, one block per SM.
 using Wgmma128x256s4 = WgmmaConvConfig<128, 256, 4, 1>;  // 193 KB
 // [wgmma-config]
 

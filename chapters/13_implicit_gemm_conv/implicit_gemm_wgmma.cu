@@ -47,8 +47,8 @@ const bool registered[] = {
                               "m64n128k16 from shared memory, one k-tile in flight; 128x128x64, 4 stages, 129 KB"})),
     register_conv(wgmma_rung({"13h wgmma tuned per layer, split-K", 13, RungKind::Chapter, launch_wgmma_tuned,
                               wgmma_requirements(),
-                              "13g at the fastest of its 6 shapes, each timed at 1 to 4 splits of the k-tiles on the "
-                              "first launch (13f's choice, for wgmma)",
+                              "13g at the fastest of its 6 shapes, each timed at 1 to 4 splits of the k-tiles (fewer "
+                              "where the partial sums would pass 32 MiB) on the first launch (13f's choice, for wgmma)",
                               split_k_workspace_bytes, wgmma_tuned_choice})),
 };
 // [rungs]

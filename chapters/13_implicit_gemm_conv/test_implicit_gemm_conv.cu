@@ -227,7 +227,7 @@ TEST(Chapter13SplitK, TheRaggedProblemsSplitEveryShape) {
     ASSERT_TRUE(rung.has_value()) << family.rung;
     if (!rung->requirements.missing_from_build.empty()) continue;
     const std::vector<SplitCase> cases = split_cases(family, 90);
-    EXPECT_GE(cases.size(), 40u);
+    EXPECT_GE(cases.size(), &family == &kFamilies[0] ? 50u : 40u);
     for (int shape = 0; shape < family.family.count; ++shape) {
       int splits_of_shape = 0;
       for (const SplitCase& c : cases) splits_of_shape += c.shape == shape;
