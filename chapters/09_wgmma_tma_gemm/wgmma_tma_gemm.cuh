@@ -167,14 +167,17 @@ __device__ __forceinline__ void load_stage(const CUtensorMap* a_map, const CUten
 template <class Cfg>
 using Accumulators = float[Cfg::kMBlocks][Cfg::kAccumulators];
 
-/// One wgmma of the tile's width, B transposed as it is stored.
+/// One wgmma of the tile's width, B transposed as it is stored. (Chapter 13's 13g multiplies
+/// through this and start_stage too, at widths of 64, 128 and 256.)
 template <class Cfg>
 __device__ __forceinline__ void wgmma_tile(float (&d)[Cfg::kAccumulators], std::uint64_t a, std::uint64_t b) {
   constexpr int transpose_b = Cfg::kBStoredNByK ? 0 : 1;
   if constexpr (Cfg::kWgmmaN == 256)
     wgmma_m64n256k16<transpose_b>(d, a, b);
-  else
+  else if constexpr (Cfg::kWgmmaN == 128)
     wgmma_m64n128k16<transpose_b>(d, a, b);
+  else
+    wgmma_m64n64k16<transpose_b>(d, a, b);  // chapter 13's 64-wide tiles
 }
 
 /// Starts acc += this stage's A · B for the rows of `consumer`: 4 k-steps of 16, each one

@@ -114,6 +114,10 @@ struct WgmmaConvConfig {
   static constexpr int kWarpgroups = BM / kWgmmaM;
   static constexpr int kThreads = kWarpgroups * kWarpgroupThreads;
   static constexpr int kAccumulators = BN / 2;  // fp32 per thread: 64 × BN over 128 threads
+  // What chapter 09's start_stage and finish_stages read: one 64-row block per warpgroup, each
+  // wgmma the tile's full width, B stored n × k (channels × steps: K-major, transpose-B 0).
+  static constexpr int kMBlocks = 1, kWgmmaN = BN;
+  static constexpr bool kBStoredNByK = true;
 
   using ATile = mma_sync::SharedTile<mma_sync::SwizzledRows, BM, kBK>;  // (position, step), K-major
   using BTile = mma_sync::SharedTile<mma_sync::SwizzledRows, BN, kBK>;  // (channel, step), K-major
@@ -130,7 +134,8 @@ struct WgmmaConvConfig {
   static constexpr int kPassElements = kRowsPerPass * kBK;
 
   static_assert(BM % kWgmmaM == 0, "whole warpgroups of 64 rows");
-  static_assert(BN == 64 || BN == 128 || BN == 256, "start_wgmma_stage issues m64n64k16, m64n128k16 or m64n256k16");
+  static_assert(BN == 64 || BN == 128 || BN == 256,
+                "chapter 09's wgmma_tile issues m64n64k16, m64n128k16 or m64n256k16");
   static_assert(MmaInFlight == 0 || MmaInFlight == 1, "wgmma_wait<0> or <1>");
   static_assert(kLookahead >= 1, "at least the next k-tile is gathered while one is multiplied");
   static_assert(BM % kRowsPerPass == 0 && BN % kRowsPerPass == 0 && kRowsPerPass % ATile::kRepeatRows == 0,

@@ -35,7 +35,7 @@ std::string wgmma_tuned_choice(const ConvProblem& problem) { return fastest_note
 /// 13h too, whichever width it chose: one yardstick for the rung (m64n64k16 has no
 /// micro-benchmark of its own).
 ConvRung wgmma_rung(ConvRung rung) {
-  rung.instruction = kWgmmaInstruction<Wgmma128x128s4>;
+  rung.instruction = wgmma::kInstruction<Wgmma128x128s4>;
   return rung;
 }
 

@@ -5,9 +5,10 @@
 /// SharedTile's swizzle puts it, and for rows of 64 bf16 that swizzle is the 128-byte one
 /// wgmma reads (test_implicit_gemm_tiles.cpp checks the two maps agree). So the stage a
 /// block gathered is already a wgmma operand: A (positions × 64 reduction steps) and B
-/// (channels × 64 steps), both K-major. What changes is the multiply: a warpgroup (4 warps)
-/// issues one wgmma per 16 steps for its 64 rows and the tile's full width, from shared
-/// memory, where each of 13b's warps issued ldmatrix and 32 mma.sync for its 64 × 64.
+/// (channels × 64 steps), both K-major. What changes is the multiply, and it is chapter 09's
+/// own (start_stage, finish_stages): a warpgroup (4 warps) issues one wgmma per 16 steps for
+/// its 64 rows and the tile's full width, from shared memory, where each of 13b's warps issued
+/// ldmatrix and 32 mma.sync for its 64 × 64.
 ///
 /// Two rules come with wgmma. It reads shared memory through the async proxy, and
 /// cp.async wrote it through the generic one: each thread fences (fence.proxy.async) after its
@@ -26,49 +27,11 @@
 
 namespace ladder::implicit_gemm {
 
-/// The instruction a shape issues, as chapter 09's peak registers it.
-template <class Cfg>
-inline constexpr const char* kWgmmaInstruction = Cfg::kBN == 256   ? "wgmma m64n256k16 bf16"
-                                                 : Cfg::kBN == 128 ? "wgmma m64n128k16 bf16"
-                                                                   : "wgmma m64n64k16 bf16";
-
-// [wgmma-multiply]
+// [wgmma-stage-and-pairs]
 /// Stage `s` of the ring, in the 1024-byte aligned dynamic shared memory.
 template <class Cfg>
 __device__ __forceinline__ bf16* wgmma_stage(unsigned char* aligned_smem, int s) {
   return reinterpret_cast<bf16*>(aligned_smem) + s * Cfg::kStageElements;
-}
-
-/// Starts acc += this warpgroup's 64 rows of the stage's A · B: 4 k-steps of 16, one wgmma
-/// each, committed as one group. A's rows start warpgroup · 64 rows into the A tile, whole
-/// 1024-byte atoms on; B (channels × steps) is K-major like A, so transpose-B is 0 and both
-/// descriptors are chapter 09's sw128_k_step_descriptor.
-template <class Cfg>
-__device__ __forceinline__ void start_wgmma_stage(float (&acc)[Cfg::kAccumulators], const bf16* stage, int warpgroup) {
-  const std::uint32_t a_rows = hopper::sw128_rows_start(wgmma::smem_address(stage), warpgroup * Cfg::kWgmmaM);
-  const std::uint32_t b_start = wgmma::smem_address(stage + Cfg::ATile::kElements);
-  wgmma::fence_accumulators(acc);
-  wgmma::wgmma_fence();
-#pragma unroll
-  for (int ks = 0; ks < Cfg::kBK / hopper::kWgmmaK; ++ks) {
-    const std::uint64_t a = hopper::sw128_k_step_descriptor(a_rows, ks);
-    const std::uint64_t b = hopper::sw128_k_step_descriptor(b_start, ks);
-    if constexpr (Cfg::kBN == 256)
-      wgmma::wgmma_m64n256k16<0>(acc, a, b);
-    else if constexpr (Cfg::kBN == 128)
-      wgmma::wgmma_m64n128k16<0>(acc, a, b);
-    else
-      wgmma::wgmma_m64n64k16<0>(acc, a, b);
-  }
-  wgmma::wgmma_commit();
-}
-
-/// Waits until at most `Pending` of this warpgroup's wgmma groups still run; the fence keeps
-/// the compiler from moving acc's uses across the wait.
-template <int Pending, class Cfg>
-__device__ __forceinline__ void wait_wgmma(float (&acc)[Cfg::kAccumulators]) {
-  wgmma::wgmma_wait<Pending>();
-  wgmma::fence_accumulators(acc);
 }
 
 /// Calls store(row, col, v0, v1) for each pair of this thread's accumulators that are
@@ -76,17 +39,17 @@ __device__ __forceinline__ void wait_wgmma(float (&acc)[Cfg::kAccumulators]) {
 /// and col < N; col + 1 may be past N, which store_pair checks.
 template <class Cfg, class Store>
 __device__ __forceinline__ void for_each_wgmma_pair(const ConvProblem& pr, const BlockTile& tile,
-                                                    const float (&acc)[Cfg::kAccumulators], Store store) {
+                                                    const wgmma::Accumulators<Cfg>& acc, Store store) {
   const int thread = int(threadIdx.x) % Cfg::kWarpgroupThreads, warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
 #pragma unroll
   for (int reg = 0; reg < Cfg::kAccumulators; reg += 2) {
     const RowCol at = hopper::wgmma_accumulator_at(thread, reg);
     const long long row = tile.m0 + warpgroup * Cfg::kWgmmaM + at.row;
     const int col = tile.n0 + at.col;
-    if (row < pr.gemm_m() && col < pr.gemm_n()) store(row, col, acc[reg], acc[reg + 1]);
+    if (row < pr.gemm_m() && col < pr.gemm_n()) store(row, col, acc[0][reg], acc[0][reg + 1]);
   }
 }
-// [wgmma-multiply]
+// [wgmma-stage-and-pairs]
 
 // [wgmma-kernel]
 /// 13b's ring with wgmma as the multiply. At k-tile t: wait for this thread's copies of t,
@@ -101,7 +64,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
   const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
   const KRange range = split_k_range(k_tiles(args.problem, Cfg::kBK), int(gridDim.z), int(blockIdx.z));
   HoistedGather<Cfg> gather(args, tile, range.begin);
-  float acc[Cfg::kAccumulators] = {};
+  wgmma::Accumulators<Cfg> acc = {};           // chapter 09's: one 64-row block (kMBlocks = 1)
   for (int s = 0; s < Cfg::kLookahead; ++s) {  // prologue: the first kLookahead tiles in flight
     if (range.begin + s < range.end) gather.load(range.begin + s, wgmma_stage<Cfg>(smem, Cfg::ring_stage(s)));
     cp_async_commit();  // always commit, maybe an empty group: group i is the range's tile i
@@ -114,10 +77,11 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
     const int next = t + Cfg::kLookahead;
     if (next < range.end) gather.load(next, wgmma_stage<Cfg>(smem, Cfg::ring_stage(i + Cfg::kLookahead)));
     cp_async_commit();
-    start_wgmma_stage<Cfg>(acc, wgmma_stage<Cfg>(smem, Cfg::ring_stage(i)), warpgroup);
-    wait_wgmma<Cfg::kMmaInFlight, Cfg>(acc);
+    bf16* stage = wgmma_stage<Cfg>(smem, Cfg::ring_stage(i));
+    wgmma::start_stage<Cfg>(acc, {stage, stage + Cfg::ATile::kElements}, warpgroup);  // chapter 09's multiply
+    wgmma::finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
   }
-  wait_wgmma<0, Cfg>(acc);
+  wgmma::finish_stages<0, Cfg>(acc);
   store_output(args, [&](auto store) { for_each_wgmma_pair<Cfg>(args.problem, tile, acc, store); });
 #else
   __trap();  // not sm_90a: no wgmma; the registry never launches this (the rung says why)

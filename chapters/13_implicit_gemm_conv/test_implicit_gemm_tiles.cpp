@@ -199,22 +199,41 @@ TYPED_TEST(Chapter13Configs, EveryLdmatrixPhaseIsConflictFree) {
       }
 }
 
+/// Who owns each element of a rows × cols block tile: the epilogue stores accumulators in pairs
+/// (col, col + 1), and every element must end up with exactly one owner.
+class PairOwners {
+ public:
+  PairOwners(int rows, int cols) : rows_(rows), cols_(cols), owners_(rows * cols, 0) {}
+  /// Counts the pair at `at`; false, counting nothing, if it reaches outside the tile.
+  bool add(RowCol at) {
+    if (at.row < 0 || at.row >= rows_ || at.col < 0 || at.col + 1 >= cols_) return false;
+    ++owners_[at.row * cols_ + at.col];
+    ++owners_[at.row * cols_ + at.col + 1];
+    return true;
+  }
+  void expect_each_owned_once() const {
+    for (int e = 0; e < rows_ * cols_; ++e) EXPECT_EQ(owners_[e], 1) << "element " << e;
+  }
+
+ private:
+  int rows_, cols_;
+  std::vector<int> owners_;
+};
+
 TYPED_TEST(Chapter13Configs, AccumulatorsCoverTheBlockTileOnce) {
   using Cfg = TypeParam;
-  std::vector<int> owners(Cfg::kBM * Cfg::kBN, 0);
+  PairOwners owners(Cfg::kBM, Cfg::kBN);
   for (int warp = 0; warp < Cfg::kThreads / kWarpSize; ++warp)
     for (int lane = 0; lane < kWarpSize; ++lane)
       for (int mi = 0; mi < Cfg::kMmaTilesM; ++mi)
         for (int ni = 0; ni < Cfg::kMmaTilesN; ++ni)
           for (int e = 0; e < mma::kCElementsPerLane; e += 2) {
             const RowCol at = mma_sync::c_row_col(Cfg::warp_origin(warp), lane, mi, ni, e);
-            ASSERT_TRUE(at.row < Cfg::kBM && at.col + 1 < Cfg::kBN);
+            ASSERT_TRUE(owners.add(at));
             EXPECT_EQ(mma_sync::c_row_col(Cfg::warp_origin(warp), lane, mi, ni, e + 1), (RowCol{at.row, at.col + 1}))
                 << "the epilogue stores e, e + 1 as neighbouring channels";
-            ++owners[at.row * Cfg::kBN + at.col];
-            ++owners[at.row * Cfg::kBN + at.col + 1];
           }
-  for (int e = 0; e < Cfg::kBM * Cfg::kBN; ++e) EXPECT_EQ(owners[e], 1) << "element " << e;
+  owners.expect_each_owned_once();
 }
 
 // ---------------------------------------------------------------------------
@@ -253,18 +272,15 @@ TYPED_TEST(Chapter13WgmmaConfigs, EveryChunkOfAStageIsCopiedOnce) {
 /// warpgroups the block tile, once; the epilogue's pairs are neighbouring channels.
 TYPED_TEST(Chapter13WgmmaConfigs, AccumulatorsCoverTheBlockTileOnce) {
   using Cfg = TypeParam;
-  std::vector<int> owners(Cfg::kBM * Cfg::kBN, 0);
+  PairOwners owners(Cfg::kBM, Cfg::kBN);
   for (int warpgroup = 0; warpgroup < Cfg::kWarpgroups; ++warpgroup)
     for (int thread = 0; thread < Cfg::kWarpgroupThreads; ++thread)
       for (int reg = 0; reg < Cfg::kAccumulators; reg += 2) {
         const RowCol at = hopper::wgmma_accumulator_at(thread, reg);
-        const int row = warpgroup * Cfg::kWgmmaM + at.row;
-        ASSERT_TRUE(row < Cfg::kBM && at.col + 1 < Cfg::kBN);
+        ASSERT_TRUE(owners.add({warpgroup * Cfg::kWgmmaM + at.row, at.col}));
         EXPECT_EQ(hopper::wgmma_accumulator_at(thread, reg + 1), (RowCol{at.row, at.col + 1}));
-        ++owners[row * Cfg::kBN + at.col];
-        ++owners[row * Cfg::kBN + at.col + 1];
       }
-  for (int e = 0; e < Cfg::kBM * Cfg::kBN; ++e) EXPECT_EQ(owners[e], 1) << "element " << e;
+  owners.expect_each_owned_once();
 }
 
 /// wgmma reads each warpgroup's A rows and the whole B tile, k-step by k-step, through the
