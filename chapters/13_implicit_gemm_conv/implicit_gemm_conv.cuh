@@ -141,6 +141,58 @@ struct HoistedGather {
 };
 // [hoisted-load-stage]
 
+// [masked-load-stage]
+/// 13i's gather_chunk: a 32-bit offset, which zeros set to 0 (the tensor's start). A real
+/// chunk's offset is never negative, so it is added unsigned: no sign extension to 64 bits.
+__device__ __forceinline__ void copy_chunk(bf16* dst, const bf16* tensor, ChunkSource source) {
+  cp_async_16(dst, tensor + static_cast<unsigned>(source.offset), source.real ? mma::kChunkBytes : 0);
+}
+
+/// 13i's gather: 13b's cursor and order, and per row its origin and tap mask
+/// (implicit_gemm_map.hpp's RowTaps) in place of the decoded pixel. Each k-tile the thread
+/// turns its cursor into a TapStep once; then a chunk of A is a bit test, an add, a select
+/// of 0 for zeros and its address, and a chunk of B the same without the bit test.
+template <class Cfg>
+struct MaskedGather {
+  static constexpr bool kCopiesChunks = true;
+  static std::optional<std::string> unsupported_reason(const ConvProblem& pr) {
+    return masked_gather_unsupported_reason(pr);
+  }
+
+  const Bf16ConvArgs& args;
+  RowTaps rows[Cfg::kAChunksPerThread];        // A: this thread's output positions
+  int filter_offsets[Cfg::kBChunksPerThread];  // B: its output channels' first weight; -1 past K
+  TapCursor tap;
+  int dst_offset;
+
+  __device__ __forceinline__ MaskedGather(const Bf16ConvArgs& conv_args, const BlockTile& tile, int first)
+      : args(conv_args) {
+    const ConvProblem& pr = args.problem;
+    const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
+#pragma unroll
+    for (int i = 0; i < Cfg::kAChunksPerThread; ++i) rows[i] = row_taps(pr, tile.m0 + at.row + i * Cfg::kRowsPerPass);
+#pragma unroll
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
+      filter_offsets[i] = filter_offset(pr, tile.n0 + at.row + i * Cfg::kRowsPerPass);
+    tap = tap_cursor(pr, first * Cfg::kBK + at.col);
+    dst_offset = Cfg::ATile::offset(at.row, at.col);
+  }
+
+  __device__ __forceinline__ void load(int /*kt: the next in order*/, bf16* stage) {
+    const TapStep step = tap_step(args.problem, tap);
+    bf16* a_dst = stage + dst_offset;
+    bf16* b_dst = stage + Cfg::ATile::kElements + dst_offset;
+#pragma unroll
+    for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
+      copy_chunk(a_dst + i * Cfg::kPassElements, args.x, a_chunk_source(rows[i], step));
+#pragma unroll
+    for (int i = 0; i < Cfg::kBChunksPerThread; ++i)
+      copy_chunk(b_dst + i * Cfg::kPassElements, args.w, b_chunk_source(filter_offsets[i], step));
+    advance(args.problem, tap, Cfg::kBK);
+  }
+};
+// [masked-load-stage]
+
 // [load-fragments]
 /// The fragments and accumulators are chapter 08's: the same mma.sync, the same registers.
 using mma_sync::Accumulators;

@@ -44,6 +44,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -175,6 +176,81 @@ LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, 
   return {!real, real ? filter_offset + tap.step : 0};
 }
 // [hoisted-gather]
+
+// [masked-gather]
+/// 13i's gather: 13b's chunks again, at an add and a bit test each. 13b still computes, per
+/// chunk, the pixel (h0 + r, w0 + s), four bounds checks and an offset with a multiply. Yet
+/// each piece depends on the row alone or on the step alone, so split them:
+///
+///     offset of chunk (row, step)  =  origin(row)  +  tap_offset(step)
+///         origin(row)      = n·H·W·C + (h0·W + w0)·C    the pixel under tap (0, 0), maybe padding
+///         tap_offset(step) = (r·W + s)·C + c            the same for every row
+///     real?  =  bit r·S + s of the row's tap mask       which of the row's taps land in the image
+///
+/// The origin and the mask are the row's, computed once before the k-loop; the tap offset
+/// and the bit are the thread's, once per k-tile (all its chunks share the step). Offsets
+/// stay 32-bit (invalid_reason keeps every tensor under 2^31 elements): the only 64-bit add
+/// is the last, to the tensor's start. One bit per tap in 64 bits: filters up to 8 × 8.
+inline constexpr int kMaxMaskedExtent = 8;
+
+struct RowTaps {
+  int origin = 0;            ///< x_nhwc offset of the pixel under tap (0, 0); outside x when it is padding
+  std::uint64_t inside = 0;  ///< bit r·S + s set when tap (r, s) lands inside the image; 0 for rows past M
+};
+
+/// Row `row`'s origin and tap mask, once per thread and row. Requires R, S <= kMaxMaskedExtent.
+LADDER_HOST_DEVICE constexpr RowTaps row_taps(const ConvProblem& pr, long long row) {
+  const RowGather decoded = row_gather(pr, row);
+  if (!decoded.valid) return {};
+  RowTaps taps{decoded.image_offset + (decoded.h0 * pr.w + decoded.w0) * pr.c, 0};
+  for (int r = 0; r < pr.r; ++r)
+    for (int s = 0; s < pr.s; ++s)
+      if (conv::inside_image(pr, decoded.h0 + r, decoded.w0 + s)) taps.inside |= std::uint64_t{1} << (r * pr.s + s);
+  return taps;
+}
+
+/// What all of a thread's chunks of one k-tile share: its step as an offset from any row's
+/// origin, and as a bit of any row's mask (0 past the reduction, so every row reads zeros).
+struct TapStep {
+  int x_offset = 0;       ///< (r·W + s)·C + c
+  std::uint64_t bit = 0;  ///< 1 << (r·S + s), or 0 once the cursor is past the last tap
+  int w_offset = 0;       ///< the step itself: B's offset within an output channel's filter
+};
+LADDER_HOST_DEVICE constexpr TapStep tap_step(const ConvProblem& pr, const TapCursor& tap) {
+  if (tap.r >= pr.r) return {0, 0, tap.step};
+  return {(tap.r * pr.w + tap.s) * pr.c + tap.c, std::uint64_t{1} << (tap.r * pr.s + tap.s), tap.step};
+}
+
+/// A chunk as 13i copies it: real or zeros, and a 32-bit offset, 0 (any valid address) for zeros.
+struct ChunkSource {
+  bool real = false;
+  int offset = 0;
+  /// The same chunk in 13a's terms, for the tests.
+  constexpr GatherSource gather_source() const { return {!real, offset}; }
+};
+
+/// a_chunk_source(pr, row, step), from row_taps(pr, row) and tap_step: an add and a bit test.
+LADDER_HOST_DEVICE constexpr ChunkSource a_chunk_source(const RowTaps& row, const TapStep& step) {
+  const bool real = (row.inside & step.bit) != 0;
+  return {real, real ? row.origin + step.x_offset : 0};
+}
+
+/// b_chunk_source(pr, k_out, step), from filter_offset(pr, k_out) and tap_step (whose bit is 0
+/// exactly past the reduction).
+LADDER_HOST_DEVICE constexpr ChunkSource b_chunk_source(int filter_offset, const TapStep& step) {
+  const bool real = step.bit != 0 && filter_offset >= 0;
+  return {real, real ? filter_offset + step.w_offset : 0};
+}
+
+/// Why 13i cannot compute `problem`: 13b's reasons, or a filter wider or taller than 8.
+inline std::optional<std::string> masked_gather_unsupported_reason(const ConvProblem& problem) {
+  if (auto reason = implicit_gemm_unsupported_reason(problem)) return reason;
+  if (problem.r > kMaxMaskedExtent || problem.s > kMaxMaskedExtent)
+    return "the masked gather keeps one bit per filter tap in 64 bits: filters up to 8x8 (got " +
+           std::to_string(problem.r) + "x" + std::to_string(problem.s) + ")";
+  return std::nullopt;
+}
+// [masked-gather]
 
 // [channel-padding]
 /// 13e: any C, by padding the channels with zeros up to a multiple of 8. A zero channel

@@ -3,8 +3,9 @@
 /// launchable with its k-tiles split any number of ways, and the launch of the family's
 /// fastest shape (and split count) for a problem, timed once on its first launch.
 ///
-/// Two families use it: the mma.sync shapes of 13c, behind 13d, 13e and 13f
-/// (implicit_gemm_sweep.cu), and the wgmma shapes of 13g, behind 13h (implicit_gemm_wgmma.cu).
+/// Three families use it: the mma.sync shapes of 13c, behind 13d, 13e and 13f
+/// (implicit_gemm_sweep.cu), and the wgmma shapes of 13g, behind 13h, and the same with the
+/// masked gather, behind 13i (implicit_gemm_wgmma.cu).
 /// They are never mixed. Every mma.sync shape adds each output's products in the same order,
 /// so 13d's choice (one split) changes the speed and never the bits, which chapter 14 relies
 /// on; nothing promises that of wgmma of other widths, of wgmma beside mma.sync, or of split-K.
@@ -35,8 +36,9 @@ struct TileFamily {
   const TileCandidate& shape(int index) const;  ///< throws std::invalid_argument outside 0 .. count - 1
 };
 
-const TileFamily& mma_sync_family();  ///< 13c's shapes, 13b's first: 13d, 13e, 13f
-const TileFamily& wgmma_family();     ///< 13g's shapes: 13h
+const TileFamily& mma_sync_family();      ///< 13c's shapes, 13b's first: 13d, 13e, 13f
+const TileFamily& wgmma_family();         ///< 13g's shapes: 13h
+const TileFamily& masked_wgmma_family();  ///< 13g's shapes with the masked gather: 13i
 
 /// Launches the family's fastest shape for this problem on this device: each shape timed at
 /// 1 split, or with `split_k` at 1 to split_limit splits, on the first launch, and remembered.

@@ -56,14 +56,15 @@ __device__ __forceinline__ void for_each_wgmma_pair(const ConvProblem& pr, const
 /// fence them for the async proxy, meet everyone (their copies, and every warpgroup's wgmma
 /// of tile t - 1 - kMmaInFlight finished), start the gathers of t + kLookahead into the stage
 /// that tile used, start the wgmma of t, and wait until at most kMmaInFlight groups run.
-template <class Cfg>
+/// Gather: 13b's HoistedGather (13g, 13h) or MaskedGather (13i).
+template <class Cfg, template <class> class Gather>
 __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_wgmma_kernel(Bf16ConvArgs args) {
 #ifdef LADDER_SM90A_DEVICE
   unsigned char* smem = wgmma::aligned_dynamic_smem();
   const BlockTile tile = block_tile<Cfg>();
   const int warpgroup = int(threadIdx.x) / Cfg::kWarpgroupThreads;
   const KRange range = split_k_range(k_tiles(args.problem, Cfg::kBK), int(gridDim.z), int(blockIdx.z));
-  HoistedGather<Cfg> gather(args, tile, range.begin);
+  Gather<Cfg> gather(args, tile, range.begin);
   wgmma::Accumulators<Cfg> acc = {};           // chapter 09's: one 64-row block (kMBlocks = 1)
   for (int s = 0; s < Cfg::kLookahead; ++s) {  // prologue: the first kLookahead tiles in flight
     if (range.begin + s < range.end) gather.load(range.begin + s, wgmma_stage<Cfg>(smem, Cfg::ring_stage(s)));
@@ -90,14 +91,15 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
 // [wgmma-kernel]
 
 // [wgmma-launch]
-/// 13g's kernel at shape Cfg over `splits` splits of the k-tiles (13h splits; 13g does not).
-template <class Cfg>
+/// The wgmma kernel at shape Cfg with a Gather, over `splits` splits of the k-tiles (13h and
+/// 13i split; 13g does not).
+template <class Cfg, template <class> class Gather>
 void launch_implicit_wgmma_split(const Bf16ConvArgs& args, int splits, cudaStream_t stream) {
 #ifdef LADDER_HAVE_SM90A
-  if (auto reason = implicit_gemm_unsupported_reason(args.problem))
+  if (auto reason = Gather<Cfg>::unsupported_reason(args.problem))
     throw std::invalid_argument("implicit GEMM: " + *reason);
   require_chunk_aligned(args);
-  launch_conv_kernel<Cfg>(implicit_wgmma_kernel<Cfg>, args, splits, stream);
+  launch_conv_kernel<Cfg>(implicit_wgmma_kernel<Cfg, Gather>, args, splits, stream);
 #else  // the kernel is a trap: refuse, as the rung's requirements do
   (void)args, (void)splits, (void)stream;
   throw std::runtime_error(
@@ -105,9 +107,9 @@ void launch_implicit_wgmma_split(const Bf16ConvArgs& args, int splits, cudaStrea
 #endif
 }
 
-template <class Cfg>
+template <class Cfg, template <class> class Gather>
 void launch_implicit_wgmma(const Bf16ConvArgs& args, cudaStream_t stream) {
-  launch_implicit_wgmma_split<Cfg>(args, 1, stream);
+  launch_implicit_wgmma_split<Cfg, Gather>(args, 1, stream);
 }
 
 /// Compute capability 9.0 only (sm_90a code runs nowhere else), C a multiple of 8; and a
@@ -117,7 +119,7 @@ inline ConvRequirements wgmma_requirements() {
   need.min_compute_capability = need.max_compute_capability = 90;
 #ifndef LADDER_HAVE_SM90A
   need.missing_from_build =
-      "built without sm_90a, which wgmma needs (CMAKE_CUDA_ARCHITECTURES lists no 90; add it to build 13g and 13h)";
+      "built without sm_90a, which wgmma needs (CMAKE_CUDA_ARCHITECTURES lists no 90; add it to build 13g-13i)";
 #endif
   return need;
 }

@@ -1,10 +1,10 @@
 /// \file chapters/13_implicit_gemm_conv/test_implicit_gemm_conv.cu
-/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13h (bf16 NHWC against
+/// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13i (bf16 NHWC against
 /// the reference; 13e also on the problems whose C is not a multiple of 8), and every shape of
-/// 13f's and 13h's families at every split count; and, on any machine, what the rungs declare:
-/// their precision, sm_80 (13g and 13h: 9.0 only), C a multiple of 8 with the reason for other
-/// C (all but 13e), the workspaces of 13e, 13f and 13h, the instruction whose peak the table
-/// divides by, and the order of the ladder.
+/// 13f's, 13h's and 13i's families at every split count; and, on any machine, what the rungs
+/// declare: their precision, sm_80 (13g-13i: 9.0 only), C a multiple of 8 with the reason for
+/// other C (all but 13e), 13i's filters up to 8x8, the workspaces of 13e, 13f, 13h and 13i, the
+/// instruction whose peak the table divides by, and the order of the ladder.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -51,18 +51,19 @@ TEST(Chapter13Requirements, TheRungIsBf16NhwcOnSm80WithoutWorkspace) {
 }
 
 // The bf16 table shows each rung as a % of its instruction's peak: 13a-13f issue mma.sync,
-// whose micro-benchmark chapter 08 registers, 13g and 13h wgmma, whose micro-benchmark
+// whose micro-benchmark chapter 08 registers, 13g-13i wgmma, whose micro-benchmark
 // chapter 09 registers (the chapter programs link every chapter's rungs up to theirs; this
 // test links chapter 13's alone).
 TEST(Chapter13Requirements, EveryRungNamesItsTensorCoreInstruction) {
   int rungs = 0;
   for (const ladder::ConvRung& rung : ladder::conv_registry()) {
     if (rung.chapter != 13 || rung.kind != ladder::RungKind::Chapter) continue;
-    const bool hopper = rung.name.rfind("13g ", 0) == 0 || rung.name.rfind("13h ", 0) == 0;
+    bool hopper = false;
+    for (const char* wgmma_rung : {"13g ", "13h ", "13i "}) hopper = hopper || rung.name.rfind(wgmma_rung, 0) == 0;
     EXPECT_EQ(rung.instruction, hopper ? "wgmma m64n128k16 bf16" : ladder::mma_sync::kInstruction) << rung.name;
     ++rungs;
   }
-  EXPECT_EQ(rungs, 13) << "13a, 13b, six 13c shapes, 13d, 13e, 13f, 13g, 13h";
+  EXPECT_EQ(rungs, 14) << "13a, 13b, six 13c shapes, 13d, 13e, 13f, 13g, 13h, 13i";
   for (const ladder::ConvRung& rung : ladder::conv_registry())
     if (rung.precision() == ladder::ConvPrecision::Fp32Nchw)
       EXPECT_TRUE(rung.instruction.empty()) << rung.name << ": CUDA-core rungs have no tensor-core peak";
@@ -71,7 +72,8 @@ TEST(Chapter13Requirements, EveryRungNamesItsTensorCoreInstruction) {
 // wgmma exists only in sm_90a, whose code runs on compute capability 9.0 alone.
 TEST(Chapter13Requirements, TheWgmmaRungsRunOnComputeCapability90Only) {
   const ConvProblem resnet{32, 128, 28, 28, 128, 3, 3, 1, 1};
-  for (const char* name : {"13g implicit GEMM, wgmma", "13h wgmma tuned per layer, split-K"}) {
+  for (const char* name :
+       {"13g implicit GEMM, wgmma", "13h wgmma tuned per layer, split-K", "13i masked gather, wgmma tuned"}) {
     const auto rung = ladder::find_conv(name);
     ASSERT_TRUE(rung.has_value()) << name;
     EXPECT_EQ(rung->requirements.c_multiple, ladder::implicit_gemm::kChunkElements) << name;
@@ -86,11 +88,30 @@ TEST(Chapter13Requirements, TheWgmmaRungsRunOnComputeCapability90Only) {
         << name;
     EXPECT_NE(ladder::unsupported_reason(*rung, resnet, 100).value_or("").find("9.0 only"), std::string::npos) << name;
   }
-  const auto tuned = ladder::find_conv("13h wgmma tuned per layer, split-K");
-  ASSERT_TRUE(tuned.has_value());
-  const ConvProblem late{32, 512, 7, 7, 512, 3, 3, 1, 1};
-  EXPECT_EQ(ladder::workspace_bytes(*tuned, late), std::size_t(4) * 1568 * 512 * 4) << "13f's split-K workspace";
-  ASSERT_TRUE(tuned->choice != nullptr) << "13h names its tile and split count";
+  for (const char* name : {"13h wgmma tuned per layer, split-K", "13i masked gather, wgmma tuned"}) {
+    const auto tuned = ladder::find_conv(name);
+    ASSERT_TRUE(tuned.has_value());
+    const ConvProblem late{32, 512, 7, 7, 512, 3, 3, 1, 1};
+    EXPECT_EQ(ladder::workspace_bytes(*tuned, late), std::size_t(4) * 1568 * 512 * 4) << "13f's split-K workspace";
+    EXPECT_TRUE(tuned->choice != nullptr) << name << " names its tile and split count";
+  }
+}
+
+// 13i keeps one bit per filter tap in 64 bits: filters up to 8x8, larger ones skipped with the reason.
+TEST(Chapter13Requirements, TheMaskedGatherTakesFiltersUpTo8x8) {
+  const auto rung = ladder::find_conv("13i masked gather, wgmma tuned");
+  ASSERT_TRUE(rung.has_value());
+  EXPECT_EQ(rung->requirements.max_filter_extent, 8);
+  const ConvProblem nine{1, 16, 20, 20, 8, 9, 9, 1, 4}, wide{1, 16, 20, 20, 8, 3, 9, 1, 4},
+      eight{1, 16, 20, 20, 8, 8, 8, 1, 3};
+  using ladder::implicit_gemm::masked_gather_unsupported_reason;
+  EXPECT_NE(masked_gather_unsupported_reason(nine).value_or("").find("up to 8x8 (got 9x9)"), std::string::npos);
+  EXPECT_TRUE(masked_gather_unsupported_reason(wide).has_value()) << "S = 9 alone is too many columns of taps";
+  EXPECT_FALSE(masked_gather_unsupported_reason(eight).has_value());
+  EXPECT_TRUE(masked_gather_unsupported_reason({1, 12, 20, 20, 8, 3, 3, 1, 1}).has_value()) << "C % 8, as 13b";
+  if (!rung->requirements.missing_from_build.empty()) return;
+  EXPECT_NE(ladder::unsupported_reason(*rung, nine, 90).value_or("").find("9x9"), std::string::npos);
+  EXPECT_FALSE(ladder::unsupported_reason(*rung, eight, 90).has_value());
 }
 
 TEST(Chapter13Requirements, ChannelsNotAMultipleOf8AreRejectedWithTheReason) {
@@ -133,7 +154,7 @@ TEST(Chapter13Requirements, TheLadderRunsInItsLabelsOrder) {
   std::vector<std::string> chapter13;
   for (const ladder::ConvRung& rung : ladder::conv_registry())
     if (rung.chapter == 13 && rung.kind == ladder::RungKind::Chapter) chapter13.push_back(rung.name);
-  ASSERT_EQ(chapter13.size(), 13u) << "13a, 13b, six 13c shapes, 13d, 13e, 13f, 13g, 13h";
+  ASSERT_EQ(chapter13.size(), 14u) << "13a, 13b, six 13c shapes, 13d, 13e, 13f, 13g, 13h, 13i";
   EXPECT_EQ(chapter13.front(), kRung);
   EXPECT_EQ(chapter13[1], "13b hoisted gather");
   EXPECT_EQ(chapter13[2].substr(0, 4), "13c ");
@@ -142,7 +163,8 @@ TEST(Chapter13Requirements, TheLadderRunsInItsLabelsOrder) {
   EXPECT_EQ(chapter13[9], "13e any C: channels padded to 8");
   EXPECT_EQ(chapter13[10], "13f split-K");
   EXPECT_EQ(chapter13[11], "13g implicit GEMM, wgmma") << "from a third file, built for sm_90a";
-  EXPECT_EQ(chapter13.back(), "13h wgmma tuned per layer, split-K");
+  EXPECT_EQ(chapter13[12], "13h wgmma tuned per layer, split-K");
+  EXPECT_EQ(chapter13.back(), "13i masked gather, wgmma tuned");
 }
 
 TEST(Chapter13Requirements, PaddedChannelsTakeAnyCWithAWorkspaceOnlyWhenNeeded) {
@@ -168,7 +190,7 @@ TEST(Chapter13Requirements, SplitKAsksForItsPartialSumsWithinTheBudget) {
   ASSERT_TRUE(rung->choice != nullptr) << "13f names its tile and split count";
 }
 
-// 13f and 13h keep whichever split count timed fastest, 1 included, so their rung tests need
+// 13f, 13h and 13i keep whichever split count timed fastest, 1 included, so their rung tests need
 // not run a split. Here every shape of their family runs at every split count from 2 to its
 // limit on each ragged problem the rung takes: the partial sums of each split and their
 // reduction, against the reference.
@@ -188,7 +210,8 @@ struct FamilyCase {
   const char* rung;
 };
 const FamilyCase kFamilies[] = {{ladder::implicit_gemm::mma_sync_family(), "13f split-K"},
-                                {ladder::implicit_gemm::wgmma_family(), "13h wgmma tuned per layer, split-K"}};
+                                {ladder::implicit_gemm::wgmma_family(), "13h wgmma tuned per layer, split-K"},
+                                {ladder::implicit_gemm::masked_wgmma_family(), "13i masked gather, wgmma tuned"}};
 
 /// The family's rung (its requirements and workspace) launching the forced shape and split count.
 ladder::ConvRung forced_split_rung(const FamilyCase& family) {
@@ -219,7 +242,7 @@ std::string family_skip_reason(const FamilyCase& family, int compute_capability)
   return ladder::unsupported_reason(forced_split_rung(family), resnet, compute_capability).value_or("");
 }
 
-// No GPU needed: the ragged problems reach the split path often, in every shape of both families.
+// No GPU needed: the ragged problems reach the split path often, in every shape of every family.
 TEST(Chapter13SplitK, TheRaggedProblemsSplitEveryShape) {
   for (const FamilyCase& family : kFamilies) {
     SCOPED_TRACE(family.family.name);
@@ -295,14 +318,17 @@ TEST(Chapter13SplitK, EveryMmaSyncShapeGivesTheSameBits) {
 
 // The ragged problems have at most 72 output channels, so a 128- or 256-wide tile never starts
 // past channel 0 there, and a 256-wide one never stores its columns past 72. These layers do:
-// 300, 520 and 130 channels, none a multiple of 64, so every shape of both families runs column
-// tiles past the first and a ragged last one (and, split, the partial sums of each). The last
-// has C = 256: 36 k-tiles of 64, so every ring of stages wraps around many times.
+// 300, 520, 130 and 136 channels, none a multiple of 64, so every shape of every family runs
+// column tiles past the first and a ragged last one (and, split, the partial sums of each). The
+// third has C = 256: 36 k-tiles of 64, so every ring of stages wraps around many times. The last
+// has an 8x8 filter: 13i's tap masks use all 64 bits, with padding 3 on every side.
 TEST(Chapter13SplitK, EveryShapeTakesLayersWiderThanItsTile) {
   LADDER_SKIP_WITHOUT_GPU();
   const int compute_capability = ladder::query_device().compute_capability;
-  const ConvProblem wide_layers[] = {
-      {1, 16, 9, 9, 300, 3, 3, 1, 1}, {2, 8, 6, 7, 520, 1, 1, 1, 0}, {1, 256, 5, 5, 130, 3, 3, 1, 1}};
+  const ConvProblem wide_layers[] = {{1, 16, 9, 9, 300, 3, 3, 1, 1},
+                                     {2, 8, 6, 7, 520, 1, 1, 1, 0},
+                                     {1, 256, 5, 5, 130, 3, 3, 1, 1},
+                                     {2, 16, 13, 12, 136, 8, 8, 1, 3}};
   int families = 0;
   for (const FamilyCase& family : kFamilies) {
     SCOPED_TRACE(family.family.name);

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <stdexcept>
@@ -311,13 +312,14 @@ TEST(Chapter13Model, TapCursorVisitsTheTapsOfEveryKTile) {
       }
 }
 
-/// Calls check(step, cursor) for a cursor started at each chunk column of a BK = 32 tile and
-/// moved a k-tile at a time, as the kernel moves it, on past the end of the reduction.
+/// Calls check(step, cursor) for a cursor started at each chunk column of a BK-deep tile (13b's
+/// 32, or 64 for the wgmma rungs) and moved a k-tile at a time, as the kernel moves it, on past
+/// the end of the reduction.
 template <class Check>
-void for_each_cursor_step(const ConvProblem& pr, Check check) {
-  for (int k0 = 0; k0 < 32; k0 += kChunkElements) {
+void for_each_cursor_step(const ConvProblem& pr, Check check, int bk = 32) {
+  for (int k0 = 0; k0 < bk; k0 += kChunkElements) {
     TapCursor tap = tap_cursor(pr, k0);
-    for (int step = k0; step < pr.gemm_k() + 64; step += 32, advance(pr, tap, 32)) check(step, tap);
+    for (int step = k0; step < pr.gemm_k() + 2 * bk; step += bk, advance(pr, tap, bk)) check(step, tap);
   }
 }
 
@@ -351,6 +353,64 @@ TEST(Chapter13Model, HoistedGatherCheckFindsAMissedCarry) {
   wrong.c = 0, wrong.r = 0, wrong.s = pr.s;  // should have been (r = 1, s = 0)
   wrong.step = pr.s * pr.c;
   EXPECT_FALSE(a_chunk_source(pr, decoded, wrong) == a_chunk_source(pr, 9, wrong.step));
+}
+
+// 13i: a row's origin plus the k-tile's tap offset, where the row's mask has the tap's bit, is
+// the chunk a_chunk_source decodes from scratch; every other chunk is zeros. At BK = 64, 13i's.
+TEST(Chapter13Model, MaskedGatherHasTheAnalyticGathersSources) {
+  for (const ConvProblem& pr : kProblems)
+    for (long long row = 0; row < pr.gemm_m() + 3; ++row) {
+      const RowTaps taps = row_taps(pr, row);
+      for_each_cursor_step(
+          pr,
+          [&](int step, const TapCursor& tap) {
+            EXPECT_EQ(a_chunk_source(taps, tap_step(pr, tap)).gather_source(), a_chunk_source(pr, row, step))
+                << describe(pr) << " row " << row << " step " << step;
+          },
+          64);
+    }
+}
+
+TEST(Chapter13Model, MaskedBGatherHasTheAnalyticGathersSources) {
+  for (const ConvProblem& pr : kProblems)
+    for (int k_out = 0; k_out < pr.gemm_n() + 3; ++k_out) {
+      const int first_weight = filter_offset(pr, k_out);
+      for_each_cursor_step(
+          pr,
+          [&](int step, const TapCursor& tap) {
+            EXPECT_EQ(b_chunk_source(first_weight, tap_step(pr, tap)).gather_source(), b_chunk_source(pr, k_out, step))
+                << describe(pr) << " k_out " << k_out << " step " << step;
+          },
+          64);
+    }
+}
+
+// A row in the middle of a large image sees all of its taps: with an 8x8 filter, all 64 bits,
+// the most the mask holds. A row in a corner sees only the taps past the padding.
+TEST(Chapter13Model, TapMaskHoldsAnEightByEightFilter) {
+  const ConvProblem pr{1, 8, 20, 20, 8, 8, 8, 1, 3};  // P = Q = 19
+  const long long middle = 9 * pr.q() + 9, corner = 0;
+  EXPECT_EQ(row_taps(pr, middle).inside, ~std::uint64_t{0});
+  // Output (0, 0) reads input rows and columns -3 .. 4: taps r, s >= 3 are inside.
+  std::uint64_t want = 0;
+  for (int r = 3; r < 8; ++r)
+    for (int s = 3; s < 8; ++s) want |= std::uint64_t{1} << (r * 8 + s);
+  EXPECT_EQ(row_taps(pr, corner).inside, want);
+  EXPECT_EQ(row_taps(pr, pr.gemm_m()).inside, 0u) << "a row past M reads only zeros";
+  EXPECT_FALSE(masked_gather_unsupported_reason(pr).has_value());
+  EXPECT_TRUE(masked_gather_unsupported_reason({1, 8, 20, 20, 8, 9, 8, 1, 3}).has_value()) << "81 > 64 taps";
+}
+
+TEST(Chapter13Model, MaskedGatherCheckFindsAWrongTapOffset) {
+  // A tap offset that forgets the channel within the pixel reads channel 0 for every chunk.
+  const ConvProblem& pr = kProblems[1];  // C = 16: a k-tile's chunk columns start at channel 0 or 8
+  const RowTaps taps = row_taps(pr, 9);
+  TapCursor tap = tap_cursor(pr, 8);
+  TapStep wrong = tap_step(pr, tap);
+  ASSERT_EQ(tap.c, 8);
+  wrong.x_offset -= tap.c;
+  ASSERT_TRUE(a_chunk_source(taps, tap_step(pr, tap)).real) << "row 9 sees tap (0, 0)";
+  EXPECT_FALSE(a_chunk_source(taps, wrong).gather_source() == a_chunk_source(pr, 9, 8));
 }
 
 // 13f's split of the k-tiles: the ranges tile [0, tiles) in order, each split within one
