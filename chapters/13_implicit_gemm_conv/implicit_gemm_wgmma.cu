@@ -69,8 +69,8 @@ const bool registered[] = {
                               split_k_workspace_bytes, wgmma_tuned_choice})),
     register_conv(
         wgmma_rung({"13i masked gather, wgmma tuned", 13, RungKind::Chapter, launch_masked_tuned, masked_requirements(),
-                    "13h with each row's origin and a 64-bit mask of the taps inside the image computed "
-                    "once: a chunk's address is an add and a multiply-add, its padding test one bit",
+                    "13h with each row's origin and a 64-bit mask of its taps inside the image computed "
+                    "once: a chunk's offset is one add, its padding test one bit",
                     split_k_workspace_bytes, masked_tuned_choice})),
 };
 // [rungs]
