@@ -43,6 +43,7 @@
 /// (test_implicit_gemm_model.cpp, through implicit_gemm_model.hpp) call the same ones.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -198,14 +199,22 @@ struct RowTaps {
   std::uint64_t inside = 0;  ///< bit r·S + s set when tap (r, s) lands inside the image; 0 for rows past M
 };
 
+/// Bits first .. end - 1 of a word, none when end <= first (here end - first <= S <= 8).
+LADDER_HOST_DEVICE constexpr std::uint64_t bit_run(int first, int end) {
+  return end <= first ? 0 : ((std::uint64_t{1} << (end - first)) - 1) << first;
+}
+
 /// Row `row`'s origin and tap mask, once per thread and row. Requires R, S <= kMaxMaskedExtent.
+/// The taps inside the image form a rectangle: the filter rows r with 0 <= h0 + r < H, and
+/// the filter columns s with 0 <= w0 + s < W. So every filter row inside adds the same run of
+/// column bits, at r·S: a few shifts per row, not R·S bounds checks.
 LADDER_HOST_DEVICE constexpr RowTaps row_taps(const ConvProblem& pr, long long row) {
   const RowGather decoded = row_gather(pr, row);
   if (!decoded.valid) return {};
+  const int r_first = std::max(0, -decoded.h0), r_end = std::min(pr.r, pr.h - decoded.h0);
+  const std::uint64_t columns_inside = bit_run(std::max(0, -decoded.w0), std::min(pr.s, pr.w - decoded.w0));
   RowTaps taps{decoded.image_offset + (decoded.h0 * pr.w + decoded.w0) * pr.c, 0};
-  for (int r = 0; r < pr.r; ++r)
-    for (int s = 0; s < pr.s; ++s)
-      if (conv::inside_image(pr, decoded.h0 + r, decoded.w0 + s)) taps.inside |= std::uint64_t{1} << (r * pr.s + s);
+  for (int r = r_first; r < r_end; ++r) taps.inside |= columns_inside << (r * pr.s);
   return taps;
 }
 
