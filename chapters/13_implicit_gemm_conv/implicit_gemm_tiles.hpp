@@ -146,8 +146,9 @@ struct WgmmaConvConfig {
   static_assert(kSmemBytes <= 227 * 1024, "sm_90 gives a block at most 227 KB of shared memory");
 
   /// The stage k-tile `i` of a block's range lives in; the gathers issued at k-tile i go to
-  /// ring_stage(i + kLookahead).
-  static constexpr LADDER_HOST_DEVICE int ring_stage(int i) { return i % kStages; }
+  /// ring_stage(i + kLookahead). Unsigned (i >= 0): a remainder by 4 is then one AND, where a
+  /// signed one also fixes up negative i, in every trip of the loop.
+  static constexpr LADDER_HOST_DEVICE int ring_stage(int i) { return int(unsigned(i) % kStages); }
 
   /// block_tile's warp origin: warp w's first row (16 per warp, 64 per warpgroup), column 0.
   static constexpr LADDER_HOST_DEVICE RowCol warp_origin(int warp) { return {warp * 16, 0}; }
