@@ -34,9 +34,9 @@
 #             each one's epoch time; and 10 epochs for the time to 90 %, and
 #             on the kit's MNIST, when it has it, 10 more for the time to 99 %
 #   profile   Nsight Compute on every kernel of the ladder at 4096^3, on the best
-#             SIMT rung when a solution holds it, and on the bf16 conv ladder on
-#             resnet50-3x3-14 (optional: its failure is reported but does not
-#             fail the run)
+#             SIMT rung when a solution holds it, and on chapter 13's 13d and
+#             13g-13i beside cuDNN on resnet50-3x3-14 (optional: its failure is
+#             reported but does not fail the run)
 #   record    benchmarks/results/<gpu>.json, then the tables and the chart
 #             regenerated: last, so that it holds this call's profile
 #
@@ -675,9 +675,9 @@ phase_profile() {
       --rung "$best_rung" || status=$?
     cat "$build/ncu-best.txt" >>"$out/ncu.txt"
   fi
-  # Chapter 13's bf16 rungs on the ResNet-50 layer where the gather's cost shows most (14 x 14 x 256,
-  # 36 k-tiles of 64), beside cuDNN, which always runs: 13d, whose kernels the kept H200 profile
-  # already holds, for a same-run reference, and the wgmma rungs, 13g-13i, which it does not.
+  # Chapter 13's bf16 rungs on the ResNet-50 layer the kept H200 profile covers (14 x 14 x 256, 36
+  # k-tiles of 64 at 98 blocks of 128 x 128, cuDNN's own tile), beside cuDNN, which always runs: 13d,
+  # whose kernels that profile holds, for a same-run reference, and 13g-13i, which it does not.
   local conv_exe conv_rungs=(--rung "13d tile tuned per layer" --rung "13g implicit GEMM, wgmma"
     --rung "13h wgmma tuned per layer, split-K" --rung "13i masked gather, wgmma tuned")
   conv_exe=$(last_conv_chapter_exe)

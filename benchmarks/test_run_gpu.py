@@ -326,8 +326,12 @@ run = tuning_run(size, {"06e": 80.0, "tune stuck": 0.0}, {"tune stuck": "skipped
         report = (self.tmp / "out/ncu.txt").read_text()
         self.assertEqual((report.count(ncu_metrics.STALL_PASS + "\n"), report.count(ncu_metrics.STALL_PASS_END)),
                          (3, 3), "each program's stall pass between the markers ncu_metrics.py looks for")
-        for call in calls[6:]:  # the conv chapter in bf16 on the layer furthest from cuDNN
-            self.assertIn("ch13_implicit_gemm_conv --layer resnet50-3x3-14 --precision bf16 --no-check", call)
+        for call in calls[6:]:  # chapter 13's 13d and wgmma rungs in bf16 on the 14 x 14 layer, beside cuDNN
+            self.assertIn("ch13_implicit_gemm_conv --layer resnet50-3x3-14 --precision bf16 --rung ", call)
+            for rung in ("13d tile tuned per layer", "13g implicit GEMM, wgmma", "13h wgmma tuned per layer, split-K",
+                         "13i masked gather, wgmma tuned"):
+                self.assertIn(f"--rung {rung} ", call)
+            self.assertIn(" --no-check", call)
             self.assertNotIn("--m 4096", call)
         for precision, sections, metrics, stalls in (("fp32", *calls[0:3]), ("bf16", *calls[3:6])):
             self.assertIn("--section SpeedOfLight", sections)

@@ -142,10 +142,10 @@ struct HoistedGather {
 // [hoisted-load-stage]
 
 // [masked-load-stage]
-/// 13i's gather_chunk: a 32-bit offset, which zeros set to 0 (the tensor's start). A real
-/// chunk's offset is never negative, so it is added unsigned: no sign extension to 64 bits.
+/// 13i's gather_chunk: an unsigned 32-bit offset, which zeros set to 0 (the tensor's start);
+/// unsigned, it widens to 64 bits without a sign extension.
 __device__ __forceinline__ void copy_chunk(bf16* dst, const bf16* tensor, ChunkSource source) {
-  cp_async_16(dst, tensor + static_cast<unsigned>(source.offset), source.real ? mma::kChunkBytes : 0);
+  cp_async_16(dst, tensor + source.offset, source.real ? mma::kChunkBytes : 0);
 }
 
 /// 13i's gather: 13b's cursor and order, and per row its origin and tap mask

@@ -190,12 +190,14 @@ LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, 
 ///
 /// The origin and the mask are the row's, computed once before the k-loop; the tap offset
 /// and the bit are the thread's, once per k-tile (all its chunks share the step). Offsets
-/// stay 32-bit (invalid_reason keeps every tensor under 2^31 elements): the only 64-bit add
-/// is the last, to the tensor's start. One bit per tap in 64 bits: filters up to 8 × 8.
+/// are 32-bit and unsigned. An origin in the padding lies before x, and a far tap of a wide
+/// image can pass 2^31 by itself, but the sum for a real chunk is its offset in x, under
+/// 2^31 (invalid_reason), which unsigned arithmetic, wrapping mod 2^32, gets exactly: the
+/// only 64-bit add is the last, to x's start. One bit per tap: filters up to 8 × 8 in 64 bits.
 inline constexpr int kMaxMaskedExtent = 8;
 
 struct RowTaps {
-  int origin = 0;            ///< x_nhwc offset of the pixel under tap (0, 0); outside x when it is padding
+  std::uint32_t origin = 0;  ///< x_nhwc offset of the pixel under tap (0, 0), mod 2^32 (padding: before x)
   std::uint64_t inside = 0;  ///< bit r·S + s set when tap (r, s) lands inside the image; 0 for rows past M
 };
 
@@ -213,7 +215,8 @@ LADDER_HOST_DEVICE constexpr RowTaps row_taps(const ConvProblem& pr, long long r
   if (!decoded.valid) return {};
   const int r_first = std::max(0, -decoded.h0), r_end = std::min(pr.r, pr.h - decoded.h0);
   const std::uint64_t columns_inside = bit_run(std::max(0, -decoded.w0), std::min(pr.s, pr.w - decoded.w0));
-  RowTaps taps{decoded.image_offset + (decoded.h0 * pr.w + decoded.w0) * pr.c, 0};
+  const auto u = [](int v) { return static_cast<std::uint32_t>(v); };  // mod 2^32: negative h0, w0 wrap
+  RowTaps taps{u(decoded.image_offset) + (u(decoded.h0) * u(pr.w) + u(decoded.w0)) * u(pr.c), 0};
   for (int r = r_first; r < r_end; ++r) taps.inside |= columns_inside << (r * pr.s);
   return taps;
 }
@@ -221,34 +224,35 @@ LADDER_HOST_DEVICE constexpr RowTaps row_taps(const ConvProblem& pr, long long r
 /// What all of a thread's chunks of one k-tile share: its step as an offset from any row's
 /// origin, and as a bit of any row's mask (0 past the reduction, so every row reads zeros).
 struct TapStep {
-  int x_offset = 0;       ///< (r·W + s)·C + c
-  std::uint64_t bit = 0;  ///< 1 << (r·S + s), or 0 once the cursor is past the last tap
-  int w_offset = 0;       ///< the step itself: B's offset within an output channel's filter
+  std::uint32_t x_offset = 0;  ///< (r·W + s)·C + c, mod 2^32
+  std::uint64_t bit = 0;       ///< 1 << (r·S + s), or 0 once the cursor is past the last tap
+  int w_offset = 0;            ///< the step itself: B's offset within an output channel's filter
 };
 LADDER_HOST_DEVICE constexpr TapStep tap_step(const ConvProblem& pr, const TapCursor& tap) {
   if (tap.r >= pr.r) return {0, 0, tap.step};
-  return {(tap.r * pr.w + tap.s) * pr.c + tap.c, std::uint64_t{1} << (tap.r * pr.s + tap.s), tap.step};
+  const auto u = [](int v) { return static_cast<std::uint32_t>(v); };
+  return {(u(tap.r) * u(pr.w) + u(tap.s)) * u(pr.c) + u(tap.c), std::uint64_t{1} << (tap.r * pr.s + tap.s), tap.step};
 }
 
 /// A chunk as 13i copies it: real or zeros, and a 32-bit offset, 0 (any valid address) for zeros.
 struct ChunkSource {
   bool real = false;
-  int offset = 0;
+  std::uint32_t offset = 0;
   /// The same chunk in 13a's terms, for the tests.
-  constexpr GatherSource gather_source() const { return {!real, offset}; }
+  constexpr GatherSource gather_source() const { return {!real, static_cast<long long>(offset)}; }
 };
 
 /// a_chunk_source(pr, row, step), from row_taps(pr, row) and tap_step: an add and a bit test.
 LADDER_HOST_DEVICE constexpr ChunkSource a_chunk_source(const RowTaps& row, const TapStep& step) {
   const bool real = (row.inside & step.bit) != 0;
-  return {real, real ? row.origin + step.x_offset : 0};
+  return {real, real ? row.origin + step.x_offset : 0u};
 }
 
 /// b_chunk_source(pr, k_out, step), from filter_offset(pr, k_out) and tap_step (whose bit is 0
 /// exactly past the reduction).
 LADDER_HOST_DEVICE constexpr ChunkSource b_chunk_source(int filter_offset, const TapStep& step) {
   const bool real = step.bit != 0 && filter_offset >= 0;
-  return {real, real ? filter_offset + step.w_offset : 0};
+  return {real, real ? static_cast<std::uint32_t>(filter_offset + step.w_offset) : 0u};
 }
 
 /// Why 13i cannot compute `problem`: 13b's reasons, or a filter wider or taller than 8.

@@ -54,8 +54,9 @@ __device__ __forceinline__ void for_each_wgmma_pair(const ConvProblem& pr, const
 // [wgmma-kernel]
 /// 13b's ring with wgmma as the multiply. At k-tile t: wait for this thread's copies of t,
 /// fence them for the async proxy, meet everyone (their copies, and every warpgroup's wgmma
-/// of tile t - 1 - kMmaInFlight finished), start the gathers of t + kLookahead into the stage
-/// that tile used, start the wgmma of t, and wait until at most kMmaInFlight groups run.
+/// of tile t - 1 - kMmaInFlight finished), start the wgmma of t, then, while the tensor cores
+/// work, the gathers of t + kLookahead into the stage that tile used, and wait until at most
+/// kMmaInFlight groups run. (13b gathers first: its mma.sync are the warp's own instructions.)
 /// Gather: 13b's HoistedGather (13g, 13h) or MaskedGather (13i).
 template <class Cfg, template <class> class Gather>
 __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_wgmma_kernel(Bf16ConvArgs args) {
@@ -75,11 +76,11 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
     cp_async_wait<Cfg::kLookahead - 1>();  // this thread's copies of tile t have landed...
     wgmma::fence_proxy_async_smem();       // ...where wgmma (the async proxy) will see them
     __syncthreads();                       // everyone's; and no wgmma still reads the stage refilled next
-    const int next = t + Cfg::kLookahead;
-    if (next < range.end) gather.load(next, wgmma_stage<Cfg>(smem, Cfg::ring_stage(i + Cfg::kLookahead)));
-    cp_async_commit();
     bf16* stage = wgmma_stage<Cfg>(smem, Cfg::ring_stage(i));
     wgmma::start_stage<Cfg>(acc, {stage, stage + Cfg::ATile::kElements}, warpgroup);  // chapter 09's multiply
+    const int next = t + Cfg::kLookahead;  // gathered while the tensor cores multiply tile t
+    if (next < range.end) gather.load(next, wgmma_stage<Cfg>(smem, Cfg::ring_stage(i + Cfg::kLookahead)));
+    cp_async_commit();
     wgmma::finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
   }
   wgmma::finish_stages<0, Cfg>(acc);

@@ -41,6 +41,9 @@ const ConvProblem kProblems[] = {
     {3, 32, 9, 11, 65, 3, 3, 2, 0},   // stride 2, no padding, K just past a multiple of 64
     {1, 8, 6, 6, 3, 5, 5, 1, 0},      // 5x5, 2 x 2 outputs: one tile, mostly empty
     {2, 32, 8, 8, 64, 3, 3, 1, 1},    // whole tiles: M = 128, K = 64, K_gemm = 288 = 9 x 32
+    {2, 8, 11, 9, 5, 3, 5, 1, 1},     // 3x5: R != S, so a tap mask laid out r·R + s would show
+    {1, 16, 13, 12, 9, 5, 8, 1, 3},   // 5x8: taps up to bit 39, 8 columns a filter row
+    {2, 16, 13, 12, 20, 8, 8, 1, 3},  // 8x8: all 64 bits of 13i's tap mask
 };
 
 // Chapter 08's block tile and a few others: BM, BN not powers of two, BK from 8 to 64.
@@ -314,13 +317,14 @@ TEST(Chapter13Model, TapCursorVisitsTheTapsOfEveryKTile) {
 
 /// Calls check(step, cursor) for a cursor started at each chunk column of a BK-deep tile (13b's
 /// 32, or 64 for the wgmma rungs) and moved a k-tile at a time, as the kernel moves it, on past
-/// the end of the reduction.
+/// the end of the reduction; started at k-tile 0, or later, where a split of the k-tiles starts.
 template <class Check>
 void for_each_cursor_step(const ConvProblem& pr, Check check, int bk = 32) {
-  for (int k0 = 0; k0 < bk; k0 += kChunkElements) {
-    TapCursor tap = tap_cursor(pr, k0);
-    for (int step = k0; step < pr.gemm_k() + 2 * bk; step += bk, advance(pr, tap, bk)) check(step, tap);
-  }
+  for (int first : {0, 1, 3})
+    for (int k0 = first * bk; k0 < (first + 1) * bk; k0 += kChunkElements) {
+      TapCursor tap = tap_cursor(pr, k0);
+      for (int step = k0; step < pr.gemm_k() + 2 * bk; step += bk, advance(pr, tap, bk)) check(step, tap);
+    }
 }
 
 TEST(Chapter13Model, HoistedGatherHasTheAnalyticGathersSources) {
@@ -364,8 +368,10 @@ TEST(Chapter13Model, MaskedGatherHasTheAnalyticGathersSources) {
       for_each_cursor_step(
           pr,
           [&](int step, const TapCursor& tap) {
-            EXPECT_EQ(a_chunk_source(taps, tap_step(pr, tap)).gather_source(), a_chunk_source(pr, row, step))
+            const ChunkSource masked = a_chunk_source(taps, tap_step(pr, tap));
+            EXPECT_EQ(masked.gather_source(), a_chunk_source(pr, row, step))
                 << describe(pr) << " row " << row << " step " << step;
+            if (!masked.real) EXPECT_EQ(masked.offset, 0u) << "zeros copy from x's start";
           },
           64);
     }
@@ -378,8 +384,10 @@ TEST(Chapter13Model, MaskedBGatherHasTheAnalyticGathersSources) {
       for_each_cursor_step(
           pr,
           [&](int step, const TapCursor& tap) {
-            EXPECT_EQ(b_chunk_source(first_weight, tap_step(pr, tap)).gather_source(), b_chunk_source(pr, k_out, step))
+            const ChunkSource masked = b_chunk_source(first_weight, tap_step(pr, tap));
+            EXPECT_EQ(masked.gather_source(), b_chunk_source(pr, k_out, step))
                 << describe(pr) << " k_out " << k_out << " step " << step;
+            if (!masked.real) EXPECT_EQ(masked.offset, 0u) << "zeros copy from w's start";
           },
           64);
     }
@@ -401,6 +409,25 @@ TEST(Chapter13Model, TapMaskHoldsAnEightByEightFilter) {
   EXPECT_TRUE(masked_gather_unsupported_reason({1, 8, 20, 20, 8, 9, 8, 1, 3}).has_value()) << "81 > 64 taps";
 }
 
+// A row whose origin lies 7.5 billion elements before x, of an image 2^27 pixels wide: its
+// origin and its far taps' offsets do not fit 32 bits, yet every real chunk's sum is its offset.
+TEST(Chapter13Model, MaskedGatherWrapsFarOffsetsToTheRightChunk) {
+  const ConvProblem pr{1, 8, 1, 1 << 27, 1, 8, 8, 1, 7};  // x: 2^30 elements; P = 8
+  ASSERT_FALSE(masked_gather_unsupported_reason(pr).has_value());
+  const long long q = pr.q();
+  int real_chunks = 0;
+  for (long long row : {0LL, 3 * q + 5, 7 * q + q / 2, pr.gemm_m() - 1}) {
+    const RowTaps taps = row_taps(pr, row);
+    for (int step = 0; step < pr.gemm_k(); step += kChunkElements) {
+      const ChunkSource masked = a_chunk_source(taps, tap_step(pr, tap_cursor(pr, step)));
+      EXPECT_EQ(masked.gather_source(), a_chunk_source(pr, row, step)) << "row " << row << " step " << step;
+      real_chunks += masked.real;
+    }
+  }
+  EXPECT_GT(real_chunks, 0);
+}
+
+// The check at work, not a check of the code: a hand-broken tap step is caught.
 TEST(Chapter13Model, MaskedGatherCheckFindsAWrongTapOffset) {
   // A tap offset that forgets the channel within the pixel reads channel 0 for every chunk.
   const ConvProblem& pr = kProblems[1];  // C = 16: a k-tile's chunk columns start at channel 0 or 8
