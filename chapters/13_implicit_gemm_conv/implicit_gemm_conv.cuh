@@ -151,7 +151,8 @@ __device__ __forceinline__ void copy_chunk(bf16* dst, const bf16* tensor, ChunkS
 /// 13i's gather: 13b's cursor and order, and per row its origin and tap mask
 /// (implicit_gemm_map.hpp's RowTaps) in place of the decoded pixel. Each k-tile the thread
 /// turns its cursor into a TapStep once; then a chunk of A is a bit test, an add, a select
-/// of 0 for zeros and its address, and a chunk of B the same without the bit test.
+/// of 0 for zeros and its address, and a chunk of B the same with a test of its filter offset
+/// in place of the bit.
 template <class Cfg>
 struct MaskedGather {
   static constexpr bool kCopiesChunks = true;

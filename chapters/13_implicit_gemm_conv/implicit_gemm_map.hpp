@@ -190,14 +190,15 @@ LADDER_HOST_DEVICE constexpr GatherSource b_chunk_source(const ConvProblem& pr, 
 ///
 /// The origin and the mask are the row's, computed once before the k-loop; the tap offset
 /// and the bit are the thread's, once per k-tile (all its chunks share the step). Offsets
-/// are 32-bit and unsigned. An origin in the padding lies before x, and a far tap of a wide
-/// image can pass 2^31 by itself, but the sum for a real chunk is its offset in x, under
-/// 2^31 (invalid_reason), which unsigned arithmetic, wrapping mod 2^32, gets exactly: the
-/// only 64-bit add is the last, to x's start. One bit per tap: filters up to 8 × 8 in 64 bits.
+/// are 32-bit and unsigned. The first image's top and left padding put an origin before x,
+/// and with a filter taller than the image (padding allows it) a far tap's offset can pass
+/// 2^31 by itself; but the sum for a real chunk is its offset in x, under 2^31
+/// (invalid_reason), which unsigned arithmetic, wrapping mod 2^32, gets exactly: the only
+/// 64-bit add is the last. One bit per tap: filters up to 8 × 8 in 64 bits.
 inline constexpr int kMaxMaskedExtent = 8;
 
 struct RowTaps {
-  std::uint32_t origin = 0;  ///< x_nhwc offset of the pixel under tap (0, 0), mod 2^32 (padding: before x)
+  std::uint32_t origin = 0;  ///< x_nhwc offset of the pixel under tap (0, 0), mod 2^32 (may lie before x)
   std::uint64_t inside = 0;  ///< bit r·S + s set when tap (r, s) lands inside the image; 0 for rows past M
 };
 

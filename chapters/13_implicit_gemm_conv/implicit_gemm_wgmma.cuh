@@ -55,8 +55,8 @@ __device__ __forceinline__ void for_each_wgmma_pair(const ConvProblem& pr, const
 /// 13b's ring with wgmma as the multiply. At k-tile t: wait for this thread's copies of t,
 /// fence them for the async proxy, meet everyone (their copies, and every warpgroup's wgmma
 /// of tile t - 1 - kMmaInFlight finished), start the wgmma of t, then, while the tensor cores
-/// work, the gathers of t + kLookahead into the stage that tile used, and wait until at most
-/// kMmaInFlight groups run. (13b gathers first: its mma.sync are the warp's own instructions.)
+/// work, the gathers of t + kLookahead into the stage tile t - 1 - kMmaInFlight used, and wait
+/// until at most kMmaInFlight groups run. (13b gathers first: its mma.sync are the warp's own.)
 /// Gather: 13b's HoistedGather (13g, 13h) or MaskedGather (13i).
 template <class Cfg, template <class> class Gather>
 __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_wgmma_kernel(Bf16ConvArgs args) {
@@ -81,6 +81,7 @@ __global__ void __launch_bounds__(Cfg::kThreads, Cfg::kMinBlocksPerSm) implicit_
     const int next = t + Cfg::kLookahead;  // gathered while the tensor cores multiply tile t
     if (next < range.end) gather.load(next, wgmma_stage<Cfg>(smem, Cfg::ring_stage(i + Cfg::kLookahead)));
     cp_async_commit();
+    __syncwarp();  // wgmma's wait is .sync.aligned: the whole warp, after the cursor's divergent carry
     wgmma::finish_stages<Cfg::kMmaInFlight, Cfg>(acc);
   }
   wgmma::finish_stages<0, Cfg>(acc);

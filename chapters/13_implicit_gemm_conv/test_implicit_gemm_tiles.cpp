@@ -322,9 +322,10 @@ TEST(Chapter13Wgmma, TheReadCheckCatchesAnUnswizzledTile) {
 
 /// Whether the ring of Stages, gathering kLookahead k-tiles ahead and leaving MmaInFlight
 /// k-tiles of wgmma running, ever refills a stage still in use. At k-tile i, after the barrier:
-/// tile i is about to be multiplied, tiles i - MmaInFlight .. i - 1 may still be read by wgmma
-/// (each warpgroup waited until at most MmaInFlight groups ran), and the gathers of tiles
-/// i + 1 .. i + lookahead - 1 are in flight; the gathers of tile i + lookahead go to its stage.
+/// tile i is being multiplied (its wgmma is issued before the gathers), tiles
+/// i - MmaInFlight .. i - 1 may still be read by wgmma (each warpgroup waited until at most
+/// MmaInFlight groups ran), and the gathers of tiles i + 1 .. i + lookahead - 1 are in flight;
+/// the gathers of tile i + lookahead go to its stage.
 bool ring_refills_a_busy_stage(int stages, int lookahead, int mma_in_flight, int k_tiles) {
   for (int i = 0; i < k_tiles; ++i) {
     const int refilled = (i + lookahead) % stages;
