@@ -1,10 +1,11 @@
 /// \file chapters/13_implicit_gemm_conv/test_implicit_gemm_conv.cu
 /// \brief Chapter 13 on the GPU: the shared conv rung tests for 13a-13i (bf16 NHWC against
 /// the reference; 13e also on the problems whose C is not a multiple of 8), and every shape of
-/// 13f's, 13h's and 13i's families at every split count; and, on any machine, what the rungs
-/// declare: their precision, sm_80 (13g-13i: 9.0 only), C a multiple of 8 with the reason for
-/// other C (all but 13e), 13i's filters up to 8x8, the workspaces of 13e, 13f, 13h and 13i, the
-/// instruction whose peak the table divides by, and the order of the ladder.
+/// 13f's, 13h's and 13i's families at every split count, and 13h and 13i giving the same bits;
+/// and, on any machine, what the rungs declare: their precision, sm_80 (13g-13i: 9.0 only), C
+/// a multiple of 8 with the reason for other C (all but 13e), 13i's filters up to 8x8, the
+/// workspaces of 13e, 13f, 13h and 13i, the instruction whose peak the table divides by, and
+/// the order of the ladder.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -322,20 +323,21 @@ TEST(Chapter13SplitK, EveryMmaSyncShapeGivesTheSameBits) {
 // column tiles past the first and a ragged last one (and, split, the partial sums of each). The
 // third has C = 256: 36 k-tiles of 64, so every ring of stages wraps around many times. The last
 // has an 8x8 filter: 13i's tap masks use all 64 bits, with padding 3 on every side.
+const ConvProblem kWideLayers[] = {{1, 16, 9, 9, 300, 3, 3, 1, 1},
+                                   {2, 8, 6, 7, 520, 1, 1, 1, 0},
+                                   {1, 256, 5, 5, 130, 3, 3, 1, 1},
+                                   {2, 16, 13, 12, 136, 8, 8, 1, 3}};
+
 TEST(Chapter13SplitK, EveryShapeTakesLayersWiderThanItsTile) {
   LADDER_SKIP_WITHOUT_GPU();
   const int compute_capability = ladder::query_device().compute_capability;
-  const ConvProblem wide_layers[] = {{1, 16, 9, 9, 300, 3, 3, 1, 1},
-                                     {2, 8, 6, 7, 520, 1, 1, 1, 0},
-                                     {1, 256, 5, 5, 130, 3, 3, 1, 1},
-                                     {2, 16, 13, 12, 136, 8, 8, 1, 3}};
   int families = 0;
   for (const FamilyCase& family : kFamilies) {
     SCOPED_TRACE(family.family.name);
     if (!family_skip_reason(family, compute_capability).empty()) continue;
     ++families;
     const ladder::ConvRung forced = forced_split_rung(family);
-    for (const ConvProblem& problem : wide_layers)
+    for (const ConvProblem& problem : kWideLayers)
       for (forced_shape = 0; forced_shape < family.family.count; ++forced_shape)
         for (forced_splits = 1; forced_splits <= 2; ++forced_splits) {
           SCOPED_TRACE(std::string(family.family.shape(forced_shape).name) + ", " + std::to_string(forced_splits) +
@@ -344,6 +346,43 @@ TEST(Chapter13SplitK, EveryShapeTakesLayersWiderThanItsTile) {
         }
   }
   if (families == 0) GTEST_SKIP() << "13f: " << family_skip_reason(kFamilies[0], compute_capability);
+}
+
+// 13h's and 13i's gathers differ only in how they find each chunk: both fill every stage with
+// the same bytes, which the same wgmma multiply. So at one shape and split count the two must
+// give the same bits, on every problem both take; any difference is a gather's.
+TEST(Chapter13SplitK, BothWgmmaGathersGiveTheSameBits) {
+  LADDER_SKIP_WITHOUT_GPU();
+  const int compute_capability = ladder::query_device().compute_capability;
+  const FamilyCase &hoisted = kFamilies[1], &masked = kFamilies[2];
+  if (const std::string reason = family_skip_reason(masked, compute_capability); !reason.empty())
+    GTEST_SKIP() << "13i: " << reason;
+  std::vector<ConvProblem> problems = ladder::testing::ragged_conv_problems();
+  problems.insert(problems.end(), std::begin(kWideLayers), std::end(kWideLayers));
+  int compared = 0;
+  for (const ConvProblem& problem : problems) {
+    const ladder::ConvRung masked_rung = forced_split_rung(masked);
+    if (ladder::unsupported_reason(masked_rung, problem, compute_capability)) continue;
+    SCOPED_TRACE(ladder::describe(problem));
+    ladder::DeviceConv<__nv_bfloat16> tensors(ladder::random_conv_inputs(problem, 13, true),
+                                              ladder::workspace_bytes(masked_rung, problem));
+    for (forced_shape = 0; forced_shape < masked.family.count; ++forced_shape) {
+      const int tiles = ladder::implicit_gemm::k_tiles(problem, masked.family.shape(forced_shape).bk);
+      for (forced_splits = 1; forced_splits <= std::min(2, ladder::implicit_gemm::split_limit(problem, tiles));
+           ++forced_splits) {
+        SCOPED_TRACE(std::string(masked.family.shape(forced_shape).name) + ", " + std::to_string(forced_splits) +
+                     " splits");
+        const std::vector<float> by_13h = ladder::run_conv_once(forced_split_rung(hoisted), tensors);
+        const std::vector<float> by_13i = ladder::run_conv_once(forced_split_rung(masked), tensors);
+        // Equal bits prove nothing if neither wrote y: each run starts from the same poison.
+        ASSERT_EQ(std::count_if(by_13h.begin(), by_13h.end(), [](float v) { return !std::isfinite(v); }), 0);
+        ASSERT_EQ(by_13i.size(), by_13h.size());
+        EXPECT_EQ(std::memcmp(by_13i.data(), by_13h.data(), by_13i.size() * sizeof(float)), 0);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 0) << "no problem that 13i takes";
 }
 
 TEST(Chapter13Requirements, PaddedChannelSourceKeepsEachPixelsChannels) {
