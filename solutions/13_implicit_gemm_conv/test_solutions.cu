@@ -1,9 +1,11 @@
 /// \file solutions/13_implicit_gemm_conv/test_solutions.cu
-/// \brief The worked solution of chapter 13 passes the same tests as the chapter's rungs,
-/// C = 1, 2, 3, 4, 5 and 6 included; its element map agrees with the chapter's chunk map on the CPU.
+/// \brief The worked solutions of chapter 13 pass the same tests as the chapter's rungs
+/// (solution 1 with C = 1, 2, 3, 4, 5 and 6 included); on the CPU, solution 1's element map
+/// agrees with the chapter's chunk map, and solution 2's tap mask with 13i's row_taps.
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
 #include "common/conv/testing/conv_rung_test.cuh"
 #include "solutions/13_implicit_gemm_conv/ex1_element_gather.hpp"
+#include "solutions/13_implicit_gemm_conv/ex2_tap_mask.hpp"
 
 LADDER_CONV_RUNG_TESTS(Solutions13, 13, ladder::RungKind::Solution);
 
@@ -45,6 +47,27 @@ TEST(Solutions13Requirements, TheSolutionTakesAnyCWithoutWorkspace) {
     EXPECT_FALSE(ladder::unsupported_reason(*rung, p, 80).has_value()) << describe(p);
     EXPECT_EQ(ladder::workspace_bytes(*rung, p), 0u);
   }
+}
+
+// No GPU needed. The mask built tap by tap is the one 13i builds from the rectangle of taps.
+TEST(Solutions13TapMask, AgreesWith13isRowTaps) {
+  int rows = 0;
+  for (const ConvProblem& pr : {ConvProblem{2, 8, 7, 9, 5, 3, 3, 1, 1}, ConvProblem{1, 16, 11, 13, 3, 5, 5, 2, 2},
+                                ConvProblem{2, 8, 11, 9, 5, 3, 5, 1, 1}, ConvProblem{1, 8, 6, 7, 4, 8, 8, 1, 3},
+                                ConvProblem{1, 8, 5, 5, 8, 1, 1, 1, 1}})
+    for (long long row = 0; row < pr.gemm_m() + 2; ++row, ++rows)
+      ASSERT_EQ(ladder::implicit_gemm::solution2::tap_mask(pr, row), ladder::implicit_gemm::row_taps(pr, row).inside)
+          << describe(pr) << " row " << row;
+  EXPECT_GT(rows, 100);
+}
+
+TEST(Solutions13Requirements, TheTapMaskSolutionTakesFiltersUpTo8x8OnSm80) {
+  const auto rung = ladder::find_conv("13 sol2 tap mask on mma.sync");
+  ASSERT_TRUE(rung.has_value());
+  EXPECT_EQ(rung->kind, ladder::RungKind::Solution);
+  EXPECT_EQ(rung->requirements.min_compute_capability, 80);
+  EXPECT_EQ(rung->requirements.max_filter_extent, 8);
+  EXPECT_EQ(rung->requirements.c_multiple, 8);
 }
 
 }  // namespace
