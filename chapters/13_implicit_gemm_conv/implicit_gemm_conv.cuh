@@ -194,6 +194,31 @@ struct MaskedGather {
 };
 // [masked-load-stage]
 
+// [with-tap-mask]
+/// MaskedGather with each row's tap mask from `Mask` instead (chapter 13's exercise 2, where
+/// the learner writes it, on 13b's mma.sync kernel): Mask(problem, row) must set bit r·S + s
+/// when tap (r, s) of output position `row` lands inside the image.
+template <std::uint64_t (*Mask)(const ConvProblem&, long long)>
+struct WithTapMask {
+  template <class Cfg>
+  struct Gather : MaskedGather<Cfg> {
+    __device__ __forceinline__ Gather(const Bf16ConvArgs& conv_args, const BlockTile& tile, int first)
+        : MaskedGather<Cfg>(conv_args, tile, first) {
+      const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
+#pragma unroll
+      for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
+        this->rows[i].inside = Mask(conv_args.problem, tile.m0 + at.row + i * Cfg::kRowsPerPass);
+    }
+  };
+};
+
+/// What the masked gather adds to a kernel's requirements: filters up to 8 × 8.
+inline ConvRequirements with_masked_gather(ConvRequirements need) {
+  need.max_filter_extent = kMaxMaskedExtent;
+  return need;
+}
+// [with-tap-mask]
+
 // [load-fragments]
 /// The fragments and accumulators are chapter 08's: the same mma.sync, the same registers.
 using mma_sync::Accumulators;

@@ -41,13 +41,6 @@ std::string masked_tuned_choice(const ConvProblem& problem) {
   return fastest_note(masked_wgmma_family(), true, problem);
 }
 
-/// 13i's gather keeps one bit per filter tap in 64 bits.
-ConvRequirements masked_requirements() {
-  ConvRequirements need = wgmma_requirements();
-  need.max_filter_extent = kMaxMaskedExtent;
-  return need;
-}
-
 /// The table shows both rungs against the peak of chapter 09's wgmma m64n128k16 micro-benchmark,
 /// 13h too, whichever width it chose: one yardstick for the rung (m64n64k16 has no
 /// micro-benchmark of its own).
@@ -67,11 +60,11 @@ const bool registered[] = {
                               "13g at the fastest of its 6 shapes, each timed at 1 to 4 splits of the k-tiles (fewer "
                               "where the partial sums would pass 32 MiB) on the first launch (13f's choice, for wgmma)",
                               split_k_workspace_bytes, wgmma_tuned_choice})),
-    register_conv(
-        wgmma_rung({"13i masked gather, wgmma tuned", 13, RungKind::Chapter, launch_masked_tuned, masked_requirements(),
-                    "13h with each row's origin and a 64-bit mask of its taps inside the image computed "
-                    "once: a chunk's offset is one add, its padding test one bit",
-                    split_k_workspace_bytes, masked_tuned_choice})),
+    register_conv(wgmma_rung({"13i masked gather, wgmma tuned", 13, RungKind::Chapter, launch_masked_tuned,
+                              with_masked_gather(wgmma_requirements()),
+                              "13h with each row's origin and a 64-bit mask of its taps inside the image computed "
+                              "once: a chunk's offset is one add, its padding test one bit",
+                              split_k_workspace_bytes, masked_tuned_choice})),
 };
 // [rungs]
 
