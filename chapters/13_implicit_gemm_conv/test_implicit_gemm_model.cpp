@@ -18,9 +18,11 @@
 #include <string>
 #include <vector>
 
+#include "chapters/13_implicit_gemm_conv/exercises/ex2_tap_mask.hpp"
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_map.hpp"
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_model.hpp"
 #include "common/conv/reference.hpp"
+#include "common/core/exercise_tests.hpp"
 #include "common/gemm/precision.hpp"
 
 namespace ladder::implicit_gemm {
@@ -425,6 +427,15 @@ TEST(Chapter13Model, MaskedGatherWrapsFarOffsetsToTheRightChunk) {
     }
   }
   EXPECT_GT(real_chunks, 0);
+}
+
+// Exercise 2's tap mask (exercises/ex2_tap_mask.hpp) against 13i's, row by row, before a GPU
+// runs it: the starter's empty mask fails, so the test skips until asked for.
+TEST(Chapter13TapMaskExercise, AgreesWith13isRowTaps) {
+  LADDER_SKIP_EXERCISE_STARTER();
+  for (const ConvProblem& pr : kProblems)
+    for (long long row = 0; row < pr.gemm_m() + 3; ++row)
+      ASSERT_EQ(exercise2::tap_mask(pr, row), row_taps(pr, row).inside) << describe(pr) << " row " << row;
 }
 
 // The check at work, not a check of the code: a hand-broken tap step is caught.

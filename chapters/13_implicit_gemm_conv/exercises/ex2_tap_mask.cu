@@ -4,28 +4,24 @@
 ///
 /// 13i's gather has the interface of 13b's, so 13b's kernel (128x128x32, 4 stages) takes it
 /// as it is. This rung keeps MaskedGather's origins, cursor and copies and gives each row the
-/// mask tap_mask, below, returns (WithTapMask, implicit_gemm_conv.cuh). As given the mask is
-/// empty, so every chunk of A reads as zeros, y is all zeros, and the tests fail on every
-/// problem. Set bit r·S + s when tap (r, s) of the row's output position lands inside the
-/// image; rows past M keep an empty mask.
+/// mask ex2_tap_mask.hpp's tap_mask returns (WithTapMask, implicit_gemm_conv.cuh). As given
+/// the mask is empty, so every chunk of A reads as zeros, y is all zeros, and the tests fail
+/// on every problem the rung takes. Write tap_mask there; a CPU test checks it first.
 ///
-///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R Chapter13Exercise
-///     build/bin/ch13_implicit_gemm_conv --exercises --layer resnet50-3x3-28
+///     LADDER_TEST_EXERCISES=1 ctest --test-dir build -R 'TapMaskExercise|Chapter13Exercises.*13_ex2'
+///     build/bin/ch13_implicit_gemm_conv --exercises --layer resnet50-3x3-28 \
+///         --rung "13b hoisted gather" --rung "13 ex2 tap mask on mma.sync"
 ///
 /// Before measuring, predict against 13b on resnet50-3x3-28: instructions per k-tile in the
-/// main loop (13b's count is in the lesson; tools/sass_report.py can count yours), and how
-/// much of that reaches the time (the lesson's profile of 13b says what its warps wait on).
+/// main loop (13b's 331 are in the lesson; count yours with cuobjdump -sass on
+/// build/chapters/13_implicit_gemm_conv/CMakeFiles/ch13_exercises.dir/exercises/ex2_tap_mask.cu.o),
+/// and how much of that reaches the time (docs/results.md's profile of 13b: what its warps
+/// wait on between instructions).
+#include "chapters/13_implicit_gemm_conv/exercises/ex2_tap_mask.hpp"
 #include "chapters/13_implicit_gemm_conv/implicit_gemm_conv.cuh"
 
 namespace ladder::implicit_gemm::exercise2 {
 namespace {
-
-/// The taps of output position `row` that land inside the image, bit r·S + s each.
-/// TODO: build it (conv::output_position, conv::input_row and input_col, conv::inside_image).
-__device__ std::uint64_t tap_mask(const ConvProblem& pr, long long row) {
-  (void)pr, (void)row;
-  return 0;
-}
 
 const bool registered = register_conv(mma_sync_rung(
     {"13 ex2 tap mask on mma.sync", 13, RungKind::Exercise,
