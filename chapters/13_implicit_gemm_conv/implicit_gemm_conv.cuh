@@ -204,10 +204,9 @@ struct WithTapMask {
   struct Gather : MaskedGather<Cfg> {
     __device__ __forceinline__ Gather(const Bf16ConvArgs& conv_args, const BlockTile& tile, int first)
         : MaskedGather<Cfg>(conv_args, tile, first) {
-      const RowCol at = copy_row_col<Cfg>(int(threadIdx.x), 0);
 #pragma unroll
       for (int i = 0; i < Cfg::kAChunksPerThread; ++i)
-        this->rows[i].inside = Mask(conv_args.problem, tile.m0 + at.row + i * Cfg::kRowsPerPass);
+        this->rows[i].inside = Mask(conv_args.problem, tile.m0 + copy_row_col<Cfg>(int(threadIdx.x), i).row);
     }
   };
 };

@@ -202,6 +202,9 @@ struct RowTaps {
   std::uint64_t inside = 0;  ///< bit r·S + s set when tap (r, s) lands inside the image; 0 for rows past M
 };
 
+/// v mod 2^32: how 13i's offsets are kept (a negative h0 or w0 wraps, and wraps back in the sum).
+LADDER_HOST_DEVICE constexpr std::uint32_t mod_2_32(int v) { return static_cast<std::uint32_t>(v); }
+
 /// Bits first .. end - 1 of a word, none when end <= first (here end - first <= S <= 8).
 LADDER_HOST_DEVICE constexpr std::uint64_t bit_run(int first, int end) {
   return end <= first ? 0 : ((std::uint64_t{1} << (end - first)) - 1) << first;
@@ -216,8 +219,7 @@ LADDER_HOST_DEVICE constexpr RowTaps row_taps(const ConvProblem& pr, long long r
   if (!decoded.valid) return {};
   const int r_first = std::max(0, -decoded.h0), r_end = std::min(pr.r, pr.h - decoded.h0);
   const std::uint64_t columns_inside = bit_run(std::max(0, -decoded.w0), std::min(pr.s, pr.w - decoded.w0));
-  const auto u = [](int v) { return static_cast<std::uint32_t>(v); };  // mod 2^32: negative h0, w0 wrap
-  RowTaps taps{u(decoded.image_offset) + (u(decoded.h0) * u(pr.w) + u(decoded.w0)) * u(pr.c), 0};
+  RowTaps taps{mod_2_32(decoded.image_offset) + (mod_2_32(decoded.h0) * pr.w + mod_2_32(decoded.w0)) * pr.c, 0};
   for (int r = r_first; r < r_end; ++r) taps.inside |= columns_inside << (r * pr.s);
   return taps;
 }
@@ -231,8 +233,8 @@ struct TapStep {
 };
 LADDER_HOST_DEVICE constexpr TapStep tap_step(const ConvProblem& pr, const TapCursor& tap) {
   if (tap.r >= pr.r) return {0, 0, tap.step};
-  const auto u = [](int v) { return static_cast<std::uint32_t>(v); };
-  return {(u(tap.r) * u(pr.w) + u(tap.s)) * u(pr.c) + u(tap.c), std::uint64_t{1} << (tap.r * pr.s + tap.s), tap.step};
+  return {(mod_2_32(tap.r) * pr.w + mod_2_32(tap.s)) * pr.c + mod_2_32(tap.c),
+          std::uint64_t{1} << (tap.r * pr.s + tap.s), tap.step};
 }
 
 /// A chunk as 13i copies it: real or zeros, and a 32-bit offset, 0 (any valid address) for zeros.
