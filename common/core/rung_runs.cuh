@@ -52,11 +52,16 @@ void require_known_rungs(const std::vector<Rung>& in_ladder_order, const std::ve
 
 /// The rungs of one precision that `--rung` names (all of them when it names
 /// none), in ladder order, with the vendor rung always, first. Exercises only
-/// with `--exercises`. A name that no linked rung has is a UsageError.
+/// with `--exercises`. A name that no linked rung has is a UsageError, and so
+/// is an exercise's name without `--exercises` (else it would run nothing, silently).
 template <typename Rung, typename PrecisionTag>
 std::vector<Rung> select_rungs(const std::vector<Rung>& in_ladder_order, const std::vector<std::string>& names,
                                bool exercises, PrecisionTag precision) {
   require_known_rungs(in_ladder_order, names, "--rung");
+  for (const Rung& rung : in_ladder_order)
+    if (rung.kind == RungKind::Exercise && !exercises &&
+        std::find(names.begin(), names.end(), rung.name) != names.end())
+      throw UsageError("--rung " + rung.name + ": an exercise rung, which runs only with --exercises");
   std::vector<Rung> selected;
   for (const Rung& rung : in_ladder_order) {
     if (rung.precision() != precision) continue;

@@ -73,6 +73,16 @@ TEST(SelectRungs, AnUnknownNameIsAUsageErrorThatSaysWhereToLook) {
   }
 }
 
+TEST(SelectRungs, AnExerciseNamedWithoutExercisesIsAUsageErrorNotAnEmptyRun) {
+  try {
+    select_rungs(kLadder, {"01x"}, false, Shade::Light);
+    FAIL() << "no error for an exercise without --exercises";
+  } catch (const UsageError& error) {
+    EXPECT_STREQ(error.what(), "--rung 01x: an exercise rung, which runs only with --exercises");
+  }
+  EXPECT_EQ(names_of(select_rungs(kLadder, {"01x"}, true, Shade::Light)), (std::vector<std::string>{"vendor", "01x"}));
+}
+
 TEST(RungList, ListsEveryRungWithItsIdeaAndTheExercisesOnlyWhenAsked) {
   std::ostringstream without, with;
   rung_list(kLadder, false).print(without);
