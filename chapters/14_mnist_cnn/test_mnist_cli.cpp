@@ -42,9 +42,8 @@ TEST(MnistCli, DefaultsTrainOnSyntheticDigits) {
 }
 
 TEST(MnistCli, ReadsEveryFlag) {
-  const CommandLine line =
-      parse({"--cpu", "--synthetic", "600", "--epochs", "2", "--batch", "64", "--lr", "0.05", "--optimizer", "sgd",
-             "--seed", "9", "--save", "a.ckpt", "--load", "b.ckpt", "--infer"});
+  const CommandLine line = parse({"--cpu", "--synthetic", "600", "--epochs", "2", "--batch", "64", "--lr", "0.05",
+                                  "--optimizer", "sgd", "--seed", "9", "--save", "a.ckpt"});
   ASSERT_FALSE(line.exit_now) << line.message;
   const nn::MnistRunOptions& o = line.options;
   EXPECT_EQ(o.synthetic_count, 600);
@@ -54,8 +53,6 @@ TEST(MnistCli, ReadsEveryFlag) {
   EXPECT_EQ(o.optimizer, "sgd");
   EXPECT_EQ(o.seed, 9u);
   EXPECT_EQ(o.save_path, "a.ckpt");
-  EXPECT_EQ(o.load_path, "b.ckpt");
-  EXPECT_TRUE(o.infer_only);
 }
 
 TEST(MnistCli, ReadsTheRegularisationAndDataFlags) {
@@ -151,6 +148,39 @@ TEST(MnistCli, RejectsBadNumbers) {
   expect_usage_error({"--cpu", "--test-count", "-5"}, "--test-count");
 }
 
+TEST(MnistCli, NumbersAreDecimalWhateverTheirLeadingZeros) {
+  // CLI11 alone would read 010 as octal 8 and 0x64 as hex 100.
+  const CommandLine line = parse({"--cpu", "--epochs", "010", "--synthetic", "0600", "--seed", "010"});
+  ASSERT_FALSE(line.exit_now) << line.message;
+  EXPECT_EQ(line.options.epochs, 10);
+  EXPECT_EQ(line.options.synthetic_count, 600);
+  EXPECT_EQ(line.options.seed, 10u);
+  expect_usage_error({"--cpu", "--synthetic", "0x64"}, "--synthetic: '0x64' is not a whole number");
+  expect_usage_error({"--cpu", "--batch", "65537"}, "--batch: 65537 is out of range 1..65536");
+}
+
+TEST(MnistCli, AnEmptyPathIsRefusedNotIgnored) {
+  // --data "$MNIST" with MNIST unset must not train on synthetic digits instead.
+  for (const char* flag : {"--data", "--save", "--save-initial", "--json", "--synthetic-out"})
+    expect_usage_error({"--cpu", flag, ""}, std::string(flag) + ": an empty path");
+  expect_usage_error({"--cpu", "--load", ""}, "--load: no such file: ");
+}
+
+TEST(MnistCli, InferRefusesTrainingFlags) {
+  namespace fs = std::filesystem;
+  const fs::path checkpoint = fs::temp_directory_path() / ("ch14_infer_" + std::to_string(::getpid()) + ".ckpt");
+  std::ofstream(checkpoint) << "a checkpoint's contents are checked when it is read";
+  const std::string load = checkpoint.string();
+  const CommandLine line = parse({"--cpu", "--infer", "--load", load.c_str(), "--test-count", "100"});
+  ASSERT_FALSE(line.exit_now) << line.message;
+  EXPECT_EQ(line.options.load_path, load);
+  EXPECT_TRUE(line.options.infer_only);
+  expect_usage_error({"--cpu", "--infer", "--load", load.c_str(), "--epochs", "5"},
+                     "--epochs is a training flag; --infer only evaluates the --load network");
+  expect_usage_error({"--cpu", "--infer", "--load", load.c_str(), "--save", "b.ckpt"}, "--save is a training flag");
+  fs::remove(checkpoint);
+}
+
 TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
   expect_usage_error({"--cpu", "--optimizer", "rmsprop"}, "--optimizer must be sgd or adam");
   expect_usage_error({"--cpu", "--learning-rate", "0.1"}, "--learning-rate");
@@ -158,13 +188,17 @@ TEST(MnistCli, RejectsUnknownOptimizerAndFlags) {
   expect_usage_error({"--cpu", "--classes", "letters"}, "--classes must be auto, digits or fashion");
   expect_usage_error({"--precision", "fp16"}, "--precision must be fp32 or bf16, got 'fp16'");
   expect_usage_error({"--cpu", "--precision", "bf16"}, "--precision bf16 is the GPU path's");
-  expect_usage_error({"--gpus", "0"}, "--gpus must be between 1 and 64, got 0");
+  expect_usage_error({"--gpus", "0"}, "--gpus: 0 is out of range 1..64");
   expect_usage_error({"--cpu", "--gpus", "2"}, "--gpus is the GPU path's");
   expect_usage_error({"--cpu", "--seed", "-1"}, "--seed: -1 is out of range");
 }
 
 TEST(MnistCli, RejectsMissingOrConflictingData) {
   expect_usage_error({"--cpu", "--data", "/nonexistent/mnist"}, "--data: no such directory");
+  expect_usage_error({"--cpu", "--data", "/etc/passwd"}, "--data: /etc/passwd is a file, not a directory");
+  expect_usage_error({"--cpu", "--data", "/"}, "--data: /: neither train-images-idx3-ubyte nor");
+  expect_usage_error({"--cpu", "--load", "/nonexistent.ckpt"}, "--load: no such file: /nonexistent.ckpt");
+  expect_usage_error({"--cpu", "--load", "/"}, "--load: / is a directory, not a file");
   expect_usage_error({"--cpu", "--data", ".", "--synthetic", "100"}, "--data");
   expect_usage_error({"--cpu", "--infer"}, "--infer");
   expect_usage_error({"--cpu", "--json", "/nonexistent/dir/run.json"}, "--json: no such directory: /nonexistent/dir");

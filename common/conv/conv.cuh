@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/conv/problem.hpp"
+#include "common/core/launch.hpp"
 #include "common/core/rung_kind.hpp"
 
 namespace ladder {
@@ -51,26 +52,14 @@ using Bf16ConvArgs = ConvArgsOf<__nv_bfloat16>;
 /// The element type, and with it the layout, of a conv rung.
 enum class ConvPrecision { Fp32Nchw, Bf16Nhwc };
 
-using ConvLauncher = void (*)(const ConvArgs& args, cudaStream_t stream);
-using Bf16ConvLauncher = void (*)(const Bf16ConvArgs& args, cudaStream_t stream);
-
-/// A rung's launcher, of either precision; the precision follows from the
-/// argument type of the function registered.
-class ConvLaunch {
- public:
-  ConvLaunch() = default;
-  ConvLaunch(ConvLauncher fp32) : fp32_(fp32) {}      // NOLINT: implicit on purpose
-  ConvLaunch(Bf16ConvLauncher bf16) : bf16_(bf16) {}  // NOLINT
-  explicit operator bool() const { return fp32_ != nullptr || bf16_ != nullptr; }
-  ConvPrecision precision() const { return bf16_ != nullptr ? ConvPrecision::Bf16Nhwc : ConvPrecision::Fp32Nchw; }
-  /// Launches; throws std::logic_error when the arguments are of the other precision.
-  void operator()(const ConvArgs& args, cudaStream_t stream) const;
-  void operator()(const Bf16ConvArgs& args, cudaStream_t stream) const;
-
- private:
-  ConvLauncher fp32_ = nullptr;
-  Bf16ConvLauncher bf16_ = nullptr;
-};
+/// A rung's launcher, of either precision (common/core/launch.hpp).
+using ConvLaunch =
+    TwoPrecisionLaunch<ConvArgs, Bf16ConvArgs, ConvPrecision, ConvPrecision::Fp32Nchw, ConvPrecision::Bf16Nhwc>;
+/// Launches the rung's kernel(s) asynchronously on `stream`; checks the launch
+/// and throws CudaError if it failed.
+using ConvLauncher = ConvLaunch::Fp32Launcher;
+/// The same for a bf16 rung.
+using Bf16ConvLauncher = ConvLaunch::Bf16Launcher;
 
 /// What a rung needs from the problem and the build. Anything else is rejected
 /// by unsupported_reason() before the launcher is called.

@@ -45,17 +45,16 @@ ConvOptions parse_conv_options(int argc, const char* const* argv, const std::str
       ->capture_default_str();
   // Each size flag overrides one size of --layer's problem.
   std::optional<int> n, c, h, w, k, r, s, stride, padding;
-  const CLI::Validator size(whole_number_in(1, 1 << 20), "1..2^20");
-  app.add_option("--n", n, "images in the batch")->check(size);
-  app.add_option("--c", c, "input channels")->check(size);
-  app.add_option("--h", h, "input height")->check(size);
-  app.add_option("--w", w, "input width")->check(size);
-  app.add_option("--k", k, "output channels (filters)")->check(size);
-  app.add_option("--r", r, "filter height")->check(size);
-  app.add_option("--s", s, "filter width")->check(size);
-  app.add_option("--stride", stride, "stride, both axes")->check(size);
-  app.add_option("--pad", padding, "zero padding on every side")
-      ->check(CLI::Validator(whole_number_in(0, 1 << 10), "0..1024"));
+  const CLI::Validator size = whole_number(1, 1 << 20, "1..2^20");
+  app.add_option("--n", n, "images in the batch")->transform(size);
+  app.add_option("--c", c, "input channels")->transform(size);
+  app.add_option("--h", h, "input height")->transform(size);
+  app.add_option("--w", w, "input width")->transform(size);
+  app.add_option("--k", k, "output channels (filters)")->transform(size);
+  app.add_option("--r", r, "filter height")->transform(size);
+  app.add_option("--s", s, "filter width")->transform(size);
+  app.add_option("--stride", stride, "stride, both axes")->transform(size);
+  app.add_option("--pad", padding, "zero padding on every side")->transform(whole_number(0, 1 << 10, "0..1024"));
   add_run_flags(app, options,
                 {"cuDNN", "the fp64 CPU reference", "all, fp32 (NCHW, CUDA cores) or bf16 (NHWC, tensor cores)",
                  "list the rungs in this executable and the named layers, then exit"});

@@ -21,16 +21,6 @@ RungList<ConvRung>& mutable_registry() {
 }
 }  // namespace
 
-void ConvLaunch::operator()(const ConvArgs& args, cudaStream_t stream) const {
-  if (fp32_ == nullptr) throw std::logic_error("ConvLaunch: fp32 arguments given to a bf16 rung");
-  fp32_(args, stream);
-}
-
-void ConvLaunch::operator()(const Bf16ConvArgs& args, cudaStream_t stream) const {
-  if (bf16_ == nullptr) throw std::logic_error("ConvLaunch: bf16 arguments given to an fp32 rung");
-  bf16_(args, stream);
-}
-
 bool register_conv(ConvRung rung) {
   if (!rung.launch) throw std::logic_error("register_conv: rung '" + rung.name + "' has no launcher");
   mutable_registry().add(std::move(rung));

@@ -191,6 +191,10 @@ int run_chapter(const char* program, const ConvOptions& options) {
       select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Fp32Nchw);
   const std::vector<ConvRung> bf16_rungs =
       select_rungs(conv_registry(), options.rungs, options.exercises, ConvPrecision::Bf16Nhwc);
+  std::vector<std::vector<ConvRung>> asked_for;
+  if (want_fp32) asked_for.push_back(fp32_rungs);
+  if (want_bf16) asked_for.push_back(bf16_rungs);
+  require_a_rung_of_ours(conv_registry(), asked_for, options);
   if (!device_usable_or_say_why(program, kChapterNeedsGpu)) return 1;
   const DeviceInfo device = query_device();
   std::cout << describe(device) << "\n";
@@ -225,7 +229,6 @@ int run_chapter(const char* program, const ConvOptions& options) {
   // A table needs a rung of ours besides cuDNN.
   if (want_fp32 && fp32_rungs.size() > 1) run_precision(float{}, fp32_rungs, ConvPrecision::Fp32Nchw);
   if (want_bf16 && bf16_rungs.size() > 1) run_precision(__nv_bfloat16{}, bf16_rungs, ConvPrecision::Bf16Nhwc);
-  if (results.empty()) std::cout << "no conv rungs of the requested precision in this executable\n";
   if (!options.json_path.empty())
     write_file_atomically(options.json_path, to_json(program, device, options, results, peaks).dump(2) + "\n");
   return exit_status_of_run(results, options.fail_on_skip, program);

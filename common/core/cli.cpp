@@ -24,7 +24,10 @@ std::function<std::string(std::string&)> whole_number_in(long long low, long lon
       used = 0;
     }
     if (used == 0 || used != text.size()) return "'" + text + "' is not a whole number";
-    return value < low || value > high ? out_of_range : "";
+    if (value < low || value > high) return out_of_range;
+    // CLI11 converts the text again, reading "010" as octal and "0x10" as hex: hand it back decimal.
+    text = std::to_string(value);
+    return "";
   };
 }
 
@@ -33,13 +36,22 @@ std::string unusual_path_error(const std::error_code& error) {
   return plain ? "" : " (" + error.message() + ")";
 }
 
-std::string output_file_problem(const std::string& path) {
+std::string directory_problem(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code error;  // the throwing overloads would escape the parser on EACCES or ENAMETOOLONG
+  if (path.empty()) return "an empty path";
+  if (fs::is_directory(path, error)) return "";
+  if (fs::exists(path, error)) return path + " is a file, not a directory";
+  return "no such directory: " + path + unusual_path_error(error);
+}
+
+std::string output_file_problem(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  if (path.empty()) return "an empty path";
   const fs::path folder = fs::path(path).parent_path();
-  if (!folder.empty() && !fs::is_directory(folder, error)) {
-    return "no such directory: " + folder.string() + unusual_path_error(error);
-  }
+  if (const std::string problem = folder.empty() ? "" : directory_problem(folder.string()); !problem.empty())
+    return problem;
   if (fs::is_directory(path, error)) return path + " is a directory, not a file";
   // The file is written as a temporary beside it, then renamed: the folder must take new files.
   const std::string where = folder.empty() ? "." : folder.string();

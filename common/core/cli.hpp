@@ -30,15 +30,20 @@ int exit_status_of(const char* program, const std::function<int()>& body);
 /// The program's name without its directory, for messages.
 const char* program_name(int argc, char** argv, const char* fallback);
 
-/// A CLI11 check that says which of "not a whole number" and "out of range" went wrong.
+/// A CLI11 check that says which of "not a whole number" and "out of range" went wrong, and
+/// hands CLI11 the number written in decimal (which would read "010" as octal 8).
 std::function<std::string(std::string&)> whole_number_in(long long low, long long high);
 
 /// " (why)" when a path could not even be looked at (permission denied, a name too long), ""
 /// when it is simply not there: the note that ends a "no such directory" message.
 std::string unusual_path_error(const std::error_code& error);
 
-/// What is wrong with `path` as a file to write, or "" when nothing is: its folder does not
-/// exist or cannot be searched, it is a folder itself, or its folder takes no new files (the
+/// What is wrong with `path` as a folder to read from or write into, or "" when nothing is: it
+/// is empty (an unset shell variable, say), missing, or a file.
+std::string directory_problem(const std::string& path);
+
+/// What is wrong with `path` as a file to write, or "" when nothing is: it is empty, its folder
+/// does not exist or cannot be searched, it is a folder itself, or its folder takes no new files (the
 /// write goes through a temporary file beside it). Checked when the command line is read, so
 /// that a run of minutes does not end by failing to write its results.
 std::string output_file_problem(const std::string& path);

@@ -30,11 +30,16 @@ inline void parse_or_throw(CLI::App& app, int argc, const char* const* argv) {
   }
 }
 
-/// --seed's check: a whole number from 0 up (CLI11 alone would wrap -1 round to 2^64 - 1, and
-/// take a number too big for 64 bits as the largest that fits).
-inline CLI::Validator seed_check() {
-  return CLI::Validator(whole_number_in(0, std::numeric_limits<long long>::max()), "0..2^63-1");
+/// A whole-number flag's validator, its range shown in --help as `shown`. Give it with
+/// `->transform(...)`, not `->check(...)`: it hands CLI11 the number in decimal, which a check's
+/// copy would not (CLI11 alone reads "010" as octal 8 and "0x10" as hex).
+inline CLI::Validator whole_number(long long low, long long high, const std::string& shown) {
+  return CLI::Validator(whole_number_in(low, high), shown);
 }
+
+/// --seed's validator (a transform, like every whole_number): a whole number from 0 up (CLI11
+/// alone would wrap -1 round to 2^64 - 1, and take a number too big for 64 bits as the largest that fits).
+inline CLI::Validator seed_number() { return whole_number(0, std::numeric_limits<long long>::max(), "0..2^63-1"); }
 
 /// A number in [low, high]. CLI::Range lets NaN through (every comparison with it is false), and
 /// "nan" parses as a double.
@@ -76,13 +81,13 @@ inline std::string run_exit_statuses() {
 /// Adds the flags of RunOptions, from --warmup to --json, to `app`.
 inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords& words) {
   app.add_option("--warmup", options.warmup, "untimed runs before timing each rung")
-      ->check(CLI::Validator(whole_number_in(0, 1000), "0..1000"))
+      ->transform(whole_number(0, 1000, "0..1000"))
       ->capture_default_str();
   app.add_option("--repeat", options.repeat, "timed runs per rung; the median is reported")
-      ->check(CLI::Validator(whole_number_in(1, 10000), "1..10000"))
+      ->transform(whole_number(1, 10000, "1..10000"))
       ->capture_default_str();
   app.add_option("--seed", options.seed, "seed of the random inputs (same seed, same inputs)")
-      ->check(seed_check())
+      ->transform(seed_number())
       ->capture_default_str();
   app.add_flag_callback(
       "--no-check", [&options] { options.check = false; }, "skip verification against " + words.reference);

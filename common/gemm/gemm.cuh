@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/core/launch.hpp"
 #include "common/core/rung_kind.hpp"
 
 namespace ladder {
@@ -48,32 +49,16 @@ using GemmArgs = GemmArgsOf<float>;
 /// bf16 A, B and C, accumulated in fp32: the tensor-core chapters.
 using Bf16GemmArgs = GemmArgsOf<__nv_bfloat16>;
 
-/// Launches the rung's kernel(s) asynchronously on `stream`; checks the launch
-/// and throws CudaError if it failed.
-using GemmLauncher = void (*)(const GemmArgs& args, cudaStream_t stream);
-/// The same for a bf16 rung.
-using Bf16GemmLauncher = void (*)(const Bf16GemmArgs& args, cudaStream_t stream);
-
 /// The element type of a rung's A, B and C.
 enum class Precision { Fp32, Bf16 };
 
-/// A rung's launcher, of either precision: a rung registers a plain function
-/// and the precision follows from its argument type.
-class GemmLaunch {
- public:
-  GemmLaunch() = default;
-  GemmLaunch(GemmLauncher fp32) : fp32_(fp32) {}      // NOLINT: implicit on purpose
-  GemmLaunch(Bf16GemmLauncher bf16) : bf16_(bf16) {}  // NOLINT
-  explicit operator bool() const { return fp32_ != nullptr || bf16_ != nullptr; }
-  Precision precision() const { return bf16_ != nullptr ? Precision::Bf16 : Precision::Fp32; }
-  /// Launches; throws std::logic_error when the arguments are of the other precision.
-  void operator()(const GemmArgs& args, cudaStream_t stream) const;
-  void operator()(const Bf16GemmArgs& args, cudaStream_t stream) const;
-
- private:
-  GemmLauncher fp32_ = nullptr;
-  Bf16GemmLauncher bf16_ = nullptr;
-};
+/// A rung's launcher, of either precision (common/core/launch.hpp).
+using GemmLaunch = TwoPrecisionLaunch<GemmArgs, Bf16GemmArgs, Precision, Precision::Fp32, Precision::Bf16>;
+/// Launches the rung's kernel(s) asynchronously on `stream`; checks the launch
+/// and throws CudaError if it failed.
+using GemmLauncher = GemmLaunch::Fp32Launcher;
+/// The same for a bf16 rung.
+using Bf16GemmLauncher = GemmLaunch::Bf16Launcher;
 
 /// What a rung needs from the problem and the device. Anything else is
 /// rejected by unsupported_reason() before the launcher is called.

@@ -11,11 +11,11 @@ namespace ladder {
 namespace {
 
 void add_flags(CLI::App& app, GemmOptions& options) {
-  const CLI::Validator dimension(whole_number_in(1, kMaxDimension), "1..2^20");
-  app.add_option("--m", options.m, "rows of A and C")->check(dimension)->capture_default_str();
-  app.add_option("--n", options.n, "columns of B and C")->check(dimension)->capture_default_str();
+  const CLI::Validator dimension = whole_number(1, kMaxDimension, "1..2^20");
+  app.add_option("--m", options.m, "rows of A and C")->transform(dimension)->capture_default_str();
+  app.add_option("--n", options.n, "columns of B and C")->transform(dimension)->capture_default_str();
   app.add_option("--k", options.k, "columns of A, rows of B (the reduction length)")
-      ->check(dimension)
+      ->transform(dimension)
       ->capture_default_str();
   app.add_option("--alpha", options.alpha, "C = alpha*A*B + beta*C")->capture_default_str();
   app.add_option("--beta", options.beta, "C = alpha*A*B + beta*C (0: C is not read)")->capture_default_str();

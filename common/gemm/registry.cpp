@@ -74,16 +74,6 @@ std::optional<std::string> unsupported(const GemmRung& rung, const GemmArgsOf<El
 }
 }  // namespace
 
-void GemmLaunch::operator()(const GemmArgs& args, cudaStream_t stream) const {
-  if (fp32_ == nullptr) throw std::logic_error("GemmLaunch: fp32 arguments given to a bf16 rung");
-  fp32_(args, stream);
-}
-
-void GemmLaunch::operator()(const Bf16GemmArgs& args, cudaStream_t stream) const {
-  if (bf16_ == nullptr) throw std::logic_error("GemmLaunch: bf16 arguments given to an fp32 rung");
-  bf16_(args, stream);
-}
-
 bool register_gemm(GemmRung rung) {
   if (!rung.launch) throw std::logic_error("register_gemm: rung '" + rung.name + "' has no launcher");
   mutable_registry().add(std::move(rung));

@@ -346,6 +346,11 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
       select_rungs(gemm_registry(), options.rungs, options.exercises, Precision::Fp32);
   const std::vector<GemmRung> bf16_rungs =
       select_rungs(gemm_registry(), options.rungs, options.exercises, Precision::Bf16);
+  // Only the tables asked for: with --precision bf16 the fp32 one shows cuBLAS alone, for scale.
+  std::vector<std::vector<GemmRung>> asked_for;
+  if (want_fp32) asked_for.push_back(fp32_rungs);
+  if (want_bf16) asked_for.push_back(bf16_rungs);
+  require_a_rung_of_ours(gemm_registry(), asked_for, options);
   // A bf16 table needs a bf16 rung besides cuBLAS: chapters 01-06 print the fp32 table alone.
   const bool run_bf16 = want_bf16 && bf16_rungs.size() > 1;
   if (!device_usable_or_say_why(program, kChapterNeedsGpu)) return 1;
@@ -395,8 +400,6 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
     cublas_bf16_algorithm = cublas_bf16_algorithm_note(bf16_problem_shape(options));
     if (!cublas_bf16_algorithm.empty()) std::cout << "cuBLAS bf16: " << cublas_bf16_algorithm << "\n";
     results.insert(results.end(), bf16_results.begin(), bf16_results.end());
-  } else if (options.precision == "bf16") {
-    std::cout << "no bf16 rungs in this executable (they start in chapter 07)\n";
   }
   if (!options.json_path.empty())
     write_file_atomically(

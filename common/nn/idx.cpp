@@ -125,16 +125,27 @@ void check_header_present(const std::string& bytes, std::size_t header, const st
   }
 }
 
-std::string file_in(const std::string& directory, const std::string& base) {
+constexpr const char* kMnistFiles[] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                                       "t10k-labels-idx1-ubyte"};
+
+// The raw file, else the .gz one, or "" when neither is a file (a folder of that name is not).
+std::string existing_file_in(const std::string& directory, const std::string& base) {
+  std::error_code error;
   const std::string raw = directory + "/" + base;
-  for (const std::string& candidate : {raw, raw + ".gz"}) {
-    if (std::FILE* file = std::fopen(candidate.c_str(), "rb")) {
-      std::fclose(file);
-      return candidate;
-    }
-  }
-  fail(directory, "neither " + base + " nor " + base +
-                      ".gz is there (download MNIST with get_mnist.py, or train on --synthetic digits)");
+  for (const std::string& candidate : {raw, raw + ".gz"})
+    if (std::filesystem::is_regular_file(candidate, error)) return candidate;
+  return "";
+}
+
+std::string missing_file_problem(const std::string& base) {
+  return "neither " + base + " nor " + base +
+         ".gz is a file there (download MNIST with get_mnist.py, or train on --synthetic digits)";
+}
+
+std::string file_in(const std::string& directory, const std::string& base) {
+  const std::string path = existing_file_in(directory, base);
+  if (path.empty()) fail(directory, missing_file_problem(base));
+  return path;
 }
 
 }  // namespace
@@ -241,15 +252,19 @@ void write_mnist(const std::string& directory, const MnistData& data, bool compr
   write_split("t10k", data.test);
 }
 
+std::string mnist_folder_problem(const std::string& directory) {
+  if (const std::string problem = ladder::directory_problem(directory); !problem.empty()) return problem;
+  for (const char* base : kMnistFiles)
+    if (existing_file_in(directory, base).empty()) return directory + ": " + missing_file_problem(base);
+  return "";
+}
+
 std::string synthetic_out_problem(const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code error;
-  if (!fs::is_directory(directory, error)) {
-    return "no such directory: " + directory + ladder::unusual_path_error(error);
-  }
+  if (const std::string problem = ladder::directory_problem(directory); !problem.empty()) return problem;
   const bool ours = fs::exists(fs::path(directory) / kSyntheticMarker, error);
-  for (const char* base :
-       {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+  for (const char* base : kMnistFiles) {
     const fs::path raw = fs::path(directory) / base;
     if (fs::exists(raw, error)) return directory + " holds " + base + " already; choose a folder without MNIST files";
     if (!ours && fs::exists(raw.string() + ".gz", error)) {

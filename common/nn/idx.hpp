@@ -81,6 +81,11 @@ IdxLabels read_idx_labels(const std::string& path);
 /// images are 28x28 and that labels are digits 0-9.
 LabelledImages load_mnist_split(const std::string& directory, const std::string& prefix);
 
+/// What keeps `directory` from being read by load_mnist before any file is opened, or "" when
+/// nothing does: it is empty, missing or a file, or one of the four files is there neither raw
+/// nor as .gz. (What the files hold is checked as they are read.)
+std::string mnist_folder_problem(const std::string& directory);
+
 /// Reads the four standard MNIST files from `directory`.
 MnistData load_mnist(const std::string& directory);
 

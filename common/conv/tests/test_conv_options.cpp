@@ -85,6 +85,12 @@ TEST(ConvCli, BadValuesNameTheirFlag) {
   EXPECT_NE(usage_error({"--layer", "lenet-conv2", "--r", "20"}), "(no error)");
 }
 
+TEST(ConvCli, SizesAreDecimalWhateverTheirLeadingZeros) {
+  const ConvOptions options = parse({"--n", "010", "--pad", "01"});
+  EXPECT_EQ(options.problem.n, 10);
+  EXPECT_EQ(options.problem.padding, 1);
+}
+
 TEST(ConvCli, HelpNamesTheBaselineAndEveryFlag) {
   try {
     parse({"--help"});

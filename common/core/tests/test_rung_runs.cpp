@@ -1,13 +1,14 @@
 // What both runners share (common/core/rung_runs.cuh), on a stand-in registry:
 // which rungs a --rung list selects, the --list table, the order and progress
 // of a table's runs, the fault that stops the rest, % of the vendor and the
-// JSON fields. No GPU: no run below fails, so none asks the device anything.
+// JSON fields, and the launcher of either precision. No GPU: no run below fails, so none asks the device anything.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <sstream>
 #include <thread>
 
+#include "common/core/launch.hpp"
 #include "common/core/rung_runs.cuh"
 #include "common/core/tests/death_tests.hpp"
 #include "common/core/timing.cuh"
@@ -81,6 +82,80 @@ TEST(SelectRungs, AnExerciseNamedWithoutExercisesIsAUsageErrorNotAnEmptyRun) {
     EXPECT_STREQ(error.what(), "--rung 01x: an exercise rung, which runs only with --exercises");
   }
   EXPECT_EQ(names_of(select_rungs(kLadder, {"01x"}, true, Shade::Light)), (std::vector<std::string>{"vendor", "01x"}));
+}
+
+std::string usage_error_of(const std::vector<std::vector<FakeRung>>& tables, const RunOptions& options) {
+  try {
+    require_a_rung_of_ours(kLadder, tables, options);
+  } catch (const UsageError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(RequireARungOfOurs, AChoiceThatWouldTimeNothingOfOursIsAUsageError) {
+  RunOptions options;
+  const std::vector<FakeRung> light = select_rungs(kLadder, {}, false, Shade::Light);
+  const std::vector<FakeRung> dark = select_rungs(kLadder, {}, false, Shade::Dark);
+  EXPECT_EQ(usage_error_of({light, dark}, options), "");
+  // --precision dark in a program whose dark table would be its vendor rung alone.
+  options.precision = "dark";
+  EXPECT_EQ(usage_error_of({{kLadder[1]}}, options), "--precision dark: no dark rung in this executable (see --list)");
+  // --rung naming a light rung with --precision dark, or the vendor alone.
+  options.rungs = {"01a"};
+  EXPECT_EQ(usage_error_of({select_rungs(kLadder, options.rungs, false, Shade::Dark)}, options),
+            "--rung 01a: no dark rung of ours among them, and the vendor rung alone times nothing to compare "
+            "(see --list)");
+  options.precision = "all";
+  options.rungs = {"vendor", "vendor dark"};
+  EXPECT_NE(usage_error_of({select_rungs(kLadder, options.rungs, false, Shade::Light),
+                            select_rungs(kLadder, options.rungs, false, Shade::Dark)},
+                           options)
+                .find("--rung vendor, vendor dark: no rung of ours"),
+            std::string::npos);
+  // One table with a rung of ours is enough.
+  options.rungs = {"02b"};
+  EXPECT_EQ(usage_error_of({select_rungs(kLadder, options.rungs, false, Shade::Light),
+                            select_rungs(kLadder, options.rungs, false, Shade::Dark)},
+                           options),
+            "");
+}
+
+TEST(RequireARungOfOurs, TheBaselineAndANamedRungCannotBeLeftOut) {
+  RunOptions options;
+  const std::vector<FakeRung> light = select_rungs(kLadder, {}, false, Shade::Light);
+  options.skip_rungs = {"vendor"};
+  EXPECT_EQ(usage_error_of({light}, options),
+            "--skip-rung vendor: the vendor rung is its table's baseline and always runs");
+  options.skip_rungs = {"02a"};
+  EXPECT_EQ(usage_error_of({light}, options), "") << "leaving out one of ours is what --skip-rung is for";
+  options.rungs = {"01a", "02a"};
+  EXPECT_EQ(usage_error_of({light}, options), "--rung 02a and --skip-rung 02a: asked for and left out at once");
+}
+
+struct Fp32Stand {
+  int* calls;
+};
+struct Bf16Stand {
+  int* calls;
+};
+using StandLaunch = TwoPrecisionLaunch<Fp32Stand, Bf16Stand, Shade, Shade::Light, Shade::Dark>;
+void count_fp32(const Fp32Stand& args, cudaStream_t) { *args.calls += 1; }
+void count_bf16(const Bf16Stand& args, cudaStream_t) { *args.calls += 10; }
+
+TEST(TwoPrecisionLaunch, ThePrecisionFollowsTheFunctionAndTheOtherArgumentsAreRefused) {
+  int calls = 0;
+  const StandLaunch fp32 = count_fp32, bf16 = count_bf16;
+  EXPECT_FALSE(bool(StandLaunch{}));
+  EXPECT_TRUE(bool(fp32));
+  EXPECT_EQ(fp32.precision(), Shade::Light);
+  EXPECT_EQ(bf16.precision(), Shade::Dark);
+  fp32(Fp32Stand{&calls}, nullptr);
+  bf16(Bf16Stand{&calls}, nullptr);
+  EXPECT_EQ(calls, 11);
+  EXPECT_THROW(fp32(Bf16Stand{&calls}, nullptr), std::logic_error);
+  EXPECT_THROW(bf16(Fp32Stand{&calls}, nullptr), std::logic_error);
+  EXPECT_EQ(calls, 11);
 }
 
 TEST(RungList, ListsEveryRungWithItsIdeaAndTheExercisesOnlyWhenAsked) {

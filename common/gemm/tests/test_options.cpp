@@ -137,11 +137,23 @@ TEST(Cli, ARungTimeoutIsSecondsFromZeroToAnHour) {
   EXPECT_THROW(parse({"--energy-seconds", "inf"}), UsageError);
   EXPECT_EQ(parse({"--energy-seconds", "2.5"}).energy_seconds, 2.5);
 }
+TEST(Cli, NumbersAreDecimalWhateverTheirLeadingZeros) {
+  // CLI11 alone reads 040 as octal 32, 08 as an error after the check passed, and 0x40 as hex.
+  const GemmOptions options = parse({"--m", "040", "--n", "08", "--k", "+64", "--repeat", "010", "--seed", "010"});
+  EXPECT_EQ(options.m, 40);
+  EXPECT_EQ(options.n, 8);
+  EXPECT_EQ(options.k, 64);
+  EXPECT_EQ(options.repeat, 10);
+  EXPECT_EQ(options.seed, 10u);
+  EXPECT_EQ(usage_error({"--m", "0x40"}), "--m: '0x40' is not a whole number");
+}
 
 // A run of minutes must not end by failing to write its results: --json's FILE is checked first.
 TEST(Cli, RejectsAJsonFileThatCannotBeWritten) {
   EXPECT_EQ(usage_error({"--json", "/nonexistent/dir/out.json"}), "--json: no such directory: /nonexistent/dir");
   EXPECT_EQ(usage_error({"--json", "/"}), "--json: / is a directory, not a file");
+  EXPECT_EQ(usage_error({"--json", "/etc/passwd/out.json"}), "--json: /etc/passwd is a file, not a directory");
+  EXPECT_EQ(usage_error({"--json", ""}), "--json: an empty path") << "an unset shell variable, say";
   EXPECT_EQ(parse({"--json", "out.json"}).json_path, "out.json") << "a file in the current folder";
   // A folder whose name the system refuses (ENAMETOOLONG) is an answer, not an exception that
   // escapes the parser.
