@@ -108,6 +108,7 @@ void print_help() {
 }  // namespace ladder
 
 int main(int argc, char** argv) {
+  if (!ladder::benchmark_out_writable("bench_conv", argc, argv)) return 2;
   benchmark::Initialize(&argc, argv, ladder::print_help);
   ladder::BenchEnergy energy;
   if (!ladder::parse_energy_seconds("bench_conv", argc, argv, energy.seconds)) return 2;
@@ -127,7 +128,5 @@ int main(int argc, char** argv) {
                                      });
     }
   }
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return ladder::run_selected_benchmarks("bench_conv");
 }

@@ -257,6 +257,7 @@ void print_help() {
 }  // namespace ladder
 
 int main(int argc, char** argv) {
+  if (!ladder::benchmark_out_writable("bench_gemm", argc, argv)) return 2;
   benchmark::Initialize(&argc, argv, ladder::print_help);
   ladder::BenchContext context;
   if (!ladder::parse_energy_seconds("bench_gemm", argc, argv, context.energy.seconds)) return 2;
@@ -282,7 +283,5 @@ int main(int argc, char** argv) {
       if (rung.kind != ladder::RungKind::Exercise && rung.precision() == ladder::Precision::Bf16)
         ladder::register_gemm_benchmark(rung, shape, context);
   for (int n : ladder::kSmallSizes) register_square(n);
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return ladder::run_selected_benchmarks("bench_gemm");
 }

@@ -15,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "common/core/cli.hpp"
 #include "common/core/energy.hpp"
 #include "common/core/timing.cuh"
 
@@ -95,6 +96,32 @@ inline bool parse_energy_seconds(const char* program, int argc, char** argv, dou
     }
   }
   return true;
+}
+
+/// Checks Google Benchmark's `--benchmark_out=FILE` before a GPU is looked for (Google Benchmark
+/// itself finds a bad path only after every benchmark has run). Call it before
+/// benchmark::Initialize, which takes the flag out. Returns false, having said why on stderr.
+inline bool benchmark_out_writable(const char* program, int argc, char** argv) {
+  const std::string flag = "--benchmark_out=";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind(flag, 0) != 0) continue;
+    if (const std::string problem = output_file_problem(arg.substr(flag.size())); !problem.empty()) {
+      std::cerr << program << ": --benchmark_out: " << problem << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Runs the benchmarks the flags select; the program's exit status: 2, saying why, when none
+/// matched --benchmark_filter (or the filter is not a valid regular expression).
+inline int run_selected_benchmarks(const char* program) {
+  const std::size_t ran = benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  if (ran > 0) return 0;
+  std::cerr << program << ": no benchmark matches --benchmark_filter (--benchmark_list_tests=true lists them)\n";
+  return 2;
 }
 
 /// Opens the meter when energy was asked for and the GPU (`pci_bus_id`) has a counter; else

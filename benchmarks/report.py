@@ -506,7 +506,7 @@ def b_layout_note(run):
 
     rungs = [f"{rung}: " + "; ".join(part(m, own) for m, own in sorted(cases, key=lambda c: int(c[0].case)))
              for rung, cases in by_rung.items()]
-    return (f"With B stored n × k (k contiguous: cuBLAS's \"TN\", the layout fast.cu is timed in), as a % of "
+    return (f"With B stored n × k (k contiguous: cuBLAS's \"TN\", the layout fast.cu, the public Hopper GEMM that chapter 09 compares with, is timed in), as a % of "
             f"{vendor} with B k × n as every rung takes it, and of the rung's own speed with B k × n: "
             + "; ".join(rungs) + ". Above 100 %, cuBLAS (or a rung, in % of its own speed) is faster with B n × k.")
 
@@ -771,8 +771,10 @@ def ladder_table(run, kind, precision, chapter):
         header.append("% of instruction peak")
     if energy_columns:
         header += [joules_header, "GFLOP/J"]
-    lines = [f"{title}: the chapter program's own run "
-             f"(`{ladder.get('program', '?')}`), with each rung's energy and % of its instruction's peak:", "",
+    extras = [words for words, shown in (("each rung's energy", energy_columns),
+                                         ("% of its instruction's peak", peak_column)) if shown]
+    with_extras = f", with {' and '.join(extras)}" if extras else ""
+    lines = [f"{title}: the chapter program's own run (`{ladder.get('program', '?')}`){with_extras}:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for entry in entries:
         if "median_ms" not in entry or entry.get("status", "").startswith("FAIL"):  # a wrong rung has no speed

@@ -516,6 +516,13 @@ class ConvReportTest(unittest.TestCase):
                                                    "program's checked run): no speed shown | – |")
         self.assertEqual(row(table, "cuDNN"), "| cuDNN | 0.0100 ms | 0.800 ms |", "the others keep theirs")
 
+    def test_an_own_run_tables_caption_names_only_the_columns_it_has(self):
+        run = dict(synthetic_run({4096: 96.0}, True), ladder_conv=ladder_conv_json())
+        self.assertIn("fp32 NCHW: the chapter program's own run (`ch13_implicit_gemm_conv`), with each rung's "
+                      "energy:\n", report.render_block([run], " chapter=10 "), "fp32 has no instruction peak")
+        self.assertIn("bf16 NHWC: the chapter program's own run (`ch13_implicit_gemm_conv`), with each rung's "
+                      "energy and % of its instruction's peak:\n", report.render_block([run], " chapter=12 "))
+
     def test_bf16_conv_rungs_are_measured_against_cudnn_bf16(self):
         for labels in (True, False):
             text = report.render_block([synthetic_run({4096: 96.0}, labels)], " chapter=12 ")

@@ -169,7 +169,9 @@ inline std::size_t launch_shared_bytes(const ConvProblem& pr, int tile_rows, int
 /// input channel, so the divisions and padding tests are done here and not
 /// once per channel. Thread t writes elements t, t + 256, ..., the same ones it
 /// copies in stage_halo_tile(), so it only ever reads back what it wrote
-/// itself: no barrier is needed between the two.
+/// itself: no barrier is needed between the two. Shared memory, not registers:
+/// a thread's share (2 to 10 entries, known only at run time) would be an
+/// array indexed by a loop counter, which the compiler puts in local memory.
 __device__ inline void plan_halo_copy(const ConvProblem& pr, HaloTile halo, int* plan) {
   const int floats = halo.rows.count * halo.cols.count;
   for (int e = static_cast<int>(threadIdx.x); e < floats; e += kThreadsPerBlock)
@@ -181,7 +183,7 @@ __device__ inline void plan_halo_copy(const ConvProblem& pr, HaloTile halo, int*
 /// Consecutive threads copy consecutive elements: neighbouring input columns
 /// (coalesced) into neighbouring words (no bank conflict).
 __device__ inline void stage_halo_tile(const float* __restrict__ plane, const int* plan, int floats, float* tile) {
-#pragma unroll 1  // two trips at 3x3 stride 1, five at stride 2, six at 7x7 stride 2: unrolling only adds code
+#pragma unroll 1  // 8-row tile: 2 trips at 3x3 stride 1, 5 at stride 2, 6 at 7x7 stride 2; unrolling adds only code
   for (int e = static_cast<int>(threadIdx.x); e < floats; e += kThreadsPerBlock) {
     const int source = plan[e];
     const float value = plane[source < 0 ? 0 : source];  // always a valid address: no branch around the load

@@ -6,7 +6,7 @@
 /// solutions/12_im2col_conv/README.md works through the prediction (10 to 30 %
 /// slower than 12b on resnet50-3x3-56). Measured on the H200: 1.01 ms against
 /// 12b's 0.845, 20 % slower; most of the difference is likely the fixed cost
-/// of each chunk's launches.
+/// of each chunk's launches (in part host time, which that record's timer counted).
 ///
 ///     build/bin/sol12_im2col_conv --layer resnet50-3x3-56
 #include <algorithm>

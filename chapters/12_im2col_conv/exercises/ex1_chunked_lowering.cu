@@ -14,8 +14,8 @@
 ///
 /// Before measuring, predict: the workspace for the 56x56x64 layer (12b: 257
 /// MB), how many GEMMs run and their M, and whether the smaller GEMMs cost
-/// more time than the smaller workspace saves (how many 128x128 tiles does
-/// one chunk's GEMM have, against 132 SMs?).
+/// more time than the smaller workspace saves (how many 128-row output tiles
+/// does one chunk's GEMM have, against 132 SMs?).
 #include <algorithm>
 
 #include "chapters/12_im2col_conv/im2col_conv.cuh"

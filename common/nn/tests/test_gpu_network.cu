@@ -207,7 +207,7 @@ TEST(GpuNetwork, TrainingStepsFollowTheCpuNetwork) {
 // Two networks from the same weights, three steps on the same batches: the same bits.
 // In both precisions: bf16's 13d picks its tile by timing, once per process (both networks
 // here share the choice; that any choice gives the same bits is chapter 13's
-// EverySweepShapeGivesTheSameBits).
+// Chapter13SplitK.EveryMmaSyncShapeGivesTheSameBits).
 TEST(GpuNetwork, TheSameInputsGiveTheSameBits) {
   LADDER_SKIP_WITHOUT_GPU();
   const Batch data = random_batch(3 * 50, 28, 3);
