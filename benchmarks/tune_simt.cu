@@ -61,7 +61,7 @@ void print_resources(std::tuple<Cfgs...>* /*type list*/, std::ostream& out) {
 int main(int argc, char** argv) {
   return ladder::gemm_chapter_main(
       argc, argv,
-      {0, "the SIMT tuning sweep: chapter 06's kernel over other tile configurations", [](std::ostream& out) {
+      {0, "The SIMT tuning sweep: chapter 06's kernel over other tile configurations", [](std::ostream& out) {
          ladder::tune_simt::print_resources(static_cast<ladder::tune_simt::Candidates*>(nullptr), out);
        }});
 }

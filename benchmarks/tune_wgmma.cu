@@ -79,7 +79,7 @@ void print_resources(std::tuple<Cfgs...>* /*type list*/, std::ostream& out) {
 
 int main(int argc, char** argv) {
   return ladder::gemm_chapter_main(
-      argc, argv, {0, "chapter 09's ideas combined: bands, clusters and wgmma in flight", [](std::ostream& out) {
+      argc, argv, {0, "Chapter 09's ideas combined: bands, clusters and wgmma in flight", [](std::ostream& out) {
                      ladder::tune_wgmma::print_resources(static_cast<ladder::tune_wgmma::Candidates*>(nullptr), out);
                    }});
 }

@@ -155,8 +155,8 @@ LADDER_HOST_DEVICE constexpr void advance(const ConvProblem& pr, TapCursor& tap,
   }
 }
 
-/// a_chunk_source(pr, row, tap.step), from the pre-decoded row and the cursor: two adds,
-/// four compares and a multiply-add per chunk.
+/// a_chunk_source(pr, row, tap.step), from the pre-decoded row and the cursor: two adds, six
+/// tests (the row's validity, r < R, four bounds) and two multiply-adds per chunk.
 LADDER_HOST_DEVICE constexpr GatherSource a_chunk_source(const ConvProblem& pr, const RowGather& row,
                                                          const TapCursor& tap) {
   const int h = row.h0 + tap.r, w = row.w0 + tap.s;
@@ -296,7 +296,6 @@ inline std::size_t padded_filter_offset_bytes(const ConvProblem& pr) {
 /// is already a multiple of 8 (the rung then runs on x and w directly).
 inline std::size_t channel_padding_workspace_bytes(const ConvProblem& pr) {
   if (channels_fill_chunks(pr)) return 0;
-  const ConvProblem padded = channel_padded(pr);
   return padded_filter_offset_bytes(pr) + channel_padded(pr).filter_elements() * 2;
 }
 // [channel-padding]

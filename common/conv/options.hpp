@@ -31,8 +31,9 @@ struct ConvOptions : RunOptions {
 };
 
 /// Parses and validates the command line: a problem that is not a
-/// convolution, or too large for this machine's memory, is a UsageError
-/// naming the flags. Throws UsageError or HelpRequested.
+/// convolution, or too large for this machine's memory, is a UsageError that
+/// shows the problem as its flags built it and says what is wrong with it
+/// ("the 9x3 filter is larger than the padded 3x3 input"). Throws UsageError or HelpRequested.
 ConvOptions parse_conv_options(int argc, const char* const* argv, const std::string& description);
 
 /// Host bytes a run of `problem` needs: inputs, outputs and the fp64 reference of the checked images.

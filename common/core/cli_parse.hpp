@@ -123,7 +123,9 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
   app.add_option("--precision", options.precision, "which tables to run: " + words.precisions)
       ->check(CLI::IsMember({"all", "fp32", "bf16"}))
       ->capture_default_str();
-  app.add_flag("--exercises", options.exercises, "also run this chapter's exercise rungs (your TODO code)");
+  app.add_flag(
+      "--exercises", options.exercises,
+      "also run the exercise rungs linked into this program (your TODO code; a chapter's own, in its program)");
   app.add_flag("--list", options.list, words.list);
   app.add_option("--json", options.json_path, "also write the results as JSON to FILE (atomically)")
       ->check(output_file_check());
