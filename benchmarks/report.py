@@ -774,7 +774,7 @@ def ladder_table(run, kind, precision, chapter):
     extras = [words for words, shown in (("each rung's energy", energy_columns),
                                          ("% of its instruction's peak", peak_column)) if shown]
     with_extras = f", with {' and '.join(extras)}" if extras else ""
-    lines = [f"{title}: the chapter program's own run (`{ladder.get('program', '?')}`){with_extras}:", "",
+    lines = [f"{title}: the ladder program's run (`{ladder.get('program', '?')}`, every rung so far){with_extras}:", "",
              "| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for entry in entries:
         if "median_ms" not in entry or entry.get("status", "").startswith("FAIL"):  # a wrong rung has no speed

@@ -305,12 +305,12 @@ class GemmReportTest(unittest.TestCase):
     def test_a_record_with_only_the_ladder_shows_the_ladder_runs_own_table(self):
         run = dict(synthetic_run({4096: 96.0}), benchmarks=None)
         text = "\n".join(report.gemm_tables(run, chapter=8))
-        table = table_of(text, "GEMM at 4096³, bf16: the chapter program's own run")
+        table = table_of(text, "GEMM at 4096³, bf16: the ladder program's run")
         self.assertIn("| 08c cp.async 4-stage pipeline | 0.310 |", row(table, "08c cp.async 4-stage pipeline"))
         self.assertIn("| 80.6 | 63.3 |", row(table, "08c cp.async 4-stage pipeline"))
         self.assertNotIn("07b", text)  # chapter 8's page: chapter 7's rung is not its own
         # With bench_gemm's JSON the ladder's numbers are columns of its tables instead, not a table of their own.
-        self.assertNotIn("the chapter program's own run", "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}))))
+        self.assertNotIn("the ladder program's run", "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}))))
 
     def test_without_a_ladder_there_is_no_instruction_peak_column(self):
         text = "\n".join(report.gemm_tables(synthetic_run({4096: 96.0}, with_ladder=False), chapter=8))
@@ -518,10 +518,10 @@ class ConvReportTest(unittest.TestCase):
 
     def test_an_own_run_tables_caption_names_only_the_columns_it_has(self):
         run = dict(synthetic_run({4096: 96.0}, True), ladder_conv=ladder_conv_json())
-        self.assertIn("fp32 NCHW: the chapter program's own run (`ch13_implicit_gemm_conv`), with each rung's "
-                      "energy:\n", report.render_block([run], " chapter=10 "), "fp32 has no instruction peak")
-        self.assertIn("bf16 NHWC: the chapter program's own run (`ch13_implicit_gemm_conv`), with each rung's "
-                      "energy and % of its instruction's peak:\n", report.render_block([run], " chapter=12 "))
+        self.assertIn("fp32 NCHW: the ladder program's run (`ch13_implicit_gemm_conv`, every rung so far), "
+                      "with each rung's energy:\n", report.render_block([run], " chapter=10 "), "fp32 has no instruction peak")
+        self.assertIn("bf16 NHWC: the ladder program's run (`ch13_implicit_gemm_conv`, every rung so far), "
+                      "with each rung's energy and % of its instruction's peak:\n", report.render_block([run], " chapter=12 "))
 
     def test_bf16_conv_rungs_are_measured_against_cudnn_bf16(self):
         for labels in (True, False):
@@ -568,7 +568,7 @@ class ConvReportTest(unittest.TestCase):
     def test_the_chapter_programs_conv_run_adds_energy_and_the_instructions_peak(self):
         run = dict(synthetic_run({4096: 96.0}, labels=True), ladder_conv=ladder_conv_json())
         chapter12 = report.render_block([run], " chapter=12 ")
-        table = table_of(chapter12, "Convolution on resnet50-3x3-28, bf16 NHWC: the chapter program's own run")
+        table = table_of(chapter12, "Convolution on resnet50-3x3-28, bf16 NHWC: the ladder program's run")
         self.assertEqual(table[0], "| rung | ms | TFLOP/s | % of cuDNN bf16 | % of instruction peak | J/conv | "
                                    "GFLOP/J |")
         self.assertEqual(row(table, "cuDNN bf16"), "| cuDNN bf16 | 0.100 | 73.99 | 100.0 | – | – | – |")
@@ -576,7 +576,7 @@ class ConvReportTest(unittest.TestCase):
                          "| 12a im2col, mma.sync | 0.200 | 36.99 | 50.0 | 10.6 | 0.0406 | 182.2 |")
         self.assertIn("mma.sync m16n8k16 bf16 700.0 TFLOP/s", chapter12)
         self.assertIn("energy window at resnet50-3x3-28): 1710 MHz", chapter12)
-        self.assertNotIn("fp32 NCHW: the chapter program's own run", chapter12, "chapter 12 has no fp32 rung")
+        self.assertNotIn("fp32 NCHW: the ladder program's run", chapter12, "chapter 12 has no fp32 rung")
         chapter10 = report.render_block([run], " chapter=10 ")
         table = table_of(chapter10, "Convolution on resnet50-3x3-28, fp32 NCHW")
         self.assertEqual(table[0], "| rung | ms | TFLOP/s | % of cuDNN | J/conv | GFLOP/J |", "no tensor-core rung")
@@ -589,7 +589,7 @@ class ConvReportTest(unittest.TestCase):
         self.assertEqual(row(table, "10a direct"), "| 10a direct | FAIL: rel 3.1e-01, max abs 2.0e+00 (tol 1.0e-05) | "
                                                    "– | – | – | – |", "a wrong rung shows why, not its speed")
         without = report.render_block([synthetic_run({4096: 96.0}, labels=True)], " chapter=12 ")
-        self.assertNotIn("the chapter program's own run", without, "no ladder_conv, no such table")
+        self.assertNotIn("the ladder program's run", without, "no ladder_conv, no such table")
 
     def test_a_run_without_conv_results_leaves_the_conv_chapters_without_results(self):
         old = synthetic_run({4096: 96.0}, with_conv=False)
@@ -994,7 +994,7 @@ class PipelineTest(unittest.TestCase):
         self.assertIsNone(record["benchmarks"])
         result = self.script("report.py")
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("GEMM at 4096³, bf16: the chapter program's own run", self.block("docs/results.md"))
+        self.assertIn("GEMM at 4096³, bf16: the ladder program's run", self.block("docs/results.md"))
 
     def test_a_short_run_does_not_replace_a_record_with_benchmarks_unless_told_to(self):
         self.record()

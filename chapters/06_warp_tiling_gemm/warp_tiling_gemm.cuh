@@ -69,7 +69,10 @@ struct ThreadTileConfig {
   static_assert(BK % 4 == 0, "tiles are staged in float4s along k");
   static_assert(kAChunks * kThreads * 4 == BM * BK && kBChunks * kThreads * 4 == BK * BN,
                 "every thread stages the same whole number of float4s of each tile");
-  static_assert(kLdA % 8 == 4, "rows r and r+1..r+7 of a_tile start in 8 different groups of 4 banks: no conflict");
+  static_assert(kLdA % 8 == 4,
+                "rows r and r+1..r+7 of a_tile start in 8 different groups of 4 banks: a warp's float4 reads of "
+                "A (one chunk of up to 8 rows) are conflict-free; the staging stores, several chunks of each row "
+                "per 8-lane phase, are not (the lesson, 06a)");
   static_assert(kMinBlocksPerSm >= 1, "kThreads x MaxRegisters must fit the SM's 65 536 registers");
   static_assert(Stages >= 1, "at least the stage being multiplied");
   static_assert(kSmemBytes <= 99 * 1024,

@@ -323,10 +323,13 @@ __device__ __forceinline__ void cluster_sync() {
 
 /// Arrives on the barrier at the same shared-memory offset in CTA `cta` of the cluster
 /// (mapa turns the local address into that CTA's). A consumer says with it that its wgmma
-/// have finished reading a stage (wgmma_wait came first); it wrote nothing another CTA must
-/// see, so the arrival releases at CTA scope, the default, as CUTLASS's ClusterBarrier
-/// does. With .release.cluster, ptxas puts a GPU-wide memory barrier (MEMBAR.ALL.GPU)
-/// before every arrival, inside the loop: 09d's slowdown on the first H200 run (lesson, 09d).
+/// have finished reading a stage, so the peer's next multicast may overwrite it: a
+/// write-after-read, ordered by wgmma_wait (the reads are done before the arrival). It wrote
+/// nothing another CTA must see, so the arrival releases at CTA scope, the default, as
+/// CUTLASS's ClusterBarrier does (the PTX memory model itself promises no synchronisation
+/// across CTAs at that scope). With .release.cluster, ptxas puts a GPU-wide memory barrier
+/// (MEMBAR.ALL.GPU) before every arrival, inside the loop: 09d's slowdown on the first H200
+/// run (lesson, 09d).
 __device__ __forceinline__ void mbarrier_arrive_cluster(std::uint64_t* barrier, unsigned cta) {
 #ifdef LADDER_SM90A_DEVICE
   asm volatile(

@@ -124,6 +124,10 @@ constexpr int return_passes(const WarpAddresses& bytes, int width_bytes) {
 
 /// Passes a shared-memory load takes through both limits: the banks
 /// (vector_wavefronts) and the return path (return_passes), whichever needs more.
+/// Every load the H200 profiles measured fits it but one: chapter 04's 2-D B load, whose
+/// lanes also clash inside each 8-lane phase, took 8 where this gives 4. The return passes
+/// times the conflict inside an 8-lane phase fits that one too (chapter 04's lesson); this
+/// count keeps the larger of the two until more measurements choose between them.
 constexpr int shared_load_passes(const WarpAddresses& bytes, int width_bytes) {
   const int banks = vector_wavefronts(bytes, width_bytes), returns = return_passes(bytes, width_bytes);
   return banks > returns ? banks : returns;

@@ -8,11 +8,14 @@
 ///
 /// Measured on the H200 at 4096³: 86.3 ms, 3.2× faster than `01 naive`
 /// (276.6 ms) but 3.9× slower than exercise 2's 22.1 ms with the same
-/// mapping. The likely cause is not the division but occupancy: 264 blocks of
-/// 256 threads are 16 warps per SM, a quarter of the 64 that `01 naive` keeps
-/// resident (Nsight Compute: 63.2 achieved, in the kept report
-/// benchmarks/results/NVIDIA_H200.ncu.txt), too few to hide the L1 latency
-/// that limits chapter 02's kernel (this rung was not profiled).
+/// mapping. Not the division, likely; two causes fit (this rung was not
+/// profiled). Occupancy: 264 blocks of 256 threads are 16 warps per SM, a
+/// quarter of the 64 that `01 naive` keeps resident (Nsight Compute: 63.2
+/// achieved, in the kept report benchmarks/results/NVIDIA_H200.ncu.txt), too
+/// few to hide the L1 latency that limits chapter 02's kernel. And lost reuse:
+/// a block is 256 consecutive columns of one row, so the SM's warps read
+/// disjoint 32-column slices of B that no other warp brought into L1. The L1
+/// hit rate and L2 throughput would tell them apart (chapter 01's lesson).
 #include "common/gemm/device.cuh"
 
 namespace ladder {
