@@ -194,7 +194,7 @@ int run_chapter(const char* program, const ConvOptions& options) {
   std::vector<std::vector<ConvRung>> asked_for;
   if (want_fp32) asked_for.push_back(fp32_rungs);
   if (want_bf16) asked_for.push_back(bf16_rungs);
-  require_a_rung_of_ours(conv_registry(), asked_for, options);
+  require_a_rung_of_ours(asked_for, options);
   if (!device_usable_or_say_why(program, kChapterNeedsGpu)) return 1;
   const DeviceInfo device = query_device();
   std::cout << describe(device) << "\n";

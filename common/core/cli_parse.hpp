@@ -111,7 +111,9 @@ inline void add_run_flags(CLI::App& app, RunOptions& options, const RunFlagWords
   app.add_option("--rung", options.rungs,
                  "run only this rung (repeatable; " + words.vendor + " always runs); see --list");
   app.add_option("--skip-rung", options.skip_rungs,
-                 "leave this rung out (repeatable): its row says skipped, and why; for a rung that hung before");
+                 "leave this rung out (repeatable; " + words.vendor +
+                     " too, the other rows then have no %): its row says skipped, and why; for a rung that hung "
+                     "before");
   app.add_option("--rung-timeout", options.rung_timeout_seconds,
                  "a rung that has not finished this many seconds after it started (check, warm-ups, timed runs) "
                  "ends the program at once (wall-clock time: a stopped program's clock runs on): it prints '" +

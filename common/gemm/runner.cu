@@ -350,7 +350,7 @@ int run_chapter(const char* program, const GemmOptions& options, const ChapterIn
   std::vector<std::vector<GemmRung>> asked_for;
   if (want_fp32) asked_for.push_back(fp32_rungs);
   if (want_bf16) asked_for.push_back(bf16_rungs);
-  require_a_rung_of_ours(gemm_registry(), asked_for, options);
+  require_a_rung_of_ours(asked_for, options);
   // A bf16 table needs a bf16 rung besides cuBLAS: chapters 01-06 print the fp32 table alone.
   const bool run_bf16 = want_bf16 && bf16_rungs.size() > 1;
   if (!device_usable_or_say_why(program, kChapterNeedsGpu)) return 1;
