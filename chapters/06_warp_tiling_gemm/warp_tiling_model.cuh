@@ -63,7 +63,7 @@ inline int load128_wavefronts(const std::vector<int>& float_offsets) {
 
 /// Passes of the same load once the return path is counted as well: 4 registers
 /// a lane at one register of the warp a pass, 2 when lanes pair up on addresses
-/// (n with n ^ 1, or n with n ^ 2), or more where the banks need more.
+/// (n with n ^ 1, or n with n ^ 2), times the bank conflict inside an 8-lane phase.
 inline int load128_passes(const std::vector<int>& float_offsets) {
   return ladder::model::shared_load_passes(load128_bytes(float_offsets), 16);
 }

@@ -66,13 +66,12 @@ constexpr int wavefronts(const WarpAddresses& bytes) {
 /// by all lanes (a broadcast) takes 1.
 ///
 /// This treats the warp's request as one. NVIDIA does not document how wide
-/// accesses are split; a common, stricter model (the one CUTLASS's layouts are
-/// built for) serves a 16-byte access in four phases of 8 lanes and an 8-byte
-/// one in two of 16, conflict-free only within each. Under it a layout whose
-/// conflicts this count spreads across phases costs more, and a broadcast
-/// costs one pass per phase. Where the lessons lean on this count, Nsight
-/// Compute's shared-memory wavefront and bank-conflict counters settle it.
-/// It counts the banks only; shared_load_passes adds the return path.
+/// accesses are split; a common model (the one CUTLASS's layouts are built
+/// for) serves a 16-byte access in four phases of 8 lanes and an 8-byte one in
+/// two of 16, conflict-free only within each, so a broadcast would cost one
+/// pass per phase. The H200's counters fit a blend (shared_load_passes): the
+/// phases' conflicts times the return path's passes, which a broadcast halves.
+/// It counts the banks only, and shared_load_passes keeps it as a floor.
 constexpr int vector_wavefronts(const WarpAddresses& bytes, int width_bytes) {
   constexpr int kMaxWords = kWarpSize * 4;
   std::array<long long, kMaxWords> words{};
@@ -122,15 +121,35 @@ constexpr int return_passes(const WarpAddresses& bytes, int width_bytes) {
   return registers > 1 && paired ? registers / 2 : registers;
 }
 
-/// Passes a shared-memory load takes through both limits: the banks
-/// (vector_wavefronts) and the return path (return_passes), whichever needs more.
-/// Every load the H200 profiles measured fits it but one: chapter 04's 2-D B load, whose
-/// lanes also clash inside each 8-lane phase, took 8 where this gives 4. The return passes
-/// times the conflict inside an 8-lane phase fits that one too (chapter 04's lesson); this
-/// count keeps the larger of the two until more measurements choose between them.
+/// Lanes that one pass over the banks serves for a load of `width_bytes` per lane: 128
+/// bytes a pass, so 32 lanes of 4 bytes, 16 of 8, or 8 of 16.
+constexpr int lanes_per_phase(int width_bytes) { return kWarpSize * kFloatBytes / width_bytes; }
+
+/// The worst bank conflict inside one phase of lanes (lanes 0-7, 8-15, ... of a 16-byte
+/// load): the most distinct words any bank must deliver to one phase.
+constexpr int phase_conflict(const WarpAddresses& bytes, int width_bytes) {
+  const int lanes = lanes_per_phase(width_bytes);
+  int worst = 1;
+  for (int first = 0; first < kWarpSize; first += lanes) {
+    WarpAddresses phase{};
+    for (int lane = 0; lane < kWarpSize; ++lane) phase[lane] = lane >= first && lane < first + lanes ? bytes[lane] : -1;
+    const int conflict = vector_wavefronts(phase, width_bytes);
+    worst = conflict > worst ? conflict : worst;
+  }
+  return worst;
+}
+
+/// Passes a shared-memory load takes: the return path's passes (return_passes) times the
+/// worst bank conflict inside one phase of lanes (phase_conflict), and never fewer than the
+/// whole warp's bank count (vector_wavefronts). An empirical rule, not a documented one: it
+/// fits every shared load the H200 profiles measured, among them chapter 04's 2-D B loads
+/// (4 passes × a 2-way conflict inside each 8-lane phase: 8 wavefronts, where the larger of
+/// the bank and return-path counts, this model's rule until then, gave 4), the broadcasts of
+/// chapters 03 and 04 (paired, 2) and chapters 05 and 06 (2 and 4, no conflict in a phase).
 constexpr int shared_load_passes(const WarpAddresses& bytes, int width_bytes) {
-  const int banks = vector_wavefronts(bytes, width_bytes), returns = return_passes(bytes, width_bytes);
-  return banks > returns ? banks : returns;
+  const int banks = vector_wavefronts(bytes, width_bytes);
+  const int passes = return_passes(bytes, width_bytes) * phase_conflict(bytes, width_bytes);
+  return banks > passes ? banks : passes;
 }
 
 /// An element of a tile of C: the one a thread computes.

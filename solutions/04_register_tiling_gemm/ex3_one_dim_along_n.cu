@@ -27,8 +27,8 @@
 /// return-path passes (neighbouring lanes read different columns), and
 /// chapter 04's measured B loads (8 wavefronts each, its lesson) say the two
 /// multiply: 8 per load, 2 per A load, 132 per 64 FFMAs, a ceiling of
-/// 64 / (4 · 132) ≈ 12 %. The project's model, which takes the larger of the
-/// two counts, gives 68 and about 24 %.
+/// 64 / (4 · 132) ≈ 12 %, as the project's model now counts it (its former rule,
+/// the larger of the two counts, gave 68 and about 24 %).
 /// The stores of C get worse too: per store instruction j a warp writes 32
 /// floats 8 apart (4 rows × 8 groups), 32 sectors, against 4 for the chapter.
 ///
